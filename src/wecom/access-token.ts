@@ -1,0 +1,103 @@
+/**
+ * The access token for one (corp id, secret) pair (wecom-kf.md §1): cached until a safety margin
+ * before `expires_in`, refreshed single-flight (one gettoken however many callers wait), and
+ * dropped when the API reports it invalid (40014/42001) so the next call fetches a new one.
+ *
+ * The cache behind it is a `TokenStore`, so several replicas can share one token (a Redis store)
+ * instead of each fetching its own and invalidating the others'.
+ */
+import { createHash } from 'node:crypto';
+
+export interface CachedToken {
+  token: string;
+  /** Epoch ms after which the token must not be used. */
+  expiresAt: number;
+}
+
+export interface TokenStore {
+  get(key: string): Promise<CachedToken | undefined>;
+  set(key: string, value: CachedToken): Promise<void>;
+  /** Removes the entry only if it still holds `token` (another caller may have refreshed it). */
+  deleteIfMatches(key: string, token: string): Promise<void>;
+}
+
+export class MemoryTokenStore implements TokenStore {
+  private readonly entries = new Map<string, CachedToken>();
+
+  async get(key: string): Promise<CachedToken | undefined> {
+    return this.entries.get(key);
+  }
+
+  async set(key: string, value: CachedToken): Promise<void> {
+    this.entries.set(key, value);
+  }
+
+  async deleteIfMatches(key: string, token: string): Promise<void> {
+    if (this.entries.get(key)?.token === token) this.entries.delete(key);
+  }
+}
+
+/**
+ * The cache key for a (corp id, secret) pair: a hash, so that the secret itself is never written
+ * to a store (a Redis key is visible to anyone with access to the Redis).
+ */
+export function tokenCacheKey(corpId: string, secret: string): string {
+  return `wecom-token:${createHash('sha256').update(`${corpId}\0${secret}`).digest('hex').slice(0, 32)}`;
+}
+
+export interface FetchedToken {
+  token: string;
+  expiresInSec: number;
+}
+
+export interface AccessTokenOptions {
+  key: string;
+  fetch: () => Promise<FetchedToken>;
+  store?: TokenStore;
+  now?: () => number;
+  /** Refresh this long before the platform's expiry. Default 5 minutes of the usual 7200 s. */
+  marginMs?: number;
+}
+
+export class AccessToken {
+  private readonly store: TokenStore;
+  private readonly now: () => number;
+  private readonly marginMs: number;
+  private inflight: Promise<string> | undefined;
+
+  constructor(private readonly options: AccessTokenOptions) {
+    this.store = options.store ?? new MemoryTokenStore();
+    this.now = options.now ?? Date.now;
+    this.marginMs = options.marginMs ?? 5 * 60_000;
+  }
+
+  /** A token believed valid: the cached one, or a fresh one fetched once for all waiting callers. */
+  async get(): Promise<string> {
+    const cached = await this.store.get(this.options.key);
+    if (cached && cached.expiresAt > this.now()) return cached.token;
+    return this.refresh();
+  }
+
+  /** Forgets `token` because the API rejected it (§1: WeCom may invalidate a token early). */
+  async invalidate(token: string): Promise<void> {
+    await this.store.deleteIfMatches(this.options.key, token);
+  }
+
+  private refresh(): Promise<string> {
+    this.inflight ??= (async () => {
+      try {
+        const { token, expiresInSec } = await this.options.fetch();
+        // Never cache for less than a minute even if expires_in is tiny, nor past the real expiry.
+        const lifetimeMs = Math.max(
+          expiresInSec * 1000 - this.marginMs,
+          Math.min(60_000, expiresInSec * 500),
+        );
+        await this.store.set(this.options.key, { token, expiresAt: this.now() + lifetimeMs });
+        return token;
+      } finally {
+        this.inflight = undefined;
+      }
+    })();
+    return this.inflight;
+  }
+}

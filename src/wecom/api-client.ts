@@ -1,0 +1,237 @@
+/**
+ * The transport for every WeCom API call: access token in the URL (§8 41001), JSON in and out,
+ * token refresh and one retry on 40014/42001 (§1), bounded backoff with jitter on transient
+ * failures (§8: -1, 45033, HTTP 5xx, timeouts, connection errors), and nothing else retried.
+ * The undici dispatcher is passed in, so tests point it at the WeCom simulator on loopback.
+ */
+import type { Logger } from 'pino';
+import { type Dispatcher, type FormData, request } from 'undici';
+import { AccessToken, type TokenStore, tokenCacheKey } from './access-token.ts';
+import { WeComApiError, WeComHttpError } from './api-errors.ts';
+import { errcodeAction } from './error-codes.ts';
+import { isObject, type JsonObject } from './json-reader.ts';
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './retry-policy.ts';
+
+export const WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+
+export interface WeComClientOptions {
+  corpId: string;
+  secret: string;
+  /** Default the real WeCom API; the sandbox points it at the built-in simulator. */
+  baseUrl?: string;
+  dispatcher?: Dispatcher;
+  /** Whole-request timeout. Default 10 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  tokenStore?: TokenStore;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  logger?: Logger;
+}
+
+export interface CallOptions {
+  /**
+   * Whether the request may be sent again after a timeout or a lost connection, when it is not
+   * known whether WeCom acted on it. False for a send without a client msgid: a second attempt
+   * could deliver the message twice (§9.12).
+   */
+  retryUnknownOutcome?: boolean;
+  query?: Record<string, string>;
+}
+
+type Body = { kind: 'json'; value: unknown } | { kind: 'form'; value: FormData };
+
+export type ApiResponse = JsonObject & { errcode: number; errmsg: string };
+
+/** Removes anything that looks like a credential from text that may reach a log or an error. */
+export function redactSecrets(text: string): string {
+  return text.replace(/(access_token|corpsecret)=[^&\s"']*/gi, '$1=[redacted]');
+}
+
+export class WeComClient {
+  readonly baseUrl: string;
+  private readonly token: AccessToken;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: WeComClientOptions) {
+    this.baseUrl = (options.baseUrl ?? WECOM_API_BASE).replace(/\/+$/, '');
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? sleep;
+    this.token = new AccessToken({
+      key: tokenCacheKey(options.corpId, options.secret),
+      fetch: () => this.fetchToken(),
+      ...(options.tokenStore && { store: options.tokenStore }),
+      ...(options.now && { now: options.now }),
+    });
+  }
+
+  /** POSTs `body` as JSON to `/cgi-bin/<method>` and returns the answer when errcode is 0. */
+  post<T extends object = JsonObject>(
+    method: string,
+    body: unknown,
+    options: CallOptions = {},
+  ): Promise<T & ApiResponse> {
+    return this.callWithToken(method, { kind: 'json', value: body }, options) as Promise<T & ApiResponse>;
+  }
+
+  /** POSTs a multipart form (media/upload). */
+  postForm<T extends object = JsonObject>(
+    method: string,
+    form: FormData,
+    options: CallOptions = {},
+  ): Promise<T & ApiResponse> {
+    return this.callWithToken(method, { kind: 'form', value: form }, options) as Promise<T & ApiResponse>;
+  }
+
+  private async callWithToken(method: string, body: Body, options: CallOptions): Promise<ApiResponse> {
+    let refreshed = false;
+    for (;;) {
+      const token = await this.token.get();
+      try {
+        return await this.withRetries(method, options, () =>
+          this.send(method, 'POST', { ...options.query, access_token: token }, body),
+        );
+      } catch (err) {
+        // §1: WeCom may invalidate a token before it expires. Refresh once, then give up.
+        if (err instanceof WeComApiError && errcodeAction(err.errcode) === 'refresh-token' && !refreshed) {
+          refreshed = true;
+          this.options.logger?.info(
+            { method, errcode: err.errcode },
+            'access token rejected; fetching a new one',
+          );
+          await this.token.invalidate(token);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async fetchToken(): Promise<{ token: string; expiresInSec: number }> {
+    const res = await this.withRetries('gettoken', { retryUnknownOutcome: true }, () =>
+      this.send('gettoken', 'GET', { corpid: this.options.corpId, corpsecret: this.options.secret }),
+    );
+    const token = res.access_token;
+    const expiresIn = res.expires_in;
+    if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number') {
+      throw new WeComHttpError('gettoken', 'bad-response', 'the answer has no access_token/expires_in');
+    }
+    return { token, expiresInSec: expiresIn };
+  }
+
+  private async withRetries(
+    method: string,
+    options: CallOptions,
+    attempt: () => Promise<ApiResponse>,
+  ): Promise<ApiResponse> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        const unknownOutcome = err instanceof WeComHttpError && err.failure !== 'http-status';
+        const retryable =
+          (err instanceof WeComApiError || err instanceof WeComHttpError) &&
+          err.retryable &&
+          (!unknownOutcome || options.retryUnknownOutcome !== false);
+        if (!retryable || tries >= this.retry.maxAttempts) throw err;
+        const delay = backoffDelay(tries, this.retry, this.random);
+        this.options.logger?.warn(
+          { method, attempt: tries, retryInMs: delay, error: describe(err) },
+          `${method} failed; retrying`,
+        );
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async send(
+    method: string,
+    httpMethod: 'GET' | 'POST',
+    query: Record<string, string>,
+    body?: Body,
+  ): Promise<ApiResponse> {
+    const url = `${this.baseUrl}/cgi-bin/${method}?${new URLSearchParams(query).toString()}`;
+    const started = performance.now();
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(url, {
+        method: httpMethod,
+        ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(body?.kind === 'json' && {
+          body: JSON.stringify(body.value),
+          headers: { 'content-type': 'application/json' },
+        }),
+        ...(body?.kind === 'form' && { body: body.value }),
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      const timeout = isTimeout(err);
+      throw new WeComHttpError(
+        method,
+        timeout ? 'timeout' : 'connection',
+        timeout ? `no answer within ${this.timeoutMs} ms` : redactSecrets(errorText(err)),
+        undefined,
+        { cause: err },
+      );
+    }
+    const ms = Math.round(performance.now() - started);
+    if (status !== 200) {
+      this.options.logger?.debug({ method, status, ms }, 'wecom call answered with an HTTP error');
+      throw new WeComHttpError(method, 'http-status', `HTTP ${status}`, status);
+    }
+    const parsed = parseJson(text);
+    if (!isObject(parsed) || typeof parsed.errcode !== 'number') {
+      // gettoken and a few others omit errcode on success in some versions; accept a token answer.
+      if (isObject(parsed) && parsed.errcode === undefined && typeof parsed.access_token === 'string') {
+        return { ...parsed, errcode: 0, errmsg: 'ok' };
+      }
+      throw new WeComHttpError(
+        method,
+        'bad-response',
+        'the answer is not WeCom JSON with an errcode',
+        status,
+      );
+    }
+    const errcode = parsed.errcode;
+    const errmsg = typeof parsed.errmsg === 'string' ? parsed.errmsg : '';
+    this.options.logger?.debug({ method, errcode, ms }, 'wecom call');
+    if (errcode !== 0) throw new WeComApiError(method, errcode, redactSecrets(errmsg));
+    return { ...parsed, errcode, errmsg };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    ('code' in err && (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT'))
+  );
+}
+
+function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = 'code' in err && typeof err.code === 'string' ? `${err.code}: ` : '';
+  return `${code}${err.message}`;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,144 @@
+/**
+ * WeCom errcodes kfbot knows (wecom-kf.md §8): what each means, whether a retry can help, and what
+ * the operator should do. Programs branch on errcode, never on errmsg (§8, 90313 intro).
+ */
+
+/**
+ * - `backoff`: a transient platform condition; retry later with backoff (bounded).
+ * - `refresh-token`: the access token is bad; fetch a new one and retry once (§1).
+ * - `none`: retrying the same request cannot succeed.
+ */
+export type ErrcodeAction = 'backoff' | 'refresh-token' | 'none';
+
+export interface ErrcodeInfo {
+  meaning: string;
+  action: ErrcodeAction;
+  /** What to do about it, said to an operator. */
+  remedy?: string;
+}
+
+const FIX_CONFIG = 'check WECOM_CORP_ID and WECOM_SECRET against the WeCom admin console';
+
+export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
+  [-1]: {
+    meaning: 'system busy',
+    action: 'backoff',
+    remedy: 'WeCom asks to retry later; kfbot retries with backoff',
+  },
+  6000: { meaning: 'data version conflict', action: 'backoff' },
+  40001: {
+    meaning: 'invalid secret',
+    action: 'none',
+    remedy: `${FIX_CONFIG}; the secret must belong to an app enabled for 微信客服 (repeated failures ban the IP for 1 hour)`,
+  },
+  40003: {
+    meaning: 'invalid UserID',
+    action: 'none',
+    remedy: 'the servicer_userid is not a member of the enterprise',
+  },
+  40004: { meaning: 'invalid media type', action: 'none' },
+  40005: { meaning: 'invalid media type parameter', action: 'none' },
+  40006: { meaning: 'invalid file size', action: 'none' },
+  40007: {
+    meaning: 'invalid media_id',
+    action: 'none',
+    remedy: 'media ids expire after 3 days: upload the file again and send the new media_id',
+  },
+  40008: { meaning: 'invalid msgtype', action: 'none' },
+  40009: { meaning: 'invalid image size', action: 'none' },
+  40011: { meaning: 'invalid video size', action: 'none' },
+  40013: { meaning: 'invalid CorpID', action: 'none', remedy: FIX_CONFIG },
+  40014: { meaning: 'invalid access_token', action: 'refresh-token' },
+  40058: {
+    meaning: 'invalid parameter',
+    action: 'none',
+    remedy: 'a field is missing, too long or malformed',
+  },
+  40091: { meaning: 'secret belongs to another enterprise', action: 'none', remedy: FIX_CONFIG },
+  41001: {
+    meaning: 'missing access_token',
+    action: 'none',
+    remedy: 'the access_token must be in the URL (a kfbot bug)',
+  },
+  42001: { meaning: 'access_token expired', action: 'refresh-token' },
+  44004: { meaning: 'text content empty', action: 'none' },
+  45001: { meaning: 'media file too large', action: 'none' },
+  45002: { meaning: 'content too large', action: 'none', remedy: 'text is limited to 2048 UTF-8 bytes' },
+  45009: {
+    meaning: 'API frequency limit',
+    action: 'none',
+    remedy:
+      'the block lasts as long as the limit window; lower the call rate (official advice: do not retry)',
+  },
+  45033: {
+    meaning: 'API concurrency limit',
+    action: 'backoff',
+    remedy: 'lower concurrency; kfbot retries with backoff',
+  },
+  48002: {
+    meaning: 'API not permitted for this app',
+    action: 'none',
+    remedy: 'grant the app the 微信客服 API permission',
+  },
+  60020: {
+    meaning: 'caller IP not trusted',
+    action: 'none',
+    remedy: "add this server's public IP to 企业可信IP in the app settings; it takes effect after 1 minute",
+  },
+  90207: { meaning: 'invalid mini-program appid', action: 'none' },
+  95000: { meaning: 'invalid open_kfid', action: 'none' },
+  95001: {
+    meaning: 'send quota used up: at most 5 messages per customer message',
+    action: 'none',
+    remedy: "wait for the customer's next message",
+  },
+  95002: { meaning: 'send window closed: 48 h after the customer message', action: 'none' },
+  95003: { meaning: 'limit on customers served (enterprise not verified)', action: 'none' },
+  95004: { meaning: 'open_kfid does not exist', action: 'none' },
+  95007: {
+    meaning: 'invalid msgtoken (sync_msg token expired after 10 min, or illegal)',
+    action: 'none',
+    remedy: 'pull again without the token or with a newer one',
+  },
+  95008: { meaning: 'menu has more than 10 items', action: 'none' },
+  95009: { meaning: 'invalid menu item type', action: 'none' },
+  95011: {
+    meaning: 'kf account is 联合版 but the token came from a 独立版 secret',
+    action: 'none',
+    remedy: FIX_CONFIG,
+  },
+  95012: {
+    meaning: 'kf account is 独立版 but the token came from a 联合版 secret',
+    action: 'none',
+    remedy: FIX_CONFIG,
+  },
+  95013: { meaning: 'session already ended', action: 'none' },
+  95014: {
+    meaning: 'user is not a servicer, or not activated',
+    action: 'none',
+    remedy: 'the target servicer must be 接待中 and activated in WeCom',
+  },
+  95016: { meaning: 'service state transition not allowed', action: 'none' },
+  95017: {
+    meaning: 'API switch is off',
+    action: 'none',
+    remedy: 'turn on "通过API管理微信客服账号" in the admin console',
+  },
+  95018: {
+    meaning: 'the session state does not allow sending',
+    action: 'none',
+    remedy:
+      'the session is with a human servicer (state 3), queued, ended, or past 48 h; the bot sends only in states 0 and 1',
+  },
+  95019: { meaning: 'servicer stopped or suspended reception', action: 'none' },
+  95022: { meaning: 'invalid location_type', action: 'none' },
+  95026: { meaning: 'low kf-account usage rate, cannot create a new account', action: 'none' },
+};
+
+export function errcodeInfo(errcode: number): ErrcodeInfo | undefined {
+  return ERRCODES[errcode];
+}
+
+export function errcodeAction(errcode: number): ErrcodeAction {
+  return ERRCODES[errcode]?.action ?? 'none';
+}
