@@ -46,3 +46,85 @@ export const BATCHGET_MAX_IDS = 100;
  * the documented rule ("用户发送消息 | 5条 | 48 小时") and count it for both.
  */
 export const MENU_CLICK_OPENS_SEND_WINDOW = true;
+
+/**
+ * The errcode sync_msg answers for a `cursor` it did not issue, or issued for another open_kfid.
+ * §3: "What error a stale or invalid cursor returns: no source documents it ⚠" and "Cursor scope
+ * (per app? per KF account?) ... unanswered". We keep cursors per open_kfid (as peers do) and
+ * choose 40058 (invalid parameter), so a client must not treat it as retryable.
+ */
+export const INVALID_CURSOR_ERRCODE = 40058;
+export const INVALID_CURSOR_ERRMSG = 'invalid cursor: not issued by sync_msg for this open_kfid';
+
+/**
+ * The errcode for a send_msg_on_event code used after its session left the state the code was
+ * issued for. §6: "the message can be sent only while the session is still in the state for which
+ * the code was issued" — but no errcode is given ⚠. We choose 95018 ("the current session state
+ * does not allow sending", §8), the code the same situation gets on send_msg. The code is not
+ * consumed by the refusal.
+ */
+export const EVENT_CODE_WRONG_STATE_ERRCODE = 95018;
+
+/**
+ * The errcode for a msgtype the code's scenario does not allow (e.g. a msgmenu with a queue or
+ * reply code, which §6's table limits to text). Not documented ⚠; we choose 40008 (invalid
+ * msgtype, §8), the code for a msgtype outside text/msgmenu.
+ */
+export const EVENT_CODE_MSGTYPE_NOT_ALLOWED_ERRCODE = 40008;
+
+/**
+ * The errcode send_msg answers once 48 h have passed since the customer's last message in a
+ * session the bot held (state 0/1), which the platform has meanwhile ended. §8 lists both "95002
+ * send window: 48 h after the customer's message" and "95018 ... (state not 0/1, or the session
+ * is past 48 h)" ⚠. We answer 95002, the more specific reason, when the session ended by timeout
+ * from 0/1; a session ended by a servicer or the API, queued, with a human, or never started
+ * answers 95018.
+ */
+export const SEND_AFTER_TIMEOUT_ERRCODE = 95002;
+
+/**
+ * The errcode service_state/trans answers when the target servicer is not 接待中. §7.1: "that
+ * receptionist must be '正在接待' and activated in WeCom, else 95014", while §8 also lists "95019
+ * receptionist stopped or suspended reception" ⚠. We follow §7.1's explicit rule: 95014.
+ */
+export const SERVICER_NOT_RECEIVING_ERRCODE = 95014;
+
+/**
+ * The errcode for a request body that is not valid JSON. §8: it "comes back with errmsg
+ * containing `Warning: wrong json format.`" but the errcode is not given ⚠. We choose 40058
+ * (invalid parameter, whose §8 meaning includes "bad JSON").
+ */
+export const WRONG_JSON_FORMAT_ERRCODE = 40058;
+
+/**
+ * Which errcode each media/upload failure gets. §7.4 gives the limits (every file >5 bytes; image
+ * 10MB JPG/PNG; voice 2MB, ≤60 s, AMR only; video 10MB MP4; file 20MB); §8 only groups "40004/
+ * 40005/40006/40009/40011 bad media type / type param / size" and "45001 media file too large" ⚠.
+ * We follow the names on WeCom's error-code page: 40004 不合法的媒体文件类型, 40005 不合法的type参数,
+ * 40006 不合法的文件大小, 40009 image size, 40011 video size, 45001 多媒体文件大小超过限制. A missing
+ * `media` part is a required field left empty: 40058.
+ */
+export const MEDIA_UPLOAD_ERRCODES = {
+  badFormat: 40004,
+  badTypeParam: 40005,
+  badSize: 40006,
+  imageTooLarge: 40009,
+  videoTooLarge: 40011,
+  tooLarge: 45001,
+  missingMedia: 40058,
+} as const;
+
+/**
+ * Whether gettoken hands back the still-valid token instead of a new one. §1 ⚠: older copies of
+ * the doc said "有效期内重复获取返回相同结果"; the current page dropped the sentence ("Do not rely on
+ * it. Treat every gettoken result as possibly new"). We issue a new token on every call (earlier
+ * ones stay valid until they expire), the reading that punishes a client relying on sameness.
+ */
+export const GETTOKEN_REUSES_LIVE_TOKEN = false;
+
+/**
+ * How many sync_msg pulls without a callback `token` one open_kfid may make per minute before
+ * 45009 (API frequency limit, §8). §3 says only that such pulls get "strict frequency limits" ⚠;
+ * the numbers are not documented. A bot that pulls only on callbacks never comes near this.
+ */
+export const SYNC_WITHOUT_TOKEN_PER_MINUTE = 60;

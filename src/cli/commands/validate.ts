@@ -1,0 +1,67 @@
+/**
+ * `kfbot validate [path]`: loads the rules, prints every problem with file:line:column and a
+ * plain explanation, and exits 1 if any is an error (warnings alone exit 0).
+ */
+import { parseArgs } from 'node:util';
+import { loadRules } from '../../rules/load-rules.ts';
+import { formatProblem } from '../../rules/problems.ts';
+import { type Command, UsageError } from '../command.ts';
+import { rulesTarget } from '../rules-target.ts';
+
+const HELP = `Usage: kfbot validate [path] [--json]
+
+Checks rule files (a YAML file, or every *.yaml under a folder) and prints every problem
+with its file:line:column. Exits 1 if there is any error, 0 otherwise (warnings only).
+
+  path        rule file or folder (default: $KFBOT_RULES, else ./rules)
+  --json      print {"ok", "problems": [...], "summary"} as JSON
+  -h, --help  show this help
+`;
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check rule files and list every problem with file:line:column',
+  async run(argv, io) {
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(argv);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError('give at most one rules path');
+    const target = rulesTarget(positionals[0], io.env);
+    const loaded = loadRules(target, io.cwd);
+    const errors = loaded.problems.filter((p) => p.severity === 'error').length;
+    const warnings = loaded.problems.length - errors;
+    const set = loaded.ruleSet;
+    const summary = set
+      ? `${target}: ${loaded.files.length} file${loaded.files.length === 1 ? '' : 's'}, ${set.rules.filter((r) => r.source.kind === 'rule').length} rules, ${set.menus.size} menus with ${set.rules.filter((r) => r.source.kind === 'menu-item').length} click answers`
+      : `${target}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+    if (values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ ok: errors === 0, problems: loaded.problems, summary }, null, 2)}\n`,
+      );
+    } else {
+      for (const p of loaded.problems) io.stdout.write(`${formatProblem(p)}\n`);
+      io.stdout.write(
+        errors === 0
+          ? `✓ ${summary}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`
+          : `✗ ${summary}\n`,
+      );
+    }
+    return errors === 0 ? 0 : 1;
+  },
+};
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * `kfbot wecom-simulator`: runs the built-in WeCom simulator as a standalone server, for trying a
+ * kfbot (or any WeCom client) against it by hand. Prints the settings to point a client at it.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { startSimulator } from '../../simulator/index.ts';
+import { type Command, UsageError } from '../command.ts';
+
+const HELP = `Usage: kfbot wecom-simulator [options]
+
+Runs kfbot's built-in simulator of the WeCom Customer Service API (gettoken, kf/sync_msg,
+kf/send_msg, kf/send_msg_on_event, kf/service_state, kf/customer/batchget, kf/account/list,
+media/upload) until interrupted.
+
+  --host HOST          listen address (default 127.0.0.1)
+  --port PORT          listen port (default 7070; 0 picks a free one)
+  --corp-id ID         the simulated enterprise's CorpID (default: generated)
+  --secret SECRET      the app secret gettoken accepts (default: generated)
+  --callback-url URL   send signed, encrypted callbacks here when customers write
+  --token TOKEN        callback Token (default: generated; printed)
+  --aes-key KEY        43-character EncodingAESKey (default: generated; printed)
+  -h, --help           show this help
+`;
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'corp-id': { type: 'string' },
+      secret: { type: 'string' },
+      'callback-url': { type: 'string' },
+      token: { type: 'string' },
+      'aes-key': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** A random EncodingAESKey: 43 characters of [A-Za-z0-9] that decode to 32 bytes. */
+function generateAesKey(): string {
+  for (;;) {
+    const key = randomBytes(32).toString('base64').slice(0, 43);
+    if (/^[A-Za-z0-9]{43}$/.test(key)) return key;
+  }
+}
+
+export const wecomSimulatorCommand: Command = {
+  name: 'wecom-simulator',
+  summary: 'run the built-in WeCom API simulator (for trying kfbot without a WeCom account)',
+  async run(argv, io) {
+    let values: ReturnType<typeof parse>['values'];
+    try {
+      values = parse(argv).values;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const port = Number(values.port ?? 7070);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
+    const token = values.token ?? randomBytes(12).toString('hex');
+    const encodingAesKey = values['aes-key'] ?? generateAesKey();
+    const sim = await startSimulator({
+      host: values.host ?? '127.0.0.1',
+      port,
+      ...(values['corp-id'] && { corpId: values['corp-id'] }),
+      ...(values.secret && { secret: values.secret }),
+      ...(values['callback-url'] && { callback: { url: values['callback-url'], token, encodingAesKey } }),
+    });
+    io.stdout.write(
+      [
+        `WeCom simulator listening on ${sim.url}`,
+        `  accounts: ${sim.accounts.map((a) => `${a.openKfId} (${a.name})`).join(', ')}`,
+        '  point a client at it with:',
+        `    WECOM_API_BASE=${sim.url}`,
+        `    WECOM_CORP_ID=${sim.corpId}`,
+        `    WECOM_SECRET=${sim.secret}`,
+        `    WECOM_TOKEN=${token}`,
+        `    WECOM_ENCODING_AES_KEY=${encodingAesKey}`,
+        values['callback-url']
+          ? `  callbacks go to ${values['callback-url']}`
+          : '  callbacks: off (pass --callback-url)',
+        '',
+      ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await sim.close();
+    io.stdout.write('WeCom simulator stopped\n');
+    return 0;
+  },
+};

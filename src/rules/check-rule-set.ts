@@ -1,0 +1,205 @@
+/**
+ * Checks that need the whole compiled rule set: click items nobody answers, click ids used twice,
+ * rules a higher catch-all shadows, keywords two rules both claim, WeCom's byte and count limits,
+ * event-code actions in rules that can never have a code, and media files. Each finding points at
+ * the line to fix. (Syntax and per-rule mistakes are found while compiling.)
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { checkUpload } from '../wecom/media-limits.ts';
+import { EVENT_KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
+import { checkSendContent, type SendProblem } from '../wecom/send-limits.ts';
+import { DEFAULT_RULE_KINDS } from './index-keys.ts';
+import type { RuleProblem, SourcePosition } from './problems.ts';
+import { renderReply } from './render-reply.ts';
+import { byPriority } from './rule-index.ts';
+import type { Action, Condition, MediaSource, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
+
+function problem(
+  at: SourcePosition,
+  message: string,
+  severity: RuleProblem['severity'] = 'error',
+): RuleProblem {
+  return { ...at, severity, message };
+}
+
+const kindsOf = (rule: RuleModel): readonly Kind[] => rule.keys.kinds ?? DEFAULT_RULE_KINDS;
+
+/** True when the condition holds for every item of its kinds (no test beyond the kind). */
+function isCatchAll(c: Condition): boolean {
+  if ('all' in c) return c.all.every(isCatchAll);
+  if ('any' in c || 'not' in c) return false;
+  return c.fact === 'kind';
+}
+
+function checkClickItems(set: RuleSet, out: RuleProblem[]): void {
+  const answered = new Set<string>();
+  for (const rule of set.rules) for (const id of rule.keys.menuIds ?? []) answered.add(id);
+  // The same click id may appear in several menus (a "转人工" item everywhere), but only one of
+  // them may say what it answers, and one menu may not list it twice.
+  const definedBy = new Map<string, RuleModel>();
+  for (const rule of set.rules) {
+    if (rule.source.kind !== 'menu-item') continue;
+    const first = definedBy.get(rule.source.clickId);
+    if (first) {
+      out.push(
+        problem(
+          rule.at,
+          `click id "${rule.source.clickId}" already has an answer in menu "${first.source.kind === 'menu-item' ? first.source.menu : ''}" (${first.at.file}:${first.at.line}); each id leads to one answer, so give this item another id or drop its answer`,
+        ),
+      );
+    } else {
+      definedBy.set(rule.source.clickId, rule);
+    }
+  }
+  for (const menu of set.menus.values()) {
+    const inMenu = new Set<string>();
+    for (const item of menu.items) {
+      if (item.type !== 'click') continue;
+      if (inMenu.has(item.id))
+        out.push(problem(menu.at, `menu "${menu.name}" lists click id "${item.id}" twice`));
+      inMenu.add(item.id);
+      if (!answered.has(item.id)) {
+        out.push(
+          problem(
+            menu.at,
+            `the click item "${item.id}" in menu "${menu.name}" has no answer: give it reply:, menu: or then:, or add a rule with menu_id: ${item.id}`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function checkShadowing(set: RuleSet, out: RuleProblem[]): void {
+  const ordered = set.rules.filter((r) => !r.fallback).sort(byPriority);
+  const catchAlls: RuleModel[] = [];
+  for (const rule of ordered) {
+    const blocker = catchAlls.find((c) => kindsOf(rule).every((k) => kindsOf(c).includes(k)));
+    if (blocker) {
+      out.push(
+        problem(
+          rule.at,
+          `rule "${rule.name}" can never run: "${blocker.name}" (${blocker.at.file}:${blocker.at.line}) matches every such message first; give it a higher priority or add continue: true to the catch-all`,
+        ),
+      );
+    }
+    if (!rule.continue && isCatchAll(rule.condition)) catchAlls.push(rule);
+  }
+}
+
+function checkKeywords(set: RuleSet, out: RuleProblem[]): void {
+  const owner = new Map<string, RuleModel>();
+  for (const rule of [...set.rules].sort(byPriority)) {
+    if (rule.continue) continue;
+    for (const kw of rule.keys.keywords ?? rule.keys.exactTexts ?? []) {
+      const first = owner.get(kw);
+      if (first && first !== rule) {
+        out.push(
+          problem(
+            rule.at,
+            `keyword "${kw}" is also claimed by rule "${first.name}" (${first.at.file}:${first.at.line}), which runs first; remove it from one of them`,
+            'warning',
+          ),
+        );
+      } else {
+        owner.set(kw, rule);
+      }
+    }
+  }
+}
+
+/** Renders content with every placeholder empty, so limits are checked on the fixed text. */
+function sample(content: ReplyContent): ReturnType<typeof renderReply> {
+  return renderReply(content, {
+    lookup: () => '',
+    mediaId: (m) => ('media_id' in m ? m.media_id : 'uploaded-media-id'),
+  });
+}
+
+function describeLimit(p: SendProblem): string {
+  return p.severity === 'truncated' ? p.message : `${p.message} (WeCom would answer ${p.errcode})`;
+}
+
+function contents(action: Action): ReplyContent[] {
+  if (action.type === 'reply' || action.type === 'send_on_event') return [action.content];
+  if (action.type === 'transfer' && action.notice) return [action.notice];
+  return [];
+}
+
+function mediaSources(c: ReplyContent): MediaSource[] {
+  if ('media' in c) return [c.media];
+  if ('thumb' in c) return [c.thumb];
+  return [];
+}
+
+function checkMedia(
+  source: MediaSource,
+  type: string,
+  at: SourcePosition,
+  out: RuleProblem[],
+  seen: Set<string>,
+): void {
+  if (!('file' in source) || seen.has(`${source.absPath}:${type}`)) return;
+  seen.add(`${source.absPath}:${type}`);
+  if (!existsSync(source.absPath)) {
+    out.push(problem(at, `media file "${source.file}" does not exist`));
+    return;
+  }
+  const kind = type === 'thumb' ? 'image' : (type as 'image' | 'voice' | 'video' | 'file');
+  // §7.4 limits, checked by the same function the simulator's media/upload applies.
+  const rejected = checkUpload(kind, readFileSync(source.absPath));
+  if (rejected)
+    out.push(
+      problem(at, `media file "${source.file}" would be refused by media/upload: ${rejected.message}`),
+    );
+}
+
+function checkActions(set: RuleSet, out: RuleProblem[]): void {
+  const seenMedia = new Set<string>();
+  for (const rule of set.rules) {
+    const kinds = kindsOf(rule);
+    const onlyEvents = kinds.every((k) => (EVENT_KIND_NAMES as readonly string[]).includes(k));
+    for (const action of rule.actions) {
+      if (action.type === 'send_on_event') {
+        const wanted = action.code === 'welcome_code' ? 'enter_session' : 'session_status_change';
+        if (kinds.some((k) => k !== wanted)) {
+          out.push(
+            problem(
+              action.at,
+              `${action.as}: needs the ${action.code} of ${wanted}, but rule "${rule.name}" also matches ${kinds
+                .filter((k) => k !== wanted)
+                .slice(0, 4)
+                .join(', ')}; add kind: ${wanted} to its when:`,
+            ),
+          );
+        }
+      }
+      if (action.type === 'reply' && onlyEvents && kinds.includes('enter_session')) {
+        out.push(
+          problem(
+            action.at,
+            'reply: cannot answer enter_session — the session has not started (WeCom answers 95018); use welcome: instead',
+          ),
+        );
+      }
+      for (const content of contents(action)) {
+        const on = action.type === 'reply' ? 'send_msg' : 'send_msg_on_event';
+        for (const p of checkSendContent(sample(content), on)) {
+          out.push(problem(action.at, describeLimit(p), p.severity === 'error' ? 'error' : 'warning'));
+        }
+        for (const m of mediaSources(content)) {
+          checkMedia(m, 'media' in content ? content.msgtype : 'thumb', action.at, out, seenMedia);
+        }
+      }
+    }
+  }
+}
+
+export function checkRuleSet(set: RuleSet): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  checkClickItems(set, out);
+  checkShadowing(set, out);
+  checkKeywords(set, out);
+  checkActions(set, out);
+  return out;
+}

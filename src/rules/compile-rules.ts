@@ -1,0 +1,412 @@
+/**
+ * Rule files → RuleSet. Reads every file's settings, menus and rules, reports every problem with
+ * its file:line:column, and turns each menu click item that says what it answers into a rule of
+ * its own, so the FAQ reads as a tree and a click id cannot point nowhere.
+ *
+ *   settings: { timezone: Asia/Shanghai, holidays: [...], schedules: { business_hours: {...} } }
+ *   menus:    { main: { head, items: [ { click: order, label: 查询订单, reply: … }, … ], tail } }
+ *   rules:    [ { name, priority, when, then, continue, fallback } ]
+ */
+import { compileActions } from './compile-actions.ts';
+import { compileWhen } from './compile-condition.ts';
+import { CompileContext, describeValue, isRecord } from './compile-context.ts';
+import { compileText } from './compile-reply.ts';
+import { indexKeys } from './index-keys.ts';
+import type { RuleProblem } from './problems.ts';
+import type { Condition, MenuItemModel, MenuModel, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
+import type { RuleDocument, RuleSources, YamlPath } from './rule-source.ts';
+import { DEFAULT_TIMEZONE, parseSchedule, type Schedule } from './schedule.ts';
+
+/** Menu click answers outrank ordinary rules (priority 0) unless a rule says otherwise. */
+export const MENU_ITEM_PRIORITY = 100;
+
+const TOP_KEYS = ['settings', 'menus', 'rules'];
+const SETTINGS_KEYS = ['timezone', 'holidays', 'workdays', 'schedules'];
+const RULE_KEYS = ['name', 'description', 'priority', 'when', 'then', 'continue', 'fallback'];
+const MENU_KEYS = ['head', 'items', 'tail'];
+const CLICK_KEYS = ['click', 'label', 'reply', 'menu', 'then', 'priority'];
+
+interface Located<T> {
+  doc: RuleDocument;
+  path: YamlPath;
+  value: T;
+}
+
+export interface CompileResult {
+  ruleSet?: RuleSet;
+  problems: RuleProblem[];
+}
+
+export function compileRuleSources(sources: RuleSources): CompileResult {
+  const problems: RuleProblem[] = [...sources.problems];
+  const settings = readSettings(sources.docs, problems);
+  const ctxFor = (doc: RuleDocument) =>
+    new CompileContext(doc, problems, settings.schedules, settings.timezone);
+
+  // Pass 1: every menu, so rules and menus may refer to menus defined in any file.
+  const menus = new Map<string, MenuModel>();
+  const menuSources = new Map<string, Located<Record<string, unknown>>>();
+  for (const doc of sources.docs) {
+    const ctx = ctxFor(doc);
+    const data = doc.data;
+    if (data === null || data === undefined) continue;
+    if (!isRecord(data)) {
+      ctx.error([], 'a rule file is a mapping with settings:, menus: and/or rules:');
+      continue;
+    }
+    ctx.unknownKeys(data, TOP_KEYS, [], 'a rule file');
+    if (data.menus === undefined) continue;
+    if (!isRecord(data.menus)) {
+      ctx.error(['menus'], 'menus: is a mapping of menu names to menus');
+      continue;
+    }
+    for (const [name, raw] of Object.entries(data.menus)) {
+      const path = ['menus', name];
+      const prior = menuSources.get(name);
+      if (prior) {
+        const p = prior.doc.at(prior.path, { key: true });
+        ctx.error(path, `menu "${name}" is defined twice (also at ${p.file}:${p.line})`, { key: true });
+        continue;
+      }
+      if (!isRecord(raw)) {
+        ctx.error(path, `menu "${name}" must be a mapping with head, items and tail`);
+        continue;
+      }
+      menuSources.set(name, { doc, path, value: raw });
+      const menu = compileMenu(ctx, name, raw, path);
+      if (menu) menus.set(name, menu);
+    }
+  }
+
+  const menuRef =
+    (ctx: CompileContext) =>
+    (name: string, at: YamlPath): ReplyContent | undefined => {
+      const menu = menus.get(name);
+      if (menu) return { msgtype: 'msgmenu', menu };
+      if (!menuSources.has(name)) {
+        const known = [...menuSources.keys()];
+        ctx.error(at, `no menu named "${name}"${known.length ? `; menus: ${known.join(', ')}` : ''}`);
+      }
+      return undefined;
+    };
+
+  // Pass 2: rules, and the rules that menu click items define.
+  const rules: RuleModel[] = [];
+  const names = new Map<string, RuleModel>();
+  const addRule = (ctx: CompileContext, rule: RuleModel, path: YamlPath) => {
+    const prior = names.get(rule.name);
+    if (prior) {
+      ctx.error(path, `rule name "${rule.name}" is used twice (also at ${prior.at.file}:${prior.at.line})`);
+      return;
+    }
+    names.set(rule.name, rule);
+    rules.push(rule);
+  };
+
+  for (const [menuName, src] of menuSources) {
+    const ctx = ctxFor(src.doc);
+    const items = Array.isArray(src.value.items) ? src.value.items : [];
+    items.forEach((item, i) => {
+      if (!isRecord(item) || item.click === undefined) return;
+      const path = [...src.path, 'items', i];
+      const answer =
+        item.then ??
+        (item.reply !== undefined
+          ? [{ reply: item.reply }]
+          : item.menu !== undefined
+            ? [{ reply: { menu: item.menu } }]
+            : undefined);
+      if (answer === undefined) return; // answered by a rule with menu_id (validate checks one exists)
+      if ([item.then, item.reply, item.menu].filter((x) => x !== undefined).length > 1) {
+        ctx.error(path, 'a click item takes one of reply:, menu: or then:');
+        return;
+      }
+      const clickId = String(item.click);
+      const label = typeof item.label === 'string' ? item.label : clickId;
+      const condition: Condition = {
+        fact: 'menu_id',
+        op: 'equals',
+        value: clickId,
+        label: `menu_id is "${clickId}" (${menuName} → ${label})`,
+        at: ctx.at([...path, 'click']),
+      };
+      const actions = compileActions(
+        ctx,
+        answer,
+        item.then !== undefined ? [...path, 'then'] : path,
+        menuRef(ctx),
+      );
+      const priority = typeof item.priority === 'number' ? item.priority : MENU_ITEM_PRIORITY;
+      addRule(
+        ctx,
+        {
+          name: `${menuName} → ${label}`,
+          priority,
+          order: rules.length,
+          condition,
+          actions,
+          continue: false,
+          fallback: false,
+          source: { kind: 'menu-item', menu: menuName, clickId },
+          keys: indexKeys(condition),
+          at: ctx.at(path),
+        },
+        path,
+      );
+    });
+  }
+
+  for (const doc of sources.docs) {
+    const ctx = ctxFor(doc);
+    const data = doc.data;
+    if (!isRecord(data) || data.rules === undefined) continue;
+    if (!Array.isArray(data.rules)) {
+      ctx.error(['rules'], 'rules: is a list of rules');
+      continue;
+    }
+    data.rules.forEach((raw, i) => {
+      const path = ['rules', i];
+      const rule = compileRule(ctx, raw, path, menuRef(ctx), rules.length);
+      if (rule) addRule(ctx, rule, [...path, 'name']);
+    });
+  }
+
+  const errors = problems.some((p) => p.severity === 'error');
+  if (errors) return { problems };
+  return {
+    problems,
+    ruleSet: {
+      rules,
+      menus,
+      settings: { timezone: settings.timezone, schedules: settings.schedules, holidays: settings.holidays },
+      counterNames: counterNames(rules),
+      files: sources.files,
+    },
+  };
+}
+
+function compileRule(
+  ctx: CompileContext,
+  raw: unknown,
+  path: YamlPath,
+  menuRef: (name: string, at: YamlPath) => ReplyContent | undefined,
+  order: number,
+): RuleModel | undefined {
+  if (!isRecord(raw)) {
+    ctx.error(path, `a rule is a mapping with name, when and then (got ${describeValue(raw)})`);
+    return undefined;
+  }
+  ctx.unknownKeys(raw, RULE_KEYS, path, 'a rule');
+  const name = raw.name;
+  if (typeof name !== 'string' || name.trim() === '') {
+    ctx.error(path, 'a rule needs a name: (it is shown in logs and in simulate/explain)');
+    return undefined;
+  }
+  const priority = raw.priority ?? 0;
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+    ctx.error(
+      [...path, 'priority'],
+      `priority is a number; higher runs first (got ${describeValue(priority)})`,
+    );
+  }
+  for (const flag of ['continue', 'fallback'] as const) {
+    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') {
+      ctx.error([...path, flag], `${flag} is true or false`);
+    }
+  }
+  const fallback = raw.fallback === true;
+  if (raw.when === undefined && !fallback) {
+    ctx.error(path, `rule "${name}" needs when: (or fallback: true for a catch-all)`);
+    return undefined;
+  }
+  const condition = raw.when === undefined ? { all: [] } : compileWhen(ctx, raw.when, [...path, 'when']);
+  const actions = compileActions(ctx, raw.then, [...path, 'then'], menuRef);
+  if (!condition) return undefined;
+  return {
+    name,
+    priority: typeof priority === 'number' ? priority : 0,
+    order,
+    condition,
+    actions,
+    continue: raw.continue === true,
+    fallback,
+    source: { kind: 'rule' },
+    keys: indexKeys(condition),
+    at: ctx.at(path),
+  };
+}
+
+function compileMenu(
+  ctx: CompileContext,
+  name: string,
+  raw: Record<string, unknown>,
+  path: YamlPath,
+): MenuModel | undefined {
+  ctx.unknownKeys(raw, MENU_KEYS, path, `menu "${name}"`);
+  const head = raw.head === undefined ? undefined : compileText(ctx, raw.head, [...path, 'head'], 'head');
+  const tail = raw.tail === undefined ? undefined : compileText(ctx, raw.tail, [...path, 'tail'], 'tail');
+  if (!Array.isArray(raw.items) || raw.items.length === 0) {
+    ctx.error(
+      [...path, 'items'],
+      `menu "${name}" needs items: (a list of click, view, miniprogram or text items)`,
+    );
+    return undefined;
+  }
+  const items: MenuItemModel[] = [];
+  raw.items.forEach((item, i) => {
+    const at = [...path, 'items', i];
+    if (!isRecord(item)) {
+      ctx.error(at, 'a menu item is a mapping, e.g. { click: order, label: 查询订单, reply: … }');
+      return;
+    }
+    const compiled = compileMenuItem(ctx, item, at);
+    if (compiled) items.push(compiled);
+  });
+  return { name, ...(head && { head }), items, ...(tail && { tail }), at: ctx.at(path, true) };
+}
+
+function compileMenuItem(
+  ctx: CompileContext,
+  item: Record<string, unknown>,
+  at: YamlPath,
+): MenuItemModel | undefined {
+  const label = (fallback?: unknown) => compileText(ctx, item.label ?? fallback, [...at, 'label'], 'label');
+  if (item.click !== undefined) {
+    ctx.unknownKeys(item, CLICK_KEYS, at, 'a click item');
+    if (typeof item.click !== 'string' && typeof item.click !== 'number') {
+      ctx.error([...at, 'click'], 'click takes the item id (what comes back as menu_id)');
+      return undefined;
+    }
+    if (item.label === undefined) ctx.error(at, 'a click item needs label: (the text the customer sees)');
+    const l = label();
+    return l && { type: 'click', id: String(item.click), label: l };
+  }
+  if (item.view !== undefined) {
+    ctx.unknownKeys(item, ['view', 'label'], at, 'a view item');
+    const l = label();
+    if (typeof item.view !== 'string') {
+      ctx.error([...at, 'view'], 'view takes the URL to open');
+      return undefined;
+    }
+    return l && { type: 'view', url: item.view, label: l };
+  }
+  if (item.miniprogram !== undefined) {
+    ctx.unknownKeys(item, ['miniprogram', 'label'], at, 'a miniprogram item');
+    const mp = item.miniprogram;
+    const l = label();
+    if (!isRecord(mp) || typeof mp.appid !== 'string' || typeof mp.pagepath !== 'string') {
+      ctx.error([...at, 'miniprogram'], 'miniprogram takes { appid, pagepath }');
+      return undefined;
+    }
+    return l && { type: 'miniprogram', appid: mp.appid, pagepath: mp.pagepath, label: l };
+  }
+  if (item.text !== undefined) {
+    ctx.unknownKeys(item, ['text', 'no_newline'], at, 'a text item');
+    const l = compileText(ctx, item.text, [...at, 'text'], 'text');
+    return l && { type: 'text', label: l, no_newline: item.no_newline === true };
+  }
+  ctx.error(
+    at,
+    'a menu item is one of { click: id, label }, { view: url, label }, { miniprogram: {appid, pagepath}, label }, { text }',
+  );
+  return undefined;
+}
+
+interface SettingsResult {
+  timezone: string;
+  schedules: Map<string, Schedule>;
+  holidays: Set<string>;
+}
+
+function readSettings(docs: RuleDocument[], problems: RuleProblem[]): SettingsResult {
+  const out: SettingsResult = { timezone: DEFAULT_TIMEZONE, schedules: new Map(), holidays: new Set() };
+  const withSettings = docs.filter((d) => isRecord(d.data) && d.data.settings !== undefined);
+  for (const [i, doc] of withSettings.entries()) {
+    const ctx = new CompileContext(doc, problems, out.schedules, out.timezone);
+    if (i > 0) {
+      const first = withSettings[0] as RuleDocument;
+      ctx.error(['settings'], `settings: may appear in one file only (already in ${first.file})`, {
+        key: true,
+      });
+      continue;
+    }
+    const s = (doc.data as Record<string, unknown>).settings;
+    if (!isRecord(s)) {
+      ctx.error(['settings'], 'settings: is a mapping');
+      continue;
+    }
+    ctx.unknownKeys(s, SETTINGS_KEYS, ['settings'], 'settings');
+    if (s.timezone !== undefined) {
+      if (typeof s.timezone === 'string') out.timezone = s.timezone;
+      else ctx.error(['settings', 'timezone'], 'timezone is an IANA name such as Asia/Shanghai');
+    }
+    const dates = (key: 'holidays' | 'workdays'): string[] => {
+      const v = s[key];
+      if (v === undefined) return [];
+      if (Array.isArray(v))
+        return v.map((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d)));
+      ctx.error(['settings', key], `${key} is a list of dates like 2026-10-01`);
+      return [];
+    };
+    const holidays = dates('holidays');
+    const workdays = dates('workdays');
+    for (const d of holidays) out.holidays.add(d);
+    if (s.schedules === undefined) {
+      // Still check the timezone name: conditions like time: { between } use it.
+      const check = parseSchedule({ timezone: out.timezone, hours: {}, holidays, workdays });
+      if ('problems' in check)
+        for (const p of check.problems) ctx.error(scheduleProblemPath([], p.yamlPath), p.message);
+      continue;
+    }
+    if (!isRecord(s.schedules)) {
+      ctx.error(
+        ['settings', 'schedules'],
+        'schedules: maps a name to opening hours, e.g. business_hours: { mon-fri: 09:00-18:00 }',
+      );
+      continue;
+    }
+    for (const [name, hours] of Object.entries(s.schedules)) {
+      const at = ['settings', 'schedules', name];
+      if (!isRecord(hours)) {
+        ctx.error(at, `schedule "${name}" maps days to hours, e.g. { mon-fri: 09:00-18:00, sat: closed }`);
+        continue;
+      }
+      const parsed = parseSchedule({
+        timezone: out.timezone,
+        hours: hours as Record<string, string | string[]>,
+        holidays,
+        workdays,
+      });
+      if ('problems' in parsed) {
+        for (const p of parsed.problems)
+          ctx.error(scheduleProblemPath(at, p.yamlPath), `schedule "${name}": ${p.message}`);
+      } else {
+        out.schedules.set(name, parsed.schedule);
+      }
+    }
+  }
+  return out;
+}
+
+function counterNames(rules: readonly RuleModel[]): string[] {
+  const names = new Set<string>();
+  const walk = (c: Condition): void => {
+    if ('all' in c) c.all.forEach(walk);
+    else if ('any' in c) c.any.forEach(walk);
+    else if ('not' in c) walk(c.not);
+    else if (c.fact.startsWith('counter.')) names.add(c.fact.slice('counter.'.length));
+  };
+  for (const rule of rules) {
+    walk(rule.condition);
+    for (const a of rule.actions) if (a.type === 'increment' || a.type === 'reset') names.add(a.name);
+  }
+  return [...names];
+}
+
+/** Maps a schedule problem's path (relative to parseSchedule's input) onto the YAML. */
+function scheduleProblemPath(schedulePath: YamlPath, problemPath: readonly (string | number)[]): YamlPath {
+  const [head, ...rest] = problemPath;
+  if (head === 'hours') return [...schedulePath, ...rest];
+  if (head === 'holidays' || head === 'workdays' || head === 'timezone') return ['settings', head, ...rest];
+  return schedulePath;
+}

@@ -1,0 +1,24 @@
+/**
+ * What kfbot remembers about one customer on one account between messages, for rule conditions
+ * (var.*, counter.*, misses, last_menu, service_state) and for the actions that change it.
+ */
+import type { Scalar } from './rule-model.ts';
+
+export interface ConversationState {
+  vars: Record<string, Scalar>;
+  counters: Record<string, number>;
+  /** Consecutive customer messages that only a fallback rule answered. */
+  misses: number;
+  /** The name of the last menu sent to this customer. */
+  last_menu?: string;
+  /** The session's service state (§7.1) as last seen, when known. */
+  service_state?: 0 | 1 | 2 | 3 | 4;
+}
+
+export function emptyState(): ConversationState {
+  return { vars: {}, counters: {}, misses: 0 };
+}
+
+export function cloneState(s: ConversationState): ConversationState {
+  return { ...s, vars: { ...s.vars }, counters: { ...s.counters } };
+}

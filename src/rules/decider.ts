@@ -1,0 +1,206 @@
+/**
+ * Decides what kfbot does about one sync_msg item: picks candidate rules from the index, lets
+ * json-rules-engine evaluate them best-first (first match wins unless a rule says `continue`),
+ * falls back when nothing answered a customer message, and works out the conversation state after
+ * the actions. Pure: no network, no storage; the same item, state and time give the same decision.
+ */
+import type { Engine, RuleResult } from 'json-rules-engine';
+import type { SyncItem } from '../wecom/sync-item.ts';
+import { type ConversationState, cloneState } from './conversation-state.ts';
+import { OperatorTables, ruleEngine } from './engine-conditions.ts';
+import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
+import { RuleIndex } from './rule-index.ts';
+import type { Action, RuleModel, RuleSet } from './rule-model.ts';
+
+export interface ConditionOutcome {
+  label: string;
+  /** undefined when the engine did not need to evaluate it. */
+  result: boolean | undefined;
+  factValue: unknown;
+}
+
+export interface RuleEvaluation {
+  rule: RuleModel;
+  matched: boolean;
+  conditions: ConditionOutcome[];
+}
+
+export interface PlannedAction {
+  rule: RuleModel;
+  action: Action;
+}
+
+export interface Decision {
+  facts: Facts;
+  /** Why no rule was consulted (a servicer's own message, an undecodable item). */
+  skipped?: string;
+  evaluations: RuleEvaluation[];
+  matched: RuleModel[];
+  actions: PlannedAction[];
+  state: ConversationState;
+}
+
+export interface DecideContext {
+  state: ConversationState;
+  /** Epoch ms. */
+  now: number;
+  /** The customer's nickname (customer/batchget), for {{nickname}} in `set:` values. */
+  nickname?: string;
+}
+
+/** Values for reply placeholders: {{nickname}}, {{scene_param}}, {{var.city}}, … */
+export function placeholderLookup(
+  facts: Facts,
+  nickname: string | undefined,
+): (name: string) => string | undefined {
+  return (name) => {
+    if (name === 'nickname') return nickname;
+    if (name === 'text') return facts[RAW_TEXT] === undefined ? undefined : String(facts[RAW_TEXT]);
+    const v = facts[name];
+    return v === undefined ? undefined : String(v);
+  };
+}
+
+interface CompiledRule {
+  engine: Engine | undefined;
+}
+
+export class Decider {
+  private readonly index: RuleIndex;
+  private readonly tables: OperatorTables;
+  private readonly engines = new Map<RuleModel, CompiledRule>();
+  private readonly holidays: ReadonlySet<string>;
+  private readonly counterNames: string[];
+
+  constructor(readonly ruleSet: RuleSet) {
+    this.index = new RuleIndex(ruleSet.rules);
+    this.tables = new OperatorTables(ruleSet.settings.schedules);
+    this.holidays = ruleSet.settings.holidays;
+    this.counterNames = ruleSet.counterNames;
+  }
+
+  /** The rule's engine, built on first use so start-up stays fast with many rules. */
+  private engineFor(rule: RuleModel): Engine {
+    let compiled = this.engines.get(rule);
+    if (!compiled) {
+      compiled = { engine: ruleEngine(rule, this.tables) };
+      this.engines.set(rule, compiled);
+    }
+    return compiled.engine as Engine;
+  }
+
+  async decide(item: SyncItem, ctx: DecideContext): Promise<Decision> {
+    const facts = messageFacts(item, {
+      state: ctx.state,
+      now: ctx.now,
+      timezone: this.ruleSet.settings.timezone,
+      holidays: this.holidays,
+    });
+    for (const name of this.counterNames) facts[`counter.${name}`] ??= 0;
+    const decision: Decision = {
+      facts,
+      evaluations: [],
+      matched: [],
+      actions: [],
+      state: cloneState(ctx.state),
+    };
+    // §9.6: a servicer's own message (origin 5) is never answered; an undecodable item has no facts to test.
+    if (item.origin === 5)
+      return { ...decision, skipped: 'a servicer sent it (origin 5): the bot never answers servicers' };
+    if (item.kind === 'unknown') return { ...decision, skipped: `kfbot cannot decode it: ${item.reason}` };
+
+    let answered = false;
+    for (const rule of this.index.candidates(facts)) {
+      const ev = await this.evaluate(rule, facts);
+      decision.evaluations.push(ev);
+      if (!ev.matched) continue;
+      decision.matched.push(rule);
+      if (!rule.continue) {
+        answered = true;
+        break;
+      }
+    }
+    const customerMessage = item.origin === 3 && item.msgtype !== 'event';
+    if (!answered && customerMessage) {
+      for (const rule of this.index.fallbackCandidates(facts)) {
+        const ev = await this.evaluate(rule, facts);
+        decision.evaluations.push(ev);
+        if (ev.matched) {
+          decision.matched.push(rule);
+          break;
+        }
+      }
+    }
+    for (const rule of decision.matched) {
+      for (const action of rule.actions) decision.actions.push({ rule, action });
+    }
+    applyStateChanges(decision, customerMessage, answered, placeholderLookup(facts, ctx.nickname));
+    return decision;
+  }
+
+  private async evaluate(rule: RuleModel, facts: Facts): Promise<RuleEvaluation> {
+    const { results, failureResults } = await this.engineFor(rule).run(facts);
+    const result = results[0] ?? failureResults[0];
+    return { rule, matched: results.length > 0, conditions: result ? outcomes(result) : [] };
+  }
+}
+
+function applyStateChanges(
+  decision: Decision,
+  customerMessage: boolean,
+  answered: boolean,
+  lookup: (name: string) => string | undefined,
+): void {
+  const s = decision.state;
+  for (const { action } of decision.actions) {
+    switch (action.type) {
+      case 'set':
+        s.vars[action.name] = typeof action.value === 'object' ? action.value.render(lookup) : action.value;
+        break;
+      case 'unset':
+        delete s.vars[action.name];
+        break;
+      case 'increment':
+        s.counters[action.name] = (s.counters[action.name] ?? 0) + action.by;
+        break;
+      case 'reset':
+        delete s.counters[action.name];
+        break;
+      case 'reply':
+      case 'send_on_event':
+        if (action.content.msgtype === 'msgmenu') s.last_menu = action.content.menu.name;
+        break;
+      default:
+        break;
+    }
+  }
+  // A customer message no ordinary rule answered is a miss, whether a fallback caught it or not.
+  if (customerMessage) s.misses = answered ? 0 : s.misses + 1;
+}
+
+interface EngineConditionResult {
+  name?: string;
+  result?: boolean;
+  factResult?: unknown;
+  all?: EngineConditionResult[];
+  any?: EngineConditionResult[];
+  not?: EngineConditionResult;
+}
+
+function outcomes(result: RuleResult): ConditionOutcome[] {
+  const out: ConditionOutcome[] = [];
+  const walk = (c: EngineConditionResult | undefined, negated: boolean) => {
+    if (!c) return;
+    if (c.all) for (const x of c.all) walk(x, negated);
+    else if (c.any) for (const x of c.any) walk(x, negated);
+    else if (c.not) walk(c.not, !negated);
+    else
+      out.push({
+        label: negated ? `not (${c.name ?? '?'})` : (c.name ?? '?'),
+        result: c.result === undefined ? undefined : c.result !== negated,
+        factValue: c.factResult,
+      });
+  };
+  walk(result.conditions as unknown as EngineConditionResult, false);
+  return out;
+}

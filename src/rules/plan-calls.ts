@@ -1,0 +1,146 @@
+/**
+ * A Decision → the exact WeCom API calls that carry it out, in order. Every send carries a client
+ * msgid derived from the inbound msgid and the step number, so a retry of the same step is
+ * recognisably the same message (§5 msgid; §9.12) and a second copy cannot reach the customer.
+ * Actions that cannot be carried out (a welcome without a welcome_code, …) become `dropped`
+ * entries with the reason, never silent omissions.
+ */
+import { createHash } from 'node:crypto';
+import type { ServiceState } from '../wecom/kf-api.ts';
+import type {
+  EventContent,
+  SendContent,
+  SendMsgOnEventRequest,
+  SendMsgRequest,
+} from '../wecom/send-payloads.ts';
+import type { SyncItem } from '../wecom/sync-item.ts';
+import { type Decision, placeholderLookup } from './decider.ts';
+import type { Facts } from './message-facts.ts';
+import { type RenderContext, renderReply } from './render-reply.ts';
+import type { MediaSource, TransferTarget } from './rule-model.ts';
+
+export type PlannedCall =
+  | { api: 'kf/send_msg'; step: number; rule: string; body: SendMsgRequest }
+  | { api: 'kf/send_msg_on_event'; step: number; rule: string; body: SendMsgOnEventRequest }
+  | {
+      api: 'kf/service_state/trans';
+      step: number;
+      rule: string;
+      body: {
+        open_kfid: string;
+        external_userid: string;
+        service_state: Exclude<ServiceState, 0>;
+        servicer_userid?: string;
+      };
+      /** Sent with send_msg_on_event and the msg_code this call returns. */
+      notice?: { msgid: string; content: EventContent };
+    };
+
+export interface DroppedAction {
+  step: number;
+  rule: string;
+  reason: string;
+}
+
+export interface Plan {
+  calls: PlannedCall[];
+  dropped: DroppedAction[];
+}
+
+/**
+ * The client msgid for step `step` of the reply to inbound message `inboundMsgid`: 32 characters
+ * of [A-Za-z0-9_-] (the §5 limit), the same every time it is computed.
+ */
+export function clientMsgid(inboundMsgid: string, step: number): string {
+  return `kf${createHash('sha256').update(`${inboundMsgid}\0${step}`).digest('base64url').slice(0, 30)}`;
+}
+
+const TRANS_STATE: Record<TransferTarget, 2 | 3 | 4> = { queue: 2, servicer: 3, end: 4 };
+
+export interface PlanContext {
+  nickname?: string;
+  mediaId: RenderContext['mediaId'];
+}
+
+/** A stand-in media id that says which file would be uploaded (for simulate and explain). */
+export function mediaPlaceholder(source: MediaSource): string {
+  return 'media_id' in source ? source.media_id : `<upload ${source.file}>`;
+}
+
+export function planCalls(item: SyncItem, decision: Decision, ctx: PlanContext): Plan {
+  const plan: Plan = { calls: [], dropped: [] };
+  // Placeholders see the variables as the decision left them (a rule may set and use one at once).
+  const render: RenderContext = {
+    lookup: placeholderLookup(stateFacts(decision), ctx.nickname),
+    mediaId: ctx.mediaId,
+  };
+  const to = { touser: item.external_userid, open_kfid: item.open_kfid };
+  decision.actions.forEach(({ rule, action }, step) => {
+    const msgid = clientMsgid(item.msgid, step);
+    const drop = (reason: string) => plan.dropped.push({ step, rule: rule.name, reason });
+    switch (action.type) {
+      case 'reply':
+        plan.calls.push({
+          api: 'kf/send_msg',
+          step,
+          rule: rule.name,
+          body: { ...to, msgid, ...renderReply(action.content, render) } as SendMsgRequest,
+        });
+        return;
+      case 'send_on_event': {
+        const code =
+          action.code === 'welcome_code'
+            ? item.kind === 'enter_session'
+              ? item.event.welcome_code
+              : undefined
+            : item.kind === 'session_status_change'
+              ? item.event.msg_code
+              : undefined;
+        if (!code) {
+          drop(
+            action.code === 'welcome_code'
+              ? 'no welcome_code: WeCom gives one only if the customer got no welcome and sent nothing in the past 48 h'
+              : 'no msg_code: WeCom gives one only when a servicer takes the session from the queue or ends it',
+          );
+          return;
+        }
+        const content = renderReply(action.content, render) as EventContent;
+        plan.calls.push({
+          api: 'kf/send_msg_on_event',
+          step,
+          rule: rule.name,
+          body: { code, msgid, ...content },
+        });
+        return;
+      }
+      case 'transfer': {
+        const notice = action.notice && (renderReply(action.notice, render) as SendContent);
+        plan.calls.push({
+          api: 'kf/service_state/trans',
+          step,
+          rule: rule.name,
+          body: {
+            open_kfid: item.open_kfid,
+            external_userid: item.external_userid,
+            service_state: TRANS_STATE[action.to],
+            ...(action.servicer && { servicer_userid: action.servicer }),
+          },
+          ...(notice && { notice: { msgid, content: notice as EventContent } }),
+        });
+        return;
+      }
+      default:
+        return; // state changes and `nothing` need no call
+    }
+  });
+  return plan;
+}
+
+function stateFacts(decision: Decision): Facts {
+  const facts: Facts = {};
+  for (const [k, v] of Object.entries(decision.facts))
+    if (!k.startsWith('var.') && !k.startsWith('counter.')) facts[k] = v;
+  for (const [k, v] of Object.entries(decision.state.vars)) facts[`var.${k}`] = v;
+  for (const [k, v] of Object.entries(decision.state.counters)) facts[`counter.${k}`] = v;
+  return facts;
+}

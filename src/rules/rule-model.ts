@@ -1,0 +1,147 @@
+/**
+ * The compiled form of the rule files: what the YAML says, checked and resolved (menus inlined,
+ * templates parsed, schedules parsed), ready for the decider. Nothing here reads files or talks HTTP.
+ */
+import type { Kind } from '../wecom/message-kinds.ts';
+import type { MediaMsgtype } from '../wecom/send-payloads.ts';
+import type { SourcePosition } from './problems.ts';
+import type { Schedule } from './schedule.ts';
+import type { Template } from './template.ts';
+
+/** A scalar a rule can compare with or store in a variable. */
+export type Scalar = string | number | boolean;
+
+// ---------------------------------------------------------------------------------------------
+// Conditions
+
+export type ConditionOperator =
+  | 'equals'
+  | 'not_equals'
+  | 'in'
+  | 'not_in'
+  | 'contains'
+  | 'any'
+  | 'regex'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'exists'
+  | 'open';
+
+export interface LeafCondition {
+  fact: string;
+  op: ConditionOperator;
+  /** Already normalised where the fact is text (keywords, exact texts). */
+  value: Scalar | Scalar[];
+  /** "text contains any of [退款, 退货]": how `explain` shows this condition. */
+  label: string;
+  at: SourcePosition;
+}
+
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | LeafCondition;
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+
+export type MediaSource = { media_id: string } | { file: string; absPath: string };
+
+export type MenuItemModel =
+  | { type: 'click'; id: string; label: Template }
+  | { type: 'view'; url: string; label: Template }
+  | { type: 'miniprogram'; appid: string; pagepath: string; label: Template }
+  | { type: 'text'; label: Template; no_newline: boolean };
+
+export interface MenuModel {
+  name: string;
+  head?: Template;
+  items: MenuItemModel[];
+  tail?: Template;
+  at: SourcePosition;
+}
+
+/** What to say: a send_msg / send_msg_on_event content whose text parts are templates. */
+export type ReplyContent =
+  | { msgtype: 'text'; text: Template }
+  | { msgtype: 'msgmenu'; menu: MenuModel }
+  | { msgtype: MediaMsgtype; media: MediaSource }
+  | { msgtype: 'link'; title: Template; desc?: Template; url: string; thumb: MediaSource }
+  | { msgtype: 'miniprogram'; appid: string; title?: Template; pagepath: string; thumb: MediaSource }
+  | { msgtype: 'location'; name?: string; address?: string; latitude: number; longitude: number }
+  | { msgtype: 'ca_link'; link_url: string };
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+/** Which event code a send_msg_on_event uses: the enter_session welcome_code or a session event's msg_code. */
+export type EventCodeSource = 'welcome_code' | 'msg_code';
+
+export type TransferTarget = 'queue' | 'servicer' | 'end';
+
+export type Action =
+  | { type: 'reply'; content: ReplyContent; at: SourcePosition }
+  | {
+      type: 'send_on_event';
+      code: EventCodeSource;
+      as: 'welcome' | 'closing' | 'event_reply';
+      content: ReplyContent;
+      at: SourcePosition;
+    }
+  | {
+      type: 'transfer';
+      to: TransferTarget;
+      servicer?: string;
+      /** Sent with the msg_code the transfer returns (a queue notice, or a closing remark on end). */
+      notice?: ReplyContent;
+      at: SourcePosition;
+    }
+  | { type: 'set'; name: string; value: Scalar | Template; at: SourcePosition }
+  | { type: 'unset'; name: string; at: SourcePosition }
+  | { type: 'increment'; name: string; by: number; at: SourcePosition }
+  | { type: 'reset'; name: string; at: SourcePosition }
+  | { type: 'nothing'; reason: string; at: SourcePosition };
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+export interface IndexKeys {
+  /** The kinds the rule can match; undefined = it does not constrain the kind (customer messages). */
+  kinds?: Kind[];
+  menuIds?: string[];
+  exactTexts?: string[];
+  keywords?: string[];
+}
+
+export interface RuleModel {
+  name: string;
+  priority: number;
+  /** Load order (file order, then position): breaks priority ties. */
+  order: number;
+  condition: Condition;
+  actions: Action[];
+  /** Let lower rules run too after this one matched. */
+  continue: boolean;
+  /** Runs only when no other rule answered a customer message. */
+  fallback: boolean;
+  /** Where it came from: a `rules:` entry, or a menu's click item. */
+  source: { kind: 'rule' } | { kind: 'menu-item'; menu: string; clickId: string };
+  keys: IndexKeys;
+  at: SourcePosition;
+}
+
+export interface RuleSettings {
+  timezone: string;
+  schedules: ReadonlyMap<string, Schedule>;
+  /** settings.holidays as YYYY-MM-DD, for the `holiday` fact. */
+  holidays: ReadonlySet<string>;
+}
+
+export interface RuleSet {
+  rules: RuleModel[];
+  menus: ReadonlyMap<string, MenuModel>;
+  settings: RuleSettings;
+  /** Counters rules test or increment: an unset counter reads as 0. */
+  counterNames: string[];
+  /** The files it was read from. */
+  files: string[];
+}

@@ -1,0 +1,139 @@
+/**
+ * Reads rule files (one YAML file, or every *.yaml / *.yml under a folder) into plain data, and
+ * keeps the YAML syntax tree so any later problem can point at its file:line:column.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { RuleProblem, SourcePosition } from './problems.ts';
+
+export type YamlPath = readonly (string | number)[];
+
+export interface RuleDocument {
+  /** The path as shown to people (relative to the working directory when possible). */
+  file: string;
+  /** Absolute folder of the file: relative media paths resolve against it. */
+  dir: string;
+  data: unknown;
+  /** Where the value at `path` starts; `key: true` points at the key of the last step instead. */
+  at(path: YamlPath, opts?: { key?: boolean }): SourcePosition;
+}
+
+export interface RuleSources {
+  docs: RuleDocument[];
+  problems: RuleProblem[];
+  /** Every file read, for hot reload to watch. */
+  files: string[];
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+
+function listFiles(target: string): string[] {
+  const st = statSync(target);
+  if (st.isFile()) return [target];
+  const out: string[] = [];
+  for (const entry of readdirSync(target, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    if (entry.name.startsWith('.')) continue;
+    const full = join(target, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full));
+    else if (YAML_FILE.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+function display(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+/** Reads the rules at `target` (a file or a folder). Missing files and YAML syntax errors are problems, not exceptions. */
+export function readRuleSources(target: string, cwd: string = process.cwd()): RuleSources {
+  const absTarget = resolve(cwd, target);
+  let files: string[];
+  try {
+    files = listFiles(absTarget);
+  } catch {
+    return {
+      docs: [],
+      files: [],
+      problems: [
+        {
+          file: target,
+          line: 1,
+          col: 1,
+          severity: 'error',
+          message: `cannot read rules at "${target}": no such file or folder (set KFBOT_RULES or pass a path)`,
+        },
+      ],
+    };
+  }
+  const docs: RuleDocument[] = [];
+  const problems: RuleProblem[] = [];
+  if (files.length === 0) {
+    problems.push({
+      file: target,
+      line: 1,
+      col: 1,
+      severity: 'error',
+      message: `no rule files (*.yaml) in "${target}"`,
+    });
+  }
+  for (const file of files) {
+    const shown = display(file, cwd);
+    const source = readFileSync(file, 'utf8');
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const pos = (offset: number): SourcePosition => {
+      const { line, col } = lineCounter.linePos(offset);
+      return { file: shown, line, col };
+    };
+    for (const err of [...doc.errors, ...doc.warnings]) {
+      problems.push({
+        ...pos(err.pos[0]),
+        severity: doc.errors.includes(err as never) ? 'error' : 'warning',
+        message: `YAML: ${err.message.split('\n')[0]}`,
+      });
+    }
+    if (doc.errors.length > 0) continue;
+    docs.push({
+      file: shown,
+      dir: dirname(file),
+      data: doc.toJS({ maxAliasCount: 100 }),
+      at(path, opts = {}) {
+        return pos(offsetOf(doc.contents, path, opts.key ?? false));
+      },
+    });
+  }
+  return { docs, problems, files };
+}
+
+/** The offset of the deepest node along `path` that exists (so a missing key points at its parent). */
+function offsetOf(root: unknown, path: YamlPath, key: boolean): number {
+  let node = root as Node | null | undefined;
+  let offset = node?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => {
+        const k = p.key as { value?: unknown } | null;
+        return k !== null && typeof k === 'object' && String(k.value) === String(step);
+      });
+      if (!pair) return offset;
+      const keyNode = pair.key as Node;
+      if (last && key) return keyNode.range?.[0] ?? offset;
+      node = pair.value as Node | null;
+      offset = node?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+    } else if (isSeq(node) && typeof step === 'number') {
+      const item = node.items[step] as Node | undefined;
+      if (!item) return offset;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}

@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/rules/load-rules.ts';
+import { ruleDir } from './helpers.ts';
+
+function problemsOf(yaml: string, extra: Record<string, string | Buffer> = {}) {
+  const dir = ruleDir({ 'rules.yaml': yaml, ...extra });
+  return loadRules(dir).problems.map((p) => ({ ...p, file: p.file.replace(/^.*\//, '') }));
+}
+
+function only(yaml: string, extra?: Record<string, string | Buffer>) {
+  const problems = problemsOf(yaml, extra);
+  expect(problems, JSON.stringify(problems, null, 2)).toHaveLength(1);
+  return problems[0] as (typeof problems)[number];
+}
+
+const ok = `
+rules:
+  - name: hi
+    when: { text: 你好 }
+    then: [ { reply: 您好 } ]
+`;
+
+describe('loading valid rules', () => {
+  it('loads the shipped rules/ folder without a single problem', () => {
+    const loaded = loadRules('rules');
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.ruleSet?.menus.get('main')?.items.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('loads a minimal rule file', () => {
+    expect(problemsOf(ok)).toEqual([]);
+  });
+});
+
+describe('every mistake is reported at its line and column', () => {
+  it.each([
+    ['an unknown top-level key', 'rulez: []\n', 1, 1, 'unknown key "rulez"'],
+    [
+      'an unknown rule key',
+      'rules:\n  - name: a\n    when: { text: x }\n    thne: []\n    then: [ { reply: x } ]\n',
+      4,
+      5,
+      'unknown key "thne" in a rule',
+    ],
+    [
+      'an unknown fact',
+      'rules:\n  - name: a\n    when: { txt: x }\n    then: [ { reply: x } ]\n',
+      3,
+      13,
+      'unknown fact "txt"',
+    ],
+    [
+      'an unknown operator',
+      'rules:\n  - name: a\n    when: { text: { like: x } }\n    then: [ { reply: x } ]\n',
+      3,
+      21,
+      'unknown operator "like" for text',
+    ],
+    [
+      'an unknown action',
+      'rules:\n  - name: a\n    when: { text: x }\n    then: [ { say: x } ]\n',
+      4,
+      15,
+      'unknown action "say"',
+    ],
+    [
+      'a regex that does not compile',
+      "rules:\n  - name: a\n    when: { text: { regex: '(' } }\n    then: [ { reply: x } ]\n",
+      3,
+      28,
+      'does not compile',
+    ],
+    ['a missing name', 'rules:\n  - when: { text: x }\n    then: [ { reply: x } ]\n', 2, 5, 'needs a name'],
+    ['a rule with no then', 'rules:\n  - name: a\n    when: { text: x }\n', 2, 5, 'needs then:'],
+    [
+      'an unknown menu',
+      'rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: { menu: nope } } ]\n',
+      4,
+      30,
+      'no menu named "nope"',
+    ],
+    [
+      'an unknown placeholder',
+      "rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: '{{nick}}' } ]\n",
+      4,
+      22,
+      'nick',
+    ],
+    [
+      'an enum value that does not exist',
+      'rules:\n  - name: a\n    when: { service_state: busy }\n    then: [ { reply: x } ]\n',
+      3,
+      28,
+      'service_state is one of new (0)',
+    ],
+    [
+      'an unknown schedule',
+      'rules:\n  - name: a\n    when: { time: lunch }\n    then: [ { reply: x } ]\n',
+      3,
+      19,
+      'unknown schedule "lunch"',
+    ],
+    [
+      'a bad time window',
+      'settings:\n  schedules:\n    open: { mon-fri: "9-18" }\nrules: []\n',
+      3,
+      22,
+      'is not HH:MM-HH:MM',
+    ],
+    ['a bad timezone', 'settings:\n  timezone: Asia/Beijing\n', 2, 13, 'unknown timezone'],
+    ['YAML syntax', 'rules:\n  - name: [a\n', 3, 1, 'YAML'],
+    ['a duplicated YAML key', 'rules: []\nrules: []\n', 2, 1, 'YAML'],
+    [
+      'an empty keyword',
+      "rules:\n  - name: a\n    when: { text: { any: [''] } }\n    then: [ { reply: x } ]\n",
+      3,
+      27,
+      'empty keyword',
+    ],
+    [
+      'a welcome on a text rule',
+      'rules:\n  - name: a\n    when: { text: x }\n    then: [ { welcome: hi } ]\n',
+      4,
+      15,
+      'welcome: needs the welcome_code of enter_session',
+    ],
+    [
+      'a reply to enter_session',
+      'rules:\n  - name: a\n    when: { kind: enter_session }\n    then: [ { reply: hi } ]\n',
+      4,
+      15,
+      'use welcome: instead',
+    ],
+    [
+      'an image sent as a welcome',
+      'rules:\n  - name: a\n    when: { kind: enter_session }\n    then: [ { welcome: { image: M } } ]\n',
+      4,
+      24,
+      'only send text or a menu',
+    ],
+    [
+      'a media file outside the rules folder',
+      'rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: { image: { file: ../x.png } } } ]\n',
+      4,
+      39,
+      'inside the rules folder',
+    ],
+    [
+      'a missing media file',
+      'rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: { image: { file: media/none.png } } } ]\n',
+      4,
+      15,
+      'does not exist',
+    ],
+  ])('reports %s', (_name, yaml, line, col, message) => {
+    const p = only(yaml);
+    expect(p.message).toContain(message);
+    expect([p.line, p.col]).toEqual([line, col]);
+    expect(p.severity).toBe('error');
+  });
+
+  it('reports a text over 2048 bytes with the byte count and the errcode WeCom would answer', () => {
+    const p = only(
+      `rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: '${'长'.repeat(700)}' } ]\n`,
+    );
+    expect(p.message).toBe(
+      'text.content is 2100 bytes; the limit is 2048 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 45002)',
+    );
+  });
+
+  it('reports a menu of 11 items, a click id over 64 bytes and a click item without an answer', () => {
+    const items = Array.from({ length: 11 }, (_, i) => `      - { click: c${i}, label: L${i}, reply: A }`);
+    items[0] = `      - { click: ${'x'.repeat(65)}, label: L, reply: A }`;
+    items[1] = '      - { click: lonely, label: 孤单 }';
+    const yaml = `menus:\n  m:\n    items:\n${items.join('\n')}\nrules:\n  - { name: a, when: { text: x }, then: [ { reply: { menu: m } } ] }\n`;
+    const messages = problemsOf(yaml).map((p) => p.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('msgmenu.list has 11 items'),
+        expect.stringContaining('msgmenu.list[0].click.id is 65 bytes'),
+        expect.stringContaining('the click item "lonely" in menu "m" has no answer'),
+      ]),
+    );
+  });
+
+  it('reports a click id answered in two menus', () => {
+    const yaml =
+      'menus:\n  a:\n    items: [ { click: x, label: X, reply: one } ]\n  b:\n    items: [ { click: x, label: X, reply: two } ]\n';
+    expect(only(yaml).message).toContain('click id "x" already has an answer in menu "a"');
+  });
+
+  it('reports a menu defined twice across files', () => {
+    const menu = 'menus:\n  main:\n    items: [ { click: a, label: A, reply: x } ]\n';
+    const problems = problemsOf(menu, {
+      'more.yaml': 'menus:\n  main:\n    items: [ { click: b, label: B, reply: y } ]\n',
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'rules.yaml', line: 2 });
+    expect(problems[0]?.message).toMatch(/^menu "main" is defined twice \(also at .*more\.yaml:2\)$/);
+  });
+
+  it('reports a rule shadowed by a higher-priority catch-all', () => {
+    const yaml =
+      'rules:\n  - { name: all, priority: 5, when: { kind: text }, then: [ { reply: x } ] }\n  - { name: hi, when: { text: hi }, then: [ { reply: y } ] }\n';
+    const p = only(yaml);
+    expect(p.message).toContain('rule "hi" can never run: "all"');
+    expect(p.line).toBe(3);
+  });
+
+  it('warns about a keyword two rules claim, and still loads', () => {
+    const yaml =
+      'rules:\n  - { name: a, when: { text: { any: [退款] } }, then: [ { reply: x } ] }\n  - { name: b, when: { text: { any: [退款, 退货] } }, then: [ { reply: y } ] }\n';
+    const dir = ruleDir({ 'r.yaml': yaml });
+    const loaded = loadRules(dir);
+    expect(loaded.problems).toMatchObject([{ severity: 'warning', line: 3 }]);
+    expect(loaded.problems[0]?.message).toContain('keyword "退款" is also claimed by rule "a"');
+    expect(loaded.ruleSet).toBeDefined();
+  });
+
+  it('lists every problem of a file, not just the first', () => {
+    const yaml =
+      'rules:\n  - name: a\n    when: { txt: x }\n    then: [ { say: x } ]\n  - name: b\n    when: { text: { regex: "[" } }\n    then: [ { reply: x } ]\n';
+    expect(problemsOf(yaml).map((p) => p.line)).toEqual([3, 4, 6]);
+  });
+
+  it('says plainly when the rules path does not exist', () => {
+    const loaded = loadRules('/nonexistent/kfbot-rules');
+    expect(loaded.problems[0]?.message).toContain('no such file or folder');
+  });
+
+  it('accepts a valid PNG file beside the rules and rejects a GIF', () => {
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.alloc(32),
+    ]);
+    const gif = Buffer.from('GIF89a-not-accepted');
+    const rule = (f: string) =>
+      `rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: { image: { file: ${f} } } } ]\n`;
+    expect(problemsOf(rule('media/qr.png'), { 'media/qr.png': png })).toEqual([]);
+    expect(only(rule('media/a.gif'), { 'media/a.gif': gif }).message).toContain(
+      'would be refused by media/upload',
+    );
+  });
+});
