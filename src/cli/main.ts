@@ -5,10 +5,11 @@
 import { createRequire } from 'node:module';
 import type { Command, CommandIo } from './command.ts';
 import { UsageError } from './command.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
 import { wecomSimulatorCommand } from './commands/wecom-simulator.ts';
 
-const COMMANDS: readonly Command[] = [validateCommand, wecomSimulatorCommand];
+const COMMANDS: readonly Command[] = [validateCommand, simulateCommand, wecomSimulatorCommand];
 
 function version(): string {
   const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };

@@ -87,21 +87,27 @@ function checkShadowing(set: RuleSet, out: RuleProblem[]): void {
   }
 }
 
+/** True when the rule tests nothing but the text (and the kind): it wins whenever its keyword appears. */
+function testsOnlyText(c: Condition): boolean {
+  if ('all' in c) return c.all.every(testsOnlyText);
+  if ('any' in c || 'not' in c) return false;
+  return c.fact === 'text' || c.fact === 'kind';
+}
+
 function checkKeywords(set: RuleSet, out: RuleProblem[]): void {
   const owner = new Map<string, RuleModel>();
   for (const rule of [...set.rules].sort(byPriority)) {
-    if (rule.continue) continue;
     for (const kw of rule.keys.keywords ?? rule.keys.exactTexts ?? []) {
       const first = owner.get(kw);
       if (first && first !== rule) {
         out.push(
           problem(
             rule.at,
-            `keyword "${kw}" is also claimed by rule "${first.name}" (${first.at.file}:${first.at.line}), which runs first; remove it from one of them`,
+            `keyword "${kw}" is also claimed by rule "${first.name}" (${first.at.file}:${first.at.line}), which runs first and tests nothing else; remove it from one of them`,
             'warning',
           ),
         );
-      } else {
+      } else if (!rule.continue && testsOnlyText(rule.condition)) {
         owner.set(kw, rule);
       }
     }

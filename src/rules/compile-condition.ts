@@ -165,7 +165,9 @@ function compileLeaf(
     ctx.error(at, `"${op}" needs at least one value`);
     return undefined;
   }
-  return listOp ? leaf(values) : leaf(values[0] as Scalar);
+  // Enum facts show the names the rule used (human, ended) rather than the numbers they stand for.
+  const shown = type.type === 'enum' ? JSON.stringify(raw) : undefined;
+  return listOp ? leaf(values, shown) : leaf(values[0] as Scalar, shown);
 }
 
 function convertScalar(

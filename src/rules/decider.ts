@@ -141,7 +141,11 @@ export class Decider {
   private async evaluate(rule: RuleModel, facts: Facts): Promise<RuleEvaluation> {
     const { results, failureResults } = await this.engineFor(rule).run(facts);
     const result = results[0] ?? failureResults[0];
-    return { rule, matched: results.length > 0, conditions: result ? outcomes(result) : [] };
+    return {
+      rule,
+      matched: results.length > 0,
+      conditions: result ? outcomes(result, this.ruleSet.settings.timezone) : [],
+    };
   }
 }
 
@@ -180,6 +184,7 @@ function applyStateChanges(
 
 interface EngineConditionResult {
   name?: string;
+  fact?: string;
   result?: boolean;
   factResult?: unknown;
   all?: EngineConditionResult[];
@@ -187,7 +192,29 @@ interface EngineConditionResult {
   not?: EngineConditionResult;
 }
 
-function outcomes(result: RuleResult): ConditionOutcome[] {
+const localTime = new Map<string, Intl.DateTimeFormat>();
+
+/** "2026-11-26 Thu 10:00 Asia/Shanghai": how explain shows the `time` fact. */
+function showTime(ms: number, timezone: string): string {
+  let fmt = localTime.get(timezone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    localTime.set(timezone, fmt);
+  }
+  const p = Object.fromEntries(fmt.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.weekday} ${p.hour}:${p.minute} ${timezone}`;
+}
+
+function outcomes(result: RuleResult, timezone: string): ConditionOutcome[] {
   const out: ConditionOutcome[] = [];
   const walk = (c: EngineConditionResult | undefined, negated: boolean) => {
     if (!c) return;
@@ -198,7 +225,10 @@ function outcomes(result: RuleResult): ConditionOutcome[] {
       out.push({
         label: negated ? `not (${c.name ?? '?'})` : (c.name ?? '?'),
         result: c.result === undefined ? undefined : c.result !== negated,
-        factValue: c.factResult,
+        factValue:
+          c.fact === 'now' && typeof c.factResult === 'number'
+            ? showTime(c.factResult, timezone)
+            : c.factResult,
       });
   };
   walk(result.conditions as unknown as EngineConditionResult, false);

@@ -4,7 +4,7 @@
  * candidates for a message. Keys are only ever taken from required, positive tests, so a rule left
  * out of the candidates could never have matched: the index changes speed, never results.
  */
-import { EVENT_KIND_NAMES, KIND_NAMES, type Kind, MESSAGE_KIND_NAMES } from '../wecom/message-kinds.ts';
+import { KIND_NAMES, type Kind, MESSAGE_KIND_NAMES } from '../wecom/message-kinds.ts';
 import { factSpec } from './fact-catalogue.ts';
 import type { Condition, IndexKeys, LeafCondition } from './rule-model.ts';
 
@@ -18,7 +18,8 @@ function requiredLeaves(c: Condition): LeafCondition[] {
   return [c];
 }
 
-const POSITIVE = new Set(['equals', 'in', 'contains', 'any', 'regex']);
+/** Operators that can only hold when the fact is present (an absent fact fails them). */
+const POSITIVE = new Set(['equals', 'in', 'contains', 'any', 'regex', 'gt', 'gte', 'lt', 'lte']);
 
 function intersect(a: Kind[] | undefined, b: readonly Kind[]): Kind[] {
   return a ? a.filter((k) => b.includes(k)) : [...b];

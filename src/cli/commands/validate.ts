@@ -40,8 +40,8 @@ export const validateCommand: Command = {
     const warnings = loaded.problems.length - errors;
     const set = loaded.ruleSet;
     const summary = set
-      ? `${target}: ${loaded.files.length} file${loaded.files.length === 1 ? '' : 's'}, ${set.rules.filter((r) => r.source.kind === 'rule').length} rules, ${set.menus.size} menus with ${set.rules.filter((r) => r.source.kind === 'menu-item').length} click answers`
-      : `${target}: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+      ? `${target}: ${count(loaded.files.length, 'file')}, ${count(set.rules.filter((r) => r.source.kind === 'rule').length, 'rule')}, ${count(set.menus.size, 'menu')} with ${count(set.rules.filter((r) => r.source.kind === 'menu-item').length, 'click answer')}`
+      : `${target}: ${count(errors, 'error')}${warnings ? `, ${count(warnings, 'warning')}` : ''}`;
     if (values.json) {
       io.stdout.write(
         `${JSON.stringify({ ok: errors === 0, problems: loaded.problems, summary }, null, 2)}\n`,
@@ -64,4 +64,8 @@ function parse(argv: string[]) {
     allowPositionals: true,
     options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

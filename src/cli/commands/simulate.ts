@@ -1,0 +1,259 @@
+/**
+ * `kfbot simulate`: dry-runs one message against the rules with no network (Probot's `receive`):
+ * the facts, which rules matched and why, the exact API requests, and whether WeCom would accept
+ * them. Exits 1 when a call would be refused or an action could not be carried out.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ConversationState } from '../../rules/conversation-state.ts';
+import { SERVICE_STATE_NAMES } from '../../rules/fact-catalogue.ts';
+import { loadRules } from '../../rules/load-rules.ts';
+import { formatProblem } from '../../rules/problems.ts';
+import type { RuleSet, Scalar } from '../../rules/rule-model.ts';
+import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-run.ts';
+import { formatReport } from '../../simulate/format-report.ts';
+import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
+import type { ServiceState } from '../../wecom/kf-api.ts';
+import { type Command, type CommandIo, UsageError } from '../command.ts';
+import { rulesTarget } from '../rules-target.ts';
+
+const HELP = `Usage: kfbot simulate [message.json | -] [options]
+
+Runs one message through the rules without touching WeCom and prints the facts, which rules
+matched and why, the exact API requests kfbot would make, and whether WeCom would accept them.
+Exits 1 if a request would be refused or an action could not be carried out.
+
+The message is a sync_msg item as JSON (a file, or - for stdin), or one of:
+  --text TEXT              the customer types TEXT
+  --menu ID                the customer clicks menu item ID (text: its label, or --text)
+  --enter                  the customer opens the chat (enter_session with a welcome_code)
+    --scene SCENE          … from a link with this scene
+    --scene-param PARAM    … and this scene_param
+  --session-end            a servicer ends the session (session_status_change with a msg_code)
+
+Options:
+  --rules PATH             rule file or folder (default: $KFBOT_RULES, else ./rules)
+  --account ID             the open_kfid (default ${DRY_RUN_ACCOUNT})
+  --customer ID            the external_userid (default ${DRY_RUN_CUSTOMER})
+  --nickname NAME          the customer's nickname for {{nickname}}
+  --service-state STATE    the session before the message: new, bot, queued, human, ended (or 0-4)
+  --state FILE             conversation state JSON: {"vars":{},"counters":{},"misses":0,"last_menu":"main"}
+  --var NAME=VALUE         set a variable (repeatable; numbers and true/false are typed)
+  --at TIME                the time of the message, ISO 8601 (default: now)
+  --json                   print the report as JSON
+  -h, --help               show this help
+`;
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      rules: { type: 'string' },
+      text: { type: 'string' },
+      menu: { type: 'string' },
+      enter: { type: 'boolean' },
+      scene: { type: 'string' },
+      'scene-param': { type: 'string' },
+      'session-end': { type: 'boolean' },
+      account: { type: 'string' },
+      customer: { type: 'string' },
+      nickname: { type: 'string' },
+      'service-state': { type: 'string' },
+      state: { type: 'string' },
+      var: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+  let data = '';
+  for await (const chunk of stream) data += String(chunk);
+  return data;
+}
+
+function menuLabel(ruleSet: RuleSet, id: string): string {
+  for (const menu of ruleSet.menus.values()) {
+    for (const item of menu.items)
+      if (item.type === 'click' && item.id === id) return item.label.render(() => '');
+  }
+  throw new UsageError(`no menu has a click item "${id}"`);
+}
+
+function buildItem(values: Values, ruleSet: RuleSet, at: number): JsonObject {
+  const common = {
+    msgid: 'dry-run-msg-1',
+    send_time: Math.floor(at / 1000),
+  };
+  const ids = {
+    open_kfid: values.account ?? DRY_RUN_ACCOUNT,
+    external_userid: values.customer ?? DRY_RUN_CUSTOMER,
+  };
+  const chosen = [
+    values.text !== undefined || values.menu !== undefined,
+    values.enter,
+    values['session-end'],
+  ].filter(Boolean);
+  if (chosen.length !== 1)
+    throw new UsageError('give one message: a JSON file, -, --text/--menu, --enter or --session-end');
+  if (values.enter) {
+    return {
+      ...common,
+      origin: 4,
+      msgtype: 'event',
+      event: {
+        event_type: 'enter_session',
+        ...ids,
+        ...(values.scene && { scene: values.scene }),
+        ...(values['scene-param'] && { scene_param: values['scene-param'] }),
+        welcome_code: 'WELCOME_CODE',
+      },
+    };
+  }
+  if (values['session-end']) {
+    return {
+      ...common,
+      origin: 4,
+      msgtype: 'event',
+      event: {
+        event_type: 'session_status_change',
+        ...ids,
+        change_type: 3,
+        old_servicer_userid: 'zhangsan',
+        msg_code: 'MSG_CODE',
+      },
+    };
+  }
+  const content = values.text ?? menuLabel(ruleSet, values.menu as string);
+  return {
+    ...common,
+    ...ids,
+    origin: 3,
+    msgtype: 'text',
+    text: { content, ...(values.menu && { menu_id: values.menu }) },
+  };
+}
+
+function parseState(values: Values, cwd: string): Partial<ConversationState> {
+  const state: Partial<ConversationState> = {};
+  if (values.state) {
+    const raw: unknown = JSON.parse(readFileSync(resolve(cwd, values.state), 'utf8'));
+    if (!isObject(raw)) throw new UsageError('--state must be a JSON object');
+    if (isObject(raw.vars)) state.vars = raw.vars as Record<string, Scalar>;
+    if (isObject(raw.counters)) state.counters = raw.counters as Record<string, number>;
+    if (typeof raw.misses === 'number') state.misses = raw.misses;
+    if (typeof raw.last_menu === 'string') state.last_menu = raw.last_menu;
+  }
+  for (const pair of values.var ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new UsageError(`--var takes NAME=VALUE, not "${pair}"`);
+    const text = pair.slice(eq + 1);
+    const value: Scalar =
+      text === 'true'
+        ? true
+        : text === 'false'
+          ? false
+          : text !== '' && Number.isFinite(Number(text))
+            ? Number(text)
+            : text;
+    state.vars = { ...state.vars, [pair.slice(0, eq)]: value };
+  }
+  return state;
+}
+
+function parseServiceState(text: string | undefined): ServiceState | undefined {
+  if (text === undefined) return undefined;
+  if (Object.hasOwn(SERVICE_STATE_NAMES, text))
+    return SERVICE_STATE_NAMES[text as keyof typeof SERVICE_STATE_NAMES];
+  if (/^[0-4]$/.test(text)) return Number(text) as ServiceState;
+  throw new UsageError(`--service-state is one of new, bot, queued, human, ended or 0-4, not "${text}"`);
+}
+
+async function run(argv: string[], io: CommandIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const at = values.at === undefined ? Date.now() : Date.parse(values.at);
+  if (Number.isNaN(at))
+    throw new UsageError(`--at takes an ISO 8601 time such as 2026-11-26T10:00:00+08:00, not "${values.at}"`);
+  const target = rulesTarget(values.rules, io.env);
+  const loaded = loadRules(target, io.cwd);
+  if (!loaded.ruleSet) {
+    for (const p of loaded.problems) io.stderr.write(`${formatProblem(p)}\n`);
+    io.stderr.write(
+      `kfbot simulate: the rules in ${target} have errors; fix them first (kfbot validate ${target})\n`,
+    );
+    return 1;
+  }
+  let item: JsonObject;
+  if (positionals.length > 1) throw new UsageError('give at most one message file');
+  if (positionals.length === 1) {
+    const source =
+      positionals[0] === '-'
+        ? await readStdin(io.stdin)
+        : readFileSync(resolve(io.cwd, positionals[0] as string), 'utf8');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(source);
+    } catch (err) {
+      throw new UsageError(`the message is not valid JSON: ${(err as Error).message}`);
+    }
+    if (!isObject(raw)) throw new UsageError('the message must be one sync_msg item (a JSON object)');
+    item = raw;
+  } else {
+    item = buildItem(values, loaded.ruleSet, at);
+  }
+  const serviceState = parseServiceState(values['service-state']);
+  const report = await dryRun(loaded.ruleSet, {
+    item,
+    state: parseState(values, io.cwd),
+    ...(serviceState !== undefined && { serviceState }),
+    ...(values.nickname !== undefined && { nickname: values.nickname }),
+    at,
+  });
+  if (values.json) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          ok: report.ok,
+          facts: report.decision.facts,
+          skipped: report.decision.skipped,
+          rules: report.decision.evaluations.map((e) => ({
+            name: e.rule.name,
+            at: `${e.rule.at.file}:${e.rule.at.line}`,
+            matched: e.matched,
+            conditions: e.conditions,
+          })),
+          state: report.decision.state,
+          calls: report.calls,
+          dropped: report.dropped,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    io.stdout.write(formatReport(report));
+  }
+  return report.ok ? 0 : 1;
+}
+
+export const simulateCommand: Command = {
+  name: 'simulate',
+  summary: 'dry-run one message against the rules: matches, API requests, and what WeCom would say',
+  run,
+};

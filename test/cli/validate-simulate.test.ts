@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+const AT = ['--at', '2026-11-26T10:00:00+08:00'];
+
+function rulesFile(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kfbot-cli-'));
+  writeFileSync(join(dir, 'rules.yaml'), yaml);
+  return join(dir, 'rules.yaml');
+}
+
+describe('kfbot validate', () => {
+  it('accepts the shipped rules and sums them up', async () => {
+    const r = await runCli(['validate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ \.\/rules: 6 files, \d+ rules, \d+ menus with \d+ click answers\n$/);
+  });
+
+  it('reads KFBOT_RULES when no path is given', async () => {
+    const r = await runCli(['validate'], { env: { KFBOT_RULES: 'examples/01-welcome-menu/rules.yaml' } });
+    expect(r.stdout).toContain('examples/01-welcome-menu/rules.yaml: 1 file, 2 rules');
+  });
+
+  it('prints every problem with file:line:col and exits 1', async () => {
+    const file = rulesFile('rules:\n  - name: a\n    when: { txt: x }\n    then: [ { say: x } ]\n');
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${file}:3:13: error: unknown fact "txt"`);
+    expect(r.stdout).toContain(`${file}:4:15: error: unknown action "say"`);
+    expect(r.stdout).toContain('✗');
+  });
+
+  it('prints problems as JSON with --json', async () => {
+    const file = rulesFile('rules:\n  - name: a\n    when: { txt: x }\n    then: [ { reply: x } ]\n');
+    const r = await runCli(['validate', file, '--json']);
+    const out = JSON.parse(r.stdout) as { ok: boolean; problems: { line: number; message: string }[] };
+    expect(out.ok).toBe(false);
+    expect(out.problems[0]).toMatchObject({ line: 3, severity: 'error' });
+  });
+
+  it('rejects an unknown option with usage help', async () => {
+    const r = await runCli(['validate', '--strict']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Run "kfbot validate --help"');
+  });
+});
+
+describe('kfbot simulate', () => {
+  it('shows the rule that answers a typed question and the request WeCom would accept', async () => {
+    const r = await runCli(['simulate', '--text', '我想退款', ...AT]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ 退款与退货  (rules/keywords.yaml:');
+    expect(r.stdout).toContain('POST kf/send_msg  ← rule 退款与退货');
+    expect(r.stdout).toContain('"msgtype": "msgmenu"');
+    expect(r.stdout).toContain('✓ WeCom would accept every call');
+  });
+
+  it('reads a sync_msg item from stdin', async () => {
+    const item = {
+      msgid: 'from-stdin',
+      open_kfid: 'wkX',
+      external_userid: 'wmY',
+      send_time: 1764122400,
+      origin: 3,
+      msgtype: 'text',
+      text: { content: '查询订单与物流', menu_id: 'order' },
+    };
+    const r = await runCli(['simulate', '-', ...AT, '--json'], { input: JSON.stringify(item) });
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      rules: { name: string; matched: boolean }[];
+      calls: { api: string }[];
+    };
+    expect(r.code).toBe(0);
+    expect(out.rules.filter((x) => x.matched).map((x) => x.name)).toEqual(['main → 📦 查询订单与物流']);
+    expect(out.calls.map((c) => c.api)).toEqual(['kf/send_msg']);
+  });
+
+  it('exits 1 and shows the refusal when WeCom would not accept a reply', async () => {
+    const file = rulesFile(
+      'rules:\n  - { name: 总是回复, when: { text: { any: [在] } }, then: [ { reply: 在的 } ] }\n',
+    );
+    const r = await runCli([
+      'simulate',
+      '--rules',
+      file,
+      '--text',
+      '在吗',
+      '--service-state',
+      'human',
+      ...AT,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ WeCom would refuse it: \{"errcode":95018/);
+  });
+
+  it('exits 1 when the quota of 5 replies per customer message runs out', async () => {
+    const replies = Array.from({ length: 6 }, (_, i) => `{ reply: 第${i + 1}条 }`).join(', ');
+    const file = rulesFile(
+      `rules:\n  - { name: 话多, when: { text: { any: [你] } }, then: [ ${replies} ] }\n`,
+    );
+    const r = await runCli(['simulate', '--rules', file, '--text', '你好', ...AT]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/✓ accepted/g)).toHaveLength(5);
+    expect(r.stdout).toMatch(/✗ WeCom would refuse it: \{"errcode":95001/);
+  });
+
+  it('refuses rules with errors and points at validate', async () => {
+    const file = rulesFile('rules:\n  - name: a\n');
+    const r = await runCli(['simulate', '--rules', file, '--text', 'x']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`kfbot validate ${file}`);
+  });
+
+  it('asks for a message when none is given', async () => {
+    const r = await runCli(['simulate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('give one message');
+  });
+});
