@@ -21,7 +21,10 @@ describe("json-rules-engine's JSONPath and fact references are out of reach of r
     const set = loadRulesOrThrow('rules');
     const tables = new OperatorTables(set.settings.schedules);
     const walk = (c: unknown): void => {
-      if (Array.isArray(c)) return c.forEach(walk);
+      if (Array.isArray(c)) {
+        for (const x of c) walk(x);
+        return;
+      }
       if (typeof c !== 'object' || c === null) return;
       const o = c as Record<string, unknown>;
       expect(o).not.toHaveProperty('path');
