@@ -22,7 +22,16 @@ export const MENU_ITEM_PRIORITY = 100;
 
 const TOP_KEYS = ['settings', 'menus', 'rules'];
 const SETTINGS_KEYS = ['timezone', 'holidays', 'workdays', 'schedules'];
-const RULE_KEYS = ['name', 'description', 'priority', 'when', 'then', 'continue', 'fallback'];
+const RULE_KEYS = [
+  'name',
+  'description',
+  'priority',
+  'when',
+  'then',
+  'continue',
+  'fallback',
+  'ignore_service_state',
+];
 const MENU_KEYS = ['head', 'items', 'tail'];
 const CLICK_KEYS = ['click', 'label', 'reply', 'menu', 'then', 'priority'];
 
@@ -147,6 +156,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
           actions,
           continue: false,
           fallback: false,
+          ignoreServiceState: false,
           source: { kind: 'menu-item', menu: menuName, clickId },
           keys: indexKeys(condition),
           at: ctx.at(path),
@@ -209,7 +219,7 @@ function compileRule(
       `priority is a number; higher runs first (got ${describeValue(priority)})`,
     );
   }
-  for (const flag of ['continue', 'fallback'] as const) {
+  for (const flag of ['continue', 'fallback', 'ignore_service_state'] as const) {
     if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') {
       ctx.error([...path, flag], `${flag} is true or false`);
     }
@@ -230,6 +240,7 @@ function compileRule(
     actions,
     continue: raw.continue === true,
     fallback,
+    ignoreServiceState: raw.ignore_service_state === true,
     source: { kind: 'rule' },
     keys: indexKeys(condition),
     at: ctx.at(path),

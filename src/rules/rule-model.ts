@@ -123,6 +123,8 @@ export interface RuleModel {
   continue: boolean;
   /** Runs only when no other rule answered a customer message. */
   fallback: boolean;
+  /** Send replies even when kfbot believes the session is queued or with a human (WeCom may still refuse). */
+  ignoreServiceState: boolean;
   /** Where it came from: a `rules:` entry, or a menu's click item. */
   source: { kind: 'rule' } | { kind: 'menu-item'; menu: string; clickId: string };
   keys: IndexKeys;

@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import { Decider, type Decision } from '../rules/decider.ts';
+import { fileMedia } from '../rules/file-media.ts';
 import { type DroppedAction, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
-import type { MediaSource, ReplyContent, RuleSet } from '../rules/rule-model.ts';
+import type { RuleSet } from '../rules/rule-model.ts';
 import { ManualClock } from '../simulator/clock.ts';
 import { customerEnters, customerSays } from '../simulator/customer-actions.ts';
 import { OfflineWeCom } from '../simulator/offline-wecom.ts';
@@ -103,20 +104,6 @@ function prepareWorld(wecom: OfflineWeCom, input: DryRunInput): JsonObject {
   return raw;
 }
 
-function fileSources(rules: Decision['actions']): MediaSource[] {
-  const out: MediaSource[] = [];
-  const visit = (c: ReplyContent | undefined) => {
-    if (!c) return;
-    if ('media' in c && 'file' in c.media) out.push(c.media);
-    if ('thumb' in c && 'file' in c.thumb) out.push(c.thumb);
-  };
-  for (const { action } of rules) {
-    if (action.type === 'reply' || action.type === 'send_on_event') visit(action.content);
-    if (action.type === 'transfer') visit(action.notice);
-  }
-  return out;
-}
-
 export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryRunReport> {
   const clock = new ManualClock(input.at);
   const wecom = new OfflineWeCom(clock);
@@ -138,15 +125,8 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
   const calls: CallOutcome[] = [];
   // Local media files are uploaded first, as the runtime does; the media ids they get are used below.
   const uploaded = new Map<string, string>();
-  for (const source of fileSources(decision.actions)) {
-    if (!('file' in source) || uploaded.has(source.absPath)) continue;
-    const type = /\.(png|jpe?g)$/i.test(source.file)
-      ? 'image'
-      : /\.amr$/i.test(source.file)
-        ? 'voice'
-        : /\.mp4$/i.test(source.file)
-          ? 'video'
-          : 'file';
+  for (const { source, type } of fileMedia(decision.actions)) {
+    if (uploaded.has(source.absPath)) continue;
     const form = new FormData();
     form.append('media', new Blob([readFileSync(source.absPath)]), basename(source.file));
     const response = await wecom.call('media/upload', {}, { query: { type }, form });

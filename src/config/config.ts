@@ -1,0 +1,172 @@
+/**
+ * kfbot's configuration, typed and documented in one place (Probot's style): flags win over
+ * environment variables, which win over a `.env` file in the working directory, which wins over
+ * the defaults. Every problem is collected, with how to fix it, before the server refuses to start.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { WECOM_API_BASE } from '../wecom/api-client.ts';
+
+export interface KfbotConfig {
+  corpId: string;
+  secret: string;
+  token: string;
+  encodingAesKey: string;
+  apiBase: string;
+  rules: string;
+  port: number;
+  host: string;
+  store: string;
+  logLevel: string;
+  /** On a first start (no cursor yet), messages older than this are recorded but not answered. */
+  historyMaxAgeSec: number;
+}
+
+export interface ConfigKey {
+  env: string;
+  flag?: string;
+  default?: string;
+  secret?: boolean;
+  doc: string;
+}
+
+/** Every key, in the order .env.example lists them. */
+export const CONFIG_KEYS = {
+  corpId: { env: 'WECOM_CORP_ID', doc: 'the enterprise CorpID (企业ID), from 我的企业 → 企业信息' },
+  secret: {
+    env: 'WECOM_SECRET',
+    secret: true,
+    doc: 'the Secret of the self-built app (自建应用) allowed to call 微信客服 APIs',
+  },
+  token: { env: 'WECOM_TOKEN', secret: true, doc: 'the callback Token you set on the app’s 接收消息 page' },
+  encodingAesKey: {
+    env: 'WECOM_ENCODING_AES_KEY',
+    secret: true,
+    doc: 'the 43-character EncodingAESKey from the same page',
+  },
+  apiBase: { env: 'WECOM_API_BASE', default: WECOM_API_BASE, doc: 'the WeCom API base URL' },
+  rules: { env: 'KFBOT_RULES', flag: 'rules', default: './rules', doc: 'rule file or folder' },
+  port: {
+    env: 'KFBOT_PORT',
+    flag: 'port',
+    default: '8080',
+    doc: 'HTTP port for /callback and the health endpoints',
+  },
+  host: { env: 'KFBOT_HOST', flag: 'host', default: '0.0.0.0', doc: 'address to listen on' },
+  store: {
+    env: 'KFBOT_STORE',
+    flag: 'store',
+    default: 'sqlite:./data/kfbot.db',
+    doc: 'where kfbot keeps cursors, dedupe records and conversations: sqlite:PATH',
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    flag: 'log-level',
+    default: 'info',
+    doc: 'fatal, error, warn, info, debug or trace',
+  },
+  historyMaxAgeSec: {
+    env: 'KFBOT_HISTORY_MAX_AGE',
+    default: '300',
+    doc: 'seconds: on a first start, older messages are recorded but not answered',
+  },
+} as const satisfies Record<keyof KfbotConfig, ConfigKey>;
+
+export interface ConfigProblem {
+  key: string;
+  message: string;
+}
+
+export type ConfigResult =
+  | { config: KfbotConfig; problems: [] }
+  | { config?: undefined; problems: ConfigProblem[] };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads `.env` from `cwd` if there is one; a malformed file is a problem, not a crash. */
+export function readDotEnv(cwd: string): { values: Record<string, string>; problem?: string } {
+  const file = join(cwd, '.env');
+  if (!existsSync(file)) return { values: {} };
+  try {
+    return { values: parseEnv(readFileSync(file, 'utf8')) as Record<string, string> };
+  } catch (err) {
+    return { values: {}, problem: `.env could not be read: ${(err as Error).message}` };
+  }
+}
+
+export function loadConfig(opts: {
+  env: NodeJS.ProcessEnv;
+  flags?: Partial<Record<string, string>>;
+  cwd: string;
+}): ConfigResult {
+  const dot = readDotEnv(opts.cwd);
+  const problems: ConfigProblem[] = [];
+  if (dot.problem) problems.push({ key: '.env', message: dot.problem });
+  const raw = {} as Record<keyof KfbotConfig, string>;
+  for (const [name, key] of Object.entries(CONFIG_KEYS) as [keyof KfbotConfig, ConfigKey][]) {
+    const fromFlag = key.flag ? opts.flags?.[key.flag] : undefined;
+    const value = fromFlag ?? opts.env[key.env] ?? dot.values[key.env] ?? key.default ?? '';
+    raw[name] = value.trim();
+  }
+  const need = (name: keyof KfbotConfig, check: (v: string) => string | undefined) => {
+    const key = CONFIG_KEYS[name];
+    const v = raw[name];
+    const problem = v === '' ? `${key.env} is not set: ${key.doc}` : check(v);
+    if (problem) problems.push({ key: key.env, message: problem });
+  };
+  need('corpId', (v) =>
+    /^[A-Za-z0-9_-]{4,64}$/.test(v)
+      ? undefined
+      : `WECOM_CORP_ID "${v}" does not look like a CorpID (e.g. ww1234567890abcdef)`,
+  );
+  need('secret', () => undefined);
+  need('token', (v) =>
+    /^[A-Za-z0-9]{1,32}$/.test(v)
+      ? undefined
+      : 'WECOM_TOKEN must be the 1-32 letters and digits set as the callback Token',
+  );
+  need('encodingAesKey', (v) =>
+    /^[A-Za-z0-9]{43}$/.test(v)
+      ? undefined
+      : `WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey (got ${v.length} characters)`,
+  );
+  need('apiBase', (v) =>
+    /^https?:\/\/[^\s/]+/.test(v) ? undefined : `WECOM_API_BASE "${v}" is not an http(s) URL`,
+  );
+  need('port', (v) =>
+    /^\d+$/.test(v) && Number(v) <= 65535 ? undefined : `KFBOT_PORT "${v}" is not a port number (0-65535)`,
+  );
+  need('host', () => undefined);
+  need('rules', () => undefined);
+  need('store', (v) =>
+    v.startsWith('sqlite:') && v.length > 'sqlite:'.length
+      ? undefined
+      : v.startsWith('redis://') || v.startsWith('rediss://')
+        ? 'KFBOT_STORE: the Redis store is not available in this version of kfbot; use sqlite:PATH'
+        : `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db`,
+  );
+  need('logLevel', (v) =>
+    LOG_LEVELS.includes(v) ? undefined : `LOG_LEVEL "${v}" is not one of ${LOG_LEVELS.join(', ')}`,
+  );
+  need('historyMaxAgeSec', (v) =>
+    /^\d+$/.test(v) ? undefined : `KFBOT_HISTORY_MAX_AGE "${v}" is not a whole number of seconds`,
+  );
+  if (problems.length > 0) return { problems };
+  return {
+    problems: [],
+    config: {
+      corpId: raw.corpId,
+      secret: raw.secret,
+      token: raw.token,
+      encodingAesKey: raw.encodingAesKey,
+      apiBase: raw.apiBase.replace(/\/+$/, ''),
+      rules: raw.rules,
+      port: Number(raw.port),
+      host: raw.host,
+      store: raw.store,
+      logLevel: raw.logLevel,
+      historyMaxAgeSec: Number(raw.historyMaxAgeSec),
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * /callback, transport-free (octokit/webhooks' split): GET answers WeCom's URL verification with
+ * the exact decrypted echostr (§2.2); POST verifies the notice, records the pull request durably,
+ * and only then says 200 — so a crash right after the answer loses nothing — and asks for a pull
+ * (§9.1: answer first, work after). Every refusal has its own status and a logged reason, and
+ * triggers no pull.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.ts';
+import { CallbackCodec } from '../wecom/callback-codec.ts';
+import { CallbackCryptoError } from '../wecom/callback-crypto.ts';
+import { CallbackEnvelopeError } from '../wecom/callback-envelope.ts';
+import type { KfbotMetrics } from './metrics.ts';
+
+export interface CallbackQuery {
+  msg_signature?: string | null;
+  timestamp?: string | null;
+  nonce?: string | null;
+  echostr?: string | null;
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+const STATUS_FOR: Record<string, number> = {
+  MISSING_PARAMETER: 400,
+  BAD_SIGNATURE: 401,
+  RECEIVE_ID_MISMATCH: 403,
+  TO_USER_NAME_MISMATCH: 403,
+};
+
+export class CallbackReceiver {
+  readonly #codec: CallbackCodec;
+
+  constructor(
+    opts: { token: string; encodingAesKey: string; corpId: string },
+    private readonly store: Store,
+    private readonly onPull: (openKfId: string) => void,
+    private readonly metrics: KfbotMetrics,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#codec = new CallbackCodec(opts);
+  }
+
+  verifyUrl(query: CallbackQuery): Answer {
+    try {
+      const echo = this.#codec.verifyUrl(query);
+      this.metrics.callbacks.inc({ result: 'verified' });
+      this.log.info('callback URL verified by WeCom');
+      return { status: 200, body: echo };
+    } catch (err) {
+      return this.#refuse(err, 'URL verification');
+    }
+  }
+
+  async receive(query: CallbackQuery, body: string): Promise<Answer> {
+    let event: ReturnType<CallbackCodec['openNotice']>;
+    try {
+      event = this.#codec.openNotice(query, body);
+    } catch (err) {
+      return this.#refuse(err, 'callback');
+    }
+    if (event.event !== 'kf_msg_or_event') {
+      this.metrics.callbacks.inc({ result: 'ignored' });
+      this.log.info({ event: event.event }, 'callback event kfbot does not act on; acknowledged');
+      return { status: 200, body: 'success' };
+    }
+    try {
+      await this.store.recordPullRequest(event.openKfId, event.token, this.now());
+    } catch (err) {
+      // Not recorded, so not acknowledged: WeCom retries it (§2.3).
+      this.metrics.callbacks.inc({ result: 'unavailable' });
+      this.log.error(
+        { err: (err as Error).message },
+        'could not record the callback; answering 503 so WeCom retries',
+      );
+      return { status: 503, body: 'store unavailable' };
+    }
+    this.metrics.callbacks.inc({ result: 'accepted' });
+    this.log.debug({ open_kfid: event.openKfId }, 'callback accepted');
+    this.onPull(event.openKfId);
+    return { status: 200, body: 'success' };
+  }
+
+  #refuse(err: unknown, what: string): Answer {
+    if (err instanceof CallbackCryptoError || err instanceof CallbackEnvelopeError) {
+      const status = STATUS_FOR[err.code] ?? 400;
+      this.metrics.callbacks.inc({ result: status === 401 ? 'bad_signature' : 'bad_request' });
+      this.log.warn({ code: err.code, status }, `${what} refused: ${err.message}`);
+      return { status, body: `${err.code}: ${err.message}` };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Wires serve together — receiver → pulls → decide → act → store — and owns start-up and shutdown.
+ * Kept thin on purpose: each step lives in its own file.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { KfbotConfig } from '../config/config.ts';
+import { RulesError } from '../rules/problems.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { WeComClient } from '../wecom/api-client.ts';
+import { KfApi } from '../wecom/kf-api.ts';
+import { AccountPulls } from './account-pulls.ts';
+import { CallbackReceiver } from './callback-receiver.ts';
+import { createHttpServer, type HttpRoutes } from './http-server.ts';
+import { LiveRules } from './live-rules.ts';
+import { createLogger } from './logger.ts';
+import { MediaUploads } from './media-uploads.ts';
+import { MessageHandler } from './message-handler.ts';
+import { KfbotMetrics } from './metrics.ts';
+import { SendExecutor } from './send-executor.ts';
+
+/** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
+const RETENTION_MS = 3 * 24 * 3600_000 + 3600_000;
+const PURGE_EVERY_MS = 3600_000;
+
+export interface KfbotOptions {
+  config: KfbotConfig;
+  cwd: string;
+  logger?: Logger;
+  dispatcher?: Dispatcher;
+  now?: () => number;
+  /** Reload the rules when their files change (default true). */
+  watchRules?: boolean;
+  /** Extra HTTP routes (the sandbox). */
+  extraRoutes?: HttpRoutes['extra'];
+}
+
+export interface RunningKfbot {
+  url: string;
+  port: number;
+  store: Store;
+  rules: LiveRules;
+  pulls: AccountPulls;
+  metrics: KfbotMetrics;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
+  const { config } = opts;
+  const now = opts.now ?? Date.now;
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const metrics = new KfbotMetrics();
+  const rules = new LiveRules(config.rules, opts.cwd, log, metrics);
+  if (!rules.reload()) throw new RulesError(rules.problems);
+  const store = openStore(config.store, opts.cwd);
+  const client = new WeComClient({
+    corpId: config.corpId,
+    secret: config.secret,
+    baseUrl: config.apiBase,
+    tokenStore: store,
+    logger: log,
+    now,
+    ...(opts.dispatcher && { dispatcher: opts.dispatcher }),
+  });
+  const kf = new KfApi(client);
+  const executor = new SendExecutor(kf, store, metrics, now);
+  const media = new MediaUploads(kf, store, now, log);
+  const handler = new MessageHandler({
+    kf,
+    store,
+    rules,
+    executor,
+    media,
+    metrics,
+    log,
+    now,
+    historyMaxAgeMs: config.historyMaxAgeSec * 1000,
+  });
+  const pulls = new AccountPulls(kf, store, handler, metrics, log, now);
+  const receiver = new CallbackReceiver(
+    { token: config.token, encodingAesKey: config.encodingAesKey, corpId: config.corpId },
+    store,
+    (openKfId) => pulls.request(openKfId),
+    metrics,
+    log,
+    now,
+  );
+  const server: Server = createHttpServer({
+    receiver,
+    log,
+    ready: async () => {
+      const detail: Record<string, unknown> = { rules: rules.current?.version ?? null };
+      let ready = rules.current !== undefined;
+      try {
+        await store.ping();
+        detail.store = 'ok';
+      } catch (err) {
+        ready = false;
+        detail.store = (err as Error).message;
+      }
+      const errors = rules.problems.filter((p) => p.severity === 'error').length;
+      if (errors) detail.rulesProblems = errors;
+      return { ready, detail };
+    },
+    metrics: async () => ({
+      contentType: metrics.registry.contentType,
+      body: await metrics.registry.metrics(),
+    }),
+    ...(opts.extraRoutes && { extra: opts.extraRoutes }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+  const recovered = await pulls.recover();
+  if (recovered > 0) log.info({ accounts: recovered }, 'resuming pulls that were owed before the last stop');
+  const purge = async () => {
+    try {
+      const removed = await store.purge(now() - RETENTION_MS);
+      if (removed.messages || removed.sends)
+        log.info(removed, 'purged records older than WeCom’s 3-day retention');
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'purge failed');
+    }
+  };
+  await purge();
+  const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+  purgeTimer.unref();
+  if (opts.watchRules !== false) rules.watch();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    store,
+    rules,
+    pulls,
+    metrics,
+    log,
+    close() {
+      closing ??= (async () => {
+        clearInterval(purgeTimer);
+        rules.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await pulls.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

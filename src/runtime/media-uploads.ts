@@ -1,0 +1,58 @@
+/**
+ * Local media files named in rules (`{ image: { file: media/qr.png } }`) are uploaded once and
+ * their media_id reused until shortly before it expires: media ids last 3 days (§7.4). The cache
+ * key is the file's content hash and type, so an edited file is uploaded again.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Logger } from 'pino';
+import type { fileMedia } from '../rules/file-media.ts';
+import type { Store } from '../store/store.ts';
+import type { KfApi } from '../wecom/kf-api.ts';
+
+const MEDIA_LIFETIME_MS = 3 * 24 * 3600_000;
+/** Re-upload this long before the 3 days are up, so a send never carries an expiring id. */
+const RENEW_MARGIN_MS = 6 * 3600_000;
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  amr: 'audio/amr',
+  mp4: 'video/mp4',
+};
+
+export class MediaUploads {
+  constructor(
+    private readonly kf: KfApi,
+    private readonly store: Store,
+    private readonly now: () => number,
+    private readonly log: Logger,
+  ) {}
+
+  /** The media ids for these files, uploading those without a fresh cached id. */
+  async resolve(files: ReturnType<typeof fileMedia>): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const { source, type } of files) {
+      if (ids.has(source.absPath)) continue;
+      const data = await readFile(source.absPath);
+      const key = `${type}:${createHash('sha256').update(data).digest('hex')}`;
+      const cached = await this.store.getMedia(key);
+      if (cached && this.now() - cached.createdAt < MEDIA_LIFETIME_MS - RENEW_MARGIN_MS) {
+        ids.set(source.absPath, cached.mediaId);
+        continue;
+      }
+      const ext = source.file.split('.').pop()?.toLowerCase() ?? '';
+      const uploaded = await this.kf.uploadMedia(type, {
+        filename: basename(source.file),
+        data,
+        ...(CONTENT_TYPES[ext] && { contentType: CONTENT_TYPES[ext] }),
+      });
+      await this.store.putMedia(key, { mediaId: uploaded.media_id, createdAt: this.now() });
+      this.log.info({ file: source.file, type }, 'uploaded media');
+      ids.set(source.absPath, uploaded.media_id);
+    }
+    return ids;
+  }
+}

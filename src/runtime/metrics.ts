@@ -1,0 +1,79 @@
+/**
+ * kfbot's Prometheus metrics (GET /metrics). Labels carry rule names, APIs, errcodes and kinds —
+ * never a customer id, a message text or a credential.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export class KfbotMetrics {
+  readonly registry = new Registry();
+  readonly callbacks = new Counter({
+    name: 'kfbot_callbacks_total',
+    help: 'Callbacks received, by result (accepted, verified, bad_signature, bad_request, too_large, unavailable)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly messages = new Counter({
+    name: 'kfbot_messages_total',
+    help: 'sync_msg items handled, by kind and outcome (answered, duplicate, skipped, history, unknown)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly ruleHits = new Counter({
+    name: 'kfbot_rule_hits_total',
+    help: 'Rules that matched, by rule name',
+    labelNames: ['rule'],
+    registers: [this.registry],
+  });
+  readonly ruleMisses = new Counter({
+    name: 'kfbot_rule_misses_total',
+    help: 'Customer messages no ordinary rule answered',
+    registers: [this.registry],
+  });
+  readonly sends = new Counter({
+    name: 'kfbot_sends_total',
+    help: 'WeCom calls made to answer messages, by API and errcode (0 = accepted)',
+    labelNames: ['api', 'errcode'],
+    registers: [this.registry],
+  });
+  readonly dropped = new Counter({
+    name: 'kfbot_dropped_actions_total',
+    help: 'Replies not sent because WeCom would refuse them, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly sendFailures = new Counter({
+    name: 'kfbot_msg_send_fail_total',
+    help: 'msg_send_fail events (a sent message did not reach the customer), by fail_type',
+    labelNames: ['fail_type'],
+    registers: [this.registry],
+  });
+  readonly pullErrors = new Counter({
+    name: 'kfbot_pull_errors_total',
+    help: 'Pulls that failed and will be retried, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly rulesReloads = new Counter({
+    name: 'kfbot_rules_reloads_total',
+    help: 'Rule reloads, by result (ok, invalid)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly pendingPulls = new Gauge({
+    name: 'kfbot_pulls_in_progress',
+    help: 'Accounts being pulled right now',
+    registers: [this.registry],
+  });
+  readonly pullSeconds = new Histogram({
+    name: 'kfbot_pull_duration_seconds',
+    help: 'Time to pull and answer everything new for one account',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly decisionSeconds = new Histogram({
+    name: 'kfbot_decision_duration_seconds',
+    help: 'Time for the rules to decide one message',
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    registers: [this.registry],
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * What kfbot knows of WeCom's sending rules, applied before a call is made so a reply WeCom would
+ * refuse is dropped with a log line that names the rule and the reason, instead of failing:
+ *
+ * - send_msg only while the session is 0 (new) or 1 (bot) — not queued, with a human, or ended
+ *   (§5, §9.9: 95018), unless the rule says `ignore_service_state: true`;
+ * - at most 5 send_msg per customer message, within 48 h of it (§5: 95001, 95002);
+ * - a welcome_code is usable for 20 s (§6).
+ *
+ * It also tracks the service state from what happens (§7.1, §4.3 session_status_change).
+ */
+import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
+import type { RuleModel } from '../rules/rule-model.ts';
+import type { Conversation } from '../store/store.ts';
+import type { ServiceState } from '../wecom/kf-api.ts';
+import type { SyncItem } from '../wecom/sync-item.ts';
+
+export const SEND_QUOTA = 5;
+export const SEND_WINDOW_MS = 48 * 3600_000;
+export const WELCOME_CODE_TTL_MS = 20_000;
+/** A closing msg_code is also valid 20 s (§6 table). */
+export const CLOSING_CODE_TTL_MS = 20_000;
+
+/** The session's state after this item, as far as the item tells (undefined: it does not say). */
+export function serviceStateAfter(
+  current: ServiceState | undefined,
+  item: SyncItem,
+): ServiceState | undefined {
+  if (item.kind === 'session_status_change') {
+    // §4.3: 1 taken from the queue, 2 transferred, 4 re-joined → a human has it; 3 ended.
+    return item.event.change_type === 3 ? 4 : 3;
+  }
+  if (item.origin === 5) return 3; // a servicer typed in the WeCom client
+  if (item.origin === 3 && item.msgtype !== 'event') {
+    // §7.1: a customer message moves an ended/unstarted session (4) to 0.
+    return current === undefined || current === 4 ? 0 : current;
+  }
+  if (item.kind === 'enter_session') return current ?? 4;
+  return current;
+}
+
+/** The state a successful call leaves the session in. */
+export function serviceStateAfterCall(
+  current: ServiceState | undefined,
+  call: PlannedCall,
+): ServiceState | undefined {
+  if (call.api === 'kf/send_msg') return current === 0 || current === undefined ? 1 : current; // §5
+  if (call.api === 'kf/service_state/trans') return call.body.service_state;
+  return current;
+}
+
+export interface GuardContext {
+  item: SyncItem;
+  conversation: Conversation;
+  rules: ReadonlyMap<string, RuleModel>;
+  now: number;
+}
+
+export interface GuardedPlan extends Plan {
+  /** send_msg calls this plan spends from the 5-message quota. */
+  quotaSpent: number;
+}
+
+export function applyGuards(plan: Plan, ctx: GuardContext): GuardedPlan {
+  const { conversation, item, now } = ctx;
+  const out: GuardedPlan = { calls: [], dropped: [...plan.dropped], quotaSpent: 0 };
+  const state = conversation.state.service_state;
+  const drop = (call: PlannedCall, reason: string) =>
+    out.dropped.push({ step: call.step, rule: call.rule, reason });
+  for (const call of plan.calls) {
+    if (call.api === 'kf/send_msg') {
+      const rule = ctx.rules.get(call.rule);
+      if (state !== undefined && state >= 2 && !rule?.ignoreServiceState) {
+        drop(
+          call,
+          `the session is ${['', '', 'queued', 'with a human servicer', 'ended'][state]} (state ${state}); WeCom would refuse send_msg with 95018`,
+        );
+        continue;
+      }
+      if (conversation.lastCustomerAt === undefined || now - conversation.lastCustomerAt > SEND_WINDOW_MS) {
+        drop(call, 'more than 48 h since the customer last wrote; WeCom would refuse send_msg with 95002');
+        continue;
+      }
+      if (conversation.quotaUsed + out.quotaSpent >= SEND_QUOTA) {
+        drop(
+          call,
+          `the ${SEND_QUOTA}-message quota for this customer message is used up; WeCom would refuse with 95001`,
+        );
+        continue;
+      }
+      out.quotaSpent++;
+    }
+    if (call.api === 'kf/send_msg_on_event' && item.kind === 'enter_session') {
+      const age = now - item.send_time * 1000;
+      if (age > WELCOME_CODE_TTL_MS) {
+        drop(call, `the welcome_code is ${Math.round(age / 1000)} s old; it is valid for 20 s`);
+        continue;
+      }
+    }
+    if (
+      call.api === 'kf/send_msg_on_event' &&
+      item.kind === 'session_status_change' &&
+      item.event.change_type === 3
+    ) {
+      const age = now - item.send_time * 1000;
+      if (age > CLOSING_CODE_TTL_MS) {
+        drop(call, `the closing msg_code is ${Math.round(age / 1000)} s old; it is valid for 20 s`);
+        continue;
+      }
+    }
+    out.calls.push(call);
+  }
+  return out;
+}

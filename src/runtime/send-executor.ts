@@ -1,0 +1,148 @@
+/**
+ * Makes a message's planned calls, each exactly once. Every call is recorded as `attempting`
+ * before it is made and as `sent` or `refused` after; a call found `attempting` (the process died,
+ * or the answer was lost) is made again with the same client msgid, and WeCom's refusal of a
+ * duplicate msgid (§9.12) is read as "it was delivered the first time". A welcome or closing code
+ * is single-use (§6), so a repeated send_msg_on_event cannot deliver twice either.
+ */
+import type { Logger } from 'pino';
+import type { PlannedCall } from '../rules/plan-calls.ts';
+import type { SendRecord, Store } from '../store/store.ts';
+import { WeComApiError } from '../wecom/api-errors.ts';
+import type { KfApi } from '../wecom/kf-api.ts';
+import { DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from '../wecom/platform-choices.ts';
+import type { EventContent } from '../wecom/send-payloads.ts';
+import type { KfbotMetrics } from './metrics.ts';
+
+export interface CallContext {
+  inboundMsgid: string;
+  openKfId: string;
+  externalUserId: string;
+  log: Logger;
+}
+
+export interface CallResult {
+  call: PlannedCall;
+  status: 'sent' | 'refused';
+  errcode?: number;
+}
+
+function sendKey(inboundMsgid: string, call: PlannedCall): string {
+  return call.api === 'kf/service_state/trans'
+    ? `${inboundMsgid}:trans:${call.step}`
+    : (call.body.msgid ?? `${inboundMsgid}:${call.step}`);
+}
+
+/** Errcodes that, after an attempt whose outcome is unknown, mean the earlier attempt went through. */
+function confirmsEarlierAttempt(call: PlannedCall, errcode: number): boolean {
+  if (call.api === 'kf/send_msg') return errcode === DUPLICATE_MSGID_ERRCODE;
+  if (call.api === 'kf/send_msg_on_event') return errcode === INVALID_EVENT_CODE_ERRCODE;
+  return errcode === 95016; // trans: the session is already where the first attempt moved it
+}
+
+export class SendExecutor {
+  constructor(
+    private readonly kf: KfApi,
+    private readonly store: Store,
+    private readonly metrics: KfbotMetrics,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Makes one call unless it already has an outcome. Throws (leaving it `attempting`) when the
+   * outcome is unknown, so the caller retries later rather than moving on.
+   */
+  async execute(call: PlannedCall, ctx: CallContext): Promise<CallResult> {
+    const key = sendKey(ctx.inboundMsgid, call);
+    const prior = await this.store.getSend(key);
+    if (prior?.status === 'sent' || prior?.status === 'refused') {
+      if (prior.status === 'sent' && call.api === 'kf/service_state/trans' && call.notice) {
+        await this.sendNotice(call, prior, ctx);
+      }
+      return { call, status: prior.status, ...(prior.errcode !== undefined && { errcode: prior.errcode }) };
+    }
+    const record: SendRecord = {
+      key,
+      inboundMsgid: ctx.inboundMsgid,
+      openKfId: ctx.openKfId,
+      externalUserId: ctx.externalUserId,
+      api: call.api,
+      rule: call.rule,
+      status: 'attempting',
+      attempts: (prior?.attempts ?? 0) + 1,
+      updatedAt: this.now(),
+    };
+    await this.store.putSend(record);
+    try {
+      const response = await this.call(call);
+      const sent: SendRecord = {
+        ...record,
+        status: 'sent',
+        response: JSON.stringify(response),
+        updatedAt: this.now(),
+      };
+      await this.store.putSend(sent);
+      this.metrics.sends.inc({ api: call.api, errcode: '0' });
+      ctx.log.info({ api: call.api, rule: call.rule, clientMsgid: key }, 'sent');
+      if (call.api === 'kf/service_state/trans' && call.notice) await this.sendNotice(call, sent, ctx);
+      return { call, status: 'sent' };
+    } catch (err) {
+      if (!(err instanceof WeComApiError)) throw err; // outcome unknown: stays `attempting`
+      this.metrics.sends.inc({ api: call.api, errcode: String(err.errcode) });
+      // A retried call whose first attempt may have gone through: WeCom's refusal of the repeat
+      // says that it did (the msgid is ours and unique; the code is single-use).
+      if (record.attempts > 1 && confirmsEarlierAttempt(call, err.errcode)) {
+        await this.store.putSend({ ...record, status: 'sent', errcode: err.errcode, updatedAt: this.now() });
+        ctx.log.info(
+          { api: call.api, rule: call.rule, errcode: err.errcode },
+          'an earlier attempt was delivered; not sending again',
+        );
+        return { call, status: 'sent' };
+      }
+      await this.store.putSend({ ...record, status: 'refused', errcode: err.errcode, updatedAt: this.now() });
+      ctx.log.warn(
+        { api: call.api, rule: call.rule, errcode: err.errcode, remedy: err.remedy },
+        `WeCom refused the reply of rule "${call.rule}": ${err.message}`,
+      );
+      return { call, status: 'refused', errcode: err.errcode };
+    }
+  }
+
+  private call(call: PlannedCall): Promise<unknown> {
+    switch (call.api) {
+      case 'kf/send_msg':
+        return this.kf.sendMsg(call.body);
+      case 'kf/send_msg_on_event':
+        return this.kf.sendMsgOnEvent(call.body);
+      case 'kf/service_state/trans':
+        return this.kf.transServiceState(call.body);
+    }
+  }
+
+  /** The notice that goes with a transfer, on the msg_code the transfer returned. */
+  private async sendNotice(
+    call: PlannedCall & { api: 'kf/service_state/trans' },
+    trans: SendRecord,
+    ctx: CallContext,
+  ): Promise<void> {
+    const notice = call.notice;
+    if (!notice) return;
+    const code = trans.response ? (JSON.parse(trans.response) as { msg_code?: string }).msg_code : undefined;
+    if (!code) {
+      ctx.log.warn(
+        { rule: call.rule },
+        `transfer notice of rule "${call.rule}" not sent: service_state/trans returned no msg_code (WeCom gives one only on the first change into that state)`,
+      );
+      return;
+    }
+    await this.execute(
+      {
+        api: 'kf/send_msg_on_event',
+        step: call.step,
+        rule: call.rule,
+        body: { code, msgid: notice.msgid, ...(notice.content as EventContent) },
+      },
+      ctx,
+    );
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3) in WAL mode with `synchronous = FULL`, so a
+ * committed write survives a process crash and a power cut, and multi-row changes in a
+ * transaction. Created with its folder on first start.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CachedToken } from '../wecom/access-token.ts';
+import type { CachedMedia, Conversation, MessageRecord, PullRequest, SendRecord, Store } from './store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS pull_requests (
+  open_kfid TEXT PRIMARY KEY,
+  token TEXT,
+  token_at INTEGER,
+  seq INTEGER NOT NULL,
+  done_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS cursors (open_kfid TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  msgid TEXT PRIMARY KEY,
+  open_kfid TEXT NOT NULL,
+  external_userid TEXT NOT NULL,
+  status TEXT NOT NULL,
+  plan TEXT,
+  note TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_created ON messages (created_at);
+CREATE TABLE IF NOT EXISTS sends (
+  key TEXT PRIMARY KEY,
+  inbound_msgid TEXT NOT NULL,
+  open_kfid TEXT NOT NULL,
+  external_userid TEXT NOT NULL,
+  api TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  errcode INTEGER,
+  response TEXT,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sends_updated ON sends (updated_at);
+CREATE TABLE IF NOT EXISTS conversations (
+  open_kfid TEXT NOT NULL,
+  external_userid TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (open_kfid, external_userid)
+);
+CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, media_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+`;
+
+interface MessageRow {
+  msgid: string;
+  open_kfid: string;
+  external_userid: string;
+  status: MessageRecord['status'];
+  plan: string | null;
+  note: string | null;
+  created_at: number;
+}
+
+interface SendRow {
+  key: string;
+  inbound_msgid: string;
+  open_kfid: string;
+  external_userid: string;
+  api: string;
+  rule: string;
+  status: SendRecord['status'];
+  attempts: number;
+  errcode: number | null;
+  response: string | null;
+  updated_at: number;
+}
+
+interface PullRow {
+  open_kfid: string;
+  token: string | null;
+  token_at: number | null;
+  seq: number;
+}
+
+function pullOf(row: PullRow): PullRequest {
+  return {
+    openKfId: row.open_kfid,
+    seq: row.seq,
+    ...(row.token !== null && { token: row.token }),
+    ...(row.token_at !== null && { tokenAt: row.token_at }),
+  };
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #stmt;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.exec(SCHEMA);
+    const db = this.#db;
+    this.#stmt = {
+      recordPull: db.prepare(
+        `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
+         ON CONFLICT (open_kfid) DO UPDATE SET token = excluded.token, token_at = excluded.token_at, seq = seq + 1`,
+      ),
+      pending: db.prepare('SELECT open_kfid, token, token_at, seq FROM pull_requests WHERE seq > done_seq'),
+      pull: db.prepare('SELECT open_kfid, token, token_at, seq FROM pull_requests WHERE open_kfid = ?'),
+      completePull: db.prepare('UPDATE pull_requests SET done_seq = MAX(done_seq, ?) WHERE open_kfid = ?'),
+      getCursor: db.prepare('SELECT cursor FROM cursors WHERE open_kfid = ?'),
+      setCursor: db.prepare(
+        `INSERT INTO cursors (open_kfid, cursor, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (open_kfid) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      ),
+      getMessage: db.prepare('SELECT * FROM messages WHERE msgid = ?'),
+      insertMessage: db.prepare(
+        `INSERT OR IGNORE INTO messages (msgid, open_kfid, external_userid, status, plan, note, created_at)
+         VALUES (@msgid, @open_kfid, @external_userid, @status, @plan, @note, @created_at)`,
+      ),
+      finishMessage: db.prepare('UPDATE messages SET status = ?, note = COALESCE(?, note) WHERE msgid = ?'),
+      getSend: db.prepare('SELECT * FROM sends WHERE key = ?'),
+      putSend: db.prepare(
+        `INSERT INTO sends (key, inbound_msgid, open_kfid, external_userid, api, rule, status, attempts, errcode, response, updated_at)
+         VALUES (@key, @inbound_msgid, @open_kfid, @external_userid, @api, @rule, @status, @attempts, @errcode, @response, @updated_at)
+         ON CONFLICT (key) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, errcode = excluded.errcode,
+           response = excluded.response, updated_at = excluded.updated_at`,
+      ),
+      getConversation: db.prepare(
+        'SELECT value FROM conversations WHERE open_kfid = ? AND external_userid = ?',
+      ),
+      putConversation: db.prepare(
+        `INSERT INTO conversations (open_kfid, external_userid, value) VALUES (?, ?, ?)
+         ON CONFLICT (open_kfid, external_userid) DO UPDATE SET value = excluded.value`,
+      ),
+      getToken: db.prepare('SELECT token, expires_at FROM tokens WHERE key = ?'),
+      setToken: db.prepare(
+        `INSERT INTO tokens (key, token, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at`,
+      ),
+      deleteToken: db.prepare('DELETE FROM tokens WHERE key = ? AND token = ?'),
+      getMedia: db.prepare('SELECT media_id, created_at FROM media WHERE key = ?'),
+      putMedia: db.prepare(
+        `INSERT INTO media (key, media_id, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET media_id = excluded.media_id, created_at = excluded.created_at`,
+      ),
+      purgeMessages: db.prepare("DELETE FROM messages WHERE created_at < ? AND status != 'planned'"),
+      purgeSends: db.prepare("DELETE FROM sends WHERE updated_at < ? AND status != 'attempting'"),
+      ping: db.prepare('SELECT 1 AS ok'),
+    };
+  }
+
+  async recordPullRequest(openKfId: string, token: string, at: number): Promise<void> {
+    this.#stmt.recordPull.run(openKfId, token, at);
+  }
+
+  async pendingPulls(): Promise<PullRequest[]> {
+    return (this.#stmt.pending.all() as PullRow[]).map(pullOf);
+  }
+
+  async pullRequest(openKfId: string): Promise<PullRequest | undefined> {
+    const row = this.#stmt.pull.get(openKfId) as PullRow | undefined;
+    return row && pullOf(row);
+  }
+
+  async completePull(openKfId: string, seq: number): Promise<void> {
+    this.#stmt.completePull.run(seq, openKfId);
+  }
+
+  async getCursor(openKfId: string): Promise<string | undefined> {
+    return (this.#stmt.getCursor.get(openKfId) as { cursor: string } | undefined)?.cursor;
+  }
+
+  async setCursor(openKfId: string, cursor: string): Promise<void> {
+    this.#stmt.setCursor.run(openKfId, cursor, Date.now());
+  }
+
+  async getMessage(msgid: string): Promise<MessageRecord | undefined> {
+    const row = this.#stmt.getMessage.get(msgid) as MessageRow | undefined;
+    if (!row) return undefined;
+    return {
+      msgid: row.msgid,
+      openKfId: row.open_kfid,
+      externalUserId: row.external_userid,
+      status: row.status,
+      createdAt: row.created_at,
+      ...(row.plan !== null && { plan: row.plan }),
+      ...(row.note !== null && { note: row.note }),
+    };
+  }
+
+  async recordMessage(
+    message: MessageRecord,
+    conversation?: { openKfId: string; externalUserId: string; value: Conversation },
+  ): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const inserted = this.#stmt.insertMessage.run({
+        msgid: message.msgid,
+        open_kfid: message.openKfId,
+        external_userid: message.externalUserId,
+        status: message.status,
+        plan: message.plan ?? null,
+        note: message.note ?? null,
+        created_at: message.createdAt,
+      });
+      if (inserted.changes === 0) return false;
+      if (conversation) {
+        this.#stmt.putConversation.run(
+          conversation.openKfId,
+          conversation.externalUserId,
+          JSON.stringify(conversation.value),
+        );
+      }
+      return true;
+    })();
+  }
+
+  async finishMessage(msgid: string, status: 'done' | 'skipped', note?: string): Promise<void> {
+    this.#stmt.finishMessage.run(status, note ?? null, msgid);
+  }
+
+  async getSend(key: string): Promise<SendRecord | undefined> {
+    const row = this.#stmt.getSend.get(key) as SendRow | undefined;
+    if (!row) return undefined;
+    return {
+      key: row.key,
+      inboundMsgid: row.inbound_msgid,
+      openKfId: row.open_kfid,
+      externalUserId: row.external_userid,
+      api: row.api,
+      rule: row.rule,
+      status: row.status,
+      attempts: row.attempts,
+      updatedAt: row.updated_at,
+      ...(row.errcode !== null && { errcode: row.errcode }),
+      ...(row.response !== null && { response: row.response }),
+    };
+  }
+
+  async putSend(r: SendRecord): Promise<void> {
+    this.#stmt.putSend.run({
+      key: r.key,
+      inbound_msgid: r.inboundMsgid,
+      open_kfid: r.openKfId,
+      external_userid: r.externalUserId,
+      api: r.api,
+      rule: r.rule,
+      status: r.status,
+      attempts: r.attempts,
+      errcode: r.errcode ?? null,
+      response: r.response ?? null,
+      updated_at: r.updatedAt,
+    });
+  }
+
+  async getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined> {
+    const row = this.#stmt.getConversation.get(openKfId, externalUserId) as { value: string } | undefined;
+    return row && (JSON.parse(row.value) as Conversation);
+  }
+
+  async putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void> {
+    this.#stmt.putConversation.run(openKfId, externalUserId, JSON.stringify(value));
+  }
+
+  async get(key: string): Promise<CachedToken | undefined> {
+    const row = this.#stmt.getToken.get(key) as { token: string; expires_at: number } | undefined;
+    return row && { token: row.token, expiresAt: row.expires_at };
+  }
+
+  async set(key: string, value: CachedToken): Promise<void> {
+    this.#stmt.setToken.run(key, value.token, value.expiresAt);
+  }
+
+  async deleteIfMatches(key: string, token: string): Promise<void> {
+    this.#stmt.deleteToken.run(key, token);
+  }
+
+  async getMedia(key: string): Promise<CachedMedia | undefined> {
+    const row = this.#stmt.getMedia.get(key) as { media_id: string; created_at: number } | undefined;
+    return row && { mediaId: row.media_id, createdAt: row.created_at };
+  }
+
+  async putMedia(key: string, media: CachedMedia): Promise<void> {
+    this.#stmt.putMedia.run(key, media.mediaId, media.createdAt);
+  }
+
+  async purge(before: number): Promise<{ messages: number; sends: number }> {
+    return this.#db.transaction(() => ({
+      messages: this.#stmt.purgeMessages.run(before).changes,
+      sends: this.#stmt.purgeSends.run(before).changes,
+    }))();
+  }
+
+  async ping(): Promise<void> {
+    this.#stmt.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

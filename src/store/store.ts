@@ -1,0 +1,121 @@
+/**
+ * Everything kfbot must remember to answer each customer message exactly once, behind one narrow
+ * interface (BullMQ-style: only the operations kfbot uses). SQLite is the embedded default; a
+ * Redis store implements the same interface for several replicas, and one contract suite
+ * (test/store/store-contract.ts) runs against every implementation.
+ */
+
+import type { ConversationState } from '../rules/conversation-state.ts';
+import type { TokenStore } from '../wecom/access-token.ts';
+
+/** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
+export interface PullRequest {
+  openKfId: string;
+  /** The newest callback Token (valid 10 min, §3), if one is still usable. */
+  token?: string;
+  /** Epoch ms when that token arrived. */
+  tokenAt?: number;
+  /** Increases with every notice: a pull that started before a newer notice must run again. */
+  seq: number;
+}
+
+export type MessageStatus =
+  /** The decision and its planned calls are recorded; the calls may not all have run yet. */
+  | 'planned'
+  /** Every planned call has an outcome (sent, refused, dropped). */
+  | 'done'
+  /** Recorded without replying (too old on a first start, a servicer's own message, …). */
+  | 'skipped';
+
+export interface MessageRecord {
+  msgid: string;
+  openKfId: string;
+  externalUserId: string;
+  status: MessageStatus;
+  /** The calls to make, as JSON (a plan from rules/plan-calls.ts, after platform guards). */
+  plan?: string;
+  /** Why it was skipped or how it ended, for logs and explain. */
+  note?: string;
+  createdAt: number;
+}
+
+export type SendStatus =
+  /** Recorded before the call; if this is what a restart finds, the outcome is unknown. */
+  | 'attempting'
+  | 'sent'
+  /** WeCom answered with an errcode: it was not sent. */
+  | 'refused';
+
+export interface SendRecord {
+  /** The deterministic client msgid (plan-calls.ts clientMsgid), or `<inbound>:<step>` for a trans. */
+  key: string;
+  inboundMsgid: string;
+  openKfId: string;
+  externalUserId: string;
+  api: string;
+  rule: string;
+  status: SendStatus;
+  attempts: number;
+  errcode?: number;
+  /** The API's answer as JSON (a trans answer holds the msg_code for its notice). */
+  response?: string;
+  updatedAt: number;
+}
+
+/** What kfbot keeps per customer: the rules' state plus what the platform guards need. */
+export interface Conversation {
+  state: ConversationState;
+  /** send_msg calls made since the customer's newest message WeCom has (§5: at most 5). */
+  quotaUsed: number;
+  /** Epoch ms of that newest customer message: the point WeCom's quota was last reset. */
+  quotaSince?: number;
+  /** Epoch ms of the customer's last own message (§5: sends allowed for 48 h after it). */
+  lastCustomerAt?: number;
+  nickname?: string;
+  nicknameAt?: number;
+}
+
+export interface CachedMedia {
+  mediaId: string;
+  /** Epoch ms; media ids last 3 days (§7.4). */
+  createdAt: number;
+}
+
+export interface Store extends TokenStore {
+  /** Records a verified callback durably, before it is acknowledged. */
+  recordPullRequest(openKfId: string, token: string, at: number): Promise<void>;
+  /** Accounts with a pull requested and not yet completed (for recovery after a restart). */
+  pendingPulls(): Promise<PullRequest[]>;
+  pullRequest(openKfId: string): Promise<PullRequest | undefined>;
+  /** Marks the pull done, unless a newer notice (higher seq) arrived meanwhile. */
+  completePull(openKfId: string, seq: number): Promise<void>;
+
+  getCursor(openKfId: string): Promise<string | undefined>;
+  setCursor(openKfId: string, cursor: string): Promise<void>;
+
+  getMessage(msgid: string): Promise<MessageRecord | undefined>;
+  /**
+   * Records a message's decision and the customer's new conversation in one transaction, so a
+   * crash leaves either both or neither. Returns false if the msgid was already recorded.
+   */
+  recordMessage(
+    message: MessageRecord,
+    conversation?: { openKfId: string; externalUserId: string; value: Conversation },
+  ): Promise<boolean>;
+  finishMessage(msgid: string, status: 'done' | 'skipped', note?: string): Promise<void>;
+
+  getSend(key: string): Promise<SendRecord | undefined>;
+  putSend(record: SendRecord): Promise<void>;
+
+  getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined>;
+  putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void>;
+
+  getMedia(key: string): Promise<CachedMedia | undefined>;
+  putMedia(key: string, media: CachedMedia): Promise<void>;
+
+  /** Drops messages and sends older than `before` (epoch ms): WeCom keeps 3 days, so do we. */
+  purge(before: number): Promise<{ messages: number; sends: number }>;
+  /** Throws if the store cannot be used (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

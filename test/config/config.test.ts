@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, loadConfig } from '../../src/config/config.ts';
+import { runCli } from '../cli/run-cli.ts';
+
+const GOOD = {
+  WECOM_CORP_ID: 'ww1234567890abcdef',
+  WECOM_SECRET: 's3cret-value',
+  WECOM_TOKEN: 'Token123',
+  WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+};
+const emptyDir = () => mkdtempSync(join(tmpdir(), 'kfbot-config-'));
+
+describe('configuration', () => {
+  it('uses the documented defaults', () => {
+    const { config } = loadConfig({ env: GOOD, cwd: emptyDir() });
+    expect(config).toMatchObject({
+      rules: './rules',
+      port: 8080,
+      store: 'sqlite:./data/kfbot.db',
+      logLevel: 'info',
+      apiBase: 'https://qyapi.weixin.qq.com',
+    });
+  });
+
+  it('reads a .env file, lets the environment override it and flags override both', () => {
+    const dir = emptyDir();
+    writeFileSync(
+      join(dir, '.env'),
+      `${Object.entries(GOOD)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\nKFBOT_PORT=9000\nKFBOT_RULES=./a\n`,
+    );
+    const { config } = loadConfig({ env: { KFBOT_PORT: '9100' }, flags: { rules: './b' }, cwd: dir });
+    expect(config).toMatchObject({ corpId: GOOD.WECOM_CORP_ID, port: 9100, rules: './b' });
+  });
+
+  it('lists every problem with how to fix it', () => {
+    const { problems } = loadConfig({
+      env: {
+        WECOM_ENCODING_AES_KEY: 'short',
+        KFBOT_PORT: 'http',
+        KFBOT_STORE: 'mysql://x',
+        LOG_LEVEL: 'loud',
+      },
+      cwd: emptyDir(),
+    });
+    expect(problems.map((p) => p.key)).toEqual([
+      'WECOM_CORP_ID',
+      'WECOM_SECRET',
+      'WECOM_TOKEN',
+      'WECOM_ENCODING_AES_KEY',
+      'KFBOT_PORT',
+      'KFBOT_STORE',
+      'LOG_LEVEL',
+    ]);
+    expect(problems.find((p) => p.key === 'WECOM_ENCODING_AES_KEY')?.message).toContain(
+      '43-character EncodingAESKey (got 5',
+    );
+    expect(problems.find((p) => p.key === 'WECOM_SECRET')?.message).toContain('自建应用');
+  });
+
+  it('documents every key in .env.example', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    for (const key of Object.values(CONFIG_KEYS)) expect(example).toMatch(new RegExp(`^${key.env}=`, 'm'));
+  });
+});
+
+describe('kfbot serve with bad configuration', () => {
+  it('refuses to start and lists every problem, without echoing the secret', async () => {
+    const r = await runCli(['serve'], {
+      cwd: emptyDir(),
+      env: { ...GOOD, WECOM_TOKEN: 'has spaces', KFBOT_PORT: '99999', WECOM_SECRET: 'do-not-print-me' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the configuration has 2 problem(s)');
+    expect(r.stderr).toContain('WECOM_TOKEN must be');
+    expect(r.stderr).toContain('KFBOT_PORT "99999"');
+    expect(r.stderr + r.stdout).not.toContain('do-not-print-me');
+  });
+
+  it('refuses to start when the rules are invalid, with file:line:col', async () => {
+    const dir = emptyDir();
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'rules:\n  - name: a\n    when: { txt: x }\n    then: [ { reply: x } ]\n',
+    );
+    const r = await runCli(
+      ['serve', '--rules', join(dir, 'bad.yaml'), '--store', 'sqlite::memory:', '--port', '0'],
+      {
+        cwd: dir,
+        env: GOOD,
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.yaml:3:13: error: unknown fact "txt"');
+  });
+});

@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KFBOT, ROOT } from '../cli/run-cli.ts';
+
+export const TOKEN = 'kfbotE2eToken';
+export const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
+
+export interface KfbotProcess {
+  child: ChildProcess;
+  url: string;
+  /** Every log line so far, parsed. */
+  logs: Record<string, unknown>[];
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** A fresh folder for a store that several kfbot processes (restarts) can share. */
+export function storeDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kfbot-e2e-'));
+}
+
+/** Spawns the real `kfbot serve` against the simulator and waits until it listens. */
+export async function startKfbotProcess(opts: {
+  apiBase: string;
+  corpId: string;
+  secret: string;
+  store: string;
+  rules?: string;
+  env?: Record<string, string>;
+}): Promise<KfbotProcess> {
+  const child = spawn(process.execPath, [KFBOT, 'serve'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      WECOM_CORP_ID: opts.corpId,
+      WECOM_SECRET: opts.secret,
+      WECOM_TOKEN: TOKEN,
+      WECOM_ENCODING_AES_KEY: AES_KEY,
+      WECOM_API_BASE: opts.apiBase,
+      KFBOT_RULES: opts.rules ?? 'rules',
+      KFBOT_PORT: '0',
+      KFBOT_HOST: '127.0.0.1',
+      KFBOT_STORE: `sqlite:${join(opts.store, 'kfbot.db')}`,
+      LOG_LEVEL: 'debug',
+      ...opts.env,
+    },
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  let buffer = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      buffer += d;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          logs.push(entry);
+          if (typeof entry.url === 'string' && String(entry.msg).startsWith('kfbot listening'))
+            resolve(entry.url);
+        } catch {
+          logs.push({ msg: line });
+        }
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    void exited.then((code) =>
+      reject(new Error(`kfbot serve exited with ${code} before listening:\n${stderr}`)),
+    );
+  });
+  return {
+    child,
+    url,
+    logs,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Polls until `check` returns true (the pipeline is asynchronous by design). */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,157 @@
+/**
+ * The behaviour every Store must have (BullMQ's adapter-conformance idea): the SQLite store runs
+ * it now, and the Redis store must pass the same suite.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emptyState } from '../../src/rules/conversation-state.ts';
+import type { Conversation, MessageRecord, SendRecord, Store } from '../../src/store/store.ts';
+
+export function storeContract(
+  name: string,
+  open: () => Promise<Store>,
+  reopen?: (s: Store) => Promise<Store>,
+): void {
+  describe(`${name} store`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const message = (msgid: string, extra: Partial<MessageRecord> = {}): MessageRecord => ({
+      msgid,
+      openKfId: 'wkA',
+      externalUserId: 'wm1',
+      status: 'planned',
+      plan: '{"calls":[]}',
+      createdAt: 1000,
+      ...extra,
+    });
+    const conversation = (misses: number): Conversation => ({
+      state: { ...emptyState(), misses },
+      quotaUsed: 1,
+      lastCustomerAt: 5,
+    });
+    const send = (key: string, extra: Partial<SendRecord> = {}): SendRecord => ({
+      key,
+      inboundMsgid: 'm1',
+      openKfId: 'wkA',
+      externalUserId: 'wm1',
+      api: 'kf/send_msg',
+      rule: '欢迎语',
+      status: 'attempting',
+      attempts: 1,
+      updatedAt: 1000,
+      ...extra,
+    });
+
+    it('keeps pull requests until completed, with the newest token', async () => {
+      await store.recordPullRequest('wkA', 'T1', 100);
+      await store.recordPullRequest('wkA', 'T2', 200);
+      await store.recordPullRequest('wkB', 'T3', 300);
+      const a = await store.pullRequest('wkA');
+      expect(a).toMatchObject({ openKfId: 'wkA', token: 'T2', tokenAt: 200 });
+      expect((await store.pendingPulls()).map((p) => p.openKfId).sort()).toEqual(['wkA', 'wkB']);
+      await store.completePull('wkA', a?.seq as number);
+      expect((await store.pendingPulls()).map((p) => p.openKfId)).toEqual(['wkB']);
+    });
+
+    it('keeps a pull pending when a newer notice arrived while it ran', async () => {
+      await store.recordPullRequest('wkA', 'T1', 100);
+      const started = await store.pullRequest('wkA');
+      await store.recordPullRequest('wkA', 'T2', 200);
+      await store.completePull('wkA', started?.seq as number);
+      expect((await store.pendingPulls()).map((p) => p.openKfId)).toEqual(['wkA']);
+    });
+
+    it('stores a cursor per account', async () => {
+      expect(await store.getCursor('wkA')).toBeUndefined();
+      await store.setCursor('wkA', 'c1');
+      await store.setCursor('wkA', 'c2');
+      await store.setCursor('wkB', 'x');
+      expect(await store.getCursor('wkA')).toBe('c2');
+    });
+
+    it('records a message once, with its conversation in the same step', async () => {
+      expect(
+        await store.recordMessage(message('m1'), {
+          openKfId: 'wkA',
+          externalUserId: 'wm1',
+          value: conversation(1),
+        }),
+      ).toBe(true);
+      expect(
+        await store.recordMessage(message('m1'), {
+          openKfId: 'wkA',
+          externalUserId: 'wm1',
+          value: conversation(9),
+        }),
+      ).toBe(false);
+      expect((await store.getConversation('wkA', 'wm1'))?.state.misses).toBe(1);
+      expect(await store.getMessage('m1')).toEqual(message('m1'));
+      await store.finishMessage('m1', 'done', 'ok');
+      expect(await store.getMessage('m1')).toMatchObject({ status: 'done', note: 'ok' });
+    });
+
+    it('keeps send records by client msgid', async () => {
+      await store.putSend(send('kf1'));
+      await store.putSend(send('kf1', { status: 'sent', attempts: 2, response: '{"errcode":0}' }));
+      expect(await store.getSend('kf1')).toEqual(
+        send('kf1', { status: 'sent', attempts: 2, response: '{"errcode":0}' }),
+      );
+      await store.putSend(send('kf2', { status: 'refused', errcode: 95018 }));
+      expect((await store.getSend('kf2'))?.errcode).toBe(95018);
+      expect(await store.getSend('nope')).toBeUndefined();
+    });
+
+    it('keeps conversations per account and customer', async () => {
+      await store.putConversation('wkA', 'wm1', conversation(2));
+      await store.putConversation('wkB', 'wm1', conversation(3));
+      expect((await store.getConversation('wkA', 'wm1'))?.state.misses).toBe(2);
+      expect((await store.getConversation('wkB', 'wm1'))?.state.misses).toBe(3);
+      expect(await store.getConversation('wkA', 'wm2')).toBeUndefined();
+    });
+
+    it('caches tokens and only forgets the one that was rejected', async () => {
+      await store.set('k', { token: 'A', expiresAt: 10 });
+      await store.deleteIfMatches('k', 'B');
+      expect(await store.get('k')).toEqual({ token: 'A', expiresAt: 10 });
+      await store.deleteIfMatches('k', 'A');
+      expect(await store.get('k')).toBeUndefined();
+    });
+
+    it('caches media ids', async () => {
+      await store.putMedia('image:abc', { mediaId: 'M1', createdAt: 5 });
+      expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt: 5 });
+    });
+
+    it('purges finished records older than the retention, never unfinished ones', async () => {
+      await store.recordMessage(message('old-done', { createdAt: 10 }));
+      await store.finishMessage('old-done', 'done');
+      await store.recordMessage(message('old-planned', { createdAt: 10 }));
+      await store.recordMessage(message('new', { createdAt: 5000 }));
+      await store.putSend(send('s-old', { status: 'sent', updatedAt: 10 }));
+      await store.putSend(send('s-unknown', { status: 'attempting', updatedAt: 10 }));
+      expect(await store.purge(1000)).toEqual({ messages: 1, sends: 1 });
+      expect(await store.getMessage('old-done')).toBeUndefined();
+      expect(await store.getMessage('old-planned')).toBeDefined();
+      expect(await store.getSend('s-unknown')).toBeDefined();
+    });
+
+    it('answers ping while open', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    if (reopen) {
+      it('keeps everything across a reopen', async () => {
+        await store.setCursor('wkA', 'c9');
+        await store.recordMessage(message('m9'));
+        store = await reopen(store);
+        expect(await store.getCursor('wkA')).toBe('c9');
+        expect(await store.getMessage('m9')).toBeDefined();
+      });
+    }
+  });
+}
