@@ -2,10 +2,15 @@
  * kfbot's Prometheus metrics (GET /metrics). Labels carry rule names, APIs, errcodes and kinds —
  * never a customer id, a message text or a credential.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export class KfbotMetrics {
   readonly registry = new Registry();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'kfbot_' });
+  }
+
   readonly callbacks = new Counter({
     name: 'kfbot_callbacks_total',
     help: 'Callbacks received, by result (accepted, verified, bad_signature, bad_request, too_large, unavailable)',
