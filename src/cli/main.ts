@@ -5,12 +5,19 @@
 import { createRequire } from 'node:module';
 import type { Command, CommandIo } from './command.ts';
 import { UsageError } from './command.ts';
+import { chatCommand } from './commands/chat.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
 import { wecomSimulatorCommand } from './commands/wecom-simulator.ts';
 
-const COMMANDS: readonly Command[] = [serveCommand, validateCommand, simulateCommand, wecomSimulatorCommand];
+const COMMANDS: readonly Command[] = [
+  serveCommand,
+  validateCommand,
+  simulateCommand,
+  chatCommand,
+  wecomSimulatorCommand,
+];
 
 function version(): string {
   const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };

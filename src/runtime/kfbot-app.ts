@@ -18,7 +18,7 @@ import { createHttpServer, type HttpRoutes } from './http-server.ts';
 import { LiveRules } from './live-rules.ts';
 import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
-import { MessageHandler } from './message-handler.ts';
+import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
 import { SendExecutor } from './send-executor.ts';
 
@@ -46,6 +46,8 @@ export interface RunningKfbot {
   pulls: AccountPulls;
   metrics: KfbotMetrics;
   log: Logger;
+  /** Hears every decision (see DecisionEvent); returns the unsubscribe function. */
+  onDecision(listener: (event: DecisionEvent) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     ...(opts.dispatcher && { dispatcher: opts.dispatcher }),
   });
   const kf = new KfApi(client);
+  const decisionListeners = new Set<(event: DecisionEvent) => void>();
   const executor = new SendExecutor(kf, store, metrics, now);
   const media = new MediaUploads(kf, store, now, log);
   const handler = new MessageHandler({
@@ -79,6 +82,15 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     log,
     now,
     historyMaxAgeMs: config.historyMaxAgeSec * 1000,
+    onDecision: (event) => {
+      for (const listener of decisionListeners) {
+        try {
+          listener(event);
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'a decision listener failed');
+        }
+      }
+    },
   });
   const pulls = new AccountPulls(kf, store, handler, metrics, log, now);
   const receiver = new CallbackReceiver(
@@ -148,6 +160,10 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     pulls,
     metrics,
     log,
+    onDecision(listener) {
+      decisionListeners.add(listener);
+      return () => decisionListeners.delete(listener);
+    },
     close() {
       closing ??= (async () => {
         clearInterval(purgeTimer);

@@ -10,6 +10,7 @@
  */
 import type { Logger } from 'pino';
 import { emptyState } from '../rules/conversation-state.ts';
+import type { Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
 import { type Plan, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
 import type { Conversation, Store } from '../store/store.ts';
@@ -39,6 +40,15 @@ interface StoredPlan {
   dropped: Plan['dropped'];
 }
 
+/** What one decision was, for observers (the sandbox's explain panel, debugging tools). */
+export interface DecisionEvent {
+  item: SyncItem;
+  decision: Decision;
+  calls: PlannedCall[];
+  dropped: Plan['dropped'];
+  rulesVersion: number;
+}
+
 export interface MessageHandlerDeps {
   kf: KfApi;
   store: Store;
@@ -49,6 +59,8 @@ export interface MessageHandlerDeps {
   log: Logger;
   now: () => number;
   historyMaxAgeMs: number;
+  /** Told about every decision, after it is recorded and before its calls are made. */
+  onDecision?: (event: DecisionEvent) => void;
 }
 
 export class MessageHandler {
@@ -148,6 +160,7 @@ export class MessageHandler {
     for (const rule of decision.matched) metrics.ruleHits.inc({ rule: rule.name });
     if (customerMessage && decision.state.misses > conversation.state.misses) metrics.ruleMisses.inc();
     if (decision.skipped) {
+      this.d.onDecision?.({ item, decision, calls: [], dropped: [], rulesVersion: snapshot.version });
       await this.skip(item, decision.skipped, 'skipped', log);
       // Even unanswered, a servicer's message says a human has the session now.
       if (item.external_userid && stateBefore !== serviceState) {
@@ -189,6 +202,13 @@ export class MessageHandler {
         : 'no rule matched',
     );
     log.debug({ text: item.kind === 'text' ? item.text.content : undefined }, 'customer text');
+    this.d.onDecision?.({
+      item,
+      decision,
+      calls: guarded.calls,
+      dropped: guarded.dropped,
+      rulesVersion: snapshot.version,
+    });
     for (const d of guarded.dropped) {
       metrics.dropped.inc({ reason: d.reason.split(';')[0]?.slice(0, 60) ?? 'other' });
       log.warn({ rule: d.rule, step: d.step }, `reply of rule "${d.rule}" dropped: ${d.reason}`);

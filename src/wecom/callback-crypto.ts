@@ -256,3 +256,11 @@ function decodeUtf8(bytes: Uint8Array, part: 'message' | 'receiveid'): string {
     );
   }
 }
+
+/** A fresh EncodingAESKey (§2.4: 43 characters of [A-Za-z0-9] that decode to 32 bytes). */
+export function generateEncodingAesKey(): string {
+  for (;;) {
+    const key = randomBytes(32).toString('base64').slice(0, 43);
+    if (/^[A-Za-z0-9]{43}$/.test(key)) return key;
+  }
+}

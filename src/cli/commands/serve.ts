@@ -1,25 +1,37 @@
 /**
- * `kfbot serve` (and `npm start`): the server a WeCom callback URL points at. Refuses to start,
- * listing every problem, when the configuration or the rules are wrong.
+ * `kfbot serve` (and `npm start`): the server a WeCom callback URL points at. With no WeCom
+ * credentials at all it starts in sandbox mode, against the built-in WeCom simulator. Refuses to
+ * start, listing every problem, when the configuration or the rules are wrong.
  */
 import { parseArgs } from 'node:util';
-import { CONFIG_KEYS, loadConfig } from '../../config/config.ts';
+import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
 import { formatProblem, RulesError } from '../../rules/problems.ts';
-import { startKfbot } from '../../runtime/kfbot-app.ts';
-import { type Command, UsageError } from '../command.ts';
+import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
+import {
+  CREDENTIAL_KEYS,
+  type Sandbox,
+  SandboxConfigError,
+  startSandbox,
+} from '../../sandbox/start-sandbox.ts';
+import { type Command, type CommandIo, UsageError } from '../command.ts';
 
 const HELP = `Usage: kfbot serve [options]
 
 Runs kfbot: receives WeCom's callbacks on /callback, pulls the messages, answers them by the
 rules, exactly once. Also serves /healthz, /readyz and /metrics.
 
+With no WECOM_* credential set it starts in sandbox mode: the same pipeline against the built-in
+WeCom simulator, with a chat page at /sandbox to play customer and servicer.
+
 Options (each overrides its environment variable; credentials come only from the environment
 or a .env file in the working directory):
   --rules PATH      rule file or folder            (KFBOT_RULES, default ./rules)
   --port N          HTTP port                      (KFBOT_PORT, default 8080)
   --host ADDR       listen address                 (KFBOT_HOST, default 0.0.0.0)
-  --store URL       sqlite:PATH                    (KFBOT_STORE, default sqlite:./data/kfbot.db)
+  --store URL       sqlite:PATH                    (KFBOT_STORE, default sqlite:./data/kfbot.db;
+                                                    in sandbox mode a fresh in-memory store)
   --log-level L     fatal … trace                  (LOG_LEVEL, default info)
+  --sandbox         sandbox mode even when credentials are set
   -h, --help        show this help
 
 Environment:
@@ -37,14 +49,67 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       store: { type: 'string' },
       'log-level': { type: 'string' },
+      sandbox: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
 }
 
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+function startFailed(err: unknown, rules: string, port: string, io: CommandIo): number {
+  if (err instanceof RulesError) {
+    for (const p of err.problems) io.stderr.write(`${formatProblem(p)}\n`);
+    io.stderr.write(
+      `kfbot serve: cannot start, the rules in ${rules} have errors (kfbot validate ${rules})\n`,
+    );
+    return 1;
+  }
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    io.stderr.write(`kfbot serve: port ${port} is in use; set KFBOT_PORT or --port\n`);
+    return 1;
+  }
+  throw err;
+}
+
+async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo): Promise<number> {
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({ env: io.env, flags, cwd: io.cwd });
+  } catch (err) {
+    if (err instanceof SandboxConfigError) {
+      io.stderr.write(
+        `kfbot serve: cannot start the sandbox:\n${err.problems.map((p) => `  - ${p.message}\n`).join('')}`,
+      );
+      return 1;
+    }
+    return startFailed(
+      err,
+      flags.rules ?? io.env.KFBOT_RULES ?? './rules',
+      flags.port ?? io.env.KFBOT_PORT ?? '8080',
+      io,
+    );
+  }
+  const { app } = sandbox;
+  app.log.info(
+    { url: sandbox.url, wecom: sandbox.sim.url },
+    `sandbox mode (no WeCom credentials): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
+  );
+  await untilSignal();
+  app.log.info('shutting down the sandbox');
+  await sandbox.close();
+  app.log.info('stopped');
+  return 0;
+}
+
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the bot: receive callbacks, answer by the rules, exactly once',
+  summary: 'run the bot (sandbox mode with the chat page when no WeCom credentials are set)',
   async run(argv, io) {
     let values: ReturnType<typeof parse>['values'];
     try {
@@ -56,7 +121,11 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    const { help: _help, ...flags } = values;
+    const { help: _help, sandbox: forceSandbox, ...flags } = values;
+    const dotEnv = readDotEnv(io.cwd).values;
+    const noCredentials = CREDENTIAL_KEYS.every((k) => !(io.env[k]?.trim() || dotEnv[k]?.trim()));
+    if (forceSandbox || noCredentials) return runSandbox(flags, io);
+
     const loaded = loadConfig({ env: io.env, flags, cwd: io.cwd });
     if (!loaded.config) {
       io.stderr.write(
@@ -68,32 +137,17 @@ export const serveCommand: Command = {
       );
       return 1;
     }
-    let app: Awaited<ReturnType<typeof startKfbot>>;
+    let app: RunningKfbot;
     try {
       app = await startKfbot({ config: loaded.config, cwd: io.cwd });
     } catch (err) {
-      if (err instanceof RulesError) {
-        for (const p of err.problems) io.stderr.write(`${formatProblem(p)}\n`);
-        io.stderr.write(
-          `kfbot serve: cannot start, the rules in ${loaded.config.rules} have errors (kfbot validate)\n`,
-        );
-        return 1;
-      }
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === 'EADDRINUSE') {
-        io.stderr.write(`kfbot serve: port ${loaded.config.port} is in use; set KFBOT_PORT or --port\n`);
-        return 1;
-      }
-      throw err;
+      return startFailed(err, loaded.config.rules, String(loaded.config.port), io);
     }
     app.log.info(
       { url: app.url, callback: `${app.url}/callback` },
       `kfbot listening on ${app.url} — point the WeCom callback URL at <public address>/callback`,
     );
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await untilSignal();
     app.log.info('shutting down: finishing in-flight work');
     await app.close();
     app.log.info('stopped');

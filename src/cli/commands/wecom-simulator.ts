@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../../simulator/index.ts';
+import { generateEncodingAesKey } from '../../wecom/callback-crypto.ts';
 import { type Command, UsageError } from '../command.ts';
 
 const HELP = `Usage: kfbot wecom-simulator [options]
@@ -39,14 +40,6 @@ function parse(argv: string[]) {
   });
 }
 
-/** A random EncodingAESKey: 43 characters of [A-Za-z0-9] that decode to 32 bytes. */
-function generateAesKey(): string {
-  for (;;) {
-    const key = randomBytes(32).toString('base64').slice(0, 43);
-    if (/^[A-Za-z0-9]{43}$/.test(key)) return key;
-  }
-}
-
 export const wecomSimulatorCommand: Command = {
   name: 'wecom-simulator',
   summary: 'run the built-in WeCom API simulator (for trying kfbot without a WeCom account)',
@@ -65,7 +58,7 @@ export const wecomSimulatorCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
     const token = values.token ?? randomBytes(12).toString('hex');
-    const encodingAesKey = values['aes-key'] ?? generateAesKey();
+    const encodingAesKey = values['aes-key'] ?? generateEncodingAesKey();
     const sim = await startSimulator({
       host: values.host ?? '127.0.0.1',
       port,

@@ -1,0 +1,80 @@
+/**
+ * `kfbot chat`: the sandbox in a terminal. Starts kfbot and the built-in WeCom simulator in this
+ * process (like `kfbot serve --sandbox`) and lets you talk to your rules line by line.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { formatProblem, RulesError } from '../../rules/problems.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { type Sandbox, SandboxConfigError, startSandbox } from '../../sandbox/start-sandbox.ts';
+import { CHAT_HELP, TerminalChat } from '../../sandbox/terminal-chat.ts';
+import { type Command, UsageError } from '../command.ts';
+
+const HELP = `Usage: kfbot chat [--rules PATH] [--port N] [--log-level L]
+
+Talk to your rules in the terminal, as a customer and as a servicer, against the built-in
+WeCom simulator — kfbot's real pipeline, no WeCom account needed. kfbot also listens on
+--port (default: any free port) with the sandbox page at /sandbox.
+
+${CHAT_HELP}
+  --rules PATH      rule file or folder (KFBOT_RULES, default ./rules)
+  --port N          HTTP port (default: any free port)
+  --log-level L     kfbot's own log lines, on stderr (default warn)
+`;
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      rules: { type: 'string' },
+      port: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+export const chatCommand: Command = {
+  name: 'chat',
+  summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
+  async run(argv, io) {
+    let values: ReturnType<typeof parse>['values'];
+    try {
+      values = parse(argv).values;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const level = values['log-level'] ?? 'warn';
+    let sandbox: Sandbox;
+    try {
+      sandbox = await startSandbox({
+        env: { ...io.env, KFBOT_HOST: '127.0.0.1' },
+        flags: { port: values.port ?? '0', 'log-level': level, ...(values.rules && { rules: values.rules }) },
+        cwd: io.cwd,
+        // The chat owns stdout; kfbot's log lines go to stderr.
+        logger: createLogger(level, pino.destination(2)),
+      });
+    } catch (err) {
+      if (err instanceof RulesError) {
+        for (const p of err.problems) io.stderr.write(`${formatProblem(p)}\n`);
+        io.stderr.write('kfbot chat: the rules have errors (kfbot validate)\n');
+        return 1;
+      }
+      if (err instanceof SandboxConfigError) {
+        io.stderr.write(`kfbot chat: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+    const chat = new TerminalChat(sandbox, (text) => io.stdout.write(text));
+    chat.start();
+    await chat.run(io.stdin, () => io.stdout.write('> '));
+    await sandbox.close();
+    io.stdout.write('\nbye\n');
+    return 0;
+  },
+};

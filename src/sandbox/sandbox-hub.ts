@@ -1,0 +1,194 @@
+/**
+ * Everything the sandbox page and `kfbot chat` show, as one ordered stream of events: what
+ * customers and servicers did (the simulator's items), what the bot sent (the simulator's
+ * deliveries), every API request kfbot made with the simulator's answer, each decision kfbot's
+ * pipeline reports, rule reloads, and the session state and quota after each change. New viewers
+ * get the history replayed, then live events.
+ */
+import { formatProblem, type RuleProblem } from '../rules/problems.ts';
+import type { RulesSnapshot } from '../runtime/live-rules.ts';
+import type { DecisionEvent } from '../runtime/message-handler.ts';
+import type { RequestRecord, SentMessage, WeComSimulator, WireItem } from '../simulator/index.ts';
+import { errcodeInfo } from '../wecom/error-codes.ts';
+import { isObject } from '../wecom/json-reader.ts';
+
+export type SandboxEvent =
+  | {
+      type: 'accounts';
+      accounts: { openKfId: string; name: string }[];
+      servicers: { userid: string; name: string }[];
+    }
+  | { type: 'customer'; openKfId: string; externalUserId: string; nickname: string }
+  | { type: 'item'; openKfId: string; externalUserId: string; item: WireItem; at: number }
+  | { type: 'sent'; openKfId: string; externalUserId: string; message: SentMessage }
+  | { type: 'request'; record: RequestRecord; meaning?: string }
+  | { type: 'decision'; openKfId: string; externalUserId: string; msgid: string; decision: DecisionSummary }
+  | {
+      type: 'session';
+      openKfId: string;
+      externalUserId: string;
+      state: number;
+      servicer?: string;
+      quotaLeft: number;
+    }
+  | { type: 'rules'; version: number | null; ok: boolean; problems: string[] };
+
+export interface DecisionSummary {
+  kind: string;
+  skipped?: string;
+  rules: {
+    name: string;
+    at: string;
+    matched: boolean;
+    conditions: { label: string; result: boolean | null; value: unknown }[];
+  }[];
+  calls: { api: string; rule: string; msgid?: string; body: unknown }[];
+  dropped: { rule: string; reason: string }[];
+  rulesVersion: number;
+}
+
+const MAX_EVENTS = 5000;
+
+export function summarizeDecision(e: DecisionEvent): DecisionSummary {
+  return {
+    kind: e.item.kind,
+    ...(e.decision.skipped && { skipped: e.decision.skipped }),
+    rules: e.decision.evaluations.map((ev) => ({
+      name: ev.rule.name,
+      at: `${ev.rule.at.file}:${ev.rule.at.line}`,
+      matched: ev.matched,
+      conditions: ev.conditions.map((c) => ({
+        label: c.label,
+        result: c.result ?? null,
+        value: c.factValue,
+      })),
+    })),
+    calls: e.calls.map((c) => ({
+      api: c.api,
+      rule: c.rule,
+      ...('msgid' in c.body && typeof c.body.msgid === 'string' && { msgid: c.body.msgid }),
+      body: c.body,
+    })),
+    dropped: e.dropped.map((d) => ({ rule: d.rule, reason: d.reason })),
+    rulesVersion: e.rulesVersion,
+  };
+}
+
+function customerOf(item: WireItem): string {
+  const ev = isObject(item.event) ? item.event : undefined;
+  const id = item.external_userid ?? ev?.external_userid;
+  return typeof id === 'string' ? id : '';
+}
+
+export class SandboxHub {
+  readonly #events: SandboxEvent[] = [];
+  readonly #listeners = new Set<(e: SandboxEvent) => void>();
+  readonly #customers = new Set<string>();
+
+  constructor(readonly sim: WeComSimulator) {
+    this.publish({
+      type: 'accounts',
+      accounts: sim.accounts.map((a) => ({ openKfId: a.openKfId, name: a.name })),
+      servicers: sim.servicers.map((s) => ({ userid: s.userid, name: s.name })),
+    });
+    sim.onItem((item, openKfId) => {
+      const externalUserId = customerOf(item);
+      if (externalUserId) this.#knowCustomer(openKfId, externalUserId);
+      this.publish({ type: 'item', openKfId, externalUserId, item, at: sim.clock.now() });
+      if (externalUserId) this.#session(openKfId, externalUserId);
+    });
+    sim.onSent((message) => {
+      this.publish({
+        type: 'sent',
+        openKfId: message.openKfId,
+        externalUserId: message.externalUserId,
+        message,
+      });
+      this.#session(message.openKfId, message.externalUserId);
+    });
+    sim.requests.onRecord((record) => {
+      const errcode = isObject(record.response) ? record.response.errcode : undefined;
+      const meaning =
+        typeof errcode === 'number' && errcode !== 0 ? errcodeInfo(errcode)?.meaning : undefined;
+      this.publish({ type: 'request', record, ...(meaning && { meaning }) });
+      const body = isObject(record.body) ? record.body : {};
+      const customer = body.external_userid ?? body.touser;
+      const account = body.open_kfid;
+      if (typeof customer === 'string' && typeof account === 'string') this.#session(account, customer);
+    });
+  }
+
+  /** Connects kfbot's decisions and rule reloads. */
+  attach(app: {
+    onDecision(l: (e: DecisionEvent) => void): () => void;
+    rules: {
+      current: RulesSnapshot | undefined;
+      problems: readonly RuleProblem[];
+      onChange(l: (s: RulesSnapshot | undefined, p: readonly RuleProblem[]) => void): () => void;
+    };
+  }): void {
+    app.onDecision((e) =>
+      this.publish({
+        type: 'decision',
+        openKfId: e.item.open_kfid,
+        externalUserId: e.item.external_userid,
+        msgid: e.item.msgid,
+        decision: summarizeDecision(e),
+      }),
+    );
+    const rules = (s: RulesSnapshot | undefined, problems: readonly RuleProblem[]) =>
+      this.publish({
+        type: 'rules',
+        version: s?.version ?? null,
+        ok: !problems.some((p) => p.severity === 'error'),
+        problems: problems.map(formatProblem),
+      });
+    rules(app.rules.current, app.rules.problems);
+    app.rules.onChange(rules);
+  }
+
+  publish(event: SandboxEvent): void {
+    this.#events.push(event);
+    if (this.#events.length > MAX_EVENTS) this.#events.splice(0, this.#events.length - MAX_EVENTS);
+    for (const l of this.#listeners) l(event);
+  }
+
+  /** Replays the history to `listener`, then keeps it posted; returns the unsubscribe function. */
+  subscribe(listener: (e: SandboxEvent) => void): () => void {
+    for (const e of this.#events) listener(e);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  get events(): readonly SandboxEvent[] {
+    return this.#events;
+  }
+
+  /** A new customer on an account (with an invented WeChat profile). */
+  newCustomer(openKfId: string): string {
+    const customer = this.sim.world.ensureCustomer();
+    this.#knowCustomer(openKfId, customer.externalUserId);
+    return customer.externalUserId;
+  }
+
+  #knowCustomer(openKfId: string, externalUserId: string): void {
+    const key = `${openKfId}/${externalUserId}`;
+    if (this.#customers.has(key)) return;
+    this.#customers.add(key);
+    const nickname = this.sim.world.customers.get(externalUserId)?.nickname ?? externalUserId;
+    this.publish({ type: 'customer', openKfId, externalUserId, nickname });
+  }
+
+  #session(openKfId: string, externalUserId: string): void {
+    const s = this.sim.world.findSession(openKfId, externalUserId);
+    if (!s) return;
+    this.publish({
+      type: 'session',
+      openKfId,
+      externalUserId,
+      state: s.state,
+      ...(s.servicerUserId && { servicer: s.servicerUserId }),
+      quotaLeft: s.state === 0 || s.state === 1 ? s.quota : 0,
+    });
+  }
+}

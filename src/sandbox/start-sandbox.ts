@@ -1,0 +1,96 @@
+/**
+ * Sandbox mode: kfbot's real pipeline — signed, encrypted callbacks, sync_msg, rules, send_msg and
+ * send_msg_on_event, the SQLite store — against the built-in WeCom simulator on loopback, in one
+ * process. Nothing in the pipeline knows: it is configured exactly as for WeCom, with the
+ * simulator's URL and credentials.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { type ConfigProblem, loadConfig } from '../config/config.ts';
+import { type RunningKfbot, startKfbot } from '../runtime/kfbot-app.ts';
+import { startSimulator, type WeComSimulator } from '../simulator/index.ts';
+import { generateEncodingAesKey } from '../wecom/callback-crypto.ts';
+import { SandboxHub } from './sandbox-hub.ts';
+import { sandboxRoutes } from './sandbox-routes.ts';
+
+/** The WeCom credentials whose absence means "no WeCom account here": sandbox mode. */
+export const CREDENTIAL_KEYS = [
+  'WECOM_CORP_ID',
+  'WECOM_SECRET',
+  'WECOM_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
+] as const;
+
+export interface Sandbox {
+  app: RunningKfbot;
+  sim: WeComSimulator;
+  hub: SandboxHub;
+  /** The page: <kfbot URL>/sandbox. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export class SandboxConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => p.message).join('; '));
+  }
+}
+
+export async function startSandbox(opts: {
+  env: NodeJS.ProcessEnv;
+  flags?: Partial<Record<string, string>>;
+  cwd: string;
+  logger?: Logger;
+  watchRules?: boolean;
+}): Promise<Sandbox> {
+  const sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+  const token = randomBytes(12).toString('hex');
+  const encodingAesKey = generateEncodingAesKey();
+  // The simulator's state lives in memory, so kfbot's must start fresh with it: cursors of an
+  // earlier sandbox would name messages this simulator never had. An explicit store is respected.
+  const explicitStore = opts.flags?.store ?? opts.env.KFBOT_STORE;
+  const loaded = loadConfig({
+    env: {
+      ...opts.env,
+      WECOM_CORP_ID: sim.corpId,
+      WECOM_SECRET: sim.secret,
+      WECOM_TOKEN: token,
+      WECOM_ENCODING_AES_KEY: encodingAesKey,
+      WECOM_API_BASE: sim.url,
+      KFBOT_STORE: explicitStore ?? 'sqlite::memory:',
+    },
+    flags: { ...opts.flags, ...(explicitStore === undefined && { store: 'sqlite::memory:' }) },
+    cwd: opts.cwd,
+  });
+  if (!loaded.config) {
+    await sim.close();
+    throw new SandboxConfigError(loaded.problems);
+  }
+  const hub = new SandboxHub(sim);
+  let app: RunningKfbot;
+  try {
+    app = await startKfbot({
+      config: loaded.config,
+      cwd: opts.cwd,
+      ...(opts.logger && { logger: opts.logger }),
+      ...(opts.watchRules !== undefined && { watchRules: opts.watchRules }),
+      extraRoutes: sandboxRoutes(hub, sim),
+    });
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
+  hub.attach(app);
+  sim.callbacks.configure({ url: `${app.url}/callback`, token, encodingAesKey });
+  return {
+    app,
+    sim,
+    hub,
+    url: `${app.url}/sandbox`,
+    async close() {
+      sim.callbacks.configure(undefined);
+      await app.close();
+      await sim.close();
+    },
+  };
+}

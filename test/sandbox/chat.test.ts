@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.ts';
+
+describe('kfbot chat', () => {
+  it('plays a whole conversation from stdin: welcome, menu click, explain, handoff, closing', async () => {
+    const input = [
+      '/enter',
+      '1',
+      'echo 你好',
+      '/explain',
+      '天气',
+      '不懂',
+      '/takeover lisi',
+      '/as servicer',
+      '您好，我是李四',
+      '/end',
+      '/quit',
+      '',
+    ].join('\n');
+    const r = await runCli(['chat', '--rules', 'test/e2e/rules'], { input });
+    expect(r.code).toBe(0);
+    const out = r.stdout;
+    // The welcome menu, with numbered click items.
+    expect(out).toMatch(/bot › .*欢迎！\n\s+1\. 营业时间\n\s+2\. 转人工/);
+    // "1" clicked the first item.
+    expect(out).toContain('bot › 每天 9:00-21:00');
+    expect(out).toContain('bot › 收到：echo 你好');
+    // /explain shows the rule and the call.
+    expect(out).toContain('✓ 复述 (test/e2e/rules/e2e.yaml:');
+    expect(out).toContain('→ POST kf/send_msg (rule 复述)');
+    expect(out).toMatch(/session: 1 智能助手接待 · quota \d\/5/);
+    // Two misses: the fallback, then the handoff notice.
+    expect(out).toContain('bot › 没听懂，请点菜单');
+    expect(out).toContain('bot › 抱歉没能帮到您，正在转接人工');
+    expect(out).toContain('— lisi took the session —');
+    expect(out).toContain('客服 lisi › 您好，我是李四');
+    expect(out).toContain('— the session ended —');
+    expect(out).toContain('bot › 感谢咨询，再见！');
+    expect(out.trim().endsWith('bye')).toBe(true);
+  });
+
+  it('says why a move is not possible', async () => {
+    const r = await runCli(['chat', '--rules', 'test/e2e/rules'], { input: '/takeover\n/quit\n' });
+    expect(r.stdout).toContain('✗ servicerTakes needs a session in state 2 (排队中)');
+  });
+});

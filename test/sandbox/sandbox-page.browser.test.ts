@@ -1,0 +1,124 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = 'test-results/sandbox.png';
+let sandbox: Sandbox;
+let browser: Browser;
+let page: Page;
+let rulesDir: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set CHROMIUM_PATH`,
+    );
+  }
+  rulesDir = mkdtempSync(join(tmpdir(), 'kfbot-sandbox-rules-'));
+  cpSync('test/e2e/rules', rulesDir, { recursive: true });
+  sandbox = await startSandbox({
+    env: { KFBOT_PORT: '0', KFBOT_HOST: '127.0.0.1', KFBOT_RULES: rulesDir },
+    cwd: process.cwd(),
+    logger: pino({ level: 'silent' }),
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  await page.goto(sandbox.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.close();
+});
+
+const bot = (text: string) => page.locator('.msg.bot .bubble', { hasText: text });
+
+describe('the sandbox page in a real Chromium', () => {
+  it('welcomes, answers a menu click, closes the session with the closing remark, and explains', async () => {
+    await page.getByRole('button', { name: /New customer/ }).waitFor();
+    await page.locator('.customers button[aria-current="true"]').waitFor();
+
+    await page.getByLabel('scene', { exact: true }).fill('ad');
+    await page.getByRole('button', { name: /进入会话/ }).click();
+    await expect.poll(() => bot('欢迎！').count()).toBe(1);
+    await expect.poll(() => page.locator('.notice', { hasText: 'scene=ad' }).count()).toBe(1);
+
+    await page.getByRole('button', { name: '营业时间' }).click();
+    await expect.poll(() => bot('每天 9:00-21:00').count()).toBe(1);
+
+    await page.getByLabel('Message', { exact: true }).fill('echo 沙盒');
+    await page.getByRole('button', { name: '发送' }).first().click();
+    await expect.poll(() => bot('收到：echo 沙盒').count()).toBe(1);
+    await expect.poll(() => page.locator('#session-state').textContent()).toContain('1 智能助手接待');
+
+    // The explain panel: the rule that fired, and the exact request with WeCom's answer.
+    await page.locator('.msg.customer .bubble', { hasText: 'echo 沙盒' }).click();
+    await expect.poll(() => page.locator('#explain').textContent()).toContain('✓ 复述');
+    await expect.poll(() => page.locator('#explain').textContent()).toContain('POST /cgi-bin/kf/send_msg');
+    await expect.poll(() => page.locator('#explain').textContent()).toContain('✓ accepted');
+
+    await page.getByRole('button', { name: /结束会话/ }).click();
+    await expect.poll(() => page.locator('.notice', { hasText: '会话已结束' }).count()).toBe(1);
+    await expect.poll(() => bot('感谢咨询，再见！').count()).toBe(1);
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it('shows a refusal plainly, and the errors of rules that no longer load', async () => {
+    // A rule that insists on replying even while a human has the session: WeCom refuses it.
+    const rules = readFileSync(join(rulesDir, 'e2e.yaml'), 'utf8');
+    writeFileSync(
+      join(rulesDir, 'e2e.yaml'),
+      rules.replace(
+        'rules:\n',
+        'rules:\n  - { name: 强制回复, priority: 2000, ignore_service_state: true, when: { text: { any: [强制] } }, then: [ { reply: 强制回复 } ] }\n',
+      ),
+    );
+    await expect
+      .poll(() => page.locator('#rules-status').textContent(), { timeout: 5000 })
+      .toContain('rules v2');
+
+    await page.getByRole('button', { name: /New customer/ }).click();
+    const say = async (text: string) => {
+      await page.getByLabel('Message', { exact: true }).fill(text);
+      await page.getByRole('button', { name: '发送' }).first().click();
+    };
+    await say('天气');
+    await expect.poll(() => bot('没听懂').count()).toBe(1);
+    await say('不懂');
+    await expect.poll(() => bot('正在转接人工').count()).toBe(1);
+    await page.getByRole('button', { name: /Take from queue/ }).click();
+    await expect.poll(() => page.locator('#session-state').textContent()).toContain('3 人工接待');
+    await say('强制');
+    await page.locator('.msg.customer .bubble', { hasText: '强制' }).click();
+    await expect
+      .poll(() => page.locator('#explain .refusal').textContent())
+      .toBe('✗ WeCom refused: errcode 95018 — the session state does not allow sending');
+
+    writeFileSync(
+      join(rulesDir, 'e2e.yaml'),
+      'rules:\n  - { name: 坏的, when: { txt: x }, then: [ { reply: x } ] }\n',
+    );
+    await expect
+      .poll(() => page.locator('#rules-problems').textContent(), { timeout: 5000 })
+      .toContain('unknown fact "txt"');
+    await expect.poll(() => page.locator('#rules-status').textContent()).toContain('invalid');
+  });
+});
