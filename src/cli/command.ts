@@ -1,4 +1,8 @@
-/** What every `kfbot <command>` gets and returns. I/O is passed in so tests can run commands in-process. */
+/** What every `kfbot <command>` gets and returns, and the small helpers they share. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { formatProblem, RulesError } from '../rules/problems.ts';
+
+/** I/O is passed in so tests can run commands in-process. */
 export interface CommandIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -18,4 +22,38 @@ export interface Command {
 /** A usage mistake: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** node:util parseArgs with `-h/--help` added; a mistake on the command line is a UsageError. */
+export function parseCommandLine<const O extends Options>(
+  argv: string[],
+  options: O,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** Resolves on SIGINT or SIGTERM: long-running commands shut down gracefully on either. */
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+/** Prints why rules stopped a command from starting; false if `err` is something else. */
+export function reportRulesError(err: unknown, rules: string, io: CommandIo, command: string): boolean {
+  if (!(err instanceof RulesError)) return false;
+  for (const p of err.problems) io.stderr.write(`${formatProblem(p)}\n`);
+  io.stderr.write(
+    `kfbot ${command}: cannot start, the rules in ${rules} have errors (kfbot validate ${rules})\n`,
+  );
+  return true;
 }

@@ -2,13 +2,11 @@
  * `kfbot chat`: the sandbox in a terminal. Starts kfbot and the built-in WeCom simulator in this
  * process (like `kfbot serve --sandbox`) and lets you talk to your rules line by line.
  */
-import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { formatProblem, RulesError } from '../../rules/problems.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { type Sandbox, SandboxConfigError, startSandbox } from '../../sandbox/start-sandbox.ts';
 import { CHAT_HELP, TerminalChat } from '../../sandbox/terminal-chat.ts';
-import { type Command, UsageError } from '../command.ts';
+import { type Command, parseCommandLine, reportRulesError } from '../command.ts';
 
 const HELP = `Usage: kfbot chat [--rules PATH] [--port N] [--log-level L]
 
@@ -22,28 +20,17 @@ ${CHAT_HELP}
   --log-level L     kfbot's own log lines, on stderr (default warn)
 `;
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      rules: { type: 'string' },
-      port: { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+const OPTIONS = {
+  rules: { type: 'string' },
+  port: { type: 'string' },
+  'log-level': { type: 'string' },
+} as const;
 
 export const chatCommand: Command = {
   name: 'chat',
   summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
   async run(argv, io) {
-    let values: ReturnType<typeof parse>['values'];
-    try {
-      values = parse(argv).values;
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {
       io.stdout.write(HELP);
       return 0;
@@ -59,11 +46,7 @@ export const chatCommand: Command = {
         logger: createLogger(level, pino.destination(2)),
       });
     } catch (err) {
-      if (err instanceof RulesError) {
-        for (const p of err.problems) io.stderr.write(`${formatProblem(p)}\n`);
-        io.stderr.write('kfbot chat: the rules have errors (kfbot validate)\n');
-        return 1;
-      }
+      if (reportRulesError(err, values.rules ?? io.env.KFBOT_RULES ?? './rules', io, 'chat')) return 1;
       if (err instanceof SandboxConfigError) {
         io.stderr.write(`kfbot chat: ${err.message}\n`);
         return 1;

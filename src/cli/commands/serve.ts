@@ -3,9 +3,7 @@
  * credentials at all it starts in sandbox mode, against the built-in WeCom simulator. Refuses to
  * start, listing every problem, when the configuration or the rules are wrong.
  */
-import { parseArgs } from 'node:util';
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
-import { formatProblem, RulesError } from '../../rules/problems.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
 import {
   CREDENTIAL_KEYS,
@@ -13,7 +11,7 @@ import {
   SandboxConfigError,
   startSandbox,
 } from '../../sandbox/start-sandbox.ts';
-import { type Command, type CommandIo, UsageError } from '../command.ts';
+import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
 
 const HELP = `Usage: kfbot serve [options]
 
@@ -40,36 +38,17 @@ ${Object.values(CONFIG_KEYS)
   .join('\n')}
 `;
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      rules: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      store: { type: 'string' },
-      'log-level': { type: 'string' },
-      sandbox: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-}
+const OPTIONS = {
+  rules: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  store: { type: 'string' },
+  'log-level': { type: 'string' },
+  sandbox: { type: 'boolean' },
+} as const;
 
 function startFailed(err: unknown, rules: string, port: string, io: CommandIo): number {
-  if (err instanceof RulesError) {
-    for (const p of err.problems) io.stderr.write(`${formatProblem(p)}\n`);
-    io.stderr.write(
-      `kfbot serve: cannot start, the rules in ${rules} have errors (kfbot validate ${rules})\n`,
-    );
-    return 1;
-  }
+  if (reportRulesError(err, rules, io, 'serve')) return 1;
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     io.stderr.write(`kfbot serve: port ${port} is in use; set KFBOT_PORT or --port\n`);
     return 1;
@@ -111,12 +90,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the bot (sandbox mode with the chat page when no WeCom credentials are set)',
   async run(argv, io) {
-    let values: ReturnType<typeof parse>['values'];
-    try {
-      values = parse(argv).values;
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {
       io.stdout.write(HELP);
       return 0;

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ConversationState } from '../../rules/conversation-state.ts';
 import { SERVICE_STATE_NAMES } from '../../rules/fact-catalogue.ts';
 import { loadRules } from '../../rules/load-rules.ts';
@@ -15,7 +14,7 @@ import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-ru
 import { formatReport } from '../../simulate/format-report.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
 import type { ServiceState } from '../../wecom/kf-api.ts';
-import { type Command, type CommandIo, UsageError } from '../command.ts';
+import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot simulate [message.json | -] [options]
@@ -45,32 +44,25 @@ Options:
   -h, --help               show this help
 `;
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      rules: { type: 'string' },
-      text: { type: 'string' },
-      menu: { type: 'string' },
-      enter: { type: 'boolean' },
-      scene: { type: 'string' },
-      'scene-param': { type: 'string' },
-      'session-end': { type: 'boolean' },
-      account: { type: 'string' },
-      customer: { type: 'string' },
-      nickname: { type: 'string' },
-      'service-state': { type: 'string' },
-      state: { type: 'string' },
-      var: { type: 'string', multiple: true },
-      at: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+const OPTIONS = {
+  rules: { type: 'string' },
+  text: { type: 'string' },
+  menu: { type: 'string' },
+  enter: { type: 'boolean' },
+  scene: { type: 'string' },
+  'scene-param': { type: 'string' },
+  'session-end': { type: 'boolean' },
+  account: { type: 'string' },
+  customer: { type: 'string' },
+  nickname: { type: 'string' },
+  'service-state': { type: 'string' },
+  state: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  at: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
-type Values = ReturnType<typeof parse>['values'];
+type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
 
 async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   let data = '';
@@ -176,13 +168,7 @@ function parseServiceState(text: string | undefined): ServiceState | undefined {
 }
 
 async function run(argv: string[], io: CommandIo): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, true);
   if (values.help) {
     io.stdout.write(HELP);
     return 0;

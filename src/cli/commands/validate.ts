@@ -2,10 +2,9 @@
  * `kfbot validate [path]`: loads the rules, prints every problem with file:line:column and a
  * plain explanation, and exits 1 if any is an error (warnings alone exit 0).
  */
-import { parseArgs } from 'node:util';
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
-import { type Command, UsageError } from '../command.ts';
+import { type Command, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot validate [path] [--json]
@@ -18,17 +17,13 @@ with its file:line:column. Exits 1 if there is any error, 0 otherwise (warnings 
   -h, --help  show this help
 `;
 
+const OPTIONS = { json: { type: 'boolean' } } as const;
+
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'check rule files and list every problem with file:line:column',
   async run(argv, io) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(argv);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandLine(argv, OPTIONS, true);
     if (values.help) {
       io.stdout.write(HELP);
       return 0;
@@ -57,14 +52,6 @@ export const validateCommand: Command = {
     return errors === 0 ? 0 : 1;
   },
 };
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-}
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -3,10 +3,9 @@
  * kfbot (or any WeCom client) against it by hand. Prints the settings to point a client at it.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { startSimulator } from '../../simulator/index.ts';
 import { generateEncodingAesKey } from '../../wecom/callback-crypto.ts';
-import { type Command, UsageError } from '../command.ts';
+import { type Command, parseCommandLine, UsageError, untilSignal } from '../command.ts';
 
 const HELP = `Usage: kfbot wecom-simulator [options]
 
@@ -24,32 +23,21 @@ media/upload) until interrupted.
   -h, --help           show this help
 `;
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'corp-id': { type: 'string' },
-      secret: { type: 'string' },
-      'callback-url': { type: 'string' },
-      token: { type: 'string' },
-      'aes-key': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'corp-id': { type: 'string' },
+  secret: { type: 'string' },
+  'callback-url': { type: 'string' },
+  token: { type: 'string' },
+  'aes-key': { type: 'string' },
+} as const;
 
 export const wecomSimulatorCommand: Command = {
   name: 'wecom-simulator',
   summary: 'run the built-in WeCom API simulator (for trying kfbot without a WeCom account)',
   async run(argv, io) {
-    let values: ReturnType<typeof parse>['values'];
-    try {
-      values = parse(argv).values;
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {
       io.stdout.write(HELP);
       return 0;
@@ -82,11 +70,7 @@ export const wecomSimulatorCommand: Command = {
         '',
       ].join('\n'),
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilSignal();
     await sim.close();
     io.stdout.write('WeCom simulator stopped\n');
     return 0;
