@@ -1,16 +1,16 @@
 /**
  * /callback, transport-free (octokit/webhooks' split): GET answers WeCom's URL verification with
- * the exact decrypted echostr (§2.2); POST verifies the notice, records the pull request durably,
- * and only then says 200 — so a crash right after the answer loses nothing — and asks for a pull
- * (§9.1: answer first, work after). Every refusal has its own status and a logged reason, and
+ * the exact decrypted echostr (§2.2); POST verifies the notice, records the pull as durable work,
+ * and only then says 200 — so a crash right after the answer loses nothing (§9.1: answer first,
+ * work after). Every refusal has its own status and a logged reason, and
  * triggers no pull.
  */
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.ts';
 import { CallbackCodec } from '../wecom/callback-codec.ts';
 import { CallbackCryptoError } from '../wecom/callback-crypto.ts';
 import { CallbackEnvelopeError } from '../wecom/callback-envelope.ts';
 import type { KfbotMetrics } from './metrics.ts';
+import type { PullWork } from './pull-work.ts';
 
 export interface CallbackQuery {
   msg_signature?: string | null;
@@ -36,8 +36,7 @@ export class CallbackReceiver {
 
   constructor(
     opts: { token: string; encodingAesKey: string; corpId: string },
-    private readonly store: Store,
-    private readonly onPull: (openKfId: string) => void,
+    private readonly work: PullWork,
     private readonly metrics: KfbotMetrics,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -69,7 +68,7 @@ export class CallbackReceiver {
       return { status: 200, body: 'success' };
     }
     try {
-      await this.store.recordPullRequest(event.openKfId, event.token, this.now());
+      await this.work.enqueue(event.openKfId, event.token, this.now());
     } catch (err) {
       // Not recorded, so not acknowledged: WeCom retries it (§2.3).
       this.metrics.callbacks.inc({ result: 'unavailable' });
@@ -81,7 +80,6 @@ export class CallbackReceiver {
     }
     this.metrics.callbacks.inc({ result: 'accepted' });
     this.log.debug({ open_kfid: event.openKfId }, 'callback accepted');
-    this.onPull(event.openKfId);
     return { status: 200, body: 'success' };
   }
 

@@ -8,11 +8,11 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
-import { openStore } from '../store/open-store.ts';
+import { openBackend } from '../store/open-backend.ts';
 import type { Store } from '../store/store.ts';
 import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
-import { AccountPulls } from './account-pulls.ts';
+import { AccountPuller } from './account-puller.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
 import { createHttpServer, type HttpRoutes } from './http-server.ts';
 import { LiveRules } from './live-rules.ts';
@@ -20,6 +20,7 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
+import type { PullWork } from './pull-work.ts';
 import { SendExecutor } from './send-executor.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
@@ -43,7 +44,7 @@ export interface RunningKfbot {
   port: number;
   store: Store;
   rules: LiveRules;
-  pulls: AccountPulls;
+  work: PullWork;
   metrics: KfbotMetrics;
   log: Logger;
   /** Hears every decision (see DecisionEvent); returns the unsubscribe function. */
@@ -58,7 +59,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const metrics = new KfbotMetrics();
   const rules = new LiveRules(config.rules, opts.cwd, log, metrics);
   if (!rules.reload()) throw new RulesError(rules.problems);
-  const store = openStore(config.store, opts.cwd);
+  const { store, work } = await openBackend(config.store, { cwd: opts.cwd, metrics, log, now });
   const client = new WeComClient({
     corpId: config.corpId,
     secret: config.secret,
@@ -92,11 +93,10 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       }
     },
   });
-  const pulls = new AccountPulls(kf, store, handler, metrics, log, now);
+  const puller = new AccountPuller(kf, store, handler, metrics, log);
   const receiver = new CallbackReceiver(
     { token: config.token, encodingAesKey: config.encodingAesKey, corpId: config.corpId },
-    store,
-    (openKfId) => pulls.request(openKfId),
+    work,
     metrics,
     log,
     now,
@@ -135,8 +135,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
-  const recovered = await pulls.recover();
-  if (recovered > 0) log.info({ accounts: recovered }, 'resuming pulls that were owed before the last stop');
+  await work.start((job) => puller.pull(job));
   const purge = async () => {
     try {
       const removed = await store.purge(now() - RETENTION_MS);
@@ -157,7 +156,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     port,
     store,
     rules,
-    pulls,
+    work,
     metrics,
     log,
     onDecision(listener) {
@@ -172,7 +171,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await pulls.stop();
+        await work.stop();
         await store.close();
       })();
       return closing;

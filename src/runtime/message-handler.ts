@@ -22,11 +22,14 @@ import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
 import { applyGuards, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
+import type { Lease } from './pull-work.ts';
 import type { SendExecutor } from './send-executor.ts';
 
 export interface HandleContext {
   /** This pull started without a stored cursor: old history is recorded, not answered. */
   firstStart: boolean;
+  /** The pull's ownership of the account, checked before every call to WeCom. */
+  lease: Lease;
   /**
    * The send_time (s) of this customer's newest message in the same page. WeCom resets its
    * 5-message quota when a customer message *arrives*, so replies to an older message count
@@ -85,7 +88,7 @@ export class MessageHandler {
     }
     if (existing?.status === 'planned' && existing.plan) {
       log.info('resuming a message whose replies were interrupted');
-      await this.run(item, JSON.parse(existing.plan) as StoredPlan, log);
+      await this.run(item, JSON.parse(existing.plan) as StoredPlan, ctx.lease, log);
       return;
     }
     await this.decideAndRun(item, ctx, log);
@@ -213,11 +216,11 @@ export class MessageHandler {
       metrics.dropped.inc({ reason: d.reason.split(';')[0]?.slice(0, 60) ?? 'other' });
       log.warn({ rule: d.rule, step: d.step }, `reply of rule "${d.rule}" dropped: ${d.reason}`);
     }
-    await this.run(item, stored, log);
+    await this.run(item, stored, ctx.lease, log);
   }
 
   /** Makes the planned calls in order, then marks the message done. */
-  private async run(item: SyncItem, plan: StoredPlan, log: Logger): Promise<void> {
+  private async run(item: SyncItem, plan: StoredPlan, lease: Lease, log: Logger): Promise<void> {
     const { store, metrics } = this.d;
     let serviceState = (await store.getConversation(item.open_kfid, item.external_userid))?.state
       .service_state;
@@ -228,6 +231,7 @@ export class MessageHandler {
         inboundMsgid: item.msgid,
         openKfId: item.open_kfid,
         externalUserId: item.external_userid,
+        lease,
         log,
       });
       if (result.status === 'sent') serviceState = serviceStateAfterCall(serviceState, call);

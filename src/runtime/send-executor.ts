@@ -13,11 +13,14 @@ import type { KfApi } from '../wecom/kf-api.ts';
 import { DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from '../wecom/platform-choices.ts';
 import type { EventContent } from '../wecom/send-payloads.ts';
 import type { KfbotMetrics } from './metrics.ts';
+import type { Lease } from './pull-work.ts';
 
 export interface CallContext {
   inboundMsgid: string;
   openKfId: string;
   externalUserId: string;
+  /** Checked right before each call: a puller that lost the account must not send. */
+  lease: Lease;
   log: Logger;
 }
 
@@ -74,6 +77,7 @@ export class SendExecutor {
     };
     await this.store.putSend(record);
     try {
+      await ctx.lease.check();
       const response = await this.call(call);
       const sent: SendRecord = {
         ...record,

@@ -205,7 +205,7 @@ export class TerminalChat {
     while (seen !== this.sandbox.hub.events.length) {
       seen = this.sandbox.hub.events.length;
       await this.sandbox.sim.callbacks.idle();
-      await this.sandbox.app.pulls.idle();
+      await this.sandbox.app.work.idle();
       await new Promise((r) => setTimeout(r, 30));
     }
   }

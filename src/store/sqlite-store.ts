@@ -7,7 +7,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
-import type { CachedMedia, Conversation, MessageRecord, PullRequest, SendRecord, Store } from './store.ts';
+import type {
+  CachedMedia,
+  Conversation,
+  MessageRecord,
+  PullRequest,
+  PullRequestLog,
+  SendRecord,
+  Store,
+} from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pull_requests (
@@ -92,7 +100,7 @@ function pullOf(row: PullRow): PullRequest {
   };
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, PullRequestLog {
   readonly #db: Database.Database;
   readonly #stmt;
 
@@ -175,6 +183,7 @@ export class SqliteStore implements Store {
     return (this.#stmt.getCursor.get(openKfId) as { cursor: string } | undefined)?.cursor;
   }
 
+  /** One process owns every account here, so there is no fence to check. */
   async setCursor(openKfId: string, cursor: string): Promise<void> {
     this.#stmt.setCursor.run(openKfId, cursor, Date.now());
   }

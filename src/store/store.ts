@@ -6,6 +6,7 @@
  */
 
 import type { ConversationState } from '../rules/conversation-state.ts';
+import type { Fence } from '../runtime/pull-work.ts';
 import type { TokenStore } from '../wecom/access-token.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
@@ -81,7 +82,8 @@ export interface CachedMedia {
   createdAt: number;
 }
 
-export interface Store extends TokenStore {
+/** The durable record of owed pulls for one process (LocalPullWork); Redis uses a stream instead. */
+export interface PullRequestLog {
   /** Records a verified callback durably, before it is acknowledged. */
   recordPullRequest(openKfId: string, token: string, at: number): Promise<void>;
   /** Accounts with a pull requested and not yet completed (for recovery after a restart). */
@@ -89,9 +91,15 @@ export interface Store extends TokenStore {
   pullRequest(openKfId: string): Promise<PullRequest | undefined>;
   /** Marks the pull done, unless a newer notice (higher seq) arrived meanwhile. */
   completePull(openKfId: string, seq: number): Promise<void>;
+}
 
+export interface Store extends TokenStore {
   getCursor(openKfId: string): Promise<string | undefined>;
-  setCursor(openKfId: string, cursor: string): Promise<void>;
+  /**
+   * Stores the cursor. With a fence, only while `fence.key` still holds `fence.token`: a puller
+   * that lost its lease cannot move the cursor (throws LeaseLostError).
+   */
+  setCursor(openKfId: string, cursor: string, fence?: Fence): Promise<void>;
 
   getMessage(msgid: string): Promise<MessageRecord | undefined>;
   /**

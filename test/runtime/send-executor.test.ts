@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientMsgid, type PlannedCall } from '../../src/rules/plan-calls.ts';
 import { KfbotMetrics } from '../../src/runtime/metrics.ts';
+import { LOCAL_LEASE } from '../../src/runtime/pull-work.ts';
 import { SendExecutor } from '../../src/runtime/send-executor.ts';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
@@ -48,7 +49,13 @@ const reply = (step: number, text: string): PlannedCall => ({
     text: { content: text },
   },
 });
-const ctx = () => ({ inboundMsgid: 'in-1', openKfId: sim.openKfId, externalUserId: customer, log });
+const ctx = () => ({
+  inboundMsgid: 'in-1',
+  openKfId: sim.openKfId,
+  externalUserId: customer,
+  lease: LOCAL_LEASE,
+  log,
+});
 
 describe('making a planned call exactly once', () => {
   it('sends and records it, and does nothing the second time', async () => {

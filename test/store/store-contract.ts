@@ -47,25 +47,6 @@ export function storeContract(
       ...extra,
     });
 
-    it('keeps pull requests until completed, with the newest token', async () => {
-      await store.recordPullRequest('wkA', 'T1', 100);
-      await store.recordPullRequest('wkA', 'T2', 200);
-      await store.recordPullRequest('wkB', 'T3', 300);
-      const a = await store.pullRequest('wkA');
-      expect(a).toMatchObject({ openKfId: 'wkA', token: 'T2', tokenAt: 200 });
-      expect((await store.pendingPulls()).map((p) => p.openKfId).sort()).toEqual(['wkA', 'wkB']);
-      await store.completePull('wkA', a?.seq as number);
-      expect((await store.pendingPulls()).map((p) => p.openKfId)).toEqual(['wkB']);
-    });
-
-    it('keeps a pull pending when a newer notice arrived while it ran', async () => {
-      await store.recordPullRequest('wkA', 'T1', 100);
-      const started = await store.pullRequest('wkA');
-      await store.recordPullRequest('wkA', 'T2', 200);
-      await store.completePull('wkA', started?.seq as number);
-      expect((await store.pendingPulls()).map((p) => p.openKfId)).toEqual(['wkA']);
-    });
-
     it('stores a cursor per account', async () => {
       expect(await store.getCursor('wkA')).toBeUndefined();
       await store.setCursor('wkA', 'c1');

@@ -1,0 +1,118 @@
+/**
+ * PullWork for one process: notices are recorded in the store's pull-request log (SQLite), and an
+ * in-process loop per account runs one pull at a time, again if a notice arrived meanwhile, and
+ * with backoff after a failure. Owed pulls are resumed at start (a crash after the 200 loses nothing).
+ */
+import type { Logger } from 'pino';
+import type { PullRequestLog } from '../store/store.ts';
+import { backoffDelay } from '../wecom/retry-policy.ts';
+import type { KfbotMetrics } from './metrics.ts';
+import { LOCAL_LEASE, type PullJob, type PullWork, TOKEN_USABLE_MS } from './pull-work.ts';
+
+const RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+interface AccountState {
+  running: Promise<void> | undefined;
+  again: boolean;
+  failures: number;
+  retryTimer: NodeJS.Timeout | undefined;
+}
+
+export class LocalPullWork implements PullWork {
+  readonly #accounts = new Map<string, AccountState>();
+  #pull: ((job: PullJob) => Promise<void>) | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly log: PullRequestLog,
+    private readonly metrics: KfbotMetrics,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  async enqueue(openKfId: string, token: string, at: number): Promise<void> {
+    await this.log.recordPullRequest(openKfId, token, at);
+    this.#request(openKfId);
+  }
+
+  async start(pull: (job: PullJob) => Promise<void>): Promise<void> {
+    this.#pull = pull;
+    const pending = await this.log.pendingPulls();
+    if (pending.length)
+      this.logger.info({ accounts: pending.length }, 'resuming pulls that were owed before the last stop');
+    for (const p of pending) this.#request(p.openKfId);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const s of this.#accounts.values()) clearTimeout(s.retryTimer);
+    await Promise.all([...this.#accounts.values()].map((s) => s.running));
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      const running = [...this.#accounts.values()].map((s) => s.running).filter((p) => p !== undefined);
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
+  }
+
+  #request(openKfId: string): void {
+    if (this.#stopped || !this.#pull) return;
+    let state = this.#accounts.get(openKfId);
+    if (!state) {
+      state = { running: undefined, again: false, failures: 0, retryTimer: undefined };
+      this.#accounts.set(openKfId, state);
+    }
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    clearTimeout(state.retryTimer);
+    const s = state;
+    s.running = this.#loop(openKfId, s).finally(() => {
+      s.running = undefined;
+    });
+  }
+
+  async #loop(openKfId: string, state: AccountState): Promise<void> {
+    const pull = this.#pull;
+    if (!pull) return;
+    this.metrics.pendingPulls.inc();
+    try {
+      do {
+        state.again = false;
+        const request = await this.log.pullRequest(openKfId);
+        const fresh =
+          request?.token !== undefined &&
+          request.tokenAt !== undefined &&
+          this.now() - request.tokenAt < TOKEN_USABLE_MS;
+        await pull({ openKfId, token: fresh ? request.token : undefined, lease: LOCAL_LEASE });
+        if (request) await this.log.completePull(openKfId, request.seq);
+        state.failures = 0;
+        // A notice that arrived during the pull raised the stored seq: run again for it.
+        const latest = await this.log.pullRequest(openKfId);
+        if (latest && request && latest.seq > request.seq) state.again = true;
+      } while (state.again && !this.#stopped);
+    } catch (err) {
+      state.failures++;
+      const delay = backoffDelay(Math.min(state.failures, 10), RETRY);
+      this.metrics.pullErrors.inc({ reason: pullErrorReason(err) });
+      this.logger.error(
+        { open_kfid: openKfId, err: (err as Error).message, retryInMs: delay, failures: state.failures },
+        'pull failed; it stays pending and will be retried',
+      );
+      if (!this.#stopped) {
+        state.retryTimer = setTimeout(() => this.#request(openKfId), delay);
+        state.retryTimer.unref();
+      }
+    } finally {
+      this.metrics.pendingPulls.dec();
+    }
+  }
+}
+
+export function pullErrorReason(err: unknown): string {
+  if (err && typeof err === 'object' && 'errcode' in err) return `errcode ${String(err.errcode)}`;
+  return err instanceof Error ? err.name : 'unknown';
+}

@@ -1,0 +1,53 @@
+/**
+ * Who pulls which account, and when. A verified callback becomes durable work before it is
+ * acknowledged; the work is handed to a puller with a lease on the account, so at most one pull per
+ * open_kfid runs at any moment (§9.2) — in one process (LocalPullWork, on SQLite) or across
+ * replicas (RedisPullWork, on Redis Streams). Work whose puller dies is taken over.
+ */
+
+/** Ownership of one account's pull. Checked before every write that must not come from a stale owner. */
+export interface Lease {
+  /** Throws LeaseLostError if another puller may own the account now. */
+  check(): Promise<void>;
+  /** The fencing token the store compares before writing the cursor; undefined when not needed. */
+  readonly fence: Fence | undefined;
+}
+
+export interface Fence {
+  /** The store key that holds the current owner. */
+  key: string;
+  /** This owner's token. */
+  token: string;
+}
+
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  readonly code = 'LEASE_LOST';
+  constructor(openKfId: string) {
+    super(`lost the lease on ${openKfId}: another replica took the account over; stopping this pull`);
+  }
+}
+
+/** A lease that cannot be lost: one process owns every account. */
+export const LOCAL_LEASE: Lease = { check: async () => {}, fence: undefined };
+
+export interface PullJob {
+  openKfId: string;
+  /** The newest callback token, if it is still usable (§3: valid 10 minutes). */
+  token: string | undefined;
+  lease: Lease;
+}
+
+export interface PullWork {
+  /** Durably records a verified notice, before the callback is answered. */
+  enqueue(openKfId: string, token: string, at: number): Promise<void>;
+  /** Starts handing jobs to `pull`, including work left over from before a restart or a crash. */
+  start(pull: (job: PullJob) => Promise<void>): Promise<void>;
+  /** Stops taking work and waits for the pulls in flight. */
+  stop(): Promise<void>;
+  /** Resolves when nothing is being pulled (tests and the sandbox). */
+  idle(): Promise<void>;
+}
+
+/** §3: a callback token is valid 10 minutes; stop using it a little before. */
+export const TOKEN_USABLE_MS = 9 * 60_000;
