@@ -58,7 +58,7 @@ export const CONFIG_KEYS = {
     env: 'KFBOT_STORE',
     flag: 'store',
     default: 'sqlite:./data/kfbot.db',
-    doc: 'where kfbot keeps cursors, dedupe records and conversations: sqlite:PATH',
+    doc: 'where kfbot keeps cursors, dedupe records and conversations: sqlite:PATH, or redis://host:port/db for several replicas',
   },
   logLevel: {
     env: 'LOG_LEVEL',
@@ -140,11 +140,9 @@ export function loadConfig(opts: {
   need('host', () => undefined);
   need('rules', () => undefined);
   need('store', (v) =>
-    v.startsWith('sqlite:') && v.length > 'sqlite:'.length
+    (v.startsWith('sqlite:') && v.length > 'sqlite:'.length) || /^rediss?:\/\/[^\s]+/.test(v)
       ? undefined
-      : v.startsWith('redis://') || v.startsWith('rediss://')
-        ? 'KFBOT_STORE: the Redis store is not available in this version of kfbot; use sqlite:PATH'
-        : `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db`,
+      : `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`,
   );
   need('logLevel', (v) =>
     LOG_LEVELS.includes(v) ? undefined : `LOG_LEVEL "${v}" is not one of ${LOG_LEVELS.join(', ')}`,

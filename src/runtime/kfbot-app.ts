@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
@@ -66,6 +67,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     baseUrl: config.apiBase,
     tokenStore: store,
     logger: log,
+    userAgent: `kfbot (${hostname()}; pid ${process.pid})`,
     now,
     ...(opts.dispatcher && { dispatcher: opts.dispatcher }),
   });

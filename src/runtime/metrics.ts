@@ -58,6 +58,16 @@ export class KfbotMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly workClaimed = new Counter({
+    name: 'kfbot_work_claimed_total',
+    help: 'Pull work taken over from a replica that died or froze (Redis mode)',
+    registers: [this.registry],
+  });
+  readonly leasesLost = new Counter({
+    name: 'kfbot_leases_lost_total',
+    help: 'Account leases this replica lost to another (Redis mode): it stopped pulling that account',
+    registers: [this.registry],
+  });
   readonly rulesReloads = new Counter({
     name: 'kfbot_rules_reloads_total',
     help: 'Rule reloads, by result (ok, invalid)',

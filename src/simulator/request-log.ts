@@ -31,13 +31,18 @@ export interface RequestRecord {
   readonly status: number;
   /** The JSON answer, `{ binary: { contentType, bytes } }` for a download, undefined if none. */
   readonly response: unknown;
+  /** The caller's User-Agent header (kfbot names its process there, so replicas can be told apart). */
+  readonly userAgent: string;
   /** Description of the injected fault that shaped this answer, if any. */
   readonly fault?: string;
   /** From arrival to answer, real time; 0 while pending. */
   readonly durationMs: number;
 }
 
-export type RequestArrival = Pick<RequestRecord, 'at' | 'method' | 'path' | 'api' | 'query' | 'body'>;
+export type RequestArrival = Pick<
+  RequestRecord,
+  'at' | 'method' | 'path' | 'api' | 'query' | 'body' | 'userAgent'
+>;
 export type RequestAnswer = Pick<RequestRecord, 'status' | 'response' | 'durationMs'> & {
   readonly outcome: 'answered' | 'reset';
   readonly fault?: string;

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { LocalPullWork } from '../runtime/local-pull-work.ts';
 import type { KfbotMetrics } from '../runtime/metrics.ts';
 import type { PullWork } from '../runtime/pull-work.ts';
+import { RedisPullWork } from '../runtime/redis-pull-work.ts';
+import { RedisStore, redisClient } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -24,5 +26,15 @@ export async function openBackend(
     const store = new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path));
     return { store, work: new LocalPullWork(store, deps.metrics, deps.log, deps.now) };
   }
-  throw new Error(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH`);
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const redis = redisClient(url);
+    // Start even while Redis is down: /readyz says so, callbacks get 503, and the connection
+    // comes back by itself.
+    await redis
+      .connect()
+      .catch((err: Error) => deps.log.error({ err: err.message }, 'Redis is not reachable yet; retrying'));
+    const store = new RedisStore(redis);
+    return { store, work: new RedisPullWork(store, deps.metrics, deps.log, deps.now) };
+  }
+  throw new Error(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
 }

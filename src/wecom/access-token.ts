@@ -19,6 +19,12 @@ export interface TokenStore {
   set(key: string, value: CachedToken): Promise<void>;
   /** Removes the entry only if it still holds `token` (another caller may have refreshed it). */
   deleteIfMatches(key: string, token: string): Promise<void>;
+  /**
+   * For a store shared by several processes: lets one of them refresh at a time. Returns false
+   * while another holds the refresh, which the caller then waits out.
+   */
+  acquireRefresh?(key: string, ttlMs: number): Promise<boolean>;
+  releaseRefresh?(key: string): Promise<void>;
 }
 
 export class MemoryTokenStore implements TokenStore {
@@ -85,19 +91,43 @@ export class AccessToken {
 
   private refresh(): Promise<string> {
     this.inflight ??= (async () => {
+      const { key } = this.options;
+      let locked = false;
       try {
+        if (this.store.acquireRefresh) {
+          locked = await this.store.acquireRefresh(key, REFRESH_LOCK_MS);
+          if (!locked) {
+            // Another process is fetching: use its token when it lands in the shared cache.
+            const theirs = await this.waitForOther();
+            if (theirs) return theirs;
+          }
+        }
         const { token, expiresInSec } = await this.options.fetch();
         // Never cache for less than a minute even if expires_in is tiny, nor past the real expiry.
         const lifetimeMs = Math.max(
           expiresInSec * 1000 - this.marginMs,
           Math.min(60_000, expiresInSec * 500),
         );
-        await this.store.set(this.options.key, { token, expiresAt: this.now() + lifetimeMs });
+        await this.store.set(key, { token, expiresAt: this.now() + lifetimeMs });
         return token;
       } finally {
+        if (locked) await this.store.releaseRefresh?.(key).catch(() => {});
         this.inflight = undefined;
       }
     })();
     return this.inflight;
   }
+
+  private async waitForOther(): Promise<string | undefined> {
+    const deadline = Date.now() + REFRESH_LOCK_MS;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      const cached = await this.store.get(this.options.key);
+      if (cached && cached.expiresAt > this.now()) return cached.token;
+    }
+    return undefined;
+  }
 }
+
+/** How long one process may hold the shared refresh before others fetch for themselves. */
+const REFRESH_LOCK_MS = 5_000;

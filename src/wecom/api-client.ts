@@ -28,6 +28,8 @@ export interface WeComClientOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   logger?: Logger;
+  /** Sent as User-Agent; kfbot names the process there so a request can be traced to its replica. */
+  userAgent?: string;
 }
 
 export interface CallOptions {
@@ -165,10 +167,11 @@ export class WeComClient {
         method: httpMethod,
         ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
         signal: AbortSignal.timeout(this.timeoutMs),
-        ...(body?.kind === 'json' && {
-          body: JSON.stringify(body.value),
-          headers: { 'content-type': 'application/json' },
-        }),
+        headers: {
+          'user-agent': this.options.userAgent ?? 'kfbot',
+          ...(body?.kind === 'json' && { 'content-type': 'application/json' }),
+        },
+        ...(body?.kind === 'json' && { body: JSON.stringify(body.value) }),
         ...(body?.kind === 'form' && { body: body.value }),
       });
       status = res.statusCode;

@@ -9,9 +9,11 @@ import { storeContract } from './store-contract.ts';
 storeContract(
   'SQLite',
   async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'kfbot-store-')), 'nested', 'kfbot.db')),
-  async (s: Store) => {
-    await s.close();
-    return new SqliteStore((s as SqliteStore).path);
+  {
+    reopen: async (s: Store) => {
+      await s.close();
+      return new SqliteStore((s as SqliteStore).path);
+    },
   },
 );
 

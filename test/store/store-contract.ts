@@ -1,16 +1,25 @@
 /**
- * The behaviour every Store must have (BullMQ's adapter-conformance idea): the SQLite store runs
- * it now, and the Redis store must pass the same suite.
+ * The behaviour every Store must have (BullMQ's adapter-conformance idea): the SQLite and the
+ * Redis store both run this one suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState } from '../../src/rules/conversation-state.ts';
 import type { Conversation, MessageRecord, SendRecord, Store } from '../../src/store/store.ts';
 
-export function storeContract(
-  name: string,
-  open: () => Promise<Store>,
-  reopen?: (s: Store) => Promise<Store>,
-): void {
+export interface ContractOptions {
+  /** Closes the store and opens it again on the same data. */
+  reopen?: (s: Store) => Promise<Store>;
+  /**
+   * For a store whose records expire by themselves (so purge() has nothing to do): the remaining
+   * time to live, in ms, of a message or send record.
+   */
+  ttlOf?: (kind: 'msg' | 'send', id: string) => Promise<number>;
+  /** Writes a lease owner to `key` (for stores that fence the cursor). */
+  setLeaseOwner?: (key: string, token: string) => Promise<void>;
+}
+
+export function storeContract(name: string, open: () => Promise<Store>, options: ContractOptions = {}): void {
+  const { reopen } = options;
   describe(`${name} store`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -108,18 +117,43 @@ export function storeContract(
       expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt: 5 });
     });
 
-    it('purges finished records older than the retention, never unfinished ones', async () => {
-      await store.recordMessage(message('old-done', { createdAt: 10 }));
-      await store.finishMessage('old-done', 'done');
-      await store.recordMessage(message('old-planned', { createdAt: 10 }));
-      await store.recordMessage(message('new', { createdAt: 5000 }));
-      await store.putSend(send('s-old', { status: 'sent', updatedAt: 10 }));
-      await store.putSend(send('s-unknown', { status: 'attempting', updatedAt: 10 }));
-      expect(await store.purge(1000)).toEqual({ messages: 1, sends: 1 });
-      expect(await store.getMessage('old-done')).toBeUndefined();
-      expect(await store.getMessage('old-planned')).toBeDefined();
-      expect(await store.getSend('s-unknown')).toBeDefined();
-    });
+    const ttlOf = options.ttlOf;
+    if (ttlOf) {
+      it('lets message and send records expire after WeCom’s 3-day retention', async () => {
+        await store.recordMessage(message('m-ttl'));
+        await store.putSend(send('s-ttl'));
+        const threeDays = 3 * 24 * 3600_000;
+        for (const ttl of [await ttlOf('msg', 'm-ttl'), await ttlOf('send', 's-ttl')]) {
+          expect(ttl).toBeGreaterThan(threeDays);
+          expect(ttl).toBeLessThan(threeDays + 2 * 3600_000);
+        }
+      });
+    } else
+      it('purges finished records older than the retention, never unfinished ones', async () => {
+        await store.recordMessage(message('old-done', { createdAt: 10 }));
+        await store.finishMessage('old-done', 'done');
+        await store.recordMessage(message('old-planned', { createdAt: 10 }));
+        await store.recordMessage(message('new', { createdAt: 5000 }));
+        await store.putSend(send('s-old', { status: 'sent', updatedAt: 10 }));
+        await store.putSend(send('s-unknown', { status: 'attempting', updatedAt: 10 }));
+        expect(await store.purge(1000)).toEqual({ messages: 1, sends: 1 });
+        expect(await store.getMessage('old-done')).toBeUndefined();
+        expect(await store.getMessage('old-planned')).toBeDefined();
+        expect(await store.getSend('s-unknown')).toBeDefined();
+      });
+
+    if (options.setLeaseOwner) {
+      const setOwner = options.setLeaseOwner;
+      it('moves a fenced cursor only while the lease is held by the writer', async () => {
+        await setOwner('lease-test', 'me');
+        await store.setCursor('wkA', 'c1', { key: 'lease-test', token: 'me' });
+        await setOwner('lease-test', 'someone-else');
+        await expect(store.setCursor('wkA', 'c2', { key: 'lease-test', token: 'me' })).rejects.toMatchObject({
+          code: 'LEASE_LOST',
+        });
+        expect(await store.getCursor('wkA')).toBe('c1');
+      });
+    }
 
     it('answers ping while open', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

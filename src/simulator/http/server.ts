@@ -79,6 +79,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     api,
     query: redactQuery(url.searchParams),
     body: parsed?.logged,
+    userAgent: req.headers['user-agent'] ?? '',
   });
   const finish = (outcome: Outcome, fault?: FaultSpec) => {
     if ('reset' in outcome) req.socket.resetAndDestroy();

@@ -1,0 +1,329 @@
+/**
+ * PullWork across replicas, on Redis Streams with a consumer group:
+ *
+ * - A verified callback is an entry in the `pulls` stream (and the account's newest token) before
+ *   it is acknowledged. Each replica reads entries with XREADGROUP; an entry stays pending until the
+ *   pull that covers it succeeds, then it is acknowledged and deleted.
+ * - A replica that dies or freezes leaves its entries pending; the others take them over with
+ *   XAUTOCLAIM once they have been idle for a lease period (well within the 10 s budget).
+ * - A pull runs only under the account's lease: SET NX PX with a token from a per-account counter,
+ *   renewed every third of its life. The lease is checked before every send, and the cursor write is
+ *   fenced by it in Redis, so a replica that paused past its lease neither sends nor moves the cursor.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RedisStore } from '../store/redis-store.ts';
+import { backoffDelay } from '../wecom/retry-policy.ts';
+import { pullErrorReason } from './local-pull-work.ts';
+import type { KfbotMetrics } from './metrics.ts';
+import { type Lease, LeaseLostError, type PullJob, type PullWork, TOKEN_USABLE_MS } from './pull-work.ts';
+
+export interface RedisPullWorkOptions {
+  /** How long a lease lives without renewal; also how long an entry must idle before others claim it. */
+  leaseMs?: number;
+  /** A name for this replica in the consumer group (default: host, pid and a random suffix). */
+  consumer?: string;
+}
+
+const GROUP = 'pullers';
+const RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 300, maxDelayMs: 10_000 };
+
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+interface AccountWork {
+  /** Stream entries for this account that this replica holds, not yet covered by a pull. */
+  ids: Set<string>;
+  running: Promise<void> | undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class RedisLease implements Lease {
+  #deadline: number;
+  #lost = false;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly openKfId: string,
+    readonly fence: { key: string; token: string },
+    private readonly leaseMs: number,
+    onLost: () => void,
+  ) {
+    this.#deadline = performance.now() + leaseMs - leaseMs / 5;
+    this.#timer = setInterval(async () => {
+      const started = performance.now();
+      try {
+        const ok = await this.redis.eval(RENEW, 1, fence.key, fence.token, leaseMs);
+        if (ok === 1) this.#deadline = started + leaseMs - leaseMs / 5;
+        else if (!this.#lost) {
+          this.#lost = true;
+          onLost();
+        }
+      } catch {
+        // Redis unreachable: the local deadline runs out and check() says so.
+      }
+    }, leaseMs / 3);
+    this.#timer.unref();
+  }
+
+  /** Awaits nothing, so nothing runs between this check and the send that follows it. */
+  async check(): Promise<void> {
+    // The local deadline is measured on this process's monotonic clock from before the last
+    // successful renewal, so a replica frozen past its lease finds it expired on waking.
+    if (this.#lost || performance.now() > this.#deadline) throw new LeaseLostError(this.openKfId);
+  }
+
+  async release(): Promise<void> {
+    clearInterval(this.#timer);
+    if (this.#lost) return;
+    await this.redis.eval(RELEASE, 1, this.fence.key, this.fence.token).catch(() => {});
+  }
+}
+
+export class RedisPullWork implements PullWork {
+  readonly #reader: Redis;
+  readonly #consumer: string;
+  readonly #leaseMs: number;
+  readonly #accounts = new Map<string, AccountWork>();
+  #pull: ((job: PullJob) => Promise<void>) | undefined;
+  #stopped = false;
+  #loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly store: RedisStore,
+    private readonly metrics: KfbotMetrics,
+    private readonly log: Logger,
+    private readonly now: () => number,
+    options: RedisPullWorkOptions = {},
+  ) {
+    // XREADGROUP BLOCK holds its connection: give it one of its own.
+    this.#reader = store.redis.duplicate();
+    this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.#leaseMs = options.leaseMs ?? 5_000;
+  }
+
+  get consumer(): string {
+    return this.#consumer;
+  }
+
+  async enqueue(openKfId: string, token: string, at: number): Promise<void> {
+    await this.store.redis
+      .multi()
+      .set(this.store.key('pulltoken', openKfId), JSON.stringify({ token, at }), 'PX', TOKEN_USABLE_MS)
+      .xadd(this.store.key('pulls'), '*', 'open_kfid', openKfId)
+      .exec()
+      .then((results) => {
+        const failed = results?.find(([err]) => err);
+        if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the transaction');
+      });
+  }
+
+  async start(pull: (job: PullJob) => Promise<void>): Promise<void> {
+    this.#pull = pull;
+    this.log.info({ consumer: this.#consumer, leaseMs: this.#leaseMs }, 'taking pull work from Redis');
+    this.#loops = [this.#readLoop(), this.#claimLoop()];
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#reader.disconnect();
+    await Promise.allSettled(this.#loops);
+    await Promise.allSettled([...this.#accounts.values()].map((a) => a.running));
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      const running = [...this.#accounts.values()].map((a) => a.running).filter((p) => p !== undefined);
+      if (running.length === 0) return;
+      await Promise.allSettled(running);
+    }
+  }
+
+  async #ensureGroup(): Promise<void> {
+    try {
+      // From '0': entries written before any replica created the group are work too.
+      await this.store.redis.xgroup('CREATE', this.store.key('pulls'), GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  async #readLoop(): Promise<void> {
+    let failures = 0;
+    let grouped = false;
+    while (!this.#stopped) {
+      try {
+        if (this.#reader.status === 'wait') await this.#reader.connect();
+        if (!grouped) {
+          await this.#ensureGroup();
+          grouped = true;
+        }
+        const res = (await this.#reader.xreadgroup(
+          'GROUP',
+          GROUP,
+          this.#consumer,
+          'COUNT',
+          100,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          this.store.key('pulls'),
+          '>',
+        )) as [string, [string, string[]][]][] | null;
+        failures = 0;
+        for (const [, entries] of res ?? []) this.#take(entries);
+      } catch (err) {
+        if (this.#stopped) return;
+        failures++;
+        if (String((err as Error).message).includes('NOGROUP')) grouped = false;
+        if (failures === 1 || failures % 30 === 0) {
+          this.log.error(
+            { err: (err as Error).message, failures },
+            'cannot read pull work from Redis; retrying',
+          );
+        }
+        await sleep(Math.min(1000, 100 * failures));
+      }
+    }
+  }
+
+  /** Takes over entries another replica left pending for longer than a lease (it died or froze). */
+  async #claimLoop(): Promise<void> {
+    while (!this.#stopped) {
+      await sleep(Math.min(1000, this.#leaseMs / 2));
+      if (this.#stopped) return;
+      try {
+        const res = (await this.store.redis.xautoclaim(
+          this.store.key('pulls'),
+          GROUP,
+          this.#consumer,
+          this.#leaseMs,
+          '0-0',
+          'COUNT',
+          500,
+        )) as [string, [string, string[]][], string[]?];
+        const entries = res[1].filter((e) => !this.#holds(e[0]));
+        if (entries.length) {
+          this.metrics.workClaimed.inc(entries.length);
+          this.log.info({ entries: entries.length }, 'took over pull work another replica left unfinished');
+        }
+        this.#take(res[1]);
+      } catch (err) {
+        if (!String((err as Error).message).includes('NOGROUP')) {
+          this.log.debug({ err: (err as Error).message }, 'could not claim pending pull work');
+        }
+      }
+    }
+  }
+
+  #holds(id: string): boolean {
+    for (const a of this.#accounts.values()) if (a.ids.has(id)) return true;
+    return false;
+  }
+
+  #take(entries: [string, string[]][]): void {
+    for (const [id, fields] of entries) {
+      const openKfId = fields[fields.indexOf('open_kfid') + 1];
+      if (!openKfId) continue;
+      let work = this.#accounts.get(openKfId);
+      if (!work) {
+        work = { ids: new Set(), running: undefined };
+        this.#accounts.set(openKfId, work);
+      }
+      work.ids.add(id);
+    }
+    this.#schedule();
+  }
+
+  /** Starts a run for every account with entries and none running. */
+  #schedule(): void {
+    if (this.#stopped) return;
+    for (const [openKfId, w] of this.#accounts) {
+      if (w.ids.size === 0 || w.running) continue;
+      w.running = this.#run(openKfId, w).finally(() => {
+        w.running = undefined;
+        this.#schedule(); // entries that arrived as the run ended
+      });
+    }
+  }
+
+  async #acquire(openKfId: string): Promise<RedisLease | undefined> {
+    const redis = this.store.redis;
+    const key = this.store.key('lease', openKfId);
+    for (let tries = 0; !this.#stopped; tries++) {
+      const fence = await redis.incr(this.store.key('fence', openKfId));
+      const token = `${this.#consumer}:${fence}`;
+      if ((await redis.set(key, token, 'PX', this.#leaseMs, 'NX')) === 'OK') {
+        this.log.debug({ open_kfid: openKfId, fence }, 'lease acquired');
+        return new RedisLease(redis, openKfId, { key, token }, this.#leaseMs, () => {
+          this.metrics.leasesLost.inc();
+          this.log.warn({ open_kfid: openKfId }, 'lease lost: another replica took the account over');
+        });
+      }
+      // Another replica is pulling this account; its pull may predate our notice, so wait and
+      // pull after it rather than drop the notice.
+      await sleep(Math.min(100 * (tries + 1), 500));
+    }
+    return undefined;
+  }
+
+  async #run(openKfId: string, work: AccountWork): Promise<void> {
+    const pull = this.#pull;
+    if (!pull) return;
+    let failures = 0;
+    while (work.ids.size > 0 && !this.#stopped) {
+      let lease: RedisLease | undefined;
+      try {
+        lease = await this.#acquire(openKfId);
+        if (!lease) return;
+        this.metrics.pendingPulls.inc();
+        try {
+          while (work.ids.size > 0 && !this.#stopped) {
+            const covered = [...work.ids];
+            const raw = await this.store.redis.get(this.store.key('pulltoken', openKfId));
+            const newest = raw ? (JSON.parse(raw) as { token: string; at: number }) : undefined;
+            const token = newest && this.now() - newest.at < TOKEN_USABLE_MS ? newest.token : undefined;
+            await pull({ openKfId, token, lease });
+            await lease.check(); // a pull that outlived its lease must not acknowledge the work
+            await this.store.redis
+              .multi()
+              .xack(this.store.key('pulls'), GROUP, ...covered)
+              .xdel(this.store.key('pulls'), ...covered)
+              .exec();
+            for (const id of covered) work.ids.delete(id);
+            failures = 0;
+          }
+        } finally {
+          this.metrics.pendingPulls.dec();
+        }
+      } catch (err) {
+        if (err instanceof LeaseLostError) {
+          // The work is not ours any more: the replica that took the lease has the entries too.
+          this.log.warn({ open_kfid: openKfId }, err.message);
+          work.ids.clear();
+          return;
+        }
+        failures++;
+        const delay = backoffDelay(Math.min(failures, 10), RETRY);
+        this.metrics.pullErrors.inc({ reason: pullErrorReason(err) });
+        this.log.error(
+          { open_kfid: openKfId, err: (err as Error).message, retryInMs: delay },
+          'pull failed; it stays pending and will be retried',
+        );
+        await lease?.release();
+        lease = undefined;
+        await sleep(delay);
+      } finally {
+        await lease?.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The store for several replicas: everything in Redis, shared. Multi-key changes are single Lua
+ * scripts (atomic: a crash or a lost connection leaves all or nothing), the cursor write is fenced
+ * by the account's lease, and records expire with WeCom's 3-day retention instead of being purged.
+ *
+ * Commands fail at once while Redis is unreachable (no offline queue), so a callback gets a 503
+ * and WeCom retries it rather than waiting on a command that may never run.
+ */
+import { Redis } from 'ioredis';
+import type { Fence } from '../runtime/pull-work.ts';
+import { LeaseLostError } from '../runtime/pull-work.ts';
+import type { CachedToken } from '../wecom/access-token.ts';
+import type { CachedMedia, Conversation, MessageRecord, SendRecord, Store } from './store.ts';
+
+/** WeCom keeps messages 3 days (§3); dedupe and send records a little longer. */
+export const RECORD_TTL_MS = 3 * 24 * 3600_000 + 3600_000;
+/** Conversation state (variables, counters) outlives a session: a month of silence forgets it. */
+export const CONVERSATION_TTL_MS = 30 * 24 * 3600_000;
+const MEDIA_TTL_MS = 3 * 24 * 3600_000;
+
+const SET_IF_OWNER = `
+if redis.call('GET', KEYS[2]) == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return 1
+end
+return 0`;
+
+const RECORD_MESSAGE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if KEYS[2] then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+return 1`;
+
+const FINISH_MESSAGE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local m = cjson.decode(raw)
+m.status = ARGV[1]
+if ARGV[2] ~= '' then m.note = ARGV[2] end
+redis.call('SET', KEYS[1], cjson.encode(m), 'KEEPTTL')
+return 1`;
+
+const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export function redisClient(url: string): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    // Reconnect for ever, at most every 2 s: the replica recovers by itself when Redis returns.
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+  });
+}
+
+export class RedisStore implements Store {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+
+  constructor(redis: Redis, prefix = 'kfbot:') {
+    this.#redis = redis;
+    this.#prefix = prefix;
+  }
+
+  get redis(): Redis {
+    return this.#redis;
+  }
+
+  key(...parts: string[]): string {
+    return `${this.#prefix}${parts.join(':')}`;
+  }
+
+  async getCursor(openKfId: string): Promise<string | undefined> {
+    return (await this.#redis.get(this.key('cursor', openKfId))) ?? undefined;
+  }
+
+  async setCursor(openKfId: string, cursor: string, fence?: Fence): Promise<void> {
+    if (!fence) {
+      await this.#redis.set(this.key('cursor', openKfId), cursor);
+      return;
+    }
+    const ok = await this.#redis.eval(
+      SET_IF_OWNER,
+      2,
+      this.key('cursor', openKfId),
+      fence.key,
+      cursor,
+      fence.token,
+    );
+    if (ok !== 1) throw new LeaseLostError(openKfId);
+  }
+
+  async getMessage(msgid: string): Promise<MessageRecord | undefined> {
+    const raw = await this.#redis.get(this.key('msg', msgid));
+    return raw ? (JSON.parse(raw) as MessageRecord) : undefined;
+  }
+
+  async recordMessage(
+    message: MessageRecord,
+    conversation?: { openKfId: string; externalUserId: string; value: Conversation },
+  ): Promise<boolean> {
+    const keys = [this.key('msg', message.msgid)];
+    const args: (string | number)[] = [JSON.stringify(message), RECORD_TTL_MS];
+    if (conversation) {
+      keys.push(this.key('conv', conversation.openKfId, conversation.externalUserId));
+      args.push(JSON.stringify(conversation.value), CONVERSATION_TTL_MS);
+    }
+    return (await this.#redis.eval(RECORD_MESSAGE, keys.length, ...keys, ...args)) === 1;
+  }
+
+  async finishMessage(msgid: string, status: 'done' | 'skipped', note?: string): Promise<void> {
+    await this.#redis.eval(FINISH_MESSAGE, 1, this.key('msg', msgid), status, note ?? '');
+  }
+
+  async getSend(key: string): Promise<SendRecord | undefined> {
+    const raw = await this.#redis.get(this.key('send', key));
+    return raw ? (JSON.parse(raw) as SendRecord) : undefined;
+  }
+
+  async putSend(record: SendRecord): Promise<void> {
+    await this.#redis.set(this.key('send', record.key), JSON.stringify(record), 'PX', RECORD_TTL_MS);
+  }
+
+  async getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined> {
+    const raw = await this.#redis.get(this.key('conv', openKfId, externalUserId));
+    return raw ? (JSON.parse(raw) as Conversation) : undefined;
+  }
+
+  async putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void> {
+    await this.#redis.set(
+      this.key('conv', openKfId, externalUserId),
+      JSON.stringify(value),
+      'PX',
+      CONVERSATION_TTL_MS,
+    );
+  }
+
+  async get(key: string): Promise<CachedToken | undefined> {
+    const raw = await this.#redis.get(this.key('token', key));
+    return raw ? (JSON.parse(raw) as CachedToken) : undefined;
+  }
+
+  async set(key: string, value: CachedToken): Promise<void> {
+    const ttl = Math.max(1, value.expiresAt - Date.now());
+    await this.#redis.set(this.key('token', key), JSON.stringify(value), 'PX', ttl);
+  }
+
+  async deleteIfMatches(key: string, token: string): Promise<void> {
+    const current = await this.get(key);
+    if (current?.token !== token) return;
+    await this.#redis.eval(DELETE_IF_EQUALS, 1, this.key('token', key), JSON.stringify(current));
+  }
+
+  /**
+   * One replica at a time refreshes a token (§1, §9.13: single-flight the refresh, or replicas
+   * invalidate each other's tokens and hit the gettoken limits). Returns false if another holds it.
+   */
+  async acquireRefresh(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(this.key('tokenlock', key), '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async releaseRefresh(key: string): Promise<void> {
+    await this.#redis.del(this.key('tokenlock', key));
+  }
+
+  async getMedia(key: string): Promise<CachedMedia | undefined> {
+    const raw = await this.#redis.get(this.key('media', key));
+    return raw ? (JSON.parse(raw) as CachedMedia) : undefined;
+  }
+
+  async putMedia(key: string, media: CachedMedia): Promise<void> {
+    const ttl = Math.max(1, media.createdAt + MEDIA_TTL_MS - Date.now());
+    await this.#redis.set(this.key('media', key), JSON.stringify(media), 'PX', ttl);
+  }
+
+  /** Records expire by themselves (RECORD_TTL_MS); nothing to sweep. */
+  async purge(): Promise<{ messages: number; sends: number }> {
+    return { messages: 0, sends: 0 };
+  }
+
+  async ping(): Promise<void> {
+    await this.#redis.ping();
+  }
+
+  async close(): Promise<void> {
+    if (this.#redis.status !== 'end') await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+}
