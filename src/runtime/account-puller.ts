@@ -53,6 +53,8 @@ export class AccountPuller {
     firstStart: boolean,
     lease: Lease,
   ): Promise<void> {
+    // No call to WeCom, not even a read, without the lease: a puller that lost the account stops.
+    await lease.check();
     for await (const page of this.kf.syncPages({
       open_kfid: openKfId,
       ...(cursor && { cursor }),
@@ -60,16 +62,15 @@ export class AccountPuller {
     })) {
       // WeCom resets a customer's 5-message quota when a message arrives, so replies to an older
       // message count against the newest one's allowance: tell the handler which is newest.
-      const newest = new Map<string, number>();
+      const newest = new Map<string, string>();
       for (const item of page.items) {
-        if (item.origin === 3 && item.msgtype !== 'event') {
-          newest.set(item.external_userid, Math.max(newest.get(item.external_userid) ?? 0, item.send_time));
-        }
+        if (item.origin === 3 && item.msgtype !== 'event') newest.set(item.external_userid, item.msgid);
       }
       for (const item of page.items) {
         await this.handler.handle(item, { firstStart, lease, newestFromCustomer: (id) => newest.get(id) });
       }
       if (page.next_cursor) await this.store.setCursor(openKfId, page.next_cursor, lease.fence);
+      await lease.check(); // before the generator asks WeCom for the next page
     }
   }
 }

@@ -31,11 +31,11 @@ export interface HandleContext {
   /** The pull's ownership of the account, checked before every call to WeCom. */
   lease: Lease;
   /**
-   * The send_time (s) of this customer's newest message in the same page. WeCom resets its
-   * 5-message quota when a customer message *arrives*, so replies to an older message count
-   * against the newest one's allowance.
+   * The msgid of this customer's newest message in the same pull page. WeCom resets its 5-message
+   * quota when a customer message *arrives*, so replies to an older message count against the
+   * newest one's allowance.
    */
-  newestFromCustomer?: (externalUserId: string) => number | undefined;
+  newestFromCustomer?: (externalUserId: string) => string | undefined;
 }
 
 interface StoredPlan {
@@ -133,13 +133,14 @@ export class MessageHandler {
     const customerMessage = item.origin === 3 && item.msgtype !== 'event';
     if (customerMessage) {
       // §5: each customer message opens a new 5-message quota and a 48 h window — from the moment
-      // WeCom has it, so the newest message kfbot knows of sets the reset point.
-      const newest = Math.max(item.send_time, ctx.newestFromCustomer?.(item.external_userid) ?? 0) * 1000;
-      if (newest > (conversation.quotaSince ?? 0)) {
+      // WeCom has it, so the newest message kfbot knows of is the reset point. (send_time has
+      // 1-second resolution, so messages are told apart by msgid, not by time.)
+      const newest = ctx.newestFromCustomer?.(item.external_userid) ?? item.msgid;
+      if (newest !== conversation.quotaSince) {
         conversation.quotaUsed = 0;
         conversation.quotaSince = newest;
       }
-      conversation.lastCustomerAt = Math.max(conversation.lastCustomerAt ?? 0, newest);
+      conversation.lastCustomerAt = Math.max(conversation.lastCustomerAt ?? 0, item.send_time * 1000);
     }
     const stateBefore = conversation.state.service_state;
     let serviceState = serviceStateAfter(stateBefore, item);

@@ -54,7 +54,7 @@ class RedisLease implements Lease {
     private readonly redis: Redis,
     private readonly openKfId: string,
     readonly fence: { key: string; token: string },
-    private readonly leaseMs: number,
+    leaseMs: number,
     onLost: () => void,
   ) {
     this.#deadline = performance.now() + leaseMs - leaseMs / 5;

@@ -27,7 +27,13 @@ export async function openBackend(
     return { store, work: new LocalPullWork(store, deps.metrics, deps.log, deps.now) };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
-    const redis = redisClient(url);
+    let lastWarned = 0;
+    const redis = redisClient(url, (err) => {
+      // Once a minute at most: a Redis outage should not flood the log.
+      if (Date.now() - lastWarned < 60_000) return;
+      lastWarned = Date.now();
+      deps.log.error({ err: err.message }, 'Redis connection failed; callbacks get 503 until it is back');
+    });
     // Start even while Redis is down: /readyz says so, callbacks get 503, and the connection
     // comes back by itself.
     await redis

@@ -44,8 +44,8 @@ const DELETE_IF_EQUALS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-export function redisClient(url: string): Redis {
-  return new Redis(url, {
+export function redisClient(url: string, onError?: (err: Error) => void): Redis {
+  const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -53,6 +53,9 @@ export function redisClient(url: string): Redis {
     // Reconnect for ever, at most every 2 s: the replica recovers by itself when Redis returns.
     retryStrategy: (times) => Math.min(times * 100, 2000),
   });
+  // Connection errors are expected while Redis is away; the caller decides how loudly to say so.
+  redis.on('error', onError ?? (() => {}));
+  return redis;
 }
 
 export class RedisStore implements Store {

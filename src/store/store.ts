@@ -68,8 +68,8 @@ export interface Conversation {
   state: ConversationState;
   /** send_msg calls made since the customer's newest message WeCom has (§5: at most 5). */
   quotaUsed: number;
-  /** Epoch ms of that newest customer message: the point WeCom's quota was last reset. */
-  quotaSince?: number;
+  /** The msgid of that newest customer message: the point WeCom's quota was last reset. */
+  quotaSince?: string;
   /** Epoch ms of the customer's last own message (§5: sends allowed for 48 h after it). */
   lastCustomerAt?: number;
   nickname?: string;
