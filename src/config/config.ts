@@ -21,6 +21,10 @@ export interface KfbotConfig {
   logLevel: string;
   /** On a first start (no cursor yet), messages older than this are recorded but not answered. */
   historyMaxAgeSec: number;
+  /** A callback whose timestamp is further than this from now is refused as a replay. */
+  callbackMaxSkewSec: number;
+  /** Whole-request timeout of a WeCom API call. */
+  apiTimeoutSec: number;
 }
 
 export interface ConfigKey {
@@ -71,6 +75,12 @@ export const CONFIG_KEYS = {
     default: '300',
     doc: 'seconds: on a first start, older messages are recorded but not answered',
   },
+  callbackMaxSkewSec: {
+    env: 'KFBOT_CALLBACK_MAX_SKEW',
+    default: '600',
+    doc: 'seconds: a callback signed further than this from now is refused as a replay (WeCom retries within seconds)',
+  },
+  apiTimeoutSec: { env: 'KFBOT_API_TIMEOUT', default: '10', doc: 'seconds a WeCom API call may take before it is retried' },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
 export interface ConfigProblem {
@@ -150,6 +160,14 @@ export function loadConfig(opts: {
   need('historyMaxAgeSec', (v) =>
     /^\d+$/.test(v) ? undefined : `KFBOT_HISTORY_MAX_AGE "${v}" is not a whole number of seconds`,
   );
+  need('callbackMaxSkewSec', (v) =>
+    /^\d+$/.test(v) && Number(v) >= 30
+      ? undefined
+      : `KFBOT_CALLBACK_MAX_SKEW "${v}" must be a whole number of seconds, at least 30 (WeCom's own retries span ~20 s)`,
+  );
+  need('apiTimeoutSec', (v) =>
+    /^\d+(\.\d+)?$/.test(v) && Number(v) > 0 ? undefined : `KFBOT_API_TIMEOUT "${v}" is not a positive number of seconds`,
+  );
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -165,6 +183,8 @@ export function loadConfig(opts: {
       store: raw.store,
       logLevel: raw.logLevel,
       historyMaxAgeSec: Number(raw.historyMaxAgeSec),
+      callbackMaxSkewSec: Number(raw.callbackMaxSkewSec),
+      apiTimeoutSec: Number(raw.apiTimeoutSec),
     },
   };
 }

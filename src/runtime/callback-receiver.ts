@@ -40,11 +40,29 @@ export class CallbackReceiver {
     private readonly metrics: KfbotMetrics,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    /** §2.4: nothing official requires freshness; kfbot refuses stale signed requests as replays. */
+    private readonly maxSkewMs = 600_000,
   ) {
     this.#codec = new CallbackCodec(opts);
   }
 
+  /** A signed timestamp too far from now: a replay of a captured request, or a broken clock. */
+  #stale(query: CallbackQuery): Answer | undefined {
+    const ts = Number(query.timestamp);
+    if (!query.timestamp || !Number.isFinite(ts)) return undefined; // the codec reports it missing
+    const skew = Math.abs(this.now() - ts * 1000);
+    if (skew <= this.maxSkewMs) return undefined;
+    this.metrics.callbacks.inc({ result: 'stale' });
+    this.log.warn(
+      { skewSec: Math.round(skew / 1000), maxSkewSec: this.maxSkewMs / 1000 },
+      'callback refused: its timestamp is outside the freshness window (a replay, or this server’s clock is wrong)',
+    );
+    return { status: 403, body: `STALE_TIMESTAMP: the request was signed ${Math.round(skew / 1000)} s from now` };
+  }
+
   verifyUrl(query: CallbackQuery): Answer {
+    const stale = this.#stale(query);
+    if (stale) return stale;
     try {
       const echo = this.#codec.verifyUrl(query);
       this.metrics.callbacks.inc({ result: 'verified' });
@@ -56,6 +74,8 @@ export class CallbackReceiver {
   }
 
   async receive(query: CallbackQuery, body: string): Promise<Answer> {
+    const stale = this.#stale(query);
+    if (stale) return stale;
     let event: ReturnType<CallbackCodec['openNotice']>;
     try {
       event = this.#codec.openNotice(query, body);

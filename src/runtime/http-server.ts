@@ -58,17 +58,31 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
-export function createHttpServer(routes: HttpRoutes): Server {
-  const server = createServer((req, res) => {
+/**
+ * Content types a callback body may not have. WeCom's own is not documented; anything XML-like or
+ * unlabelled is let through to the signature check, but a form or JSON is certainly not WeCom.
+ */
+const FOREIGN_CONTENT_TYPES = /^(application\/json|application\/x-www-form-urlencoded|multipart\/)/i;
+
+export interface HttpLimits {
+  /** The whole request must arrive within this (slow-loris bodies are cut off). Default 10 s. */
+  requestTimeoutMs?: number;
+  /** The headers must arrive within this. Default 5 s. */
+  headersTimeoutMs?: number;
+}
+
+export function createHttpServer(routes: HttpRoutes, limits: HttpLimits = {}): Server {
+  const requestTimeout = limits.requestTimeoutMs ?? 10_000;
+  const headersTimeout = Math.min(limits.headersTimeoutMs ?? 5_000, requestTimeout);
+  // Slow or stalled clients must not hold a connection: WeCom itself gives up after 5 s (§2.3).
+  const options = { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) };
+  const server = createServer(options, (req, res) => {
     handle(routes, req, res).catch((err: unknown) => {
       routes.log.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent) send(res, 500, 'internal error');
       else res.end();
     });
   });
-  // Slow or stalled clients must not hold a connection: WeCom itself gives up after 5 s (§2.3).
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
   return server;
 }
 
@@ -84,6 +98,12 @@ async function handle(routes: HttpRoutes, req: IncomingMessage, res: ServerRespo
         return;
       }
       if (method === 'POST') {
+        const type = req.headers['content-type'] ?? '';
+        if (FOREIGN_CONTENT_TYPES.test(type)) {
+          routes.log.warn({ contentType: type }, 'callback refused: not an XML body');
+          send(res, 415, `a WeCom callback is XML, not ${type}`);
+          return;
+        }
         let body: string;
         try {
           body = await readBody(req);

@@ -15,7 +15,7 @@ import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
-import { createHttpServer, type HttpRoutes } from './http-server.ts';
+import { createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
 import { LiveRules } from './live-rules.ts';
 import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
@@ -38,6 +38,8 @@ export interface KfbotOptions {
   watchRules?: boolean;
   /** Extra HTTP routes (the sandbox). */
   extraRoutes?: HttpRoutes['extra'];
+  /** Request timeouts of the HTTP server (tests shorten them). */
+  httpLimits?: HttpLimits;
 }
 
 export interface RunningKfbot {
@@ -68,6 +70,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     tokenStore: store,
     logger: log,
     userAgent: `kfbot (${hostname()}; pid ${process.pid})`,
+    timeoutMs: config.apiTimeoutSec * 1000,
     now,
     ...(opts.dispatcher && { dispatcher: opts.dispatcher }),
   });
@@ -102,6 +105,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     metrics,
     log,
     now,
+    config.callbackMaxSkewSec * 1000,
   );
   const server: Server = createHttpServer({
     receiver,
@@ -125,7 +129,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       body: await metrics.registry.metrics(),
     }),
     ...(opts.extraRoutes && { extra: opts.extraRoutes }),
-  });
+  }, opts.httpLimits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

@@ -43,6 +43,11 @@ export class AccessTokenBook {
   }
 
   /** How many tokens gettoken has issued (tests check that clients cache them, §1). */
+  /** Every token issued so far (tests check that none of them ever reaches a log line). */
+  get issued(): string[] {
+    return [...this.#tokens.keys()];
+  }
+
   get issuedCount(): number {
     return this.#tokens.size;
   }

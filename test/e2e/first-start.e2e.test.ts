@@ -1,11 +1,13 @@
 import { afterEach, expect, it } from 'vitest';
 import { ManualClock, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { expectNoSecrets } from '../support/secrets.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
 let sim: WeComSimulator | undefined;
 let bot: KfbotProcess | undefined;
 
 afterEach(async () => {
+  if (bot && sim) expectNoSecrets(bot.lines, sim, [TOKEN, AES_KEY]);
   await bot?.stop('SIGKILL');
   await sim?.close();
 });

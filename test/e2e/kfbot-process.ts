@@ -12,6 +12,8 @@ export interface KfbotProcess {
   url: string;
   /** Every log line so far, parsed. */
   logs: Record<string, unknown>[];
+  /** Every line the process wrote, stdout and stderr, as written. */
+  lines: string[];
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -49,15 +51,17 @@ export async function startKfbotProcess(opts: {
     },
   });
   const logs: Record<string, unknown>[] = [];
+  const lines: string[] = [];
   let stderr = '';
   let buffer = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       buffer += d;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
         try {
           const entry = JSON.parse(line) as Record<string, unknown>;
           logs.push(entry);
@@ -70,6 +74,7 @@ export async function startKfbotProcess(opts: {
     });
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d;
+      lines.push(String(d));
     });
     void exited.then((code) =>
       reject(new Error(`kfbot serve exited with ${code} before listening:\n${stderr}`)),
@@ -79,6 +84,7 @@ export async function startKfbotProcess(opts: {
     child,
     url,
     logs,
+    lines,
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

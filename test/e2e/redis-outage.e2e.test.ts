@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { request } from 'undici';
 import { afterAll, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { expectNoSecrets } from '../support/secrets.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
 let redis: ChildProcess | undefined;
@@ -56,6 +57,7 @@ async function startRedis(port: number, dir: string): Promise<ChildProcess> {
 const readyz = async () => (await request(`${bot?.url}/readyz`)).statusCode;
 
 afterAll(async () => {
+  if (bot && sim) expectNoSecrets(bot.lines, sim, [TOKEN, AES_KEY]);
   await bot?.stop('SIGKILL');
   await sim?.close();
   redis?.kill('SIGKILL');

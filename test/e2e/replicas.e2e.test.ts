@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
+import { expectNoSecrets } from '../support/secrets.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
 const REDIS = process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13';
@@ -82,6 +83,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const r of replicas) expectNoSecrets(r.lines, sim, [TOKEN, AES_KEY]);
   for (const r of replicas) {
     if (r.child.signalCode === 'SIGSTOP') r.child.kill('SIGCONT');
     await r.stop('SIGKILL');

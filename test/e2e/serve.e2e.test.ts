@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { CallbackCodec } from '../../src/wecom/callback-codec.ts';
+import { expectNoSecrets } from '../support/secrets.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
 const RULES = 'test/e2e/rules';
@@ -42,6 +43,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  if (bot && sim) expectNoSecrets(bot.lines, sim, [TOKEN, AES_KEY]);
   await bot?.stop('SIGKILL');
   await sim?.close();
 });
@@ -209,7 +211,8 @@ describe('operations', () => {
   });
 
   it('refuses a forged callback with 401 and pulls nothing', async () => {
-    const res = await request(`${bot.url}/callback?msg_signature=bad&timestamp=1&nonce=2`, {
+    const now = Math.floor(Date.now() / 1000);
+    const res = await request(`${bot.url}/callback?msg_signature=bad&timestamp=${now}&nonce=2`, {
       method: 'POST',
       body: '<xml><ToUserName><![CDATA[x]]></ToUserName><Encrypt><![CDATA[abc]]></Encrypt></xml>',
     });
