@@ -80,7 +80,11 @@ export const CONFIG_KEYS = {
     default: '600',
     doc: 'seconds: a callback signed further than this from now is refused as a replay (WeCom retries within seconds)',
   },
-  apiTimeoutSec: { env: 'KFBOT_API_TIMEOUT', default: '10', doc: 'seconds a WeCom API call may take before it is retried' },
+  apiTimeoutSec: {
+    env: 'KFBOT_API_TIMEOUT',
+    default: '10',
+    doc: 'seconds a WeCom API call may take before it is retried',
+  },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
 export interface ConfigProblem {
@@ -166,7 +170,9 @@ export function loadConfig(opts: {
       : `KFBOT_CALLBACK_MAX_SKEW "${v}" must be a whole number of seconds, at least 30 (WeCom's own retries span ~20 s)`,
   );
   need('apiTimeoutSec', (v) =>
-    /^\d+(\.\d+)?$/.test(v) && Number(v) > 0 ? undefined : `KFBOT_API_TIMEOUT "${v}" is not a positive number of seconds`,
+    /^\d+(\.\d+)?$/.test(v) && Number(v) > 0
+      ? undefined
+      : `KFBOT_API_TIMEOUT "${v}" is not a positive number of seconds`,
   );
   if (problems.length > 0) return { problems };
   return {

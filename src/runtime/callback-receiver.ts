@@ -57,7 +57,10 @@ export class CallbackReceiver {
       { skewSec: Math.round(skew / 1000), maxSkewSec: this.maxSkewMs / 1000 },
       'callback refused: its timestamp is outside the freshness window (a replay, or this server’s clock is wrong)',
     );
-    return { status: 403, body: `STALE_TIMESTAMP: the request was signed ${Math.round(skew / 1000)} s from now` };
+    return {
+      status: 403,
+      body: `STALE_TIMESTAMP: the request was signed ${Math.round(skew / 1000)} s from now`,
+    };
   }
 
   verifyUrl(query: CallbackQuery): Answer {

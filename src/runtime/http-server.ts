@@ -75,7 +75,11 @@ export function createHttpServer(routes: HttpRoutes, limits: HttpLimits = {}): S
   const requestTimeout = limits.requestTimeoutMs ?? 10_000;
   const headersTimeout = Math.min(limits.headersTimeoutMs ?? 5_000, requestTimeout);
   // Slow or stalled clients must not hold a connection: WeCom itself gives up after 5 s (§2.3).
-  const options = { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) };
+  const options = {
+    requestTimeout,
+    headersTimeout,
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  };
   const server = createServer(options, (req, res) => {
     handle(routes, req, res).catch((err: unknown) => {
       routes.log.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');

@@ -107,29 +107,32 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     now,
     config.callbackMaxSkewSec * 1000,
   );
-  const server: Server = createHttpServer({
-    receiver,
-    log,
-    ready: async () => {
-      const detail: Record<string, unknown> = { rules: rules.current?.version ?? null };
-      let ready = rules.current !== undefined;
-      try {
-        await store.ping();
-        detail.store = 'ok';
-      } catch (err) {
-        ready = false;
-        detail.store = (err as Error).message;
-      }
-      const errors = rules.problems.filter((p) => p.severity === 'error').length;
-      if (errors) detail.rulesProblems = errors;
-      return { ready, detail };
+  const server: Server = createHttpServer(
+    {
+      receiver,
+      log,
+      ready: async () => {
+        const detail: Record<string, unknown> = { rules: rules.current?.version ?? null };
+        let ready = rules.current !== undefined;
+        try {
+          await store.ping();
+          detail.store = 'ok';
+        } catch (err) {
+          ready = false;
+          detail.store = (err as Error).message;
+        }
+        const errors = rules.problems.filter((p) => p.severity === 'error').length;
+        if (errors) detail.rulesProblems = errors;
+        return { ready, detail };
+      },
+      metrics: async () => ({
+        contentType: metrics.registry.contentType,
+        body: await metrics.registry.metrics(),
+      }),
+      ...(opts.extraRoutes && { extra: opts.extraRoutes }),
     },
-    metrics: async () => ({
-      contentType: metrics.registry.contentType,
-      body: await metrics.registry.metrics(),
-    }),
-    ...(opts.extraRoutes && { extra: opts.extraRoutes }),
-  }, opts.httpLimits);
+    opts.httpLimits,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

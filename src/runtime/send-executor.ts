@@ -93,6 +93,8 @@ export class SendExecutor {
     } catch (err) {
       if (!(err instanceof WeComApiError)) throw err; // outcome unknown: stays `attempting`
       this.metrics.sends.inc({ api: call.api, errcode: String(err.errcode) });
+      // -1, 45033 even after the client's retries: not sent, and worth trying again later.
+      if (err.retryable) throw err;
       // A retried call whose first attempt may have gone through: WeCom's refusal of the repeat
       // says that it did (the msgid is ours and unique; the code is single-use).
       if (record.attempts > 1 && confirmsEarlierAttempt(call, err.errcode)) {

@@ -39,6 +39,11 @@ export interface CallOptions {
    * could deliver the message twice (§9.12).
    */
   retryUnknownOutcome?: boolean;
+  /**
+   * The errcode with which WeCom refuses a repeat of this request (a reused client msgid, a used
+   * event code). Seen after a retry whose first attempt had an unknown outcome, it means success.
+   */
+  duplicateAfterUnknown?: number;
   query?: Record<string, string>;
 }
 
@@ -132,11 +137,22 @@ export class WeComClient {
     options: CallOptions,
     attempt: () => Promise<ApiResponse>,
   ): Promise<ApiResponse> {
+    let earlierUnknown = false;
     for (let tries = 1; ; tries++) {
       try {
         return await attempt();
       } catch (err) {
+        // §9.12: after an attempt whose outcome is unknown, WeCom refusing the repeat as a
+        // duplicate means the earlier attempt was delivered.
+        if (earlierUnknown && err instanceof WeComApiError && err.errcode === options.duplicateAfterUnknown) {
+          this.options.logger?.info(
+            { method, errcode: err.errcode },
+            `${method}: an earlier attempt was delivered`,
+          );
+          return { errcode: 0, errmsg: 'ok', deliveredEarlier: true };
+        }
         const unknownOutcome = err instanceof WeComHttpError && err.failure !== 'http-status';
+        if (unknownOutcome) earlierUnknown = true;
         const retryable =
           (err instanceof WeComApiError || err instanceof WeComHttpError) &&
           err.retryable &&

@@ -7,7 +7,7 @@ import { FormData } from 'undici';
 import type { ApiResponse, WeComClient } from './api-client.ts';
 import { SendValidationError, WeComHttpError } from './api-errors.ts';
 import { isObject, Reader, ShapeError } from './json-reader.ts';
-import { BATCHGET_MAX_IDS } from './platform-choices.ts';
+import { BATCHGET_MAX_IDS, DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from './platform-choices.ts';
 import { checkSendMsg, checkSendMsgOnEvent, errorsOnly, type SendProblem } from './send-limits.ts';
 import type { MediaMsgtype, SendMsgOnEventRequest, SendMsgRequest } from './send-payloads.ts';
 import { decodeSyncItem, type SyncItem } from './sync-item.ts';
@@ -123,7 +123,10 @@ export class KfApi {
     assertSendable('kf/send_msg', checkSendMsg(req));
     // A send without a client msgid cannot be told apart from a second copy: never resend it
     // after a timeout (§9.12).
-    const res = await this.client.post('kf/send_msg', req, { retryUnknownOutcome: req.msgid !== undefined });
+    const res = await this.client.post('kf/send_msg', req, {
+      retryUnknownOutcome: req.msgid !== undefined,
+      duplicateAfterUnknown: DUPLICATE_MSGID_ERRCODE,
+    });
     return read('kf/send_msg', res, (r) => ({ msgid: r.optStr('msgid') ?? req.msgid ?? '' }));
   }
 
@@ -131,7 +134,9 @@ export class KfApi {
   async sendMsgOnEvent(req: SendMsgOnEventRequest): Promise<{ msgid: string }> {
     assertSendable('kf/send_msg_on_event', checkSendMsgOnEvent(req));
     // The code is single-use (§6), so a retried request cannot deliver twice.
-    const res = await this.client.post('kf/send_msg_on_event', req);
+    const res = await this.client.post('kf/send_msg_on_event', req, {
+      duplicateAfterUnknown: INVALID_EVENT_CODE_ERRCODE,
+    });
     return read('kf/send_msg_on_event', res, (r) => ({ msgid: r.optStr('msgid') ?? req.msgid ?? '' }));
   }
 

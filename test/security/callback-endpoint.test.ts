@@ -88,7 +88,10 @@ function resigned(encrypt: string) {
   const timestamp = now();
   const nonce = '12345';
   const body = buildEncryptedEnvelope({ toUserName: sim.corpId, encrypt });
-  return { query: { msg_signature: computeSignature(TOKEN, timestamp, nonce, encrypt), timestamp, nonce }, body };
+  return {
+    query: { msg_signature: computeSignature(TOKEN, timestamp, nonce, encrypt), timestamp, nonce },
+    body,
+  };
 }
 
 async function post(query: Record<string, string>, body: string, headers: Record<string, string> = {}) {
@@ -111,9 +114,27 @@ async function expectNothingProcessed(): Promise<void> {
 const logged = (text: string) => lines.some((l) => l.includes(text));
 
 describe('refused callbacks', () => {
-  const cases: [string, () => { query: Record<string, string>; body: string; headers?: Record<string, string> }, number, string][] = [
-    ['a forged signature', () => ({ ...sealed(), query: { ...sealed().query, msg_signature: 'f'.repeat(40) } }), 401, 'BAD_SIGNATURE'],
-    ['the wrong token', () => sealed({ codecFor: new CallbackCodec({ token: 'OtherToken', encodingAesKey: AES_KEY, corpId: sim.corpId }) }), 401, 'BAD_SIGNATURE'],
+  const cases: [
+    string,
+    () => { query: Record<string, string>; body: string; headers?: Record<string, string> },
+    number,
+    string,
+  ][] = [
+    [
+      'a forged signature',
+      () => ({ ...sealed(), query: { ...sealed().query, msg_signature: 'f'.repeat(40) } }),
+      401,
+      'BAD_SIGNATURE',
+    ],
+    [
+      'the wrong token',
+      () =>
+        sealed({
+          codecFor: new CallbackCodec({ token: 'OtherToken', encodingAesKey: AES_KEY, corpId: sim.corpId }),
+        }),
+      401,
+      'BAD_SIGNATURE',
+    ],
     [
       'a signature over different data',
       () => {
@@ -124,17 +145,28 @@ describe('refused callbacks', () => {
       401,
       'BAD_SIGNATURE',
     ],
-    ['a replay outside the freshness window', () => sealed({ timestamp: String(Math.floor(Date.now() / 1000) - 3600) }), 403, 'outside the freshness window'],
+    [
+      'a replay outside the freshness window',
+      () => sealed({ timestamp: String(Math.floor(Date.now() / 1000) - 3600) }),
+      403,
+      'outside the freshness window',
+    ],
     [
       'another corp id inside the ciphertext',
-      () => sealed({ codecFor: new CallbackCodec({ token: TOKEN, encodingAesKey: AES_KEY, corpId: 'wwSomeoneElse0001' }) }),
+      () =>
+        sealed({
+          codecFor: new CallbackCodec({ token: TOKEN, encodingAesKey: AES_KEY, corpId: 'wwSomeoneElse0001' }),
+        }),
       403,
       'RECEIVE_ID_MISMATCH',
     ],
     ['a truncated ciphertext', () => resigned(sealed().encrypt.slice(0, 64)), 400, 'BAD_'],
     [
       'a ciphertext with an extra block',
-      () => resigned(Buffer.concat([Buffer.from(sealed().encrypt, 'base64'), Buffer.alloc(16, 7)]).toString('base64')),
+      () =>
+        resigned(
+          Buffer.concat([Buffer.from(sealed().encrypt, 'base64'), Buffer.alloc(16, 7)]).toString('base64'),
+        ),
       400,
       'BAD_',
     ],
@@ -147,7 +179,12 @@ describe('refused callbacks', () => {
     ],
     ['malformed XML', () => ({ query: sealed().query, body: '<xml><Encrypt>' }), 400, 'MALFORMED_XML'],
     ['missing query parameters', () => ({ query: {}, body: sealed().body }), 400, 'MISSING_PARAMETER'],
-    ['a JSON body', () => ({ ...sealed(), headers: { 'content-type': 'application/json' } }), 415, 'not an XML body'],
+    [
+      'a JSON body',
+      () => ({ ...sealed(), headers: { 'content-type': 'application/json' } }),
+      415,
+      'not an XML body',
+    ],
   ];
 
   it.each(cases)('refuses %s, says why, and processes nothing', async (_name, build, status, reason) => {
@@ -174,7 +211,9 @@ describe('refused callbacks', () => {
 
   it('refuses a URL verification with a bad signature', async () => {
     const echo = codec().sealEchostr('hello', { timestamp: now() });
-    const res = await request(`${app.url}/callback?${new URLSearchParams({ ...echo, msg_signature: '0'.repeat(40) })}`);
+    const res = await request(
+      `${app.url}/callback?${new URLSearchParams({ ...echo, msg_signature: '0'.repeat(40) })}`,
+    );
     expect(res.statusCode).toBe(401);
     await res.body.text();
   });
@@ -183,7 +222,9 @@ describe('refused callbacks', () => {
     const started = Date.now();
     const closed = await new Promise<string>((resolve) => {
       const socket = connect((new URL(app.url).port as unknown as number) || 80, '127.0.0.1', () => {
-        socket.write(`POST /callback?x=1 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<xml>`);
+        socket.write(
+          `POST /callback?x=1 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<xml>`,
+        );
         const drip = setInterval(() => socket.write('a'), 200);
         socket.on('close', () => clearInterval(drip));
       });

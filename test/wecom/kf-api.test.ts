@@ -162,23 +162,26 @@ describe('retries', () => {
     expect(sim.sent(sim.openKfId, customer)).toHaveLength(1);
   });
 
-  it('resends a timed-out message that carries a client msgid, and WeCom refuses the duplicate', async () => {
+  it('resends a timed-out message that carries a client msgid, and reads the duplicate refusal as delivered', async () => {
     const kf = api({ timeoutMs: 100 });
     sim.customerSays({ text: '你好' });
     const customer = sim.items()[0]?.external_userid as string;
     sim.faults.inject({ api: 'kf/send_msg', delayMs: 300, apply: true });
-    const err = (await kf
-      .sendMsg({
-        touser: customer,
-        open_kfid: sim.openKfId,
-        msgid: 'kf_reply_1',
-        msgtype: 'text',
-        text: { content: '在的' },
-      })
-      .catch((e: unknown) => e)) as WeComApiError;
-    expect(err).toBeInstanceOf(WeComApiError);
-    expect(err.errcode).toBe(40058);
+    const send = { touser: customer, open_kfid: sim.openKfId, msgid: 'kf_reply_1', msgtype: 'text' as const };
+    await expect(kf.sendMsg({ ...send, text: { content: '在的' } })).resolves.toEqual({
+      msgid: 'kf_reply_1',
+    });
+    expect(sim.requests.byApi('kf/send_msg')).toHaveLength(2);
     expect(sim.sent(sim.openKfId, customer)).toHaveLength(1); // delivered once, not twice
+  });
+
+  it('does not read a duplicate refusal as delivered when no earlier attempt could have been', async () => {
+    const kf = api();
+    sim.customerSays({ text: '你好' });
+    const customer = sim.items()[0]?.external_userid as string;
+    const send = { touser: customer, open_kfid: sim.openKfId, msgid: 'kf_reply_2', msgtype: 'text' as const };
+    await kf.sendMsg({ ...send, text: { content: '一' } });
+    await expect(kf.sendMsg({ ...send, text: { content: '二' } })).rejects.toMatchObject({ errcode: 40058 });
   });
 });
 
