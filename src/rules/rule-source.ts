@@ -97,10 +97,22 @@ export function readRuleSources(target: string, cwd: string = process.cwd()): Ru
       });
     }
     if (doc.errors.length > 0) continue;
+    let data: unknown;
+    try {
+      // Aliases are resolved here; an alias to no anchor, or an alias bomb, only shows up now.
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      problems.push({
+        ...pos(0),
+        severity: 'error',
+        message: `YAML: ${(err as Error).message.split('\n')[0]}`,
+      });
+      continue;
+    }
     docs.push({
       file: shown,
       dir: dirname(file),
-      data: doc.toJS({ maxAliasCount: 100 }),
+      data,
       at(path, opts = {}) {
         return pos(offsetOf(doc.contents, path, opts.key ?? false));
       },

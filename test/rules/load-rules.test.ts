@@ -110,6 +110,14 @@ describe('every mistake is reported at its line and column', () => {
     ['a bad timezone', 'settings:\n  timezone: Asia/Beijing\n', 2, 13, 'unknown timezone'],
     ['YAML syntax', 'rules:\n  - name: [a\n', 3, 1, 'YAML'],
     ['a duplicated YAML key', 'rules: []\nrules: []\n', 2, 1, 'YAML'],
+    ['an alias to no anchor (found by fuzzing)', 'rules: *missing\n', 1, 1, 'Unresolved alias'],
+    [
+      'an alias bomb',
+      `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n`,
+      1,
+      1,
+      'YAML',
+    ],
     [
       'an empty keyword',
       "rules:\n  - name: a\n    when: { text: { any: [''] } }\n    then: [ { reply: x } ]\n",
