@@ -31,8 +31,10 @@ export async function startKfbotProcess(opts: {
   store: string;
   rules?: string;
   env?: Record<string, string>;
+  /** Extra node flags (a benchmark's --cpu-prof). */
+  nodeArgs?: string[];
 }): Promise<KfbotProcess> {
-  const child = spawn(process.execPath, [KFBOT, 'serve'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), KFBOT, 'serve'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -105,4 +107,12 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** kfbot's resident memory in MB, from its own /metrics. */
+export async function rssMb(url: string): Promise<number> {
+  const { request } = await import('undici');
+  const text = await (await request(`${url}/metrics`)).body.text();
+  const m = /^kfbot_process_resident_memory_bytes (\d+)/m.exec(text);
+  return m ? Math.round(Number(m[1]) / 1024 / 1024) : Number.NaN;
 }

@@ -46,7 +46,19 @@ export function createSimulatorServer(deps: ServerDeps): Server {
   });
 }
 
+/**
+ * A route that does nothing: benchmarks measure plain HTTP round trips to this server with it,
+ * as the ceiling kfbot's throughput is compared with. Not a WeCom API, and not recorded.
+ */
+export const NOOP_PATH = '/__noop';
+
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.url === NOOP_PATH) {
+    for await (const _ of req); // read the body, as any handler must
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' });
+    res.end('{}');
+    return;
+  }
   const started = performance.now();
   const at = deps.world.now();
   const method = req.method ?? 'GET';
