@@ -3,61 +3,34 @@
  * reason, and triggers no pull and no send; secrets never reach a log line.
  */
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { KfbotConfig } from '../../src/config/config.ts';
-import { type RunningKfbot, startKfbot } from '../../src/runtime/kfbot-app.ts';
+import type { RunningKfbot } from '../../src/runtime/kfbot-app.ts';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { CallbackCodec } from '../../src/wecom/callback-codec.ts';
 import { computeSignature } from '../../src/wecom/callback-crypto.ts';
 import { buildEncryptedEnvelope, type KfNotice } from '../../src/wecom/callback-envelope.ts';
+import { AES_KEY, type InProcessKfbot, startInProcess, TOKEN } from '../support/in-process-kfbot.ts';
 import { expectNoSecrets } from '../support/secrets.ts';
 
-const TOKEN = 'SecurityTestToken1';
-const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 let sim: WeComSimulator;
+let bot: InProcessKfbot;
 let app: RunningKfbot;
-const lines: string[] = [];
+let lines: string[];
 
 beforeAll(async () => {
   sim = await startSimulator();
-  const config: KfbotConfig = {
-    corpId: sim.corpId,
-    secret: sim.secret,
-    token: TOKEN,
-    encodingAesKey: AES_KEY,
-    apiBase: sim.url,
-    rules: 'test/e2e/rules',
-    port: 0,
-    host: '127.0.0.1',
-    store: 'sqlite::memory:',
-    logLevel: 'debug',
-    historyMaxAgeSec: 300,
-    callbackMaxSkewSec: 600,
-    apiTimeoutSec: 10,
-  };
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  app = await startKfbot({
-    config,
-    cwd: process.cwd(),
-    logger: pino({ level: 'debug' }, sink),
-    watchRules: false,
-    httpLimits: { requestTimeoutMs: 1500, headersTimeoutMs: 1000 },
-  });
+  bot = await startInProcess(sim, { httpLimits: { requestTimeoutMs: 1500, headersTimeoutMs: 1000 } });
+  app = bot.app;
+  lines = bot.lines;
+  sim.callbacks.configure(undefined); // these tests send the callbacks themselves
 });
 
 afterAll(async () => {
   // Every log line of every scenario above: no credential in any of them.
   expect(lines.length).toBeGreaterThan(20);
   expectNoSecrets(lines, sim, [TOKEN, AES_KEY]);
-  await app.close();
+  await bot.close();
   await sim.close();
 });
 
