@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { KeywordMatcher } from '../../src/rules/keyword-matcher.ts';
+import { seededRandom } from '../../src/simulator/random-ids.ts';
 
 const matcherOf = (keywords: readonly string[]) =>
   new KeywordMatcher<string>(keywords.map((k) => [k, k] as const));
 
-/** mulberry32: a small seeded PRNG, so a failing case can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), so a failing case can be reproduced from its seed. */
+const prng = seededRandom;
 
 describe('KeywordMatcher', () => {
   it('finds overlapping keywords, one inside another', () => {
