@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { SentMessage, WireItem } from '../simulator/index.ts';
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
+import { serviceStateLabel } from '../wecom/kf-api.ts';
 import { performAction, SandboxActionError } from './sandbox-actions.ts';
 import type { DecisionSummary, SandboxEvent } from './sandbox-hub.ts';
 import type { Sandbox } from './start-sandbox.ts';
@@ -19,8 +20,6 @@ export const CHAT_HELP = `Type a message as the customer, or a number to click t
   /new                           start over as a new customer
   /help, /quit
 `;
-
-const STATES = ['0 未处理', '1 智能助手接待', '2 排队中', '3 人工接待', '4 已结束'];
 
 function payloadOf(msgtype: string, container: JsonObject): JsonObject {
   const p = container[msgtype];
@@ -195,7 +194,7 @@ export class TerminalChat {
     for (const c of d.calls) out.push(`→ POST ${c.api} (rule ${c.rule})`);
     for (const x of d.dropped) out.push(`⚠ not sent (${x.rule}): ${x.reason}`);
     const s = this.sandbox.sim.world.findSession(this.#openKfId, this.#customer);
-    if (s) out.push(`session: ${STATES[s.state]} · quota ${s.state <= 1 ? s.quota : 0}/5`);
+    if (s) out.push(`session: ${serviceStateLabel(s.state)} · quota ${s.state <= 1 ? s.quota : 0}/5`);
     this.write(`${out.join('\n')}\n`);
   }
 

@@ -5,6 +5,7 @@
  * so these, unlike service_state/trans, put events into sync_msg.
  */
 import type { JsonObject } from '../wecom/json-reader.ts';
+import { serviceStateLabel } from '../wecom/kf-api.ts';
 import { defaultAccount } from './customer-actions.ts';
 import type { EventCodeKind } from './event-codes.ts';
 import { type Session, setState } from './session.ts';
@@ -22,8 +23,6 @@ export interface ServicerRef extends SessionRef {
   /** Default: the servicer holding the session, else the first 接待中 servicer of the account. */
   servicerUserId?: string;
 }
-
-const STATE_NAMES = ['0 未处理', '1 智能助手接待', '2 排队中', '3 人工接待', '4 已结束/未开始'];
 
 function existingSession(world: World, ref: SessionRef): { openKfId: string; session: Session } {
   const openKfId = defaultAccount(world, ref.openKfId);
@@ -50,7 +49,7 @@ function servicerFor(world: World, openKfId: string, session: Session, userid: s
 function wrongState(session: Session, action: string, allowed: string): SimulatorUsageError {
   return new SimulatorUsageError(
     'WRONG_STATE',
-    `${action} needs a session in state ${allowed}; it is in ${STATE_NAMES[session.state]}`,
+    `${action} needs a session in state ${allowed}; it is in ${serviceStateLabel(session.state)}`,
   );
 }
 

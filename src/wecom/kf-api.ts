@@ -33,13 +33,10 @@ export interface SyncMsgPage {
 /** 0 未处理 · 1 智能助手接待 · 2 待接入池排队中 · 3 人工接待 · 4 已结束/未开始 (§7.1). */
 export type ServiceState = 0 | 1 | 2 | 3 | 4;
 
-export const SERVICE_STATE_NAMES: Readonly<Record<ServiceState, string>> = {
-  0: '未处理 (new)',
-  1: '智能助手接待 (bot)',
-  2: '待接入池排队中 (queued)',
-  3: '人工接待 (human servicer)',
-  4: '已结束/未开始 (ended)',
-};
+/** How a service state is shown to people: "1 智能助手接待". */
+export function serviceStateLabel(state: number): string {
+  return `${state} ${['未处理', '智能助手接待', '待接入池排队中', '人工接待', '已结束/未开始'][state] ?? '?'}`;
+}
 
 export interface Customer {
   external_userid: string;
