@@ -40,7 +40,7 @@ export class CallbackReceiver {
     private readonly metrics: KfbotMetrics,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-    /** §2.4: nothing official requires freshness; kfbot refuses stale signed requests as replays. */
+    /** §2.4: nothing official requires freshness; kfbot refuses stale signed notices as replays. */
     private readonly maxSkewMs = 600_000,
   ) {
     this.#codec = new CallbackCodec(opts);
@@ -63,9 +63,12 @@ export class CallbackReceiver {
     };
   }
 
+  /**
+   * No freshness window here, unlike POST: verification only echoes the decrypted echostr, so a
+   * replayed GET reveals nothing its original answer did not, and triggers no work. WeCom's own
+   * sample requests (wecom-kf.md §2.5, vectors A and B) are from 2014 and must still verify.
+   */
   verifyUrl(query: CallbackQuery): Answer {
-    const stale = this.#stale(query);
-    if (stale) return stale;
     try {
       const echo = this.#codec.verifyUrl(query);
       this.metrics.callbacks.inc({ result: 'verified' });
@@ -76,6 +79,7 @@ export class CallbackReceiver {
     }
   }
 
+  /** POST only: a replayed notice would trigger a pull, so a stale one is refused (see #stale). */
   async receive(query: CallbackQuery, body: string): Promise<Answer> {
     const stale = this.#stale(query);
     if (stale) return stale;

@@ -40,10 +40,14 @@ export interface KfbotOptions {
   extraRoutes?: HttpRoutes['extra'];
   /** Request timeouts of the HTTP server (tests shorten them). */
   httpLimits?: HttpLimits;
+  /** Running against the built-in simulator: /readyz says so, so nobody mistakes it for the bot. */
+  sandbox?: boolean;
 }
 
 export interface RunningKfbot {
   url: string;
+  /** The address it listens on, as configured (0.0.0.0 for every interface). */
+  host: string;
   port: number;
   store: Store;
   rules: LiveRules;
@@ -112,7 +116,10 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       receiver,
       log,
       ready: async () => {
-        const detail: Record<string, unknown> = { rules: rules.current?.version ?? null };
+        const detail: Record<string, unknown> = {
+          mode: opts.sandbox ? 'sandbox' : 'wecom',
+          rules: rules.current?.version ?? null,
+        };
         let ready = rules.current !== undefined;
         try {
           await store.ping();
@@ -162,6 +169,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   let closing: Promise<void> | undefined;
   return {
     url,
+    host: config.host,
     port,
     store,
     rules,

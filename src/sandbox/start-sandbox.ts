@@ -75,6 +75,7 @@ export async function startSandbox(opts: {
       ...(opts.logger && { logger: opts.logger }),
       ...(opts.watchRules !== undefined && { watchRules: opts.watchRules }),
       extraRoutes: sandboxRoutes(hub, sim),
+      sandbox: true,
     });
   } catch (err) {
     await sim.close();

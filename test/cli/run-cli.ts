@@ -13,12 +13,18 @@ export interface CliResult {
 /** Runs the real `kfbot` executable (bin/kfbot.js) and collects its output. */
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+  opts: {
+    input?: string;
+    env?: Record<string, string>;
+    /** Run with exactly `env`, not this process's environment plus `env`. */
+    replaceEnv?: boolean;
+    cwd?: string;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [KFBOT, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, ...opts.env },
+      env: opts.replaceEnv ? opts.env : { ...process.env, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -5,13 +5,9 @@
  */
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
-import {
-  CREDENTIAL_KEYS,
-  type Sandbox,
-  SandboxConfigError,
-  startSandbox,
-} from '../../sandbox/start-sandbox.ts';
+import { type Sandbox, SandboxConfigError, startSandbox } from '../../sandbox/start-sandbox.ts';
 import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
+import { serveMode } from '../serve-mode.ts';
 
 const HELP = `Usage: kfbot serve [options]
 
@@ -19,13 +15,16 @@ Runs kfbot: receives WeCom's callbacks on /callback, pulls the messages, answers
 rules, exactly once. Also serves /healthz, /readyz and /metrics.
 
 With no WECOM_* credential set it starts in sandbox mode: the same pipeline against the built-in
-WeCom simulator, with a chat page at /sandbox to play customer and servicer.
+WeCom simulator, with a chat page at /sandbox to play customer and servicer. The sandbox listens
+on 127.0.0.1 unless --host is given. With NODE_ENV=production, or a --host/KFBOT_HOST that other
+machines can reach, missing credentials are an error instead (unless --sandbox is given).
 
 Options (each overrides its environment variable; credentials come only from the environment
 or a .env file in the working directory):
   --rules PATH      rule file or folder            (KFBOT_RULES, default ./rules)
   --port N          HTTP port                      (KFBOT_PORT, default 8080)
-  --host ADDR       listen address                 (KFBOT_HOST, default 0.0.0.0)
+  --host ADDR       listen address                 (KFBOT_HOST, default 0.0.0.0;
+                                                    the sandbox's default is 127.0.0.1)
   --store URL       sqlite:PATH                    (KFBOT_STORE, default sqlite:./data/kfbot.db;
                                                     in sandbox mode a fresh in-memory store)
   --log-level L     fatal … trace                  (LOG_LEVEL, default info)
@@ -76,7 +75,7 @@ async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo)
   }
   const { app } = sandbox;
   app.log.info(
-    { url: sandbox.url, wecom: sandbox.sim.url },
+    { url: sandbox.url, listen: app.host, wecom: sandbox.sim.url },
     `sandbox mode (no WeCom credentials): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
   );
   await untilSignal();
@@ -96,9 +95,13 @@ export const serveCommand: Command = {
       return 0;
     }
     const { help: _help, sandbox: forceSandbox, ...flags } = values;
-    const dotEnv = readDotEnv(io.cwd).values;
-    const noCredentials = CREDENTIAL_KEYS.every((k) => !(io.env[k]?.trim() || dotEnv[k]?.trim()));
-    if (forceSandbox || noCredentials) return runSandbox(flags, io);
+    const mode = serveMode({
+      env: io.env,
+      dotEnv: readDotEnv(io.cwd).values,
+      flags,
+      forceSandbox: forceSandbox === true,
+    });
+    if (mode.kind === 'sandbox') return runSandbox({ ...flags, host: mode.host }, io);
 
     const loaded = loadConfig({ env: io.env, flags, cwd: io.cwd });
     if (!loaded.config) {
@@ -109,6 +112,11 @@ export const serveCommand: Command = {
       io.stderr.write(
         'Set them in the environment or in a .env file (see .env.example), then start again.\n',
       );
+      if (mode.noSandbox) {
+        io.stderr.write(
+          `No sandbox: ${mode.noSandbox}. To run the sandbox on purpose: kfbot serve --sandbox\n`,
+        );
+      }
       return 1;
     }
     let app: RunningKfbot;
@@ -118,7 +126,7 @@ export const serveCommand: Command = {
       return startFailed(err, loaded.config.rules, String(loaded.config.port), io);
     }
     app.log.info(
-      { url: app.url, callback: `${app.url}/callback` },
+      { url: app.url, listen: app.host, callback: `${app.url}/callback` },
       `kfbot listening on ${app.url} — point the WeCom callback URL at <public address>/callback`,
     );
     await untilSignal();
