@@ -113,8 +113,11 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
     it('caches media ids', async () => {
-      await store.putMedia('image:abc', { mediaId: 'M1', createdAt: 5 });
-      expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt: 5 });
+      // Uploaded a minute ago: a media id lives 3 days, and Redis expires it from its createdAt
+      // (a createdAt in 1970 gave it a 1 ms life, so the test depended on the machine's speed).
+      const createdAt = Date.now() - 60_000;
+      await store.putMedia('image:abc', { mediaId: 'M1', createdAt });
+      expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt });
     });
 
     const ttlOf = options.ttlOf;
