@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
+import { withAttemptGuard } from '../wecom/attempt-guard.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import type { MessageHandler } from './message-handler.ts';
 import type { KfbotMetrics } from './metrics.ts';
@@ -21,7 +22,18 @@ export class AccountPuller {
     private readonly log: Logger,
   ) {}
 
-  async pull(job: PullJob): Promise<void> {
+  /**
+   * Every API request made for this pull — reads, sends, transfers, uploads, and each retry of
+   * them inside the client — is checked against the lease right before it is written.
+   */
+  pull(job: PullJob): Promise<void> {
+    return withAttemptGuard(
+      () => job.lease.check(),
+      () => this.#pull(job),
+    );
+  }
+
+  async #pull(job: PullJob): Promise<void> {
     const timer = this.metrics.pullSeconds.startTimer();
     const cursor = await this.store.getCursor(job.openKfId);
     const firstStart = cursor === undefined;
@@ -54,7 +66,7 @@ export class AccountPuller {
     lease: Lease,
   ): Promise<void> {
     // No call to WeCom, not even a read, without the lease: a puller that lost the account stops.
-    await lease.check();
+    lease.check();
     for await (const page of this.kf.syncPages({
       open_kfid: openKfId,
       ...(cursor && { cursor }),
@@ -70,7 +82,7 @@ export class AccountPuller {
         await this.handler.handle(item, { firstStart, lease, newestFromCustomer: (id) => newest.get(id) });
       }
       if (page.next_cursor) await this.store.setCursor(openKfId, page.next_cursor, lease.fence);
-      await lease.check(); // before the generator asks WeCom for the next page
+      lease.check(); // before the generator asks WeCom for the next page
     }
   }
 }

@@ -5,10 +5,16 @@
  * replicas (RedisPullWork, on Redis Streams). Work whose puller dies is taken over.
  */
 
-/** Ownership of one account's pull. Checked before every write that must not come from a stale owner. */
+/**
+ * Ownership of one account's pull. Checked before every write that must not come from a stale
+ * owner, and right before every API request of the pull (wecom/attempt-guard.ts), retries included.
+ */
 export interface Lease {
-  /** Throws LeaseLostError if another puller may own the account now. */
-  check(): Promise<void>;
+  /**
+   * Throws LeaseLostError if another puller may own the account now. Synchronous, so nothing can
+   * run between the check and the write that follows it.
+   */
+  check(): void;
   /** The fencing token the store compares before writing the cursor; undefined when not needed. */
   readonly fence: Fence | undefined;
 }
@@ -29,7 +35,7 @@ export class LeaseLostError extends Error {
 }
 
 /** A lease that cannot be lost: one process owns every account. */
-export const LOCAL_LEASE: Lease = { check: async () => {}, fence: undefined };
+export const LOCAL_LEASE: Lease = { check: () => {}, fence: undefined };
 
 export interface PullJob {
   openKfId: string;

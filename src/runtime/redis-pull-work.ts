@@ -74,8 +74,8 @@ class RedisLease implements Lease {
     this.#timer.unref();
   }
 
-  /** Awaits nothing, so nothing runs between this check and the send that follows it. */
-  async check(): Promise<void> {
+  /** Synchronous: nothing runs between this check and the request or write that follows it. */
+  check(): void {
     // The local deadline is measured on this process's monotonic clock from before the last
     // successful renewal, so a replica frozen past its lease finds it expired on waking.
     if (this.#lost || performance.now() > this.#deadline) throw new LeaseLostError(this.openKfId);
@@ -292,7 +292,7 @@ export class RedisPullWork implements PullWork {
             const newest = raw ? (JSON.parse(raw) as { token: string; at: number }) : undefined;
             const token = newest && this.now() - newest.at < TOKEN_USABLE_MS ? newest.token : undefined;
             await pull({ openKfId, token, lease });
-            await lease.check(); // a pull that outlived its lease must not acknowledge the work
+            lease.check(); // a pull that outlived its lease must not acknowledge the work
             await this.store.redis
               .multi()
               .xack(this.store.key('pulls'), GROUP, ...covered)

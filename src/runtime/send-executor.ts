@@ -77,7 +77,7 @@ export class SendExecutor {
     };
     await this.store.putSend(record);
     try {
-      await ctx.lease.check();
+      ctx.lease.check();
       const response = await this.call(call);
       const sent: SendRecord = {
         ...record,

@@ -5,9 +5,10 @@
  * The undici dispatcher is passed in, so tests point it at the WeCom simulator on loopback.
  */
 import type { Logger } from 'pino';
-import { type Dispatcher, type FormData, request } from 'undici';
+import { type Dispatcher, type FormData, getGlobalDispatcher, request } from 'undici';
 import { AccessToken, type TokenStore, tokenCacheKey } from './access-token.ts';
 import { WeComApiError, WeComHttpError } from './api-errors.ts';
+import { currentAttemptGuard, guardedDispatcher } from './attempt-guard.ts';
 import { errcodeAction } from './error-codes.ts';
 import { isObject, type JsonObject } from './json-reader.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './retry-policy.ts';
@@ -121,8 +122,16 @@ export class WeComClient {
   }
 
   private async fetchToken(): Promise<{ token: string; expiresInSec: number }> {
+    // Unguarded: a token acts for no account, and concurrent callers share this fetch (§9.13),
+    // so one caller's lost lease must not fail the others' token.
     const res = await this.withRetries('gettoken', { retryUnknownOutcome: true }, () =>
-      this.send('gettoken', 'GET', { corpid: this.options.corpId, corpsecret: this.options.secret }),
+      this.send(
+        'gettoken',
+        'GET',
+        { corpid: this.options.corpId, corpsecret: this.options.secret },
+        undefined,
+        false,
+      ),
     );
     const token = res.access_token;
     const expiresIn = res.expires_in;
@@ -173,15 +182,25 @@ export class WeComClient {
     httpMethod: 'GET' | 'POST',
     query: Record<string, string>,
     body?: Body,
+    guarded = true,
   ): Promise<ApiResponse> {
     const url = `${this.baseUrl}/cgi-bin/${method}?${new URLSearchParams(query).toString()}`;
     const started = performance.now();
+    // The caller's attempt guard (a pull's lease), checked as undici writes this very attempt.
+    const guard = guarded ? currentAttemptGuard() : undefined;
+    let refusal: { err: unknown } | undefined;
+    const base = this.options.dispatcher ?? getGlobalDispatcher();
+    const dispatcher = guard
+      ? guardedDispatcher(base, guard, (err) => {
+          refusal = { err };
+        })
+      : this.options.dispatcher;
     let status: number;
     let text: string;
     try {
       const res = await request(url, {
         method: httpMethod,
-        ...(this.options.dispatcher && { dispatcher: this.options.dispatcher }),
+        ...(dispatcher && { dispatcher }),
         signal: AbortSignal.timeout(this.timeoutMs),
         headers: {
           'user-agent': this.options.userAgent ?? 'kfbot',
@@ -193,6 +212,7 @@ export class WeComClient {
       status = res.statusCode;
       text = await res.body.text();
     } catch (err) {
+      if (refusal) throw refusal.err; // not sent: the guard's own error, for the caller
       const timeout = isTimeout(err);
       throw new WeComHttpError(
         method,

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { WeComClient } from '../../src/wecom/api-client.ts';
 import { SendValidationError, WeComApiError, WeComHttpError } from '../../src/wecom/api-errors.ts';
+import { withAttemptGuard } from '../../src/wecom/attempt-guard.ts';
 import { KfApi } from '../../src/wecom/kf-api.ts';
 
 let sim: WeComSimulator;
@@ -182,6 +183,55 @@ describe('retries', () => {
     const send = { touser: customer, open_kfid: sim.openKfId, msgid: 'kf_reply_2', msgtype: 'text' as const };
     await kf.sendMsg({ ...send, text: { content: '一' } });
     await expect(kf.sendMsg({ ...send, text: { content: '二' } })).rejects.toMatchObject({ errcode: 40058 });
+  });
+});
+
+describe('the attempt guard (a pull’s lease)', () => {
+  class Lost extends Error {}
+
+  it('stops a retry whose guard now refuses: the timed-out trans is not made again', async () => {
+    const kf = api({ timeoutMs: 100 });
+    sim.customerSays({ text: '人工' });
+    const customer = sim.items()[0]?.external_userid as string;
+    sim.faults.inject({ api: 'kf/service_state/trans', delayMs: 300, apply: true });
+    let held = true;
+    const trans = withAttemptGuard(
+      () => {
+        if (!held) throw new Lost('lease lost');
+        held = false; // the first attempt goes out; by the retry the lease is gone
+      },
+      () => kf.transServiceState({ open_kfid: sim.openKfId, external_userid: customer, service_state: 2 }),
+    );
+    await expect(trans).rejects.toBeInstanceOf(Lost);
+    expect(sim.requests.byApi('kf/service_state/trans')).toHaveLength(1);
+  });
+
+  it('makes no request at all under a guard that refuses, and still gets tokens for others', async () => {
+    const kf = api();
+    await expect(
+      withAttemptGuard(
+        () => {
+          throw new Lost('lease lost');
+        },
+        () => kf.listAccounts(),
+      ),
+    ).rejects.toBeInstanceOf(Lost);
+    expect(sim.requests.byApi('kf/account/list')).toHaveLength(0);
+    expect(gettokens()).toBe(1); // a token acts for no account: not guarded
+  });
+
+  it('checks every attempt, first and retries, right as each is written', async () => {
+    const kf = api({ random: () => 0 });
+    sim.faults.inject({ api: 'kf/account/list', errcode: -1, times: 2 });
+    let checks = 0;
+    await withAttemptGuard(
+      () => {
+        checks++;
+      },
+      () => kf.listAccounts(),
+    );
+    expect(checks).toBe(3);
+    expect(sim.requests.byApi('kf/account/list')).toHaveLength(3);
   });
 });
 
