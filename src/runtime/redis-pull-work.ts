@@ -25,6 +25,11 @@ export interface RedisPullWorkOptions {
   leaseMs?: number;
   /** A name for this replica in the consumer group (default: host, pid and a random suffix). */
   consumer?: string;
+  /**
+   * A consumer (another replica's name) idle this long with nothing pending is removed from the
+   * group. Default: 60 leases (5 minutes), far past any pause a live replica survives.
+   */
+  pruneIdleMs?: number;
 }
 
 const GROUP = 'pullers';
@@ -36,6 +41,26 @@ return 0`;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/**
+ * Every replica's name stays in the consumer group after it dies (each start picks a new one), so
+ * the group would grow for ever. Removes consumers idle longer than ARGV[2] with nothing pending,
+ * except ARGV[1] (the caller). One script, so no entry can be handed to a consumer between the
+ * check and the removal (XGROUP DELCONSUMER drops whatever the consumer still had pending).
+ */
+const PRUNE = `
+local removed = {}
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[3])) do
+  local f = {}
+  for i = 1, #c, 2 do f[c[i]] = c[i + 1] end
+  if f['name'] ~= ARGV[1] and tonumber(f['pending']) == 0 and tonumber(f['idle']) > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[3], f['name'])
+    removed[#removed + 1] = f['name']
+  end
+end
+return removed`;
+/** How often a replica looks for dead consumers to prune. */
+const PRUNE_EVERY_MS = 60_000;
 
 interface AccountWork {
   /** Stream entries for this account that this replica holds, not yet covered by a pull. */
@@ -92,6 +117,8 @@ export class RedisPullWork implements PullWork {
   readonly #reader: Redis;
   readonly #consumer: string;
   readonly #leaseMs: number;
+  readonly #pruneIdleMs: number;
+  #prunedAt = 0;
   readonly #accounts = new Map<string, AccountWork>();
   #pull: ((job: PullJob) => Promise<void>) | undefined;
   #stopped = false;
@@ -108,6 +135,7 @@ export class RedisPullWork implements PullWork {
     this.#reader = store.redis.duplicate();
     this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#leaseMs = options.leaseMs ?? 5_000;
+    this.#pruneIdleMs = options.pruneIdleMs ?? 60 * this.#leaseMs;
   }
 
   get consumer(): string {
@@ -216,12 +244,32 @@ export class RedisPullWork implements PullWork {
           this.log.info({ entries: entries.length }, 'took over pull work another replica left unfinished');
         }
         this.#take(res[1]);
+        if (performance.now() - this.#prunedAt >= Math.min(PRUNE_EVERY_MS, this.#pruneIdleMs)) {
+          this.#prunedAt = performance.now();
+          await this.pruneConsumers();
+        }
       } catch (err) {
         if (!String((err as Error).message).includes('NOGROUP')) {
           this.log.debug({ err: (err as Error).message }, 'could not claim pending pull work');
         }
       }
     }
+  }
+
+  /** Removes dead replicas' consumer names (idle far past the lease, nothing pending); returns them. */
+  async pruneConsumers(): Promise<string[]> {
+    const removed = (await this.store.redis.eval(
+      PRUNE,
+      1,
+      this.store.key('pulls'),
+      this.#consumer,
+      this.#pruneIdleMs,
+      GROUP,
+    )) as string[];
+    if (removed.length) {
+      this.log.info({ consumers: removed }, 'removed consumers of replicas gone for a long time');
+    }
+    return removed;
   }
 
   #holds(id: string): boolean {

@@ -13,6 +13,12 @@ import { generateEncodingAesKey } from '../wecom/callback-crypto.ts';
 import { SandboxHub } from './sandbox-hub.ts';
 import { sandboxRoutes } from './sandbox-routes.ts';
 
+/**
+ * Requests the sandbox's simulator remembers: the page shows recent ones (its own event history
+ * is capped too, sandbox-hub.ts), and a sandbox left running for days must not grow without bound.
+ */
+export const SANDBOX_REQUEST_LOG_LIMIT = 2000;
+
 /** The WeCom credentials whose absence means "no WeCom account here": sandbox mode. */
 export const CREDENTIAL_KEYS = [
   'WECOM_CORP_ID',
@@ -43,7 +49,11 @@ export async function startSandbox(opts: {
   logger?: Logger;
   watchRules?: boolean;
 }): Promise<Sandbox> {
-  const sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+  const sim = await startSimulator({
+    host: '127.0.0.1',
+    port: 0,
+    requestLogLimit: SANDBOX_REQUEST_LOG_LIMIT,
+  });
   const token = randomBytes(12).toString('hex');
   const encodingAesKey = generateEncodingAesKey();
   // The simulator's state lives in memory, so kfbot's must start fresh with it: cursors of an

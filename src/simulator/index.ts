@@ -48,7 +48,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<We
   const allSecrets = [secret, ...(options.otherSecrets ?? [])];
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const faults = new FaultInjector();
-  const requests = new RequestLog();
+  const requests = new RequestLog(options.requestLogLimit);
   if (options.onRequest) requests.onRecord(options.onRequest);
   const callbacks = new CallbackDispatcher(world, settings, options.logger);
   if (options.callback) callbacks.configure(options.callback);

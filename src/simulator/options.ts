@@ -51,6 +51,8 @@ export interface SimulatorOptions {
   settings?: Partial<SimulatorSettings>;
   /** Whether customers have a unionid (§7.2: needs a bound WeChat developer account). Default true. */
   unionid?: boolean;
+  /** How many request records sim.requests keeps, newest first. Default: all of them. */
+  requestLogLimit?: number;
   /** Hears every recorded request (same as sim.requests.onRecord). */
   onRequest?: (record: RequestRecord) => void;
 }

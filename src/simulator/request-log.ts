@@ -70,6 +70,12 @@ export class RequestLog {
   readonly #added = new Signal<RequestRecord>();
   #seq = 0;
 
+  /**
+   * @param limit How many records to keep, newest first (default: all). A long-running sandbox
+   *   keeps only recent history, which is all its page shows; tests keep everything to count it.
+   */
+  constructor(readonly limit = Number.POSITIVE_INFINITY) {}
+
   /** Oldest first. */
   get all(): readonly RequestRecord[] {
     return this.#records;
@@ -103,6 +109,7 @@ export class RequestLog {
       durationMs: 0,
     };
     this.#records.push(record);
+    if (this.#records.length > this.limit) this.#records.splice(0, this.#records.length - this.limit);
     return record;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SANDBOX_REQUEST_LOG_LIMIT } from '../../src/sandbox/start-sandbox.ts';
 import { REDACTED, type RequestRecord } from '../../src/simulator/index.ts';
 import { startTestSim } from './helpers.ts';
 
@@ -17,6 +18,16 @@ describe('request recording', () => {
       response: { errcode: 0, errmsg: 'ok' },
       at: t.clock.now(),
     });
+  });
+
+  it('keeps only the newest records when given a limit (the sandbox runs for days)', async () => {
+    const t = await startTestSim({ requestLogLimit: 5 });
+    for (let offset = 0; offset < 8; offset++) await t.post('kf/account/list', { offset, limit: 1 });
+    const kept = t.sim.requests.all;
+    expect(kept).toHaveLength(5);
+    // gettoken and the first four list calls are gone; the newest five stay, in order.
+    expect(kept.map((r) => (r.body as { offset: number }).offset)).toEqual([3, 4, 5, 6, 7]);
+    expect(SANDBOX_REQUEST_LOG_LIMIT).toBeLessThanOrEqual(5000);
   });
 
   it('the access_token in the query is redacted', async () => {
