@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KfbotMetrics } from '../../src/runtime/metrics.ts';
-import { RedisPullWork } from '../../src/runtime/redis-pull-work.ts';
-import { RedisStore, redisClient } from '../../src/store/redis-store.ts';
+import { RedisKeys } from '../../src/store/redis-keys.ts';
+import { RedisPullWork } from '../../src/store/redis-pull-work.ts';
+import { redisClient } from '../../src/store/redis-store.ts';
 import { waitFor } from '../e2e/kfbot-process.ts';
 import { REDIS_URL } from './redis-url.ts';
 
@@ -32,8 +33,8 @@ const consumers = async (stream: string) =>
 describe('consumer names of dead replicas', () => {
   it('are removed once idle far past the lease with nothing pending; one with pending work stays', async () => {
     await redis.connect();
-    const store = new RedisStore(redis, prefix);
-    const stream = store.key('pulls');
+    const keys = new RedisKeys(prefix);
+    const stream = keys.pulls();
     await redis.xgroup('CREATE', stream, 'pullers', '0', 'MKSTREAM');
     // Two replicas that died long ago: one had finished its work, one still had an entry pending.
     await redis.xgroup('CREATECONSUMER', stream, 'pullers', 'dead-idle');
@@ -42,7 +43,7 @@ describe('consumer names of dead replicas', () => {
     await new Promise((r) => setTimeout(r, 300)); // both idle longer than pruneIdleMs below
 
     // A long lease keeps the live replica from claiming the pending entry during the test.
-    work = new RedisPullWork(store, new KfbotMetrics(), pino({ level: 'silent' }), Date.now, {
+    work = new RedisPullWork({ redis, keys }, new KfbotMetrics(), pino({ level: 'silent' }), Date.now, {
       consumer: 'live',
       leaseMs: 60_000,
       pruneIdleMs: 200,
