@@ -14,7 +14,8 @@ import type { Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
 import { type Plan, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
 import type { Lease } from '../store/pull-work.ts';
-import type { Conversation, Store } from '../store/store.ts';
+import type { Conversation, MessageRecord, Store } from '../store/store.ts';
+import { decodePlan, encodePlan, type StoredPlan } from '../store/stored-records.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage } from '../wecom/platform-enums.ts';
@@ -25,6 +26,7 @@ import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
 import { applyGuards, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
 import type { SendExecutor } from './send-executor.ts';
+import { readOrSetAside } from './set-aside.ts';
 
 export interface HandleContext {
   /** This pull started without a stored cursor: old history is recorded, not answered. */
@@ -37,11 +39,6 @@ export interface HandleContext {
    * newest one's allowance.
    */
   newestFromCustomer?: (externalUserId: string) => string | undefined;
-}
-
-interface StoredPlan {
-  calls: PlannedCall[];
-  dropped: Plan['dropped'];
 }
 
 /** What one decision was, for observers (the sandbox's explain panel, debugging tools). */
@@ -81,15 +78,37 @@ export class MessageHandler {
       metrics.messages.inc({ kind: item.kind, outcome: 'unknown' });
       return;
     }
-    const existing = await store.getMessage(item.msgid);
+    // An unreadable record of this message is set aside, and the message counts as handled: its
+    // replies may have gone out, so deciding it again could answer twice.
+    const existing = await readOrSetAside<MessageRecord | 'set aside' | undefined>(
+      store,
+      log,
+      () => store.getMessage(item.msgid),
+      () => 'set aside',
+    );
+    if (existing === 'set aside') {
+      metrics.messages.inc({ kind: item.kind, outcome: 'unknown' });
+      return;
+    }
     if (existing?.status === 'done' || existing?.status === 'skipped') {
       metrics.messages.inc({ kind: item.kind, outcome: 'duplicate' });
       log.debug('already handled');
       return;
     }
     if (existing?.status === 'planned' && existing.plan) {
+      const raw = existing.plan;
+      const plan = await readOrSetAside(
+        store,
+        log,
+        async () => decodePlan(`msg:${item.msgid}`, raw),
+        () => undefined,
+      );
+      if (!plan) {
+        await store.finishMessage(item.msgid, 'skipped', 'its recorded plan could not be read; kept aside');
+        return;
+      }
       log.info('resuming a message whose replies were interrupted');
-      await this.run(item, JSON.parse(existing.plan) as StoredPlan, ctx.lease, log);
+      await this.run(item, plan, ctx.lease, log);
       return;
     }
     await this.decideAndRun(item, ctx, log);
@@ -192,7 +211,7 @@ export class MessageHandler {
         openKfId: item.open_kfid,
         externalUserId: item.external_userid,
         status: 'planned',
-        plan: JSON.stringify(stored),
+        plan: encodePlan(stored),
         createdAt: now(),
       },
       item.external_userid
@@ -224,8 +243,7 @@ export class MessageHandler {
   /** Makes the planned calls in order, then marks the message done. */
   private async run(item: SyncItem, plan: StoredPlan, lease: Lease, log: Logger): Promise<void> {
     const { store, metrics } = this.d;
-    let serviceState = (await store.getConversation(item.open_kfid, item.external_userid))?.state
-      .service_state;
+    let serviceState = (await this.conversationOrSetAside(item))?.state.service_state;
     const before = serviceState;
     let refusedState = false;
     for (const call of plan.calls) {
@@ -240,8 +258,7 @@ export class MessageHandler {
       if (result.errcode === ERRCODE.sessionStateForbidsSend) refusedState = true;
     }
     if (item.external_userid && (serviceState !== before || refusedState)) {
-      const conversation =
-        (await store.getConversation(item.open_kfid, item.external_userid)) ?? newConversation();
+      const conversation = (await this.conversationOrSetAside(item)) ?? newConversation();
       // After a 95018 kfbot's idea of the session was wrong: ask WeCom next time.
       if (refusedState) delete conversation.state.service_state;
       else if (serviceState !== undefined) conversation.state.service_state = serviceState;
@@ -253,7 +270,17 @@ export class MessageHandler {
 
   private async conversation(item: SyncItem): Promise<Conversation> {
     if (!item.external_userid) return newConversation();
-    return (await this.d.store.getConversation(item.open_kfid, item.external_userid)) ?? newConversation();
+    return (await this.conversationOrSetAside(item)) ?? newConversation();
+  }
+
+  /** The stored conversation; an unreadable one is set aside and the customer starts afresh. */
+  private conversationOrSetAside(item: SyncItem): Promise<Conversation | undefined> {
+    return readOrSetAside(
+      this.d.store,
+      this.d.log.child({ open_kfid: item.open_kfid }),
+      () => this.d.store.getConversation(item.open_kfid, item.external_userid),
+      () => undefined,
+    );
   }
 
   private async askServiceState(

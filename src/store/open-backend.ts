@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalPullWork } from './local-pull-work.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
+import { migrateRedis } from './redis-migrations.ts';
 import { RedisPullWork } from './redis-pull-work.ts';
 import { RedisStore, redisClient } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -22,7 +23,9 @@ export async function openBackend(
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
+    // Migrates the file, or throws NewerStoreError for one from a newer kfbot.
     const store = new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path));
+    reportMigration(deps.log, url, store.migrated);
     return { store, work: new LocalPullWork(store, deps.metrics, deps.log, deps.now) };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
@@ -35,11 +38,39 @@ export async function openBackend(
     });
     // Start even while Redis is down: /readyz says so, callbacks get 503, and the connection
     // comes back by itself.
-    await redis
-      .connect()
-      .catch((err: unknown) => deps.log.error({ err }, 'Redis is not reachable yet; retrying'));
+    const connected = await redis.connect().then(
+      () => true,
+      (err: unknown) => {
+        deps.log.error({ err }, 'Redis is not reachable yet; retrying');
+        return false;
+      },
+    );
     const store = new RedisStore(redis);
+    const name = url.replace(/\/\/[^@/]*@/, '//'); // no password in messages
+    if (connected) reportMigration(deps.log, name, await migrateRedis({ redis, keys: store.keys }, name));
+    else {
+      // Checked as soon as Redis is back; until then nothing is read or written there anyway. A
+      // newer keyspace found then stops the process: this kfbot must not work on it.
+      redis.once('ready', () => {
+        migrateRedis({ redis, keys: store.keys }, name).then(
+          (m) => reportMigration(deps.log, name, m),
+          (err: unknown) => {
+            deps.log.fatal({ err }, 'the store cannot be used; stopping');
+            process.exitCode = 1;
+            process.kill(process.pid, 'SIGTERM');
+          },
+        );
+      });
+    }
     return { store, work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now) };
   }
   throw new Error(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
+}
+
+function reportMigration(log: Logger, name: string, m: { from: number; to: number }): void {
+  if (m.from < m.to)
+    log.info(
+      { store: name, from: m.from, to: m.to },
+      `store schema migrated from version ${m.from} to ${m.to}`,
+    );
 }

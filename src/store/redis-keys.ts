@@ -49,6 +49,18 @@ export class RedisKeys {
   lease(openKfId: string): string {
     return this.#key('lease', openKfId);
   }
+  /** The keyspace's schema version (redis-migrations.ts). */
+  schemaVersion(): string {
+    return this.#key('schema-version');
+  }
+  /** Held by the one replica migrating the keyspace. */
+  schemaLock(): string {
+    return this.#key('schema-lock');
+  }
+  /** Stored records kfbot could not read, with key and reason (a list of JSON). */
+  keptAside(): string {
+    return this.#key('kept-aside');
+  }
   /** The counter fencing tokens for an account's lease are drawn from. */
   fence(openKfId: string): string {
     return this.#key('fence', openKfId);

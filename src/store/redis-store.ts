@@ -10,7 +10,15 @@ import { Redis } from 'ioredis';
 import type { CachedToken } from '../wecom/access-token.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisKeys } from './redis-keys.ts';
-import type { CachedMedia, Conversation, MessageRecord, SendRecord, Store } from './store.ts';
+import type {
+  CachedMedia,
+  Conversation,
+  KeptAsideRecord,
+  MessageRecord,
+  SendRecord,
+  Store,
+} from './store.ts';
+import { decodeConversation, decodeMessage, encodeConversation, encodeMessage } from './stored-records.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer. */
 export const RECORD_TTL_MS = 3 * 24 * 3600_000 + 3600_000;
@@ -89,7 +97,7 @@ export class RedisStore implements Store {
 
   async getMessage(msgid: string): Promise<MessageRecord | undefined> {
     const raw = await this.#redis.get(this.keys.message(msgid));
-    return raw ? (JSON.parse(raw) as MessageRecord) : undefined;
+    return raw ? decodeMessage(`msg:${msgid}`, raw) : undefined;
   }
 
   async recordMessage(
@@ -97,10 +105,10 @@ export class RedisStore implements Store {
     conversation?: { openKfId: string; externalUserId: string; value: Conversation },
   ): Promise<boolean> {
     const keys = [this.keys.message(message.msgid)];
-    const args: (string | number)[] = [JSON.stringify(message), RECORD_TTL_MS];
+    const args: (string | number)[] = [encodeMessage(message), RECORD_TTL_MS];
     if (conversation) {
       keys.push(this.keys.conversation(conversation.openKfId, conversation.externalUserId));
-      args.push(JSON.stringify(conversation.value), CONVERSATION_TTL_MS);
+      args.push(encodeConversation(conversation.value), CONVERSATION_TTL_MS);
     }
     return (await this.#redis.eval(RECORD_MESSAGE, keys.length, ...keys, ...args)) === 1;
   }
@@ -120,13 +128,23 @@ export class RedisStore implements Store {
 
   async getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined> {
     const raw = await this.#redis.get(this.keys.conversation(openKfId, externalUserId));
-    return raw ? (JSON.parse(raw) as Conversation) : undefined;
+    return raw ? decodeConversation(`conv:${openKfId}:${externalUserId}`, raw) : undefined;
+  }
+
+  async keepAside(key: string, value: string, reason: string): Promise<void> {
+    // A list, not a hash by key: the same key may be set aside more than once, and none is lost.
+    await this.#redis.rpush(this.keys.keptAside(), JSON.stringify({ key, value, reason, at: Date.now() }));
+  }
+
+  async keptAside(): Promise<KeptAsideRecord[]> {
+    const entries = await this.#redis.lrange(this.keys.keptAside(), 0, -1);
+    return entries.map((e) => JSON.parse(e) as KeptAsideRecord);
   }
 
   async putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void> {
     await this.#redis.set(
       this.keys.conversation(openKfId, externalUserId),
-      JSON.stringify(value),
+      encodeConversation(value),
       'PX',
       CONVERSATION_TTL_MS,
     );

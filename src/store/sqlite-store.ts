@@ -13,58 +13,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
+import { migrateSqlite } from './sqlite-migrations.ts';
 import type {
   CachedMedia,
   Conversation,
+  KeptAsideRecord,
   MessageRecord,
   PullRequest,
   PullRequestLog,
   SendRecord,
   Store,
 } from './store.ts';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS pull_requests (
-  open_kfid TEXT PRIMARY KEY,
-  token TEXT,
-  token_at INTEGER,
-  seq INTEGER NOT NULL,
-  done_seq INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS cursors (open_kfid TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-  msgid TEXT PRIMARY KEY,
-  open_kfid TEXT NOT NULL,
-  external_userid TEXT NOT NULL,
-  status TEXT NOT NULL,
-  plan TEXT,
-  note TEXT,
-  created_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS messages_created ON messages (created_at);
-CREATE TABLE IF NOT EXISTS sends (
-  key TEXT PRIMARY KEY,
-  inbound_msgid TEXT NOT NULL,
-  open_kfid TEXT NOT NULL,
-  external_userid TEXT NOT NULL,
-  api TEXT NOT NULL,
-  rule TEXT NOT NULL,
-  status TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  errcode INTEGER,
-  response TEXT,
-  updated_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sends_updated ON sends (updated_at);
-CREATE TABLE IF NOT EXISTS conversations (
-  open_kfid TEXT NOT NULL,
-  external_userid TEXT NOT NULL,
-  value TEXT NOT NULL,
-  PRIMARY KEY (open_kfid, external_userid)
-);
-CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, media_id TEXT NOT NULL, created_at INTEGER NOT NULL);
-`;
+import { decodeConversation, encodeConversation } from './stored-records.ts';
 
 interface MessageRow {
   msgid: string;
@@ -109,6 +69,8 @@ function pullOf(row: PullRow): PullRequest {
 export class SqliteStore implements Store, PullRequestLog {
   readonly #db: Database.Database;
   readonly #stmt;
+  /** The schema versions before and after this start's migrations. */
+  readonly migrated: { from: number; to: number };
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -116,7 +78,12 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
-    this.#db.exec(SCHEMA);
+    try {
+      this.migrated = migrateSqlite(this.#db, `sqlite:${path}`);
+    } catch (err) {
+      this.#db.close();
+      throw err;
+    }
     const db = this.#db;
     this.#stmt = {
       recordPull: db.prepare(
@@ -165,6 +132,8 @@ export class SqliteStore implements Store, PullRequestLog {
       purgeMessages: db.prepare("DELETE FROM messages WHERE created_at < ? AND status != 'planned'"),
       purgeSends: db.prepare("DELETE FROM sends WHERE updated_at < ? AND status != 'attempting'"),
       ping: db.prepare('SELECT 1 AS ok'),
+      keepAside: db.prepare('INSERT INTO kept_aside (key, value, reason, at) VALUES (?, ?, ?, ?)'),
+      keptAside: db.prepare('SELECT key, value, reason, at FROM kept_aside ORDER BY rowid'),
     };
   }
 
@@ -227,7 +196,7 @@ export class SqliteStore implements Store, PullRequestLog {
         this.#stmt.putConversation.run(
           conversation.openKfId,
           conversation.externalUserId,
-          JSON.stringify(conversation.value),
+          encodeConversation(conversation.value),
         );
       }
       return true;
@@ -274,11 +243,19 @@ export class SqliteStore implements Store, PullRequestLog {
 
   async getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined> {
     const row = this.#stmt.getConversation.get(openKfId, externalUserId) as { value: string } | undefined;
-    return row && (JSON.parse(row.value) as Conversation);
+    return row && decodeConversation(`conv:${openKfId}:${externalUserId}`, row.value);
   }
 
   async putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void> {
-    this.#stmt.putConversation.run(openKfId, externalUserId, JSON.stringify(value));
+    this.#stmt.putConversation.run(openKfId, externalUserId, encodeConversation(value));
+  }
+
+  async keepAside(key: string, value: string, reason: string): Promise<void> {
+    this.#stmt.keepAside.run(key, value, reason, Date.now());
+  }
+
+  async keptAside(): Promise<KeptAsideRecord[]> {
+    return this.#stmt.keptAside.all() as KeptAsideRecord[];
   }
 
   async getAccessToken(key: string): Promise<CachedToken | undefined> {

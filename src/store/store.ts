@@ -76,6 +76,17 @@ export interface Conversation {
   nicknameAt?: number;
 }
 
+/** A stored record kfbot could not read, kept out of the way with why (stored-records.ts). */
+export interface KeptAsideRecord {
+  /** Where it was: `conv:<open_kfid>:<external_userid>`, `msg:<msgid>`. */
+  key: string;
+  /** The stored text as found. */
+  value: string;
+  reason: string;
+  /** Epoch ms when it was set aside. */
+  at: number;
+}
+
 export interface CachedMedia {
   mediaId: string;
   /** Epoch ms; media ids last 3 days (§7.4). */
@@ -115,8 +126,16 @@ export interface Store extends TokenStore {
   getSend(key: string): Promise<SendRecord | undefined>;
   putSend(record: SendRecord): Promise<void>;
 
+  /**
+   * Throws UnreadableRecordError (with the key) for a conversation no version of kfbot wrote, and
+   * NewerRecordError for one a newer kfbot wrote.
+   */
   getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined>;
   putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void>;
+
+  /** Keeps an unreadable record, with its key and why, where it is not in the way and not lost. */
+  keepAside(key: string, value: string, reason: string): Promise<void>;
+  keptAside(): Promise<KeptAsideRecord[]>;
 
   getMedia(key: string): Promise<CachedMedia | undefined>;
   putMedia(key: string, media: CachedMedia): Promise<void>;

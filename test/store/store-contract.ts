@@ -114,6 +114,18 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       expect(await store.getAccessToken('k')).toBeUndefined();
     });
 
+    it('keeps unreadable records aside with their key and reason, every one of them', async () => {
+      expect(await store.keptAside()).toEqual([]);
+      await store.keepAside('conv:wk1:wm1', '{"quotaUsed":"x"}', 'quotaUsed is not a number');
+      await store.keepAside('conv:wk1:wm1', 'garbage', 'it is not JSON');
+      const kept = await store.keptAside();
+      expect(kept.map((k) => [k.key, k.value, k.reason])).toEqual([
+        ['conv:wk1:wm1', '{"quotaUsed":"x"}', 'quotaUsed is not a number'],
+        ['conv:wk1:wm1', 'garbage', 'it is not JSON'],
+      ]);
+      expect(kept.every((k) => typeof k.at === 'number')).toBe(true);
+    });
+
     it('caches media ids', async () => {
       const createdAt = Date.now();
       await store.putMedia('image:abc', { mediaId: 'M1', createdAt });

@@ -6,6 +6,7 @@
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
 import { type Sandbox, SandboxConfigError, startSandbox } from '../../sandbox/start-sandbox.ts';
+import { NewerStoreError } from '../../store/store-version.ts';
 import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
 import { serveMode } from '../serve-mode.ts';
 
@@ -48,6 +49,10 @@ const OPTIONS = {
 
 function startFailed(err: unknown, rules: string, port: string, io: CommandIo): number {
   if (reportRulesError(err, rules, io, 'serve')) return 1;
+  if (err instanceof NewerStoreError) {
+    io.stderr.write(`kfbot serve: cannot start: ${err.message}\n`);
+    return 1;
+  }
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     io.stderr.write(`kfbot serve: port ${port} is in use; set KFBOT_PORT or --port\n`);
     return 1;

@@ -1,0 +1,91 @@
+/**
+ * The SQLite store's schema, as ordered migrations. `PRAGMA user_version` holds the version a file
+ * is at; at start the missing steps run in one immediate transaction (all or nothing, and no other
+ * process migrates at the same time), and a file from a newer kfbot is refused. Adding a table is
+ * one entry at the end of SQLITE_MIGRATIONS.
+ */
+import type Database from 'better-sqlite3';
+import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
+
+export const SQLITE_MIGRATIONS: readonly Migration<Database.Database>[] = [
+  {
+    version: 1,
+    // IF NOT EXISTS: a file created before versioning (user_version 0) has exactly these tables.
+    name: 'the tables of kfbot 0.1: pull requests, cursors, messages, sends, conversations, tokens, media',
+    up: (db) => {
+      db.exec(`
+CREATE TABLE IF NOT EXISTS pull_requests (
+  open_kfid TEXT PRIMARY KEY,
+  token TEXT,
+  token_at INTEGER,
+  seq INTEGER NOT NULL,
+  done_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS cursors (open_kfid TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  msgid TEXT PRIMARY KEY,
+  open_kfid TEXT NOT NULL,
+  external_userid TEXT NOT NULL,
+  status TEXT NOT NULL,
+  plan TEXT,
+  note TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_created ON messages (created_at);
+CREATE TABLE IF NOT EXISTS sends (
+  key TEXT PRIMARY KEY,
+  inbound_msgid TEXT NOT NULL,
+  open_kfid TEXT NOT NULL,
+  external_userid TEXT NOT NULL,
+  api TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  errcode INTEGER,
+  response TEXT,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sends_updated ON sends (updated_at);
+CREATE TABLE IF NOT EXISTS conversations (
+  open_kfid TEXT NOT NULL,
+  external_userid TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (open_kfid, external_userid)
+);
+CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, media_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+`);
+    },
+  },
+  {
+    version: 2,
+    name: 'kept_aside: stored records kfbot could not read, with their key and why',
+    up: (db) => {
+      db.exec(`
+CREATE TABLE kept_aside (
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);`);
+    },
+  },
+];
+
+export const SQLITE_SCHEMA_VERSION = latestVersion(SQLITE_MIGRATIONS);
+
+/** Brings `db` to the latest version; returns the versions before and after. */
+export function migrateSqlite(db: Database.Database, name: string): { from: number; to: number } {
+  return db
+    .transaction(() => {
+      const from = db.pragma('user_version', { simple: true }) as number;
+      if (from > SQLITE_SCHEMA_VERSION) throw new NewerStoreError(name, from, SQLITE_SCHEMA_VERSION);
+      for (const m of SQLITE_MIGRATIONS.slice(from)) {
+        m.up(db);
+        // Inside the transaction: the version moves with the step, or neither happens.
+        db.pragma(`user_version = ${m.version}`);
+      }
+      return { from, to: SQLITE_SCHEMA_VERSION };
+    })
+    .immediate();
+}

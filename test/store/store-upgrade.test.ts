@@ -1,0 +1,169 @@
+/**
+ * Stored data has a version. A store written before versioning opens, migrates and resumes its
+ * in-flight message exactly once; a store from a newer kfbot is refused untouched; a record no
+ * version wrote is kept aside with its key and reported, and the pull goes on.
+ */
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { seededRandom, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { RedisKeys } from '../../src/store/redis-keys.ts';
+import { migrateRedis, REDIS_SCHEMA_VERSION } from '../../src/store/redis-migrations.ts';
+import { redisClient } from '../../src/store/redis-store.ts';
+import { SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite-migrations.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { NewerStoreError } from '../../src/store/store-version.ts';
+import { runCli } from '../cli/run-cli.ts';
+import { waitFor } from '../e2e/kfbot-process.ts';
+import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { REDIS_URL } from './redis-url.ts';
+
+const FIXTURE = 'test/fixtures/store-v0/kfbot.db';
+const ACCOUNT = 'wkFixtureAccount000000000000001';
+const CUSTOMER = 'wmFixtureCustomer01';
+
+let sim: WeComSimulator | undefined;
+let bot: InProcessKfbot | undefined;
+afterEach(async () => {
+  await bot?.close();
+  await sim?.close();
+  bot = undefined;
+  sim = undefined;
+});
+
+/** A copy of a store file, so the committed fixture stays as it was written. */
+function copyOf(file: string): string {
+  const copy = join(mkdtempSync(join(tmpdir(), 'kfbot-upgrade-')), 'kfbot.db');
+  copyFileSync(file, copy);
+  return copy;
+}
+
+const userVersion = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+};
+
+describe('a SQLite store written before stored data had a version', () => {
+  it('opens, migrates, and resumes its in-flight planned message exactly once', async () => {
+    const file = copyOf(FIXTURE);
+    expect(userVersion(file)).toBe(0);
+    // The world the fixture was written against (see its README): same seed, same customer message.
+    sim = await startSimulator({
+      random: seededRandom(20261201),
+      corpId: 'wwfixture00000001',
+      secret: 'FixtureSecretFixtureSecretFixtureSecret0001',
+      accounts: [{ openKfId: ACCOUNT, name: '售前' }],
+    });
+    const said = sim.customerSays({ openKfId: ACCOUNT, externalUserId: CUSTOMER, text: 'echo 升级之前' });
+    expect(said.msgid).toBe('from_msgid_8167028037296767634');
+
+    bot = await startInProcess(sim, { config: { store: `sqlite:${file}` } });
+    const current = sim;
+    // The pull owed from before the upgrade resumes at start; the planned reply goes out.
+    await waitFor(() => current.sent(ACCOUNT, CUSTOMER).length > 0, 'the resumed reply', 15_000);
+    await bot.app.work.idle();
+    // Another notice for the account: the message is done now, nothing is sent again.
+    sim.callbacks.notify(ACCOUNT);
+    await waitFor(() => current.requests.byApi('kf/sync_msg').length >= 2, 'a second pull', 15_000);
+    await bot.app.work.idle();
+
+    expect(sim.sent(ACCOUNT, CUSTOMER).map((m) => m.content.text)).toEqual([
+      { content: '收到：echo 升级之前' },
+    ]);
+    expect(sim.requests.byApi('kf/send_msg')).toHaveLength(1);
+    expect((await bot.app.store.getMessage(said.msgid))?.status).toBe('done');
+    // The conversation written without a format version still reads as it was.
+    expect(await bot.app.store.getConversation(ACCOUNT, CUSTOMER)).toMatchObject({
+      nickname: '☀️知足常乐',
+      quotaUsed: 1,
+      quotaSince: 'from_msgid_8167028037296767634',
+      state: { misses: 0, service_state: 1 }, // the reply moved the session to 智能助手接待
+    });
+    expect(bot.lines.some((l) => l.includes('store schema migrated from version 0 to'))).toBe(true);
+    await bot.close();
+    bot = undefined;
+    expect(userVersion(file)).toBe(SQLITE_SCHEMA_VERSION);
+  });
+});
+
+describe('a store from a newer kfbot', () => {
+  it('is refused untouched (SQLite)', () => {
+    const file = copyOf(FIXTURE);
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => new SqliteStore(file)).toThrow(NewerStoreError);
+    expect(() => new SqliteStore(file)).toThrow(/schema version 99, but this kfbot knows versions up to/);
+    expect(userVersion(file)).toBe(99);
+  });
+
+  it('makes kfbot serve exit with one clear line', async () => {
+    const file = copyOf(FIXTURE);
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    const r = await runCli(['serve', '--port', '0', '--rules', 'test/e2e/rules'], {
+      env: {
+        WECOM_CORP_ID: 'wwfixture00000001',
+        WECOM_SECRET: 'secret',
+        WECOM_TOKEN: 'token1',
+        WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+        KFBOT_STORE: `sqlite:${file}`,
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot start');
+    expect(r.stderr).toContain('schema version 99');
+    expect(r.stderr).toContain('nothing was changed');
+  });
+
+  it('is refused untouched (Redis); replicas starting together migrate it once', async () => {
+    const redis = redisClient(REDIS_URL);
+    await redis.connect();
+    const keys = new RedisKeys(`kfbot-upgrade-${process.pid}:`);
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => migrateRedis({ redis, keys }, 'redis-test')));
+      expect(results.filter((r) => r.from < r.to)).toHaveLength(1);
+      expect(await redis.get(keys.schemaVersion())).toBe(String(REDIS_SCHEMA_VERSION));
+      await redis.set(keys.schemaVersion(), '99');
+      await expect(migrateRedis({ redis, keys }, 'redis-test')).rejects.toThrow(NewerStoreError);
+      expect(await redis.get(keys.schemaVersion())).toBe('99');
+    } finally {
+      const left = await redis.keys(`${keys.prefix}*`);
+      if (left.length) await redis.del(...left);
+      await redis.quit();
+    }
+  });
+});
+
+describe('a stored record no version of kfbot wrote', () => {
+  it('is kept aside with its key and reported, and the customer is still answered', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kfbot-corrupt-')), 'kfbot.db');
+    const current = await startSimulator();
+    sim = current;
+    bot = await startInProcess(current, { config: { store: `sqlite:${file}` } });
+    const customer = 'wmCorruptConversation1';
+    // A conversation damaged as a bad manual edit or a disk error would leave it.
+    const db = new Database(file);
+    db.prepare('INSERT INTO conversations (open_kfid, external_userid, value) VALUES (?, ?, ?)').run(
+      current.openKfId,
+      customer,
+      '{"v":1,"quotaUsed":"lots"}',
+    );
+    db.close();
+    current.customerSays({ externalUserId: customer, text: 'echo 还在吗' });
+    await waitFor(() => current.sent(current.openKfId, customer).length > 0, 'the reply', 15_000);
+    const key = `conv:${current.openKfId}:${customer}`;
+    const kept = await bot.app.store.keptAside();
+    expect(kept.map((k) => [k.key, k.value, k.reason])).toEqual([
+      [key, '{"v":1,"quotaUsed":"lots"}', 'quotaUsed is not a number'],
+    ]);
+    expect(bot.lines.some((l) => l.includes(`stored record ${key} cannot be read`))).toBe(true);
+  });
+});
