@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { isLoopback } from '../../src/cli/serve-mode.ts';
 
 /** The line that stops the run: what is missing, and the command that fixes it. */
 export class MachineNotReady extends Error {
@@ -97,8 +98,6 @@ export function redisAddress(url: string): RedisAddress {
   const u = new URL(url);
   return { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port || 6379) };
 }
-
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 export function answers({ host, port }: RedisAddress, timeoutMs = 1000): Promise<boolean> {
   return new Promise((done) => {
