@@ -8,6 +8,10 @@ import { LocalPullWork } from '../runtime/local-pull-work.ts';
 import type { KfbotMetrics } from '../runtime/metrics.ts';
 import type { PullWork } from '../runtime/pull-work.ts';
 import { RedisPullWork } from '../runtime/redis-pull-work.ts';
+import type { ApiBudget } from '../wecom/api-budget.ts';
+import { LocalApiBudget } from '../wecom/local-api-budget.ts';
+import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
+import { RedisApiBudget } from './redis-api-budget.ts';
 import { RedisStore, redisClient } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -15,16 +19,29 @@ import type { Store } from './store.ts';
 export interface Backend {
   store: Store;
   work: PullWork;
+  /** WeCom's frequency limits kept for this process (SQLite) or every replica (Redis). */
+  budget: ApiBudget;
 }
 
 export async function openBackend(
   url: string,
-  deps: { cwd: string; metrics: KfbotMetrics; log: Logger; now: () => number },
+  deps: {
+    cwd: string;
+    metrics: KfbotMetrics;
+    log: Logger;
+    now: () => number;
+    /** The budget's limits, margin already taken off. */
+    budgetLimits: readonly RateLimitSpec[];
+  },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const store = new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path));
-    return { store, work: new LocalPullWork(store, deps.metrics, deps.log, deps.now) };
+    return {
+      store,
+      work: new LocalPullWork(store, deps.metrics, deps.log, deps.now),
+      budget: new LocalApiBudget(deps.budgetLimits, deps.now),
+    };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
     let lastWarned = 0;
@@ -40,7 +57,11 @@ export async function openBackend(
       .connect()
       .catch((err: Error) => deps.log.error({ err: err.message }, 'Redis is not reachable yet; retrying'));
     const store = new RedisStore(redis);
-    return { store, work: new RedisPullWork(store, deps.metrics, deps.log, deps.now) };
+    return {
+      store,
+      work: new RedisPullWork(store, deps.metrics, deps.log, deps.now),
+      budget: new RedisApiBudget(redis, (...parts) => store.key(...parts), deps.budgetLimits, deps.now),
+    };
   }
   throw new Error(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
 }

@@ -50,7 +50,13 @@ describe('frequency limits (§3: per API per minute and per hour; 45009 blocks f
     const t = await startTestSim({ settings: { rateLimits: [{ max: 1, windowMs: MINUTE }] } });
     const id = customerWhoWrote(t);
     const send = (msgid: string) =>
-      t.post('kf/send_msg', { touser: id, open_kfid: t.kf, msgid, msgtype: 'text', text: { content: msgid } });
+      t.post('kf/send_msg', {
+        touser: id,
+        open_kfid: t.kf,
+        msgid,
+        msgtype: 'text',
+        text: { content: msgid },
+      });
     expect((await send('one')).errcode).toBe(0);
     expect((await send('two')).errcode).toBe(45009);
     expect(t.sim.sent(t.kf, id).map((m) => m.msgid)).toEqual(['one']);
