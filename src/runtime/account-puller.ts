@@ -11,9 +11,12 @@
  * the stored cursor), and the page's unknown nicknames are asked for in one batch.
  */
 import type { Logger } from 'pino';
+import type { Lease, PullJob } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi, SyncMsgPage } from '../wecom/kf-api.ts';
+import { isCustomerMessage } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { runInLanes } from './customer-lanes.ts';
 import { PageNicknames } from './customer-names.ts';
@@ -21,7 +24,6 @@ import type { LiveRules } from './live-rules.ts';
 import type { MessageHandler } from './message-handler.ts';
 import type { KfbotMetrics } from './metrics.ts';
 import { codeExpiry, SEND_WINDOW_MS } from './platform-guards.ts';
-import type { Lease, PullJob } from './pull-work.ts';
 
 export interface AccountPullerDeps {
   kf: KfApi;
@@ -50,7 +52,7 @@ export class AccountPuller {
       await this.#pages(job.openKfId, cursor, job.token, firstStart, job.lease);
     } catch (err) {
       // §8 95007: the callback token expired or is not valid: pull again by cursor alone.
-      if (!(job.token && err instanceof WeComApiError && err.errcode === 95007)) throw err;
+      if (!(job.token && err instanceof WeComApiError && err.errcode === ERRCODE.invalidMsgToken)) throw err;
       this.d.log.warn(
         { open_kfid: job.openKfId },
         'callback token rejected (95007); pulling by cursor without it',
@@ -109,7 +111,7 @@ export class AccountPuller {
     // message count against the newest one's allowance: tell the handler which is newest.
     const newest = new Map<string, string>();
     for (const item of page.items) {
-      if (item.origin === 3 && item.msgtype !== 'event') newest.set(item.external_userid, item.msgid);
+      if (isCustomerMessage(item)) newest.set(item.external_userid, item.msgid);
     }
     const nicknames = new PageNicknames(this.d.kf, this.d.store, this.d.rules, this.d.log);
     await nicknames.prefetch(page.items, lease, this.d.now());

@@ -13,7 +13,7 @@
  *   caller stores the cursor only when every item has its outcome. A lost lease stops every lane
  *   before its next item.
  */
-import { LeaseLostError } from './pull-work.ts';
+import { LeaseLostError } from '../store/pull-work.ts';
 
 export interface LaneItem {
   /** The lane: items with the same key run in order. */

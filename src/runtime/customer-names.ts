@@ -6,11 +6,11 @@
  */
 import type { Logger } from 'pino';
 import type { RuleSet } from '../rules/rule-model.ts';
+import type { Lease } from '../store/pull-work.ts';
 import type { Conversation, Store } from '../store/store.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import type { LiveRules } from './live-rules.ts';
-import type { Lease } from './pull-work.ts';
 
 /** What a page's batch lookup found for one customer. */
 export interface PageNickname {
@@ -75,10 +75,7 @@ export async function nicknameFor(
     return nickname;
   } catch (err) {
     // A missing nickname is not worth a missing reply: templates fall back to their default.
-    log.warn(
-      { err: (err as Error).message },
-      'could not get the customer nickname; using the template default',
-    );
+    log.warn({ err }, 'could not get the customer nickname; using the template default');
     return conversation.nickname;
   }
 }
@@ -119,7 +116,7 @@ export class PageNicknames {
       for (const id of unknown) this.#found.set(id, { value: byId.get(id), failed: false });
     } catch (err) {
       this.log.warn(
-        { err: (err as Error).message, customers: unknown.length },
+        { err, customers: unknown.length },
         'could not get the customers’ nicknames; using the template default',
       );
       for (const id of unknown) this.#found.set(id, { value: undefined, failed: true });

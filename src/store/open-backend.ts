@@ -4,14 +4,13 @@
  */
 import { isAbsolute, join } from 'node:path';
 import type { Logger } from 'pino';
-import { LocalPullWork } from '../runtime/local-pull-work.ts';
-import type { KfbotMetrics } from '../runtime/metrics.ts';
-import type { PullWork } from '../runtime/pull-work.ts';
-import { RedisPullWork } from '../runtime/redis-pull-work.ts';
 import type { ApiBudget } from '../wecom/api-budget.ts';
 import { LocalApiBudget } from '../wecom/local-api-budget.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
+import { LocalPullWork } from './local-pull-work.ts';
+import type { PullWork, PullWorkMetrics } from './pull-work.ts';
 import { RedisApiBudget } from './redis-api-budget.ts';
+import { RedisPullWork } from './redis-pull-work.ts';
 import { RedisStore, redisClient } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -27,7 +26,7 @@ export async function openBackend(
   url: string,
   deps: {
     cwd: string;
-    metrics: KfbotMetrics;
+    metrics: PullWorkMetrics;
     log: Logger;
     now: () => number;
     /** The budget's limits, margin already taken off. */
@@ -49,18 +48,18 @@ export async function openBackend(
       // Once a minute at most: a Redis outage should not flood the log.
       if (Date.now() - lastWarned < 60_000) return;
       lastWarned = Date.now();
-      deps.log.error({ err: err.message }, 'Redis connection failed; callbacks get 503 until it is back');
+      deps.log.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
     });
     // Start even while Redis is down: /readyz says so, callbacks get 503, and the connection
     // comes back by itself.
     await redis
       .connect()
-      .catch((err: Error) => deps.log.error({ err: err.message }, 'Redis is not reachable yet; retrying'));
+      .catch((err: unknown) => deps.log.error({ err }, 'Redis is not reachable yet; retrying'));
     const store = new RedisStore(redis);
     return {
       store,
-      work: new RedisPullWork(store, deps.metrics, deps.log, deps.now),
-      budget: new RedisApiBudget(redis, (...parts) => store.key(...parts), deps.budgetLimits, deps.now),
+      work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now),
+      budget: new RedisApiBudget(redis, store.keys, deps.budgetLimits, deps.now),
     };
   }
   throw new Error(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { type ApiBudget, BUCKETS_PER_WINDOW } from '../wecom/api-budget.ts';
 import { BudgetQueue } from '../wecom/budget-queue.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
+import type { RedisKeys } from './redis-keys.ts';
 
 // KEYS[1] the pause key, KEYS[1+i] window i's hash. ARGV[1] windows, then max and windowMs each.
 // Returns 0 when the call was counted, else ms to wait. Mirrors SlidingBuckets.
@@ -62,7 +63,7 @@ export class RedisApiBudget implements ApiBudget {
 
   constructor(
     private readonly redis: Redis,
-    private readonly key: (...parts: string[]) => string,
+    private readonly keys: RedisKeys,
     private readonly limits: readonly RateLimitSpec[],
     private readonly now: () => number = Date.now,
   ) {}
@@ -71,8 +72,8 @@ export class RedisApiBudget implements ApiBudget {
     let queue = this.#queues.get(api);
     if (!queue) {
       const keys = [
-        this.key('budget', api, 'pause'),
-        ...this.limits.map((l) => this.key('budget', api, `${l.windowMs}`)),
+        this.keys.budgetPause(api),
+        ...this.limits.map((l) => this.keys.budgetWindow(api, l.windowMs)),
       ];
       const args = [
         this.limits.length,
@@ -91,7 +92,7 @@ export class RedisApiBudget implements ApiBudget {
 
   async pause(api: string, until: number): Promise<void> {
     const ms = Math.ceil(until - this.now());
-    if (ms > 0) await this.redis.eval(PAUSE, 1, this.key('budget', api, 'pause'), ms);
+    if (ms > 0) await this.redis.eval(PAUSE, 1, this.keys.budgetPause(api), ms);
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runInLanes } from '../../src/runtime/customer-lanes.ts';
-import { LeaseLostError } from '../../src/runtime/pull-work.ts';
+import { LeaseLostError } from '../../src/store/pull-work.ts';
 
 interface Item {
   key: string;

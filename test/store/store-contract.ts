@@ -105,13 +105,13 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
     it('caches tokens and only forgets the one that was rejected', async () => {
-      // Real times: Redis expires the key at expiresAt, so an epoch-10 token is gone at once.
-      const expiresAt = Date.now() + 3_600_000;
-      await store.set('k', { token: 'A', expiresAt });
-      await store.deleteIfMatches('k', 'B');
-      expect(await store.get('k')).toEqual({ token: 'A', expiresAt });
-      await store.deleteIfMatches('k', 'A');
-      expect(await store.get('k')).toBeUndefined();
+      // Real epoch times: the Redis store expires entries by them.
+      const expiresAt = Date.now() + 3600_000;
+      await store.putAccessToken('k', { token: 'A', expiresAt });
+      await store.deleteAccessTokenIfMatches('k', 'B');
+      expect(await store.getAccessToken('k')).toEqual({ token: 'A', expiresAt });
+      await store.deleteAccessTokenIfMatches('k', 'A');
+      expect(await store.getAccessToken('k')).toBeUndefined();
     });
 
     it('caches media ids', async () => {
