@@ -294,6 +294,7 @@ export function row(name: string, r: Offered): Record<string, string | number> {
   return {
     setup: name,
     answered: `${r.answered}`,
+    'drain s': Number(r.seconds.toFixed(1)),
     'answers/s': Number(r.perSec.toFixed(1)),
     'p50 s': Number((r.p50 / 1000).toFixed(2)),
     'p99 s': Number((r.p99 / 1000).toFixed(2)),
@@ -306,14 +307,14 @@ export function row(name: string, r: Offered): Record<string, string | number> {
   };
 }
 
-// `npm run bench:pace`: these scenarios alone, with and without concurrency.
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Every real-pace scenario, with KFBOT_CONCURRENCY=1 beside the default; prints markdown tables. */
+export async function runPace(print: (text: string) => void): Promise<Record<string, unknown>> {
   const { markdownTable } = await import('./decide.ts');
   const { flushRedis, REDIS } = await import('./pipeline.ts');
   const { loadavg } = await import('node:os');
   const out: Record<string, unknown> = { latencyMs: LATENCY_MS, date: new Date().toISOString() };
   // The machine may be shared: say how busy it was, next to the figures.
-  console.log(
+  print(
     `load average at start: ${loadavg()
       .map((l) => l.toFixed(1))
       .join(', ')}\n`,
@@ -341,7 +342,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       });
     }
     out.burst = rows;
-    console.log(
+    print(
       `## Burst: 600 customers enter one account at 200/s, ${LATENCY_MS} ms per call\n\n${markdownTable(rows)}\n`,
     );
   }
@@ -357,7 +358,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       rows.push(row(`default: ${seconds} s at 200/s`, await clicks({}, seconds * 200)));
     }
     out.clicks = rows;
-    console.log(
+    print(
       `## Clicks on one account, ${LATENCY_MS} ms per call (platform cap for one API: 10,000/min ≈ 167/s)\n\n${markdownTable(rows)}\n`,
     );
   }
@@ -379,9 +380,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       );
     }
     out.budget = rows;
-    console.log(
-      `## Over budget: three replicas on Redis, ${LATENCY_MS} ms per call\n\n${markdownTable(rows)}\n`,
-    );
+    print(`## Over budget: three replicas on Redis, ${LATENCY_MS} ms per call\n\n${markdownTable(rows)}\n`);
   }
+  return out;
+}
+
+// `npm run bench:pace`: these scenarios alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = await runPace((text) => process.stdout.write(`${text}\n`));
   writeFileSync('bench/results/pace.json', `${JSON.stringify(out, null, 2)}\n`);
 }
