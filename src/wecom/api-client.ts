@@ -5,7 +5,7 @@
  * The undici dispatcher is passed in, so tests point it at the WeCom simulator on loopback.
  */
 import type { Logger } from 'pino';
-import { type Dispatcher, type FormData, getGlobalDispatcher, request } from 'undici';
+import { Agent, type Dispatcher, type FormData, request } from 'undici';
 import { AccessToken, type TokenStore, tokenCacheKey } from './access-token.ts';
 import type { ApiBudget } from './api-budget.ts';
 import { DeadlineMissedError, WeComApiError, WeComHttpError } from './api-errors.ts';
@@ -16,6 +16,13 @@ import { redactSecrets } from './redact-secrets.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './retry-policy.ts';
 
 export const WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+
+/**
+ * The dispatcher guarded requests go through when none is passed in: this undici's own, because
+ * the process-wide default may belong to Node's bundled undici (whoever called fetch() first sets
+ * it), whose older handler interface the attempt guard's interceptor does not speak.
+ */
+const GUARDED_AGENT = new Agent();
 
 export interface WeComClientOptions {
   corpId: string;
@@ -235,7 +242,7 @@ export class WeComClient {
     // The caller's attempt guard (a pull's lease), checked as undici writes this very attempt.
     const guard = guarded ? currentAttemptGuard() : undefined;
     let refusal: { err: unknown } | undefined;
-    const base = this.options.dispatcher ?? getGlobalDispatcher();
+    const base = this.options.dispatcher ?? GUARDED_AGENT;
     const dispatcher = guard
       ? guardedDispatcher(base, guard, (err) => {
           refusal = { err };

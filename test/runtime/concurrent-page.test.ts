@@ -132,7 +132,7 @@ describe('a page handled concurrently', () => {
     let seqAtLoss = 0;
     const lease: Lease = {
       fence: undefined,
-      check: async () => {
+      check: () => {
         if (lost) throw new LeaseLostError(sim.openKfId);
       },
     };
