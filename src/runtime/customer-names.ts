@@ -3,8 +3,8 @@
  * conversation record for a day so a busy conversation costs one lookup, not one per message.
  */
 import type { Logger } from 'pino';
+import type { Conversation } from '../conversation/conversation.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
-import type { Conversation } from '../store/store.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 
 const NICKNAME_TTL_MS = 24 * 3600_000;
@@ -26,29 +26,30 @@ export function rulesUseNickname(ruleSet: RuleSet): boolean {
   return known;
 }
 
-export async function nicknameFor(
+/**
+ * The nickname for {{nickname}}: the conversation's cached one while it is fresh, else asked of
+ * WeCom (`nicknameFetchedAt` says so, and the conversation step caches it). Mutates nothing.
+ */
+export async function lookUpNickname(
   kf: KfApi,
   conversation: Conversation,
   externalUserId: string,
   now: number,
   log: Logger,
-): Promise<string | undefined> {
+): Promise<{ nickname: string | undefined; nicknameFetchedAt?: number }> {
   if (
     conversation.nickname !== undefined &&
     conversation.nicknameAt !== undefined &&
     now - conversation.nicknameAt < NICKNAME_TTL_MS
   ) {
-    return conversation.nickname;
+    return { nickname: conversation.nickname };
   }
   try {
     const { customers } = await kf.batchGetCustomers([externalUserId]);
-    const nickname = customers[0]?.nickname;
-    conversation.nickname = nickname ?? '';
-    conversation.nicknameAt = now;
-    return nickname;
+    return { nickname: customers[0]?.nickname, nicknameFetchedAt: now };
   } catch (err) {
     // A missing nickname is not worth a missing reply: templates fall back to their default.
     log.warn({ err }, 'could not get the customer nickname; using the template default');
-    return conversation.nickname;
+    return { nickname: conversation.nickname };
   }
 }
