@@ -95,7 +95,9 @@ describe('kfbot simulate', () => {
     ]);
     expect(r.code).toBe(1);
     // serve drops it before asking WeCom, naming WeCom's refusal; simulate shows the same.
-    expect(r.stdout).toMatch(/dropped\s+总是回复: the session is with a human servicer \(state 3\); WeCom would refuse send_msg with 95018/);
+    expect(r.stdout).toMatch(
+      /dropped\s+总是回复: the session is with a human servicer \(state 3\); WeCom would refuse send_msg with 95018/,
+    );
   });
 
   it('exits 1 when the quota of 5 replies per customer message runs out', async () => {
