@@ -4,11 +4,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import type { Logger } from 'pino';
-import { LocalPullWork } from './local-pull-work.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
-import { RedisPullWork } from './redis-pull-work.ts';
-import { RedisStore, redisClient } from './redis-store.ts';
-import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export interface Backend {
@@ -21,11 +17,16 @@ export async function openBackend(
   deps: { cwd: string; metrics: PullWorkMetrics; log: Logger; now: () => number },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
+    // Each backend is loaded only when chosen: a SQLite deployment never loads ioredis.
+    const { SqliteStore } = await import('./sqlite-store.ts');
+    const { LocalPullWork } = await import('./local-pull-work.ts');
     const path = url.slice('sqlite:'.length);
     const store = new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path));
     return { store, work: new LocalPullWork(store, deps.metrics, deps.log, deps.now) };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const { RedisStore, redisClient } = await import('./redis-store.ts');
+    const { RedisPullWork } = await import('./redis-pull-work.ts');
     let lastWarned = 0;
     const redis = redisClient(url, (err) => {
       // Once a minute at most: a Redis outage should not flood the log.

@@ -239,6 +239,5 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'dry-run one message against the rules: matches, API requests, and what WeCom would say',
   run,
 };
