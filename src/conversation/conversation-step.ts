@@ -140,7 +140,8 @@ export function planStep(decided: Decided, mediaId: PlanContext['mediaId']): Ste
 
 export interface CallOutcome {
   call: PlannedCall;
-  status: 'sent' | 'refused';
+  /** `dropped`: not made, because its event code would have expired on the way. */
+  status: 'sent' | 'refused' | 'dropped';
   errcode?: number;
 }
 

@@ -18,6 +18,7 @@ import {
   planStep,
   type StepLookups,
 } from '../conversation/conversation-step.ts';
+import { codeExpiry } from '../conversation/platform-guards.ts';
 import type { Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
 import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
@@ -26,7 +27,7 @@ import type { Store } from '../store/store.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
-import { lookUpNickname, rulesUseNickname } from './customer-names.ts';
+import { lookUpNickname, type PageNickname, rulesUseNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
@@ -43,6 +44,8 @@ export interface HandleContext {
    * newest one's allowance.
    */
   newestFromCustomer?: (externalUserId: string) => string | undefined;
+  /** What the page's batch lookup found for this customer (undefined: it did not ask). */
+  nickname?: (externalUserId: string) => PageNickname | undefined;
 }
 
 interface StoredPlan {
@@ -72,6 +75,9 @@ export interface MessageHandlerDeps {
   /** Told about every decision, after it is recorded and before its calls are made. */
   onDecision?: (event: DecisionEvent) => void;
 }
+
+/** How long before an event code expires kfbot stops trying to use it (the request's trip). */
+const CODE_SAFETY_MS = 1000;
 
 export class MessageHandler {
   constructor(private readonly d: MessageHandlerDeps) {}
@@ -137,15 +143,32 @@ export class MessageHandler {
     // Load and look up; the step itself (conversation-step.ts) decides.
     const snapshot = this.d.rules.current;
     if (!snapshot) throw new Error('no valid rules loaded');
-    const conversation = await this.conversation(item);
+    const known = item.external_userid
+      ? await store.getConversation(item.open_kfid, item.external_userid)
+      : undefined;
+    const conversation = known ?? newConversation();
     const newest = ctx.newestFromCustomer?.(item.external_userid);
     const lookups: StepLookups = {
       ...(newest !== undefined && { newestFromCustomer: newest }),
       ...(item.external_userid &&
         rulesUseNickname(snapshot.ruleSet) &&
-        (await lookUpNickname(this.d.kf, conversation, item.external_userid, now(), log))),
+        (await lookUpNickname(
+          this.d.kf,
+          conversation,
+          item.external_userid,
+          now(),
+          log,
+          ctx.nickname?.(item.external_userid),
+        ))),
     };
-    if (needsServiceState(item, conversation)) {
+    // kfbot sees every item of the account since its first pull, so a customer it has never seen
+    // opens a new session (4 → 0, §7.1) and needs no service_state/get: that call would cost a
+    // round trip and the budget for every new customer. It asks only where it cannot know — on a
+    // first start (sessions older than kfbot), and after WeCom refused a send with 95018 (the
+    // state was not what kfbot thought: a servicer was assigned by WeCom, not by an event).
+    // A wrong guess costs one refused send, logged, and kfbot asks next time.
+    const stateUnknown = known !== undefined || ctx.firstStart;
+    if (needsServiceState(item, conversation) && stateUnknown) {
       const state = await this.askServiceState(item, log);
       if (state !== undefined) lookups.serviceState = state;
     }
@@ -209,6 +232,7 @@ export class MessageHandler {
   private async run(item: SyncItem, plan: StoredPlan, lease: Lease, log: Logger): Promise<void> {
     const { store, metrics } = this.d;
     const outcomes: CallOutcome[] = [];
+    const expiry = codeExpiry(item);
     for (const call of plan.calls) {
       outcomes.push(
         await this.d.executor.execute(call, {
@@ -217,6 +241,8 @@ export class MessageHandler {
           externalUserId: item.external_userid,
           lease,
           log,
+          // A second before the code's expiry: the request must still reach WeCom in time.
+          ...(expiry !== undefined && { codeDeadline: expiry - CODE_SAFETY_MS }),
         }),
       );
     }
@@ -229,11 +255,6 @@ export class MessageHandler {
     }
     await store.finishMessage(item.msgid, 'done');
     metrics.messages.inc({ kind: item.kind, outcome: 'answered' });
-  }
-
-  private async conversation(item: SyncItem): Promise<Conversation> {
-    if (!item.external_userid) return newConversation();
-    return (await this.d.store.getConversation(item.open_kfid, item.external_userid)) ?? newConversation();
   }
 
   /** kf/service_state/get; undefined if it failed (the step then assumes a new session). */
