@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Chromium installed and a Redis answering, or one line saying what is missing.
-    globalSetup: ['test/support/global-setup.ts'],
+    // Chromium installed and a Redis answering (or one line saying what is missing), then dist/
+    // built when it is stale: the CLI and end-to-end tests run the compiled kfbot.
+    globalSetup: ['test/support/global-setup.ts', 'test/support/build-dist.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // The JSON report feeds the "N passed, N failed" line that .ci/run prints.

@@ -6,7 +6,7 @@
  * an open sandbox there: it is a configuration error instead, listing every missing variable.
  */
 import { CONFIG_KEYS } from '../config/config.ts';
-import { CREDENTIAL_KEYS } from '../sandbox/start-sandbox.ts';
+import { CREDENTIAL_KEYS } from '../config/credential-keys.ts';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 

@@ -19,14 +19,6 @@ import { sandboxRoutes } from './sandbox-routes.ts';
  */
 export const SANDBOX_REQUEST_LOG_LIMIT = 2000;
 
-/** The WeCom credentials whose absence means "no WeCom account here": sandbox mode. */
-export const CREDENTIAL_KEYS = [
-  'WECOM_CORP_ID',
-  'WECOM_SECRET',
-  'WECOM_TOKEN',
-  'WECOM_ENCODING_AES_KEY',
-] as const;
-
 export interface Sandbox {
   app: RunningKfbot;
   sim: WeComSimulator;
