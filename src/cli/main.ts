@@ -8,6 +8,7 @@ import { UsageError } from './command.ts';
 import { chatCommand } from './commands/chat.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { testCommand } from './commands/test.ts';
 import { validateCommand } from './commands/validate.ts';
 import { wecomSimulatorCommand } from './commands/wecom-simulator.ts';
 
@@ -15,6 +16,7 @@ const COMMANDS: readonly Command[] = [
   serveCommand,
   validateCommand,
   simulateCommand,
+  testCommand,
   chatCommand,
   wecomSimulatorCommand,
 ];

@@ -8,8 +8,9 @@ import type { Engine, RuleResult } from 'json-rules-engine';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
+import { type FaqDecision, faqStep } from './faq-step.ts';
 import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
-import { RuleIndex } from './rule-index.ts';
+import { byPriority, RuleIndex } from './rule-index.ts';
 import type { Action, RuleModel, RuleSet } from './rule-model.ts';
 
 export interface ConditionOutcome {
@@ -32,6 +33,8 @@ export interface PlannedAction {
 
 export interface Decision {
   facts: Facts;
+  /** How a typed text fared against the FAQ (absent when there is no FAQ or it was not typed text). */
+  faq?: FaqDecision;
   /** Why no rule was consulted (a servicer's own message, an undecodable item). */
   skipped?: string;
   evaluations: RuleEvaluation[];
@@ -109,9 +112,20 @@ export class Decider {
       return { ...decision, skipped: 'a servicer sent it (origin 5): the bot never answers servicers' };
     if (item.kind === 'unknown') return { ...decision, skipped: `kfbot cannot decode it: ${item.reason}` };
 
+    // A confident FAQ match is answered as a click on that item (menu_id set as WeCom would for a
+    // click); close candidates become a clarifying-menu rule ranked like a click answer.
+    const faq = this.ruleSet.faq && faqStep(this.ruleSet.faq, item, facts);
+    let candidates = this.index.candidates(facts);
+    if (faq) {
+      decision.faq = faq.decision;
+      if (faq.clarify) candidates = [...candidates, faq.clarify].sort(byPriority);
+    }
     let answered = false;
-    for (const rule of this.index.candidates(facts)) {
-      const ev = await this.evaluate(rule, facts);
+    for (const rule of candidates) {
+      const ev =
+        rule === faq?.clarify
+          ? { rule, matched: true, conditions: faq.clarifyConditions }
+          : await this.evaluate(rule, facts);
       decision.evaluations.push(ev);
       if (!ev.matched) continue;
       decision.matched.push(rule);

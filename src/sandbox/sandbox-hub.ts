@@ -5,6 +5,7 @@
  * pipeline reports, rule reloads, and the session state and quota after each change. New viewers
  * get the history replayed, then live events.
  */
+import type { FaqDecision } from '../rules/faq-step.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
 import type { RulesSnapshot } from '../runtime/live-rules.ts';
 import type { DecisionEvent } from '../runtime/message-handler.ts';
@@ -36,6 +37,8 @@ export type SandboxEvent =
 export interface DecisionSummary {
   kind: string;
   skipped?: string;
+  /** The FAQ match of a typed text: candidates with scores and the question each matched. */
+  faq?: FaqDecision;
   rules: {
     name: string;
     at: string;
@@ -53,6 +56,7 @@ export function summarizeDecision(e: DecisionEvent): DecisionSummary {
   return {
     kind: e.item.kind,
     ...(e.decision.skipped && { skipped: e.decision.skipped }),
+    ...(e.decision.faq && { faq: e.decision.faq }),
     rules: e.decision.evaluations.map((ev) => ({
       name: ev.rule.name,
       at: `${ev.rule.at.file}:${ev.rule.at.line}`,

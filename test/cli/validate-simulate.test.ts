@@ -16,7 +16,9 @@ describe('kfbot validate', () => {
   it('accepts the shipped rules and sums them up', async () => {
     const r = await runCli(['validate']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^✓ \.\/rules: 6 files, \d+ rules, \d+ menus with \d+ click answers\n$/);
+    expect(r.stdout).toMatch(
+      /^✓ \.\/rules: 6 files, \d+ rules, \d+ menus with \d+ click answers, FAQ of \d+ items and \d+ typed questions\n$/,
+    );
   });
 
   it('reads KFBOT_RULES when no path is given', async () => {

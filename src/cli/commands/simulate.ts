@@ -217,6 +217,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
         {
           ok: report.ok,
           facts: report.decision.facts,
+          ...(report.decision.faq && { faq: report.decision.faq }),
           skipped: report.decision.skipped,
           rules: report.decision.evaluations.map((e) => ({
             name: e.rule.name,
