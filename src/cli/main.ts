@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Command, CommandIo } from './command.ts';
 import { UsageError } from './command.ts';
 import { chatCommand } from './commands/chat.ts';
+import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { testCommand } from './commands/test.ts';
@@ -17,6 +18,7 @@ const COMMANDS: readonly Command[] = [
   validateCommand,
   simulateCommand,
   testCommand,
+  reportCommand,
   chatCommand,
   wecomSimulatorCommand,
 ];

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { WECOM_API_BASE } from '../wecom/api-client.ts';
+import { parseDuration } from './duration.ts';
 
 export interface KfbotConfig {
   corpId: string;
@@ -25,6 +26,8 @@ export interface KfbotConfig {
   callbackMaxSkewSec: number;
   /** Whole-request timeout of a WeCom API call. */
   apiTimeoutSec: number;
+  /** How long unanswered customer texts are kept after last seen (ms); 0 keeps none. */
+  unansweredRetentionMs: number;
 }
 
 export interface ConfigKey {
@@ -84,6 +87,11 @@ export const CONFIG_KEYS = {
     env: 'KFBOT_API_TIMEOUT',
     default: '10',
     doc: 'seconds a WeCom API call may take before it is retried',
+  },
+  unansweredRetentionMs: {
+    env: 'KFBOT_UNANSWERED_RETENTION',
+    default: '30d',
+    doc: 'how long customer texts no rule answered are kept for `kfbot report unanswered` (customer data): 30d, 12h, …; 0 keeps none',
   },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
@@ -174,6 +182,11 @@ export function loadConfig(opts: {
       ? undefined
       : `KFBOT_API_TIMEOUT "${v}" is not a positive number of seconds`,
   );
+  need('unansweredRetentionMs', (v) =>
+    parseDuration(v) === undefined
+      ? `KFBOT_UNANSWERED_RETENTION "${v}" is not a duration such as 30d, 12h or 0 (keep none)`
+      : undefined,
+  );
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -191,6 +204,7 @@ export function loadConfig(opts: {
       historyMaxAgeSec: Number(raw.historyMaxAgeSec),
       callbackMaxSkewSec: Number(raw.callbackMaxSkewSec),
       apiTimeoutSec: Number(raw.apiTimeoutSec),
+      unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs) ?? 0,
     },
   };
 }

@@ -8,6 +8,8 @@ import type { Engine, RuleResult } from 'json-rules-engine';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
+import type { FaqCandidate } from './faq/faq-index.ts';
+import { questionText } from './faq/question-text.ts';
 import { type FaqDecision, faqStep } from './faq-step.ts';
 import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
 import { byPriority, RuleIndex } from './rule-index.ts';
@@ -35,6 +37,11 @@ export interface Decision {
   facts: Facts;
   /** How a typed text fared against the FAQ (absent when there is no FAQ or it was not typed text). */
   faq?: FaqDecision;
+  /**
+   * A customer's typed text no ordinary rule answered (only a fallback did, or nothing): kept for
+   * the unanswered-question report. `text` is normalised (the FAQ's form when there is an FAQ).
+   */
+  unanswered?: { text: string; example: string; candidates: FaqCandidate[] };
   /** Why no rule was consulted (a servicer's own message, an undecodable item). */
   skipped?: string;
   evaluations: RuleEvaluation[];
@@ -147,6 +154,16 @@ export class Decider {
     }
     for (const rule of decision.matched) {
       for (const action of rule.actions) decision.actions.push({ rule, action });
+    }
+    if (!answered && customerMessage && item.kind === 'text' && item.text.menu_id === undefined) {
+      // Grouped by the FAQ's normal form (punctuation, filler, traditional characters folded).
+      const text = faq ? faq.decision.canonical : questionText(item.text.content);
+      if (text !== '')
+        decision.unanswered = {
+          text,
+          example: item.text.content,
+          candidates: faq?.decision.candidates ?? [],
+        };
     }
     applyStateChanges(decision, customerMessage, answered, placeholderLookup(facts, ctx.nickname));
     return decision;

@@ -8,6 +8,7 @@
 import type { ConversationState } from '../rules/conversation-state.ts';
 import type { Fence } from '../runtime/pull-work.ts';
 import type { TokenStore } from '../wecom/access-token.ts';
+import type { UnansweredLog } from './unanswered-log.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
 export interface PullRequest {
@@ -93,7 +94,7 @@ export interface PullRequestLog {
   completePull(openKfId: string, seq: number): Promise<void>;
 }
 
-export interface Store extends TokenStore {
+export interface Store extends TokenStore, UnansweredLog {
   getCursor(openKfId: string): Promise<string | undefined>;
   /**
    * Stores the cursor. With a fence, only while `fence.key` still holds `fence.token`: a puller

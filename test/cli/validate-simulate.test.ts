@@ -52,7 +52,7 @@ describe('kfbot validate', () => {
 
 describe('kfbot simulate', () => {
   it('shows the rule that answers a typed question and the request WeCom would accept', async () => {
-    const r = await runCli(['simulate', '--text', '我想退款', ...AT]);
+    const r = await runCli(['simulate', '--text', '退款', ...AT]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✓ 退款与退货  (rules/keywords.yaml:');
     expect(r.stdout).toContain('POST kf/send_msg  ← rule 退款与退货');

@@ -46,6 +46,7 @@ export async function startInProcess(
     historyMaxAgeSec: 300,
     callbackMaxSkewSec: 600,
     apiTimeoutSec: 10,
+    unansweredRetentionMs: 30 * 86_400_000,
     ...opts.config,
   };
   const app = await startKfbot({

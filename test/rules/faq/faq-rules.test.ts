@@ -145,6 +145,8 @@ describe('typed questions reach FAQ answers', () => {
     expect(miss.said).toEqual(['没听懂']);
     expect(miss.d.faq?.outcome).toBe('none');
     expect(miss.d.state.misses).toBe(1);
+    expect(miss.d.unanswered).toMatchObject({ text: '今天天气怎么样', example: '今天天气怎么样' });
+    expect((await replies(set, '钱啥时候退回来')).d.unanswered).toBeUndefined();
   });
 
   it('keeps rule files without questions exactly as they were: labels alone do not answer typed text', async () => {
