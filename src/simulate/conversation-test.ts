@@ -25,6 +25,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { clickLabel } from '../rules/click-label.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
@@ -281,20 +282,14 @@ function itemFor(step: Step, ruleSet: RuleSet, at: number, n: number): JsonObjec
       };
     case 'say':
       return { ...common, ...ids, origin: 3, msgtype: 'text', text: { content: step.text } };
-    case 'click': {
-      let label: string | undefined;
-      for (const menu of ruleSet.menus.values())
-        for (const item of menu.items)
-          if (item.type === 'click' && item.id === step.id) label ??= item.label.render(() => '');
-      label ??= ruleSet.faq?.labels.get(step.id)?.render(() => '');
+    case 'click':
       return {
         ...common,
         ...ids,
         origin: 3,
         msgtype: 'text',
-        text: { content: label ?? step.id, menu_id: step.id },
+        text: { content: clickLabel(ruleSet, step.id) ?? step.id, menu_id: step.id },
       };
-    }
   }
 }
 
