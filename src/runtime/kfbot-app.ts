@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
 import { openBackend } from '../store/open-backend.ts';
+import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
@@ -21,7 +22,6 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
-import type { PullWork } from './pull-work.ts';
 import { SendExecutor } from './send-executor.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
@@ -94,7 +94,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         try {
           listener(event);
         } catch (err) {
-          log.warn({ err: (err as Error).message }, 'a decision listener failed');
+          log.warn({ err }, 'a decision listener failed');
         }
       }
     },
@@ -155,7 +155,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       const unanswered = await store.purgeUnanswered(now() - config.unansweredRetentionMs);
       if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'purge failed');
+      log.warn({ err }, 'purge failed');
     }
   };
   await purge();

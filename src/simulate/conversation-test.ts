@@ -29,7 +29,7 @@ import { clickLabel } from '../rules/click-label.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
-import type { ServiceState } from '../wecom/kf-api.ts';
+import { SERVICE_STATE, type ServiceState } from '../wecom/platform-enums.ts';
 import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from './dry-run.ts';
 
 export type Expectation =
@@ -82,7 +82,11 @@ export interface TestProblem {
 
 // Thursday 10:00 in Shanghai: within the default business hours, so tests are the same any day.
 const DEFAULT_AT = '2026-11-26T10:00:00+08:00';
-const TRANSFER_TARGETS = { 2: 'queue', 3: 'servicer', 4: 'end' } as const;
+const TRANSFER_TARGETS = {
+  [SERVICE_STATE.queued]: 'queue',
+  [SERVICE_STATE.human]: 'servicer',
+  [SERVICE_STATE.ended]: 'end',
+} as const;
 
 function describeStep(s: Step): string {
   switch (s.type) {
@@ -313,7 +317,7 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
   let serviceState: ServiceState | undefined;
   for (const [index, ts] of test.steps.entries()) {
     const at = test.at + index * 60_000;
-    if (ts.step.type === 'servicer' && ts.step.does === 'takes over') serviceState = 3;
+    if (ts.step.type === 'servicer' && ts.step.does === 'takes over') serviceState = SERVICE_STATE.human;
     const report = await dryRun(ruleSet, {
       item: itemFor(ts.step, ruleSet, at, index),
       state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
@@ -334,7 +338,7 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
       if (call.api === 'kf/service_state/trans') {
         const to = TRANSFER_TARGETS[r.service_state as 2 | 3 | 4];
         replies.push({ type: 'transfer', to: to ?? String(r.service_state) });
-        if (to === 'queue') serviceState = 2;
+        if (to === 'queue') serviceState = SERVICE_STATE.queued;
       } else if (r.msgtype === 'text') {
         replies.push({ type: 'text', text: String((r.text as JsonObject).content) });
       } else if (r.msgtype === 'msgmenu') {

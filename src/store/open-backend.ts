@@ -4,10 +4,9 @@
  */
 import { isAbsolute, join } from 'node:path';
 import type { Logger } from 'pino';
-import { LocalPullWork } from '../runtime/local-pull-work.ts';
-import type { KfbotMetrics } from '../runtime/metrics.ts';
-import type { PullWork } from '../runtime/pull-work.ts';
-import { RedisPullWork } from '../runtime/redis-pull-work.ts';
+import { LocalPullWork } from './local-pull-work.ts';
+import type { PullWork, PullWorkMetrics } from './pull-work.ts';
+import { RedisPullWork } from './redis-pull-work.ts';
 import { RedisStore, redisClient } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -19,7 +18,7 @@ export interface Backend {
 
 export async function openBackend(
   url: string,
-  deps: { cwd: string; metrics: KfbotMetrics; log: Logger; now: () => number },
+  deps: { cwd: string; metrics: PullWorkMetrics; log: Logger; now: () => number },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
@@ -32,15 +31,15 @@ export async function openBackend(
       // Once a minute at most: a Redis outage should not flood the log.
       if (Date.now() - lastWarned < 60_000) return;
       lastWarned = Date.now();
-      deps.log.error({ err: err.message }, 'Redis connection failed; callbacks get 503 until it is back');
+      deps.log.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
     });
     // Start even while Redis is down: /readyz says so, callbacks get 503, and the connection
     // comes back by itself.
     await redis
       .connect()
-      .catch((err: Error) => deps.log.error({ err: err.message }, 'Redis is not reachable yet; retrying'));
+      .catch((err: unknown) => deps.log.error({ err }, 'Redis is not reachable yet; retrying'));
     const store = new RedisStore(redis);
-    return { store, work: new RedisPullWork(store, deps.metrics, deps.log, deps.now) };
+    return { store, work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now) };
   }
   throw new Error(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
 }

@@ -4,6 +4,7 @@
  * replicas recording the same text at once still count both.
  */
 import type { Redis } from 'ioredis';
+import type { RedisKeys } from './redis-keys.ts';
 import {
   decodeCandidates,
   type UnansweredLog,
@@ -39,15 +40,15 @@ return #members`;
 
 export class RedisUnanswered implements UnansweredLog {
   readonly #redis: Redis;
-  readonly #key: (...parts: string[]) => string;
+  readonly #keys: RedisKeys;
 
-  constructor(redis: Redis, key: (...parts: string[]) => string) {
+  constructor(redis: Redis, keys: RedisKeys) {
     this.#redis = redis;
-    this.#key = key;
+    this.#keys = keys;
   }
 
   #group(member: string): string {
-    return this.#key('unanswered', member);
+    return this.#keys.unansweredGroup(member);
   }
 
   async recordUnanswered(s: UnansweredSighting): Promise<void> {
@@ -57,7 +58,7 @@ export class RedisUnanswered implements UnansweredLog {
       RECORD,
       2,
       this.#group(member),
-      this.#key('unanswered-index'),
+      this.#keys.unansweredIndex(),
       member,
       String(s.at),
       s.example,
@@ -68,7 +69,7 @@ export class RedisUnanswered implements UnansweredLog {
   }
 
   async listUnanswered(since: number, limit: number): Promise<UnansweredQuestion[]> {
-    const members = await this.#redis.zrangebyscore(this.#key('unanswered-index'), since, '+inf');
+    const members = await this.#redis.zrangebyscore(this.#keys.unansweredIndex(), since, '+inf');
     if (members.length === 0) return [];
     const pipeline = this.#redis.pipeline();
     for (const m of members) pipeline.hgetall(this.#group(m));
@@ -96,7 +97,7 @@ export class RedisUnanswered implements UnansweredLog {
     const removed = await this.#redis.eval(
       PURGE,
       1,
-      this.#key('unanswered-index'),
+      this.#keys.unansweredIndex(),
       String(before),
       this.#group(''),
     );

@@ -7,14 +7,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { clickLabel } from '../../rules/click-label.ts';
 import type { ConversationState } from '../../rules/conversation-state.ts';
-import { SERVICE_STATE_NAMES } from '../../rules/fact-catalogue.ts';
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { RuleSet, Scalar } from '../../rules/rule-model.ts';
 import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-run.ts';
 import { formatReport } from '../../simulate/format-report.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
-import type { ServiceState } from '../../wecom/kf-api.ts';
+import { SERVICE_STATE, type ServiceState } from '../../wecom/platform-enums.ts';
 import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
@@ -161,8 +160,7 @@ function parseState(values: Values, cwd: string): Partial<ConversationState> {
 
 function parseServiceState(text: string | undefined): ServiceState | undefined {
   if (text === undefined) return undefined;
-  if (Object.hasOwn(SERVICE_STATE_NAMES, text))
-    return SERVICE_STATE_NAMES[text as keyof typeof SERVICE_STATE_NAMES];
+  if (Object.hasOwn(SERVICE_STATE, text)) return SERVICE_STATE[text as keyof typeof SERVICE_STATE];
   if (/^[0-4]$/.test(text)) return Number(text) as ServiceState;
   throw new UsageError(`--service-state is one of new, bot, queued, human, ended or 0-4, not "${text}"`);
 }
