@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { markdownTable, measureDecisions } from './decide.ts';
 import { evaluateFaq } from './faq-eval.ts';
 import { flushRedis, log, memory, REDIS, rawLimit, startup, throughput, welcomeLatency } from './pipeline.ts';
+import { LATENCY_MS, runPace } from './real-pace.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const MEMORY_MESSAGES = Number(process.env.BENCH_MEMORY_MESSAGES ?? 100_000);
@@ -101,6 +102,10 @@ for (const n of [1_000, 10_000]) {
 }
 out.startup = startRows;
 print(`## Start-up\n\n${markdownTable(startRows)}\n`);
+
+log(`real pace: the simulator at ${LATENCY_MS} ms per call, with its frequency limits…`);
+print(`# At WeCom's pace\n`);
+out.pace = await runPace(print);
 
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/bench.json', `${JSON.stringify(out, null, 2)}\n`);

@@ -19,11 +19,11 @@ import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
-import { nicknameFor, rulesUseNickname } from './customer-names.ts';
+import { nicknameFor, type PageNickname, rulesUseNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
-import { applyGuards, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
+import { applyGuards, codeExpiry, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
 import type { SendExecutor } from './send-executor.ts';
 
 export interface HandleContext {
@@ -37,6 +37,8 @@ export interface HandleContext {
    * newest one's allowance.
    */
   newestFromCustomer?: (externalUserId: string) => string | undefined;
+  /** What the page's batch lookup found for this customer (undefined: it did not ask). */
+  nickname?: (externalUserId: string) => PageNickname | undefined;
 }
 
 interface StoredPlan {
@@ -68,6 +70,9 @@ export interface MessageHandlerDeps {
   /** Told about every decision, after it is recorded and before its calls are made. */
   onDecision?: (event: DecisionEvent) => void;
 }
+
+/** How long before an event code expires kfbot stops trying to use it (the request's trip). */
+const CODE_SAFETY_MS = 1000;
 
 export class MessageHandler {
   constructor(private readonly d: MessageHandlerDeps) {}
@@ -155,7 +160,10 @@ export class MessageHandler {
 
     const snapshot = this.d.rules.current;
     if (!snapshot) throw new Error('no valid rules loaded');
-    const conversation = await this.conversation(item);
+    const known = item.external_userid
+      ? await store.getConversation(item.open_kfid, item.external_userid)
+      : undefined;
+    const conversation = known ?? newConversation();
     const customerMessage = isCustomerMessage(item);
     if (customerMessage) {
       // §5: each customer message opens a new 5-message quota and a 48 h window — from the moment
@@ -170,7 +178,14 @@ export class MessageHandler {
     }
     const stateBefore = conversation.state.service_state;
     let serviceState = serviceStateAfter(stateBefore, item);
-    if (customerMessage && conversation.state.service_state === undefined) {
+    // kfbot sees every item of the account since its first pull, so a customer it has never seen
+    // opens a new session (4 → 0, §7.1) and needs no service_state/get: that call would cost a
+    // round trip and the budget for every new customer. It asks only where it cannot know — on a
+    // first start (sessions older than kfbot), and after WeCom refused a send with 95018 (the
+    // state was not what kfbot thought: a servicer was assigned by WeCom, not by an event).
+    // A wrong guess costs one refused send, logged, and kfbot asks next time.
+    const stateUnknown = known !== undefined || ctx.firstStart;
+    if (customerMessage && conversation.state.service_state === undefined && stateUnknown) {
       serviceState = await this.askServiceState(item, log, serviceState);
     }
     if (serviceState === undefined) delete conversation.state.service_state;
@@ -178,7 +193,14 @@ export class MessageHandler {
 
     const nickname =
       item.external_userid && rulesUseNickname(snapshot.ruleSet)
-        ? await nicknameFor(this.d.kf, conversation, item.external_userid, now(), log)
+        ? await nicknameFor(
+            this.d.kf,
+            conversation,
+            item.external_userid,
+            now(),
+            log,
+            ctx.nickname?.(item.external_userid),
+          )
         : undefined;
     const started = performance.now();
     const decision = await snapshot.decider.decide(item, {
@@ -254,6 +276,7 @@ export class MessageHandler {
       .service_state;
     const before = serviceState;
     let refusedState = false;
+    const expiry = codeExpiry(item);
     for (const call of plan.calls) {
       const result = await this.d.executor.execute(call, {
         inboundMsgid: item.msgid,
@@ -261,6 +284,8 @@ export class MessageHandler {
         externalUserId: item.external_userid,
         lease,
         log,
+        // A second before the code's expiry: the request must still reach WeCom in time.
+        ...(expiry !== undefined && { codeDeadline: expiry - CODE_SAFETY_MS }),
       });
       if (result.status === 'sent') serviceState = serviceStateAfterCall(serviceState, call);
       if (result.errcode === ERRCODE.sessionStateForbidsSend) refusedState = true;
@@ -275,11 +300,6 @@ export class MessageHandler {
     }
     await store.finishMessage(item.msgid, 'done');
     metrics.messages.inc({ kind: item.kind, outcome: 'answered' });
-  }
-
-  private async conversation(item: SyncItem): Promise<Conversation> {
-    if (!item.external_userid) return newConversation();
-    return (await this.d.store.getConversation(item.open_kfid, item.external_userid)) ?? newConversation();
   }
 
   private async askServiceState(

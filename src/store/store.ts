@@ -46,7 +46,9 @@ export type SendStatus =
   | 'attempting'
   | 'sent'
   /** WeCom answered with an errcode: it was not sent. */
-  | 'refused';
+  | 'refused'
+  /** Never made: its event code would have expired before the API budget had room (§6). */
+  | 'dropped';
 
 export interface SendRecord {
   /** The deterministic client msgid (plan-calls.ts clientMsgid), or `<inbound>:<step>` for a trans. */
