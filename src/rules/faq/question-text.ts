@@ -3,12 +3,22 @@
  * brought here, so width, case, traditional characters, punctuation, emoji and polite filler never
  * decide a match. Synonym groups then map every word of a group to the group's first word.
  */
-import * as OpenCC from 'opencc-js/t2cn';
+import { createRequire } from 'node:module';
+import type * as OpenCC from 'opencc-js/t2cn';
 import { normalizeText } from '../normalize-text.ts';
 
 // OpenCC's Taiwan table (phrases and variants, e.g. 發票 → 发票, 運費 → 运费) converts Hong Kong
 // text just as well for the words customers type; 'tw' measured the same as 'hk' on the fixtures.
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+// Loaded on first use, not at import: a rule set without an FAQ (and every `kfbot serve` start,
+// 30 of them in the crash-loop test) should not pay for the conversion tables.
+let converter: ((text: string) => string) | undefined;
+function toSimplified(text: string): string {
+  const convert =
+    converter ??
+    (createRequire(import.meta.url)('opencc-js/t2cn') as typeof OpenCC).Converter({ from: 'tw', to: 'cn' });
+  converter = convert;
+  return convert(text);
+}
 
 /**
  * Filler that carries no meaning in a customer-service question. Removed as whole strings,
