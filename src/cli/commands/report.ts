@@ -28,7 +28,6 @@ function help(): string {
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'reports from the store: unanswered (customer questions no rule answered)',
   async run(argv, io) {
     const [name, ...rest] = argv;
     if (name === undefined || name === '-h' || name === '--help') {

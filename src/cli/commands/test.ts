@@ -176,6 +176,5 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
 
 export const testCommand: Command = {
   name: 'test',
-  summary: 'run conversation tests beside the rules (rules/tests/*.yaml), or measure FAQ accuracy',
   run,
 };
