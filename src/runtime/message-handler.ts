@@ -9,7 +9,7 @@
  * duplicate check, stay the same.
  */
 import type { Logger } from 'pino';
-import { type Conversation, newConversation } from '../conversation/conversation.ts';
+import { newConversation } from '../conversation/conversation.ts';
 import {
   afterCalls,
   type CallOutcome,
