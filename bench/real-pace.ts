@@ -57,6 +57,12 @@ async function startBots(
       }),
     ),
   );
+  if (bots.length === 1) {
+    // One replica needs no balancer: one HTTP hop less in this (shared) process.
+    const only = bots[0] as KfbotProcess;
+    sim.callbacks.configure({ url: `${only.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
+    return { bots, stop: () => only.stop('SIGTERM').then(() => {}) };
+  }
   // Callbacks go round-robin over the replicas, as a load balancer would send them.
   let next = 0;
   const lb = createServer(async (req, res) => {
