@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { buildVsTsx } from './build-vs-tsx.ts';
 import { markdownTable, measureDecisions } from './decide.ts';
 import { flushRedis, log, memory, REDIS, rawLimit, startup, throughput, welcomeLatency } from './pipeline.ts';
 import { LATENCY_MS, runPace } from './real-pace.ts';
@@ -19,6 +20,11 @@ const out: Record<string, unknown> = { machine, date: new Date().toISOString() }
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 print(`# kfbot benchmarks\n\n${machine}\n`);
+
+log('compiled build vs tsx…');
+const build = await buildVsTsx();
+out.build = build;
+print(`## Compiled build vs tsx (the same commands, two ways of running them)\n\n${markdownTable(build)}\n`);
 
 log('decision cost…');
 const decisions = await measureDecisions();

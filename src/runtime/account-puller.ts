@@ -11,6 +11,7 @@
  * the stored cursor), and the page's unknown nicknames are asked for in one batch.
  */
 import type { Logger } from 'pino';
+import { codeExpiry, SEND_WINDOW_MS } from '../conversation/platform-guards.ts';
 import type { Lease, PullJob } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
@@ -23,7 +24,6 @@ import { PageNicknames } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MessageHandler } from './message-handler.ts';
 import type { KfbotMetrics } from './metrics.ts';
-import { codeExpiry, SEND_WINDOW_MS } from './platform-guards.ts';
 
 export interface AccountPullerDeps {
   kf: KfApi;

@@ -5,9 +5,10 @@
  * (batchget takes up to 100 ids a call), not once per customer.
  */
 import type { Logger } from 'pino';
+import type { Conversation } from '../conversation/conversation.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import type { Lease } from '../store/pull-work.ts';
-import type { Conversation, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import type { LiveRules } from './live-rules.ts';
@@ -48,35 +49,31 @@ function cached(conversation: Conversation | undefined, now: number): boolean {
 }
 
 /**
- * The nickname for a template, kept in `conversation`: from the cache, else from the page's batch
- * (`fromPage`), else from a lookup of this one customer.
+ * The nickname for {{nickname}}: the conversation's cached one while it is fresh, else the page's
+ * batch lookup (`fromPage`), else asked of WeCom for this one customer. `nicknameFetchedAt` says
+ * it was fetched, and the conversation step caches it. Mutates nothing.
  */
-export async function nicknameFor(
+export async function lookUpNickname(
   kf: KfApi,
   conversation: Conversation,
   externalUserId: string,
   now: number,
   log: Logger,
   fromPage?: PageNickname,
-): Promise<string | undefined> {
-  if (cached(conversation, now)) return conversation.nickname;
+): Promise<{ nickname: string | undefined; nicknameFetchedAt?: number }> {
+  if (cached(conversation, now)) return { nickname: conversation.nickname };
   if (fromPage) {
     // A failed batch was logged once for the page; templates fall back to their default.
-    if (fromPage.failed) return conversation.nickname;
-    conversation.nickname = fromPage.value ?? '';
-    conversation.nicknameAt = now;
-    return fromPage.value;
+    if (fromPage.failed) return { nickname: conversation.nickname };
+    return { nickname: fromPage.value, nicknameFetchedAt: now };
   }
   try {
     const { customers } = await kf.batchGetCustomers([externalUserId]);
-    const nickname = customers[0]?.nickname;
-    conversation.nickname = nickname ?? '';
-    conversation.nicknameAt = now;
-    return nickname;
+    return { nickname: customers[0]?.nickname, nicknameFetchedAt: now };
   } catch (err) {
     // A missing nickname is not worth a missing reply: templates fall back to their default.
     log.warn({ err }, 'could not get the customer nickname; using the template default');
-    return conversation.nickname;
+    return { nickname: conversation.nickname };
   }
 }
 

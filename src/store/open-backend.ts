@@ -7,12 +7,7 @@ import type { Logger } from 'pino';
 import type { ApiBudget } from '../wecom/api-budget.ts';
 import { LocalApiBudget } from '../wecom/local-api-budget.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
-import { LocalPullWork } from './local-pull-work.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
-import { RedisApiBudget } from './redis-api-budget.ts';
-import { RedisPullWork } from './redis-pull-work.ts';
-import { RedisStore, redisClient } from './redis-store.ts';
-import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export interface Backend {
@@ -34,6 +29,9 @@ export async function openBackend(
   },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
+    // Each backend is loaded only when chosen: a SQLite deployment never loads ioredis.
+    const { SqliteStore } = await import('./sqlite-store.ts');
+    const { LocalPullWork } = await import('./local-pull-work.ts');
     const path = url.slice('sqlite:'.length);
     const store = new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path));
     return {
@@ -43,6 +41,9 @@ export async function openBackend(
     };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const { RedisStore, redisClient } = await import('./redis-store.ts');
+    const { RedisPullWork } = await import('./redis-pull-work.ts');
+    const { RedisApiBudget } = await import('./redis-api-budget.ts');
     let lastWarned = 0;
     const redis = redisClient(url, (err) => {
       // Once a minute at most: a Redis outage should not flood the log.

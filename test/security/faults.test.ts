@@ -111,6 +111,8 @@ describe('faults that are not transient', () => {
   it('an error on a stored cursor: the cursor is kept, never reset, and the pull retried', async () => {
     const first = sim.customerSays({ text: 'echo 一' }).external_userid as string;
     await until(() => replies(first).length === 1, 'the first answer');
+    // The cursor is written after the page's outcomes are recorded, just after the reply lands.
+    await bot.app.work.idle();
     const cursor = await bot.app.store.getCursor(sim.openKfId);
     expect(cursor).toBeDefined();
     sim.faults.inject({ api: 'kf/sync_msg', errcode: 40058, errmsg: 'invalid cursor', times: 4 });

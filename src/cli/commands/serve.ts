@@ -4,13 +4,9 @@
  * start, listing every problem, when the configuration or the rules are wrong.
  */
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
+import { CREDENTIAL_KEYS } from '../../config/credential-keys.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
-import {
-  CREDENTIAL_KEYS,
-  type Sandbox,
-  SandboxConfigError,
-  startSandbox,
-} from '../../sandbox/start-sandbox.ts';
+import type { Sandbox } from '../../sandbox/start-sandbox.ts';
 import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
 
 const HELP = `Usage: kfbot serve [options]
@@ -57,6 +53,8 @@ function startFailed(err: unknown, rules: string, port: string, io: CommandIo): 
 }
 
 async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo): Promise<number> {
+  // Loaded only in sandbox mode: a production server never loads the simulator.
+  const { SandboxConfigError, startSandbox } = await import('../../sandbox/start-sandbox.ts');
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox({ env: io.env, flags, cwd: io.cwd });
@@ -88,7 +86,6 @@ async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo)
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the bot (sandbox mode with the chat page when no WeCom credentials are set)',
   async run(argv, io) {
     const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {

@@ -54,7 +54,6 @@ function nonNegative(flag: string, value: string | undefined): number | undefine
 
 export const wecomSimulatorCommand: Command = {
   name: 'wecom-simulator',
-  summary: 'run the built-in WeCom API simulator (for trying kfbot without a WeCom account)',
   async run(argv, io) {
     const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {

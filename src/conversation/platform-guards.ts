@@ -11,7 +11,6 @@
  */
 import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
 import type { RuleModel } from '../rules/rule-model.ts';
-import type { Conversation } from '../store/store.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import {
   botMaySend,
@@ -21,6 +20,7 @@ import {
   type ServiceState,
 } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+import type { Conversation } from './conversation.ts';
 
 export const SEND_QUOTA = 5;
 export const SEND_WINDOW_MS = 48 * 3600_000;
