@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { checkUpload } from '../wecom/media-limits.ts';
 import { EVENT_KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 import { checkSendContent, type SendProblem } from '../wecom/send-limits.ts';
+import { checkFaq } from './check-faq.ts';
 import { DEFAULT_RULE_KINDS } from './index-keys.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import { renderReply } from './render-reply.ts';
@@ -207,5 +208,6 @@ export function checkRuleSet(set: RuleSet): RuleProblem[] {
   checkShadowing(set, out);
   checkKeywords(set, out);
   checkActions(set, out);
+  out.push(...checkFaq(set));
   return out;
 }

@@ -27,6 +27,8 @@ export interface RuleSources {
 }
 
 const YAML_FILE = /\.ya?ml$/i;
+/** The folder of conversation tests inside a rules folder: never read as rules. */
+export const TESTS_FOLDER = 'tests';
 
 function listFiles(target: string): string[] {
   const st = statSync(target);
@@ -37,6 +39,8 @@ function listFiles(target: string): string[] {
   )) {
     if (entry.name.startsWith('.')) continue;
     const full = join(target, entry.name);
+    // tests/ beside the rules holds conversation tests (kfbot test), not rules.
+    if (entry.isDirectory() && entry.name === TESTS_FOLDER) continue;
     if (entry.isDirectory()) out.push(...listFiles(full));
     else if (YAML_FILE.test(entry.name)) out.push(full);
   }

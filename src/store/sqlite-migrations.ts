@@ -5,6 +5,7 @@
  * one entry at the end of SQLITE_MIGRATIONS.
  */
 import type Database from 'better-sqlite3';
+import { UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
 export const SQLITE_MIGRATIONS: readonly Migration<Database.Database>[] = [
@@ -68,6 +69,13 @@ CREATE TABLE kept_aside (
   reason TEXT NOT NULL,
   at INTEGER NOT NULL
 );`);
+    },
+  },
+  {
+    version: 3,
+    name: 'unanswered: customer questions no rule answered, for the rule author',
+    up: (db) => {
+      db.exec(UNANSWERED_SCHEMA);
     },
   },
 ];

@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
+import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
   Conversation,
@@ -71,6 +72,7 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly #stmt;
   /** The schema versions before and after this start's migrations. */
   readonly migrated: { from: number; to: number };
+  readonly #unanswered: SqliteUnanswered;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -85,6 +87,7 @@ export class SqliteStore implements Store, PullRequestLog {
       throw err;
     }
     const db = this.#db;
+    this.#unanswered = new SqliteUnanswered(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
@@ -289,6 +292,18 @@ export class SqliteStore implements Store, PullRequestLog {
 
   async ping(): Promise<void> {
     this.#stmt.ping.get();
+  }
+
+  recordUnanswered(...args: Parameters<SqliteUnanswered['recordUnanswered']>) {
+    return this.#unanswered.recordUnanswered(...args);
+  }
+
+  listUnanswered(since: number, limit: number) {
+    return this.#unanswered.listUnanswered(since, limit);
+  }
+
+  purgeUnanswered(before: number) {
+    return this.#unanswered.purgeUnanswered(before);
   }
 
   async close(): Promise<void> {
