@@ -114,10 +114,10 @@ function checkKeywords(set: RuleSet, out: RuleProblem[]): void {
   }
 }
 
-/** Renders content with every placeholder empty, so limits are checked on the fixed text. */
+/** Renders content with every placeholder empty (counters 0), so limits are checked on the fixed text. */
 function sample(content: ReplyContent): ReturnType<typeof renderReply> {
   return renderReply(content, {
-    lookup: () => '',
+    lookup: (name) => (name.startsWith('counter.') ? '0' : ''),
     mediaId: (m) => ('media_id' in m ? m.media_id : 'uploaded-media-id'),
   });
 }
