@@ -3,7 +3,7 @@
  * and what it means. The condition compiler, `kfbot validate`, the facts builder and the README's
  * reference all read it.
  */
-import type { Kind } from '../wecom/message-kinds.ts';
+import { KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 
 export type FactType =
   | { type: 'text' } // normalised before comparing (full-width → half-width, lower case, trimmed)
@@ -11,7 +11,8 @@ export type FactType =
   | { type: 'number' }
   | { type: 'boolean' }
   | { type: 'scalar' } // a string, number or boolean a rule stored
-  | { type: 'enum'; values: Readonly<Record<string, number>> }
+  | { type: 'enum'; values: Readonly<Record<string, number>> } // names that stand for numbers
+  | { type: 'name'; values: readonly string[] } // one of a fixed list of names
   | { type: 'schedule' };
 
 export interface FactSpec {
@@ -27,7 +28,7 @@ export const SERVICE_STATE_NAMES = { new: 0, bot: 1, queued: 2, human: 3, ended:
 
 export const FACTS = {
   kind: {
-    spec: { type: 'string' },
+    spec: { type: 'name', values: KIND_NAMES },
     doc: 'the msgtype (text, image, …) or, for events, the event_type (enter_session, …)',
   },
   text: { spec: { type: 'text' }, implies: ['text'], doc: 'the text a customer sent, normalised' },
