@@ -112,7 +112,10 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       receiver,
       log,
       ready: async () => {
-        const detail: Record<string, unknown> = { rules: rules.current?.version ?? null };
+        const detail: Record<string, unknown> = {
+          rulesVersion: rules.current?.version ?? null,
+          rules: rules.current?.ruleSet.rules.length ?? 0,
+        };
         let ready = rules.current !== undefined;
         try {
           await store.ping();
@@ -121,6 +124,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           ready = false;
           detail.store = (err as Error).message;
         }
+        // The last reload's errors: the previous rules (rulesVersion) are still the ones serving.
         const errors = rules.problems.filter((p) => p.severity === 'error').length;
         if (errors) detail.rulesProblems = errors;
         return { ready, detail };
@@ -133,13 +137,19 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     },
     opts.httpLimits,
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // The caller explains the error (a bad KFBOT_HOST, a busy port) and exits: release the store first.
+    await store.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;

@@ -106,6 +106,9 @@ export class RedisPullWork implements PullWork {
   ) {
     // XREADGROUP BLOCK holds its connection: give it one of its own.
     this.#reader = store.redis.duplicate();
+    // duplicate() copies the options, not the listeners: without one, every failed reconnect during
+    // an outage prints "[ioredis] Unhandled error event". The main client already logs the outage.
+    this.#reader.on('error', () => {});
     this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#leaseMs = options.leaseMs ?? 5_000;
   }

@@ -200,7 +200,7 @@ describe('operations', () => {
     expect((await request(`${bot.url}/healthz`)).statusCode).toBe(200);
     const ready = await request(`${bot.url}/readyz`);
     expect(ready.statusCode).toBe(200);
-    expect(await ready.body.json()).toMatchObject({ ready: true, store: 'ok', rules: 1 });
+    expect(await ready.body.json()).toMatchObject({ ready: true, store: 'ok', rulesVersion: 1, rules: 8 });
     const customer = await enteredCustomer();
     expect(customer).toBeTruthy();
     const metrics = await (await request(`${bot.url}/metrics`)).body.text();

@@ -11,6 +11,7 @@ import {
   SandboxConfigError,
   startSandbox,
 } from '../../sandbox/start-sandbox.ts';
+import { StoreOpenError } from '../../store/store-open-error.ts';
 import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
 
 const HELP = `Usage: kfbot serve [options]
@@ -47,16 +48,43 @@ const OPTIONS = {
   sandbox: { type: 'boolean' },
 } as const;
 
-function startFailed(err: unknown, rules: string, port: string, io: CommandIo): number {
-  if (reportRulesError(err, rules, io, 'serve')) return 1;
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    io.stderr.write(`kfbot serve: port ${port} is in use; set KFBOT_PORT or --port\n`);
+/** Why the server could not listen, in one sentence with the fix; undefined for other errors. */
+function listenProblem(err: unknown, host: string, port: string): string | undefined {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return `port ${port} is in use; set KFBOT_PORT or --port`;
+    case 'EACCES':
+      return `port ${port} needs privileges kfbot does not have; use a port above 1023 (KFBOT_PORT or --port)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `KFBOT_HOST "${host}" is not a known host name; set KFBOT_HOST or --host to 0.0.0.0 (every interface), 127.0.0.1, or an address of this machine`;
+    case 'EADDRNOTAVAIL':
+      return `KFBOT_HOST "${host}" is not an address of this machine; set KFBOT_HOST or --host to 0.0.0.0 (every interface), 127.0.0.1, or one of its addresses`;
+    default:
+      return undefined;
+  }
+}
+
+function startFailed(
+  err: unknown,
+  where: { rules: string; host: string; port: string },
+  io: CommandIo,
+): number {
+  if (reportRulesError(err, where.rules, io, 'serve')) return 1;
+  const problem = err instanceof StoreOpenError ? err.message : listenProblem(err, where.host, where.port);
+  if (problem) {
+    io.stderr.write(`kfbot serve: cannot start: ${problem}\n`);
     return 1;
   }
   throw err;
 }
 
-async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo): Promise<number> {
+async function runSandbox(
+  flags: Partial<Record<string, string>>,
+  io: CommandIo,
+  why: 'no credentials' | '--sandbox',
+): Promise<number> {
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox({ env: io.env, flags, cwd: io.cwd });
@@ -69,15 +97,18 @@ async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo)
     }
     return startFailed(
       err,
-      flags.rules ?? io.env.KFBOT_RULES ?? './rules',
-      flags.port ?? io.env.KFBOT_PORT ?? '8080',
+      {
+        rules: flags.rules ?? io.env.KFBOT_RULES ?? './rules',
+        host: flags.host ?? io.env.KFBOT_HOST ?? '0.0.0.0',
+        port: flags.port ?? io.env.KFBOT_PORT ?? '8080',
+      },
       io,
     );
   }
   const { app } = sandbox;
   app.log.info(
     { url: sandbox.url, wecom: sandbox.sim.url },
-    `sandbox mode (no WeCom credentials): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
+    `sandbox mode (${why === '--sandbox' ? '--sandbox: the WeCom credentials set are not used' : 'no WeCom credentials'}): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
   );
   await untilSignal();
   app.log.info('shutting down the sandbox');
@@ -98,7 +129,8 @@ export const serveCommand: Command = {
     const { help: _help, sandbox: forceSandbox, ...flags } = values;
     const dotEnv = readDotEnv(io.cwd).values;
     const noCredentials = CREDENTIAL_KEYS.every((k) => !(io.env[k]?.trim() || dotEnv[k]?.trim()));
-    if (forceSandbox || noCredentials) return runSandbox(flags, io);
+    if (noCredentials) return runSandbox(flags, io, 'no credentials');
+    if (forceSandbox) return runSandbox(flags, io, '--sandbox');
 
     const loaded = loadConfig({ env: io.env, flags, cwd: io.cwd });
     if (!loaded.config) {
@@ -115,7 +147,8 @@ export const serveCommand: Command = {
     try {
       app = await startKfbot({ config: loaded.config, cwd: io.cwd });
     } catch (err) {
-      return startFailed(err, loaded.config.rules, String(loaded.config.port), io);
+      const { rules, host, port } = loaded.config;
+      return startFailed(err, { rules, host, port: String(port) }, io);
     }
     app.log.info(
       { url: app.url, callback: `${app.url}/callback` },
