@@ -2,6 +2,7 @@
  * What kfbot remembers about one customer on one account between messages, for rule conditions
  * (var.*, counter.*, misses, last_menu, service_state) and for the actions that change it.
  */
+import type { ServiceState } from '../wecom/platform-enums.ts';
 import type { Scalar } from './rule-model.ts';
 
 export interface ConversationState {
@@ -12,7 +13,7 @@ export interface ConversationState {
   /** The name of the last menu sent to this customer. */
   last_menu?: string;
   /** The session's service state (§7.1) as last seen, when known. */
-  service_state?: 0 | 1 | 2 | 3 | 4;
+  service_state?: ServiceState;
 }
 
 export function emptyState(): ConversationState {

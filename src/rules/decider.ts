@@ -5,6 +5,7 @@
  * the actions. Pure: no network, no storage; the same item, state and time give the same decision.
  */
 import type { Engine, RuleResult } from 'json-rules-engine';
+import { isCustomerMessage, ORIGIN } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
@@ -127,7 +128,7 @@ export class Decider {
       state: cloneState(ctx.state),
     };
     // §9.6: a servicer's own message (origin 5) is never answered; an undecodable item has no facts to test.
-    if (item.origin === 5)
+    if (item.origin === ORIGIN.servicer)
       return { ...decision, skipped: 'a servicer sent it (origin 5): the bot never answers servicers' };
     if (item.kind === 'unknown') return { ...decision, skipped: `kfbot cannot decode it: ${item.reason}` };
 
@@ -142,7 +143,7 @@ export class Decider {
         break;
       }
     }
-    const customerMessage = item.origin === 3 && item.msgtype !== 'event';
+    const customerMessage = isCustomerMessage(item);
     if (!answered && customerMessage) {
       for (const rule of this.index.fallbackCandidates(facts)) {
         const ev = await this.evaluate(rule, facts);

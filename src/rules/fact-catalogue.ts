@@ -4,6 +4,7 @@
  * reference all read it.
  */
 import { KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
+import { ORIGIN, SERVICE_STATE, SESSION_CHANGE } from '../wecom/platform-enums.ts';
 
 export type FactType =
   | { type: 'text' } // normalised before comparing (full-width → half-width, lower case, trimmed)
@@ -22,10 +23,6 @@ export interface FactSpec {
   doc: string;
 }
 
-export const ORIGIN_NAMES = { customer: 3, system: 4, servicer: 5 } as const;
-export const CHANGE_TYPE_NAMES = { from_queue: 1, transferred: 2, ended: 3, rejoined: 4 } as const;
-export const SERVICE_STATE_NAMES = { new: 0, bot: 1, queued: 2, human: 3, ended: 4 } as const;
-
 export const FACTS = {
   kind: {
     spec: { type: 'name', values: KIND_NAMES },
@@ -40,12 +37,12 @@ export const FACTS = {
   },
   scene_param: { spec: { type: 'string' }, implies: ['enter_session'], doc: 'the scene_param of that link' },
   origin: {
-    spec: { type: 'enum', values: ORIGIN_NAMES },
+    spec: { type: 'enum', values: ORIGIN },
     doc: 'customer (3), system event (4) or servicer (5)',
   },
   open_kfid: { spec: { type: 'string' }, doc: 'the customer-service account (rules scoped to accounts)' },
   change_type: {
-    spec: { type: 'enum', values: CHANGE_TYPE_NAMES },
+    spec: { type: 'enum', values: SESSION_CHANGE },
     implies: ['session_status_change'],
     doc: 'of a session_status_change: from_queue, transferred, ended, rejoined',
   },
@@ -66,7 +63,7 @@ export const FACTS = {
     doc: 'why a sent message failed (msg_send_fail)',
   },
   service_state: {
-    spec: { type: 'enum', values: SERVICE_STATE_NAMES },
+    spec: { type: 'enum', values: SERVICE_STATE },
     doc: "the session's state: new (0), bot (1), queued (2), human (3), ended (4)",
   },
   time: {

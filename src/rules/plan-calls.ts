@@ -6,7 +6,7 @@
  * entries with the reason, never silent omissions.
  */
 import { createHash } from 'node:crypto';
-import type { ServiceState } from '../wecom/kf-api.ts';
+import type { ServiceState } from '../wecom/platform-enums.ts';
 import type {
   EventContent,
   SendContent,

@@ -5,12 +5,14 @@
  * fence, so a replica that lost the account cannot move its cursor.
  */
 import type { Logger } from 'pino';
+import type { Lease, PullJob } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
+import { isCustomerMessage } from '../wecom/platform-enums.ts';
 import type { MessageHandler } from './message-handler.ts';
 import type { KfbotMetrics } from './metrics.ts';
-import type { Lease, PullJob } from './pull-work.ts';
 
 export class AccountPuller {
   constructor(
@@ -29,7 +31,7 @@ export class AccountPuller {
       await this.#pages(job.openKfId, cursor, job.token, firstStart, job.lease);
     } catch (err) {
       // §8 95007: the callback token expired or is not valid: pull again by cursor alone.
-      if (!(job.token && err instanceof WeComApiError && err.errcode === 95007)) throw err;
+      if (!(job.token && err instanceof WeComApiError && err.errcode === ERRCODE.invalidMsgToken)) throw err;
       this.log.warn(
         { open_kfid: job.openKfId },
         'callback token rejected (95007); pulling by cursor without it',
@@ -64,7 +66,7 @@ export class AccountPuller {
       // message count against the newest one's allowance: tell the handler which is newest.
       const newest = new Map<string, string>();
       for (const item of page.items) {
-        if (item.origin === 3 && item.msgtype !== 'event') newest.set(item.external_userid, item.msgid);
+        if (isCustomerMessage(item)) newest.set(item.external_userid, item.msgid);
       }
       for (const item of page.items) {
         await this.handler.handle(item, { firstStart, lease, newestFromCustomer: (id) => newest.get(id) });

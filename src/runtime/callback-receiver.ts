@@ -6,11 +6,11 @@
  * triggers no pull.
  */
 import type { Logger } from 'pino';
+import type { PullWork } from '../store/pull-work.ts';
 import { CallbackCodec } from '../wecom/callback-codec.ts';
 import { CallbackCryptoError } from '../wecom/callback-crypto.ts';
 import { CallbackEnvelopeError } from '../wecom/callback-envelope.ts';
 import type { KfbotMetrics } from './metrics.ts';
-import type { PullWork } from './pull-work.ts';
 
 export interface CallbackQuery {
   msg_signature?: string | null;
@@ -95,10 +95,7 @@ export class CallbackReceiver {
     } catch (err) {
       // Not recorded, so not acknowledged: WeCom retries it (§2.3).
       this.metrics.callbacks.inc({ result: 'unavailable' });
-      this.log.error(
-        { err: (err as Error).message },
-        'could not record the callback; answering 503 so WeCom retries',
-      );
+      this.log.error({ err }, 'could not record the callback; answering 503 so WeCom retries');
       return { status: 503, body: 'store unavailable' };
     }
     this.metrics.callbacks.inc({ result: 'accepted' });

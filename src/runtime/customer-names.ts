@@ -48,10 +48,7 @@ export async function nicknameFor(
     return nickname;
   } catch (err) {
     // A missing nickname is not worth a missing reply: templates fall back to their default.
-    log.warn(
-      { err: (err as Error).message },
-      'could not get the customer nickname; using the template default',
-    );
+    log.warn({ err }, 'could not get the customer nickname; using the template default');
     return conversation.nickname;
   }
 }

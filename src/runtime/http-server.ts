@@ -82,7 +82,7 @@ export function createHttpServer(routes: HttpRoutes, limits: HttpLimits = {}): S
   };
   const server = createServer(options, (req, res) => {
     handle(routes, req, res).catch((err: unknown) => {
-      routes.log.error({ err: (err as Error).message, path: req.url?.split('?')[0] }, 'request failed');
+      routes.log.error({ err, path: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent) send(res, 500, 'internal error');
       else res.end();
     });

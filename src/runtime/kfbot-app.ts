@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
 import { openBackend } from '../store/open-backend.ts';
+import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
@@ -21,7 +22,6 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
-import type { PullWork } from './pull-work.ts';
 import { SendExecutor } from './send-executor.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
@@ -93,7 +93,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         try {
           listener(event);
         } catch (err) {
-          log.warn({ err: (err as Error).message }, 'a decision listener failed');
+          log.warn({ err }, 'a decision listener failed');
         }
       }
     },
@@ -161,7 +161,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       if (removed.messages || removed.sends)
         log.info(removed, 'purged records older than WeCom’s 3-day retention');
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'purge failed');
+      log.warn({ err }, 'purge failed');
     }
   };
   await purge();

@@ -91,11 +91,9 @@ export class LiveRules {
     };
     try {
       this.#watcher = watch(resolve(this.cwd, this.target), { recursive: true }, schedule);
-      this.#watcher.on('error', (err) =>
-        this.log.warn({ err: err.message }, 'rules watcher failed; hot reload is off'),
-      );
+      this.#watcher.on('error', (err) => this.log.warn({ err }, 'rules watcher failed; hot reload is off'));
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'cannot watch the rules; hot reload is off');
+      this.log.warn({ err }, 'cannot watch the rules; hot reload is off');
     }
   }
 

@@ -13,16 +13,17 @@ import { emptyState } from '../rules/conversation-state.ts';
 import type { Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
 import { type Plan, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
+import type { Lease } from '../store/pull-work.ts';
 import type { Conversation, Store } from '../store/store.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
-import { FAIL_TYPES } from '../wecom/message-kinds.ts';
+import { FAIL_TYPES, isCustomerMessage } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { nicknameFor, rulesUseNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
 import { applyGuards, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
-import type { Lease } from './pull-work.ts';
 import type { SendExecutor } from './send-executor.ts';
 
 export interface HandleContext {
@@ -130,7 +131,7 @@ export class MessageHandler {
     const snapshot = this.d.rules.current;
     if (!snapshot) throw new Error('no valid rules loaded');
     const conversation = await this.conversation(item);
-    const customerMessage = item.origin === 3 && item.msgtype !== 'event';
+    const customerMessage = isCustomerMessage(item);
     if (customerMessage) {
       // §5: each customer message opens a new 5-message quota and a 48 h window — from the moment
       // WeCom has it, so the newest message kfbot knows of is the reset point. (send_time has
@@ -236,7 +237,7 @@ export class MessageHandler {
         log,
       });
       if (result.status === 'sent') serviceState = serviceStateAfterCall(serviceState, call);
-      if (result.errcode === 95018) refusedState = true;
+      if (result.errcode === ERRCODE.sessionStateForbidsSend) refusedState = true;
     }
     if (item.external_userid && (serviceState !== before || refusedState)) {
       const conversation =
@@ -267,10 +268,7 @@ export class MessageHandler {
       });
       return service_state;
     } catch (err) {
-      log.warn(
-        { err: (err as Error).message },
-        'service_state/get failed; assuming the customer message opened a new session',
-      );
+      log.warn({ err }, 'service_state/get failed; assuming the customer message opened a new session');
       return fallback;
     }
   }

@@ -12,7 +12,14 @@
 import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
 import type { RuleModel } from '../rules/rule-model.ts';
 import type { Conversation } from '../store/store.ts';
-import type { ServiceState } from '../wecom/kf-api.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
+import {
+  botMaySend,
+  isCustomerMessage,
+  ORIGIN,
+  SERVICE_STATE_LABELS,
+  type ServiceState,
+} from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 
 export const SEND_QUOTA = 5;
@@ -30,8 +37,8 @@ export function serviceStateAfter(
     // §4.3: 1 taken from the queue, 2 transferred, 4 re-joined → a human has it; 3 ended.
     return item.event.change_type === 3 ? 4 : 3;
   }
-  if (item.origin === 5) return 3; // a servicer typed in the WeCom client
-  if (item.origin === 3 && item.msgtype !== 'event') {
+  if (item.origin === ORIGIN.servicer) return 3; // a servicer typed in the WeCom client
+  if (isCustomerMessage(item)) {
     // §7.1: a customer message moves an ended/unstarted session (4) to 0.
     return current === undefined || current === 4 ? 0 : current;
   }
@@ -70,21 +77,24 @@ export function applyGuards(plan: Plan, ctx: GuardContext): GuardedPlan {
   for (const call of plan.calls) {
     if (call.api === 'kf/send_msg') {
       const rule = ctx.rules.get(call.rule);
-      if (state !== undefined && state >= 2 && !rule?.ignoreServiceState) {
+      if (state !== undefined && !botMaySend(state) && !rule?.ignoreServiceState) {
         drop(
           call,
-          `the session is ${['', '', 'queued', 'with a human servicer', 'ended'][state]} (state ${state}); WeCom would refuse send_msg with 95018`,
+          `the session is ${SERVICE_STATE_LABELS[state].en} (state ${state}); WeCom would refuse send_msg with ${ERRCODE.sessionStateForbidsSend}`,
         );
         continue;
       }
       if (conversation.lastCustomerAt === undefined || now - conversation.lastCustomerAt > SEND_WINDOW_MS) {
-        drop(call, 'more than 48 h since the customer last wrote; WeCom would refuse send_msg with 95002');
+        drop(
+          call,
+          `more than 48 h since the customer last wrote; WeCom would refuse send_msg with ${ERRCODE.sendWindowClosed}`,
+        );
         continue;
       }
       if (conversation.quotaUsed + out.quotaSpent >= SEND_QUOTA) {
         drop(
           call,
-          `the ${SEND_QUOTA}-message quota for this customer message is used up; WeCom would refuse with 95001`,
+          `the ${SEND_QUOTA}-message quota for this customer message is used up; WeCom would refuse with ${ERRCODE.sendQuotaUsedUp}`,
         );
         continue;
       }

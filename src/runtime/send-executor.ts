@@ -7,13 +7,14 @@
  */
 import type { Logger } from 'pino';
 import type { PlannedCall } from '../rules/plan-calls.ts';
+import type { Lease } from '../store/pull-work.ts';
 import type { SendRecord, Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from '../wecom/platform-choices.ts';
 import type { EventContent } from '../wecom/send-payloads.ts';
 import type { KfbotMetrics } from './metrics.ts';
-import type { Lease } from './pull-work.ts';
 
 export interface CallContext {
   inboundMsgid: string;
@@ -40,7 +41,7 @@ function sendKey(inboundMsgid: string, call: PlannedCall): string {
 function confirmsEarlierAttempt(call: PlannedCall, errcode: number): boolean {
   if (call.api === 'kf/send_msg') return errcode === DUPLICATE_MSGID_ERRCODE;
   if (call.api === 'kf/send_msg_on_event') return errcode === INVALID_EVENT_CODE_ERRCODE;
-  return errcode === 95016; // trans: the session is already where the first attempt moved it
+  return errcode === ERRCODE.stateChangeNotAllowed; // trans: the session is already where the first attempt moved it
 }
 
 export class SendExecutor {

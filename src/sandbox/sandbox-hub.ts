@@ -11,6 +11,7 @@ import type { DecisionEvent } from '../runtime/message-handler.ts';
 import type { RequestRecord, SentMessage, WeComSimulator, WireItem } from '../simulator/index.ts';
 import { errcodeInfo } from '../wecom/error-codes.ts';
 import { isObject } from '../wecom/json-reader.ts';
+import { SERVICE_STATE_LABELS, serviceStateLabel } from '../wecom/platform-enums.ts';
 
 export type SandboxEvent =
   | {
@@ -28,6 +29,8 @@ export type SandboxEvent =
       openKfId: string;
       externalUserId: string;
       state: number;
+      /** "1 智能助手接待 · bot": the page shows the labels of wecom/platform-enums.ts. */
+      label: string;
       servicer?: string;
       quotaLeft: number;
     }
@@ -187,6 +190,7 @@ export class SandboxHub {
       openKfId,
       externalUserId,
       state: s.state,
+      label: `${serviceStateLabel(s.state)} · ${SERVICE_STATE_LABELS[s.state].en}`,
       ...(s.servicerUserId && { servicer: s.servicerUserId }),
       quotaLeft: s.state === 0 || s.state === 1 ? s.quota : 0,
     });

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { SentMessage, WireItem } from '../simulator/index.ts';
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
-import { serviceStateLabel } from '../wecom/kf-api.ts';
+import { isCustomerMessage, ORIGIN, serviceStateLabel } from '../wecom/platform-enums.ts';
 import { performAction, SandboxActionError } from './sandbox-actions.ts';
 import type { DecisionSummary, SandboxEvent } from './sandbox-hub.ts';
 import type { Sandbox } from './start-sandbox.ts';
@@ -98,8 +98,8 @@ export class TerminalChat {
   }
 
   #showItem(item: WireItem): void {
-    if (item.origin === 3 && item.msgtype !== 'event') this.#lastCustomerMsgid = item.msgid;
-    if (item.origin === 5) {
+    if (isCustomerMessage(item)) this.#lastCustomerMsgid = item.msgid;
+    if (item.origin === ORIGIN.servicer) {
       this.write(
         `客服 ${String(item.servicer_userid)} › ${String(payloadOf(String(item.msgtype), item).content ?? `[${item.msgtype}]`)}\n`,
       );

@@ -18,7 +18,7 @@ import { OfflineWeCom } from '../simulator/offline-wecom.ts';
 import { servicerEnds, servicerTakes } from '../simulator/servicer-actions.ts';
 import { setState } from '../simulator/session.ts';
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
-import type { ServiceState } from '../wecom/kf-api.ts';
+import type { ServiceState } from '../wecom/platform-enums.ts';
 import { decodeSyncItem, type SyncItem } from '../wecom/sync-item.ts';
 
 export const DRY_RUN_ACCOUNT = 'wkDryRunAccount';

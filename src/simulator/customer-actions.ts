@@ -6,6 +6,7 @@
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
 import { isMediaType, SYNC_MEDIA_MAX_BYTES } from '../wecom/media-limits.ts';
 import { MENU_CLICK_OPENS_SEND_WINDOW } from '../wecom/platform-choices.ts';
+import { ORIGIN } from '../wecom/platform-enums.ts';
 import { sampleMedia } from './sample-media.ts';
 import { onCustomerMessage, SEND_WINDOW_MS } from './session.ts';
 import { SimulatorUsageError } from './usage-error.ts';
@@ -163,7 +164,7 @@ export function customerClicksMenu(
       .entries()
       .filter(
         (e) =>
-          e.item.origin === 5 &&
+          e.item.origin === ORIGIN.servicer &&
           e.item.external_userid === opts.externalUserId &&
           e.item.msgtype === 'msgmenu',
       )
@@ -203,7 +204,9 @@ export function customerRecalls(
     .entries()
     .some(
       (e) =>
-        e.item.msgid === opts.msgid && e.item.origin === 3 && e.item.external_userid === opts.externalUserId,
+        e.item.msgid === opts.msgid &&
+        e.item.origin === ORIGIN.customer &&
+        e.item.external_userid === opts.externalUserId,
     );
   if (!own)
     throw new SimulatorUsageError('UNKNOWN_MESSAGE', `${opts.msgid} is not a message this customer sent`);

@@ -2,8 +2,10 @@
  * The single-use codes for send_msg_on_event (wecom-kf.md §6): who issued them, for which state,
  * how long they live and which msgtypes they allow, straight from the §6 scenario table.
  */
+
+import type { ServiceState } from '../wecom/platform-enums.ts';
 import { HOUR, SECOND } from './clock.ts';
-import type { ServiceState, Session } from './session.ts';
+import type { Session } from './session.ts';
 
 export type EventCodeKind = 'welcome' | 'queue' | 'reply' | 'closing';
 export type EventMsgtype = 'text' | 'msgmenu';

@@ -75,6 +75,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<We
   return new WeComSimulator({ url, secret, world, settings, faults, requests, callbacks, server });
 }
 
+export type { ServiceState } from '../wecom/platform-enums.ts';
 export { API_NAMES, type ApiName } from './api-names.ts';
 export type { CallbackAttempt, CallbackDelivery, CallbackTarget } from './callbacks/callback-dispatcher.ts';
 export { CallbackDispatcher } from './callbacks/callback-dispatcher.ts';
@@ -88,7 +89,7 @@ export type { AccountInit, ServicerInit, SimulatorOptions } from './options.ts';
 export { type RandomSource, seededRandom } from './random-ids.ts';
 export { REDACTED, type RequestLog, type RequestRecord } from './request-log.ts';
 export type { ServicerRef, SessionRef } from './servicer-actions.ts';
-export type { ServiceState, Session } from './session.ts';
+export type { Session } from './session.ts';
 export { DEFAULT_SETTINGS, type SimulatorSettings } from './settings.ts';
 export { WeComSimulator } from './simulator.ts';
 export { SimulatorUsageError, type UsageErrorCode } from './usage-error.ts';

@@ -5,7 +5,7 @@
  * so these, unlike service_state/trans, put events into sync_msg.
  */
 import type { JsonObject } from '../wecom/json-reader.ts';
-import { serviceStateLabel } from '../wecom/kf-api.ts';
+import { ORIGIN, serviceStateLabel } from '../wecom/platform-enums.ts';
 import { defaultAccount } from './customer-actions.ts';
 import type { EventCodeKind } from './event-codes.ts';
 import { type Session, setState } from './session.ts';
@@ -202,7 +202,9 @@ export function servicerRecalls(world: World, ref: ServicerRef & { msgid: string
     .entries()
     .find(
       (e) =>
-        e.item.msgid === ref.msgid && e.item.origin === 5 && e.item.external_userid === ref.externalUserId,
+        e.item.msgid === ref.msgid &&
+        e.item.origin === ORIGIN.servicer &&
+        e.item.external_userid === ref.externalUserId,
     );
   if (!original)
     throw new SimulatorUsageError(
@@ -239,7 +241,7 @@ export function servicerRejects(world: World, ref: ServicerRef & { reject: boole
 
 /**
  * msg_send_fail (§4.3) for a message the bot sent: `fail_msgid` is the msgid send_msg returned.
- * fail_type default 0 (unknown); see FAIL_TYPES in message-kinds.ts.
+ * fail_type default 0 (unknown); see FAIL_TYPES in wecom/platform-enums.ts.
  */
 export function sendFailure(
   world: World,

@@ -3,10 +3,8 @@
  * (wecom-kf.md §5, §7.1): its service_state, the 48 h send window and 5-message quota that each
  * customer message re-opens, and the 48 h timeout that ends it.
  */
+import type { ServiceState } from '../wecom/platform-enums.ts';
 import { DAY, HOUR } from './clock.ts';
-
-/** §7.1: 0 未处理 · 1 由智能助手接待 · 2 待接入池排队中 · 3 由人工接待 · 4 已结束/未开始. */
-export type ServiceState = 0 | 1 | 2 | 3 | 4;
 
 /** §5: "You may send only within 48 h after the customer's last own message". */
 export const SEND_WINDOW_MS = 48 * HOUR;

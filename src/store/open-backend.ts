@@ -5,10 +5,9 @@
 import { isAbsolute, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LocalPullWork } from '../runtime/local-pull-work.ts';
-import type { KfbotMetrics } from '../runtime/metrics.ts';
-import type { PullWork } from '../runtime/pull-work.ts';
-import { RedisPullWork } from '../runtime/redis-pull-work.ts';
+import { LocalPullWork } from './local-pull-work.ts';
+import type { PullWork, PullWorkMetrics } from './pull-work.ts';
+import { RedisPullWork } from './redis-pull-work.ts';
 import { RedisStore, redisClient } from './redis-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
@@ -21,7 +20,7 @@ export interface Backend {
 
 export async function openBackend(
   url: string,
-  deps: { cwd: string; metrics: KfbotMetrics; log: Logger; now: () => number },
+  deps: { cwd: string; metrics: PullWorkMetrics; log: Logger; now: () => number },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
@@ -39,7 +38,7 @@ export async function openBackend(
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
     const redis = await openRedis(url, deps.log);
     const store = new RedisStore(redis);
-    return { store, work: new RedisPullWork(store, deps.metrics, deps.log, deps.now) };
+    return { store, work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now) };
   }
   throw new StoreOpenError(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
 }
@@ -76,7 +75,7 @@ async function openRedis(url: string, log: Logger): Promise<Redis> {
     // Once a minute at most: a Redis outage should not flood the log.
     if (!started || Date.now() - lastWarned < 60_000) return;
     lastWarned = Date.now();
-    log.error({ err: err.message }, 'Redis connection failed; callbacks get 503 until it is back');
+    log.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
   });
   const refuse = (message: string): never => {
     redis.disconnect();

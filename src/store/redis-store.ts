@@ -7,9 +7,9 @@
  * and WeCom retries it rather than waiting on a command that may never run.
  */
 import { Redis } from 'ioredis';
-import type { Fence } from '../runtime/pull-work.ts';
-import { LeaseLostError } from '../runtime/pull-work.ts';
 import type { CachedToken } from '../wecom/access-token.ts';
+import { type Fence, LeaseLostError } from './pull-work.ts';
+import { RedisKeys } from './redis-keys.ts';
 import type { CachedMedia, Conversation, MessageRecord, SendRecord, Store } from './store.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer. */
@@ -60,34 +60,26 @@ export function redisClient(url: string, onError?: (err: Error) => void): Redis 
 
 export class RedisStore implements Store {
   readonly #redis: Redis;
-  readonly #prefix: string;
+  readonly keys: RedisKeys;
 
-  constructor(redis: Redis, prefix = 'kfbot:') {
+  constructor(redis: Redis, keys = new RedisKeys()) {
     this.#redis = redis;
-    this.#prefix = prefix;
-  }
-
-  get redis(): Redis {
-    return this.#redis;
-  }
-
-  key(...parts: string[]): string {
-    return `${this.#prefix}${parts.join(':')}`;
+    this.keys = keys;
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {
-    return (await this.#redis.get(this.key('cursor', openKfId))) ?? undefined;
+    return (await this.#redis.get(this.keys.cursor(openKfId))) ?? undefined;
   }
 
   async setCursor(openKfId: string, cursor: string, fence?: Fence): Promise<void> {
     if (!fence) {
-      await this.#redis.set(this.key('cursor', openKfId), cursor);
+      await this.#redis.set(this.keys.cursor(openKfId), cursor);
       return;
     }
     const ok = await this.#redis.eval(
       SET_IF_OWNER,
       2,
-      this.key('cursor', openKfId),
+      this.keys.cursor(openKfId),
       fence.key,
       cursor,
       fence.token,
@@ -96,7 +88,7 @@ export class RedisStore implements Store {
   }
 
   async getMessage(msgid: string): Promise<MessageRecord | undefined> {
-    const raw = await this.#redis.get(this.key('msg', msgid));
+    const raw = await this.#redis.get(this.keys.message(msgid));
     return raw ? (JSON.parse(raw) as MessageRecord) : undefined;
   }
 
@@ -104,78 +96,78 @@ export class RedisStore implements Store {
     message: MessageRecord,
     conversation?: { openKfId: string; externalUserId: string; value: Conversation },
   ): Promise<boolean> {
-    const keys = [this.key('msg', message.msgid)];
+    const keys = [this.keys.message(message.msgid)];
     const args: (string | number)[] = [JSON.stringify(message), RECORD_TTL_MS];
     if (conversation) {
-      keys.push(this.key('conv', conversation.openKfId, conversation.externalUserId));
+      keys.push(this.keys.conversation(conversation.openKfId, conversation.externalUserId));
       args.push(JSON.stringify(conversation.value), CONVERSATION_TTL_MS);
     }
     return (await this.#redis.eval(RECORD_MESSAGE, keys.length, ...keys, ...args)) === 1;
   }
 
   async finishMessage(msgid: string, status: 'done' | 'skipped', note?: string): Promise<void> {
-    await this.#redis.eval(FINISH_MESSAGE, 1, this.key('msg', msgid), status, note ?? '');
+    await this.#redis.eval(FINISH_MESSAGE, 1, this.keys.message(msgid), status, note ?? '');
   }
 
   async getSend(key: string): Promise<SendRecord | undefined> {
-    const raw = await this.#redis.get(this.key('send', key));
+    const raw = await this.#redis.get(this.keys.send(key));
     return raw ? (JSON.parse(raw) as SendRecord) : undefined;
   }
 
   async putSend(record: SendRecord): Promise<void> {
-    await this.#redis.set(this.key('send', record.key), JSON.stringify(record), 'PX', RECORD_TTL_MS);
+    await this.#redis.set(this.keys.send(record.key), JSON.stringify(record), 'PX', RECORD_TTL_MS);
   }
 
   async getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined> {
-    const raw = await this.#redis.get(this.key('conv', openKfId, externalUserId));
+    const raw = await this.#redis.get(this.keys.conversation(openKfId, externalUserId));
     return raw ? (JSON.parse(raw) as Conversation) : undefined;
   }
 
   async putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void> {
     await this.#redis.set(
-      this.key('conv', openKfId, externalUserId),
+      this.keys.conversation(openKfId, externalUserId),
       JSON.stringify(value),
       'PX',
       CONVERSATION_TTL_MS,
     );
   }
 
-  async get(key: string): Promise<CachedToken | undefined> {
-    const raw = await this.#redis.get(this.key('token', key));
+  async getAccessToken(key: string): Promise<CachedToken | undefined> {
+    const raw = await this.#redis.get(this.keys.accessToken(key));
     return raw ? (JSON.parse(raw) as CachedToken) : undefined;
   }
 
-  async set(key: string, value: CachedToken): Promise<void> {
+  async putAccessToken(key: string, value: CachedToken): Promise<void> {
     const ttl = Math.max(1, value.expiresAt - Date.now());
-    await this.#redis.set(this.key('token', key), JSON.stringify(value), 'PX', ttl);
+    await this.#redis.set(this.keys.accessToken(key), JSON.stringify(value), 'PX', ttl);
   }
 
-  async deleteIfMatches(key: string, token: string): Promise<void> {
-    const current = await this.get(key);
+  async deleteAccessTokenIfMatches(key: string, token: string): Promise<void> {
+    const current = await this.getAccessToken(key);
     if (current?.token !== token) return;
-    await this.#redis.eval(DELETE_IF_EQUALS, 1, this.key('token', key), JSON.stringify(current));
+    await this.#redis.eval(DELETE_IF_EQUALS, 1, this.keys.accessToken(key), JSON.stringify(current));
   }
 
   /**
    * One replica at a time refreshes a token (§1, §9.13: single-flight the refresh, or replicas
    * invalidate each other's tokens and hit the gettoken limits). Returns false if another holds it.
    */
-  async acquireRefresh(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.#redis.set(this.key('tokenlock', key), '1', 'PX', ttlMs, 'NX')) === 'OK';
+  async acquireAccessTokenRefresh(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(this.keys.accessTokenRefresh(key), '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
-  async releaseRefresh(key: string): Promise<void> {
-    await this.#redis.del(this.key('tokenlock', key));
+  async releaseAccessTokenRefresh(key: string): Promise<void> {
+    await this.#redis.del(this.keys.accessTokenRefresh(key));
   }
 
   async getMedia(key: string): Promise<CachedMedia | undefined> {
-    const raw = await this.#redis.get(this.key('media', key));
+    const raw = await this.#redis.get(this.keys.media(key));
     return raw ? (JSON.parse(raw) as CachedMedia) : undefined;
   }
 
   async putMedia(key: string, media: CachedMedia): Promise<void> {
     const ttl = Math.max(1, media.createdAt + MEDIA_TTL_MS - Date.now());
-    await this.#redis.set(this.key('media', key), JSON.stringify(media), 'PX', ttl);
+    await this.#redis.set(this.keys.media(key), JSON.stringify(media), 'PX', ttl);
   }
 
   /** Records expire by themselves (RECORD_TTL_MS); nothing to sweep. */

@@ -281,16 +281,16 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#stmt.putConversation.run(openKfId, externalUserId, JSON.stringify(value));
   }
 
-  async get(key: string): Promise<CachedToken | undefined> {
+  async getAccessToken(key: string): Promise<CachedToken | undefined> {
     const row = this.#stmt.getToken.get(key) as { token: string; expires_at: number } | undefined;
     return row && { token: row.token, expiresAt: row.expires_at };
   }
 
-  async set(key: string, value: CachedToken): Promise<void> {
+  async putAccessToken(key: string, value: CachedToken): Promise<void> {
     this.#stmt.setToken.run(key, value.token, value.expiresAt);
   }
 
-  async deleteIfMatches(key: string, token: string): Promise<void> {
+  async deleteAccessTokenIfMatches(key: string, token: string): Promise<void> {
     this.#stmt.deleteToken.run(key, token);
   }
 

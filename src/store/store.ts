@@ -6,8 +6,8 @@
  */
 
 import type { ConversationState } from '../rules/conversation-state.ts';
-import type { Fence } from '../runtime/pull-work.ts';
 import type { TokenStore } from '../wecom/access-token.ts';
+import type { Fence } from './pull-work.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
 export interface PullRequest {

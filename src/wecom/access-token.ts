@@ -14,31 +14,32 @@ export interface CachedToken {
   expiresAt: number;
 }
 
+/** Where access tokens are cached; kfbot's Store is one, so the methods say what they keep. */
 export interface TokenStore {
-  get(key: string): Promise<CachedToken | undefined>;
-  set(key: string, value: CachedToken): Promise<void>;
+  getAccessToken(key: string): Promise<CachedToken | undefined>;
+  putAccessToken(key: string, value: CachedToken): Promise<void>;
   /** Removes the entry only if it still holds `token` (another caller may have refreshed it). */
-  deleteIfMatches(key: string, token: string): Promise<void>;
+  deleteAccessTokenIfMatches(key: string, token: string): Promise<void>;
   /**
    * For a store shared by several processes: lets one of them refresh at a time. Returns false
    * while another holds the refresh, which the caller then waits out.
    */
-  acquireRefresh?(key: string, ttlMs: number): Promise<boolean>;
-  releaseRefresh?(key: string): Promise<void>;
+  acquireAccessTokenRefresh?(key: string, ttlMs: number): Promise<boolean>;
+  releaseAccessTokenRefresh?(key: string): Promise<void>;
 }
 
 export class MemoryTokenStore implements TokenStore {
   private readonly entries = new Map<string, CachedToken>();
 
-  async get(key: string): Promise<CachedToken | undefined> {
+  async getAccessToken(key: string): Promise<CachedToken | undefined> {
     return this.entries.get(key);
   }
 
-  async set(key: string, value: CachedToken): Promise<void> {
+  async putAccessToken(key: string, value: CachedToken): Promise<void> {
     this.entries.set(key, value);
   }
 
-  async deleteIfMatches(key: string, token: string): Promise<void> {
+  async deleteAccessTokenIfMatches(key: string, token: string): Promise<void> {
     if (this.entries.get(key)?.token === token) this.entries.delete(key);
   }
 }
@@ -79,14 +80,14 @@ export class AccessToken {
 
   /** A token believed valid: the cached one, or a fresh one fetched once for all waiting callers. */
   async get(): Promise<string> {
-    const cached = await this.store.get(this.options.key);
+    const cached = await this.store.getAccessToken(this.options.key);
     if (cached && cached.expiresAt > this.now()) return cached.token;
     return this.refresh();
   }
 
   /** Forgets `token` because the API rejected it (§1: WeCom may invalidate a token early). */
   async invalidate(token: string): Promise<void> {
-    await this.store.deleteIfMatches(this.options.key, token);
+    await this.store.deleteAccessTokenIfMatches(this.options.key, token);
   }
 
   private refresh(): Promise<string> {
@@ -94,8 +95,8 @@ export class AccessToken {
       const { key } = this.options;
       let locked = false;
       try {
-        if (this.store.acquireRefresh) {
-          locked = await this.store.acquireRefresh(key, REFRESH_LOCK_MS);
+        if (this.store.acquireAccessTokenRefresh) {
+          locked = await this.store.acquireAccessTokenRefresh(key, REFRESH_LOCK_MS);
           if (!locked) {
             // Another process is fetching: use its token when it lands in the shared cache.
             const theirs = await this.waitForOther();
@@ -108,10 +109,10 @@ export class AccessToken {
           expiresInSec * 1000 - this.marginMs,
           Math.min(60_000, expiresInSec * 500),
         );
-        await this.store.set(key, { token, expiresAt: this.now() + lifetimeMs });
+        await this.store.putAccessToken(key, { token, expiresAt: this.now() + lifetimeMs });
         return token;
       } finally {
-        if (locked) await this.store.releaseRefresh?.(key).catch(() => {});
+        if (locked) await this.store.releaseAccessTokenRefresh?.(key).catch(() => {});
         this.inflight = undefined;
       }
     })();
@@ -122,7 +123,7 @@ export class AccessToken {
     const deadline = Date.now() + REFRESH_LOCK_MS;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
-      const cached = await this.store.get(this.options.key);
+      const cached = await this.store.getAccessToken(this.options.key);
       if (cached && cached.expiresAt > this.now()) return cached.token;
     }
     return undefined;

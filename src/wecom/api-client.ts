@@ -10,6 +10,7 @@ import { AccessToken, type TokenStore, tokenCacheKey } from './access-token.ts';
 import { WeComApiError, WeComHttpError } from './api-errors.ts';
 import { errcodeAction } from './error-codes.ts';
 import { isObject, type JsonObject } from './json-reader.ts';
+import { redactSecrets } from './redact-secrets.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './retry-policy.ts';
 
 export const WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
@@ -50,11 +51,6 @@ export interface CallOptions {
 type Body = { kind: 'json'; value: unknown } | { kind: 'form'; value: FormData };
 
 export type ApiResponse = JsonObject & { errcode: number; errmsg: string };
-
-/** Removes anything that looks like a credential from text that may reach a log or an error. */
-export function redactSecrets(text: string): string {
-  return text.replace(/(access_token|corpsecret)=[^&\s"']*/gi, '$1=[redacted]');
-}
 
 export class WeComClient {
   readonly baseUrl: string;

@@ -17,6 +17,25 @@ export interface ErrcodeInfo {
   remedy?: string;
 }
 
+/**
+ * The errcodes kfbot's own code branches on or answers with, by name. The table below says what
+ * each means; the values are WeCom's (§8).
+ */
+export const ERRCODE = {
+  systemBusy: -1,
+  invalidAccessToken: 40014,
+  invalidParameter: 40058,
+  accessTokenExpired: 42001,
+  frequencyLimit: 45009,
+  concurrencyLimit: 45033,
+  invalidOpenKfId: 95000,
+  sendQuotaUsedUp: 95001,
+  sendWindowClosed: 95002,
+  invalidMsgToken: 95007,
+  stateChangeNotAllowed: 95016,
+  sessionStateForbidsSend: 95018,
+} as const;
+
 const FIX_CONFIG = 'check WECOM_CORP_ID and WECOM_SECRET against the WeCom admin console';
 
 export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {

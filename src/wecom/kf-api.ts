@@ -8,6 +8,7 @@ import type { ApiResponse, WeComClient } from './api-client.ts';
 import { SendValidationError, WeComHttpError } from './api-errors.ts';
 import { isObject, Reader, ShapeError } from './json-reader.ts';
 import { BATCHGET_MAX_IDS, DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from './platform-choices.ts';
+import { isServiceState, type ServiceState } from './platform-enums.ts';
 import { checkSendMsg, checkSendMsgOnEvent, errorsOnly, type SendProblem } from './send-limits.ts';
 import type { MediaMsgtype, SendMsgOnEventRequest, SendMsgRequest } from './send-payloads.ts';
 import { decodeSyncItem, type SyncItem } from './sync-item.ts';
@@ -28,14 +29,6 @@ export interface SyncMsgPage {
   next_cursor: string;
   has_more: boolean;
   items: SyncItem[];
-}
-
-/** 0 未处理 · 1 智能助手接待 · 2 待接入池排队中 · 3 人工接待 · 4 已结束/未开始 (§7.1). */
-export type ServiceState = 0 | 1 | 2 | 3 | 4;
-
-/** How a service state is shown to people: "1 智能助手接待". */
-export function serviceStateLabel(state: number): string {
-  return `${state} ${['未处理', '智能助手接待', '待接入池排队中', '人工接待', '已结束/未开始'][state] ?? '?'}`;
 }
 
 export interface Customer {
@@ -144,9 +137,9 @@ export class KfApi {
     const res = await this.client.post('kf/service_state/get', req);
     return read('kf/service_state/get', res, (r) => {
       const state = r.num('service_state');
-      if (![0, 1, 2, 3, 4].includes(state)) throw new ShapeError('service_state', 'one of 0-4');
+      if (!isServiceState(state)) throw new ShapeError('service_state', 'one of 0-4');
       const servicer = r.optStr('servicer_userid');
-      return { service_state: state as ServiceState, ...(servicer ? { servicer_userid: servicer } : {}) };
+      return { service_state: state, ...(servicer ? { servicer_userid: servicer } : {}) };
     });
   }
 

@@ -113,7 +113,7 @@ export interface MsgSendFailEvent {
   open_kfid: string;
   external_userid: string;
   fail_msgid: string;
-  /** See FAIL_TYPES; unknown values mean "unknown" (§4.3 ⚠). */
+  /** See FAIL_TYPES (platform-enums.ts); unknown values mean "unknown" (§4.3 ⚠). */
   fail_type: number;
 }
 export interface ServicerStatusChangeEvent {
@@ -373,23 +373,3 @@ export function isMessageKind(name: string): name is MessageKind {
 export function isEventKind(name: string): name is EventKind {
   return Object.hasOwn(EVENT_KINDS, name);
 }
-
-/** §4.1 `origin`. */
-export const ORIGIN = { customer: 3, system: 4, servicer: 5 } as const;
-
-/** §4.3 msg_send_fail `fail_type`; a value not listed means "unknown". */
-export const FAIL_TYPES: Readonly<Record<number, string>> = {
-  0: 'unknown',
-  1: 'kf account deleted',
-  2: 'app closed',
-  4: 'session expired (>48 h)',
-  5: 'session closed',
-  6: 'over the 5-message limit',
-  8: 'subject not verified',
-  10: 'user rejected messages',
-  11: 'no enterprise member has logged in to the WeCom app',
-  12: 'message type forbidden by the kf component',
-};
-
-/** §4.3 session_status_change `change_type`. */
-export const SESSION_CHANGE = { fromQueue: 1, transferred: 2, ended: 3, rejoined: 4 } as const;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
+import { RedisKeys } from '../../src/store/redis-keys.ts';
 import { RedisStore, redisClient } from '../../src/store/redis-store.ts';
 import { REDIS_URL } from './redis-url.ts';
 import { storeContract } from './store-contract.ts';
@@ -12,7 +13,7 @@ async function open(): Promise<RedisStore> {
   prefixes.push(prefix);
   const redis = redisClient(REDIS_URL);
   await redis.connect();
-  return new RedisStore(redis, prefix);
+  return new RedisStore(redis, new RedisKeys(prefix));
 }
 
 afterAll(async () => {
@@ -29,7 +30,7 @@ storeContract(
   'Redis',
   async () => {
     const store = await open();
-    lastPrefix = store.key('');
+    lastPrefix = store.keys.prefix;
     return store;
   },
   {
@@ -38,11 +39,11 @@ storeContract(
       return admin.pttl(`${lastPrefix}${kind}:${id}`);
     },
     reopen: async (s) => {
-      const prefix = (s as RedisStore).key('');
+      const prefix = (s as RedisStore).keys.prefix;
       await s.close();
       const redis = redisClient(REDIS_URL);
       await redis.connect();
-      return new RedisStore(redis, prefix);
+      return new RedisStore(redis, new RedisKeys(prefix));
     },
     setLeaseOwner: async (key, token) => {
       if (admin.status !== 'ready') await admin.connect();

@@ -105,16 +105,19 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
     it('caches tokens and only forgets the one that was rejected', async () => {
-      await store.set('k', { token: 'A', expiresAt: 10 });
-      await store.deleteIfMatches('k', 'B');
-      expect(await store.get('k')).toEqual({ token: 'A', expiresAt: 10 });
-      await store.deleteIfMatches('k', 'A');
-      expect(await store.get('k')).toBeUndefined();
+      // Real epoch times: the Redis store expires entries by them.
+      const expiresAt = Date.now() + 3600_000;
+      await store.putAccessToken('k', { token: 'A', expiresAt });
+      await store.deleteAccessTokenIfMatches('k', 'B');
+      expect(await store.getAccessToken('k')).toEqual({ token: 'A', expiresAt });
+      await store.deleteAccessTokenIfMatches('k', 'A');
+      expect(await store.getAccessToken('k')).toBeUndefined();
     });
 
     it('caches media ids', async () => {
-      await store.putMedia('image:abc', { mediaId: 'M1', createdAt: 5 });
-      expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt: 5 });
+      const createdAt = Date.now();
+      await store.putMedia('image:abc', { mediaId: 'M1', createdAt });
+      expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt });
     });
 
     const ttlOf = options.ttlOf;

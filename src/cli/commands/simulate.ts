@@ -4,14 +4,13 @@
  * them. Exits 1 when a call would be refused or an action could not be carried out.
  */
 import type { ConversationState } from '../../rules/conversation-state.ts';
-import { SERVICE_STATE_NAMES } from '../../rules/fact-catalogue.ts';
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { RuleSet, Scalar } from '../../rules/rule-model.ts';
 import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-run.ts';
 import { formatReport } from '../../simulate/format-report.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
-import type { ServiceState } from '../../wecom/kf-api.ts';
+import { SERVICE_STATE, type ServiceState } from '../../wecom/platform-enums.ts';
 import {
   type Command,
   type CommandIo,
@@ -169,8 +168,7 @@ function parseState(values: Values, cwd: string): Partial<ConversationState> {
 
 function parseServiceState(text: string | undefined): ServiceState | undefined {
   if (text === undefined) return undefined;
-  if (Object.hasOwn(SERVICE_STATE_NAMES, text))
-    return SERVICE_STATE_NAMES[text as keyof typeof SERVICE_STATE_NAMES];
+  if (Object.hasOwn(SERVICE_STATE, text)) return SERVICE_STATE[text as keyof typeof SERVICE_STATE];
   if (/^[0-4]$/.test(text)) return Number(text) as ServiceState;
   throw new UsageError(`--service-state is one of new, bot, queued, human, ended or 0-4, not "${text}"`);
 }

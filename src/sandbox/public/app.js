@@ -2,13 +2,6 @@
 // /sandbox/events and sends what the person does to /sandbox/actions.
 
 const $ = (id) => document.getElementById(id);
-const STATE_NAMES = [
-  '0 未处理 new',
-  '1 智能助手接待 bot',
-  '2 排队中 queued',
-  '3 人工接待 human',
-  '4 已结束/未开始 ended',
-];
 
 const state = {
   accounts: [],
@@ -166,7 +159,7 @@ function renderChat() {
   $('chat-title').textContent = customer ? customer.nickname : '—';
   const session = k && state.sessions.get(k);
   $('session-state').textContent = session
-    ? `${STATE_NAMES[session.state]}${session.servicer ? ` · ${session.servicer}` : ''} · quota ${session.quotaLeft}/5`
+    ? `${session.label}${session.servicer ? ` · ${session.servicer}` : ''} · quota ${session.quotaLeft}/5`
     : '未开始 not started';
   for (const entry of state.entries.get(k) ?? []) {
     if (entry.kind === 'notice') {

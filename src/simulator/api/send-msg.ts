@@ -2,6 +2,8 @@
  * POST /cgi-bin/kf/send_msg (wecom-kf.md §5): the bot writes to a customer. Every rule the fact
  * sheet states is checked, each with its documented errcode, before anything is delivered.
  */
+
+import { ERRCODE } from '../../wecom/error-codes.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
 import { isMediaType, type MediaType } from '../../wecom/media-limits.ts';
 import {
@@ -54,7 +56,7 @@ export function sendMsgHandler(): ApiHandler {
     const msgtype = body.msgtype as string;
     const payload = isObject(body[msgtype]) ? (body[msgtype] as JsonObject) : {};
     const clientMsgid = typeof body.msgid === 'string' ? body.msgid : undefined;
-    if (!world.accounts.has(openKfId)) return fail(ctx, 95000, 'open_kfid');
+    if (!world.accounts.has(openKfId)) return fail(ctx, ERRCODE.invalidOpenKfId, 'open_kfid');
     // §5: a client msgid "must be unique within the KF account, or the API returns an error".
     if (clientMsgid !== undefined && world.isMsgidUsed(openKfId, clientMsgid)) {
       return fail(ctx, DUPLICATE_MSGID_ERRCODE, DUPLICATE_MSGID_ERRMSG);
@@ -69,16 +71,18 @@ export function sendMsgHandler(): ApiHandler {
         session?.endReason === 'timeout' && (session.stateBeforeEnd === 0 || session.stateBeforeEnd === 1);
       if (timedOut) return fail(ctx, SEND_AFTER_TIMEOUT_ERRCODE, 'more than 48 h since the customer wrote');
       // §9.8: before the customer writes the session is 4 (未开始); an ended one is 4 too.
-      return fail(ctx, 95018, 'the session is not started or has ended (state 4)');
+      return fail(ctx, ERRCODE.sessionStateForbidsSend, 'the session is not started or has ended (state 4)');
     }
     // §5: "The customer must be in state 新接入待处理 (0) or 由智能助手接待 (1)".
     if (session.state !== 0 && session.state !== 1) {
-      return fail(ctx, 95018, `the session is in state ${session.state}`);
+      return fail(ctx, ERRCODE.sessionStateForbidsSend, `the session is in state ${session.state}`);
     }
     // §5: "only within 48 h after the customer's last own message".
-    if (!windowOpen(session, now)) return fail(ctx, 95002, 'more than 48 h since the customer wrote');
+    if (!windowOpen(session, now))
+      return fail(ctx, ERRCODE.sendWindowClosed, 'more than 48 h since the customer wrote');
     // §5: "at most 5 messages in that window"; each customer message re-opens it.
-    if (session.quota <= 0) return fail(ctx, 95001, '5 messages already sent since the customer last wrote');
+    if (session.quota <= 0)
+      return fail(ctx, ERRCODE.sendQuotaUsedUp, '5 messages already sent since the customer last wrote');
     session.quota--;
     // §5: "Sending through the API puts the customer with the 智能助手 (state 1)".
     if (session.state === 0) setState(session, 1);

@@ -3,13 +3,16 @@
  * session_status_change event: "all changes [in that event] are triggered by receptionists in the
  * WeCom client" (§4.3). The reply, queue and closing codes come back in the trans response.
  */
+
+import { ERRCODE } from '../../wecom/error-codes.ts';
 import {
   SERVICER_NOT_RECEIVING_ERRCODE,
   TRANS_FROM_BOT_TO_ENDED_ALLOWED,
 } from '../../wecom/platform-choices.ts';
+import type { ServiceState } from '../../wecom/platform-enums.ts';
 import type { EventCodeKind } from '../event-codes.ts';
 import { type ApiHandler, fail, ok } from '../http/api-types.ts';
-import { type ServiceState, setState } from '../session.ts';
+import { setState } from '../session.ts';
 import { FieldError, INVALID_PARAMETER, optionalString, requiredString } from './fields.ts';
 
 /** §7.1's table: which target states the API may move each state to. */
@@ -30,7 +33,7 @@ export function serviceStateGetHandler(): ApiHandler {
   return (req, ctx) => {
     const openKfId = requiredString(req.json, 'open_kfid');
     const externalUserId = requiredString(req.json, 'external_userid');
-    if (!ctx.world.accounts.has(openKfId)) return fail(ctx, 95000, 'open_kfid');
+    if (!ctx.world.accounts.has(openKfId)) return fail(ctx, ERRCODE.invalidOpenKfId, 'open_kfid');
     const session = ctx.world.findSession(openKfId, externalUserId);
     const state = session?.state ?? 4;
     // §7.1: servicer_userid "is meaningful only for state 3".
@@ -48,11 +51,12 @@ export function serviceStateTransHandler(): ApiHandler {
       throw new FieldError(INVALID_PARAMETER, 'service_state', 'service_state is required (an integer 0-4)');
     }
     const servicerUserId = optionalString(req.json, 'servicer_userid');
-    if (!world.accounts.has(openKfId)) return fail(ctx, 95000, 'open_kfid');
+    if (!world.accounts.has(openKfId)) return fail(ctx, ERRCODE.invalidOpenKfId, 'open_kfid');
     const session = world.findSession(openKfId, externalUserId);
     const from = session?.state ?? 4; // a customer who never wrote is 4 (未开始, §9.8)
     const allowed = (TRANSITIONS[from] as readonly number[]).includes(target);
-    if (session === undefined || !allowed) return fail(ctx, 95016, `service_state ${from} → ${target}`);
+    if (session === undefined || !allowed)
+      return fail(ctx, ERRCODE.stateChangeNotAllowed, `service_state ${from} → ${target}`);
     const to = target as ServiceState;
     if (to === 3) {
       // §7.1: servicer_userid "is required when the target is 3; that receptionist must be
@@ -74,7 +78,7 @@ export function serviceStateTransHandler(): ApiHandler {
       }
       // §7.1: 3 → 3 is a transfer "to another receptionist".
       if (from === 3 && session.servicerUserId === servicerUserId)
-        return fail(ctx, 95016, 'the servicer already holds it');
+        return fail(ctx, ERRCODE.stateChangeNotAllowed, 'the servicer already holds it');
     }
     // §6: "trans returns a code only on the first change into state 2 or 3 (a reply code) or into
     // state 4 (a closing code)": only on a real change of state, once per session for 2/3.

@@ -2,6 +2,8 @@
  * POST /cgi-bin/kf/sync_msg (wecom-kf.md §3): pages through one KF account's log of customer
  * messages, servicer messages and events, never the bot's own sends.
  */
+
+import { ERRCODE } from '../../wecom/error-codes.ts';
 import { INVALID_CURSOR_ERRCODE, INVALID_CURSOR_ERRMSG } from '../../wecom/platform-choices.ts';
 import { DAY, MINUTE } from '../clock.ts';
 import { type ApiHandler, fail, ok } from '../http/api-types.ts';
@@ -29,14 +31,15 @@ export function syncMsgHandler(): ApiHandler {
       zeroIsDefault: true,
     });
     optionalUint(body, 'voice_format', { min: 0, max: 1, dflt: 0 }); // §3: 0 AMR · 1 Silk
-    if (!world.accounts.has(openKfId)) return fail(ctx, 95000, 'open_kfid');
+    if (!world.accounts.has(openKfId)) return fail(ctx, ERRCODE.invalidOpenKfId, 'open_kfid');
     const now = world.now();
     if (token !== undefined) {
       // §3/§8: the callback Token is valid 10 minutes, for its own account; else 95007.
-      if (!world.callbackTokens.isValid(token, openKfId, now)) return fail(ctx, 95007, 'token');
+      if (!world.callbackTokens.isValid(token, openKfId, now))
+        return fail(ctx, ERRCODE.invalidMsgToken, 'token');
     } else if (!tokenless.tryHit(openKfId, now, ctx.settings.syncWithoutTokenPerMinute)) {
       // §3: without a token "the API applies strict frequency limits".
-      return fail(ctx, 45009, 'sync_msg without token');
+      return fail(ctx, ERRCODE.frequencyLimit, 'sync_msg without token');
     }
     let position = 0;
     if (cursor !== undefined) {

@@ -49,5 +49,24 @@ export interface PullWork {
   idle(): Promise<void>;
 }
 
+/**
+ * What pull work reports (kfbot's Prometheus metrics satisfy it); declared here so the store does
+ * not depend on the runtime that wires it.
+ */
+export interface PullWorkMetrics {
+  /** Accounts being pulled right now. */
+  pendingPulls: { inc(): void; dec(): void };
+  pullErrors: { inc(labels: { reason: string }): void };
+  /** Work taken over from a replica that died or froze. */
+  workClaimed: { inc(n?: number): void };
+  leasesLost: { inc(): void };
+}
+
+/** The metrics label for a failed pull: the errcode WeCom answered, or the error's name. */
+export function pullErrorReason(err: unknown): string {
+  if (err && typeof err === 'object' && 'errcode' in err) return `errcode ${String(err.errcode)}`;
+  return err instanceof Error ? err.name : 'unknown';
+}
+
 /** §3: a callback token is valid 10 minutes; stop using it a little before. */
 export const TOKEN_USABLE_MS = 9 * 60_000;

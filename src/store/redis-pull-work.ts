@@ -14,11 +14,17 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisStore } from '../store/redis-store.ts';
 import { backoffDelay } from '../wecom/retry-policy.ts';
-import { pullErrorReason } from './local-pull-work.ts';
-import type { KfbotMetrics } from './metrics.ts';
-import { type Lease, LeaseLostError, type PullJob, type PullWork, TOKEN_USABLE_MS } from './pull-work.ts';
+import {
+  LeaseLostError,
+  type PullJob,
+  type PullWork,
+  type PullWorkMetrics,
+  pullErrorReason,
+  TOKEN_USABLE_MS,
+} from './pull-work.ts';
+import type { RedisKeys } from './redis-keys.ts';
+import { RedisLease } from './redis-lease.ts';
 
 export interface RedisPullWorkOptions {
   /** How long a lease lives without renewal; also how long an entry must idle before others claim it. */
@@ -30,63 +36,18 @@ export interface RedisPullWorkOptions {
 const GROUP = 'pullers';
 const RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 300, maxDelayMs: 10_000 };
 
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`;
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
 interface AccountWork {
   /** Stream entries for this account that this replica holds, not yet covered by a pull. */
   ids: Set<string>;
   running: Promise<void> | undefined;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class RedisLease implements Lease {
-  #deadline: number;
-  #lost = false;
-  readonly #timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly openKfId: string,
-    readonly fence: { key: string; token: string },
-    leaseMs: number,
-    onLost: () => void,
-  ) {
-    this.#deadline = performance.now() + leaseMs - leaseMs / 5;
-    this.#timer = setInterval(async () => {
-      const started = performance.now();
-      try {
-        const ok = await this.redis.eval(RENEW, 1, fence.key, fence.token, leaseMs);
-        if (ok === 1) this.#deadline = started + leaseMs - leaseMs / 5;
-        else if (!this.#lost) {
-          this.#lost = true;
-          onLost();
-        }
-      } catch {
-        // Redis unreachable: the local deadline runs out and check() says so.
-      }
-    }, leaseMs / 3);
-    this.#timer.unref();
-  }
-
-  /** Awaits nothing, so nothing runs between this check and the send that follows it. */
-  async check(): Promise<void> {
-    // The local deadline is measured on this process's monotonic clock from before the last
-    // successful renewal, so a replica frozen past its lease finds it expired on waking.
-    if (this.#lost || performance.now() > this.#deadline) throw new LeaseLostError(this.openKfId);
-  }
-
-  async release(): Promise<void> {
-    clearInterval(this.#timer);
-    if (this.#lost) return;
-    await this.redis.eval(RELEASE, 1, this.fence.key, this.fence.token).catch(() => {});
-  }
+/** Whether Redis answered with this error (BUSYGROUP, NOGROUP). */
+function redisSays(err: unknown, reply: string): boolean {
+  return err instanceof Error && err.message.includes(reply);
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class RedisPullWork implements PullWork {
   readonly #reader: Redis;
@@ -97,15 +58,21 @@ export class RedisPullWork implements PullWork {
   #stopped = false;
   #loops: Promise<void>[] = [];
 
+  readonly #redis: Redis;
+  readonly #keys: RedisKeys;
+
   constructor(
-    private readonly store: RedisStore,
-    private readonly metrics: KfbotMetrics,
+    /** The store's connection and keyspace: the stream and the leases live beside its records. */
+    backend: { redis: Redis; keys: RedisKeys },
+    private readonly metrics: PullWorkMetrics,
     private readonly log: Logger,
     private readonly now: () => number,
     options: RedisPullWorkOptions = {},
   ) {
+    this.#redis = backend.redis;
+    this.#keys = backend.keys;
     // XREADGROUP BLOCK holds its connection: give it one of its own.
-    this.#reader = store.redis.duplicate();
+    this.#reader = this.#redis.duplicate();
     // duplicate() copies the options, not the listeners: without one, every failed reconnect during
     // an outage prints "[ioredis] Unhandled error event". The main client already logs the outage.
     this.#reader.on('error', () => {});
@@ -118,10 +85,10 @@ export class RedisPullWork implements PullWork {
   }
 
   async enqueue(openKfId: string, token: string, at: number): Promise<void> {
-    await this.store.redis
+    await this.#redis
       .multi()
-      .set(this.store.key('pulltoken', openKfId), JSON.stringify({ token, at }), 'PX', TOKEN_USABLE_MS)
-      .xadd(this.store.key('pulls'), '*', 'open_kfid', openKfId)
+      .set(this.#keys.pullToken(openKfId), JSON.stringify({ token, at }), 'PX', TOKEN_USABLE_MS)
+      .xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId)
       .exec()
       .then((results) => {
         const failed = results?.find(([err]) => err);
@@ -153,9 +120,9 @@ export class RedisPullWork implements PullWork {
   async #ensureGroup(): Promise<void> {
     try {
       // From '0': entries written before any replica created the group are work too.
-      await this.store.redis.xgroup('CREATE', this.store.key('pulls'), GROUP, '0', 'MKSTREAM');
+      await this.#redis.xgroup('CREATE', this.#keys.pulls(), GROUP, '0', 'MKSTREAM');
     } catch (err) {
-      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+      if (!redisSays(err, 'BUSYGROUP')) throw err;
     }
   }
 
@@ -178,7 +145,7 @@ export class RedisPullWork implements PullWork {
           'BLOCK',
           1000,
           'STREAMS',
-          this.store.key('pulls'),
+          this.#keys.pulls(),
           '>',
         )) as [string, [string, string[]][]][] | null;
         failures = 0;
@@ -186,12 +153,9 @@ export class RedisPullWork implements PullWork {
       } catch (err) {
         if (this.#stopped) return;
         failures++;
-        if (String((err as Error).message).includes('NOGROUP')) grouped = false;
+        if (redisSays(err, 'NOGROUP')) grouped = false;
         if (failures === 1 || failures % 30 === 0) {
-          this.log.error(
-            { err: (err as Error).message, failures },
-            'cannot read pull work from Redis; retrying',
-          );
+          this.log.error({ err, failures }, 'cannot read pull work from Redis; retrying');
         }
         await sleep(Math.min(1000, 100 * failures));
       }
@@ -204,8 +168,8 @@ export class RedisPullWork implements PullWork {
       await sleep(Math.min(1000, this.#leaseMs / 2));
       if (this.#stopped) return;
       try {
-        const res = (await this.store.redis.xautoclaim(
-          this.store.key('pulls'),
+        const res = (await this.#redis.xautoclaim(
+          this.#keys.pulls(),
           GROUP,
           this.#consumer,
           this.#leaseMs,
@@ -220,8 +184,8 @@ export class RedisPullWork implements PullWork {
         }
         this.#take(res[1]);
       } catch (err) {
-        if (!String((err as Error).message).includes('NOGROUP')) {
-          this.log.debug({ err: (err as Error).message }, 'could not claim pending pull work');
+        if (!redisSays(err, 'NOGROUP')) {
+          this.log.debug({ err }, 'could not claim pending pull work');
         }
       }
     }
@@ -259,10 +223,10 @@ export class RedisPullWork implements PullWork {
   }
 
   async #acquire(openKfId: string): Promise<RedisLease | undefined> {
-    const redis = this.store.redis;
-    const key = this.store.key('lease', openKfId);
+    const redis = this.#redis;
+    const key = this.#keys.lease(openKfId);
     for (let tries = 0; !this.#stopped; tries++) {
-      const fence = await redis.incr(this.store.key('fence', openKfId));
+      const fence = await redis.incr(this.#keys.fence(openKfId));
       const token = `${this.#consumer}:${fence}`;
       if ((await redis.set(key, token, 'PX', this.#leaseMs, 'NX')) === 'OK') {
         this.log.debug({ open_kfid: openKfId, fence }, 'lease acquired');
@@ -291,15 +255,15 @@ export class RedisPullWork implements PullWork {
         try {
           while (work.ids.size > 0 && !this.#stopped) {
             const covered = [...work.ids];
-            const raw = await this.store.redis.get(this.store.key('pulltoken', openKfId));
+            const raw = await this.#redis.get(this.#keys.pullToken(openKfId));
             const newest = raw ? (JSON.parse(raw) as { token: string; at: number }) : undefined;
             const token = newest && this.now() - newest.at < TOKEN_USABLE_MS ? newest.token : undefined;
             await pull({ openKfId, token, lease });
             await lease.check(); // a pull that outlived its lease must not acknowledge the work
-            await this.store.redis
+            await this.#redis
               .multi()
-              .xack(this.store.key('pulls'), GROUP, ...covered)
-              .xdel(this.store.key('pulls'), ...covered)
+              .xack(this.#keys.pulls(), GROUP, ...covered)
+              .xdel(this.#keys.pulls(), ...covered)
               .exec();
             for (const id of covered) work.ids.delete(id);
             failures = 0;
@@ -318,7 +282,7 @@ export class RedisPullWork implements PullWork {
         const delay = backoffDelay(Math.min(failures, 10), RETRY);
         this.metrics.pullErrors.inc({ reason: pullErrorReason(err) });
         this.log.error(
-          { open_kfid: openKfId, err: (err as Error).message, retryInMs: delay },
+          { open_kfid: openKfId, err, retryInMs: delay },
           'pull failed; it stays pending and will be retried',
         );
         await lease?.release();

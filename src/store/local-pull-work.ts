@@ -4,10 +4,16 @@
  * with backoff after a failure. Owed pulls are resumed at start (a crash after the 200 loses nothing).
  */
 import type { Logger } from 'pino';
-import type { PullRequestLog } from '../store/store.ts';
 import { backoffDelay } from '../wecom/retry-policy.ts';
-import type { KfbotMetrics } from './metrics.ts';
-import { LOCAL_LEASE, type PullJob, type PullWork, TOKEN_USABLE_MS } from './pull-work.ts';
+import {
+  LOCAL_LEASE,
+  type PullJob,
+  type PullWork,
+  type PullWorkMetrics,
+  pullErrorReason,
+  TOKEN_USABLE_MS,
+} from './pull-work.ts';
+import type { PullRequestLog } from './store.ts';
 
 const RETRY = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 30_000 };
 
@@ -24,22 +30,22 @@ export class LocalPullWork implements PullWork {
   #stopped = false;
 
   constructor(
-    private readonly log: PullRequestLog,
-    private readonly metrics: KfbotMetrics,
-    private readonly logger: Logger,
+    private readonly requests: PullRequestLog,
+    private readonly metrics: PullWorkMetrics,
+    private readonly log: Logger,
     private readonly now: () => number,
   ) {}
 
   async enqueue(openKfId: string, token: string, at: number): Promise<void> {
-    await this.log.recordPullRequest(openKfId, token, at);
+    await this.requests.recordPullRequest(openKfId, token, at);
     this.#request(openKfId);
   }
 
   async start(pull: (job: PullJob) => Promise<void>): Promise<void> {
     this.#pull = pull;
-    const pending = await this.log.pendingPulls();
+    const pending = await this.requests.pendingPulls();
     if (pending.length)
-      this.logger.info({ accounts: pending.length }, 'resuming pulls that were owed before the last stop');
+      this.log.info({ accounts: pending.length }, 'resuming pulls that were owed before the last stop');
     for (const p of pending) this.#request(p.openKfId);
   }
 
@@ -82,24 +88,24 @@ export class LocalPullWork implements PullWork {
     try {
       do {
         state.again = false;
-        const request = await this.log.pullRequest(openKfId);
+        const request = await this.requests.pullRequest(openKfId);
         const fresh =
           request?.token !== undefined &&
           request.tokenAt !== undefined &&
           this.now() - request.tokenAt < TOKEN_USABLE_MS;
         await pull({ openKfId, token: fresh ? request.token : undefined, lease: LOCAL_LEASE });
-        if (request) await this.log.completePull(openKfId, request.seq);
+        if (request) await this.requests.completePull(openKfId, request.seq);
         state.failures = 0;
         // A notice that arrived during the pull raised the stored seq: run again for it.
-        const latest = await this.log.pullRequest(openKfId);
+        const latest = await this.requests.pullRequest(openKfId);
         if (latest && request && latest.seq > request.seq) state.again = true;
       } while (state.again && !this.#stopped);
     } catch (err) {
       state.failures++;
       const delay = backoffDelay(Math.min(state.failures, 10), RETRY);
       this.metrics.pullErrors.inc({ reason: pullErrorReason(err) });
-      this.logger.error(
-        { open_kfid: openKfId, err: (err as Error).message, retryInMs: delay, failures: state.failures },
+      this.log.error(
+        { open_kfid: openKfId, err, retryInMs: delay, failures: state.failures },
         'pull failed; it stays pending and will be retried',
       );
       if (!this.#stopped) {
@@ -110,9 +116,4 @@ export class LocalPullWork implements PullWork {
       this.metrics.pendingPulls.dec();
     }
   }
-}
-
-export function pullErrorReason(err: unknown): string {
-  if (err && typeof err === 'object' && 'errcode' in err) return `errcode ${String(err.errcode)}`;
-  return err instanceof Error ? err.name : 'unknown';
 }

@@ -1,0 +1,56 @@
+/**
+ * kfbot's whole Redis keyspace, in one place: every key the store, the pull stream and the leases
+ * use is built here, under one prefix (so tests and several kfbot deployments can share a Redis).
+ */
+export class RedisKeys {
+  constructor(readonly prefix = 'kfbot:') {}
+
+  #key(...parts: string[]): string {
+    return `${this.prefix}${parts.join(':')}`;
+  }
+
+  /** The sync_msg cursor of an account (a string). */
+  cursor(openKfId: string): string {
+    return this.#key('cursor', openKfId);
+  }
+  /** One inbound message's record (JSON, expires with WeCom's retention). */
+  message(msgid: string): string {
+    return this.#key('msg', msgid);
+  }
+  /** One outbound call's record, by client msgid (JSON). */
+  send(key: string): string {
+    return this.#key('send', key);
+  }
+  /** One customer's conversation on one account (JSON). */
+  conversation(openKfId: string, externalUserId: string): string {
+    return this.#key('conv', openKfId, externalUserId);
+  }
+  /** The shared WeCom access token (JSON). */
+  accessToken(cacheKey: string): string {
+    return this.#key('token', cacheKey);
+  }
+  /** Held by the one replica refreshing the access token. */
+  accessTokenRefresh(cacheKey: string): string {
+    return this.#key('tokenlock', cacheKey);
+  }
+  /** An uploaded media id, by content hash (JSON). */
+  media(key: string): string {
+    return this.#key('media', key);
+  }
+  /** The stream of owed pulls (one entry per verified callback). */
+  pulls(): string {
+    return this.#key('pulls');
+  }
+  /** An account's newest callback token (JSON, expires when the token does). */
+  pullToken(openKfId: string): string {
+    return this.#key('pulltoken', openKfId);
+  }
+  /** Who pulls an account now: the lease holder's fencing token. */
+  lease(openKfId: string): string {
+    return this.#key('lease', openKfId);
+  }
+  /** The counter fencing tokens for an account's lease are drawn from. */
+  fence(openKfId: string): string {
+    return this.#key('fence', openKfId);
+  }
+}
