@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { startSimulator } from '../../simulator/index.ts';
 import { generateEncodingAesKey } from '../../wecom/callback-crypto.ts';
 import { type Command, parseCommandLine, UsageError, untilSignal } from '../command.ts';
+import { SIMULATOR_CONSOLE_HELP, SimulatorConsole } from '../simulator-console.ts';
 
 const HELP = `Usage: kfbot wecom-simulator [options]
 
@@ -21,7 +22,8 @@ media/upload) until interrupted.
   --token TOKEN        callback Token (default: generated; printed)
   --aes-key KEY        43-character EncodingAESKey (default: generated; printed)
   -h, --help           show this help
-`;
+
+${SIMULATOR_CONSOLE_HELP}`;
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -67,10 +69,14 @@ export const wecomSimulatorCommand: Command = {
         values['callback-url']
           ? `  callbacks go to ${values['callback-url']}`
           : '  callbacks: off (pass --callback-url)',
+        '  type "help" for the commands that make a customer write',
         '',
       ].join('\n'),
     );
+    const driver = new SimulatorConsole(sim, (text) => io.stdout.write(text));
+    void driver.run(io.stdin);
     await untilSignal();
+    driver.close();
     await sim.close();
     io.stdout.write('WeCom simulator stopped\n');
     return 0;
