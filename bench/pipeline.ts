@@ -25,8 +25,12 @@ import { ruleFile } from './rule-file.ts';
 const REDIS = process.env.BENCH_REDIS ?? 'redis://127.0.0.1:6379/11';
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
+/** Loopback, frequency limits off: these figures measure kfbot's own cost per message. */
 async function simulator(): Promise<WeComSimulator> {
-  return startSimulator({ accounts: [{ name: '售前' }, { name: '售后' }, { name: '会员' }] });
+  return startSimulator({
+    accounts: [{ name: '售前' }, { name: '售后' }, { name: '会员' }],
+    settings: { rateLimits: [] },
+  });
 }
 
 async function bots(

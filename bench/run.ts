@@ -7,8 +7,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { buildVsTsx } from './build-vs-tsx.ts';
 import { markdownTable, measureDecisions } from './decide.ts';
 import { flushRedis, log, memory, REDIS, rawLimit, startup, throughput, welcomeLatency } from './pipeline.ts';
+import { LATENCY_MS, runPace } from './real-pace.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const MEMORY_MESSAGES = Number(process.env.BENCH_MEMORY_MESSAGES ?? 100_000);
@@ -18,6 +20,11 @@ const out: Record<string, unknown> = { machine, date: new Date().toISOString() }
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 print(`# kfbot benchmarks\n\n${machine}\n`);
+
+log('compiled build vs tsx…');
+const build = await buildVsTsx();
+out.build = build;
+print(`## Compiled build vs tsx (the same commands, two ways of running them)\n\n${markdownTable(build)}\n`);
 
 log('decision cost…');
 const decisions = await measureDecisions();
@@ -93,6 +100,10 @@ for (const n of [1_000, 10_000]) {
 }
 out.startup = startRows;
 print(`## Start-up\n\n${markdownTable(startRows)}\n`);
+
+log(`real pace: the simulator at ${LATENCY_MS} ms per call, with its frequency limits…`);
+print(`# At WeCom's pace\n`);
+out.pace = await runPace(print);
 
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/bench.json', `${JSON.stringify(out, null, 2)}\n`);

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// kfbot's command line. The sources are TypeScript run through tsx's loader, so a fresh clone
-// works after `npm install` with no build step (see README, "Dependencies").
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
+// kfbot's command line: plain Node on the compiled JavaScript in dist/ (`npm run build`, which
+// `npm install` runs through the prepare script).
+let main;
+try {
+  ({ main } = await import('../dist/cli/main.js'));
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli/main.js')) throw err;
+  process.stderr.write('kfbot is not built yet: run "npm run build" (npm install does it too)\n');
+  process.exit(1);
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -16,8 +16,6 @@ export interface CommandIo {
 
 export interface Command {
   name: string;
-  /** One line for `kfbot --help`. */
-  summary: string;
   /** Resolves to the process exit code. */
   run(argv: string[], io: CommandIo): Promise<number>;
 }

@@ -5,18 +5,37 @@
 import { createRequire } from 'node:module';
 import type { Command, CommandIo } from './command.ts';
 import { InputError, UsageError } from './command.ts';
-import { chatCommand } from './commands/chat.ts';
-import { serveCommand } from './commands/serve.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { validateCommand } from './commands/validate.ts';
-import { wecomSimulatorCommand } from './commands/wecom-simulator.ts';
 
-const COMMANDS: readonly Command[] = [
-  serveCommand,
-  validateCommand,
-  simulateCommand,
-  chatCommand,
-  wecomSimulatorCommand,
+/**
+ * Every command, loaded only when it runs: `kfbot --version` or `kfbot validate` never loads
+ * the server, SQLite, Redis or the simulator.
+ */
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'serve',
+    summary: 'run the bot (sandbox mode with the chat page when no WeCom credentials are set)',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  {
+    name: 'validate',
+    summary: 'check rule files and list every problem with file:line:column',
+    load: async () => (await import('./commands/validate.ts')).validateCommand,
+  },
+  {
+    name: 'simulate',
+    summary: 'dry-run one message against the rules: matches, API requests, and what WeCom would say',
+    load: async () => (await import('./commands/simulate.ts')).simulateCommand,
+  },
+  {
+    name: 'chat',
+    summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
+    load: async () => (await import('./commands/chat.ts')).chatCommand,
+  },
+  {
+    name: 'wecom-simulator',
+    summary: 'run the built-in WeCom API simulator (for trying kfbot without a WeCom account)',
+    load: async () => (await import('./commands/wecom-simulator.ts')).wecomSimulatorCommand,
+  },
 ];
 
 function version(): string {
@@ -58,11 +77,12 @@ export async function main(argv: string[], io: Partial<CommandIo> = {}): Promise
     full.stdout.write(`${version()}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     full.stderr.write(`kfbot: unknown command "${name}". Run "kfbot --help" for the list of commands.\n`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest, full);
   } catch (err) {

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { WECOM_API_BASE } from '../wecom/api-client.ts';
+import { API_RATE_LIMITS } from '../wecom/platform-choices.ts';
+import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 
 export interface KfbotConfig {
   corpId: string;
@@ -25,6 +27,12 @@ export interface KfbotConfig {
   callbackMaxSkewSec: number;
   /** Whole-request timeout of a WeCom API call. */
   apiTimeoutSec: number;
+  /** Customers of one account handled at once within a pull (1: one item after another). */
+  concurrency: number;
+  /** WeCom's per-API frequency limits kfbot keeps under (§3), before the margin. */
+  apiBudget: RateLimitSpec[];
+  /** Percent kept free below each limit. */
+  apiBudgetMarginPercent: number;
 }
 
 export interface ConfigKey {
@@ -84,6 +92,21 @@ export const CONFIG_KEYS = {
     env: 'KFBOT_API_TIMEOUT',
     default: '10',
     doc: 'seconds a WeCom API call may take before it is retried',
+  },
+  concurrency: {
+    env: 'KFBOT_CONCURRENCY',
+    default: '16',
+    doc: 'customers of one account answered at once (each waits on WeCom round trips; 16 keeps ~160 answers/s at 100 ms per call); 1 answers one message after another',
+  },
+  apiBudget: {
+    env: 'KFBOT_API_BUDGET',
+    default: formatRateLimits(API_RATE_LIMITS),
+    doc: 'WeCom’s frequency limits per API for the whole enterprise, CALLS/WINDOW,… (all replicas share them through Redis); above them calls wait, earliest deadline first, instead of meeting 45009',
+  },
+  apiBudgetMarginPercent: {
+    env: 'KFBOT_API_BUDGET_MARGIN',
+    default: '5',
+    doc: 'percent of each limit kfbot leaves unused, for clock skew and other apps of the enterprise calling the same APIs',
   },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
@@ -178,6 +201,23 @@ export function loadConfig(opts: {
       ? undefined
       : `KFBOT_API_TIMEOUT "${v}" is not a positive number of seconds`,
   );
+  need('concurrency', (v) =>
+    /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1000
+      ? undefined
+      : `KFBOT_CONCURRENCY "${v}" must be a whole number from 1 to 1000`,
+  );
+  let apiBudget: RateLimitSpec[] = [];
+  need('apiBudget', (v) => {
+    const parsed = parseRateLimits(v);
+    if ('error' in parsed) return `KFBOT_API_BUDGET: ${parsed.error}`;
+    apiBudget = parsed.limits;
+    return undefined;
+  });
+  need('apiBudgetMarginPercent', (v) =>
+    /^\d+(\.\d+)?$/.test(v) && Number(v) < 100
+      ? undefined
+      : `KFBOT_API_BUDGET_MARGIN "${v}" must be a percentage from 0 to below 100`,
+  );
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -195,6 +235,9 @@ export function loadConfig(opts: {
       historyMaxAgeSec: Number(raw.historyMaxAgeSec),
       callbackMaxSkewSec: Number(raw.callbackMaxSkewSec),
       apiTimeoutSec: Number(raw.apiTimeoutSec),
+      concurrency: Number(raw.concurrency),
+      apiBudget,
+      apiBudgetMarginPercent: Number(raw.apiBudgetMarginPercent),
     },
   };
 }

@@ -1,44 +1,65 @@
 /**
  * One pull of one account: from the stored cursor, with the newest callback token while it is
- * fresh (§3), paging on has_more (§9.5), handing every item to the message handler in order, and
- * storing the cursor only after the page's outcomes are recorded (§9.4) — through the lease's
- * fence, so a replica that lost the account cannot move its cursor.
+ * fresh (§3), paging on has_more (§9.5), and storing the cursor only after every item of the page
+ * has its outcome recorded (§9.4) — through the lease's fence, so a replica that lost the account
+ * cannot move its cursor.
+ *
+ * Inside a page, different customers' items run concurrently (customer-lanes.ts: at most
+ * `concurrency` at once, each customer's items in order, shortest deadline first), because each
+ * item waits on WeCom round trips: one at a time, an account answers about 1 / (round trips per
+ * message × RTT). The next page is fetched while the current one finishes (reading does not move
+ * the stored cursor), and the page's unknown nicknames are asked for in one batch.
  */
 import type { Logger } from 'pino';
+import { codeExpiry, SEND_WINDOW_MS } from '../conversation/platform-guards.ts';
 import type { Lease, PullJob } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
-import type { KfApi } from '../wecom/kf-api.ts';
+import type { KfApi, SyncMsgPage } from '../wecom/kf-api.ts';
 import { isCustomerMessage } from '../wecom/platform-enums.ts';
+import type { SyncItem } from '../wecom/sync-item.ts';
+import { runInLanes } from './customer-lanes.ts';
+import { PageNicknames } from './customer-names.ts';
+import type { LiveRules } from './live-rules.ts';
 import type { MessageHandler } from './message-handler.ts';
 import type { KfbotMetrics } from './metrics.ts';
 
+export interface AccountPullerDeps {
+  kf: KfApi;
+  store: Store;
+  handler: MessageHandler;
+  rules: LiveRules;
+  metrics: KfbotMetrics;
+  log: Logger;
+  now: () => number;
+  /** Customers' items in flight at once within a page (KFBOT_CONCURRENCY); 1: one after another. */
+  concurrency: number;
+}
+
 export class AccountPuller {
-  constructor(
-    private readonly kf: KfApi,
-    private readonly store: Store,
-    private readonly handler: MessageHandler,
-    private readonly metrics: KfbotMetrics,
-    private readonly log: Logger,
-  ) {}
+  readonly #concurrency: number;
+
+  constructor(private readonly d: AccountPullerDeps) {
+    this.#concurrency = Math.max(1, d.concurrency);
+  }
 
   async pull(job: PullJob): Promise<void> {
-    const timer = this.metrics.pullSeconds.startTimer();
-    const cursor = await this.store.getCursor(job.openKfId);
+    const timer = this.d.metrics.pullSeconds.startTimer();
+    const cursor = await this.d.store.getCursor(job.openKfId);
     const firstStart = cursor === undefined;
     try {
       await this.#pages(job.openKfId, cursor, job.token, firstStart, job.lease);
     } catch (err) {
       // §8 95007: the callback token expired or is not valid: pull again by cursor alone.
       if (!(job.token && err instanceof WeComApiError && err.errcode === ERRCODE.invalidMsgToken)) throw err;
-      this.log.warn(
+      this.d.log.warn(
         { open_kfid: job.openKfId },
         'callback token rejected (95007); pulling by cursor without it',
       );
       await this.#pages(
         job.openKfId,
-        await this.store.getCursor(job.openKfId),
+        await this.d.store.getCursor(job.openKfId),
         undefined,
         firstStart,
         job.lease,
@@ -57,22 +78,63 @@ export class AccountPuller {
   ): Promise<void> {
     // No call to WeCom, not even a read, without the lease: a puller that lost the account stops.
     await lease.check();
-    for await (const page of this.kf.syncPages({
+    const pages = this.d.kf.syncPages({
       open_kfid: openKfId,
       ...(cursor && { cursor }),
       ...(token && { token }),
-    })) {
-      // WeCom resets a customer's 5-message quota when a message arrives, so replies to an older
-      // message count against the newest one's allowance: tell the handler which is newest.
-      const newest = new Map<string, string>();
-      for (const item of page.items) {
-        if (isCustomerMessage(item)) newest.set(item.external_userid, item.msgid);
+    });
+    let next = pages.next();
+    try {
+      for (;;) {
+        const result = await next;
+        if (result.done) return;
+        const page = result.value;
+        if (page.has_more) {
+          // Prefetch: the generator asks for the page after this one while this one is handled.
+          await lease.check();
+          next = pages.next();
+          next.catch(() => {}); // its failure is met when it is awaited, if it ever is
+        }
+        await this.#handlePage(page, firstStart, lease);
+        if (page.next_cursor) await this.d.store.setCursor(openKfId, page.next_cursor, lease.fence);
+        await lease.check();
+        if (!page.has_more) return;
       }
-      for (const item of page.items) {
-        await this.handler.handle(item, { firstStart, lease, newestFromCustomer: (id) => newest.get(id) });
-      }
-      if (page.next_cursor) await this.store.setCursor(openKfId, page.next_cursor, lease.fence);
-      await lease.check(); // before the generator asks WeCom for the next page
+    } finally {
+      // A page that failed leaves its prefetched successor unread; close the generator.
+      void pages.return(undefined).catch(() => {});
     }
   }
+
+  async #handlePage(page: SyncMsgPage, firstStart: boolean, lease: Lease): Promise<void> {
+    // WeCom resets a customer's 5-message quota when a message arrives, so replies to an older
+    // message count against the newest one's allowance: tell the handler which is newest.
+    const newest = new Map<string, string>();
+    for (const item of page.items) {
+      if (isCustomerMessage(item)) newest.set(item.external_userid, item.msgid);
+    }
+    const nicknames = new PageNicknames(this.d.kf, this.d.store, this.d.rules, this.d.log);
+    await nicknames.prefetch(page.items, lease, this.d.now());
+    await runInLanes(
+      page.items.map((item, i) => ({
+        item,
+        // Items without a customer (servicer status, …) share nothing: each is its own lane.
+        key: item.external_userid || `#${i}`,
+        deadline: deadlineOf(item),
+      })),
+      this.#concurrency,
+      ({ item }) =>
+        this.d.handler.handle(item, {
+          firstStart,
+          lease,
+          newestFromCustomer: (id) => newest.get(id),
+          nickname: (id) => nicknames.get(id),
+        }),
+    );
+  }
+}
+
+/** When an item's work must be done: 20 s for a welcome or closing code (§6), else 48 h (§5). */
+function deadlineOf(item: SyncItem): number {
+  return codeExpiry(item) ?? item.send_time * 1000 + SEND_WINDOW_MS;
 }

@@ -12,6 +12,7 @@ import { RulesError } from '../rules/problems.ts';
 import { openBackend } from '../store/open-backend.ts';
 import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
+import { budgetLimits } from '../wecom/api-budget.ts';
 import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
@@ -62,7 +63,13 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const metrics = new KfbotMetrics();
   const rules = new LiveRules(config.rules, opts.cwd, log, metrics);
   if (!rules.reload()) throw new RulesError(rules.problems);
-  const { store, work } = await openBackend(config.store, { cwd: opts.cwd, metrics, log, now });
+  const { store, work, budget } = await openBackend(config.store, {
+    cwd: opts.cwd,
+    metrics,
+    log,
+    now,
+    budgetLimits: budgetLimits(config.apiBudget, config.apiBudgetMarginPercent),
+  });
   const client = new WeComClient({
     corpId: config.corpId,
     secret: config.secret,
@@ -72,6 +79,11 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     userAgent: `kfbot (${hostname()}; pid ${process.pid})`,
     timeoutMs: config.apiTimeoutSec * 1000,
     now,
+    budget,
+    // WeCom blocks an API for the window whose limit was passed (§3): at least the shortest one.
+    rateLimitPauseMs: Math.min(...config.apiBudget.map((l) => l.windowMs)),
+    onRateLimited: ({ method, errcode }) =>
+      metrics.rateLimited.inc({ api: method, errcode: String(errcode) }),
     ...(opts.dispatcher && { dispatcher: opts.dispatcher }),
   });
   const kf = new KfApi(client);
@@ -98,7 +110,16 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       }
     },
   });
-  const puller = new AccountPuller(kf, store, handler, metrics, log);
+  const puller = new AccountPuller({
+    kf,
+    store,
+    handler,
+    rules,
+    metrics,
+    log,
+    now,
+    concurrency: config.concurrency,
+  });
   const receiver = new CallbackReceiver(
     { token: config.token, encodingAesKey: config.encodingAesKey, corpId: config.corpId },
     work,
@@ -190,6 +211,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        budget.close(); // calls waiting out a block give up; their work stays pending
         await work.stop();
         await store.close();
       })();

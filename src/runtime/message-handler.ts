@@ -9,21 +9,28 @@
  * duplicate check, stay the same.
  */
 import type { Logger } from 'pino';
-import { emptyState } from '../rules/conversation-state.ts';
+import { type Conversation, newConversation } from '../conversation/conversation.ts';
+import {
+  afterCalls,
+  type CallOutcome,
+  decideStep,
+  needsServiceState,
+  planStep,
+  type StepLookups,
+} from '../conversation/conversation-step.ts';
+import { codeExpiry } from '../conversation/platform-guards.ts';
 import type { Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
-import { type Plan, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
+import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
 import type { Lease } from '../store/pull-work.ts';
-import type { Conversation, Store } from '../store/store.ts';
-import { ERRCODE } from '../wecom/error-codes.ts';
+import type { Store } from '../store/store.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
-import { FAIL_TYPES, isCustomerMessage } from '../wecom/platform-enums.ts';
+import { FAIL_TYPES, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
-import { nicknameFor, rulesUseNickname } from './customer-names.ts';
+import { lookUpNickname, type PageNickname, rulesUseNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
-import { applyGuards, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
 import type { SendExecutor } from './send-executor.ts';
 
 export interface HandleContext {
@@ -37,6 +44,8 @@ export interface HandleContext {
    * newest one's allowance.
    */
   newestFromCustomer?: (externalUserId: string) => string | undefined;
+  /** What the page's batch lookup found for this customer (undefined: it did not ask). */
+  nickname?: (externalUserId: string) => PageNickname | undefined;
 }
 
 interface StoredPlan {
@@ -66,6 +75,9 @@ export interface MessageHandlerDeps {
   /** Told about every decision, after it is recorded and before its calls are made. */
   onDecision?: (event: DecisionEvent) => void;
 }
+
+/** How long before an event code expires kfbot stops trying to use it (the request's trip). */
+const CODE_SAFETY_MS = 1000;
 
 export class MessageHandler {
   constructor(private readonly d: MessageHandlerDeps) {}
@@ -128,64 +140,59 @@ export class MessageHandler {
     }
     if (item.kind === 'msg_send_fail') await this.reportSendFailure(item, log);
 
+    // Load and look up; the step itself (conversation-step.ts) decides.
     const snapshot = this.d.rules.current;
     if (!snapshot) throw new Error('no valid rules loaded');
-    const conversation = await this.conversation(item);
-    const customerMessage = isCustomerMessage(item);
-    if (customerMessage) {
-      // §5: each customer message opens a new 5-message quota and a 48 h window — from the moment
-      // WeCom has it, so the newest message kfbot knows of is the reset point. (send_time has
-      // 1-second resolution, so messages are told apart by msgid, not by time.)
-      const newest = ctx.newestFromCustomer?.(item.external_userid) ?? item.msgid;
-      if (newest !== conversation.quotaSince) {
-        conversation.quotaUsed = 0;
-        conversation.quotaSince = newest;
-      }
-      conversation.lastCustomerAt = Math.max(conversation.lastCustomerAt ?? 0, item.send_time * 1000);
+    const known = item.external_userid
+      ? await store.getConversation(item.open_kfid, item.external_userid)
+      : undefined;
+    const conversation = known ?? newConversation();
+    const newest = ctx.newestFromCustomer?.(item.external_userid);
+    const lookups: StepLookups = {
+      ...(newest !== undefined && { newestFromCustomer: newest }),
+      ...(item.external_userid &&
+        rulesUseNickname(snapshot.ruleSet) &&
+        (await lookUpNickname(
+          this.d.kf,
+          conversation,
+          item.external_userid,
+          now(),
+          log,
+          ctx.nickname?.(item.external_userid),
+        ))),
+    };
+    // kfbot sees every item of the account since its first pull, so a customer it has never seen
+    // opens a new session (4 → 0, §7.1) and needs no service_state/get: that call would cost a
+    // round trip and the budget for every new customer. It asks only where it cannot know — on a
+    // first start (sessions older than kfbot), and after WeCom refused a send with 95018 (the
+    // state was not what kfbot thought: a servicer was assigned by WeCom, not by an event).
+    // A wrong guess costs one refused send, logged, and kfbot asks next time.
+    const stateUnknown = known !== undefined || ctx.firstStart;
+    if (needsServiceState(item, conversation) && stateUnknown) {
+      const state = await this.askServiceState(item, log);
+      if (state !== undefined) lookups.serviceState = state;
     }
-    const stateBefore = conversation.state.service_state;
-    let serviceState = serviceStateAfter(stateBefore, item);
-    if (customerMessage && conversation.state.service_state === undefined) {
-      serviceState = await this.askServiceState(item, log, serviceState);
-    }
-    if (serviceState === undefined) delete conversation.state.service_state;
-    else conversation.state.service_state = serviceState;
-
-    const nickname =
-      item.external_userid && rulesUseNickname(snapshot.ruleSet)
-        ? await nicknameFor(this.d.kf, conversation, item.external_userid, now(), log)
-        : undefined;
     const started = performance.now();
-    const decision = await snapshot.decider.decide(item, {
-      state: conversation.state,
-      now: now(),
-      ...(nickname !== undefined && { nickname }),
-    });
+    const decided = await decideStep({ item, conversation, rules: snapshot, now: now(), lookups });
     metrics.decisionSeconds.observe((performance.now() - started) / 1000);
+    const { decision } = decided;
     for (const rule of decision.matched) metrics.ruleHits.inc({ rule: rule.name });
-    if (customerMessage && decision.state.misses > conversation.state.misses) metrics.ruleMisses.inc();
+    if (isCustomerMessage(item) && decision.state.misses > conversation.state.misses)
+      metrics.ruleMisses.inc();
     if (decision.skipped) {
       this.d.onDecision?.({ item, decision, calls: [], dropped: [], rulesVersion: snapshot.version });
       await this.skip(item, decision.skipped, 'skipped', log);
       // Even unanswered, a servicer's message says a human has the session now.
-      if (item.external_userid && stateBefore !== serviceState) {
-        await store.putConversation(item.open_kfid, item.external_userid, conversation);
+      const after = decided.conversation;
+      if (item.external_userid && after.state.service_state !== conversation.state.service_state) {
+        await store.putConversation(item.open_kfid, item.external_userid, after);
       }
       return;
     }
 
     const mediaIds = await this.d.media.resolve(fileMedia(decision.actions));
-    const plan = planCalls(item, decision, {
-      ...(nickname !== undefined && { nickname }),
-      mediaId: (m) => ('media_id' in m ? m.media_id : (mediaIds.get(m.absPath) ?? '')),
-    });
-    const guarded = applyGuards(plan, { item, conversation, rules: snapshot.byName, now: now() });
-    const after: Conversation = {
-      ...conversation,
-      state: decision.state,
-      quotaUsed: conversation.quotaUsed + guarded.quotaSpent,
-    };
-    const stored: StoredPlan = { calls: guarded.calls, dropped: guarded.dropped };
+    const step = planStep(decided, (m) => ('media_id' in m ? m.media_id : (mediaIds.get(m.absPath) ?? '')));
+    const stored: StoredPlan = { calls: step.calls, dropped: step.dropped };
     const recorded = await store.recordMessage(
       {
         msgid: item.msgid,
@@ -196,12 +203,12 @@ export class MessageHandler {
         createdAt: now(),
       },
       item.external_userid
-        ? { openKfId: item.open_kfid, externalUserId: item.external_userid, value: after }
+        ? { openKfId: item.open_kfid, externalUserId: item.external_userid, value: step.conversation }
         : undefined,
     );
     if (!recorded) return; // another handler recorded it first
     log.info(
-      { rules: decision.matched.map((r) => r.name), calls: guarded.calls.length, version: snapshot.version },
+      { rules: decision.matched.map((r) => r.name), calls: step.calls.length, version: snapshot.version },
       decision.matched.length
         ? `matched ${decision.matched.map((r) => `"${r.name}"`).join(', ')}`
         : 'no rule matched',
@@ -210,11 +217,11 @@ export class MessageHandler {
     this.d.onDecision?.({
       item,
       decision,
-      calls: guarded.calls,
-      dropped: guarded.dropped,
+      calls: step.calls,
+      dropped: step.dropped,
       rulesVersion: snapshot.version,
     });
-    for (const d of guarded.dropped) {
+    for (const d of step.dropped) {
       metrics.dropped.inc({ reason: d.reason.split(';')[0]?.slice(0, 60) ?? 'other' });
       log.warn({ rule: d.rule, step: d.step }, `reply of rule "${d.rule}" dropped: ${d.reason}`);
     }
@@ -224,43 +231,34 @@ export class MessageHandler {
   /** Makes the planned calls in order, then marks the message done. */
   private async run(item: SyncItem, plan: StoredPlan, lease: Lease, log: Logger): Promise<void> {
     const { store, metrics } = this.d;
-    let serviceState = (await store.getConversation(item.open_kfid, item.external_userid))?.state
-      .service_state;
-    const before = serviceState;
-    let refusedState = false;
+    const outcomes: CallOutcome[] = [];
+    const expiry = codeExpiry(item);
     for (const call of plan.calls) {
-      const result = await this.d.executor.execute(call, {
-        inboundMsgid: item.msgid,
-        openKfId: item.open_kfid,
-        externalUserId: item.external_userid,
-        lease,
-        log,
-      });
-      if (result.status === 'sent') serviceState = serviceStateAfterCall(serviceState, call);
-      if (result.errcode === ERRCODE.sessionStateForbidsSend) refusedState = true;
+      outcomes.push(
+        await this.d.executor.execute(call, {
+          inboundMsgid: item.msgid,
+          openKfId: item.open_kfid,
+          externalUserId: item.external_userid,
+          lease,
+          log,
+          // A second before the code's expiry: the request must still reach WeCom in time.
+          ...(expiry !== undefined && { codeDeadline: expiry - CODE_SAFETY_MS }),
+        }),
+      );
     }
-    if (item.external_userid && (serviceState !== before || refusedState)) {
+    if (item.external_userid) {
+      // Read again: the record is the one this message's plan wrote, or newer after a resume.
       const conversation =
         (await store.getConversation(item.open_kfid, item.external_userid)) ?? newConversation();
-      // After a 95018 kfbot's idea of the session was wrong: ask WeCom next time.
-      if (refusedState) delete conversation.state.service_state;
-      else if (serviceState !== undefined) conversation.state.service_state = serviceState;
-      await store.putConversation(item.open_kfid, item.external_userid, conversation);
+      const after = afterCalls(conversation, outcomes);
+      if (after !== conversation) await store.putConversation(item.open_kfid, item.external_userid, after);
     }
     await store.finishMessage(item.msgid, 'done');
     metrics.messages.inc({ kind: item.kind, outcome: 'answered' });
   }
 
-  private async conversation(item: SyncItem): Promise<Conversation> {
-    if (!item.external_userid) return newConversation();
-    return (await this.d.store.getConversation(item.open_kfid, item.external_userid)) ?? newConversation();
-  }
-
-  private async askServiceState(
-    item: SyncItem,
-    log: Logger,
-    fallback: Conversation['state']['service_state'],
-  ) {
+  /** kf/service_state/get; undefined if it failed (the step then assumes a new session). */
+  private async askServiceState(item: SyncItem, log: Logger): Promise<ServiceState | undefined> {
     try {
       const { service_state } = await this.d.kf.getServiceState({
         open_kfid: item.open_kfid,
@@ -269,7 +267,7 @@ export class MessageHandler {
       return service_state;
     } catch (err) {
       log.warn({ err }, 'service_state/get failed; assuming the customer message opened a new session');
-      return fallback;
+      return undefined;
     }
   }
 
@@ -289,8 +287,4 @@ export class MessageHandler {
         : `a message kfbot does not know did not reach the customer: ${FAIL_TYPES[fail_type] ?? 'unknown'}`,
     );
   }
-}
-
-function newConversation(): Conversation {
-  return { state: emptyState(), quotaUsed: 0 };
 }

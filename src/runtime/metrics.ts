@@ -46,6 +46,12 @@ export class KfbotMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'kfbot_api_rate_limited_total',
+    help: 'Calls WeCom refused for its frequency (45009) or concurrency (45033) limit, by API and errcode; the work was kept and the API paused',
+    labelNames: ['api', 'errcode'],
+    registers: [this.registry],
+  });
   readonly sendFailures = new Counter({
     name: 'kfbot_msg_send_fail_total',
     help: 'msg_send_fail events (a sent message did not reach the customer), by fail_type',

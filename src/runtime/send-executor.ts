@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { PlannedCall } from '../rules/plan-calls.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { SendRecord, Store } from '../store/store.ts';
-import { WeComApiError } from '../wecom/api-errors.ts';
+import { DeadlineMissedError, WeComApiError } from '../wecom/api-errors.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from '../wecom/platform-choices.ts';
@@ -23,11 +23,13 @@ export interface CallContext {
   /** Checked right before each call: a puller that lost the account must not send. */
   lease: Lease;
   log: Logger;
+  /** When the item's event code expires (welcome_code, closing msg_code: 20 s, §6). */
+  codeDeadline?: number;
 }
 
 export interface CallResult {
   call: PlannedCall;
-  status: 'sent' | 'refused';
+  status: 'sent' | 'refused' | 'dropped';
   errcode?: number;
 }
 
@@ -59,7 +61,7 @@ export class SendExecutor {
   async execute(call: PlannedCall, ctx: CallContext): Promise<CallResult> {
     const key = sendKey(ctx.inboundMsgid, call);
     const prior = await this.store.getSend(key);
-    if (prior?.status === 'sent' || prior?.status === 'refused') {
+    if (prior?.status === 'sent' || prior?.status === 'refused' || prior?.status === 'dropped') {
       if (prior.status === 'sent' && call.api === 'kf/service_state/trans' && call.notice) {
         await this.sendNotice(call, prior, ctx);
       }
@@ -79,7 +81,7 @@ export class SendExecutor {
     await this.store.putSend(record);
     try {
       await ctx.lease.check();
-      const response = await this.call(call);
+      const response = await this.call(call, ctx);
       const sent: SendRecord = {
         ...record,
         status: 'sent',
@@ -92,10 +94,21 @@ export class SendExecutor {
       if (call.api === 'kf/service_state/trans' && call.notice) await this.sendNotice(call, sent, ctx);
       return { call, status: 'sent' };
     } catch (err) {
+      if (err instanceof DeadlineMissedError) {
+        // The budget had no room before the code expired: nothing was sent, nothing spent.
+        await this.store.putSend({ ...record, status: 'dropped', updatedAt: this.now() });
+        this.metrics.dropped.inc({ reason: 'code expired waiting for the API budget' });
+        ctx.log.warn(
+          { api: call.api, rule: call.rule },
+          `reply of rule "${call.rule}" dropped: its code expired while ${call.api} waited for the API budget (raise KFBOT_CONCURRENCY or the budget only if WeCom's limit allows)`,
+        );
+        return { call, status: 'dropped' };
+      }
       if (!(err instanceof WeComApiError)) throw err; // outcome unknown: stays `attempting`
       this.metrics.sends.inc({ api: call.api, errcode: String(err.errcode) });
-      // -1, 45033 even after the client's retries: not sent, and worth trying again later.
-      if (err.retryable) throw err;
+      // -1, 45033 even after the client's retries, or 45009 (the API is blocked for a window):
+      // not sent, never a refusal of the message — the work stays and is tried again later.
+      if (err.retryable || err.rateLimited) throw err;
       // A retried call whose first attempt may have gone through: WeCom's refusal of the repeat
       // says that it did (the msgid is ours and unique; the code is single-use).
       if (record.attempts > 1 && confirmsEarlierAttempt(call, err.errcode)) {
@@ -115,12 +128,15 @@ export class SendExecutor {
     }
   }
 
-  private call(call: PlannedCall): Promise<unknown> {
+  private call(call: PlannedCall, ctx: CallContext): Promise<unknown> {
     switch (call.api) {
       case 'kf/send_msg':
         return this.kf.sendMsg(call.body);
       case 'kf/send_msg_on_event':
-        return this.kf.sendMsgOnEvent(call.body);
+        return this.kf.sendMsgOnEvent(
+          call.body,
+          ctx.codeDeadline !== undefined ? { deadline: ctx.codeDeadline } : {},
+        );
       case 'kf/service_state/trans':
         return this.kf.transServiceState(call.body);
     }

@@ -8,47 +8,14 @@
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
 import type { RulesSnapshot } from '../runtime/live-rules.ts';
 import type { DecisionEvent } from '../runtime/message-handler.ts';
-import type { RequestRecord, SentMessage, WeComSimulator, WireItem } from '../simulator/index.ts';
+import type { WeComSimulator, WireItem } from '../simulator/index.ts';
+import type { DecisionSummary, SandboxEvent } from './sandbox-events.ts';
+
+export type { DecisionSummary, SandboxEvent };
+
 import { errcodeInfo } from '../wecom/error-codes.ts';
 import { isObject } from '../wecom/json-reader.ts';
 import { SERVICE_STATE_LABELS, serviceStateLabel } from '../wecom/platform-enums.ts';
-
-export type SandboxEvent =
-  | {
-      type: 'accounts';
-      accounts: { openKfId: string; name: string }[];
-      servicers: { userid: string; name: string }[];
-    }
-  | { type: 'customer'; openKfId: string; externalUserId: string; nickname: string }
-  | { type: 'item'; openKfId: string; externalUserId: string; item: WireItem; at: number }
-  | { type: 'sent'; openKfId: string; externalUserId: string; message: SentMessage }
-  | { type: 'request'; record: RequestRecord; meaning?: string }
-  | { type: 'decision'; openKfId: string; externalUserId: string; msgid: string; decision: DecisionSummary }
-  | {
-      type: 'session';
-      openKfId: string;
-      externalUserId: string;
-      state: number;
-      /** "1 智能助手接待 · bot": the page shows the labels of wecom/platform-enums.ts. */
-      label: string;
-      servicer?: string;
-      quotaLeft: number;
-    }
-  | { type: 'rules'; version: number | null; ok: boolean; problems: string[] };
-
-export interface DecisionSummary {
-  kind: string;
-  skipped?: string;
-  rules: {
-    name: string;
-    at: string;
-    matched: boolean;
-    conditions: { label: string; result: boolean | null; value: unknown }[];
-  }[];
-  calls: { api: string; rule: string; msgid?: string; body: unknown }[];
-  dropped: { rule: string; reason: string }[];
-  rulesVersion: number;
-}
 
 const MAX_EVENTS = 5000;
 

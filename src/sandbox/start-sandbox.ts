@@ -13,14 +13,6 @@ import { generateEncodingAesKey } from '../wecom/callback-crypto.ts';
 import { SandboxHub } from './sandbox-hub.ts';
 import { sandboxRoutes } from './sandbox-routes.ts';
 
-/** The WeCom credentials whose absence means "no WeCom account here": sandbox mode. */
-export const CREDENTIAL_KEYS = [
-  'WECOM_CORP_ID',
-  'WECOM_SECRET',
-  'WECOM_TOKEN',
-  'WECOM_ENCODING_AES_KEY',
-] as const;
-
 export interface Sandbox {
   app: RunningKfbot;
   sim: WeComSimulator;

@@ -1,24 +1,33 @@
 /**
- * One message through the rules with no network: decode it, decide, plan the exact API calls, and
- * ask an in-process copy of the WeCom simulator whether WeCom would accept each one (session
- * state, the 5-per-message quota, code validity, limits). `kfbot simulate` prints the report;
- * the examples under examples/ are dry runs compared with their expected output.
+ * One message through kfbot's own conversation step with no network: decode it, decide, plan the
+ * exact calls with the platform guards applied (conversation-step.ts, the functions `kfbot serve`
+ * runs), and ask an in-process copy of the WeCom simulator what WeCom would answer to exactly
+ * those requests. The item's own welcome_code / msg_code are the codes sent, and the offline
+ * WeCom holds them as issued at the item's send_time, so it accepts them while they are live.
+ * `kfbot simulate` prints the report; the examples under examples/ are dry runs.
  */
 import { Blob } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { type Conversation, newConversation } from '../conversation/conversation.ts';
+import {
+  decideStep,
+  needsServiceState,
+  planStep,
+  type StepLookups,
+} from '../conversation/conversation-step.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import { Decider, type Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
-import { type DroppedAction, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
+import type { DroppedAction, PlannedCall } from '../rules/plan-calls.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
-import { ManualClock } from '../simulator/clock.ts';
-import { customerEnters, customerSays } from '../simulator/customer-actions.ts';
+import { ManualClock, MINUTE } from '../simulator/clock.ts';
+import type { EventCodeKind } from '../simulator/event-codes.ts';
 import { OfflineWeCom } from '../simulator/offline-wecom.ts';
-import { servicerEnds, servicerTakes } from '../simulator/servicer-actions.ts';
-import { setState } from '../simulator/session.ts';
+import { onCustomerMessage, setState } from '../simulator/session.ts';
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
-import type { ServiceState } from '../wecom/platform-enums.ts';
+import { MENU_CLICK_OPENS_SEND_WINDOW } from '../wecom/platform-choices.ts';
+import { isServiceState, SESSION_CHANGE, type ServiceState } from '../wecom/platform-enums.ts';
 import { decodeSyncItem, type SyncItem } from '../wecom/sync-item.ts';
 
 export const DRY_RUN_ACCOUNT = 'wkDryRunAccount';
@@ -30,11 +39,16 @@ export interface DryRunInput {
   item: JsonObject;
   /** The customer's conversation state before the message. */
   state?: Partial<ConversationState>;
-  /** The session's service state before the message; default: what the message itself implies. */
+  /** The session's service state before the message; default: unknown to kfbot (serve asks WeCom). */
   serviceState?: ServiceState;
   nickname?: string;
-  /** Epoch ms: "now" for time conditions and code validity. */
-  at: number;
+  /**
+   * Epoch ms: when kfbot handles the message. Default: time conditions see the item's own
+   * send_time and code ages are judged at `now` (a code from last year is expired).
+   */
+  at?: number;
+  /** The real clock, for the default above. */
+  now?: () => number;
 }
 
 export interface CallOutcome {
@@ -52,6 +66,10 @@ export interface DryRunReport {
   stateBefore: ConversationState;
   calls: CallOutcome[];
   dropped: DroppedAction[];
+  /** The calls the conversation step planned: exactly what serve would send, in order. */
+  planned: PlannedCall[];
+  /** The customer's conversation after the message, as serve would record it. */
+  conversation: Conversation;
   /** True when every planned call would be accepted and no action was dropped. */
   ok: boolean;
 }
@@ -61,9 +79,12 @@ function stringAt(obj: JsonObject, key: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** Brings the offline world to where this message leaves it, and returns the item to decide on. */
-function prepareWorld(wecom: OfflineWeCom, input: DryRunInput): JsonObject {
-  const raw: JsonObject = structuredClone(input.item);
+/**
+ * Brings the offline world to where WeCom is when this message reaches kfbot: the account, the
+ * customer, the session in the given state (then moved by the message, as WeCom moves it), and
+ * the item's own event codes held as issued at its send_time.
+ */
+function prepareWorld(wecom: OfflineWeCom, raw: JsonObject, input: DryRunInput): void {
   const event = isObject(raw.event) ? raw.event : undefined;
   const openKfId = stringAt(raw, 'open_kfid') ?? (event && stringAt(event, 'open_kfid')) ?? DRY_RUN_ACCOUNT;
   const externalUserId =
@@ -73,59 +94,82 @@ function prepareWorld(wecom: OfflineWeCom, input: DryRunInput): JsonObject {
   const world = wecom.world;
   const customer = world.ensureCustomer(externalUserId);
   if (input.nickname !== undefined) customer.nickname = input.nickname;
-  const ref = { openKfId, externalUserId };
-  const session = () => world.session(openKfId, externalUserId);
-  const eventType = event?.event_type;
+  const session = world.session(openKfId, externalUserId);
+  const sentAt = Number(raw.send_time) * 1000;
+  const adopt = (code: unknown, kind: EventCodeKind) => {
+    if (typeof code === 'string' && code !== '') world.codes.adopt(code, kind, session, sentAt);
+  };
+  const before = input.serviceState;
+  const place = (state: ServiceState) => setState(session, state, state === 3 ? SERVICER : undefined);
 
   if (raw.msgtype !== 'event' && (raw.origin ?? 3) === 3) {
-    // The customer's message opens the session (4 → 0), the 5-message quota and the 48 h window.
-    customerSays(world, { ...ref, text: 'dry run' });
-    if (input.serviceState !== undefined && input.serviceState !== 0) {
-      setState(session(), input.serviceState, input.serviceState === 3 ? SERVICER : undefined);
+    // The session as it was, then the customer's message moves it as WeCom does (4 → 0) and
+    // opens the 5-message quota and the 48 h window.
+    if (before !== undefined && before !== 4) {
+      onCustomerMessage(session, sentAt - MINUTE, true);
+      place(before);
     }
-  } else if (eventType === 'enter_session' && event) {
-    const entered = customerEnters(world, ref) as { event?: { welcome_code?: string } };
-    // Keep the message's own shape, but with a welcome_code the simulated WeCom really issued.
-    if (event.welcome_code !== undefined && entered.event?.welcome_code)
-      event.welcome_code = entered.event.welcome_code;
-  } else if (eventType === 'session_status_change' && event) {
-    customerSays(world, { ...ref, text: 'dry run' });
+    const menuClick = isObject(raw.text) && typeof raw.text.menu_id === 'string';
+    onCustomerMessage(session, sentAt, !menuClick || MENU_CLICK_OPENS_SEND_WINDOW);
+  } else if (event?.event_type === 'enter_session') {
+    if (before !== undefined) place(before);
+    adopt(event.welcome_code, 'welcome');
+  } else if (event?.event_type === 'session_status_change') {
+    // The customer wrote a minute before; then the change the event reports.
+    onCustomerMessage(session, sentAt - MINUTE, true);
     const change = event.change_type;
-    let issued: { event?: { msg_code?: string } } | undefined;
-    if (change === 3)
-      issued = servicerEnds(world, { ...ref, servicerUserId: SERVICER }).at(-1) as typeof issued;
-    if (change === 1) {
-      setState(session(), 2);
-      issued = servicerTakes(world, { ...ref, servicerUserId: SERVICER }) as typeof issued;
+    if (change === SESSION_CHANGE.ended) {
+      place(3);
+      setState(session, 4, undefined, 'servicer');
+      adopt(event.msg_code, 'closing');
+    } else {
+      place(3);
+      if (change === SESSION_CHANGE.from_queue) adopt(event.msg_code, 'reply');
     }
-    if (event.msg_code !== undefined && issued?.event?.msg_code) event.msg_code = issued.event.msg_code;
+  } else if (before !== undefined) {
+    place(before);
   }
-  if (typeof raw.send_time !== 'number') raw.send_time = world.seconds();
-  return raw;
 }
 
 export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryRunReport> {
-  const clock = new ManualClock(input.at);
-  const wecom = new OfflineWeCom(clock);
-  const raw = prepareWorld(wecom, input);
+  const now = input.at ?? (input.now ?? Date.now)();
+  const raw: JsonObject = structuredClone(input.item);
+  const sendTime = typeof raw.send_time === 'number' ? raw.send_time : Math.floor(now / 1000);
+  raw.send_time = sendTime;
+  const decideAt = input.at ?? sendTime * 1000;
+  const wecom = new OfflineWeCom(new ManualClock(now));
+  prepareWorld(wecom, raw, input);
   const item = decodeSyncItem(raw);
-  const session = wecom.world.findSession(item.open_kfid, item.external_userid);
-  const stateBefore: ConversationState = {
-    ...emptyState(),
-    ...input.state,
-    ...(session && { service_state: session.state as ServiceState }),
+
+  const conversation: Conversation = {
+    ...newConversation(),
+    state: {
+      ...emptyState(),
+      ...input.state,
+      ...(input.serviceState !== undefined && { service_state: input.serviceState }),
+    },
   };
+  const session = wecom.world.findSession(item.open_kfid, item.external_userid);
+  if (session?.lastCustomerMessageAt !== undefined && !(raw.msgtype !== 'event' && raw.origin === 3))
+    conversation.lastCustomerAt = session.lastCustomerMessageAt;
+
+  // What serve looks up, asked of the offline WeCom.
   const customer = wecom.world.customers.get(item.external_userid);
-  const decision = await new Decider(ruleSet).decide(item, {
-    state: stateBefore,
-    now: input.at,
-    ...(customer && { nickname: customer.nickname }),
-  });
+  const lookups: StepLookups = { ...(customer && { nickname: customer.nickname }) };
+  if (needsServiceState(item, conversation)) {
+    const answer = await wecom.call('kf/service_state/get', {
+      open_kfid: item.open_kfid,
+      external_userid: item.external_userid,
+    });
+    if (isServiceState(answer.service_state)) lookups.serviceState = answer.service_state;
+  }
+  const rules = { decider: new Decider(ruleSet), byName: new Map(ruleSet.rules.map((r) => [r.name, r])) };
+  const decided = await decideStep({ item, conversation, rules, now, decideAt, lookups });
 
   const calls: CallOutcome[] = [];
-  // Local media files are uploaded first, as the runtime does; the media ids they get are used below.
+  // Local media files are uploaded first, as serve does; the media ids they get are used below.
   const uploaded = new Map<string, string>();
-  for (const { source, type } of fileMedia(decision.actions)) {
+  for (const { source, type } of fileMedia(decided.decision.actions)) {
     if (uploaded.has(source.absPath)) continue;
     const form = new FormData();
     form.append('media', new Blob([readFileSync(source.absPath)]), basename(source.file));
@@ -139,18 +183,19 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
     });
     if (typeof response.media_id === 'string') uploaded.set(source.absPath, response.media_id);
   }
-  const plan = planCalls(item, decision, {
-    ...(customer && { nickname: customer.nickname }),
-    mediaId: (m) => ('media_id' in m ? m.media_id : (uploaded.get(m.absPath) ?? `<upload ${m.file} failed>`)),
-  });
-  for (const call of plan.calls) await execute(wecom, call, calls);
+  const step = planStep(decided, (m) =>
+    'media_id' in m ? m.media_id : (uploaded.get(m.absPath) ?? `<upload ${m.file} failed>`),
+  );
+  for (const call of step.calls) await execute(wecom, call, calls);
   return {
     item,
-    decision,
-    stateBefore,
+    decision: step.decision,
+    stateBefore: decided.conversation.state,
     calls,
-    dropped: plan.dropped,
-    ok: calls.every((c) => c.accepted) && plan.dropped.length === 0,
+    dropped: step.dropped,
+    planned: step.calls,
+    conversation: step.conversation,
+    ok: calls.every((c) => c.accepted) && step.dropped.length === 0,
   };
 }
 

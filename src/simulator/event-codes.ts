@@ -47,8 +47,17 @@ export class EventCodeBook {
   constructor(private readonly newCode: () => string) {}
 
   issue(kind: EventCodeKind, session: Session, now: number): IssuedCode {
+    return this.adopt(this.newCode(), kind, session, now);
+  }
+
+  /**
+   * Records a code this world did not mint as issued at `issuedAt`: a dry run answers for the
+   * code in the message it was given, exactly as WeCom would for the code it had issued.
+   */
+  adopt(code: string, kind: EventCodeKind, session: Session, issuedAt: number): IssuedCode {
+    const now = issuedAt;
     const issued: IssuedCode = {
-      code: this.newCode(),
+      code,
       kind,
       openKfId: session.openKfId,
       externalUserId: session.externalUserId,

@@ -4,6 +4,7 @@
  * the end-to-end and fault-injection tests and by the sandbox.
  */
 import type { AddressInfo } from 'node:net';
+import { ApiLimits } from './api-limits.ts';
 import { CallbackDispatcher } from './callbacks/callback-dispatcher.ts';
 import { systemClock } from './clock.ts';
 import { FaultInjector } from './faults.ts';
@@ -53,9 +54,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<We
   const callbacks = new CallbackDispatcher(world, settings, options.logger);
   if (options.callback) callbacks.configure(options.callback);
   world.itemAdded.add(({ openKfId }) => callbacks.notify(openKfId));
+  const limits = new ApiLimits(
+    () => settings.rateLimits,
+    () => settings.maxConcurrentCalls,
+  );
   const server = createSimulatorServer({
     world,
     settings,
+    limits,
     faults,
     requests,
     routes: createRoutes(() => allSecrets),
@@ -72,10 +78,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<We
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return new WeComSimulator({ url, secret, world, settings, faults, requests, callbacks, server });
+  return new WeComSimulator({ url, secret, world, settings, faults, requests, callbacks, server, limits });
 }
 
 export type { ServiceState } from '../wecom/platform-enums.ts';
+export { ApiLimits, type RateLimit } from './api-limits.ts';
 export { API_NAMES, type ApiName } from './api-names.ts';
 export type { CallbackAttempt, CallbackDelivery, CallbackTarget } from './callbacks/callback-dispatcher.ts';
 export { CallbackDispatcher } from './callbacks/callback-dispatcher.ts';

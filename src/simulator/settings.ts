@@ -2,7 +2,12 @@
  * Knobs a test or the sandbox may turn while the simulator runs (sim.settings is live). Defaults
  * are the platform's documented values.
  */
-import { SYNC_WITHOUT_TOKEN_PER_MINUTE } from '../wecom/platform-choices.ts';
+import {
+  API_RATE_LIMITS,
+  CONCURRENT_CALLS_PER_API,
+  SYNC_WITHOUT_TOKEN_PER_MINUTE,
+} from '../wecom/platform-choices.ts';
+import type { RateLimit } from './api-limits.ts';
 
 export interface SimulatorSettings {
   /** gettoken expires_in (§1: "normally 7200 s"). */
@@ -19,6 +24,20 @@ export interface SimulatorSettings {
   callbackRetryDelayMs: number;
   /** URL verification must be answered within this (§2.2: 1 s). Real time. */
   verifyUrlTimeoutMs: number;
+  /**
+   * Round-trip time of every API call, real time: half before the call takes effect, half after
+   * (50 ms is a realistic round trip from a server in mainland China to the API). Default 0.
+   */
+  latencyMs: number;
+  /** Each call's round trip is drawn uniformly from latencyMs ± latencyJitterMs (at least 0). */
+  latencyJitterMs: number;
+  /**
+   * Per-API frequency limits for the enterprise (§3: 10,000 a minute, 150,000 an hour); past one,
+   * that API answers 45009 for the window's length. Scale both numbers down in tests.
+   */
+  rateLimits: readonly RateLimit[];
+  /** Calls of one API in flight at once before 45033 (not documented; platform-choices.ts). */
+  maxConcurrentCalls: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SimulatorSettings> = {
@@ -29,4 +48,8 @@ export const DEFAULT_SETTINGS: Readonly<SimulatorSettings> = {
   callbackRetries: 3,
   callbackRetryDelayMs: 0,
   verifyUrlTimeoutMs: 1000,
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  rateLimits: API_RATE_LIMITS,
+  maxConcurrentCalls: CONCURRENT_CALLS_PER_API,
 };

@@ -3,6 +3,7 @@
  * and servicers. Thin on purpose: the rules live in api/, session.ts and the *-actions.ts files.
  */
 import type { Server } from 'node:http';
+import type { ApiLimits } from './api-limits.ts';
 import type { CallbackDispatcher } from './callbacks/callback-dispatcher.ts';
 import type { VerifyUrlResult } from './callbacks/verify-url.ts';
 import type { Clock } from './clock.ts';
@@ -46,6 +47,7 @@ export interface SimulatorParts {
   readonly requests: RequestLog;
   readonly callbacks: CallbackDispatcher;
   readonly server: Server;
+  readonly limits: ApiLimits;
 }
 
 export class WeComSimulator {
@@ -62,6 +64,8 @@ export class WeComSimulator {
   readonly faults: FaultInjector;
   readonly requests: RequestLog;
   readonly callbacks: CallbackDispatcher;
+  /** The per-API frequency and concurrency limits (45009/45033), with counts of refusals. */
+  readonly limits: ApiLimits;
   readonly #server: Server;
   #closed: Promise<void> | undefined;
 
@@ -76,6 +80,7 @@ export class WeComSimulator {
     this.requests = parts.requests;
     this.callbacks = parts.callbacks;
     this.#server = parts.server;
+    this.limits = parts.limits;
   }
 
   get accounts(): Account[] {

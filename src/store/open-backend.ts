@@ -5,27 +5,38 @@
 import { isAbsolute, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LocalPullWork } from './local-pull-work.ts';
+import type { ApiBudget } from '../wecom/api-budget.ts';
+import { LocalApiBudget } from '../wecom/local-api-budget.ts';
+import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
-import { RedisPullWork } from './redis-pull-work.ts';
-import { RedisStore, redisClient } from './redis-store.ts';
-import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import { fsReason, StoreOpenError } from './store-open-error.ts';
 
 export interface Backend {
   store: Store;
   work: PullWork;
+  /** WeCom's frequency limits kept for this process (SQLite) or every replica (Redis). */
+  budget: ApiBudget;
 }
 
 export async function openBackend(
   url: string,
-  deps: { cwd: string; metrics: PullWorkMetrics; log: Logger; now: () => number },
+  deps: {
+    cwd: string;
+    metrics: PullWorkMetrics;
+    log: Logger;
+    now: () => number;
+    /** The budget's limits, margin already taken off. */
+    budgetLimits: readonly RateLimitSpec[];
+  },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
+    // Each backend is loaded only when chosen: a SQLite deployment never loads ioredis.
+    const { SqliteStore } = await import('./sqlite-store.ts');
+    const { LocalPullWork } = await import('./local-pull-work.ts');
     const path = url.slice('sqlite:'.length);
     const file = path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path);
-    let store: SqliteStore;
+    let store: InstanceType<typeof SqliteStore>;
     try {
       store = new SqliteStore(file);
     } catch (err) {
@@ -33,12 +44,23 @@ export async function openBackend(
         `cannot open the SQLite store at ${file} (${sqliteReason(err)}); set KFBOT_STORE to sqlite:PATH in a folder kfbot may write to`,
       );
     }
-    return { store, work: new LocalPullWork(store, deps.metrics, deps.log, deps.now) };
+    return {
+      store,
+      work: new LocalPullWork(store, deps.metrics, deps.log, deps.now),
+      budget: new LocalApiBudget(deps.budgetLimits, deps.now),
+    };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const { RedisStore } = await import('./redis-store.ts');
+    const { RedisPullWork } = await import('./redis-pull-work.ts');
+    const { RedisApiBudget } = await import('./redis-api-budget.ts');
     const redis = await openRedis(url, deps.log);
     const store = new RedisStore(redis);
-    return { store, work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now) };
+    return {
+      store,
+      work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now),
+      budget: new RedisApiBudget(redis, store.keys, deps.budgetLimits, deps.now),
+    };
   }
   throw new StoreOpenError(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
 }
@@ -66,6 +88,7 @@ function redisTarget(url: string): string {
  * persistence is on (the README requires it; without it a Redis restart forgets what was answered).
  */
 async function openRedis(url: string, log: Logger): Promise<Redis> {
+  const { redisClient } = await import('./redis-store.ts');
   const target = redisTarget(url);
   let started = false;
   let lastError: Error | undefined;

@@ -53,4 +53,12 @@ export class RedisKeys {
   fence(openKfId: string): string {
     return this.#key('fence', openKfId);
   }
+  /** Set while WeCom blocks an API (45009/45033): no replica calls it until the key expires. */
+  budgetPause(api: string): string {
+    return this.#key('budget', api, 'pause');
+  }
+  /** Calls of an API per bucket of one limit window (a hash: bucket number → calls). */
+  budgetWindow(api: string, windowMs: number): string {
+    return this.#key('budget', api, String(windowMs));
+  }
 }

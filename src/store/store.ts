@@ -5,8 +5,11 @@
  * (test/store/store-contract.ts) runs against every implementation.
  */
 
-import type { ConversationState } from '../rules/conversation-state.ts';
+import type { Conversation } from '../conversation/conversation.ts';
 import type { TokenStore } from '../wecom/access-token.ts';
+
+export type { Conversation };
+
 import type { Fence } from './pull-work.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
@@ -45,7 +48,9 @@ export type SendStatus =
   | 'attempting'
   | 'sent'
   /** WeCom answered with an errcode: it was not sent. */
-  | 'refused';
+  | 'refused'
+  /** Never made: its event code would have expired before the API budget had room (§6). */
+  | 'dropped';
 
 export interface SendRecord {
   /** The deterministic client msgid (plan-calls.ts clientMsgid), or `<inbound>:<step>` for a trans. */
@@ -61,19 +66,6 @@ export interface SendRecord {
   /** The API's answer as JSON (a trans answer holds the msg_code for its notice). */
   response?: string;
   updatedAt: number;
-}
-
-/** What kfbot keeps per customer: the rules' state plus what the platform guards need. */
-export interface Conversation {
-  state: ConversationState;
-  /** send_msg calls made since the customer's newest message WeCom has (§5: at most 5). */
-  quotaUsed: number;
-  /** The msgid of that newest customer message: the point WeCom's quota was last reset. */
-  quotaSince?: string;
-  /** Epoch ms of the customer's last own message (§5: sends allowed for 48 h after it). */
-  lastCustomerAt?: number;
-  nickname?: string;
-  nicknameAt?: number;
 }
 
 export interface CachedMedia {

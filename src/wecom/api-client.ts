@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import { type Dispatcher, type FormData, request } from 'undici';
 import { AccessToken, type TokenStore, tokenCacheKey } from './access-token.ts';
-import { WeComApiError, WeComHttpError } from './api-errors.ts';
+import type { ApiBudget } from './api-budget.ts';
+import { DeadlineMissedError, WeComApiError, WeComHttpError } from './api-errors.ts';
 import { errcodeAction } from './error-codes.ts';
 import { isObject, type JsonObject } from './json-reader.ts';
 import { redactSecrets } from './redact-secrets.ts';
@@ -31,6 +32,15 @@ export interface WeComClientOptions {
   logger?: Logger;
   /** Sent as User-Agent; kfbot names the process there so a request can be traced to its replica. */
   userAgent?: string;
+  /** The per-API frequency budget taken before every attempt (api-budget.ts). */
+  budget?: ApiBudget;
+  /**
+   * How long an API answered 45009 is paused: the shortest limit window (WeCom blocks for the
+   * window, §3). Default 60 s. A 45033 pauses it for a second.
+   */
+  rateLimitPauseMs?: number;
+  /** Told of every 45009/45033 (kfbot counts them). */
+  onRateLimited?: (event: { method: string; errcode: number; pauseMs: number }) => void;
 }
 
 export interface CallOptions {
@@ -46,6 +56,11 @@ export interface CallOptions {
    */
   duplicateAfterUnknown?: number;
   query?: Record<string, string>;
+  /**
+   * Epoch ms after which the call is useless (a welcome_code's 20 s): if the budget has no room
+   * before then, DeadlineMissedError is thrown and nothing is sent. Earlier deadlines wait less.
+   */
+  deadline?: number;
 }
 
 type Body = { kind: 'json'; value: unknown } | { kind: 'form'; value: FormData };
@@ -97,9 +112,10 @@ export class WeComClient {
     for (;;) {
       const token = await this.token.get();
       try {
-        return await this.withRetries(method, options, () =>
-          this.send(method, 'POST', { ...options.query, access_token: token }, body),
-        );
+        return await this.withRetries(method, options, async () => {
+          await this.takeBudget(method, options.deadline);
+          return this.send(method, 'POST', { ...options.query, access_token: token }, body);
+        });
       } catch (err) {
         // §1: WeCom may invalidate a token before it expires. Refresh once, then give up.
         if (err instanceof WeComApiError && errcodeAction(err.errcode) === 'refresh-token' && !refreshed) {
@@ -117,15 +133,44 @@ export class WeComClient {
   }
 
   private async fetchToken(): Promise<{ token: string; expiresInSec: number }> {
-    const res = await this.withRetries('gettoken', { retryUnknownOutcome: true }, () =>
-      this.send('gettoken', 'GET', { corpid: this.options.corpId, corpsecret: this.options.secret }),
-    );
+    const res = await this.withRetries('gettoken', { retryUnknownOutcome: true }, async () => {
+      await this.takeBudget('gettoken', undefined);
+      return this.send('gettoken', 'GET', { corpid: this.options.corpId, corpsecret: this.options.secret });
+    });
     const token = res.access_token;
     const expiresIn = res.expires_in;
     if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number') {
       throw new WeComHttpError('gettoken', 'bad-response', 'the answer has no access_token/expires_in');
     }
     return { token, expiresInSec: expiresIn };
+  }
+
+  /** Waits for room in the budget; a call that cannot have it before its deadline is not made. */
+  private async takeBudget(method: string, deadline: number | undefined): Promise<void> {
+    const budget = this.options.budget;
+    if (budget && !(await budget.take(method, deadline))) {
+      throw new DeadlineMissedError(method, deadline ?? 0);
+    }
+  }
+
+  /**
+   * 45009/45033: the call was not performed. Pause the API for every caller sharing the budget
+   * (the block lasts the limit's window) and keep the work: the next attempt waits for the pause.
+   */
+  private async pauseRateLimited(method: string, err: WeComApiError): Promise<void> {
+    const budget = this.options.budget as ApiBudget;
+    const pauseMs =
+      err.errcode === 45009
+        ? (this.options.rateLimitPauseMs ?? 60_000)
+        : 500 + Math.round(this.random() * 1000);
+    await budget.pause(method, (this.options.now ?? Date.now)() + pauseMs);
+    this.options.onRateLimited?.({ method, errcode: err.errcode, pauseMs });
+    this.options.logger?.warn(
+      { method, errcode: err.errcode, pauseMs, remedy: err.remedy },
+      err.errcode === 45009
+        ? `WeCom blocked ${method} (45009, frequency limit): kfbot holds ${method} calls for ${Math.round(pauseMs / 1000)} s and keeps the work`
+        : `WeCom refused ${method} (45033, too many concurrent calls): kfbot holds ${method} calls briefly and keeps the work`,
+    );
   }
 
   private async withRetries(
@@ -138,6 +183,11 @@ export class WeComClient {
       try {
         return await attempt();
       } catch (err) {
+        if (err instanceof WeComApiError && err.rateLimited && this.options.budget) {
+          await this.pauseRateLimited(method, err);
+          tries--; // not a failure of the call: it waits for the platform, however long
+          continue;
+        }
         // §9.12: after an attempt whose outcome is unknown, WeCom refusing the repeat as a
         // duplicate means the earlier attempt was delivered.
         if (earlierUnknown && err instanceof WeComApiError && err.errcode === options.duplicateAfterUnknown) {

@@ -4,7 +4,7 @@
  * the request failed before an answer (`WeComHttpError`, with its cause). Neither ever carries the
  * secret or an access token: messages are built from the method name and the errcode only.
  */
-import { errcodeInfo } from './error-codes.ts';
+import { errcodeInfo, RATE_LIMIT_ERRCODES } from './error-codes.ts';
 import type { SendProblem } from './send-limits.ts';
 
 export class WeComApiError extends Error {
@@ -12,6 +12,8 @@ export class WeComApiError extends Error {
   readonly code = 'WECOM_API_ERROR';
   /** A retry with backoff can help (-1, 45033, …). Token errors are retried inside the client. */
   readonly retryable: boolean;
+  /** 45009/45033: the platform's limits refused the call; it was not performed (§3, §8). */
+  readonly rateLimited: boolean;
   readonly remedy: string | undefined;
 
   constructor(
@@ -25,7 +27,23 @@ export class WeComApiError extends Error {
     const remedy = info?.remedy ? `: ${info.remedy}` : '';
     super(`${method} failed with errcode ${errcode}${meaning}${remedy}`);
     this.retryable = info?.action === 'backoff';
+    this.rateLimited = RATE_LIMIT_ERRCODES.has(errcode);
     this.remedy = info?.remedy;
+  }
+}
+
+/**
+ * A call with a deadline (a welcome_code or closing msg_code, valid 20 s, §6) that could not get
+ * a place in the API budget in time. It was never sent: nothing was spent.
+ */
+export class DeadlineMissedError extends Error {
+  override readonly name = 'DeadlineMissedError';
+  readonly code = 'DEADLINE_MISSED';
+  constructor(
+    readonly method: string,
+    readonly deadline: number,
+  ) {
+    super(`${method} not sent: the API budget had no room before its code expired`);
   }
 }
 

@@ -5,10 +5,15 @@
 
 /**
  * - `backoff`: a transient platform condition; retry later with backoff (bounded).
+ * - `rate-limited`: the API is blocked for a window (45009, §3): the call was not performed; the
+ *   work waits for the block to end (api-budget.ts), it is never a refusal of the message.
  * - `refresh-token`: the access token is bad; fetch a new one and retry once (§1).
  * - `none`: retrying the same request cannot succeed.
  */
-export type ErrcodeAction = 'backoff' | 'refresh-token' | 'none';
+export type ErrcodeAction = 'backoff' | 'rate-limited' | 'refresh-token' | 'none';
+
+/** Errcodes that say the platform's frequency or concurrency limit refused the call (§3, §8). */
+export const RATE_LIMIT_ERRCODES: ReadonlySet<number> = new Set([45009, 45033]);
 
 export interface ErrcodeInfo {
   meaning: string;
@@ -85,14 +90,14 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   45002: { meaning: 'content too large', action: 'none', remedy: 'text is limited to 2048 UTF-8 bytes' },
   45009: {
     meaning: 'API frequency limit',
-    action: 'none',
+    action: 'rate-limited',
     remedy:
-      'the block lasts as long as the limit window; lower the call rate (official advice: do not retry)',
+      'the API is blocked for the limit window (60 s, or an hour past the hourly limit); kfbot pauses it and keeps the work. Lower KFBOT_API_BUDGET if kfbot passed the limit, or find the other app of this enterprise that calls the same API',
   },
   45033: {
     meaning: 'API concurrency limit',
     action: 'backoff',
-    remedy: 'lower concurrency; kfbot retries with backoff',
+    remedy: 'lower KFBOT_CONCURRENCY; kfbot pauses the API briefly and retries',
   },
   48002: {
     meaning: 'API not permitted for this app',

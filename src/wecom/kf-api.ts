@@ -120,12 +120,19 @@ export class KfApi {
     return read('kf/send_msg', res, (r) => ({ msgid: r.optStr('msgid') ?? req.msgid ?? '' }));
   }
 
-  /** kf/send_msg_on_event: a welcome (welcome_code, 20 s) or an event reply / closing remark (msg_code). */
-  async sendMsgOnEvent(req: SendMsgOnEventRequest): Promise<{ msgid: string }> {
+  /**
+   * kf/send_msg_on_event: a welcome (welcome_code, 20 s) or an event reply / closing remark
+   * (msg_code). `deadline`: when the code expires; past it the call is not made (DeadlineMissedError).
+   */
+  async sendMsgOnEvent(
+    req: SendMsgOnEventRequest,
+    opts: { deadline?: number } = {},
+  ): Promise<{ msgid: string }> {
     assertSendable('kf/send_msg_on_event', checkSendMsgOnEvent(req));
     // The code is single-use (§6), so a retried request cannot deliver twice.
     const res = await this.client.post('kf/send_msg_on_event', req, {
       duplicateAfterUnknown: INVALID_EVENT_CODE_ERRCODE,
+      ...(opts.deadline !== undefined && { deadline: opts.deadline }),
     });
     return read('kf/send_msg_on_event', res, (r) => ({ msgid: r.optStr('msgid') ?? req.msgid ?? '' }));
   }

@@ -128,3 +128,23 @@ export const GETTOKEN_REUSES_LIVE_TOKEN = false;
  * the numbers are not documented. A bot that pulls only on callbacks never comes near this.
  */
 export const SYNC_WITHOUT_TOKEN_PER_MINUTE = 60;
+
+/**
+ * The frequency limits per enterprise and per API (§3 "General frequency limits", page 90454,
+ * 2023-08-28, [medium]): 10,000 calls per minute and 150,000 per hour; over a limit the API answers
+ * 45009 for as long as the limit's window (60 s, or 60 min). Older copies of the page said 1,000 per
+ * minute ⚠. We take the current page. The per-IP limits (20,000/min, 600,000/h) are higher than
+ * these for one enterprise, so keeping these keeps them.
+ */
+export const API_RATE_LIMITS: readonly { max: number; windowMs: number }[] = [
+  { max: 10_000, windowMs: 60_000 },
+  { max: 150_000, windowMs: 3_600_000 },
+];
+
+/**
+ * How many calls of one API one enterprise may have in flight before WeCom answers 45033 ("too
+ * many concurrent calls"). §3/§8: no figure is published ⚠; one community answer says "five" for
+ * sync_msg [low]. We choose 50 for every API: enough for kfbot's default concurrency on a few
+ * accounts at once, and a finite cap so a client that fans out without bound meets 45033.
+ */
+export const CONCURRENT_CALLS_PER_API = 50;

@@ -63,7 +63,7 @@ describe('kfbot simulate', () => {
       msgid: 'from-stdin',
       open_kfid: 'wkX',
       external_userid: 'wmY',
-      send_time: 1764122400,
+      send_time: 1795658400, // the --at below
       origin: 3,
       msgtype: 'text',
       text: { content: '查询订单与物流', menu_id: 'order' },
@@ -79,7 +79,7 @@ describe('kfbot simulate', () => {
     expect(out.calls.map((c) => c.api)).toEqual(['kf/send_msg']);
   });
 
-  it('exits 1 and shows the refusal when WeCom would not accept a reply', async () => {
+  it('exits 1 and shows why a reply WeCom would refuse is not sent', async () => {
     const file = rulesFile(
       'rules:\n  - { name: 总是回复, when: { text: { any: [在] } }, then: [ { reply: 在的 } ] }\n',
     );
@@ -94,7 +94,10 @@ describe('kfbot simulate', () => {
       ...AT,
     ]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ WeCom would refuse it: \{"errcode":95018/);
+    // serve drops it before asking WeCom, naming WeCom's refusal; simulate shows the same.
+    expect(r.stdout).toMatch(
+      /dropped\s+总是回复: the session is with a human servicer \(state 3\); WeCom would refuse send_msg with 95018/,
+    );
   });
 
   it('exits 1 when the quota of 5 replies per customer message runs out', async () => {
@@ -105,7 +108,7 @@ describe('kfbot simulate', () => {
     const r = await runCli(['simulate', '--rules', file, '--text', '你好', ...AT]);
     expect(r.code).toBe(1);
     expect(r.stdout.match(/✓ accepted/g)).toHaveLength(5);
-    expect(r.stdout).toMatch(/✗ WeCom would refuse it: \{"errcode":95001/);
+    expect(r.stdout).toMatch(/dropped\s+话多: the 5-message quota .* WeCom would refuse with 95001/);
   });
 
   it('refuses rules with errors and points at validate', async () => {

@@ -33,8 +33,10 @@ export async function startKfbotProcess(opts: {
   env?: Record<string, string>;
   /** Extra node flags (a benchmark's --cpu-prof). */
   nodeArgs?: string[];
+  /** The script to run instead of bin/kfbot.js (the bench compares the tsx way). */
+  entry?: string;
 }): Promise<KfbotProcess> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), KFBOT, 'serve'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry ?? KFBOT, 'serve'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

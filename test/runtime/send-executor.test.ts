@@ -6,6 +6,7 @@ import { SendExecutor } from '../../src/runtime/send-executor.ts';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { LOCAL_LEASE } from '../../src/store/pull-work.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { MemoryTokenStore } from '../../src/wecom/access-token.ts';
 import { WeComClient } from '../../src/wecom/api-client.ts';
 import { WeComHttpError } from '../../src/wecom/api-errors.ts';
 import { KfApi } from '../../src/wecom/kf-api.ts';
@@ -19,15 +20,12 @@ const log = pino({ level: 'silent' });
 beforeEach(async () => {
   sim = await startSimulator();
   store = new SqliteStore(':memory:');
-  const kf = new KfApi(
-    new WeComClient({
-      corpId: sim.corpId,
-      secret: sim.secret,
-      baseUrl: sim.url,
-      timeoutMs: 150,
-      retry: { maxAttempts: 1 },
-    }),
-  );
+  // The access token is fetched first with time to spare (the machine may be busy), so the short
+  // timeout below applies to the send whose answer a test makes late.
+  const tokens = new MemoryTokenStore();
+  const client = { corpId: sim.corpId, secret: sim.secret, baseUrl: sim.url, tokenStore: tokens };
+  await new KfApi(new WeComClient({ ...client, timeoutMs: 10_000 })).listAccounts();
+  const kf = new KfApi(new WeComClient({ ...client, timeoutMs: 150, retry: { maxAttempts: 1 } }));
   executor = new SendExecutor(kf, store, new KfbotMetrics(), Date.now);
   customer = sim.customerSays({ text: '你好' }).external_userid as string;
 });

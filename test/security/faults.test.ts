@@ -64,10 +64,11 @@ describe('transient faults are retried, boundedly, and nothing is lost or double
     expect(await metrics()).toMatch(/kfbot_sends_total\{api="kf\/send_msg",errcode="0"\} 3/);
   });
 
-  it('a burst of 45033 (concurrency limit) longer than one call’s retries', async () => {
+  it('a burst of 45033 (concurrency limit) longer than one call’s retries: the API pauses, the work stays', async () => {
     await conversationThrough({ api: 'kf/send_msg', errcode: 45033, times: 6 });
-    expect(logged('pull failed; it stays pending and will be retried')).toBe(true);
-    expect(await metrics()).toContain('kfbot_sends_total{api="kf/send_msg",errcode="45033"} 1');
+    expect(logged('WeCom refused kf/send_msg (45033, too many concurrent calls)')).toBe(true);
+    expect(await metrics()).toContain('kfbot_api_rate_limited_total{api="kf/send_msg",errcode="45033"} 6');
+    expect(await metrics()).not.toMatch(/kfbot_sends_total\{api="kf\/send_msg",errcode="45033"\}/);
   });
 
   it('HTTP 500 and 502 from sync_msg', async () => {
@@ -110,6 +111,8 @@ describe('faults that are not transient', () => {
   it('an error on a stored cursor: the cursor is kept, never reset, and the pull retried', async () => {
     const first = sim.customerSays({ text: 'echo 一' }).external_userid as string;
     await until(() => replies(first).length === 1, 'the first answer');
+    // The cursor is written after the page's outcomes are recorded, just after the reply lands.
+    await bot.app.work.idle();
     const cursor = await bot.app.store.getCursor(sim.openKfId);
     expect(cursor).toBeDefined();
     sim.faults.inject({ api: 'kf/sync_msg', errcode: 40058, errmsg: 'invalid cursor', times: 4 });

@@ -13,7 +13,11 @@ import { driveConversations } from '../support/conversation-driver.ts';
 const TOTAL = Number(process.env.SOAK_MESSAGES ?? 100_000);
 
 async function main(): Promise<number> {
-  const sim = await startSimulator({ accounts: [{ name: '售前' }, { name: '售后' }, { name: '会员' }] });
+  // Loopback pace with the platform's frequency limits off: the soak measures kfbot, not WeCom.
+  const sim = await startSimulator({
+    accounts: [{ name: '售前' }, { name: '售后' }, { name: '会员' }],
+    settings: { rateLimits: [] },
+  });
   const bot = await startKfbotProcess({
     apiBase: sim.url,
     corpId: sim.corpId,

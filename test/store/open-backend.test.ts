@@ -70,6 +70,7 @@ async function open(url: string): Promise<{ lines: { level: number; msg: string 
     metrics: new KfbotMetrics(),
     log: createLogger('info', sink),
     now: Date.now,
+    budgetLimits: [],
   });
   return { lines };
 }

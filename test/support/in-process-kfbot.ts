@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { KfbotConfig } from '../../src/config/config.ts';
+import { CONFIG_KEYS, type KfbotConfig } from '../../src/config/config.ts';
 import type { HttpLimits } from '../../src/runtime/http-server.ts';
 import { type RunningKfbot, startKfbot } from '../../src/runtime/kfbot-app.ts';
 import type { WeComSimulator } from '../../src/simulator/index.ts';
+import { API_RATE_LIMITS } from '../../src/wecom/platform-choices.ts';
 
 export const TOKEN = 'InProcessToken42';
 export const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
@@ -46,6 +47,9 @@ export async function startInProcess(
     historyMaxAgeSec: 300,
     callbackMaxSkewSec: 600,
     apiTimeoutSec: 10,
+    concurrency: Number(CONFIG_KEYS.concurrency.default),
+    apiBudget: [...API_RATE_LIMITS],
+    apiBudgetMarginPercent: 5,
     ...opts.config,
   };
   const app = await startKfbot({

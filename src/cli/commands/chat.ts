@@ -29,7 +29,6 @@ const OPTIONS = {
 
 export const chatCommand: Command = {
   name: 'chat',
-  summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
   async run(argv, io) {
     const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {

@@ -4,13 +4,9 @@
  * start, listing every problem, when the configuration or the rules are wrong.
  */
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
+import { CREDENTIAL_KEYS } from '../../config/credential-keys.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
-import {
-  CREDENTIAL_KEYS,
-  type Sandbox,
-  SandboxConfigError,
-  startSandbox,
-} from '../../sandbox/start-sandbox.ts';
+import type { Sandbox } from '../../sandbox/start-sandbox.ts';
 import { StoreOpenError } from '../../store/store-open-error.ts';
 import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
 
@@ -85,6 +81,8 @@ async function runSandbox(
   io: CommandIo,
   why: 'no credentials' | '--sandbox',
 ): Promise<number> {
+  // Loaded only in sandbox mode: a production server never loads the simulator.
+  const { SandboxConfigError, startSandbox } = await import('../../sandbox/start-sandbox.ts');
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox({ env: io.env, flags, cwd: io.cwd });
@@ -119,7 +117,6 @@ async function runSandbox(
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the bot (sandbox mode with the chat page when no WeCom credentials are set)',
   async run(argv, io) {
     const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {

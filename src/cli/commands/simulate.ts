@@ -44,7 +44,8 @@ Options:
   --service-state STATE    the session before the message: new, bot, queued, human, ended (or 0-4)
   --state FILE             conversation state JSON: {"vars":{},"counters":{},"misses":0,"last_menu":"main"}
   --var NAME=VALUE         set a variable (repeatable; numbers and true/false are typed)
-  --at TIME                the time of the message, ISO 8601 (default: now)
+  --at TIME                when kfbot handles the message, ISO 8601 (default: rules see the
+                           item's send_time, and its codes' age is judged now)
   --json                   print the report as JSON
   -h, --help               show this help
 `;
@@ -179,7 +180,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  const at = values.at === undefined ? Date.now() : Date.parse(values.at);
+  const at = values.at === undefined ? undefined : Date.parse(values.at);
   if (Number.isNaN(at))
     throw new UsageError(`--at takes an ISO 8601 time such as 2026-11-26T10:00:00+08:00, not "${values.at}"`);
   const target = rulesTarget(values.rules, io.env);
@@ -209,7 +210,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     if (!isObject(raw)) throw new InputError('the message must be one sync_msg item (a JSON object)');
     item = raw;
   } else {
-    item = buildItem(values, loaded.ruleSet, at);
+    item = buildItem(values, loaded.ruleSet, at ?? Date.now());
   }
   const serviceState = parseServiceState(values['service-state']);
   const report = await dryRun(loaded.ruleSet, {
@@ -217,7 +218,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     state: parseState(values, io.cwd),
     ...(serviceState !== undefined && { serviceState }),
     ...(values.nickname !== undefined && { nickname: values.nickname }),
-    at,
+    ...(at !== undefined && { at }),
   });
   if (values.json) {
     io.stdout.write(
@@ -248,6 +249,5 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'dry-run one message against the rules: matches, API requests, and what WeCom would say',
   run,
 };

@@ -21,7 +21,6 @@ const OPTIONS = { json: { type: 'boolean' } } as const;
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check rule files and list every problem with file:line:column',
   async run(argv, io) {
     const { values, positionals } = parseCommandLine(argv, OPTIONS, true);
     if (values.help) {

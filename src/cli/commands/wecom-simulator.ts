@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { startSimulator } from '../../simulator/index.ts';
 import { generateEncodingAesKey } from '../../wecom/callback-crypto.ts';
+import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../../wecom/rate-limit-spec.ts';
 import { type Command, parseCommandLine, UsageError, untilSignal } from '../command.ts';
 import { SIMULATOR_CONSOLE_HELP, SimulatorConsole } from '../simulator-console.ts';
 
@@ -21,6 +22,12 @@ media/upload) until interrupted.
   --callback-url URL   send signed, encrypted callbacks here when customers write
   --token TOKEN        callback Token (default: generated; printed)
   --aes-key KEY        43-character EncodingAESKey (default: generated; printed)
+  --latency MS         round trip of every API call, e.g. 50 (a server in mainland China);
+                       default 0
+  --jitter MS          each round trip is drawn from MS ± this (default 0)
+  --rate-limit SPEC    per-API frequency limits, CALLS/WINDOW,… (default 10000/1m,150000/1h,
+                       WeCom's documented limit); past one the API answers 45009 for the window
+  --max-concurrent N   calls of one API in flight before 45033 (default 50)
   -h, --help           show this help
 
 ${SIMULATOR_CONSOLE_HELP}`;
@@ -33,11 +40,22 @@ const OPTIONS = {
   'callback-url': { type: 'string' },
   token: { type: 'string' },
   'aes-key': { type: 'string' },
+  latency: { type: 'string' },
+  jitter: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'max-concurrent': { type: 'string' },
 } as const;
+
+function nonNegative(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0) || value.trim() === '')
+    throw new UsageError(`--${flag} must be a number of ms ≥ 0, not "${value}"`);
+  return n;
+}
 
 export const wecomSimulatorCommand: Command = {
   name: 'wecom-simulator',
-  summary: 'run the built-in WeCom API simulator (for trying kfbot without a WeCom account)',
   async run(argv, io) {
     const { values } = parseCommandLine(argv, OPTIONS);
     if (values.help) {
@@ -47,6 +65,17 @@ export const wecomSimulatorCommand: Command = {
     const port = Number(values.port ?? 7070);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
+    const latencyMs = nonNegative('latency', values.latency);
+    const latencyJitterMs = nonNegative('jitter', values.jitter);
+    let rateLimits: RateLimitSpec[] | undefined;
+    if (values['rate-limit'] !== undefined) {
+      const parsed = parseRateLimits(values['rate-limit']);
+      if ('error' in parsed) throw new UsageError(`--rate-limit: ${parsed.error}`);
+      rateLimits = parsed.limits;
+    }
+    const maxConcurrent = values['max-concurrent'];
+    if (maxConcurrent !== undefined && !/^[1-9]\d*$/.test(maxConcurrent))
+      throw new UsageError(`--max-concurrent must be a whole number ≥ 1, not "${maxConcurrent}"`);
     const token = values.token ?? randomBytes(12).toString('hex');
     const encodingAesKey = values['aes-key'] ?? generateEncodingAesKey();
     const sim = await startSimulator({
@@ -55,6 +84,12 @@ export const wecomSimulatorCommand: Command = {
       ...(values['corp-id'] && { corpId: values['corp-id'] }),
       ...(values.secret && { secret: values.secret }),
       ...(values['callback-url'] && { callback: { url: values['callback-url'], token, encodingAesKey } }),
+      settings: {
+        ...(latencyMs !== undefined && { latencyMs }),
+        ...(latencyJitterMs !== undefined && { latencyJitterMs }),
+        ...(rateLimits && { rateLimits }),
+        ...(maxConcurrent !== undefined && { maxConcurrentCalls: Number(maxConcurrent) }),
+      },
     });
     io.stdout.write(
       [
@@ -69,6 +104,7 @@ export const wecomSimulatorCommand: Command = {
         values['callback-url']
           ? `  callbacks go to ${values['callback-url']}`
           : '  callbacks: off (pass --callback-url)',
+        `  pace: ${sim.settings.latencyMs} ms ± ${sim.settings.latencyJitterMs} ms per call; limits per API ${formatRateLimits(sim.settings.rateLimits)}, ${sim.settings.maxConcurrentCalls} concurrent`,
         '  type "help" for the commands that make a customer write',
         '',
       ].join('\n'),

@@ -1,8 +1,41 @@
+// @ts-check
 // kfbot sandbox page: plain DOM, no framework. Builds its view from the server-sent events of
 // /sandbox/events and sends what the person does to /sandbox/actions.
 
-const $ = (id) => document.getElementById(id);
+/**
+ * @typedef {import('../sandbox-events.ts').SandboxEvent} SandboxEvent
+ * @typedef {Extract<SandboxEvent, { type: 'customer' }>} CustomerEvent
+ * @typedef {Extract<SandboxEvent, { type: 'session' }>} SessionEvent
+ * @typedef {Extract<SandboxEvent, { type: 'rules' }>} RulesEvent
+ * @typedef {Extract<SandboxEvent, { type: 'request' }>} RequestEvent
+ * @typedef {import('../sandbox-events.ts').DecisionSummary} DecisionSummary
+ * @typedef {{ kind: string, [field: string]: unknown }} Entry
+ */
 
+/** The page's elements all exist (index.html); a missing one is a bug worth failing on. */
+const $ = (/** @type {string} */ id) => {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`the page has no #${id}`);
+  return /** @type {HTMLElement & HTMLInputElement & HTMLSelectElement} */ (found);
+};
+
+/**
+ * @type {{
+ *   accounts: { openKfId: string, name: string }[],
+ *   servicers: { userid: string, name: string }[],
+ *   customers: CustomerEvent[],
+ *   entries: Map<string, Entry[]>,
+ *   sessions: Map<string, SessionEvent>,
+ *   decisions: Map<string, { decision: DecisionSummary, index: number, customer: string }>,
+ *   requests: { record: RequestEvent['record'], meaning: string | undefined, index: number }[],
+ *   rules: RulesEvent | null,
+ *   account: string | null,
+ *   customer: string | null,
+ *   selectedMsgid: string | null,
+ *   replayed: boolean,
+ *   eventIndex: number,
+ * }}
+ */
 const state = {
   accounts: [],
   servicers: [],
@@ -147,8 +180,9 @@ function noticeFor(item) {
 
 function addEntry(openKfId, externalUserId, entry) {
   const k = key(openKfId, externalUserId);
-  if (!state.entries.has(k)) state.entries.set(k, []);
-  state.entries.get(k).push(entry);
+  const list = state.entries.get(k) ?? [];
+  state.entries.set(k, list);
+  list.push(entry);
 }
 
 function renderChat() {
@@ -161,7 +195,7 @@ function renderChat() {
   $('session-state').textContent = session
     ? `${session.label}${session.servicer ? ` · ${session.servicer}` : ''} · quota ${session.quotaLeft}/5`
     : '未开始 not started';
-  for (const entry of state.entries.get(k) ?? []) {
+  for (const entry of (k && state.entries.get(k)) || []) {
     if (entry.kind === 'notice') {
       chat.append(el('li', { class: 'notice' }, entry.text));
       continue;
@@ -176,7 +210,7 @@ function renderChat() {
       bubble.setAttribute('role', 'button');
       bubble.setAttribute('aria-label', 'Explain this message');
       const select = () => {
-        state.selectedMsgid = entry.msgid;
+        state.selectedMsgid = /** @type {string} */ (entry.msgid);
         renderChat();
         renderExplain();
       };
@@ -304,8 +338,8 @@ function renderExplain() {
   const until = next.length ? Math.min(...next) : Number.POSITIVE_INFINITY;
   const msgids = new Set(d.calls.map((c) => c.msgid).filter(Boolean));
   const related = state.requests.filter((r) => {
-    const body = r.record.body ?? {};
-    if (body.msgid && msgids.has(body.msgid)) return true;
+    const body = /** @type {Record<string, unknown>} */ (r.record.body ?? {});
+    if (typeof body.msgid === 'string' && msgids.has(body.msgid)) return true;
     return (
       r.index > index &&
       r.index < until &&
@@ -319,7 +353,7 @@ function renderExplain() {
       el('p', { class: 'muted' }, d.calls.length ? 'Waiting for the calls…' : 'No call: nothing to send.'),
     );
   for (const r of related) {
-    const res = r.record.response ?? {};
+    const res = /** @type {Record<string, unknown>} */ (r.record.response ?? {});
     const refused = typeof res.errcode === 'number' && res.errcode !== 0;
     box.append(
       el(
@@ -343,6 +377,7 @@ function renderExplain() {
 // ---------------------------------------------------------------------------------------------
 // Events
 
+/** @param {SandboxEvent} e */
 function onEvent(e) {
   state.eventIndex++;
   switch (e.type) {
@@ -431,7 +466,7 @@ async function newCustomer() {
 // Controls
 
 $('account').addEventListener('change', (ev) => {
-  state.account = ev.target.value;
+  state.account = /** @type {HTMLSelectElement} */ (ev.target).value;
   state.customer = state.customers.find((c) => c.openKfId === state.account)?.externalUserId ?? null;
   if (!state.customer) newCustomer();
   renderCustomers();

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { WRONG_JSON_FORMAT_ERRCODE } from '../../wecom/platform-choices.ts';
 import { FieldError } from '../api/fields.ts';
+import type { ApiLimits } from '../api-limits.ts';
 import { type ApiName, apiOfPath } from '../api-names.ts';
 import { describeFault, type FaultInjector, type FaultSpec } from '../faults.ts';
 import { type RequestLog, redactJson, redactQuery } from '../request-log.ts';
@@ -32,6 +33,8 @@ export interface ServerDeps {
   /** Secrets whose tokens may call kf/* APIs (§1 "Which secret works for KF APIs"). */
   readonly kfSecrets: () => readonly string[];
   readonly logger: Logger | undefined;
+  /** Frequency and concurrency limits per API (§3, §8 45009/45033). */
+  readonly limits: ApiLimits;
 }
 
 type Outcome = { result: ApiResult } | { reset: true };
@@ -122,16 +125,38 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     finish(faultOutcome(deps, spec), spec);
     return;
   }
-  const result = body.tooLarge
-    ? json({ errcode: 45001, errmsg: errmsgFor(deps.world.ids, 45001, 'request body too large') })
-    : await run(deps, route, method, url.searchParams, parsed, ctx(spec));
-  if (spec?.apply) {
-    // The request took effect; the answer comes late or spoilt (§9.12 "outcome unknown").
-    if (spec.delayMs !== undefined) await sleep(spec.delayMs);
-    finish(failsResponse(spec) ? faultOutcome(deps, spec) : { result }, spec);
+  // The round trip: half on the way in, half on the way out, so the call takes effect mid-way.
+  const trip = roundTrip(deps);
+  if (trip > 0) await sleep(trip / 2);
+  const admitted = deps.limits.enter(route.api, deps.world.now());
+  if (!admitted.ok) {
+    if (trip > 0) await sleep(trip / 2);
+    const errmsg = errmsgFor(deps.world.ids, admitted.errcode, admitted.detail);
+    finish({ result: json({ errcode: admitted.errcode, errmsg }) });
     return;
   }
-  finish({ result }, spec);
+  try {
+    const result = body.tooLarge
+      ? json({ errcode: 45001, errmsg: errmsgFor(deps.world.ids, 45001, 'request body too large') })
+      : await run(deps, route, method, url.searchParams, parsed, ctx(spec));
+    if (trip > 0) await sleep(trip / 2);
+    if (spec?.apply) {
+      // The request took effect; the answer comes late or spoilt (§9.12 "outcome unknown").
+      if (spec.delayMs !== undefined) await sleep(spec.delayMs);
+      finish(failsResponse(spec) ? faultOutcome(deps, spec) : { result }, spec);
+      return;
+    }
+    finish({ result }, spec);
+  } finally {
+    admitted.release();
+  }
+}
+
+/** This call's round trip in ms: latencyMs ± latencyJitterMs, drawn uniformly, never negative. */
+function roundTrip(deps: ServerDeps): number {
+  const { latencyMs, latencyJitterMs } = deps.settings;
+  if (latencyMs <= 0 && latencyJitterMs <= 0) return 0;
+  return Math.max(0, latencyMs + (deps.world.ids.random() * 2 - 1) * latencyJitterMs);
 }
 
 async function run(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Conversation } from '../../src/conversation/conversation.ts';
+import { applyGuards, serviceStateAfter } from '../../src/conversation/platform-guards.ts';
 import { emptyState } from '../../src/rules/conversation-state.ts';
 import type { Plan, PlannedCall } from '../../src/rules/plan-calls.ts';
 import type { RuleModel } from '../../src/rules/rule-model.ts';
-import { applyGuards, serviceStateAfter } from '../../src/runtime/platform-guards.ts';
-import type { Conversation } from '../../src/store/store.ts';
 import { decodeSyncItem } from '../../src/wecom/sync-item.ts';
 
 const NOW = 1_800_000_000_000;

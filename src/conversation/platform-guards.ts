@@ -11,7 +11,6 @@
  */
 import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
 import type { RuleModel } from '../rules/rule-model.ts';
-import type { Conversation } from '../store/store.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import {
   botMaySend,
@@ -21,12 +20,24 @@ import {
   type ServiceState,
 } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+import type { Conversation } from './conversation.ts';
 
 export const SEND_QUOTA = 5;
 export const SEND_WINDOW_MS = 48 * 3600_000;
 export const WELCOME_CODE_TTL_MS = 20_000;
 /** A closing msg_code is also valid 20 s (§6 table). */
 export const CLOSING_CODE_TTL_MS = 20_000;
+
+/**
+ * When the item's event code expires, for items that carry one kfbot answers with: a welcome_code
+ * or a closing msg_code, valid 20 s (§6). undefined for everything else (replies have 48 h).
+ */
+export function codeExpiry(item: SyncItem): number | undefined {
+  const at = item.send_time * 1000;
+  if (item.kind === 'enter_session' && item.event.welcome_code) return at + WELCOME_CODE_TTL_MS;
+  if (item.kind === 'session_status_change' && item.event.change_type === 3) return at + CLOSING_CODE_TTL_MS;
+  return undefined;
+}
 
 /** The session's state after this item, as far as the item tells (undefined: it does not say). */
 export function serviceStateAfter(

@@ -1,0 +1,112 @@
+/**
+ * The compiled build (bin/kfbot.js on dist/) next to the TypeScript sources run through tsx, as
+ * kfbot shipped before: `kfbot --version` time, idle memory of `kfbot serve`, and start-up to
+ * /readyz with 1,000 rules. Targets: < 150 ms, < 60 MB, < 300 ms.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { startSimulator } from '../src/simulator/index.ts';
+import { KFBOT } from '../test/cli/run-cli.ts';
+import { rssMb, startKfbotProcess, storeDir } from '../test/e2e/kfbot-process.ts';
+import { ruleFile } from './rule-file.ts';
+
+const TSX_ENTRY = fileURLToPath(new URL('./kfbot-tsx.ts', import.meta.url));
+
+interface Way {
+  name: string;
+  args: string[];
+  entry: string;
+  nodeArgs: string[];
+}
+
+const WAYS: Way[] = [
+  { name: 'compiled (node dist/)', args: [KFBOT], entry: KFBOT, nodeArgs: [] },
+  {
+    name: 'tsx (TypeScript sources)',
+    args: ['--import', 'tsx', TSX_ENTRY],
+    entry: TSX_ENTRY,
+    nodeArgs: ['--import', 'tsx'],
+  },
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+function versionMs(way: Way, runs = 7): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    execFileSync(process.execPath, [...way.args, '--version']);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+async function serve(way: Way, rules: string) {
+  const sim = await startSimulator();
+  const dir = storeDir();
+  const started = performance.now();
+  const bot = await startKfbotProcess({
+    apiBase: sim.url,
+    corpId: sim.corpId,
+    secret: sim.secret,
+    store: dir,
+    rules,
+    entry: way.entry,
+    nodeArgs: way.nodeArgs,
+    env: { KFBOT_STORE: `sqlite:${dir}/kfbot.db`, LOG_LEVEL: 'info' },
+  });
+  while ((await request(`${bot.url}/readyz`)).statusCode !== 200) await new Promise((r) => setTimeout(r, 5));
+  const readyMs = performance.now() - started;
+  return { bot, sim, readyMs };
+}
+
+export async function buildVsTsx(): Promise<Record<string, string | number>[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kfbot-bench-build-'));
+  const thousand = join(dir, 'rules.yaml');
+  writeFileSync(thousand, ruleFile(1_000));
+  const rows: Record<string, string | number>[] = [];
+  const results = [];
+  for (const way of WAYS) {
+    const version = versionMs(way);
+    const idle = await serve(way, 'test/e2e/rules');
+    await new Promise((r) => setTimeout(r, 1000));
+    const idleMb = await rssMb(idle.bot.url);
+    await idle.bot.stop('SIGTERM');
+    await idle.sim.close();
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await serve(way, thousand);
+      starts.push(s.readyMs);
+      await s.bot.stop('SIGTERM');
+      await s.sim.close();
+    }
+    results.push({ way: way.name, version, idleMb, ready: median(starts) });
+  }
+  const [compiled, tsx] = results;
+  rows.push(
+    { measure: '`kfbot --version` ms', target: '< 150', ...cells(compiled?.version, tsx?.version, 0) },
+    { measure: '`kfbot serve` idle RSS MB', target: '< 60', ...cells(compiled?.idleMb, tsx?.idleMb, 0) },
+    {
+      measure: 'start → /readyz, 1,000 rules, ms',
+      target: '< 300',
+      ...cells(compiled?.ready, tsx?.ready, 0),
+    },
+  );
+  return rows;
+}
+
+function cells(compiled: number | undefined, tsx: number | undefined, digits: number) {
+  return {
+    compiled: Number((compiled ?? Number.NaN).toFixed(digits)),
+    tsx: Number((tsx ?? Number.NaN).toFixed(digits)),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { markdownTable } = await import('./decide.ts');
+  process.stdout.write(`${markdownTable(await buildVsTsx())}\n`);
+}

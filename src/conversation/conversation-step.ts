@@ -1,0 +1,162 @@
+/**
+ * What kfbot does with one message, decided in one place. `kfbot serve` (MessageHandler),
+ * `kfbot simulate` (dry-run.ts) and the sandbox's explain panel all call these functions, so they
+ * cannot disagree; each front end only does the I/O around them (load, look up, record, execute).
+ *
+ * The step is pure: given the decoded item, the customer's conversation, the rules, the time and
+ * what was looked up, it returns the decision, the planned calls with the platform guards applied,
+ * what was dropped and why, and the *new* conversation. Nothing is mutated; nothing is awaited
+ * but the rules engine. It has two halves because one lookup depends on the decision: the rules
+ * pick the media files to send, which must be uploaded (I/O) before the calls can name their ids.
+ *
+ *   decideStep  → the decision and the conversation it was taken in (quota reset, service state)
+ *   planStep    → the calls, guarded, the drops, and the conversation after the message
+ *   afterCalls  → the conversation once the calls' outcomes are known (service state moves)
+ */
+import type { Decider, Decision } from '../rules/decider.ts';
+import { type DroppedAction, type PlanContext, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
+import type { RuleModel } from '../rules/rule-model.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
+import { isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
+import type { SyncItem } from '../wecom/sync-item.ts';
+import type { Conversation } from './conversation.ts';
+import { applyGuards, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
+
+/** The rules as one snapshot (a hot reload swaps the whole thing). */
+export interface StepRules {
+  decider: Decider;
+  byName: ReadonlyMap<string, RuleModel>;
+}
+
+/** What the front end looked up before deciding (serve asks WeCom; simulate its offline copy). */
+export interface StepLookups {
+  /** The customer's nickname for {{nickname}}. */
+  nickname?: string | undefined;
+  /** Set when the nickname was fetched just now (customer/batchget): the conversation caches it. */
+  nicknameFetchedAt?: number;
+  /**
+   * The session's state by kf/service_state/get, asked only when `needsServiceState` says so; a
+   * failed lookup leaves it out and the step assumes what the message implies.
+   */
+  serviceState?: ServiceState;
+  /**
+   * The msgid of this customer's newest message in the same pull page. WeCom resets its
+   * 5-message quota when a customer message *arrives*, so replies to an older message count
+   * against the newest one's allowance. Default: this message.
+   */
+  newestFromCustomer?: string;
+}
+
+export interface StepInput {
+  item: SyncItem;
+  conversation: Conversation;
+  rules: StepRules;
+  /** Epoch ms: when kfbot handles the message — code ages, the 48 h window, time conditions. */
+  now: number;
+  /**
+   * Epoch ms the rules' time conditions see, when not `now`: `kfbot simulate` decides a message
+   * from a file by its own send_time while judging its codes' age at the real time.
+   */
+  decideAt?: number;
+  lookups: StepLookups;
+}
+
+export interface Decided {
+  item: SyncItem;
+  decision: Decision;
+  /** The conversation the decision was taken in: quota reset, service state, nickname cached. */
+  conversation: Conversation;
+  nickname: string | undefined;
+  now: number;
+  rules: StepRules;
+}
+
+export interface StepResult {
+  decision: Decision;
+  /** The calls to make, in order, after the platform guards. */
+  calls: PlannedCall[];
+  /** Actions not carried out, each with the reason (a guard, or a missing code). */
+  dropped: DroppedAction[];
+  /** The customer's conversation after this message (before the calls' outcomes are known). */
+  conversation: Conversation;
+}
+
+/** Whether serve must ask WeCom for the session's state before deciding (it does not know it). */
+export function needsServiceState(item: SyncItem, conversation: Conversation): boolean {
+  return isCustomerMessage(item) && conversation.state.service_state === undefined;
+}
+
+/** The first half: the conversation as this message finds it, and the rules' decision. */
+export async function decideStep(input: StepInput): Promise<Decided> {
+  const { item, lookups, now } = input;
+  const before = input.conversation;
+  let conversation: Conversation = { ...before, state: { ...before.state } };
+  if (isCustomerMessage(item)) {
+    // §5: each customer message opens a new 5-message quota and a 48 h window — from the moment
+    // WeCom has it, so the newest message kfbot knows of is the reset point. (send_time has
+    // 1-second resolution, so messages are told apart by msgid, not by time.)
+    const newest = lookups.newestFromCustomer ?? item.msgid;
+    if (newest !== conversation.quotaSince)
+      conversation = { ...conversation, quotaUsed: 0, quotaSince: newest };
+    conversation.lastCustomerAt = Math.max(conversation.lastCustomerAt ?? 0, item.send_time * 1000);
+  }
+  let serviceState = serviceStateAfter(before.state.service_state, item);
+  if (needsServiceState(item, before) && lookups.serviceState !== undefined)
+    serviceState = lookups.serviceState;
+  if (serviceState === undefined) delete conversation.state.service_state;
+  else conversation.state.service_state = serviceState;
+  if (lookups.nicknameFetchedAt !== undefined) {
+    conversation.nickname = lookups.nickname ?? '';
+    conversation.nicknameAt = lookups.nicknameFetchedAt;
+  }
+  const decision = await input.rules.decider.decide(item, {
+    state: conversation.state,
+    now: input.decideAt ?? now,
+    ...(lookups.nickname !== undefined && { nickname: lookups.nickname }),
+  });
+  return { item, decision, conversation, nickname: lookups.nickname, now, rules: input.rules };
+}
+
+/** The second half: the calls that carry the decision out, guarded, and the new conversation. */
+export function planStep(decided: Decided, mediaId: PlanContext['mediaId']): StepResult {
+  const { item, decision, conversation, now } = decided;
+  if (decision.skipped) return { decision, calls: [], dropped: [], conversation };
+  const plan = planCalls(item, decision, {
+    ...(decided.nickname !== undefined && { nickname: decided.nickname }),
+    mediaId,
+  });
+  const guarded = applyGuards(plan, { item, conversation, rules: decided.rules.byName, now });
+  return {
+    decision,
+    calls: guarded.calls,
+    dropped: guarded.dropped,
+    conversation: {
+      ...conversation,
+      state: decision.state,
+      quotaUsed: conversation.quotaUsed + guarded.quotaSpent,
+    },
+  };
+}
+
+export interface CallOutcome {
+  call: PlannedCall;
+  /** `dropped`: not made, because its event code would have expired on the way. */
+  status: 'sent' | 'refused' | 'dropped';
+  errcode?: number;
+}
+
+/**
+ * The conversation once the calls have run: a sent send_msg moves a new session to the bot
+ * (§5), a transfer to where it moved it; after a 95018 kfbot's idea of the session was wrong, so
+ * it forgets it and asks WeCom next time.
+ */
+export function afterCalls(conversation: Conversation, outcomes: readonly CallOutcome[]): Conversation {
+  let state = conversation.state.service_state;
+  for (const o of outcomes) if (o.status === 'sent') state = serviceStateAfterCall(state, o.call);
+  const refused = outcomes.some((o) => o.errcode === ERRCODE.sessionStateForbidsSend);
+  if (!refused && state === conversation.state.service_state) return conversation;
+  const next = { ...conversation, state: { ...conversation.state } };
+  if (refused || state === undefined) delete next.state.service_state;
+  else next.state.service_state = state;
+  return next;
+}

@@ -1,0 +1,23 @@
+/**
+ * What kfbot keeps per customer and account between messages: the rules' state (variables,
+ * counters, misses, last menu, service state) plus what the platform guards need to know of
+ * WeCom's sending rules (the 5-message quota and the 48 h window, §5) and a cached nickname.
+ */
+import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
+
+export interface Conversation {
+  state: ConversationState;
+  /** send_msg calls made since the customer's newest message WeCom has (§5: at most 5). */
+  quotaUsed: number;
+  /** The msgid of that newest customer message: the point WeCom's quota was last reset. */
+  quotaSince?: string;
+  /** Epoch ms of the customer's last own message (§5: sends allowed for 48 h after it). */
+  lastCustomerAt?: number;
+  nickname?: string;
+  nicknameAt?: number;
+}
+
+/** A customer kfbot has not met yet. */
+export function newConversation(): Conversation {
+  return { state: emptyState(), quotaUsed: 0 };
+}

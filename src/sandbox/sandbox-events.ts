@@ -1,0 +1,46 @@
+/**
+ * Every event the sandbox hub publishes, as the page (public/app.js, type-checked against this
+ * union) and `kfbot chat` receive them. Types only, so the page's check loads no server code.
+ */
+import type { RequestRecord } from '../simulator/request-log.ts';
+import type { WireItem } from '../simulator/wire-item.ts';
+import type { SentMessage } from '../simulator/world.ts';
+
+export type SandboxEvent =
+  | {
+      type: 'accounts';
+      accounts: { openKfId: string; name: string }[];
+      servicers: { userid: string; name: string }[];
+    }
+  | { type: 'customer'; openKfId: string; externalUserId: string; nickname: string }
+  | { type: 'item'; openKfId: string; externalUserId: string; item: WireItem; at: number }
+  | { type: 'sent'; openKfId: string; externalUserId: string; message: SentMessage }
+  | { type: 'request'; record: RequestRecord; meaning?: string }
+  | { type: 'decision'; openKfId: string; externalUserId: string; msgid: string; decision: DecisionSummary }
+  | {
+      type: 'session';
+      openKfId: string;
+      externalUserId: string;
+      state: number;
+      /** "1 智能助手接待 · bot": the page shows the labels of wecom/platform-enums.ts. */
+      label: string;
+      servicer?: string;
+      quotaLeft: number;
+    }
+  | { type: 'rules'; version: number | null; ok: boolean; problems: string[] }
+  /** Sent to each new viewer after the history: live events follow. */
+  | { type: 'replayed' };
+
+export interface DecisionSummary {
+  kind: string;
+  skipped?: string;
+  rules: {
+    name: string;
+    at: string;
+    matched: boolean;
+    conditions: { label: string; result: boolean | null; value: unknown }[];
+  }[];
+  calls: { api: string; rule: string; msgid?: string; body: unknown }[];
+  dropped: { rule: string; reason: string }[];
+  rulesVersion: number;
+}
