@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { buildVsTsx } from './build-vs-tsx.ts';
 import { markdownTable, measureDecisions } from './decide.ts';
+import { evaluateFaq } from './faq-eval.ts';
 import { flushRedis, log, memory, REDIS, rawLimit, startup, throughput, welcomeLatency } from './pipeline.ts';
 import { LATENCY_MS, runPace } from './real-pace.ts';
 
@@ -30,6 +31,13 @@ log('decision cost…');
 const decisions = await measureDecisions();
 out.decisions = decisions;
 print(`## Decision cost per message\n\n${markdownTable(decisions)}\n`);
+
+log('FAQ matcher on the labelled phrasings…');
+const faq = await evaluateFaq();
+out.faq = faq;
+print(
+  `## FAQ matcher on labelled phrasings (bench/faq)\n\n${markdownTable(faq.rows)}\n\nConfusions:\n\n${markdownTable(faq.confusions)}\n\nOne typed message against ${faq.latency.questions} listed questions: median ${faq.latency.medianMicros} µs, p99 ${faq.latency.p99Micros} µs.\n`,
+);
 
 log('raw HTTP limit…');
 const raw = await rawLimit();

@@ -27,6 +27,16 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/simulate.ts')).simulateCommand,
   },
   {
+    name: 'test',
+    summary: 'run conversation tests beside the rules (rules/tests/*.yaml), or measure FAQ accuracy',
+    load: async () => (await import('./commands/test.ts')).testCommand,
+  },
+  {
+    name: 'report',
+    summary: 'reports from the store: unanswered (customer questions no rule answered)',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
+  {
     name: 'chat',
     summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
     load: async () => (await import('./commands/chat.ts')).chatCommand,

@@ -9,6 +9,7 @@ import { parseEnv } from 'node:util';
 import { WECOM_API_BASE } from '../wecom/api-client.ts';
 import { API_RATE_LIMITS } from '../wecom/platform-choices.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../wecom/rate-limit-spec.ts';
+import { parseDuration } from './duration.ts';
 
 export interface KfbotConfig {
   corpId: string;
@@ -33,6 +34,8 @@ export interface KfbotConfig {
   apiBudget: RateLimitSpec[];
   /** Percent kept free below each limit. */
   apiBudgetMarginPercent: number;
+  /** How long unanswered customer texts are kept after last seen (ms); 0 keeps none. */
+  unansweredRetentionMs: number;
 }
 
 export interface ConfigKey {
@@ -107,6 +110,11 @@ export const CONFIG_KEYS = {
     env: 'KFBOT_API_BUDGET_MARGIN',
     default: '5',
     doc: 'percent of each limit kfbot leaves unused, for clock skew and other apps of the enterprise calling the same APIs',
+  },
+  unansweredRetentionMs: {
+    env: 'KFBOT_UNANSWERED_RETENTION',
+    default: '30d',
+    doc: 'how long customer texts no rule answered are kept for `kfbot report unanswered` (customer data): 30d, 12h, …; 0 keeps none',
   },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
@@ -218,6 +226,11 @@ export function loadConfig(opts: {
       ? undefined
       : `KFBOT_API_BUDGET_MARGIN "${v}" must be a percentage from 0 to below 100`,
   );
+  need('unansweredRetentionMs', (v) =>
+    parseDuration(v) === undefined
+      ? `KFBOT_UNANSWERED_RETENTION "${v}" is not a duration such as 30d, 12h or 0 (keep none)`
+      : undefined,
+  );
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -238,6 +251,7 @@ export function loadConfig(opts: {
       concurrency: Number(raw.concurrency),
       apiBudget,
       apiBudgetMarginPercent: Number(raw.apiBudgetMarginPercent),
+      unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs) ?? 0,
     },
   };
 }

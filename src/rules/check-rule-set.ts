@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { checkUpload } from '../wecom/media-limits.ts';
 import { EVENT_KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 import { checkSendContent, type SendProblem } from '../wecom/send-limits.ts';
+import { checkFaq } from './check-faq.ts';
 import { DEFAULT_RULE_KINDS } from './index-keys.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import { renderReply } from './render-reply.ts';
@@ -254,5 +255,6 @@ export function checkRuleSet(set: RuleSet, broken: ReadonlySet<RuleModel> = new 
   checkKeywords(set, broken, out);
   checkMenus(set, out);
   checkActions(set, out);
+  out.push(...checkFaq(set));
   return out;
 }

@@ -11,6 +11,16 @@
 import { compileActions } from './compile-actions.ts';
 import { compileWhen } from './compile-condition.ts';
 import { CompileContext, describeValue, isRecord } from './compile-context.ts';
+import {
+  buildFaq,
+  defaultFaqSettings,
+  FAQ_ID,
+  FAQ_KEYS,
+  type FaqItemSource,
+  type FaqSettings,
+  readFaqSettings,
+  readQuestions,
+} from './compile-faq.ts';
 import { compileText } from './compile-reply.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { indexKeys } from './index-keys.ts';
@@ -22,8 +32,8 @@ import { DEFAULT_TIMEZONE, parseSchedule, type Schedule } from './schedule.ts';
 /** Menu click answers outrank ordinary rules (priority 0) unless a rule says otherwise. */
 export const MENU_ITEM_PRIORITY = 100;
 
-const TOP_KEYS = ['settings', 'menus', 'rules'];
-const SETTINGS_KEYS = ['timezone', 'holidays', 'workdays', 'schedules'];
+const TOP_KEYS = ['settings', 'menus', 'rules', 'faq'];
+const SETTINGS_KEYS = ['timezone', 'holidays', 'workdays', 'schedules', 'faq'];
 const RULE_KEYS = [
   'name',
   'description',
@@ -35,7 +45,7 @@ const RULE_KEYS = [
   'ignore_service_state',
 ];
 const MENU_KEYS = ['head', 'items', 'tail'];
-const CLICK_KEYS = ['click', 'label', 'reply', 'menu', 'then', 'priority'];
+const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority'];
 
 interface Located<T> {
   doc: RuleDocument;
@@ -73,7 +83,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     const data = doc.data;
     if (data === null || data === undefined) continue;
     if (!isRecord(data)) {
-      ctx.error([], 'a rule file is a mapping with settings:, menus: and/or rules:');
+      ctx.error([], 'a rule file is a mapping with settings:, menus:, rules: and/or faq:');
       continue;
     }
     ctx.unknownKeys(data, TOP_KEYS, [], 'a rule file');
@@ -131,6 +141,8 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     rules.push(rule);
   };
 
+  const faqItems: FaqItemSource[] = [];
+  let faqWanted = false;
   for (const [menuName, src] of menuSources) {
     const ctx = ctxFor(src.doc);
     const items = Array.isArray(src.value.items) ? src.value.items : [];
@@ -138,6 +150,21 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
       if (!isRecord(item) || item.click === undefined) return;
       const errorsBefore = errorCount();
       const path = [...src.path, 'items', i];
+      if (item.questions !== undefined) faqWanted = true;
+      if (typeof item.label === 'string' || item.questions !== undefined) {
+        const id = String(item.click);
+        const label = typeof item.label === 'string' ? item.label : id;
+        const questions =
+          item.questions === undefined ? [] : readQuestions(ctx, item.questions, [...path, 'questions']);
+        const model = menus.get(menuName)?.items.find((m) => m.type === 'click' && m.id === id);
+        faqItems.push({
+          id,
+          label,
+          labelTemplate: model?.label,
+          questions: [label, ...questions],
+          at: ctx.at(path),
+        });
+      }
       const answer =
         item.then ??
         (item.reply !== undefined
@@ -203,12 +230,33 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     });
   }
 
+  for (const doc of sources.docs) {
+    const ctx = ctxFor(doc);
+    const data = doc.data;
+    if (!isRecord(data) || data.faq === undefined) continue;
+    if (!Array.isArray(data.faq)) {
+      ctx.error(['faq'], 'faq: is a list of { id, questions, reply | menu | then }');
+      continue;
+    }
+    faqWanted = true;
+    data.faq.forEach((raw, i) => {
+      const path = ['faq', i];
+      const errorsBefore = errorCount();
+      const compiled = compileFaqEntry(ctx, raw, path, menuRef(ctx), rules.length);
+      if (!compiled) return;
+      faqItems.push(compiled.item);
+      addRule(ctx, compiled.rule, path, errorsBefore);
+    });
+  }
+
+  const faq = faqWanted ? buildFaq(faqItems, settings.faq) : undefined;
   return {
     problems,
     broken,
     ruleSet: {
       rules,
       menus,
+      ...(faq && { faq }),
       settings: { timezone: settings.timezone, schedules: settings.schedules, holidays: settings.holidays },
       counterNames: counterNames(rules),
       files: sources.files,
@@ -265,6 +313,70 @@ function compileRule(
     source: { kind: 'rule' },
     keys: indexKeys(condition),
     at: ctx.at(path),
+  };
+}
+
+function compileFaqEntry(
+  ctx: CompileContext,
+  raw: unknown,
+  path: YamlPath,
+  menuRef: (name: string, at: YamlPath) => ReplyContent | undefined,
+  order: number,
+): { rule: RuleModel; item: FaqItemSource } | undefined {
+  if (!isRecord(raw)) {
+    ctx.error(
+      path,
+      `a faq entry is a mapping { id, questions, reply | menu | then } (got ${describeValue(raw)})`,
+    );
+    return undefined;
+  }
+  ctx.unknownKeys(raw, FAQ_KEYS, path, 'a faq entry');
+  const id = typeof raw.id === 'number' ? String(raw.id) : raw.id;
+  if (typeof id !== 'string' || !FAQ_ID.test(id)) {
+    ctx.error(
+      [...path, 'id'],
+      `a faq entry needs id: 1-64 letters, digits, _ or - (it is the click id a clarifying menu sends back; got ${describeValue(raw.id)})`,
+    );
+    return undefined;
+  }
+  const questions =
+    raw.questions === undefined ? [] : readQuestions(ctx, raw.questions, [...path, 'questions']);
+  if (questions.length === 0) {
+    ctx.error(path, `faq entry "${id}" needs questions: with at least one way customers ask it`);
+    return undefined;
+  }
+  const given = [raw.then, raw.reply, raw.menu].filter((x) => x !== undefined).length;
+  if (given !== 1) {
+    ctx.error(path, `faq entry "${id}" takes one of reply:, menu: or then:`);
+    return undefined;
+  }
+  const answer =
+    raw.then ?? (raw.reply !== undefined ? [{ reply: raw.reply }] : [{ reply: { menu: raw.menu } }]);
+  const label = questions[0] as string;
+  const condition: Condition = {
+    fact: 'menu_id',
+    op: 'equals',
+    value: id,
+    label: `menu_id is "${id}" (faq → ${label})`,
+    at: ctx.at([...path, 'id']),
+  };
+  const priority = typeof raw.priority === 'number' ? raw.priority : MENU_ITEM_PRIORITY;
+  const at = ctx.at(path);
+  return {
+    item: { id, label, labelTemplate: undefined, questions, at },
+    rule: {
+      name: `faq → ${id}`,
+      priority,
+      order,
+      condition,
+      actions: compileActions(ctx, answer, raw.then !== undefined ? [...path, 'then'] : path, menuRef),
+      continue: false,
+      fallback: false,
+      ignoreServiceState: false,
+      source: { kind: 'faq', clickId: id },
+      keys: indexKeys(condition),
+      at,
+    },
   };
 }
 
@@ -369,10 +481,16 @@ interface SettingsResult {
   timezone: string;
   schedules: Map<string, Schedule>;
   holidays: Set<string>;
+  faq: FaqSettings;
 }
 
 function readSettings(docs: RuleDocument[], problems: RuleProblem[]): SettingsResult {
-  const out: SettingsResult = { timezone: DEFAULT_TIMEZONE, schedules: new Map(), holidays: new Set() };
+  const out: SettingsResult = {
+    timezone: DEFAULT_TIMEZONE,
+    schedules: new Map(),
+    holidays: new Set(),
+    faq: defaultFaqSettings(),
+  };
   const withSettings = docs.filter((d) => isRecord(d.data) && d.data.settings !== undefined);
   for (const [i, doc] of withSettings.entries()) {
     const ctx = new CompileContext(doc, problems, out.schedules, out.timezone);
@@ -389,6 +507,7 @@ function readSettings(docs: RuleDocument[], problems: RuleProblem[]): SettingsRe
       continue;
     }
     ctx.unknownKeys(s, SETTINGS_KEYS, ['settings'], 'settings');
+    if (s.faq !== undefined) out.faq = readFaqSettings(ctx, s.faq, ['settings', 'faq']);
     if (s.timezone !== undefined) {
       if (typeof s.timezone === 'string') out.timezone = s.timezone;
       else ctx.error(['settings', 'timezone'], 'timezone is an IANA name such as Asia/Shanghai');

@@ -9,8 +9,11 @@ import { isCustomerMessage, ORIGIN } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
+import type { FaqCandidate } from './faq/faq-index.ts';
+import { questionText } from './faq/question-text.ts';
+import { type FaqDecision, faqStep } from './faq-step.ts';
 import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
-import { RuleIndex } from './rule-index.ts';
+import { byPriority, RuleIndex } from './rule-index.ts';
 import type { Action, RuleModel, RuleSet, Scalar } from './rule-model.ts';
 
 export interface ConditionOutcome {
@@ -45,6 +48,13 @@ export interface PlannedAction {
 
 export interface Decision {
   facts: Facts;
+  /** How a typed text fared against the FAQ (absent when there is no FAQ or it was not typed text). */
+  faq?: FaqDecision;
+  /**
+   * A customer's typed text no ordinary rule answered (only a fallback did, or nothing): kept for
+   * the unanswered-question report. `text` is normalised (the FAQ's form when there is an FAQ).
+   */
+  unanswered?: { text: string; example: string; candidates: FaqCandidate[] };
   /** Why no rule was consulted (a servicer's own message, an undecodable item). */
   skipped?: string;
   evaluations: RuleEvaluation[];
@@ -132,9 +142,20 @@ export class Decider {
       return { ...decision, skipped: 'a servicer sent it (origin 5): the bot never answers servicers' };
     if (item.kind === 'unknown') return { ...decision, skipped: `kfbot cannot decode it: ${item.reason}` };
 
+    // A confident FAQ match is answered as a click on that item (menu_id set as WeCom would for a
+    // click); close candidates become a clarifying-menu rule ranked like a click answer.
+    const faq = this.ruleSet.faq && faqStep(this.ruleSet.faq, item, facts);
+    let candidates = this.index.candidates(facts);
+    if (faq) {
+      decision.faq = faq.decision;
+      if (faq.clarify) candidates = [...candidates, faq.clarify].sort(byPriority);
+    }
     let answered = false;
-    for (const rule of this.index.candidates(facts)) {
-      const ev = await this.evaluate(rule, facts);
+    for (const rule of candidates) {
+      const ev =
+        rule === faq?.clarify
+          ? { rule, matched: true, conditions: faq.clarifyConditions }
+          : await this.evaluate(rule, facts);
       decision.evaluations.push(ev);
       if (!ev.matched) continue;
       decision.matched.push(rule);
@@ -155,6 +176,16 @@ export class Decider {
       }
     }
     runActions(decision, ctx.nickname);
+    if (!answered && customerMessage && item.kind === 'text' && item.text.menu_id === undefined) {
+      // Grouped by the FAQ's normal form (punctuation, filler, traditional characters folded).
+      const text = faq ? faq.decision.canonical : questionText(item.text.content);
+      if (text !== '')
+        decision.unanswered = {
+          text,
+          example: item.text.content,
+          candidates: faq?.decision.candidates ?? [],
+        };
+    }
     // A customer message no ordinary rule answered is a miss, whether a fallback caught it or not.
     if (customerMessage) decision.state.misses = answered ? 0 : decision.state.misses + 1;
     return decision;

@@ -4,9 +4,9 @@
  */
 import type { SyncItem } from '../wecom/sync-item.ts';
 import type { ConversationState } from './conversation-state.ts';
+import { localParts } from './local-time.ts';
 import { normalizeText } from './normalize-text.ts';
 import type { Scalar } from './rule-model.ts';
-import { localParts } from './schedule.ts';
 
 export type Facts = Record<string, Scalar | undefined>;
 

@@ -4,6 +4,7 @@
  */
 import type { Kind } from '../wecom/message-kinds.ts';
 import type { MediaMsgtype } from '../wecom/send-payloads.ts';
+import type { FaqIndex } from './faq/faq-index.ts';
 import type { SourcePosition } from './problems.ts';
 import type { Schedule } from './schedule.ts';
 import type { Template } from './template.ts';
@@ -140,7 +141,11 @@ export interface RuleModel {
   /** Send replies even when kfbot believes the session is queued or with a human (WeCom may still refuse). */
   ignoreServiceState: boolean;
   /** Where it came from: a `rules:` entry, or a menu's click item. */
-  source: { kind: 'rule' } | { kind: 'menu-item'; menu: string; clickId: string };
+  source:
+    | { kind: 'rule' }
+    | { kind: 'menu-item'; menu: string; clickId: string }
+    /** An entry of the top-level `faq:` section: answers its id like a click item. */
+    | { kind: 'faq'; clickId: string };
   keys: IndexKeys;
   at: SourcePosition;
 }
@@ -152,8 +157,23 @@ export interface RuleSettings {
   holidays: ReadonlySet<string>;
 }
 
+/** Typed-question matching: every click item and `faq:` entry with its label and 相似问法. */
+export interface FaqModel {
+  index: FaqIndex;
+  /** Head of the clarifying menu ("您是想问："). */
+  clarify: Template;
+  /** What a clarifying menu shows for each id. */
+  labels: ReadonlyMap<string, Template>;
+  /** settings.faq when written, else the first item: where explain points for the clarifying menu. */
+  at: SourcePosition;
+  /** Where each item was written, for validate's findings. */
+  items: ReadonlyMap<string, { questions: readonly string[]; at: SourcePosition }>;
+}
+
 export interface RuleSet {
   rules: RuleModel[];
+  /** Absent when no item lists a question. */
+  faq?: FaqModel;
   menus: ReadonlyMap<string, MenuModel>;
   settings: RuleSettings;
   /** Counters rules test or increment: an unset counter reads as 0. */

@@ -27,6 +27,8 @@ export interface RuleSources {
 }
 
 const YAML_FILE = /\.ya?ml$/i;
+/** The folder of conversation tests inside a rules folder: never read as rules. */
+export const TESTS_FOLDER = 'tests';
 
 /** Why a path cannot be read, in words (a dangling symlink, a folder, no permission, …). */
 export function unreadable(path: string, err: unknown): string {
@@ -68,6 +70,8 @@ function listFolder(dir: string, shown: (p: string) => string, problems: RulePro
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
+    // tests/ beside the rules holds conversation tests (kfbot test), not rules.
+    if (entry.isDirectory() && entry.name === TESTS_FOLDER) continue;
     if (entry.isDirectory()) out.push(...listFolder(full, shown, problems));
     // A symbolic link is listed by its name: reading it says what is wrong if it points nowhere.
     else if (YAML_FILE.test(entry.name)) out.push(full);

@@ -100,6 +100,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     log,
     now,
     historyMaxAgeMs: config.historyMaxAgeSec * 1000,
+    unansweredRetentionMs: config.unansweredRetentionMs,
     onDecision: (event) => {
       for (const listener of decisionListeners) {
         try {
@@ -181,6 +182,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       const removed = await store.purge(now() - RETENTION_MS);
       if (removed.messages || removed.sends)
         log.info(removed, 'purged records older than WeCom’s 3-day retention');
+      // With retention 0 nothing new is kept, and whatever an earlier setting kept goes too.
+      const unanswered = await store.purgeUnanswered(now() - config.unansweredRetentionMs);
+      if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
     } catch (err) {
       log.warn({ err }, 'purge failed');
     }

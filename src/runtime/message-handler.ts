@@ -9,7 +9,7 @@
  * duplicate check, stay the same.
  */
 import type { Logger } from 'pino';
-import { type Conversation, newConversation } from '../conversation/conversation.ts';
+import { newConversation } from '../conversation/conversation.ts';
 import {
   afterCalls,
   type CallOutcome,
@@ -72,6 +72,8 @@ export interface MessageHandlerDeps {
   log: Logger;
   now: () => number;
   historyMaxAgeMs: number;
+  /** How long unanswered customer texts are kept (KFBOT_UNANSWERED_RETENTION); 0: not recorded. */
+  unansweredRetentionMs: number;
   /** Told about every decision, after it is recorded and before its calls are made. */
   onDecision?: (event: DecisionEvent) => void;
 }
@@ -118,6 +120,29 @@ export class MessageHandler {
     });
     this.d.metrics.messages.inc({ kind: item.kind, outcome });
     log.info({ note }, 'recorded without a reply');
+  }
+
+  /** For `kfbot report unanswered`; a failure here must not keep the customer from an answer. */
+  private async recordUnanswered(
+    item: SyncItem,
+    unanswered: NonNullable<Decision['unanswered']>,
+    log: Logger,
+  ): Promise<void> {
+    this.d.metrics.unanswered.inc();
+    if (this.d.unansweredRetentionMs <= 0) return;
+    try {
+      await this.d.store.recordUnanswered({
+        openKfId: item.open_kfid,
+        text: unanswered.text,
+        example: unanswered.example,
+        at: this.d.now(),
+        candidates: unanswered.candidates
+          .slice(0, 3)
+          .map((c) => ({ id: c.id, score: c.score, question: c.question })),
+      });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not record an unanswered question');
+    }
   }
 
   private async decideAndRun(item: SyncItem, ctx: HandleContext, log: Logger): Promise<void> {
@@ -207,6 +232,7 @@ export class MessageHandler {
         : undefined,
     );
     if (!recorded) return; // another handler recorded it first
+    if (decision.unanswered) await this.recordUnanswered(item, decision.unanswered, log);
     log.info(
       { rules: decision.matched.map((r) => r.name), calls: step.calls.length, version: snapshot.version },
       decision.matched.length

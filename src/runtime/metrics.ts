@@ -34,6 +34,11 @@ export class KfbotMetrics {
     help: 'Customer messages no ordinary rule answered',
     registers: [this.registry],
   });
+  readonly unanswered = new Counter({
+    name: 'kfbot_unanswered_questions_total',
+    help: 'Customer texts no ordinary rule answered (only a fallback did): see kfbot report unanswered',
+    registers: [this.registry],
+  });
   readonly sends = new Counter({
     name: 'kfbot_sends_total',
     help: 'WeCom calls made to answer messages, by API and errcode (0 = accepted)',

@@ -2,6 +2,7 @@
  * Every event the sandbox hub publishes, as the page (public/app.js, type-checked against this
  * union) and `kfbot chat` receive them. Types only, so the page's check loads no server code.
  */
+import type { FaqDecision } from '../rules/faq-step.ts';
 import type { RequestRecord } from '../simulator/request-log.ts';
 import type { WireItem } from '../simulator/wire-item.ts';
 import type { SentMessage } from '../simulator/world.ts';
@@ -34,6 +35,8 @@ export type SandboxEvent =
 export interface DecisionSummary {
   kind: string;
   skipped?: string;
+  /** The FAQ match of a typed text: candidates with scores and the question each matched. */
+  faq?: FaqDecision;
   rules: {
     name: string;
     at: string;

@@ -23,6 +23,7 @@ export function summarizeDecision(e: DecisionEvent): DecisionSummary {
   return {
     kind: e.item.kind,
     ...(e.decision.skipped && { skipped: e.decision.skipped }),
+    ...(e.decision.faq && { faq: e.decision.faq }),
     rules: e.decision.evaluations.map((ev) => ({
       name: ev.rule.name,
       at: `${ev.rule.at.file}:${ev.rule.at.line}`,

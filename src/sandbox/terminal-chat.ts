@@ -4,6 +4,7 @@
  * plain text, so it reads the same in a terminal, a log and a test.
  */
 import { createInterface } from 'node:readline';
+import { describeFaq } from '../rules/faq-step.ts';
 import type { SentMessage, WireItem } from '../simulator/index.ts';
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
 import { isCustomerMessage, ORIGIN, serviceStateLabel } from '../wecom/platform-enums.ts';
@@ -187,6 +188,7 @@ export class TerminalChat {
     }
     const out: string[] = [];
     if (d.skipped) out.push(`no rule consulted: ${d.skipped}`);
+    if (d.faq) out.push(`faq: ${describeFaq(d.faq)}`);
     for (const r of d.rules) {
       out.push(`${r.matched ? '✓' : '✗'} ${r.name} (${r.at})`);
       for (const c of r.conditions)

@@ -1,5 +1,6 @@
 /** A dry run, as people read it: the message, the facts, which rules matched and why, the calls and WeCom's answers. */
 import type { ConversationState } from '../rules/conversation-state.ts';
+import { describeFaq } from '../rules/faq-step.ts';
 import { RAW_TEXT } from '../rules/message-facts.ts';
 import { compactJson } from './compact-json.ts';
 import type { DryRunReport } from './dry-run.ts';
@@ -50,6 +51,7 @@ export function formatReport(r: DryRunReport): string {
     out.push(`${label.padEnd(8)}  ${indent(text, ' '.repeat(10))}`);
   row('message', describeItem(r));
   row('facts', describeFacts(r));
+  if (r.decision.faq) row('faq', describeFaq(r.decision.faq));
   if (r.decision.skipped) row('rules', `none consulted: ${r.decision.skipped}`);
   else if (r.decision.evaluations.length === 0) row('rules', 'no rule can match this message');
   else {

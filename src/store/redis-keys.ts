@@ -53,6 +53,14 @@ export class RedisKeys {
   fence(openKfId: string): string {
     return this.#key('fence', openKfId);
   }
+  /** One group of unanswered customer texts (a hash), by "<open_kfid>\n<normalised text>". */
+  unansweredGroup(member: string): string {
+    return this.#key('unanswered', member);
+  }
+  /** Every unanswered group, scored by when it was last seen (a sorted set). */
+  unansweredIndex(): string {
+    return this.#key('unanswered-index');
+  }
   /** Set while WeCom blocks an API (45009/45033): no replica calls it until the key expires. */
   budgetPause(api: string): string {
     return this.#key('budget', api, 'pause');

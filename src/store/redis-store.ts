@@ -10,7 +10,9 @@ import { Redis } from 'ioredis';
 import type { CachedToken } from '../wecom/access-token.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { RedisUnanswered } from './redis-unanswered.ts';
 import type { CachedMedia, Conversation, MessageRecord, SendRecord, Store } from './store.ts';
+import type { UnansweredSighting } from './unanswered-log.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer. */
 export const RECORD_TTL_MS = 3 * 24 * 3600_000 + 3600_000;
@@ -61,10 +63,12 @@ export function redisClient(url: string, onError?: (err: Error) => void): Redis 
 export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly keys: RedisKeys;
+  readonly #unanswered: RedisUnanswered;
 
   constructor(redis: Redis, keys = new RedisKeys()) {
     this.#redis = redis;
     this.keys = keys;
+    this.#unanswered = new RedisUnanswered(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {
@@ -168,6 +172,19 @@ export class RedisStore implements Store {
   async putMedia(key: string, media: CachedMedia): Promise<void> {
     const ttl = Math.max(1, media.createdAt + MEDIA_TTL_MS - Date.now());
     await this.#redis.set(this.keys.media(key), JSON.stringify(media), 'PX', ttl);
+  }
+
+  // Unanswered questions: see redis-unanswered.ts (purged by the retention the operator sets).
+  recordUnanswered(sighting: UnansweredSighting) {
+    return this.#unanswered.recordUnanswered(sighting);
+  }
+
+  listUnanswered(since: number, limit: number) {
+    return this.#unanswered.listUnanswered(since, limit);
+  }
+
+  purgeUnanswered(before: number) {
+    return this.#unanswered.purgeUnanswered(before);
   }
 
   /** Records expire by themselves (RECORD_TTL_MS); nothing to sweep. */

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
+import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
   Conversation,
@@ -109,6 +110,7 @@ function pullOf(row: PullRow): PullRequest {
 export class SqliteStore implements Store, PullRequestLog {
   readonly #db: Database.Database;
   readonly #stmt;
+  readonly #unanswered: SqliteUnanswered;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') makeFolder(dirname(path));
@@ -118,6 +120,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     const db = this.#db;
+    this.#unanswered = new SqliteUnanswered(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
@@ -312,6 +315,18 @@ export class SqliteStore implements Store, PullRequestLog {
 
   async ping(): Promise<void> {
     this.#stmt.ping.get();
+  }
+
+  recordUnanswered(...args: Parameters<SqliteUnanswered['recordUnanswered']>) {
+    return this.#unanswered.recordUnanswered(...args);
+  }
+
+  listUnanswered(since: number, limit: number) {
+    return this.#unanswered.listUnanswered(since, limit);
+  }
+
+  purgeUnanswered(before: number) {
+    return this.#unanswered.purgeUnanswered(before);
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import type { TokenStore } from '../wecom/access-token.ts';
 export type { Conversation };
 
 import type { Fence } from './pull-work.ts';
+import type { UnansweredLog } from './unanswered-log.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
 export interface PullRequest {
@@ -85,7 +86,7 @@ export interface PullRequestLog {
   completePull(openKfId: string, seq: number): Promise<void>;
 }
 
-export interface Store extends TokenStore {
+export interface Store extends TokenStore, UnansweredLog {
   getCursor(openKfId: string): Promise<string | undefined>;
   /**
    * Stores the cursor. With a fence, only while `fence.key` still holds `fence.token`: a puller

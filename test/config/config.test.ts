@@ -62,6 +62,18 @@ describe('configuration', () => {
     expect(problems.find((p) => p.key === 'WECOM_SECRET')?.message).toContain('自建应用');
   });
 
+  it('keeps unanswered questions 30 days unless KFBOT_UNANSWERED_RETENTION says otherwise, 0 for none', () => {
+    expect(loadConfig({ env: GOOD, cwd: emptyDir() }).config?.unansweredRetentionMs).toBe(30 * 86_400_000);
+    const off = loadConfig({ env: { ...GOOD, KFBOT_UNANSWERED_RETENTION: '0' }, cwd: emptyDir() });
+    expect(off.config?.unansweredRetentionMs).toBe(0);
+    const hours = loadConfig({ env: { ...GOOD, KFBOT_UNANSWERED_RETENTION: '12h' }, cwd: emptyDir() });
+    expect(hours.config?.unansweredRetentionMs).toBe(12 * 3_600_000);
+    const bad = loadConfig({ env: { ...GOOD, KFBOT_UNANSWERED_RETENTION: 'forever' }, cwd: emptyDir() });
+    expect(bad.problems.map((p) => p.message)).toEqual([
+      'KFBOT_UNANSWERED_RETENTION "forever" is not a duration such as 30d, 12h or 0 (keep none)',
+    ]);
+  });
+
   it('documents every key in .env.example', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     for (const key of Object.values(CONFIG_KEYS)) expect(example).toMatch(new RegExp(`^${key.env}=`, 'm'));

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { localParts, resolveTimezone } from '../../src/rules/local-time.ts';
 import {
   inWindow,
   isOpen,
-  localParts,
   parseDays,
   parseSchedule,
   parseTimeWindow,
-  resolveTimezone,
   type Schedule,
   type ScheduleProblem,
 } from '../../src/rules/schedule.ts';

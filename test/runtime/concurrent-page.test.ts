@@ -110,6 +110,7 @@ describe('a page handled concurrently', () => {
       log,
       now: Date.now,
       historyMaxAgeMs: 300_000,
+      unansweredRetentionMs: 0,
     });
     const puller = new AccountPuller({
       kf,

@@ -1,8 +1,9 @@
 /**
  * kfbot killed with SIGKILL at random moments of a busy run — between acknowledging and pulling,
  * in the middle of a pull, between a send and its record, during a cursor write — and restarted
- * on the same store, 30 times, on SQLite and on Redis. At the end every customer message has been
- * answered exactly once, in order.
+ * on the same store, 30 times, on SQLite and on Redis. kfbot handles up to 8 customers of a page
+ * at once, so kills land in the middle of concurrent pages. At the end every customer message has
+ * been answered exactly once, in order.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
@@ -39,7 +40,7 @@ async function crashLoop(store: string): Promise<void> {
       secret: sim.secret,
       store: dir,
       rules: 'test/e2e/rules',
-      env: { KFBOT_STORE: store.replace('$DIR', dir), LOG_LEVEL: 'info' },
+      env: { KFBOT_STORE: store.replace('$DIR', dir), LOG_LEVEL: 'info', KFBOT_CONCURRENCY: '8' },
     });
     bots.push(bot);
     sim.callbacks.configure({ url: `${bot.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });

@@ -66,6 +66,21 @@ const enter = (sendTime: number) => ({
   },
 });
 
+const ended = (sendTime: number) => ({
+  msgid: 'end-1',
+  send_time: sendTime,
+  origin: 4,
+  msgtype: 'event',
+  event: {
+    event_type: 'session_status_change',
+    open_kfid: 'wkA',
+    external_userid: 'wmB',
+    change_type: 3,
+    old_servicer_userid: 'zhangsan',
+    msg_code: 'MSG_CODE_ABC',
+  },
+});
+
 describe('kfbot simulate sends what serve would send', () => {
   it("sends the item's own welcome_code, and WeCom accepts it while it is live", async () => {
     const t = Date.parse('2026-11-26T10:00:00+08:00');
@@ -104,37 +119,11 @@ describe('kfbot simulate sends what serve would send', () => {
 
   it("sends a closing remark on the event's own msg_code", async () => {
     const t = Date.parse('2026-11-26T18:00:00+08:00');
-    const { code, report } = await simulate([], {
-      msgid: 'end-1',
-      send_time: t / 1000,
-      origin: 4,
-      msgtype: 'event',
-      event: {
-        event_type: 'session_status_change',
-        open_kfid: 'wkA',
-        external_userid: 'wmB',
-        change_type: 3,
-        old_servicer_userid: 'zhangsan',
-        msg_code: 'MSG_CODE_ABC',
-      },
-    });
+    const { code, report } = await simulate([], ended(t / 1000));
     // No --at: the code is judged now, long after 18:00 that day: expired.
     expect(code).toBe(1);
     expect(report.dropped[0]?.reason).toMatch(/closing msg_code is \d+ s old/);
-    const fresh = await simulate(['--at', new Date(t + 3_000).toISOString()], {
-      msgid: 'end-1',
-      send_time: t / 1000,
-      origin: 4,
-      msgtype: 'event',
-      event: {
-        event_type: 'session_status_change',
-        open_kfid: 'wkA',
-        external_userid: 'wmB',
-        change_type: 3,
-        old_servicer_userid: 'zhangsan',
-        msg_code: 'MSG_CODE_ABC',
-      },
-    });
+    const fresh = await simulate(['--at', new Date(t + 3_000).toISOString()], ended(t / 1000));
     expect(fresh.code).toBe(0);
     expect(fresh.report.calls[0]?.request.code).toBe('MSG_CODE_ABC');
   });

@@ -158,6 +158,57 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     }
 
+    describe('unanswered questions', () => {
+      const sighting = (text: string, at: number, example = text, openKfId = 'wkA') => ({
+        openKfId,
+        text,
+        example,
+        at,
+        candidates: [{ id: 'refund_time', score: 0.41, question: '退款多久到账？' }],
+      });
+
+      it('groups sightings by account and normalised text, counting them with first and last seen', async () => {
+        await store.recordUnanswered(sighting('要运费', 1000, '要运费吗？'));
+        await store.recordUnanswered(sighting('要运费', 3000, '要运费吗'));
+        await store.recordUnanswered(sighting('要运费', 2000, '要运费吗！'));
+        await store.recordUnanswered(sighting('尺码怎么选', 1500));
+        await store.recordUnanswered(sighting('要运费', 1200, '要运费吗', 'wkB'));
+        const rows = await store.listUnanswered(0, 10);
+        expect(rows[0]).toEqual({
+          openKfId: 'wkA',
+          text: '要运费',
+          example: '要运费吗',
+          count: 3,
+          firstSeen: 1000,
+          lastSeen: 3000,
+          candidates: [{ id: 'refund_time', score: 0.41, question: '退款多久到账？' }],
+        });
+        expect(rows.slice(1).map((r) => [r.openKfId, r.text, r.count])).toEqual([
+          ['wkA', '尺码怎么选', 1],
+          ['wkB', '要运费', 1],
+        ]);
+      });
+
+      it('lists only groups seen since a time, at most the limit, most frequent first', async () => {
+        for (const at of [100, 200, 300]) await store.recordUnanswered(sighting('a', at));
+        await store.recordUnanswered(sighting('b', 5000));
+        await store.recordUnanswered(sighting('c', 6000));
+        await store.recordUnanswered(sighting('c', 6001));
+        expect((await store.listUnanswered(4000, 10)).map((r) => r.text)).toEqual(['c', 'b']);
+        expect((await store.listUnanswered(0, 2)).map((r) => r.text)).toEqual(['a', 'c']);
+      });
+
+      it('purges groups last seen before the retention cutoff, and only those', async () => {
+        await store.recordUnanswered(sighting('old', 100));
+        await store.recordUnanswered(sighting('kept', 100));
+        await store.recordUnanswered(sighting('kept', 9000));
+        expect(await store.purgeUnanswered(5000)).toBe(1);
+        expect((await store.listUnanswered(0, 10)).map((r) => [r.text, r.count])).toEqual([['kept', 2]]);
+        await store.recordUnanswered(sighting('old', 9500));
+        expect((await store.listUnanswered(0, 10)).find((r) => r.text === 'old')?.count).toBe(1);
+      });
+    });
+
     it('answers ping while open', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -50,6 +50,7 @@ export async function startInProcess(
     concurrency: Number(CONFIG_KEYS.concurrency.default),
     apiBudget: [...API_RATE_LIMITS],
     apiBudgetMarginPercent: 5,
+    unansweredRetentionMs: 30 * 86_400_000,
     ...opts.config,
   };
   const app = await startKfbot({

@@ -3,6 +3,7 @@
  * the facts, which rules matched and why, the exact API requests, and whether WeCom would accept
  * them. Exits 1 when a call would be refused or an action could not be carried out.
  */
+import { clickLabel } from '../../rules/click-label.ts';
 import type { ConversationState } from '../../rules/conversation-state.ts';
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
@@ -77,11 +78,10 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 function menuLabel(ruleSet: RuleSet, id: string): string {
-  for (const menu of ruleSet.menus.values()) {
-    for (const item of menu.items)
-      if (item.type === 'click' && item.id === id) return item.label.render(() => '');
-  }
-  throw new UsageError(`no menu has a click item "${id}"`);
+  const label = clickLabel(ruleSet, id);
+  if (label === undefined)
+    throw new UsageError(`no menu has a click item "${id}" and no faq: entry has that id`);
+  return label;
 }
 
 function buildItem(values: Values, ruleSet: RuleSet, at: number): JsonObject {
@@ -226,6 +226,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
         {
           ok: report.ok,
           facts: report.decision.facts,
+          ...(report.decision.faq && { faq: report.decision.faq }),
           skipped: report.decision.skipped,
           rules: report.decision.evaluations.map((e) => ({
             name: e.rule.name,

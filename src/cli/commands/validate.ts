@@ -34,7 +34,7 @@ export const validateCommand: Command = {
     const warnings = loaded.problems.length - errors;
     const set = loaded.ruleSet;
     const summary = set
-      ? `${target}: ${count(loaded.files.length, 'file')}, ${count(set.rules.filter((r) => r.source.kind === 'rule').length, 'rule')}, ${count(set.menus.size, 'menu')} with ${count(set.rules.filter((r) => r.source.kind === 'menu-item').length, 'click answer')}`
+      ? `${target}: ${count(loaded.files.length, 'file')}, ${count(set.rules.filter((r) => r.source.kind === 'rule').length, 'rule')}, ${count(set.menus.size, 'menu')} with ${count(set.rules.filter((r) => r.source.kind === 'menu-item').length, 'click answer')}${set.faq ? `, FAQ of ${count(set.faq.index.entries.length, 'item')} and ${count(set.faq.index.size, 'typed question')}` : ''}`
       : `${target}: ${count(errors, 'error')}${warnings ? `, ${count(warnings, 'warning')}` : ''}`;
     if (values.json) {
       io.stdout.write(

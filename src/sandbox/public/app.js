@@ -302,6 +302,32 @@ function renderExplain() {
   }
   const { decision: d, index, customer } = found;
   if (d.skipped) box.append(el('p', {}, `No rule consulted: ${d.skipped}`));
+  if (d.faq) {
+    const f = d.faq;
+    const outcome =
+      f.outcome === 'answer'
+        ? `answered as a click on ${f.answered}`
+        : f.outcome === 'clarify'
+          ? 'close candidates: a clarifying menu asks which one'
+          : `no item reached ${f.threshold}: left to the other rules`;
+    box.append(el('h3', {}, '常见问题 FAQ match'));
+    box.append(el('p', { class: 'faq' }, `${JSON.stringify(f.canonical)} → ${outcome}`));
+    box.append(
+      el(
+        'ul',
+        { class: 'faq-candidates' },
+        f.candidates
+          .slice(0, 3)
+          .map((c) =>
+            el(
+              'li',
+              { class: c.id === f.answered ? 'ok' : '' },
+              `${c.score.toFixed(3)}  ${c.id}  via “${c.question}”`,
+            ),
+          ),
+      ),
+    );
+  }
   box.append(el('h3', {}, `规则 Rules (v${d.rulesVersion})`));
   if (d.rules.length === 0) box.append(el('p', { class: 'muted' }, 'No rule can match this message.'));
   for (const r of d.rules) {

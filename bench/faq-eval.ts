@@ -1,0 +1,159 @@
+/**
+ * `npm run eval:faq` (also part of `npm run bench`): the FAQ matcher on labelled phrasings that
+ * are not among the listed questions (bench/faq/*.txt) for the default rules and a second domain
+ * (a hotel, bench/faq/hotel/rules.yaml): answered right (top-1), clarified, wrong, missed,
+ * out-of-domain answered, the confusions — and the same phrasings through the keyword rules alone
+ * (the rules without their FAQ, as kfbot answered before typed matching) as the baseline. Then the
+ * cost of one match against 2,000 listed questions.
+ */
+import { readFileSync } from 'node:fs';
+import { emptyState } from '../src/rules/conversation-state.ts';
+import { Decider } from '../src/rules/decider.ts';
+import { measureAccuracy } from '../src/rules/faq/faq-accuracy.ts';
+import { type FaqEntry, FaqIndex } from '../src/rules/faq/faq-index.ts';
+import { type Phrasing, parsePhrasings } from '../src/rules/faq/phrasing-list.ts';
+import { loadRulesOrThrow } from '../src/rules/load-rules.ts';
+import type { Action, RuleSet } from '../src/rules/rule-model.ts';
+import { decodeSyncItem } from '../src/wecom/sync-item.ts';
+import { markdownTable } from './decide.ts';
+
+const DOMAINS = [
+  { name: 'shop (default rules/)', rules: 'rules', phrasings: 'bench/faq/shop.txt' },
+  { name: 'hotel (bench/faq/hotel)', rules: 'bench/faq/hotel', phrasings: 'bench/faq/hotel.txt' },
+];
+// 2026-11-26 is a Thursday: 10:00 in Shanghai is within business hours.
+const AT = Date.parse('2026-11-26T10:00:00+08:00');
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+/** What an answer looks like to the customer: replies' text or menu name, transfers. */
+function signature(actions: readonly Action[]): string {
+  return actions
+    .map((a) => {
+      if (a.type === 'transfer') return `transfer:${a.to}`;
+      if (a.type !== 'reply') return '';
+      const c = a.content;
+      if (c.msgtype === 'text') return `text:${c.text.render(() => '')}`;
+      if (c.msgtype === 'msgmenu') return `menu:${c.menu.name}`;
+      return c.msgtype;
+    })
+    .filter(Boolean)
+    .join(' + ');
+}
+
+/** The phrasings through the rules without their FAQ: which item's answer (if any) each got. */
+async function keywordBaseline(set: RuleSet, phrasings: readonly Phrasing[]) {
+  const answers = new Map<string, string>();
+  for (const rule of set.rules) {
+    if (rule.source.kind === 'rule') continue;
+    const sig = signature(rule.actions);
+    if (!answers.has(sig)) answers.set(sig, rule.source.clickId);
+  }
+  const { faq: _faq, ...withoutFaq } = set;
+  const decider = new Decider(withoutFaq);
+  let correct = 0;
+  let inDomain = 0;
+  let falseAnswers = 0;
+  for (const [i, p] of phrasings.entries()) {
+    const item = decodeSyncItem({
+      msgid: `eval-${i}`,
+      open_kfid: 'wkEval',
+      external_userid: 'wmEval',
+      send_time: AT / 1000,
+      origin: 3,
+      msgtype: 'text',
+      text: { content: p.text },
+    });
+    const d = await decider.decide(item, { state: { ...emptyState(), service_state: 1 }, now: AT });
+    const answered = d.matched.filter((r) => !r.fallback && !r.continue);
+    const got = answered.length ? answers.get(signature(answered.flatMap((r) => r.actions))) : undefined;
+    if (p.expected === undefined) {
+      if (got !== undefined) falseAnswers++;
+    } else {
+      inDomain++;
+      if (got === p.expected) correct++;
+    }
+  }
+  const outOfDomain = phrasings.length - inDomain;
+  return { accuracy: correct / inDomain, falseAnswerRate: outOfDomain ? falseAnswers / outOfDomain : 0 };
+}
+
+export async function evaluateFaq() {
+  const rows: Record<string, string | number>[] = [];
+  const confusions: Record<string, string | number>[] = [];
+  for (const domain of DOMAINS) {
+    const set = loadRulesOrThrow(domain.rules);
+    if (!set.faq) throw new Error(`${domain.rules} has no FAQ`);
+    const { phrasings, problems } = parsePhrasings(readFileSync(domain.phrasings, 'utf8'));
+    if (problems.length)
+      throw new Error(
+        `${domain.phrasings}: ${problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`,
+      );
+    const s = measureAccuracy(set.faq.index, phrasings);
+    const base = await keywordBaseline(set, phrasings);
+    rows.push({
+      domain: domain.name,
+      items: set.faq.index.entries.length,
+      phrasings: `${s.inDomain} + ${s.outOfDomain} out of domain`,
+      'answered right (top-1)': pct(s.accuracy),
+      'clarifying menu with the right item': pct(s.clarified / s.inDomain),
+      wrong: pct(s.wrong / s.inDomain),
+      'left to the rules': pct(s.missed / s.inDomain),
+      'out-of-domain answered': pct(s.falseAnswerRate),
+      'keyword rules alone: right': pct(base.accuracy),
+      'keyword rules alone: out-of-domain answered': pct(base.falseAnswerRate),
+    });
+    for (const c of s.confusions)
+      confusions.push({
+        domain: domain.name.split(' ')[0] as string,
+        expected: c.expected,
+        got: c.got,
+        count: c.count,
+      });
+  }
+  return { rows, confusions, latency: matchLatency() };
+}
+
+/** One typed message against 2,000 listed questions (400 items × 5), median and p99 of 2,000 runs. */
+function matchLatency() {
+  const topics = '退款发票运费快递地址订单优惠会员积分售后尺码颜色保修安装配送价格库存预售定金尾款赠品';
+  const verbs = ['怎么', '多久', '能不能', '在哪', '为什么', '可以', '要不要', '什么时候'];
+  const entries: FaqEntry[] = [];
+  for (let i = 0; i < 400; i++) {
+    const a = topics[i % topics.length] as string;
+    const b = topics[(i * 7 + 3) % topics.length] as string;
+    const c = topics[(i * 13 + 5) % topics.length] as string;
+    const questions = verbs
+      .slice(0, 5)
+      .map((v, k) => `${a}${b}${k % 2 ? c : ''}${v}${verbs[(i + k) % verbs.length]}处理${i}`);
+    entries.push({ id: `item_${i}`, label: questions[0] as string, questions });
+  }
+  const index = new FaqIndex(entries, { threshold: 0.5, margin: 0.05, synonyms: [] });
+  const messages = [
+    '退款多久能到账啊',
+    '發票怎麼開',
+    '运费怎么算呢亲',
+    '我想改一下收货地址谢谢',
+    '今天天气怎么样',
+  ];
+  // Warm up first: the JIT, and the pinyin of each character, which is looked up once.
+  for (let i = 0; i < 500; i++) index.match(messages[i % messages.length] as string);
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t = performance.now();
+    index.match(messages[i % messages.length] as string);
+    times.push(performance.now() - t);
+  }
+  times.sort((x, y) => x - y);
+  const at = (q: number) => (times[Math.floor(q * (times.length - 1))] as number) * 1000;
+  return { questions: index.size, medianMicros: Math.round(at(0.5)), p99Micros: Math.round(at(0.99)) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await evaluateFaq();
+  process.stdout.write(`## FAQ matcher on labelled phrasings\n\n${markdownTable(r.rows)}\n\n`);
+  process.stdout.write(`### Confusions\n\n${markdownTable(r.confusions)}\n\n`);
+  process.stdout.write(
+    `### Cost: one typed message against ${r.latency.questions} listed questions: median ${r.latency.medianMicros} µs, p99 ${r.latency.p99Micros} µs\n`,
+  );
+}

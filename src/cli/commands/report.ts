@@ -1,0 +1,42 @@
+/**
+ * `kfbot report <what>`: reports read from the store. One entry per report in REPORTS, so adding
+ * one (rules, satisfaction, sessions, …) is a file and a line here.
+ */
+import { type Command, type CommandIo, UsageError } from '../command.ts';
+import { unansweredReport } from './report-unanswered.ts';
+
+export interface Report {
+  name: string;
+  summary: string;
+  run(argv: string[], io: CommandIo): Promise<number>;
+}
+
+const REPORTS: readonly Report[] = [unansweredReport];
+
+function help(): string {
+  const width = Math.max(...REPORTS.map((r) => r.name.length));
+  return [
+    'Usage: kfbot report <report> [options]',
+    '',
+    'Reports from what kfbot stored (KFBOT_STORE, or --store URL):',
+    ...REPORTS.map((r) => `  ${r.name.padEnd(width)}  ${r.summary}`),
+    '',
+    'Run "kfbot report <report> --help" for its options.',
+    '',
+  ].join('\n');
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  async run(argv, io) {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '-h' || name === '--help') {
+      io.stdout.write(help());
+      return name === undefined ? 2 : 0;
+    }
+    const report = REPORTS.find((r) => r.name === name);
+    if (!report)
+      throw new UsageError(`unknown report "${name}"; reports: ${REPORTS.map((r) => r.name).join(', ')}`);
+    return report.run(rest, io);
+  },
+};

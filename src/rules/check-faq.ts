@@ -1,0 +1,67 @@
+/**
+ * validate's FAQ findings (warnings: the rules still run):
+ * - a listed question that, typed exactly, would not get its own item's answer because another
+ *   item is as close (near-duplicates across items);
+ * - a menu item none of whose questions resembles its own label (questions pasted under the
+ *   wrong item);
+ * - a `faq:` id that is also a menu click id (a click and a typed match would share one answer).
+ */
+import type { RuleProblem } from './problems.ts';
+import type { RuleSet } from './rule-model.ts';
+
+export function checkFaq(set: RuleSet): RuleProblem[] {
+  const faq = set.faq;
+  if (!faq) return [];
+  const out: RuleProblem[] = [];
+  const { index } = faq;
+  const { threshold } = index.tuning;
+  const warn = (at: { file: string; line: number; col: number }, message: string) =>
+    out.push({ ...at, severity: 'warning', message });
+
+  for (const entry of index.entries) {
+    const item = faq.items.get(entry.id);
+    if (!item) continue;
+    for (const q of entry.questions) {
+      const outcome = index.match(q);
+      if (outcome.type === 'answer' && outcome.candidate.id === entry.id) continue;
+      const rival = outcome.candidates.find((c) => c.id !== entry.id);
+      if (!rival || rival.score < threshold) continue;
+      warn(
+        item.at,
+        `question "${q}" of "${entry.id}" is as close to "${rival.id}" ("${rival.question}", score ${rival.score}): a customer typing it would get ${outcome.type === 'clarify' ? 'a clarifying menu' : `the answer of "${rival.id}"`}; reword one of them or remove the duplicate`,
+      );
+    }
+  }
+
+  const clickIds = new Map<string, string>();
+  for (const rule of set.rules)
+    if (rule.source.kind === 'menu-item') clickIds.set(rule.source.clickId, rule.source.menu);
+  for (const menu of set.menus.values())
+    for (const i of menu.items) if (i.type === 'click' && !clickIds.has(i.id)) clickIds.set(i.id, menu.name);
+
+  for (const rule of set.rules) {
+    if (rule.source.kind === 'faq') {
+      const menu = clickIds.get(rule.source.clickId);
+      if (menu !== undefined)
+        warn(
+          rule.at,
+          `faq id "${rule.source.clickId}" is also a click id in menu "${menu}": a click and a typed question would both get the first answer written; give the faq entry its own id`,
+        );
+      continue;
+    }
+    if (rule.source.kind !== 'menu-item') continue;
+    const clickId = rule.source.clickId;
+    const entry = index.entries.find((e) => e.id === clickId);
+    if (!entry || entry.questions.length < 2) continue;
+    const [label, ...questions] = entry.questions as [string, ...string[]];
+    const best = Math.max(
+      ...questions.map((q) => Math.max(index.similarity(q, label), index.similarity(label, q))),
+    );
+    if (best < threshold)
+      warn(
+        rule.at,
+        `none of the questions of "${entry.id}" resembles its label "${label}" (best score ${best}, threshold ${threshold}): check they belong to this item, or add a question close to the label`,
+      );
+  }
+  return out;
+}

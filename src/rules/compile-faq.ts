@@ -1,0 +1,142 @@
+/**
+ * The FAQ parts of the rule files: `questions:` (相似问法) on menu click items, the top-level
+ * `faq:` section of answers shown in no menu, and `settings.faq`. Each `faq:` entry becomes a rule
+ * answering its id exactly like a click item does, so a clarifying menu can offer it and a
+ * customer's click on it gets the answer.
+ *
+ *   settings: { faq: { threshold: 0.5, margin: 0.08, clarify: 您是想问：, synonyms: [[运费, 邮费]] } }
+ *   menus:    { main: { items: [ { click: refund_time, label: 退款多久到账？, questions: [钱什么时候退回来], reply: … } ] } }
+ *   faq:      [ { id: cancel_order, questions: [怎么取消订单], reply: … } ]
+ */
+import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
+import { compileText } from './compile-reply.ts';
+import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
+import { DEFAULT_MARGIN, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
+import type { SourcePosition } from './problems.ts';
+import type { FaqModel, RuleModel } from './rule-model.ts';
+import type { YamlPath } from './rule-source.ts';
+import { compileTemplate, type Template } from './template.ts';
+
+export const FAQ_KEYS = ['id', 'questions', 'reply', 'menu', 'then', 'priority'];
+const FAQ_SETTINGS_KEYS = ['threshold', 'margin', 'synonyms', 'clarify'];
+/** The click id rule: menu_id is 1–64 bytes of letters, digits, _ and - (the platform's limit). */
+export const FAQ_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const DEFAULT_CLARIFY = '您是想问：';
+
+export interface FaqSettings {
+  threshold: number;
+  margin: number;
+  synonyms: string[][];
+  clarify: Template;
+  at?: SourcePosition;
+}
+
+function literal(text: string): Template {
+  const t = compileTemplate(text.replace(/\{\{/g, '\\{{'), () => false);
+  if ('problems' in t) throw new Error(`cannot make a literal template of ${JSON.stringify(text)}`);
+  return t.template;
+}
+
+export function defaultFaqSettings(): FaqSettings {
+  return {
+    threshold: DEFAULT_THRESHOLD,
+    margin: DEFAULT_MARGIN,
+    synonyms: [],
+    clarify: literal(DEFAULT_CLARIFY),
+  };
+}
+
+export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPath): FaqSettings {
+  const out = { ...defaultFaqSettings(), at: ctx.at(path) };
+  if (!isRecord(raw)) {
+    ctx.error(path, 'settings.faq is a mapping: { threshold, margin, synonyms, clarify }');
+    return out;
+  }
+  ctx.unknownKeys(raw, FAQ_SETTINGS_KEYS, path, 'settings.faq');
+  for (const key of ['threshold', 'margin'] as const) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (typeof v === 'number' && v >= 0 && v <= 1) out[key] = v;
+    else ctx.error([...path, key], `settings.faq.${key} is a number from 0 to 1 (got ${describeValue(v)})`);
+  }
+  if (raw.synonyms !== undefined) {
+    if (!Array.isArray(raw.synonyms)) {
+      ctx.error(
+        [...path, 'synonyms'],
+        'settings.faq.synonyms is a list of 同义词 groups, e.g. [[运费, 邮费, 快递费], [发票, 开票]]',
+      );
+    } else {
+      raw.synonyms.forEach((group, i) => {
+        if (
+          Array.isArray(group) &&
+          group.length >= 2 &&
+          group.every((w) => typeof w === 'string' && w !== '')
+        )
+          out.synonyms.push(group as string[]);
+        else
+          ctx.error(
+            [...path, 'synonyms', i],
+            `a synonym group is a list of two or more words, the first being the one the others mean (got ${describeValue(group)})`,
+          );
+      });
+    }
+  }
+  if (raw.clarify !== undefined) {
+    const t = compileText(ctx, raw.clarify, [...path, 'clarify'], 'settings.faq.clarify');
+    if (t) out.clarify = t;
+  }
+  return out;
+}
+
+/** Reads a `questions:` list; problems are reported, good entries kept. */
+export function readQuestions(ctx: CompileContext, raw: unknown, path: YamlPath): string[] {
+  if (!Array.isArray(raw)) {
+    ctx.error(
+      path,
+      `questions: is a list of the ways customers ask it (相似问法), got ${describeValue(raw)}`,
+    );
+    return [];
+  }
+  const out: string[] = [];
+  raw.forEach((q, i) => {
+    if ((typeof q === 'string' && q.trim() !== '') || typeof q === 'number') out.push(String(q));
+    else ctx.error([...path, i], `a question is text (got ${describeValue(q)})`);
+  });
+  return out;
+}
+
+export interface FaqItemSource {
+  id: string;
+  label: string;
+  labelTemplate: Template | undefined;
+  /** Every way to ask it: a menu item's label comes first, then its `questions:`. */
+  questions: string[];
+  at: RuleModel['at'];
+}
+
+/** Builds the index once per rule set; undefined when no item lists a question. */
+export function buildFaq(items: readonly FaqItemSource[], settings: FaqSettings): FaqModel | undefined {
+  if (!items.some((i) => i.questions.length > 0)) return undefined;
+  const byId = new Map<string, FaqItemSource>();
+  for (const item of items) {
+    const prior = byId.get(item.id);
+    if (prior) prior.questions.push(...item.questions.filter((q) => !prior.questions.includes(q)));
+    else byId.set(item.id, { ...item, questions: [...item.questions] });
+  }
+  const sources = [...byId.values()];
+  const index = new FaqIndex(
+    sources.map((s) => ({ id: s.id, label: s.label, questions: s.questions })),
+    {
+      threshold: settings.threshold,
+      margin: settings.margin,
+      synonyms: [...BUILTIN_SYNONYMS, ...settings.synonyms],
+    },
+  );
+  return {
+    index,
+    clarify: settings.clarify,
+    at: settings.at ?? (sources[0] as FaqItemSource).at,
+    labels: new Map(sources.map((s) => [s.id, s.labelTemplate ?? literal(s.label)])),
+    items: new Map(sources.map((s) => [s.id, { questions: s.questions, at: s.at }])),
+  };
+}

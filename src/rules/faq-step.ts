@@ -1,0 +1,105 @@
+/**
+ * The FAQ's part of a decision: match a customer's typed text against every item's label and
+ * 相似问法. A confident match sets `menu_id` to the item's click id, so the decision goes on exactly
+ * as if the customer had clicked it: the same rule answers, at the same priority, and a higher
+ * rule (转人工, the human-takeover guard) still wins. Close candidates become a one-off rule that
+ * sends a clarifying menu ("您是想问：") with those items, ranked like a click answer.
+ */
+import type { SyncItem } from '../wecom/sync-item.ts';
+import { MENU_ITEM_PRIORITY } from './compile-rules.ts';
+import type { ConditionOutcome } from './decider.ts';
+import type { FaqCandidate } from './faq/faq-index.ts';
+import type { Facts } from './message-facts.ts';
+import type { FaqModel, MenuItemModel, MenuModel, RuleModel } from './rule-model.ts';
+
+/** The name of the clarifying menu (what `last_menu` holds after one was sent). */
+export const CLARIFY_MENU = 'faq_clarify';
+
+export interface FaqDecision {
+  /** The text as the matcher compared it (normalised, simplified, synonyms mapped). */
+  canonical: string;
+  outcome: 'answer' | 'clarify' | 'none';
+  /** The click id answered when outcome is 'answer'. */
+  answered?: string;
+  /** The best items, best first, with their scores and the question each matched. */
+  candidates: FaqCandidate[];
+  threshold: number;
+  margin: number;
+}
+
+export interface FaqStep {
+  decision: FaqDecision;
+  clarify?: RuleModel;
+  clarifyConditions: ConditionOutcome[];
+}
+
+export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | undefined {
+  // Only what a customer typed: a click already says what it means.
+  if (item.kind !== 'text' || item.origin !== 3 || facts.menu_id !== undefined) return undefined;
+  const { index } = faq;
+  const outcome = index.match(item.text.content);
+  const decision: FaqDecision = {
+    canonical: index.canonical(item.text.content),
+    outcome: outcome.type,
+    candidates: outcome.candidates,
+    threshold: index.tuning.threshold,
+    margin: index.tuning.margin,
+  };
+  if (outcome.type === 'answer') {
+    decision.answered = outcome.candidate.id;
+    facts.menu_id = outcome.candidate.id;
+    return { decision, clarifyConditions: [] };
+  }
+  if (outcome.type === 'none') return { decision, clarifyConditions: [] };
+  const shown = outcome.options.map((o) => `${o.id} ${o.score}`).join(', ');
+  return {
+    decision,
+    clarify: clarifyRule(faq, outcome.options),
+    clarifyConditions: [
+      {
+        label: `typed text is close to ${outcome.options.length} FAQ items, none ${index.tuning.margin} ahead`,
+        result: true,
+        factValue: shown,
+      },
+    ],
+  };
+}
+
+function clarifyRule(faq: FaqModel, options: readonly FaqCandidate[]): RuleModel {
+  const items: MenuItemModel[] = [];
+  for (const o of options) {
+    const label = faq.labels.get(o.id);
+    // Built at decision time, not written in a file: its parts point at the faq: section.
+    if (label) items.push({ type: 'click', id: o.id, label, at: faq.at, labelAt: faq.at });
+  }
+  const menu: MenuModel = { name: CLARIFY_MENU, head: faq.clarify, items, at: faq.at, itemsAt: faq.at };
+  return {
+    name: 'FAQ: 您是想问 (clarifying menu)',
+    priority: MENU_ITEM_PRIORITY,
+    order: -1,
+    condition: { all: [] },
+    actions: [{ type: 'reply', content: { msgtype: 'msgmenu', menu }, at: faq.at }],
+    continue: false,
+    fallback: false,
+    ignoreServiceState: false,
+    source: { kind: 'rule' },
+    keys: {},
+    at: faq.at,
+  };
+}
+
+/** The FAQ's view of a typed text: what it compared, the best items with scores, and the outcome. */
+export function describeFaq(faq: FaqDecision): string {
+  const outcome =
+    faq.outcome === 'answer'
+      ? `answered as a click on ${faq.answered}`
+      : faq.outcome === 'clarify'
+        ? 'close candidates: a clarifying menu asks which one'
+        : `no item reached ${faq.threshold}: left to the other rules`;
+  const lines = [
+    `${JSON.stringify(faq.canonical)} → ${outcome} (threshold ${faq.threshold}, margin ${faq.margin})`,
+  ];
+  for (const c of faq.candidates.slice(0, 3))
+    lines.push(`  ${c.score.toFixed(3)}  ${c.id}  via "${c.question}"`);
+  return lines.join('\n');
+}

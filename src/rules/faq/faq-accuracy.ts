@@ -1,0 +1,98 @@
+/**
+ * How well the FAQ matcher answers a list of phrasings: the share answered with the expected item
+ * (top-1), the share it asked about instead (a clarifying menu offering the right item), wrong
+ * answers, misses, and out-of-domain phrasings it answered although none of its items fits.
+ */
+import type { FaqIndex } from './faq-index.ts';
+import type { Phrasing } from './phrasing-list.ts';
+
+export type PhrasingVerdict =
+  /** Answered with the expected item. */
+  | 'correct'
+  /** A clarifying menu that offers the expected item. */
+  | 'clarified'
+  /** Answered (or offered only) other items. */
+  | 'wrong'
+  /** Left to the other rules although an item was expected. */
+  | 'missed'
+  /** Out of domain and left alone, as it should be. */
+  | 'rejected'
+  /** Out of domain but answered by an FAQ item. */
+  | 'false-answer';
+
+export interface PhrasingResult {
+  phrasing: Phrasing;
+  verdict: PhrasingVerdict;
+  /** What happened: the item answered, "clarify: a|b", or "none". */
+  got: string;
+  topScore: number;
+}
+
+export interface AccuracySummary {
+  results: PhrasingResult[];
+  inDomain: number;
+  correct: number;
+  clarified: number;
+  wrong: number;
+  missed: number;
+  outOfDomain: number;
+  falseAnswers: number;
+  /** correct / inDomain. */
+  accuracy: number;
+  /** falseAnswers / outOfDomain. */
+  falseAnswerRate: number;
+  /** "expected → got" with counts, most frequent first. */
+  confusions: { expected: string; got: string; count: number }[];
+}
+
+export function measureAccuracy(index: FaqIndex, phrasings: readonly Phrasing[]): AccuracySummary {
+  const results = phrasings.map((p): PhrasingResult => {
+    const outcome = index.match(p.text);
+    const topScore = outcome.candidates[0]?.score ?? 0;
+    let got: string;
+    let offered: string[];
+    if (outcome.type === 'answer') {
+      got = outcome.candidate.id;
+      offered = [got];
+    } else if (outcome.type === 'clarify') {
+      offered = outcome.options.map((o) => o.id);
+      got = `clarify: ${offered.join('|')}`;
+    } else {
+      got = 'none';
+      offered = [];
+    }
+    let verdict: PhrasingVerdict;
+    if (p.expected === undefined) verdict = outcome.type === 'answer' ? 'false-answer' : 'rejected';
+    else if (outcome.type === 'answer') verdict = got === p.expected ? 'correct' : 'wrong';
+    else if (outcome.type === 'clarify') verdict = offered.includes(p.expected) ? 'clarified' : 'wrong';
+    else verdict = 'missed';
+    return { phrasing: p, verdict, got, topScore };
+  });
+  const count = (v: PhrasingVerdict) => results.filter((r) => r.verdict === v).length;
+  const inDomain = results.filter((r) => r.phrasing.expected !== undefined).length;
+  const outOfDomain = results.length - inDomain;
+  const confusions = new Map<string, { expected: string; got: string; count: number }>();
+  for (const r of results) {
+    if (r.verdict === 'correct' || r.verdict === 'rejected') continue;
+    const expected = r.phrasing.expected ?? 'none';
+    const key = `${expected}\u0000${r.got}`;
+    const c = confusions.get(key) ?? { expected, got: r.got, count: 0 };
+    c.count++;
+    confusions.set(key, c);
+  }
+  return {
+    results,
+    inDomain,
+    correct: count('correct'),
+    clarified: count('clarified'),
+    wrong: count('wrong'),
+    missed: count('missed'),
+    outOfDomain,
+    falseAnswers: count('false-answer'),
+    accuracy: inDomain === 0 ? 1 : count('correct') / inDomain,
+    falseAnswerRate: outOfDomain === 0 ? 0 : count('false-answer') / outOfDomain,
+    confusions: [...confusions.values()].sort(
+      (a, b) => b.count - a.count || a.expected.localeCompare(b.expected),
+    ),
+  };
+}

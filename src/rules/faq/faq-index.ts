@@ -1,0 +1,246 @@
+/**
+ * Matches a typed customer message against every FAQ item's label and 相似问法 (`questions:`).
+ * Each listed question becomes a weighted feature set (question-features.ts); an inverted index
+ * from feature to questions means a message only touches the questions it shares a feature with,
+ * so 2,000 questions cost about what 20 do.
+ *
+ * Score of a message m against a listed question q, with w(f) the feature's idf × kind weight:
+ *   covered = Σ w(f) for f in both      recall = covered / Σ w(q)    precision = covered / Σ w(m)
+ *   score   = (1 + β²)·precision·recall / (β²·precision + recall)        (β = 2: recall counts more)
+ * Recall counts more because customers wrap a question in context ("我昨天买的，退款多久到账"),
+ * while a message that shares only 怎么/什么 with a question has low precision and stays unanswered.
+ * An item scores what its best question scores.
+ */
+import { FEATURE_WEIGHT, type FeatureKind, questionFeatures } from './question-features.ts';
+import { questionText, SynonymMap } from './question-text.ts';
+
+export interface FaqEntry {
+  /** The click id: a confident match is answered as a click on it. */
+  id: string;
+  /** The text a clarifying menu shows for it (its label, or its first question). */
+  label: string;
+  /** Label and 相似问法, as written. */
+  questions: readonly string[];
+}
+
+export interface FaqCandidate {
+  id: string;
+  label: string;
+  score: number;
+  /** The listed question (as written) that scored best. */
+  question: string;
+}
+
+export type FaqOutcome =
+  /** One item is confidently ahead: answer it as a click. */
+  | { type: 'answer'; candidate: FaqCandidate; candidates: FaqCandidate[] }
+  /** Several items are close: ask which one was meant. */
+  | { type: 'clarify'; options: FaqCandidate[]; candidates: FaqCandidate[] }
+  | { type: 'none'; candidates: FaqCandidate[] };
+
+export interface FaqTuning {
+  /** Minimum score (0–1) for an item to be answered or offered. */
+  threshold: number;
+  /** How far the best item must be ahead of the next to be answered without asking. */
+  margin: number;
+  synonyms: readonly (readonly string[])[];
+  /** β² of the score: how much more recall counts than precision (default 4). */
+  beta2?: number;
+}
+
+export const DEFAULT_THRESHOLD = 0.5;
+export const DEFAULT_MARGIN = 0.05;
+/** At most this many items in a clarifying menu. */
+export const MAX_OPTIONS = 3;
+
+const DEFAULT_BETA2 = 8;
+
+export class FaqIndex {
+  readonly entries: readonly FaqEntry[];
+  readonly tuning: FaqTuning;
+  readonly #synonyms: SynonymMap;
+  readonly #beta2: number;
+  readonly #featureIds = new Map<string, number>();
+  /** idf × kind weight, by feature id. */
+  readonly #weight: number[] = [];
+  /** Questions holding each feature, by feature id. */
+  readonly #postings: number[][] = [];
+  /** Per listed question: its entry, its text as written, its total weight. */
+  readonly #questionEntry: Int32Array;
+  readonly #questionText: string[] = [];
+  readonly #questionWeight: Float64Array;
+  /** Weight of a feature no listed question has: as informative as the rarest known feature. */
+  readonly #unknownWeight: number;
+  // Per-call scratch, reused so a search allocates little beyond its result.
+  readonly #covered: Float64Array;
+  readonly #touched: Int32Array;
+  readonly #entryScore: Float64Array;
+  readonly #entryQuestion: Int32Array;
+  readonly #touchedEntries: Int32Array;
+
+  constructor(entries: readonly FaqEntry[], tuning: FaqTuning) {
+    this.entries = entries;
+    this.tuning = tuning;
+    this.#synonyms = new SynonymMap(tuning.synonyms);
+    this.#beta2 = tuning.beta2 ?? DEFAULT_BETA2;
+    const perQuestion: Map<string, FeatureKind>[] = [];
+    const questionEntry: number[] = [];
+    const entryDf = new Map<string, { kind: FeatureKind; items: Set<number> }>();
+    entries.forEach((entry, e) => {
+      for (const q of entry.questions) {
+        const features = this.features(q);
+        if (features.size === 0) continue;
+        perQuestion.push(features);
+        questionEntry.push(e);
+        this.#questionText.push(q);
+        for (const [f, kind] of features) {
+          let df = entryDf.get(f);
+          if (!df) {
+            df = { kind, items: new Set() };
+            entryDf.set(f, df);
+          }
+          df.items.add(e);
+        }
+      }
+    });
+    const n = Math.max(entries.length, 1);
+    // Document frequency counts items, not questions: an item with many 相似问法 must not make its
+    // own words look common.
+    for (const [f, { kind, items }] of entryDf) {
+      this.#featureIds.set(f, this.#weight.length);
+      this.#weight.push(Math.log(1 + n / items.size) * FEATURE_WEIGHT[kind]);
+      this.#postings.push([]);
+    }
+    this.#unknownWeight = Math.log(1 + n);
+    this.#questionEntry = Int32Array.from(questionEntry);
+    this.#questionWeight = new Float64Array(perQuestion.length);
+    perQuestion.forEach((features, q) => {
+      let total = 0;
+      for (const f of features.keys()) {
+        const id = this.#featureIds.get(f) as number;
+        total += this.#weight[id] as number;
+        this.#postings[id]?.push(q);
+      }
+      this.#questionWeight[q] = total;
+    });
+    this.#covered = new Float64Array(perQuestion.length);
+    this.#touched = new Int32Array(perQuestion.length);
+    this.#entryScore = new Float64Array(entries.length).fill(-1);
+    this.#entryQuestion = new Int32Array(entries.length);
+    this.#touchedEntries = new Int32Array(entries.length);
+  }
+
+  /** How many listed questions (labels included) the index holds. */
+  get size(): number {
+    return this.#questionText.length;
+  }
+
+  /** The normalised, synonym-mapped form a text is compared in (shown by explain and the unanswered report). */
+  canonical(text: string): string {
+    return this.#synonyms.apply(questionText(text));
+  }
+
+  private features(text: string): Map<string, FeatureKind> {
+    return questionFeatures(this.canonical(text));
+  }
+
+  /** The best items for a text, best first, each with its best question; at most `limit`. */
+  search(text: string, limit = MAX_OPTIONS + 2): FaqCandidate[] {
+    const features = this.features(text);
+    if (features.size === 0 || this.size === 0) return [];
+    const covered = this.#covered;
+    const touched = this.#touched;
+    let count = 0;
+    let messageWeight = 0;
+    for (const [f, kind] of features) {
+      const id = this.#featureIds.get(f);
+      if (id === undefined) {
+        messageWeight += this.#unknownWeight * FEATURE_WEIGHT[kind];
+        continue;
+      }
+      const w = this.#weight[id] as number;
+      messageWeight += w;
+      for (const q of this.#postings[id] as number[]) {
+        if (covered[q] === 0) touched[count++] = q;
+        covered[q] = (covered[q] as number) + w;
+      }
+    }
+    // Best question per item, then the best items: a partial selection, no sort of everything.
+    const entryScore = this.#entryScore;
+    const entryQuestion = this.#entryQuestion;
+    const entries = this.#touchedEntries;
+    let entryCount = 0;
+    const beta2 = this.#beta2;
+    for (let k = 0; k < count; k++) {
+      const q = touched[k] as number;
+      const c = covered[q] as number;
+      covered[q] = 0;
+      const recall = c / (this.#questionWeight[q] as number);
+      const precision = c / messageWeight;
+      const score = ((1 + beta2) * precision * recall) / (beta2 * precision + recall);
+      const e = this.#questionEntry[q] as number;
+      const prior = entryScore[e] as number;
+      if (prior < 0) entries[entryCount++] = e;
+      if (score > prior) {
+        entryScore[e] = score;
+        entryQuestion[e] = q;
+      }
+    }
+    const top: number[] = [];
+    for (let k = 0; k < entryCount; k++) {
+      const e = entries[k] as number;
+      const score = entryScore[e] as number;
+      if (top.length === limit && score <= (entryScore[top[limit - 1] as number] as number)) continue;
+      let at = top.length;
+      while (at > 0 && (entryScore[top[at - 1] as number] as number) < score) at--;
+      top.splice(at, 0, e);
+      if (top.length > limit) top.pop();
+    }
+    const result = top.map((e) => {
+      const entry = this.entries[e] as FaqEntry;
+      return {
+        id: entry.id,
+        label: entry.label,
+        score: Math.round((entryScore[e] as number) * 1000) / 1000,
+        question: this.#questionText[entryQuestion[e] as number] as string,
+      };
+    });
+    for (let k = 0; k < entryCount; k++) entryScore[entries[k] as number] = -1;
+    return result;
+  }
+
+  /** What to do with a typed message: answer one item, ask between close ones, or leave it to the rules. */
+  match(text: string): FaqOutcome {
+    const candidates = this.search(text);
+    const { threshold, margin } = this.tuning;
+    const top = candidates[0];
+    if (!top || top.score < threshold) return { type: 'none', candidates };
+    const close = candidates.filter((c) => c.score >= threshold && top.score - c.score < margin);
+    if (close.length <= 1) return { type: 'answer', candidate: top, candidates };
+    return { type: 'clarify', options: close.slice(0, MAX_OPTIONS), candidates };
+  }
+
+  /** The score `a` would get against a question `b` (with this index's weights): for validate's checks. */
+  similarity(a: string, b: string): number {
+    const fa = this.features(a);
+    const fb = this.features(b);
+    const weight = (f: string, kind: FeatureKind) => {
+      const id = this.#featureIds.get(f);
+      return id === undefined ? this.#unknownWeight * FEATURE_WEIGHT[kind] : (this.#weight[id] as number);
+    };
+    let covered = 0;
+    let wa = 0;
+    let wb = 0;
+    for (const [f, kind] of fa) {
+      const w = weight(f, kind);
+      wa += w;
+      if (fb.has(f)) covered += w;
+    }
+    for (const [f, kind] of fb) wb += weight(f, kind);
+    if (covered === 0) return 0;
+    const recall = covered / wb;
+    const precision = covered / wa;
+    const beta2 = this.#beta2;
+    return Math.round((((1 + beta2) * precision * recall) / (beta2 * precision + recall)) * 1000) / 1000;
+  }
+}

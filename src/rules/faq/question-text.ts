@@ -1,0 +1,105 @@
+/**
+ * The form the FAQ matcher compares: what a customer types and what a rule author lists are both
+ * brought here, so width, case, traditional characters, punctuation, emoji and polite filler never
+ * decide a match. Synonym groups then map every word of a group to the group's first word.
+ */
+import { createRequire } from 'node:module';
+import type * as OpenCC from 'opencc-js/t2cn';
+import { normalizeText } from '../normalize-text.ts';
+
+// OpenCC's Taiwan table (phrases and variants, e.g. 發票 → 发票, 運費 → 运费) converts Hong Kong
+// text just as well for the words customers type; 'tw' measured the same as 'hk' on the fixtures.
+// Loaded on first use, not at import: a rule set without an FAQ (and every `kfbot serve` start,
+// 30 of them in the crash-loop test) should not pay for the conversion tables.
+let converter: ((text: string) => string) | undefined;
+function toSimplified(text: string): string {
+  const convert =
+    converter ??
+    (createRequire(import.meta.url)('opencc-js/t2cn') as typeof OpenCC).Converter({ from: 'tw', to: 'cn' });
+  converter = convert;
+  return convert(text);
+}
+
+/**
+ * Filler that carries no meaning in a customer-service question. Removed as whole strings,
+ * longest first, after conversion to simplified characters. Kept short on purpose: each entry
+ * was checked not to occur inside a word that matters (下单 keeps its 下, 吗 is never part of a
+ * product word).
+ */
+export const FILLER = [
+  '请问一下',
+  '请问',
+  '想问一下',
+  '想问下',
+  '想问',
+  '问一下',
+  '问下',
+  '麻烦你',
+  '麻烦',
+  '一下',
+  '谢谢',
+  '多谢',
+  '你好',
+  '您好',
+  '亲亲',
+  '客服小姐姐',
+  '小姐姐',
+  '那个',
+  '就是',
+  '呢',
+  '吗',
+  '嘛',
+  '啊',
+  '呀',
+  '哦',
+  '噢',
+  '吧',
+  '啦',
+  '哈',
+  '嗯',
+] as const;
+
+const FILLER_RE = new RegExp([...FILLER].sort((a, b) => b.length - a.length).join('|'), 'g');
+// Everything that is not a letter or a digit (punctuation, symbols, emoji, spaces) separates words.
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/** NFKC + case + traditional → simplified + punctuation/emoji/filler removed; words joined by one space. */
+export function questionText(raw: string): string {
+  const simplified = toSimplified(normalizeText(raw));
+  return simplified.replace(NOT_WORD, ' ').replace(FILLER_RE, ' ').replace(/ +/g, ' ').trim();
+}
+
+/**
+ * Replaces each synonym by its group's canonical word (the group's first), longest match first.
+ * Built once per rule set from `settings.faq.synonyms` plus the built-in groups.
+ */
+export class SynonymMap {
+  readonly #re: RegExp | undefined;
+  readonly #canonical = new Map<string, string>();
+
+  constructor(groups: readonly (readonly string[])[]) {
+    for (const group of groups) {
+      const words = group.map((w) => questionText(w)).filter((w) => w !== '');
+      const head = words[0];
+      if (head === undefined) continue;
+      for (const w of words) if (!this.#canonical.has(w)) this.#canonical.set(w, head);
+    }
+    const keys = [...this.#canonical.keys()].filter((k) => this.#canonical.get(k) !== k);
+    this.#re =
+      keys.length === 0
+        ? undefined
+        : new RegExp(
+            keys
+              .sort((a, b) => b.length - a.length)
+              .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+              .join('|'),
+            'g',
+          );
+  }
+
+  apply(text: string): string {
+    const re = this.#re;
+    if (!re) return text;
+    return text.replace(re, (w) => this.#canonical.get(w) ?? w);
+  }
+}

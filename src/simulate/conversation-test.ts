@@ -1,0 +1,378 @@
+/**
+ * Conversation tests kept beside the rules (`rules/tests/*.yaml`, run by `kfbot test`): each test
+ * is a list of steps — the customer enters, says text, clicks a menu item; a servicer takes the
+ * session over or ends it — each with the replies expected. Every step is a dry run against an
+ * offline WeCom (the same as `kfbot simulate`), carrying the conversation state to the next step.
+ *
+ *   tests:
+ *     - name: 打字问退款多久到账
+ *       steps:
+ *         - enter: {}                     # or enter: live (a scene)
+ *           expect: { menu: main }
+ *         - say: 退款多久到账
+ *           expect: { text: 1-3 个工作日 }  # a text reply containing this
+ *         - click: order_where
+ *           expect: [{ text: 我的订单 }]
+ *         - servicer: takes over
+ *           expect: nothing
+ *         - say: 在吗
+ *           expect: nothing
+ *         - servicer: ends
+ *           expect: { menu: satisfaction }
+ *         - say: 我要投诉
+ *           expect: { transfer: queue }
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { clickLabel } from '../rules/click-label.ts';
+import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
+import type { RuleSet } from '../rules/rule-model.ts';
+import type { JsonObject } from '../wecom/json-reader.ts';
+import { SERVICE_STATE, type ServiceState } from '../wecom/platform-enums.ts';
+import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from './dry-run.ts';
+
+export type Expectation =
+  | { type: 'text'; contains: string }
+  | { type: 'menu'; name: string }
+  | { type: 'transfer'; to: 'queue' | 'servicer' | 'end' }
+  | { type: 'nothing' };
+
+export type Step =
+  | { type: 'enter'; scene?: string }
+  | { type: 'say'; text: string }
+  | { type: 'click'; id: string }
+  | { type: 'servicer'; does: 'takes over' | 'ends' };
+
+export interface TestStep {
+  step: Step;
+  /** undefined: the step is not checked. */
+  expect?: Expectation[];
+  line: number;
+}
+
+export interface ConversationTest {
+  name: string;
+  file: string;
+  line: number;
+  /** Epoch ms of the first step (each later step is a minute after the one before). */
+  at: number;
+  steps: TestStep[];
+}
+
+/** What the customer saw (or what happened to the session) after one step. */
+export type Reply =
+  | { type: 'text'; text: string }
+  | { type: 'menu'; name: string; text: string }
+  | { type: 'transfer'; to: string };
+
+export interface StepFailure {
+  test: ConversationTest;
+  index: number;
+  step: TestStep;
+  expected: string;
+  got: string;
+}
+
+export interface TestProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+// Thursday 10:00 in Shanghai: within the default business hours, so tests are the same any day.
+const DEFAULT_AT = '2026-11-26T10:00:00+08:00';
+const TRANSFER_TARGETS = {
+  [SERVICE_STATE.queued]: 'queue',
+  [SERVICE_STATE.human]: 'servicer',
+  [SERVICE_STATE.ended]: 'end',
+} as const;
+
+function describeStep(s: Step): string {
+  switch (s.type) {
+    case 'enter':
+      return s.scene ? `enter (scene ${s.scene})` : 'enter';
+    case 'say':
+      return `say ${JSON.stringify(s.text)}`;
+    case 'click':
+      return `click ${s.id}`;
+    case 'servicer':
+      return `servicer ${s.does}`;
+  }
+}
+
+export function describeExpectation(e: Expectation): string {
+  switch (e.type) {
+    case 'text':
+      return `a text containing ${JSON.stringify(e.contains)}`;
+    case 'menu':
+      return `menu ${e.name}`;
+    case 'transfer':
+      return `transfer to ${e.to}`;
+    case 'nothing':
+      return 'nothing';
+  }
+}
+
+export function describeReplies(replies: readonly Reply[]): string {
+  if (replies.length === 0) return 'nothing';
+  return replies
+    .map((r) =>
+      r.type === 'text'
+        ? `text ${JSON.stringify(r.text)}`
+        : r.type === 'menu'
+          ? `menu ${r.name} ${JSON.stringify(r.text)}`
+          : `transfer to ${r.to}`,
+    )
+    .join('; ');
+}
+
+/** Reads every *.yaml test file at `target` (a file or a folder). */
+export function readConversationTests(
+  target: string,
+  cwd: string,
+): { tests: ConversationTest[]; problems: TestProblem[] } {
+  const tests: ConversationTest[] = [];
+  const problems: TestProblem[] = [];
+  let files: string[];
+  try {
+    files = statSync(target).isDirectory()
+      ? readdirSync(target)
+          .filter((f) => /\.ya?ml$/i.test(f))
+          .sort()
+          .map((f) => join(target, f))
+      : [target];
+  } catch {
+    return { tests, problems: [{ file: target, line: 1, message: `no test file or folder at "${target}"` }] };
+  }
+  for (const path of files) {
+    const file = relative(cwd, path) || path;
+    const lc = new LineCounter();
+    const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lc, keepSourceTokens: false });
+    if (doc.errors.length) {
+      for (const e of doc.errors)
+        problems.push({
+          file,
+          line: lc.linePos(e.pos[0]).line,
+          message: `YAML: ${e.message.split('\n')[0]}`,
+        });
+      continue;
+    }
+    const lineOf = (path: (string | number)[]) => {
+      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      return node?.range ? lc.linePos(node.range[0]).line : 1;
+    };
+    const data = doc.toJS() as unknown;
+    const list = (data as { tests?: unknown } | null)?.tests;
+    if (!Array.isArray(list)) {
+      problems.push({ file, line: 1, message: 'a test file has tests: [ { name, steps: [...] } ]' });
+      continue;
+    }
+    list.forEach((raw, i) => {
+      const bad = (message: string, at: (string | number)[] = ['tests', i]) =>
+        problems.push({ file, line: lineOf(at), message });
+      const t = raw as { name?: unknown; at?: unknown; steps?: unknown };
+      if (typeof t?.name !== 'string' || !Array.isArray(t.steps)) {
+        bad('a test is { name, steps: [...] } (and optionally at: an ISO time)');
+        return;
+      }
+      const at = Date.parse(typeof t.at === 'string' ? t.at : DEFAULT_AT);
+      if (Number.isNaN(at)) bad(`at: is an ISO 8601 time such as ${DEFAULT_AT}`, ['tests', i, 'at']);
+      const steps: TestStep[] = [];
+      t.steps.forEach((s: unknown, k: number) => {
+        const where = ['tests', i, 'steps', k];
+        const parsed = parseStep(s);
+        if (typeof parsed === 'string') bad(parsed, where);
+        else steps.push({ ...parsed, line: lineOf(where) });
+      });
+      tests.push({ name: t.name, file, line: lineOf(['tests', i]), at, steps });
+    });
+  }
+  return { tests, problems };
+}
+
+function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
+  if (typeof raw !== 'object' || raw === null)
+    return 'a step is a mapping such as { say: 你好, expect: { text: 您好 } }';
+  const s = raw as Record<string, unknown>;
+  const keys = Object.keys(s).filter((k) => k !== 'expect');
+  if (keys.length !== 1)
+    return `a step does one thing (enter, say, click or servicer); got ${keys.join(', ') || 'none'}`;
+  let step: Step;
+  if ('enter' in s) {
+    const e = s.enter;
+    if (
+      e !== null &&
+      e !== undefined &&
+      typeof e !== 'string' &&
+      !(typeof e === 'object' && Object.keys(e).length === 0)
+    )
+      return 'enter: takes a scene name, or {} for none';
+    step = typeof e === 'string' ? { type: 'enter', scene: e } : { type: 'enter' };
+  } else if ('say' in s) {
+    if (typeof s.say !== 'string' && typeof s.say !== 'number')
+      return 'say: takes the text the customer types';
+    step = { type: 'say', text: String(s.say) };
+  } else if ('click' in s) {
+    if (typeof s.click !== 'string') return 'click: takes a menu click id';
+    step = { type: 'click', id: s.click };
+  } else if ('servicer' in s) {
+    if (s.servicer !== 'takes over' && s.servicer !== 'ends') return 'servicer: is "takes over" or "ends"';
+    step = { type: 'servicer', does: s.servicer };
+  } else {
+    return `unknown step "${keys[0]}": use enter, say, click or servicer`;
+  }
+  if (s.expect === undefined) return { step };
+  const expect = parseExpect(s.expect);
+  return typeof expect === 'string' ? expect : { step, expect };
+}
+
+function parseExpect(raw: unknown): Expectation[] | string {
+  const HELP =
+    'expect: is nothing, { text: part of the reply }, { menu: name }, { transfer: queue }, or a list of these';
+  if (raw === 'nothing' || raw === null) return [{ type: 'nothing' }];
+  const list = Array.isArray(raw) ? raw : [raw];
+  const out: Expectation[] = [];
+  for (const e of list) {
+    if (e === 'nothing') out.push({ type: 'nothing' });
+    else if (typeof e !== 'object' || e === null || Object.keys(e).length !== 1) return HELP;
+    else if (typeof e.text === 'string' || typeof e.text === 'number')
+      out.push({ type: 'text', contains: String(e.text) });
+    else if (typeof e.menu === 'string') out.push({ type: 'menu', name: e.menu });
+    else if (e.transfer === 'queue' || e.transfer === 'servicer' || e.transfer === 'end')
+      out.push({ type: 'transfer', to: e.transfer });
+    else return HELP;
+  }
+  return out;
+}
+
+function itemFor(step: Step, ruleSet: RuleSet, at: number, n: number): JsonObject {
+  const ids = { open_kfid: DRY_RUN_ACCOUNT, external_userid: DRY_RUN_CUSTOMER };
+  const common = { msgid: `test-msg-${n}`, send_time: Math.floor(at / 1000) };
+  switch (step.type) {
+    case 'enter':
+      return {
+        ...common,
+        origin: 4,
+        msgtype: 'event',
+        event: {
+          event_type: 'enter_session',
+          ...ids,
+          ...(step.scene && { scene: step.scene }),
+          welcome_code: 'WELCOME_CODE',
+        },
+      };
+    case 'servicer':
+      return {
+        ...common,
+        origin: 4,
+        msgtype: 'event',
+        event:
+          step.does === 'ends'
+            ? {
+                event_type: 'session_status_change',
+                ...ids,
+                change_type: 3,
+                old_servicer_userid: 'zhangsan',
+                msg_code: 'MSG_CODE',
+              }
+            : {
+                event_type: 'session_status_change',
+                ...ids,
+                change_type: 1,
+                new_servicer_userid: 'zhangsan',
+                msg_code: 'MSG_CODE',
+              },
+      };
+    case 'say':
+      return { ...common, ...ids, origin: 3, msgtype: 'text', text: { content: step.text } };
+    case 'click':
+      return {
+        ...common,
+        ...ids,
+        origin: 3,
+        msgtype: 'text',
+        text: { content: clickLabel(ruleSet, step.id) ?? step.id, menu_id: step.id },
+      };
+  }
+}
+
+function satisfied(e: Expectation, replies: readonly Reply[]): boolean {
+  switch (e.type) {
+    case 'nothing':
+      return replies.length === 0;
+    case 'text':
+      return replies.some((r) => r.type !== 'transfer' && r.text.includes(e.contains));
+    case 'menu':
+      return replies.some((r) => r.type === 'menu' && r.name === e.name);
+    case 'transfer':
+      return replies.some((r) => r.type === 'transfer' && r.to === e.to);
+  }
+}
+
+/** Runs one test; resolves to its failures (empty when it passed). */
+export async function runConversationTest(ruleSet: RuleSet, test: ConversationTest): Promise<StepFailure[]> {
+  const failures: StepFailure[] = [];
+  let state: ConversationState = emptyState();
+  let serviceState: ServiceState | undefined;
+  for (const [index, ts] of test.steps.entries()) {
+    const at = test.at + index * 60_000;
+    if (ts.step.type === 'servicer' && ts.step.does === 'takes over') serviceState = SERVICE_STATE.human;
+    const report = await dryRun(ruleSet, {
+      item: itemFor(ts.step, ruleSet, at, index),
+      state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
+      ...(serviceState !== undefined && ts.step.type === 'say' && { serviceState }),
+      at,
+    });
+    state = report.decision.state;
+    if (ts.step.type === 'servicer' && ts.step.does === 'ends') serviceState = undefined;
+    const menus = report.decision.actions.flatMap(({ action }) =>
+      (action.type === 'reply' || action.type === 'send_on_event') && action.content.msgtype === 'msgmenu'
+        ? [action.content.menu.name]
+        : [],
+    );
+    const replies: Reply[] = [];
+    for (const call of report.calls) {
+      if (!call.accepted) continue;
+      const r = call.request;
+      if (call.api === 'kf/service_state/trans') {
+        const to = TRANSFER_TARGETS[r.service_state as 2 | 3 | 4];
+        replies.push({ type: 'transfer', to: to ?? String(r.service_state) });
+        if (to === 'queue') serviceState = SERVICE_STATE.queued;
+      } else if (r.msgtype === 'text') {
+        replies.push({ type: 'text', text: String((r.text as JsonObject).content) });
+      } else if (r.msgtype === 'msgmenu') {
+        const m = r.msgmenu as JsonObject;
+        const labels = ((m.list as JsonObject[]) ?? []).map((i) => {
+          const inner = (i.click ?? i.view ?? i.miniprogram ?? i.text) as JsonObject | undefined;
+          return String(inner?.content ?? inner?.title ?? '');
+        });
+        const text = [m.head_content, ...labels, m.tail_content]
+          .filter((x) => typeof x === 'string')
+          .join(' / ');
+        replies.push({ type: 'menu', name: menus.shift() ?? '?', text });
+      } else {
+        replies.push({ type: 'text', text: `[${String(r.msgtype)}]` });
+      }
+    }
+    if (!ts.expect) continue;
+    const missing = ts.expect.filter((e) => !satisfied(e, replies));
+    if (missing.length)
+      failures.push({
+        test,
+        index,
+        step: ts,
+        expected: ts.expect.map(describeExpectation).join('; '),
+        got: describeReplies(replies),
+      });
+  }
+  return failures;
+}
+
+export function formatFailure(f: StepFailure): string {
+  return [
+    `✗ ${f.test.file}:${f.step.line}  ${f.test.name} — step ${f.index + 1} (${describeStep(f.step.step)})`,
+    `    - expected: ${f.expected}`,
+    `    + got:      ${f.got}`,
+  ].join('\n');
+}

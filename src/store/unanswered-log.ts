@@ -1,0 +1,66 @@
+/**
+ * Customer texts no rule answered (only a fallback did, or nothing), kept so an operator can turn
+ * the frequent ones into `questions:` (`kfbot report unanswered`). Grouped by account and by the
+ * text as the FAQ matcher normalises it, counted, with when the group was first and last seen, one
+ * example as typed, and the nearest FAQ candidates at the last sighting.
+ *
+ * This is customer data: it is kept for KFBOT_UNANSWERED_RETENTION (default 30 days, 0 keeps
+ * nothing) after a group was last seen, then purged.
+ */
+
+export interface UnansweredCandidate {
+  id: string;
+  score: number;
+  question: string;
+}
+
+export interface UnansweredSighting {
+  openKfId: string;
+  /** The normalised text: what groups sightings. */
+  text: string;
+  /** What the customer typed, as typed. */
+  example: string;
+  /** Epoch ms. */
+  at: number;
+  candidates: UnansweredCandidate[];
+}
+
+export interface UnansweredQuestion {
+  openKfId: string;
+  text: string;
+  /** The latest text as typed. */
+  example: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** The nearest FAQ items at the last sighting, best first. */
+  candidates: UnansweredCandidate[];
+}
+
+export interface UnansweredLog {
+  /** Adds one sighting to its group (creating the group on the first). */
+  recordUnanswered(sighting: UnansweredSighting): Promise<void>;
+  /** Groups last seen at or after `since` (epoch ms), most frequent first, at most `limit`. */
+  listUnanswered(since: number, limit: number): Promise<UnansweredQuestion[]>;
+  /** Drops groups last seen before `before`; returns how many. */
+  purgeUnanswered(before: number): Promise<number>;
+}
+
+/** Candidates as stored (JSON); anything unreadable reads as none rather than failing a report. */
+export function decodeCandidates(raw: string | null | undefined): UnansweredCandidate[] {
+  if (!raw) return [];
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (!Array.isArray(value)) return [];
+    return value.filter(
+      (c): c is UnansweredCandidate =>
+        typeof c === 'object' &&
+        c !== null &&
+        typeof c.id === 'string' &&
+        typeof c.score === 'number' &&
+        typeof c.question === 'string',
+    );
+  } catch {
+    return [];
+  }
+}

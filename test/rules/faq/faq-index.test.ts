@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_SYNONYMS } from '../../../src/rules/faq/builtin-synonyms.ts';
+import { type FaqEntry, FaqIndex } from '../../../src/rules/faq/faq-index.ts';
+import { questionText } from '../../../src/rules/faq/question-text.ts';
+
+const ENTRIES: FaqEntry[] = [
+  { id: 'refund_time', label: '退款多久到账？', questions: ['退款多久到账？', '钱什么时候退回来'] },
+  { id: 'invoice', label: '怎么开发票？', questions: ['怎么开发票？', '发票怎么开'] },
+  { id: 'shipping_fee', label: '运费', questions: ['运费怎么算', '包邮吗'] },
+  { id: 'order_where', label: '我的快递到哪了？', questions: ['我的快递到哪了？', '快递怎么还没到'] },
+  { id: 'refund_progress', label: '退款进度怎么查？', questions: ['退款进度怎么查？'] },
+];
+const index = () =>
+  new FaqIndex(ENTRIES, { threshold: 0.5, margin: 0.05, synonyms: [...BUILTIN_SYNONYMS, ['运费', '邮费']] });
+
+describe('questionText', () => {
+  it('folds width, case, traditional characters, punctuation, emoji and filler', () => {
+    expect(questionText('請問一下，發票怎麼開呢？？😂')).toBe('发票怎么开');
+    expect(questionText('ＷｉＦｉ密码')).toBe('wifi密码');
+    expect(questionText('谢谢！包邮吗')).toBe('包邮');
+  });
+});
+
+describe('FaqIndex', () => {
+  it('answers a listed question exactly', () => {
+    const m = index().match('退款多久到账');
+    expect(m.type).toBe('answer');
+    expect(m.type === 'answer' && m.candidate).toMatchObject({ id: 'refund_time', score: 1 });
+  });
+
+  it('answers traditional characters, filler and a homophone typo', () => {
+    for (const [text, id] of [
+      ['發票怎麼開', 'invoice'],
+      ['请问一下包邮吗？', 'shipping_fee'],
+      ['怎么开发漂', 'invoice'],
+      ['退宽多久到帐', 'refund_time'],
+      ['邮费怎么算', 'shipping_fee'],
+    ] as const) {
+      const m = index().match(text);
+      expect(m.type === 'answer' ? m.candidate.id : m.type, text).toBe(id);
+    }
+  });
+
+  it('leaves a message that shares only question words unanswered', () => {
+    const m = index().match('今天天气怎么样');
+    expect(m.type).toBe('none');
+    expect(m.candidates[0]?.score ?? 0).toBeLessThan(0.5);
+  });
+
+  it('asks with the close items when none is clearly ahead', () => {
+    const m = index().match('退款进度多久');
+    expect(m.type).toBe('clarify');
+    expect(m.type === 'clarify' && m.options.map((o) => o.id).sort()).toEqual([
+      'refund_progress',
+      'refund_time',
+    ]);
+  });
+
+  it('says which listed question each candidate matched', () => {
+    const [top] = index().search('钱啥时候退回来');
+    expect(top).toMatchObject({ id: 'refund_time', question: '钱什么时候退回来' });
+  });
+
+  it('finds the same items among 2,000 questions as among a few', () => {
+    const many: FaqEntry[] = [...ENTRIES];
+    for (let i = 0; i < 500; i++)
+      many.push({
+        id: `filler_${i}`,
+        label: `商品${i}号的尺码`,
+        questions: [`商品${i}号的尺码`, `商品${i}号有几种颜色`, `商品${i}号的保修`, `商品${i}号的库存`],
+      });
+    const big = new FaqIndex(many, { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS });
+    expect(big.size).toBeGreaterThanOrEqual(2000);
+    const m = big.match('发票怎么开');
+    expect(m.type === 'answer' && m.candidate.id).toBe('invoice');
+  });
+});
