@@ -1,6 +1,9 @@
 /** What every `kfbot <command>` gets and returns, and the small helpers they share. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { formatProblem, RulesError } from '../rules/problems.ts';
+import { unreadable } from '../rules/rule-source.ts';
 
 /** I/O is passed in so tests can run commands in-process. */
 export interface CommandIo {
@@ -20,6 +23,30 @@ export interface Command {
 /** A usage mistake: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** Bad input the command cannot work with (a missing file, invalid JSON): one line, exit code 1. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** Reads a file a command was given, or says in one line why it cannot. */
+export function readInputFile(path: string, cwd: string, what: string): string {
+  const full = resolve(cwd, path);
+  try {
+    return readFileSync(full, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read ${what} "${path}": ${unreadable(full, err)}`);
+  }
+}
+
+/** Parses JSON a command was given, or says in one line where it is broken. */
+export function parseInputJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

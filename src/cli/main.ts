@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Command, CommandIo } from './command.ts';
-import { UsageError } from './command.ts';
+import { InputError, UsageError } from './command.ts';
 
 /**
  * Every command, loaded only when it runs: `kfbot --version` or `kfbot validate` never loads
@@ -101,6 +101,10 @@ export async function main(argv: string[], io: Partial<CommandIo> = {}): Promise
         `kfbot ${command.name}: ${err.message}\nRun "kfbot ${command.name} --help" for usage.\n`,
       );
       return 2;
+    }
+    if (err instanceof InputError) {
+      full.stderr.write(`kfbot ${command.name}: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

@@ -11,7 +11,8 @@ import { CREDENTIAL_KEYS } from '../config/credential-keys.ts';
 export const LOOPBACK_HOST = '127.0.0.1';
 
 export type ServeMode =
-  | { kind: 'sandbox'; host: string }
+  /** `why`: what the start-up line says — no credentials at all, or --sandbox despite them. */
+  | { kind: 'sandbox'; host: string; why: 'no credentials' | '--sandbox' }
   /** `noSandbox`: why missing credentials were not read as "start the sandbox", for the error. */
   | { kind: 'wecom'; noSandbox?: string };
 
@@ -33,8 +34,15 @@ export function serveMode(opts: {
   const { env, dotEnv, flags } = opts;
   const setting = (key: string) => env[key]?.trim() || dotEnv[key]?.trim() || undefined;
   const host = flags.host?.trim() || setting(CONFIG_KEYS.host.env);
-  if (opts.forceSandbox) return { kind: 'sandbox', host: host ?? LOOPBACK_HOST };
-  if (CREDENTIAL_KEYS.some((k) => setting(k) !== undefined)) return { kind: 'wecom' };
+  const credentials = CREDENTIAL_KEYS.some((k) => setting(k) !== undefined);
+  if (opts.forceSandbox) {
+    return {
+      kind: 'sandbox',
+      host: host ?? LOOPBACK_HOST,
+      why: credentials ? '--sandbox' : 'no credentials',
+    };
+  }
+  if (credentials) return { kind: 'wecom' };
   if (setting('NODE_ENV') === 'production') {
     return {
       kind: 'wecom',
@@ -48,5 +56,5 @@ export function serveMode(opts: {
       noSandbox: `the listen address ${host} is reachable from other machines, so kfbot does not fall back to its unauthenticated sandbox there`,
     };
   }
-  return { kind: 'sandbox', host: host ?? LOOPBACK_HOST };
+  return { kind: 'sandbox', host: host ?? LOOPBACK_HOST, why: 'no credentials' };
 }

@@ -171,11 +171,15 @@ export function loadConfig(opts: {
       ? undefined
       : 'WECOM_TOKEN must be the 1-32 letters and digits set as the callback Token',
   );
-  need('encodingAesKey', (v) =>
-    /^[A-Za-z0-9]{43}$/.test(v)
+  need('encodingAesKey', (v) => {
+    // The key is a secret: name only the characters that do not belong, never the key.
+    const wrong = [...new Set(v.replace(/[A-Za-z0-9]/g, ''))];
+    if (wrong.length > 0)
+      return `WECOM_ENCODING_AES_KEY may only hold letters and digits, but it has ${wrong.map((c) => JSON.stringify(c)).join(', ')}; copy the EncodingAESKey again from the 接收消息 page`;
+    return v.length === 43
       ? undefined
-      : `WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey (got ${v.length} characters)`,
-  );
+      : `WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey (got ${v.length} characters)`;
+  });
   need('apiBase', (v) =>
     /^https?:\/\/[^\s/]+/.test(v) ? undefined : `WECOM_API_BASE "${v}" is not an http(s) URL`,
   );
@@ -184,11 +188,11 @@ export function loadConfig(opts: {
   );
   need('host', () => undefined);
   need('rules', () => undefined);
-  need('store', (v) =>
-    (v.startsWith('sqlite:') && v.length > 'sqlite:'.length) || /^rediss?:\/\/[^\s]+/.test(v)
-      ? undefined
-      : `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`,
-  );
+  need('store', (v) => {
+    if (v.startsWith('sqlite:') && v.length > 'sqlite:'.length) return undefined;
+    if (/^rediss?:\/\/[^\s]+/.test(v)) return redisUrlProblem(v);
+    return `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`;
+  });
   need('logLevel', (v) =>
     LOG_LEVELS.includes(v) ? undefined : `LOG_LEVEL "${v}" is not one of ${LOG_LEVELS.join(', ')}`,
   );
@@ -250,4 +254,18 @@ export function loadConfig(opts: {
       unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs) ?? 0,
     },
   };
+}
+
+/** A redis:// URL whose database is not a number (ioredis would crash on it after start). */
+function redisUrlProblem(v: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return 'KFBOT_STORE is not a valid redis:// URL; use redis://host:6379/0';
+  }
+  const db = url.pathname.replace(/^\//, '');
+  if (db === '' || /^\d+$/.test(db)) return undefined;
+  // The URL may carry a password: show only host, port and the offending part.
+  return `KFBOT_STORE names Redis database "${decodeURIComponent(db)}" on ${url.host}: a database is a number, e.g. redis://${url.host}/0`;
 }

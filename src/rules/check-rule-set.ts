@@ -4,7 +4,7 @@
  * event-code actions in rules that can never have a code, and media files. Each finding points at
  * the line to fix. (Syntax and per-rule mistakes are found while compiling.)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { checkUpload } from '../wecom/media-limits.ts';
 import { EVENT_KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 import { checkSendContent, type SendProblem } from '../wecom/send-limits.ts';
@@ -13,7 +13,16 @@ import { DEFAULT_RULE_KINDS } from './index-keys.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import { renderReply } from './render-reply.ts';
 import { byPriority } from './rule-index.ts';
-import type { Action, Condition, MediaSource, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
+import type {
+  Action,
+  Condition,
+  MediaSource,
+  MenuModel,
+  ReplyContent,
+  RuleModel,
+  RuleSet,
+} from './rule-model.ts';
+import { unreadable } from './rule-source.ts';
 
 function problem(
   at: SourcePosition,
@@ -57,12 +66,12 @@ function checkClickItems(set: RuleSet, out: RuleProblem[]): void {
     for (const item of menu.items) {
       if (item.type !== 'click') continue;
       if (inMenu.has(item.id))
-        out.push(problem(menu.at, `menu "${menu.name}" lists click id "${item.id}" twice`));
+        out.push(problem(item.at, `menu "${menu.name}" lists click id "${item.id}" twice`));
       inMenu.add(item.id);
       if (!answered.has(item.id)) {
         out.push(
           problem(
-            menu.at,
+            item.at,
             `the click item "${item.id}" in menu "${menu.name}" has no answer: give it reply:, menu: or then:, or add a rule with menu_id: ${item.id}`,
           ),
         );
@@ -71,8 +80,8 @@ function checkClickItems(set: RuleSet, out: RuleProblem[]): void {
   }
 }
 
-function checkShadowing(set: RuleSet, out: RuleProblem[]): void {
-  const ordered = set.rules.filter((r) => !r.fallback).sort(byPriority);
+function checkShadowing(set: RuleSet, broken: ReadonlySet<RuleModel>, out: RuleProblem[]): void {
+  const ordered = set.rules.filter((r) => !r.fallback && !broken.has(r)).sort(byPriority);
   const catchAlls: RuleModel[] = [];
   for (const rule of ordered) {
     const blocker = catchAlls.find((c) => kindsOf(rule).every((k) => kindsOf(c).includes(k)));
@@ -95,9 +104,9 @@ function testsOnlyText(c: Condition): boolean {
   return c.fact === 'text' || c.fact === 'kind';
 }
 
-function checkKeywords(set: RuleSet, out: RuleProblem[]): void {
+function checkKeywords(set: RuleSet, broken: ReadonlySet<RuleModel>, out: RuleProblem[]): void {
   const owner = new Map<string, RuleModel>();
-  for (const rule of [...set.rules].sort(byPriority)) {
+  for (const rule of set.rules.filter((r) => !broken.has(r)).sort(byPriority)) {
     for (const kw of rule.keys.keywords ?? rule.keys.exactTexts ?? []) {
       const first = owner.get(kw);
       if (first && first !== rule) {
@@ -115,10 +124,10 @@ function checkKeywords(set: RuleSet, out: RuleProblem[]): void {
   }
 }
 
-/** Renders content with every placeholder empty, so limits are checked on the fixed text. */
+/** Renders content with every placeholder empty (counters 0), so limits are checked on the fixed text. */
 function sample(content: ReplyContent): ReturnType<typeof renderReply> {
   return renderReply(content, {
-    lookup: () => '',
+    lookup: (name) => (name.startsWith('counter.') ? '0' : ''),
     mediaId: (m) => ('media_id' in m ? m.media_id : 'uploaded-media-id'),
   });
 }
@@ -148,13 +157,22 @@ function checkMedia(
 ): void {
   if (!('file' in source) || seen.has(`${source.absPath}:${type}`)) return;
   seen.add(`${source.absPath}:${type}`);
-  if (!existsSync(source.absPath)) {
-    out.push(problem(at, `media file "${source.file}" does not exist`));
+  let data: Buffer;
+  try {
+    data = readFileSync(source.absPath);
+  } catch (err) {
+    const why = unreadable(source.absPath, err);
+    out.push(
+      problem(
+        at,
+        `media file "${source.file}" cannot be read: ${why}${why.includes('folder') ? '; name a file inside it' : ''}`,
+      ),
+    );
     return;
   }
   const kind = type === 'thumb' ? 'image' : (type as 'image' | 'voice' | 'video' | 'file');
   // §7.4 limits, checked by the same function the simulator's media/upload applies.
-  const rejected = checkUpload(kind, readFileSync(source.absPath));
+  const rejected = checkUpload(kind, data);
   if (rejected)
     out.push(
       problem(at, `media file "${source.file}" would be refused by media/upload: ${rejected.message}`),
@@ -191,7 +209,10 @@ function checkActions(set: RuleSet, out: RuleProblem[]): void {
       }
       for (const content of contents(action)) {
         const on = action.type === 'reply' ? 'send_msg' : 'send_msg_on_event';
+        // A menu's own limits are checked once, at the menu (checkMenus); here only whether it may
+        // be sent this way.
         for (const p of checkSendContent(sample(content), on)) {
+          if (content.msgtype === 'msgmenu' && p.field.startsWith('msgmenu.')) continue;
           out.push(problem(action.at, describeLimit(p), p.severity === 'error' ? 'error' : 'warning'));
         }
         for (const m of mediaSources(content)) {
@@ -202,11 +223,37 @@ function checkActions(set: RuleSet, out: RuleProblem[]): void {
   }
 }
 
-export function checkRuleSet(set: RuleSet): RuleProblem[] {
+/** Where the part of a menu that a send-limit field names is written (`msgmenu.list[3].click.id` → item 3's click:). */
+function menuFieldAt(menu: MenuModel, field: string): SourcePosition {
+  if (field.startsWith('msgmenu.head_content')) return menu.headAt ?? menu.at;
+  if (field.startsWith('msgmenu.tail_content')) return menu.tailAt ?? menu.at;
+  const m = /^msgmenu\.list\[(\d+)\](?:\.\w+\.(\w+))?/.exec(field);
+  const item = m ? menu.items[Number(m[1])] : undefined;
+  if (item) return m?.[2] === 'content' ? item.labelAt : item.at;
+  return field.startsWith('msgmenu.list') ? menu.itemsAt : menu.at;
+}
+
+/** Each menu's WeCom limits, once per menu, at the field that breaks them. */
+function checkMenus(set: RuleSet, out: RuleProblem[]): void {
+  for (const menu of set.menus.values()) {
+    for (const p of checkSendContent(sample({ msgtype: 'msgmenu', menu }))) {
+      out.push(
+        problem(menuFieldAt(menu, p.field), describeLimit(p), p.severity === 'error' ? 'error' : 'warning'),
+      );
+    }
+  }
+}
+
+/**
+ * `broken` rules had errors of their own while compiling; they are left out of the checks that
+ * compare rules with each other, so one mistake does not show up as many.
+ */
+export function checkRuleSet(set: RuleSet, broken: ReadonlySet<RuleModel> = new Set()): RuleProblem[] {
   const out: RuleProblem[] = [];
   checkClickItems(set, out);
-  checkShadowing(set, out);
-  checkKeywords(set, out);
+  checkShadowing(set, broken, out);
+  checkKeywords(set, broken, out);
+  checkMenus(set, out);
   checkActions(set, out);
   out.push(...checkFaq(set));
   return out;

@@ -10,8 +10,10 @@
  *     - increment: asked_price
  *     - nothing: 人工接待中，机器人不打扰
  */
+
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { compileReply, compileText } from './compile-reply.ts';
+import { didYouMean } from './did-you-mean.ts';
 import type { Action, ReplyContent, Scalar, TransferTarget } from './rule-model.ts';
 import type { YamlPath } from './rule-source.ts';
 
@@ -97,7 +99,7 @@ function compileOne(ctx: CompileContext, entry: unknown, path: YamlPath, menuRef
       if (typeof to !== 'string' || !(TRANSFER_TARGETS as readonly string[]).includes(to)) {
         ctx.error(
           [...at, 'to'],
-          `transfer.to is one of ${TRANSFER_TARGETS.join(', ')} (got ${describeValue(to)})`,
+          `transfer.to is one of ${TRANSFER_TARGETS.join(', ')} (got ${describeValue(to)})${didYouMean(to, TRANSFER_TARGETS)}`,
         );
         return [];
       }
@@ -175,7 +177,13 @@ function compileOne(ctx: CompileContext, entry: unknown, path: YamlPath, menuRef
     case 'nothing':
       return [{ type: 'nothing', reason: typeof value === 'string' ? value : '', at: pos }];
     default:
-      ctx.error(at, `unknown action "${name}"; use one of ${ACTION_NAMES.join(', ')}`, { key: true });
+      ctx.error(
+        at,
+        `unknown action "${name}"${didYouMean(name, ACTION_NAMES)}; use one of ${ACTION_NAMES.join(', ')}`,
+        {
+          key: true,
+        },
+      );
       return [];
   }
 }

@@ -9,6 +9,7 @@
  *       - var.vip: true
  */
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { FACT_NAMES, type FactType, factSpec } from './fact-catalogue.ts';
 import { normalizeText } from './normalize-text.ts';
 import type { Condition, ConditionOperator, LeafCondition, Scalar } from './rule-model.ts';
@@ -21,6 +22,7 @@ const OPS_BY_TYPE: Record<FactType['type'], readonly ConditionOperator[]> = {
   number: ['equals', 'not_equals', 'in', 'not_in', 'gt', 'gte', 'lt', 'lte', 'exists'],
   boolean: ['equals', 'exists'],
   enum: ['equals', 'not_equals', 'in', 'not_in', 'exists'],
+  name: ['equals', 'not_equals', 'in', 'not_in', 'exists'],
   scalar: ['equals', 'not_equals', 'in', 'not_in', 'contains', 'gt', 'gte', 'lt', 'lte', 'exists'],
   schedule: ['open'],
 };
@@ -90,7 +92,7 @@ function compileFact(ctx: CompileContext, fact: string, value: unknown, path: Ya
   if (!spec) {
     ctx.error(
       path,
-      `unknown fact "${fact}"; use one of ${FACT_NAMES.join(', ')}, var.<name>, counter.<name>, or all/any/not`,
+      `unknown fact "${fact}"${didYouMean(fact, [...FACT_NAMES, 'all', 'any', 'not'])}; use one of ${FACT_NAMES.join(', ')}, var.<name>, counter.<name>, or all/any/not`,
       { key: true },
     );
     return [];
@@ -105,7 +107,11 @@ function compileFact(ctx: CompileContext, fact: string, value: unknown, path: Ya
   for (const [op, raw, at] of pairs) {
     const allowed = OPS_BY_TYPE[type.type];
     if (!(allowed as readonly string[]).includes(op)) {
-      ctx.error(at, `unknown operator "${op}" for ${fact}; use one of ${allowed.join(', ')}`, { key: true });
+      ctx.error(
+        at,
+        `unknown operator "${op}" for ${fact}${didYouMean(op, allowed)}; use one of ${allowed.join(', ')}`,
+        { key: true },
+      );
       continue;
     }
     const leaf = compileLeaf(ctx, fact, type, op as ConditionOperator, raw, at);
@@ -161,6 +167,16 @@ function compileLeaf(
   );
   if (items.some((v) => v === undefined)) return undefined;
   const values = items as Scalar[];
+  if (fact === 'last_menu') {
+    const known = [...ctx.menuNames];
+    const unknown = values.filter((v) => !ctx.menuNames.has(String(v)));
+    for (const v of unknown)
+      ctx.error(
+        at,
+        `no menu named ${JSON.stringify(v)}${didYouMean(v, known)}; last_menu is the name of a menu under menus:${known.length ? ` (${known.join(', ')})` : ''}`,
+      );
+    if (unknown.length) return undefined;
+  }
   if (listOp && values.length === 0) {
     ctx.error(at, `"${op}" needs at least one value`);
     return undefined;
@@ -209,9 +225,20 @@ function convertScalar(
       if (typeof v === 'number' && Object.values(type.values).includes(v)) return v;
       if (typeof v === 'string' && Object.hasOwn(type.values, v)) return type.values[v] as number;
       const names = Object.entries(type.values).map(([n, k]) => `${n} (${k})`);
-      ctx.error(at, `${fact} is one of ${names.join(', ')} (got ${describeValue(v)})`);
+      ctx.error(
+        at,
+        `${fact} is one of ${names.join(', ')} (got ${describeValue(v)})${didYouMean(v, Object.keys(type.values))}`,
+      );
       return undefined;
     }
+    case 'name':
+      if (typeof v === 'string' && type.values.includes(v)) return v;
+      // A misspelt kind would otherwise validate clean and the rule would silently never fire.
+      ctx.error(
+        at,
+        `unknown ${fact} ${typeof v === 'string' ? JSON.stringify(v) : describeValue(v)}${didYouMean(v, type.values)}; ${fact} is one of ${type.values.join(', ')}`,
+      );
+      return undefined;
     case 'scalar':
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
         ctx.error(at, `${fact} is compared with a string, number or true/false (got ${describeValue(v)})`);
@@ -233,7 +260,7 @@ function compileTime(ctx: CompileContext, value: unknown, path: YamlPath): Condi
     const known = [...ctx.schedules.keys()].filter((k) => !k.startsWith('inline:'));
     ctx.error(
       at,
-      `unknown schedule ${JSON.stringify(name)}; define it under settings.schedules` +
+      `unknown schedule ${JSON.stringify(name)}${didYouMean(name, known)}; define it under settings.schedules` +
         (known.length ? ` (defined: ${known.join(', ')})` : ''),
     );
     return undefined;

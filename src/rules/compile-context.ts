@@ -1,4 +1,5 @@
 /** What every part of the rule compiler shares: the document being read and the problem list. */
+import { didYouMean } from './did-you-mean.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import type { RuleDocument, YamlPath } from './rule-source.ts';
 import type { Schedule } from './schedule.ts';
@@ -9,6 +10,8 @@ export class CompileContext {
     readonly problems: RuleProblem[],
     readonly schedules: ReadonlyMap<string, Schedule>,
     readonly timezone: string,
+    /** Every menu name in the rule files, for `last_menu` conditions. */
+    readonly menuNames: ReadonlySet<string> = new Set(),
   ) {}
 
   at(path: YamlPath, key = false): SourcePosition {
@@ -27,9 +30,11 @@ export class CompileContext {
   unknownKeys(obj: Record<string, unknown>, allowed: readonly string[], path: YamlPath, what: string): void {
     for (const key of Object.keys(obj)) {
       if (!allowed.includes(key)) {
-        this.error([...path, key], `unknown key "${key}" in ${what}; allowed: ${allowed.join(', ')}`, {
-          key: true,
-        });
+        this.error(
+          [...path, key],
+          `unknown key "${key}" in ${what}${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}`,
+          { key: true },
+        );
       }
     }
   }

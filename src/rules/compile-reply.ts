@@ -6,8 +6,10 @@
  *   reply: { menu: main }                  # a menu defined under menus:
  *   reply: { image: { file: media/qr.png } }
  */
+
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { STATE_FACT } from './fact-catalogue.ts';
 import type { MediaSource, ReplyContent } from './rule-model.ts';
 import type { YamlPath } from './rule-source.ts';
@@ -191,7 +193,13 @@ export function compileReply(
       ctx.error(at, 'ca_link takes the 获客链接 URL');
       return undefined;
     default:
-      ctx.error(path, `unknown reply type "${kind}"; use one of ${REPLY_KINDS.join(', ')}`, { key: true });
+      ctx.error(
+        path,
+        `unknown reply type "${kind}"${didYouMean(kind, REPLY_KINDS)}; use one of ${REPLY_KINDS.join(', ')}`,
+        {
+          key: true,
+        },
+      );
       return undefined;
   }
   ctx.error(at, `${kind} takes a mapping (got ${describeValue(body)})`);

@@ -7,6 +7,7 @@
  *   menus:    { main: { head, items: [ { click: order, label: 查询订单, reply: … }, … ], tail } }
  *   rules:    [ { name, priority, when, then, continue, fallback } ]
  */
+
 import { compileActions } from './compile-actions.ts';
 import { compileWhen } from './compile-condition.ts';
 import { CompileContext, describeValue, isRecord } from './compile-context.ts';
@@ -21,6 +22,7 @@ import {
   readQuestions,
 } from './compile-faq.ts';
 import { compileText } from './compile-reply.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { indexKeys } from './index-keys.ts';
 import type { RuleProblem } from './problems.ts';
 import type { Condition, MenuItemModel, MenuModel, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
@@ -52,15 +54,26 @@ interface Located<T> {
 }
 
 export interface CompileResult {
-  ruleSet?: RuleSet;
+  /**
+   * Everything that compiled, even when there are errors: the whole-set checks run on it too, so
+   * one run of `kfbot validate` reports every problem. Serve only uses it when there is no error.
+   */
+  ruleSet: RuleSet;
   problems: RuleProblem[];
+  /** Rules with an error of their own: left out of the checks that compare rules (shadowing, keywords). */
+  broken: ReadonlySet<RuleModel>;
 }
 
 export function compileRuleSources(sources: RuleSources): CompileResult {
   const problems: RuleProblem[] = [...sources.problems];
   const settings = readSettings(sources.docs, problems);
+  const menuNames = new Set<string>();
   const ctxFor = (doc: RuleDocument) =>
-    new CompileContext(doc, problems, settings.schedules, settings.timezone);
+    new CompileContext(doc, problems, settings.schedules, settings.timezone, menuNames);
+  for (const doc of sources.docs) {
+    if (isRecord(doc.data) && isRecord(doc.data.menus))
+      for (const name of Object.keys(doc.data.menus)) menuNames.add(name);
+  }
 
   // Pass 1: every menu, so rules and menus may refer to menus defined in any file.
   const menus = new Map<string, MenuModel>();
@@ -104,21 +117,27 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
       if (menu) return { msgtype: 'msgmenu', menu };
       if (!menuSources.has(name)) {
         const known = [...menuSources.keys()];
-        ctx.error(at, `no menu named "${name}"${known.length ? `; menus: ${known.join(', ')}` : ''}`);
+        ctx.error(
+          at,
+          `no menu named "${name}"${didYouMean(name, known)}${known.length ? `; menus: ${known.join(', ')}` : ''}`,
+        );
       }
       return undefined;
     };
 
   // Pass 2: rules, and the rules that menu click items define.
   const rules: RuleModel[] = [];
+  const broken = new Set<RuleModel>();
   const names = new Map<string, RuleModel>();
-  const addRule = (ctx: CompileContext, rule: RuleModel, path: YamlPath) => {
+  const errorCount = () => problems.filter((p) => p.severity === 'error').length;
+  const addRule = (ctx: CompileContext, rule: RuleModel, path: YamlPath, errorsBefore: number) => {
     const prior = names.get(rule.name);
     if (prior) {
       ctx.error(path, `rule name "${rule.name}" is used twice (also at ${prior.at.file}:${prior.at.line})`);
-      return;
+    } else {
+      names.set(rule.name, rule);
     }
-    names.set(rule.name, rule);
+    if (errorCount() > errorsBefore) broken.add(rule);
     rules.push(rule);
   };
 
@@ -129,6 +148,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     const items = Array.isArray(src.value.items) ? src.value.items : [];
     items.forEach((item, i) => {
       if (!isRecord(item) || item.click === undefined) return;
+      const errorsBefore = errorCount();
       const path = [...src.path, 'items', i];
       if (item.questions !== undefined) faqWanted = true;
       if (typeof item.label === 'string' || item.questions !== undefined) {
@@ -189,6 +209,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
           at: ctx.at(path),
         },
         path,
+        errorsBefore,
       );
     });
   }
@@ -203,8 +224,9 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     }
     data.rules.forEach((raw, i) => {
       const path = ['rules', i];
+      const errorsBefore = errorCount();
       const rule = compileRule(ctx, raw, path, menuRef(ctx), rules.length);
-      if (rule) addRule(ctx, rule, [...path, 'name']);
+      if (rule) addRule(ctx, rule, [...path, 'name'], errorsBefore);
     });
   }
 
@@ -219,18 +241,18 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     faqWanted = true;
     data.faq.forEach((raw, i) => {
       const path = ['faq', i];
+      const errorsBefore = errorCount();
       const compiled = compileFaqEntry(ctx, raw, path, menuRef(ctx), rules.length);
       if (!compiled) return;
       faqItems.push(compiled.item);
-      addRule(ctx, compiled.rule, path);
+      addRule(ctx, compiled.rule, path, errorsBefore);
     });
   }
 
-  const errors = problems.some((p) => p.severity === 'error');
-  if (errors) return { problems };
   const faq = faqWanted ? buildFaq(faqItems, settings.faq) : undefined;
   return {
     problems,
+    broken,
     ruleSet: {
       rules,
       menus,
@@ -384,7 +406,14 @@ function compileMenu(
     const compiled = compileMenuItem(ctx, item, at);
     if (compiled) items.push(compiled);
   });
-  return { name, ...(head && { head }), items, ...(tail && { tail }), at: ctx.at(path, true) };
+  return {
+    name,
+    ...(head && { head, headAt: ctx.at([...path, 'head']) }),
+    items,
+    ...(tail && { tail, tailAt: ctx.at([...path, 'tail']) }),
+    at: ctx.at(path, true),
+    itemsAt: ctx.at([...path, 'items'], true),
+  };
 }
 
 function compileMenuItem(
@@ -393,6 +422,10 @@ function compileMenuItem(
   at: YamlPath,
 ): MenuItemModel | undefined {
   const label = (fallback?: unknown) => compileText(ctx, item.label ?? fallback, [...at, 'label'], 'label');
+  const positions = (key: string, labelKey = 'label') => ({
+    at: ctx.at([...at, key], true),
+    labelAt: ctx.at([...at, labelKey]),
+  });
   if (item.click !== undefined) {
     ctx.unknownKeys(item, CLICK_KEYS, at, 'a click item');
     if (typeof item.click !== 'string' && typeof item.click !== 'number') {
@@ -401,7 +434,7 @@ function compileMenuItem(
     }
     if (item.label === undefined) ctx.error(at, 'a click item needs label: (the text the customer sees)');
     const l = label();
-    return l && { type: 'click', id: String(item.click), label: l };
+    return l && { type: 'click', id: String(item.click), label: l, ...positions('click') };
   }
   if (item.view !== undefined) {
     ctx.unknownKeys(item, ['view', 'label'], at, 'a view item');
@@ -410,7 +443,7 @@ function compileMenuItem(
       ctx.error([...at, 'view'], 'view takes the URL to open');
       return undefined;
     }
-    return l && { type: 'view', url: item.view, label: l };
+    return l && { type: 'view', url: item.view, label: l, ...positions('view') };
   }
   if (item.miniprogram !== undefined) {
     ctx.unknownKeys(item, ['miniprogram', 'label'], at, 'a miniprogram item');
@@ -420,12 +453,22 @@ function compileMenuItem(
       ctx.error([...at, 'miniprogram'], 'miniprogram takes { appid, pagepath }');
       return undefined;
     }
-    return l && { type: 'miniprogram', appid: mp.appid, pagepath: mp.pagepath, label: l };
+    return (
+      l && {
+        type: 'miniprogram',
+        appid: mp.appid,
+        pagepath: mp.pagepath,
+        label: l,
+        ...positions('miniprogram'),
+      }
+    );
   }
   if (item.text !== undefined) {
     ctx.unknownKeys(item, ['text', 'no_newline'], at, 'a text item');
     const l = compileText(ctx, item.text, [...at, 'text'], 'text');
-    return l && { type: 'text', label: l, no_newline: item.no_newline === true };
+    return (
+      l && { type: 'text', label: l, no_newline: item.no_newline === true, ...positions('text', 'text') }
+    );
   }
   ctx.error(
     at,

@@ -14,7 +14,7 @@ import { questionText } from './faq/question-text.ts';
 import { type FaqDecision, faqStep } from './faq-step.ts';
 import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
 import { byPriority, RuleIndex } from './rule-index.ts';
-import type { Action, RuleModel, RuleSet } from './rule-model.ts';
+import type { Action, RuleModel, RuleSet, Scalar } from './rule-model.ts';
 
 export interface ConditionOutcome {
   label: string;
@@ -29,9 +29,21 @@ export interface RuleEvaluation {
   conditions: ConditionOutcome[];
 }
 
+/** The customer's variables and counters as one action sees them. */
+export interface StateScope {
+  vars: Readonly<Record<string, Scalar>>;
+  counters: Readonly<Record<string, number>>;
+}
+
 export interface PlannedAction {
   rule: RuleModel;
   action: Action;
+  /**
+   * The state when this action runs: every earlier action has taken effect, no later one has, so
+   * `reply: "{{counter.x}}"` before `increment: x` shows the old count (actions run in the order
+   * written).
+   */
+  scope: StateScope;
 }
 
 export interface Decision {
@@ -59,14 +71,24 @@ export interface DecideContext {
   nickname?: string;
 }
 
-/** Values for reply placeholders: {{nickname}}, {{scene_param}}, {{var.city}}, … */
+/**
+ * Values for reply placeholders: {{nickname}}, {{scene_param}}, {{var.city}}, … Variables and
+ * counters come from `scope` (the state as the action sees it); an unset counter reads 0, as it
+ * does in conditions.
+ */
 export function placeholderLookup(
   facts: Facts,
   nickname: string | undefined,
+  scope: StateScope,
 ): (name: string) => string | undefined {
   return (name) => {
     if (name === 'nickname') return nickname;
     if (name === 'text') return facts[RAW_TEXT] === undefined ? undefined : String(facts[RAW_TEXT]);
+    if (name.startsWith('var.')) {
+      const v = scope.vars[name.slice(4)];
+      return v === undefined ? undefined : String(v);
+    }
+    if (name.startsWith('counter.')) return String(scope.counters[name.slice(8)] ?? 0);
     const v = facts[name];
     return v === undefined ? undefined : String(v);
   };
@@ -153,9 +175,7 @@ export class Decider {
         }
       }
     }
-    for (const rule of decision.matched) {
-      for (const action of rule.actions) decision.actions.push({ rule, action });
-    }
+    runActions(decision, ctx.nickname);
     if (!answered && customerMessage && item.kind === 'text' && item.text.menu_id === undefined) {
       // Grouped by the FAQ's normal form (punctuation, filler, traditional characters folded).
       const text = faq ? faq.decision.canonical : questionText(item.text.content);
@@ -166,7 +186,8 @@ export class Decider {
           candidates: faq?.decision.candidates ?? [],
         };
     }
-    applyStateChanges(decision, customerMessage, answered, placeholderLookup(facts, ctx.nickname));
+    // A customer message no ordinary rule answered is a miss, whether a fallback caught it or not.
+    if (customerMessage) decision.state.misses = answered ? 0 : decision.state.misses + 1;
     return decision;
   }
 
@@ -181,37 +202,41 @@ export class Decider {
   }
 }
 
-function applyStateChanges(
-  decision: Decision,
-  customerMessage: boolean,
-  answered: boolean,
-  lookup: (name: string) => string | undefined,
-): void {
+/**
+ * Takes the matched rules' actions in the order written, each seeing the state the actions before
+ * it left (its scope), and leaves the final state on the decision.
+ */
+function runActions(decision: Decision, nickname: string | undefined): void {
   const s = decision.state;
-  for (const { action } of decision.actions) {
-    switch (action.type) {
-      case 'set':
-        s.vars[action.name] = typeof action.value === 'object' ? action.value.render(lookup) : action.value;
-        break;
-      case 'unset':
-        delete s.vars[action.name];
-        break;
-      case 'increment':
-        s.counters[action.name] = (s.counters[action.name] ?? 0) + action.by;
-        break;
-      case 'reset':
-        delete s.counters[action.name];
-        break;
-      case 'reply':
-      case 'send_on_event':
-        if (action.content.msgtype === 'msgmenu') s.last_menu = action.content.menu.name;
-        break;
-      default:
-        break;
+  for (const rule of decision.matched) {
+    for (const action of rule.actions) {
+      const scope: StateScope = { vars: { ...s.vars }, counters: { ...s.counters } };
+      decision.actions.push({ rule, action, scope });
+      switch (action.type) {
+        case 'set':
+          s.vars[action.name] =
+            typeof action.value === 'object'
+              ? action.value.render(placeholderLookup(decision.facts, nickname, scope))
+              : action.value;
+          break;
+        case 'unset':
+          delete s.vars[action.name];
+          break;
+        case 'increment':
+          s.counters[action.name] = (s.counters[action.name] ?? 0) + action.by;
+          break;
+        case 'reset':
+          delete s.counters[action.name];
+          break;
+        case 'reply':
+        case 'send_on_event':
+          if (action.content.msgtype === 'msgmenu') s.last_menu = action.content.menu.name;
+          break;
+        default:
+          break;
+      }
     }
   }
-  // A customer message no ordinary rule answered is a miss, whether a fallback caught it or not.
-  if (customerMessage) s.misses = answered ? 0 : s.misses + 1;
 }
 
 interface EngineConditionResult {

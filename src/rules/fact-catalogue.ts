@@ -3,7 +3,7 @@
  * and what it means. The condition compiler, `kfbot validate`, the facts builder and the README's
  * reference all read it.
  */
-import type { Kind } from '../wecom/message-kinds.ts';
+import { KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 import { ORIGIN, SERVICE_STATE, SESSION_CHANGE } from '../wecom/platform-enums.ts';
 
 export type FactType =
@@ -12,7 +12,8 @@ export type FactType =
   | { type: 'number' }
   | { type: 'boolean' }
   | { type: 'scalar' } // a string, number or boolean a rule stored
-  | { type: 'enum'; values: Readonly<Record<string, number>> }
+  | { type: 'enum'; values: Readonly<Record<string, number>> } // names that stand for numbers
+  | { type: 'name'; values: readonly string[] } // one of a fixed list of names
   | { type: 'schedule' };
 
 export interface FactSpec {
@@ -24,7 +25,7 @@ export interface FactSpec {
 
 export const FACTS = {
   kind: {
-    spec: { type: 'string' },
+    spec: { type: 'name', values: KIND_NAMES },
     doc: 'the msgtype (text, image, …) or, for events, the event_type (enter_session, …)',
   },
   text: { spec: { type: 'text' }, implies: ['text'], doc: 'the text a customer sent, normalised' },

@@ -69,9 +69,10 @@ function clarifyRule(faq: FaqModel, options: readonly FaqCandidate[]): RuleModel
   const items: MenuItemModel[] = [];
   for (const o of options) {
     const label = faq.labels.get(o.id);
-    if (label) items.push({ type: 'click', id: o.id, label });
+    // Built at decision time, not written in a file: its parts point at the faq: section.
+    if (label) items.push({ type: 'click', id: o.id, label, at: faq.at, labelAt: faq.at });
   }
-  const menu: MenuModel = { name: CLARIFY_MENU, head: faq.clarify, items, at: faq.at };
+  const menu: MenuModel = { name: CLARIFY_MENU, head: faq.clarify, items, at: faq.at, itemsAt: faq.at };
   return {
     name: 'FAQ: 您是想问 (clarifying menu)',
     priority: MENU_ITEM_PRIORITY,

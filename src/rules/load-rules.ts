@@ -15,16 +15,40 @@ export interface LoadedRules {
   files: string[];
 }
 
+/**
+ * Reads, compiles and checks the rules. Never throws: whatever is wrong with the files is a
+ * problem in the result, so no rule file can stop `validate` or a running server.
+ */
 export function loadRules(target: string, cwd: string = process.cwd()): LoadedRules {
+  try {
+    return load(target, cwd);
+  } catch (err) {
+    // Every known mistake is a problem already; this is the net under the ones nobody foresaw.
+    const message = `kfbot could not read these rules: ${(err as Error).message} (a kfbot bug: please report it with the file)`;
+    return { problems: [{ file: target, line: 1, col: 1, severity: 'error', message }], files: [] };
+  }
+}
+
+function load(target: string, cwd: string): LoadedRules {
   const sources = readRuleSources(target, cwd);
   const compiled = compileRuleSources(sources);
-  const problems = [...compiled.problems];
-  if (compiled.ruleSet) problems.push(...checkRuleSet(compiled.ruleSet));
+  // The whole-set checks run even when compiling found errors: every problem in one run.
+  const problems = [...compiled.problems, ...checkRuleSet(compiled.ruleSet, compiled.broken)];
+  const errors = problems.some((p) => p.severity === 'error');
+  if (!errors && compiled.ruleSet.rules.length === 0) {
+    problems.push({
+      file: target,
+      line: 1,
+      col: 1,
+      severity: 'warning',
+      message: `no rule in "${target}": kfbot will answer nothing (add a rules: list, or menu items with reply:)`,
+    });
+  }
   const unique = new Map(problems.map((p) => [`${p.file}:${p.line}:${p.col}:${p.message}`, p]));
   const sorted = sortProblems([...unique.values()]);
-  const ok = compiled.ruleSet && !sorted.some((p) => p.severity === 'error');
+  const ok = !errors;
   return {
-    ...(ok && compiled.ruleSet && { ruleSet: compiled.ruleSet }),
+    ...(ok && { ruleSet: compiled.ruleSet }),
     problems: sorted,
     files: sources.files,
   };

@@ -15,7 +15,6 @@ import type {
 } from '../wecom/send-payloads.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { type Decision, placeholderLookup } from './decider.ts';
-import type { Facts } from './message-facts.ts';
 import { type RenderContext, renderReply } from './render-reply.ts';
 import type { MediaSource, TransferTarget } from './rule-model.ts';
 
@@ -69,13 +68,13 @@ export function mediaPlaceholder(source: MediaSource): string {
 
 export function planCalls(item: SyncItem, decision: Decision, ctx: PlanContext): Plan {
   const plan: Plan = { calls: [], dropped: [] };
-  // Placeholders see the variables as the decision left them (a rule may set and use one at once).
-  const render: RenderContext = {
-    lookup: placeholderLookup(stateFacts(decision), ctx.nickname),
-    mediaId: ctx.mediaId,
-  };
   const to = { touser: item.external_userid, open_kfid: item.open_kfid };
-  decision.actions.forEach(({ rule, action }, step) => {
+  decision.actions.forEach(({ rule, action, scope }, step) => {
+    // Placeholders see the state as the actions written before this one left it.
+    const render: RenderContext = {
+      lookup: placeholderLookup(decision.facts, ctx.nickname, scope),
+      mediaId: ctx.mediaId,
+    };
     const msgid = clientMsgid(item.msgid, step);
     const drop = (reason: string) => plan.dropped.push({ step, rule: rule.name, reason });
     switch (action.type) {
@@ -134,13 +133,4 @@ export function planCalls(item: SyncItem, decision: Decision, ctx: PlanContext):
     }
   });
   return plan;
-}
-
-function stateFacts(decision: Decision): Facts {
-  const facts: Facts = {};
-  for (const [k, v] of Object.entries(decision.facts))
-    if (!k.startsWith('var.') && !k.startsWith('counter.')) facts[k] = v;
-  for (const [k, v] of Object.entries(decision.state.vars)) facts[`var.${k}`] = v;
-  for (const [k, v] of Object.entries(decision.state.counters)) facts[`counter.${k}`] = v;
-  return facts;
 }

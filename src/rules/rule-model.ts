@@ -47,18 +47,32 @@ export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Con
 
 export type MediaSource = { media_id: string } | { file: string; absPath: string };
 
-export type MenuItemModel =
+/** Where a menu item's parts are written, so a limit it breaks points at the part to fix. */
+export interface MenuItemPositions {
+  /** The item's own key (`click:`, `view:`, `miniprogram:` or `text:`). */
+  at: SourcePosition;
+  /** Its label (the text the customer sees; for a text item, the text itself). */
+  labelAt: SourcePosition;
+}
+
+export type MenuItemModel = (
   | { type: 'click'; id: string; label: Template }
   | { type: 'view'; url: string; label: Template }
   | { type: 'miniprogram'; appid: string; pagepath: string; label: Template }
-  | { type: 'text'; label: Template; no_newline: boolean };
+  | { type: 'text'; label: Template; no_newline: boolean }
+) &
+  MenuItemPositions;
 
 export interface MenuModel {
   name: string;
   head?: Template;
   items: MenuItemModel[];
   tail?: Template;
+  /** The menu's name. */
   at: SourcePosition;
+  headAt?: SourcePosition;
+  tailAt?: SourcePosition;
+  itemsAt: SourcePosition;
 }
 
 /** What to say: a send_msg / send_msg_on_event content whose text parts are templates. */

@@ -1,8 +1,8 @@
 /**
- * Reads rule files (one YAML file, or every *.yaml / *.yml under a folder) into plain data, and
+ * Reads rule files (one YAML file, or every *.yaml / *.yml in a folder and its subfolders) into plain data, and
  * keeps the YAML syntax tree so any later problem can point at its file:line:column.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { RuleProblem, SourcePosition } from './problems.ts';
@@ -30,21 +30,57 @@ const YAML_FILE = /\.ya?ml$/i;
 /** The folder of conversation tests inside a rules folder: never read as rules. */
 export const TESTS_FOLDER = 'tests';
 
-function listFiles(target: string): string[] {
-  const st = statSync(target);
-  if (st.isFile()) return [target];
+/** Why a path cannot be read, in words (a dangling symlink, a folder, no permission, …). */
+export function unreadable(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      try {
+        if (lstatSync(path).isSymbolicLink())
+          return `it is a symbolic link to "${readlinkSync(path)}", which does not exist`;
+      } catch {
+        // not there at all
+      }
+      return 'it does not exist';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'it is a symbolic link that loops';
+    default:
+      return (err as Error).message;
+  }
+}
+
+/**
+ * Every *.yaml / *.yml file under `dir` (subfolders included, hidden entries skipped), sorted by
+ * path. A folder that cannot be listed is a problem, not an exception.
+ */
+function listFolder(dir: string, shown: (p: string) => string, problems: RuleProblem[]): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    problems.push(fileProblem(shown(dir), `cannot list the rules folder: ${unreadable(dir, err)}`));
+    return [];
+  }
   const out: string[] = [];
-  for (const entry of readdirSync(target, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.')) continue;
-    const full = join(target, entry.name);
+    const full = join(dir, entry.name);
     // tests/ beside the rules holds conversation tests (kfbot test), not rules.
     if (entry.isDirectory() && entry.name === TESTS_FOLDER) continue;
-    if (entry.isDirectory()) out.push(...listFiles(full));
+    if (entry.isDirectory()) out.push(...listFolder(full, shown, problems));
+    // A symbolic link is listed by its name: reading it says what is wrong if it points nowhere.
     else if (YAML_FILE.test(entry.name)) out.push(full);
   }
   return out;
+}
+
+function fileProblem(file: string, message: string): RuleProblem {
+  return { file, line: 1, col: 1, severity: 'error', message };
 }
 
 function display(file: string, cwd: string): string {
@@ -52,46 +88,47 @@ function display(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-/** Reads the rules at `target` (a file or a folder). Missing files and YAML syntax errors are problems, not exceptions. */
+/**
+ * Reads the rules at `target` (a file or a folder). Nothing here throws: a missing path, an
+ * unreadable file and a YAML syntax error are all problems with the place to look.
+ */
 export function readRuleSources(target: string, cwd: string = process.cwd()): RuleSources {
   const absTarget = resolve(cwd, target);
+  const shown = (p: string) => display(p, cwd);
+  const problems: RuleProblem[] = [];
   let files: string[];
   try {
-    files = listFiles(absTarget);
-  } catch {
+    files = statSync(absTarget).isDirectory() ? listFolder(absTarget, shown, problems) : [absTarget];
+  } catch (err) {
     return {
       docs: [],
       files: [],
       problems: [
-        {
-          file: target,
-          line: 1,
-          col: 1,
-          severity: 'error',
-          message: `cannot read rules at "${target}": no such file or folder (set KFBOT_RULES or pass a path)`,
-        },
+        fileProblem(
+          target,
+          `cannot read rules at "${target}": ${unreadable(absTarget, err)} (set KFBOT_RULES or pass a path)`,
+        ),
       ],
     };
   }
-  const docs: RuleDocument[] = [];
-  const problems: RuleProblem[] = [];
-  if (files.length === 0) {
-    problems.push({
-      file: target,
-      line: 1,
-      col: 1,
-      severity: 'error',
-      message: `no rule files (*.yaml) in "${target}"`,
-    });
+  if (files.length === 0 && problems.length === 0) {
+    problems.push(fileProblem(target, `no rule files (*.yaml or *.yml) in "${target}"`));
   }
+  const docs: RuleDocument[] = [];
   for (const file of files) {
-    const shown = display(file, cwd);
-    const source = readFileSync(file, 'utf8');
+    const shownFile = shown(file);
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (err) {
+      problems.push(fileProblem(shownFile, `cannot read this rule file: ${unreadable(file, err)}`));
+      continue;
+    }
     const lineCounter = new LineCounter();
     const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const pos = (offset: number): SourcePosition => {
       const { line, col } = lineCounter.linePos(offset);
-      return { file: shown, line, col };
+      return { file: shownFile, line, col };
     };
     for (const err of [...doc.errors, ...doc.warnings]) {
       problems.push({
@@ -114,7 +151,7 @@ export function readRuleSources(target: string, cwd: string = process.cwd()): Ru
       continue;
     }
     docs.push({
-      file: shown,
+      file: shownFile,
       dir: dirname(file),
       data,
       at(path, opts = {}) {

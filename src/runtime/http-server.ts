@@ -122,6 +122,7 @@ async function handle(routes: HttpRoutes, req: IncomingMessage, res: ServerRespo
         send(res, a.status, a.body);
         return;
       }
+      routes.log.warn({ method }, `callback refused: method ${method} not allowed`);
       res.setHeader('allow', 'GET, POST');
       send(res, 405, 'use GET (URL verification) or POST (notices)');
       return;

@@ -140,7 +140,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       ready: async () => {
         const detail: Record<string, unknown> = {
           mode: opts.sandbox ? 'sandbox' : 'wecom',
-          rules: rules.current?.version ?? null,
+          rulesVersion: rules.current?.version ?? null,
+          rules: rules.current?.ruleSet.rules.length ?? 0,
         };
         let ready = rules.current !== undefined;
         try {
@@ -150,6 +151,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           ready = false;
           detail.store = (err as Error).message;
         }
+        // The last reload's errors: the previous rules (rulesVersion) are still the ones serving.
         const errors = rules.problems.filter((p) => p.severity === 'error').length;
         if (errors) detail.rulesProblems = errors;
         return { ready, detail };
@@ -162,13 +164,19 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     },
     opts.httpLimits,
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // The caller explains the error (a bad KFBOT_HOST, a busy port) and exits: release the store first.
+    await store.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;

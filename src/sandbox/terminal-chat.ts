@@ -46,7 +46,8 @@ export class TerminalChat {
     this.#customer = this.sandbox.hub.newCustomer(this.#openKfId);
     const nickname = this.sandbox.sim.world.customers.get(this.#customer)?.nickname ?? this.#customer;
     this.write(
-      `kfbot chat — you are ${nickname}, writing to ${this.sandbox.sim.accounts[0]?.name ?? 'the account'}.\n${CHAT_HELP}`,
+      `kfbot chat — you are ${nickname}, writing to ${this.sandbox.sim.accounts[0]?.name ?? 'the account'}.\n` +
+        `The same conversation on the sandbox page: ${this.sandbox.url}\n${CHAT_HELP}`,
     );
     this.sandbox.hub.subscribe((e) => this.#onEvent(e));
   }

@@ -3,12 +3,15 @@
  * working directory) for one process, `redis://host:port/db` for several replicas.
  */
 import { isAbsolute, join } from 'node:path';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiBudget } from '../wecom/api-budget.ts';
 import { LocalApiBudget } from '../wecom/local-api-budget.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
 import type { Store } from './store.ts';
+import { fsReason, StoreOpenError } from './store-open-error.ts';
+import { NewerStoreError } from './store-version.ts';
 
 export interface Backend {
   store: Store;
@@ -33,8 +36,17 @@ export async function openBackend(
     const { SqliteStore } = await import('./sqlite-store.ts');
     const { LocalPullWork } = await import('./local-pull-work.ts');
     const path = url.slice('sqlite:'.length);
-    // Migrates the file, or throws NewerStoreError for one from a newer kfbot.
-    const store = new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path));
+    const file = path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path);
+    let store: InstanceType<typeof SqliteStore>;
+    try {
+      // Migrates the file, or throws NewerStoreError for one from a newer kfbot.
+      store = new SqliteStore(file);
+    } catch (err) {
+      if (err instanceof NewerStoreError) throw err;
+      throw new StoreOpenError(
+        `cannot open the SQLite store at ${file} (${sqliteReason(err)}); set KFBOT_STORE to sqlite:PATH in a folder kfbot may write to`,
+      );
+    }
     reportMigration(deps.log, url, store.migrated);
     return {
       store,
@@ -43,50 +55,89 @@ export async function openBackend(
     };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
-    const { RedisStore, redisClient } = await import('./redis-store.ts');
+    const { RedisStore } = await import('./redis-store.ts');
     const { RedisPullWork } = await import('./redis-pull-work.ts');
     const { RedisApiBudget } = await import('./redis-api-budget.ts');
     const { migrateRedis } = await import('./redis-migrations.ts');
-    let lastWarned = 0;
-    const redis = redisClient(url, (err) => {
-      // Once a minute at most: a Redis outage should not flood the log.
-      if (Date.now() - lastWarned < 60_000) return;
-      lastWarned = Date.now();
-      deps.log.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
-    });
-    // Start even while Redis is down: /readyz says so, callbacks get 503, and the connection
-    // comes back by itself.
-    const connected = await redis.connect().then(
-      () => true,
-      (err: unknown) => {
-        deps.log.error({ err }, 'Redis is not reachable yet; retrying');
-        return false;
-      },
-    );
+    const redis = await openRedis(url, deps.log);
     const store = new RedisStore(redis);
     const name = url.replace(/\/\/[^@/]*@/, '//'); // no password in messages
-    if (connected) reportMigration(deps.log, name, await migrateRedis({ redis, keys: store.keys }, name));
-    else {
-      // Checked as soon as Redis is back; until then nothing is read or written there anyway. A
-      // newer keyspace found then stops the process: this kfbot must not work on it.
-      redis.once('ready', () => {
-        migrateRedis({ redis, keys: store.keys }, name).then(
-          (m) => reportMigration(deps.log, name, m),
-          (err: unknown) => {
-            deps.log.fatal({ err }, 'the store cannot be used; stopping');
-            process.exitCode = 1;
-            process.kill(process.pid, 'SIGTERM');
-          },
-        );
-      });
-    }
+    reportMigration(deps.log, name, await migrateRedis({ redis, keys: store.keys }, name));
     return {
       store,
       work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now),
       budget: new RedisApiBudget(redis, store.keys, deps.budgetLimits, deps.now),
     };
   }
-  throw new Error(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
+  throw new StoreOpenError(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
+}
+
+function sqliteReason(err: unknown): string {
+  const e = err as { code?: string; message: string };
+  // better-sqlite3 says SQLITE_CANTOPEN / SQLITE_READONLY; mkdir says EACCES, ENOENT, …
+  if (e.code === 'SQLITE_CANTOPEN') return 'the file cannot be created or opened there';
+  if (e.code?.startsWith('SQLITE_READONLY')) return 'the file is read-only';
+  return fsReason(err);
+}
+
+/** host:port/db, without any password, for messages. */
+function redisTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}${u.pathname.length > 1 ? u.pathname : '/0'}`;
+  } catch {
+    return 'the Redis in KFBOT_STORE';
+  }
+}
+
+/**
+ * Connects to Redis and checks it before kfbot listens: reachable, the database exists, and
+ * persistence is on (the README requires it; without it a Redis restart forgets what was answered).
+ */
+async function openRedis(url: string, log: Logger): Promise<Redis> {
+  const { redisClient } = await import('./redis-store.ts');
+  const target = redisTarget(url);
+  let started = false;
+  let lastError: Error | undefined;
+  let lastWarned = 0;
+  const redis = redisClient(url, (err) => {
+    lastError = err;
+    // Once a minute at most: a Redis outage should not flood the log.
+    if (!started || Date.now() - lastWarned < 60_000) return;
+    lastWarned = Date.now();
+    log.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
+  });
+  const refuse = (message: string): never => {
+    redis.disconnect();
+    throw new StoreOpenError(message);
+  };
+  try {
+    await redis.connect();
+  } catch (err) {
+    refuse(
+      `cannot reach Redis at ${target} (${(lastError ?? (err as Error)).message}); start Redis or point KFBOT_STORE at one that is up`,
+    );
+  }
+  try {
+    // ioredis selects the database on connect but only reports a failure as an event: ask again.
+    await redis.select(redis.options.db ?? 0);
+  } catch (err) {
+    refuse(
+      `Redis at ${target} has no database ${redis.options.db} (${(err as Error).message}); use one the server has, e.g. redis://host:port/0`,
+    );
+  }
+  try {
+    const info = await redis.info('persistence');
+    if (/^aof_enabled:0/m.test(info)) {
+      log.warn(
+        `Redis at ${target} has persistence off (appendonly no): a Redis restart would forget cursors and dedupe records, and messages of the last 3 days would be answered again; set appendonly yes (README, "Running several replicas")`,
+      );
+    }
+  } catch {
+    // INFO may be disabled on a managed Redis; the README's requirement still stands.
+  }
+  started = true;
+  return redis;
 }
 
 function reportMigration(log: Logger, name: string, m: { from: number; to: number }): void {

@@ -100,6 +100,9 @@ export class RedisPullWork implements PullWork {
     this.#keys = backend.keys;
     // XREADGROUP BLOCK holds its connection: give it one of its own.
     this.#reader = this.#redis.duplicate();
+    // duplicate() copies the options, not the listeners: without one, every failed reconnect during
+    // an outage prints "[ioredis] Unhandled error event". The main client already logs the outage.
+    this.#reader.on('error', () => {});
     this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#leaseMs = options.leaseMs ?? 5_000;
     this.#pruneIdleMs = options.pruneIdleMs ?? 60 * this.#leaseMs;

@@ -211,7 +211,17 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.#redis.ping();
+    try {
+      await this.#redis.ping();
+    } catch (err) {
+      // ioredis says "Stream isn't writeable and enableOfflineQueue options is false": say what it means.
+      const state = this.#redis.status;
+      throw new Error(
+        state === 'ready'
+          ? `Redis did not answer PING: ${(err as Error).message}`
+          : `Redis is not reachable (connection ${state}); kfbot reconnects by itself when it is back`,
+      );
+    }
   }
 
   async close(): Promise<void> {

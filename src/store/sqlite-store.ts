@@ -9,7 +9,7 @@
  * refuses as a duplicate. `FULL` (an fsync per write) made SQLite writes 60 % of kfbot's CPU
  * profile for a guarantee the msgid already gives (see README, "Performance").
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
@@ -75,7 +75,7 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly #unanswered: SqliteUnanswered;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeFolder(dirname(path));
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
@@ -309,4 +309,15 @@ export class SqliteStore implements Store, PullRequestLog {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's own recursive mkdir never returns under /proc (it retries
+ * the ENOENT the kernel answers there), and a store path under /proc must be an error, not a hang.
+ */
+function makeFolder(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeFolder(parent);
+  mkdirSync(dir);
 }

@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { parseQuery } from '../../src/runtime/http-server.ts';
+import { CallbackCodec } from '../../src/wecom/callback-codec.ts';
+import { waitFor } from '../e2e/kfbot-process.ts';
 import { KFBOT, runCli } from './run-cli.ts';
 
 describe('kfbot', () => {
@@ -45,4 +50,49 @@ describe('kfbot wecom-simulator', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+});
+
+describe('kfbot wecom-simulator --callback-url', () => {
+  it('makes a customer write from typed commands, and sends the signed callback for it', async () => {
+    const received: { query: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d;
+      });
+      req.on('end', () => {
+        received.push({ query: parseQuery(new URL(req.url ?? '/', 'http://x').search), body });
+        res.end('success');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const port = (receiver.address() as AddressInfo).port;
+    const child = spawn(
+      process.execPath,
+      [KFBOT, 'wecom-simulator', '--port', '0', '--callback-url', `http://127.0.0.1:${port}/callback`],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    await waitFor(() => out.includes('type "help"'), 'the simulator to start', 40_000);
+    child.stdin.write('say 你好\n');
+    await waitFor(() => received.length > 0 && out.includes('→ '), 'the callback', 30_000);
+    expect(out).toMatch(/→ \S+: text \{"content":"你好"\} \(msgid \S+\)/);
+    const setting = (name: string) => new RegExp(`${name}=(\\S+)`).exec(out)?.[1] as string;
+    const codec = new CallbackCodec({
+      token: setting('WECOM_TOKEN'),
+      encodingAesKey: setting('WECOM_ENCODING_AES_KEY'),
+      corpId: setting('WECOM_CORP_ID'),
+    });
+    const first = received[0] as { query: Record<string, string>; body: string };
+    expect(codec.openNotice(first.query as never, first.body)).toMatchObject({ event: 'kf_msg_or_event' });
+    child.stdin.write('click nothing-sent\n');
+    await waitFor(() => out.includes('✗ '), 'the refusal');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    receiver.close();
+  }, 60_000);
 });

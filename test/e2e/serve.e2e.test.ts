@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
@@ -200,7 +200,7 @@ describe('operations', () => {
     expect((await request(`${bot.url}/healthz`)).statusCode).toBe(200);
     const ready = await request(`${bot.url}/readyz`);
     expect(ready.statusCode).toBe(200);
-    expect(await ready.body.json()).toMatchObject({ ready: true, store: 'ok', rules: 1 });
+    expect(await ready.body.json()).toMatchObject({ ready: true, store: 'ok', rulesVersion: 1, rules: 8 });
     const customer = await enteredCustomer();
     expect(customer).toBeTruthy();
     const metrics = await (await request(`${bot.url}/metrics`)).body.text();
@@ -270,6 +270,46 @@ describe('rules hot reload', () => {
     sim.customerSays({ externalUserId: customer, text: '你好' });
     await waitFor(() => sentTo(customer).length === 3, 'the third answer');
     expect(texts(customer)[2]).toContain('版本二');
+  });
+
+  it('survives a media path naming a folder and a rule file linking nowhere, and keeps serving', async () => {
+    const rulesDir = storeDir();
+    writeFileSync(
+      join(rulesDir, 'rules.yaml'),
+      'rules:\n  - { name: 问候, when: { text: { any: [你好] } }, then: [ { reply: 老规则 } ] }\n',
+    );
+    await bot.stop('SIGKILL');
+    bot = await startKfbotProcess({
+      apiBase: sim.url,
+      corpId: sim.corpId,
+      secret: sim.secret,
+      store: dir,
+      rules: rulesDir,
+    });
+    sim.callbacks.configure({ url: `${bot.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
+    const refusals = () =>
+      bot.logs.filter((l) => String(l.msg).includes('still serving the previous rules')).length;
+
+    mkdirSync(join(rulesDir, 'media'));
+    writeFileSync(
+      join(rulesDir, 'd.yaml'),
+      'rules:\n  - name: d\n    when: { text: d }\n    then: [ { reply: { image: { file: media } } } ]\n',
+    );
+    await waitFor(() => refusals() >= 1, 'the refusal of the folder media');
+    expect(
+      bot.logs.some((l) => String(l.msg).includes('media file "media" cannot be read: it is a folder')),
+    ).toBe(true);
+    rmSync(join(rulesDir, 'd.yaml'));
+    symlinkSync(join(rulesDir, 'nowhere.yaml'), join(rulesDir, 'e.yaml'));
+    await waitFor(
+      () => bot.logs.some((l) => String(l.msg).includes('e.yaml:1:1: error: cannot read')),
+      'the refusal of the link',
+    );
+
+    const customer = customerOf(sim.customerSays({ text: '你好' }));
+    await waitFor(() => sentTo(customer).length === 1, 'the answer by the old rules');
+    expect(texts(customer)[0]).toContain('老规则');
+    expect(bot.child.exitCode).toBeNull();
   });
 });
 

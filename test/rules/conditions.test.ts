@@ -32,6 +32,8 @@ async function matches(
   holidays: [2026-10-01]
   schedules:
     office: { mon-fri: "09:00-18:00" }
+menus:
+  main: { items: [ { view: "https://e.com", label: 看看 } ] }
 rules:
   - name: under test
     when: ${when}

@@ -1,3 +1,5 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load-rules.ts';
 import { ruleDir } from './helpers.ts';
@@ -233,7 +235,9 @@ describe('every mistake is reported at its line and column', () => {
 
   it('says plainly when the rules path does not exist', () => {
     const loaded = loadRules('/nonexistent/kfbot-rules');
-    expect(loaded.problems[0]?.message).toContain('no such file or folder');
+    expect(loaded.problems[0]?.message).toBe(
+      'cannot read rules at "/nonexistent/kfbot-rules": it does not exist (set KFBOT_RULES or pass a path)',
+    );
   });
 
   it('accepts a valid PNG file beside the rules and rejects a GIF', () => {
@@ -248,5 +252,170 @@ describe('every mistake is reported at its line and column', () => {
     expect(only(rule('media/a.gif'), { 'media/a.gif': gif }).message).toContain(
       'would be refused by media/upload',
     );
+  });
+});
+
+describe('no rule file, however broken, makes loading throw', () => {
+  const imageRule = (file: string) =>
+    `rules:\n  - name: d\n    when: { text: d }\n    then: [ { reply: { image: { file: ${file} } } } ]\n`;
+
+  it('reports a media path that names a folder at the reply', () => {
+    const dir = ruleDir({ 'a.yaml': imageRule('media'), 'media/qr.png': Buffer.from('x') });
+    const loaded = loadRules(dir);
+    expect(loaded.ruleSet).toBeUndefined();
+    expect(loaded.problems).toMatchObject([
+      {
+        line: 4,
+        col: 15,
+        severity: 'error',
+        message: 'media file "media" cannot be read: it is a folder, not a file; name a file inside it',
+      },
+    ]);
+  });
+
+  it('reports a rule file that is a symbolic link to nothing, and still reads the others', () => {
+    const dir = ruleDir({ 'a.yaml': ok });
+    symlinkSync(join(dir, 'gone.yaml'), join(dir, 'b.yaml'));
+    const loaded = loadRules(dir);
+    expect(loaded.problems.map((p) => [p.file.replace(/^.*\//, ''), p.message])).toEqual([
+      [
+        'b.yaml',
+        `cannot read this rule file: it is a symbolic link to "${join(dir, 'gone.yaml')}", which does not exist`,
+      ],
+    ]);
+  });
+
+  it('reports a media file that is a symbolic link to nothing', () => {
+    const dir = ruleDir({ 'a.yaml': imageRule('media/qr.png') });
+    mkdirSync(join(dir, 'media'));
+    symlinkSync('/nonexistent/qr.png', join(dir, 'media/qr.png'));
+    expect(loadRules(dir).problems[0]?.message).toBe(
+      'media file "media/qr.png" cannot be read: it is a symbolic link to "/nonexistent/qr.png", which does not exist',
+    );
+  });
+
+  it('names a rules target that is a symbolic link to nothing', () => {
+    const dir = ruleDir({});
+    symlinkSync('/nonexistent/rules', join(dir, 'rules'));
+    expect(loadRules(join(dir, 'rules')).problems[0]?.message).toContain(
+      'symbolic link to "/nonexistent/rules", which does not exist',
+    );
+  });
+});
+
+describe('validate reports every problem in one run', () => {
+  const long = '长'.repeat(400); // 1,200 bytes: over the 1,024 of a menu head
+  const yaml = [
+    'menus:',
+    '  m:',
+    `    head: ${long}`,
+    '    items:',
+    `      - { click: ${'x'.repeat(65)}, label: 太长的编号, reply: A }`,
+    `      - click: ok`,
+    `        label: ${'标'.repeat(50)}`,
+    '        reply: B',
+    'rules:',
+    '  - { name: a, when: { text: x }, then: [ { reply: { menu: m } } ] }',
+    '  - { name: a, when: { text: y }, then: [ { reply: { menu: m } } ] }',
+    `  - { name: b, when: { text: z }, then: [ { reply: '${'长'.repeat(700)}' } ] }`,
+    '',
+  ].join('\n');
+
+  it('a duplicate rule name and the WeCom limits appear together', () => {
+    const found = problemsOf(yaml).map((p) => `${p.line}:${p.col} ${p.message}`);
+    expect(found).toEqual([
+      '3:11 msgmenu.head_content is 1200 bytes; the limit is 1024 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 40058)',
+      '5:11 msgmenu.list[0].click.id is 65 bytes; the limit is 64 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 40058)',
+      '7:16 msgmenu.list[1].click.content is 150 bytes; the limit is 128 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 40058)',
+      expect.stringMatching(/^11:13 rule name "a" is used twice \(also at .*rules\.yaml:10\)$/),
+      '12:45 text.content is 2100 bytes; the limit is 2048 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 45002)',
+    ]);
+  });
+
+  it('a rule with a mistake in its when: does not count as a catch-all that shadows the rest', () => {
+    const problems = problemsOf(
+      'rules:\n  - { name: a, when: { txt: x }, then: [ { reply: x } ] }\n  - { name: b, when: { text: y }, then: [ { reply: y } ] }\n',
+    );
+    expect(problems.map((p) => p.message)).toEqual([expect.stringContaining('unknown fact "txt"')]);
+  });
+});
+
+describe('enumerated values are checked, with the valid list and a did-you-mean', () => {
+  const rule = (when: string, then = '[ { reply: x } ]') =>
+    `menus:\n  main: { items: [ { view: "https://e.com", label: 看看 } ] }\nrules:\n  - name: a\n    when: ${when}\n    then: ${then}\n`;
+
+  it.each([
+    [
+      'a misspelt kind in a list',
+      '{ kind: [text, imgae] }',
+      'unknown kind "imgae" (did you mean "image"?); kind is one of text, image,',
+    ],
+    ['an unknown kind', '{ kind: photo }', 'unknown kind "photo"; kind is one of text, image,'],
+    [
+      'a misspelt change_type',
+      '{ change_type: endd }',
+      'change_type is one of from_queue (1), transferred (2), ended (3), rejoined (4) (got string "endd") (did you mean "ended"?)',
+    ],
+    [
+      'a misspelt origin',
+      '{ origin: custmer }',
+      'origin is one of customer (3), system (4), servicer (5) (got string "custmer") (did you mean "customer"?)',
+    ],
+    [
+      'a misspelt service_state',
+      '{ service_state: { not_in: [humna] } }',
+      '(got string "humna") (did you mean "human"?)',
+    ],
+    [
+      'a misspelt last_menu',
+      '{ last_menu: mian }',
+      'no menu named "mian" (did you mean "main"?); last_menu is the name of a menu under menus: (main)',
+    ],
+    ['a misspelt fact', '{ txet: x }', 'unknown fact "txet" (did you mean "text"?)'],
+    [
+      'a misspelt operator',
+      '{ text: { contians: x } }',
+      'unknown operator "contians" for text (did you mean "contains"?)',
+    ],
+  ])('%s', (_name, when, message) => {
+    const p = only(rule(when));
+    expect(p.severity).toBe('error');
+    expect(p.message).toContain(message);
+  });
+
+  it.each([
+    ['a misspelt action', '[ { rply: x } ]', 'unknown action "rply" (did you mean "reply"?)'],
+    ['a misspelt transfer target', '[ { transfer: qeue } ]', '(did you mean "queue"?)'],
+    [
+      'a misspelt reply type',
+      '[ { reply: { imgae: M1 } } ]',
+      'unknown reply type "imgae" (did you mean "image"?)',
+    ],
+    ['a misspelt menu', '[ { reply: { menu: mian } } ]', 'no menu named "mian" (did you mean "main"?)'],
+  ])('%s', (_name, then, message) => {
+    expect(only(rule('{ text: x }', then)).message).toContain(message);
+  });
+
+  it('suggests nothing when no valid value is close', () => {
+    expect(only(rule('{ kind: zzzzzz }')).message).not.toContain('did you mean');
+  });
+});
+
+describe('rules that answer nothing', () => {
+  it('warns when the rule files hold no rule, and still loads', () => {
+    const dir = ruleDir({ 'a.yaml': '# nothing yet\n', 'b.yml': 'settings: { timezone: Asia/Shanghai }\n' });
+    const loaded = loadRules(dir);
+    expect(loaded.ruleSet).toBeDefined();
+    expect(loaded.problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: `no rule in "${dir}": kfbot will answer nothing (add a rules: list, or menu items with reply:)`,
+      }),
+    ]);
+  });
+
+  it('reads *.yml files and subfolders too, as the README says', () => {
+    const dir = ruleDir({ 'a.yml': ok, 'more/b.yaml': ok.replace('name: hi', 'name: hi2') });
+    expect(loadRules(dir).ruleSet?.rules.map((r) => r.name)).toEqual(['hi', 'hi2']);
   });
 });

@@ -37,10 +37,27 @@ describe('kfbot chat', () => {
     expect(out).toContain('— the session ended —');
     expect(out).toContain('bot › 感谢咨询，再见！');
     expect(out.trim().endsWith('bye')).toBe(true);
-  });
+  }, 60_000);
 
-  it('says why a move is not possible', async () => {
-    const r = await runCli(['chat', '--rules', 'test/e2e/rules'], { input: '/takeover\n/quit\n' });
-    expect(r.stdout).toContain('✗ servicerTakes needs a session in state 2 (排队中)');
-  });
+  it('says in the user’s terms why a takeover is not possible, and how to get there', async () => {
+    const input = ['/takeover', '/enter', '1', '/takeover', '/enter', '/quit', ''].join('\n');
+    const r = await runCli(['chat', '--rules', 'test/e2e/rules'], { input });
+    expect(r.stdout).toContain(
+      '✗ the customer has not opened the chat yet: open it first (/enter, or 进入会话 on the page)',
+    );
+    expect(r.stdout).toContain(
+      '✗ nobody is waiting for a human: the bot is serving this customer, and a servicer takes a session only from the queue. Let the customer ask for one first (type 转人工 or click the handoff item in the menu), then take over',
+    );
+    expect(r.stdout).not.toContain('servicerTakes');
+    // The second /enter has no welcome_code: the chat says so once, in words, and no log line shows.
+    expect(r.stdout).toContain('⚠ not sent (欢迎语): no welcome_code');
+    expect(`${r.stdout}${r.stderr}`).not.toContain('{"level"');
+  }, 60_000);
+
+  it('prints the address of its sandbox page', async () => {
+    const r = await runCli(['chat', '--rules', 'test/e2e/rules'], { input: '/quit\n' });
+    expect(r.stdout).toMatch(
+      /^The same conversation on the sandbox page: http:\/\/127\.0\.0\.1:\d+\/sandbox$/m,
+    );
+  }, 60_000);
 });

@@ -103,18 +103,26 @@ describe('serveMode', () => {
   const none = { env: {}, dotEnv: {}, flags: {}, forceSandbox: false };
 
   it('runs the sandbox on 127.0.0.1 when nothing is set', () => {
-    expect(serveMode(none)).toEqual({ kind: 'sandbox', host: '127.0.0.1' });
+    expect(serveMode(none)).toEqual({ kind: 'sandbox', host: '127.0.0.1', why: 'no credentials' });
   });
 
   it('keeps an explicit loopback host for the sandbox', () => {
-    expect(serveMode({ ...none, flags: { host: '::1' } })).toEqual({ kind: 'sandbox', host: '::1' });
+    expect(serveMode({ ...none, flags: { host: '::1' } })).toEqual({
+      kind: 'sandbox',
+      host: '::1',
+      why: 'no credentials',
+    });
   });
 
   it('runs the sandbox anywhere when --sandbox asks for it, even in production', () => {
     expect(
       serveMode({ ...none, env: { NODE_ENV: 'production' }, flags: { host: '0.0.0.0' }, forceSandbox: true }),
-    ).toEqual({ kind: 'sandbox', host: '0.0.0.0' });
-    expect(serveMode({ ...none, forceSandbox: true })).toEqual({ kind: 'sandbox', host: '127.0.0.1' });
+    ).toEqual({ kind: 'sandbox', host: '0.0.0.0', why: 'no credentials' });
+    expect(serveMode({ ...none, env: { WECOM_SECRET: 's' }, forceSandbox: true })).toEqual({
+      kind: 'sandbox',
+      host: '127.0.0.1',
+      why: '--sandbox',
+    });
   });
 
   it('reads the host and NODE_ENV from .env too', () => {

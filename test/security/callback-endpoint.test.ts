@@ -175,11 +175,13 @@ describe('refused callbacks', () => {
     await expectNothingProcessed();
   });
 
-  it.each(['PUT', 'DELETE', 'PATCH'])('refuses %s with 405', async (method) => {
+  it.each(['PUT', 'DELETE', 'PATCH'])('refuses %s with 405 and says so in the log', async (method) => {
     const res = await request(`${app.url}/callback`, { method });
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, POST');
     await res.body.text();
+    expect(logged(`callback refused: method ${method} not allowed`)).toBe(true);
+    await expectNothingProcessed();
   });
 
   it('refuses a URL verification with a bad signature', async () => {

@@ -17,7 +17,8 @@ WeCom simulator — kfbot's real pipeline, no WeCom account needed. kfbot also l
 ${CHAT_HELP}
   --rules PATH      rule file or folder (KFBOT_RULES, default ./rules)
   --port N          HTTP port (default: any free port)
-  --log-level L     kfbot's own log lines, on stderr (default warn)
+  --log-level L     kfbot's own log lines, on stderr (default error: what the log would warn
+                    about, such as a reply WeCom would refuse, the chat says in its own words)
 `;
 
 const OPTIONS = {
@@ -34,7 +35,7 @@ export const chatCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    const level = values['log-level'] ?? 'warn';
+    const level = values['log-level'] ?? 'error';
     let sandbox: Sandbox;
     try {
       sandbox = await startSandbox({

@@ -6,6 +6,7 @@
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
 import type { Sandbox } from '../../sandbox/start-sandbox.ts';
+import { StoreOpenError } from '../../store/store-open-error.ts';
 import { NewerStoreError } from '../../store/store-version.ts';
 import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
 import { serveMode } from '../serve-mode.ts';
@@ -47,20 +48,46 @@ const OPTIONS = {
   sandbox: { type: 'boolean' },
 } as const;
 
-function startFailed(err: unknown, rules: string, port: string, io: CommandIo): number {
-  if (reportRulesError(err, rules, io, 'serve')) return 1;
-  if (err instanceof NewerStoreError) {
-    io.stderr.write(`kfbot serve: cannot start: ${err.message}\n`);
-    return 1;
+/** Why the server could not listen, in one sentence with the fix; undefined for other errors. */
+function listenProblem(err: unknown, host: string, port: string): string | undefined {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return `port ${port} is in use; set KFBOT_PORT or --port`;
+    case 'EACCES':
+      return `port ${port} needs privileges kfbot does not have; use a port above 1023 (KFBOT_PORT or --port)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `KFBOT_HOST "${host}" is not a known host name; set KFBOT_HOST or --host to 0.0.0.0 (every interface), 127.0.0.1, or an address of this machine`;
+    case 'EADDRNOTAVAIL':
+      return `KFBOT_HOST "${host}" is not an address of this machine; set KFBOT_HOST or --host to 0.0.0.0 (every interface), 127.0.0.1, or one of its addresses`;
+    default:
+      return undefined;
   }
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    io.stderr.write(`kfbot serve: port ${port} is in use; set KFBOT_PORT or --port\n`);
+}
+
+function startFailed(
+  err: unknown,
+  where: { rules: string; host: string; port: string },
+  io: CommandIo,
+): number {
+  if (reportRulesError(err, where.rules, io, 'serve')) return 1;
+  const problem =
+    err instanceof StoreOpenError || err instanceof NewerStoreError
+      ? err.message
+      : listenProblem(err, where.host, where.port);
+  if (problem) {
+    io.stderr.write(`kfbot serve: cannot start: ${problem}\n`);
     return 1;
   }
   throw err;
 }
 
-async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo): Promise<number> {
+async function runSandbox(
+  flags: Partial<Record<string, string>>,
+  io: CommandIo,
+  why: 'no credentials' | '--sandbox',
+): Promise<number> {
   // Loaded only in sandbox mode: a production server never loads the simulator.
   const { SandboxConfigError, startSandbox } = await import('../../sandbox/start-sandbox.ts');
   let sandbox: Sandbox;
@@ -75,15 +102,18 @@ async function runSandbox(flags: Partial<Record<string, string>>, io: CommandIo)
     }
     return startFailed(
       err,
-      flags.rules ?? io.env.KFBOT_RULES ?? './rules',
-      flags.port ?? io.env.KFBOT_PORT ?? '8080',
+      {
+        rules: flags.rules ?? io.env.KFBOT_RULES ?? './rules',
+        host: flags.host ?? io.env.KFBOT_HOST ?? '0.0.0.0',
+        port: flags.port ?? io.env.KFBOT_PORT ?? '8080',
+      },
       io,
     );
   }
   const { app } = sandbox;
   app.log.info(
     { url: sandbox.url, listen: app.host, wecom: sandbox.sim.url },
-    `sandbox mode (no WeCom credentials): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
+    `sandbox mode (${why === '--sandbox' ? '--sandbox: the WeCom credentials set are not used' : 'no WeCom credentials'}): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
   );
   await untilSignal();
   app.log.info('shutting down the sandbox');
@@ -107,7 +137,7 @@ export const serveCommand: Command = {
       flags,
       forceSandbox: forceSandbox === true,
     });
-    if (mode.kind === 'sandbox') return runSandbox({ ...flags, host: mode.host }, io);
+    if (mode.kind === 'sandbox') return runSandbox({ ...flags, host: mode.host }, io, mode.why);
 
     const loaded = loadConfig({ env: io.env, flags, cwd: io.cwd });
     if (!loaded.config) {
@@ -129,7 +159,8 @@ export const serveCommand: Command = {
     try {
       app = await startKfbot({ config: loaded.config, cwd: io.cwd });
     } catch (err) {
-      return startFailed(err, loaded.config.rules, String(loaded.config.port), io);
+      const { rules, host, port } = loaded.config;
+      return startFailed(err, { rules, host, port: String(port) }, io);
     }
     app.log.info(
       { url: app.url, listen: app.host, callback: `${app.url}/callback` },

@@ -3,8 +3,6 @@
  * the facts, which rules matched and why, the exact API requests, and whether WeCom would accept
  * them. Exits 1 when a call would be refused or an action could not be carried out.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { clickLabel } from '../../rules/click-label.ts';
 import type { ConversationState } from '../../rules/conversation-state.ts';
 import { loadRules } from '../../rules/load-rules.ts';
@@ -14,7 +12,15 @@ import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-ru
 import { formatReport } from '../../simulate/format-report.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../../wecom/platform-enums.ts';
-import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
+import {
+  type Command,
+  type CommandIo,
+  InputError,
+  parseCommandLine,
+  parseInputJson,
+  readInputFile,
+  UsageError,
+} from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot simulate [message.json | -] [options]
@@ -135,8 +141,10 @@ function buildItem(values: Values, ruleSet: RuleSet, at: number): JsonObject {
 function parseState(values: Values, cwd: string): Partial<ConversationState> {
   const state: Partial<ConversationState> = {};
   if (values.state) {
-    const raw: unknown = JSON.parse(readFileSync(resolve(cwd, values.state), 'utf8'));
-    if (!isObject(raw)) throw new UsageError('--state must be a JSON object');
+    const what = `--state ${values.state}`;
+    const raw = parseInputJson(readInputFile(values.state, cwd, 'the --state file'), what);
+    if (!isObject(raw))
+      throw new InputError(`${what} must be a JSON object like {"vars":{},"counters":{},"misses":0}`);
     if (isObject(raw.vars)) state.vars = raw.vars as Record<string, Scalar>;
     if (isObject(raw.counters)) state.counters = raw.counters as Record<string, number>;
     if (typeof raw.misses === 'number') state.misses = raw.misses;
@@ -187,17 +195,19 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
   let item: JsonObject;
   if (positionals.length > 1) throw new UsageError('give at most one message file');
   if (positionals.length === 1) {
+    const shorthand = ['text', 'menu', 'enter', 'session-end', 'scene', 'scene-param'].filter(
+      (k) => values[k as keyof Values] !== undefined,
+    );
+    if (shorthand.length > 0)
+      throw new UsageError(
+        `give one message: the item in ${positionals[0] === '-' ? 'stdin' : positionals[0]} or --${shorthand[0]}, not both`,
+      );
     const source =
       positionals[0] === '-'
         ? await readStdin(io.stdin)
-        : readFileSync(resolve(io.cwd, positionals[0] as string), 'utf8');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(source);
-    } catch (err) {
-      throw new UsageError(`the message is not valid JSON: ${(err as Error).message}`);
-    }
-    if (!isObject(raw)) throw new UsageError('the message must be one sync_msg item (a JSON object)');
+        : readInputFile(positionals[0] as string, io.cwd, 'the message file');
+    const raw = parseInputJson(source, 'the message');
+    if (!isObject(raw)) throw new InputError('the message must be one sync_msg item (a JSON object)');
     item = raw;
   } else {
     item = buildItem(values, loaded.ruleSet, at ?? Date.now());

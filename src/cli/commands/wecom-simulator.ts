@@ -7,6 +7,7 @@ import { startSimulator } from '../../simulator/index.ts';
 import { generateEncodingAesKey } from '../../wecom/callback-crypto.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../../wecom/rate-limit-spec.ts';
 import { type Command, parseCommandLine, UsageError, untilSignal } from '../command.ts';
+import { SIMULATOR_CONSOLE_HELP, SimulatorConsole } from '../simulator-console.ts';
 
 const HELP = `Usage: kfbot wecom-simulator [options]
 
@@ -28,7 +29,8 @@ media/upload) until interrupted.
                        WeCom's documented limit); past one the API answers 45009 for the window
   --max-concurrent N   calls of one API in flight before 45033 (default 50)
   -h, --help           show this help
-`;
+
+${SIMULATOR_CONSOLE_HELP}`;
 
 const OPTIONS = {
   host: { type: 'string' },
@@ -103,10 +105,14 @@ export const wecomSimulatorCommand: Command = {
           ? `  callbacks go to ${values['callback-url']}`
           : '  callbacks: off (pass --callback-url)',
         `  pace: ${sim.settings.latencyMs} ms ± ${sim.settings.latencyJitterMs} ms per call; limits per API ${formatRateLimits(sim.settings.rateLimits)}, ${sim.settings.maxConcurrentCalls} concurrent`,
+        '  type "help" for the commands that make a customer write',
         '',
       ].join('\n'),
     );
+    const driver = new SimulatorConsole(sim, (text) => io.stdout.write(text));
+    void driver.run(io.stdin);
     await untilSignal();
+    driver.close();
     await sim.close();
     io.stdout.write('WeCom simulator stopped\n');
     return 0;
