@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { formatProblem, RulesError } from '../rules/problems.ts';
-import { unreadable } from '../rules/rule-source.ts';
+import { unreadable } from '../rules/unreadable.ts';
 
 /** I/O is passed in so tests can run commands in-process. */
 export interface CommandIo {

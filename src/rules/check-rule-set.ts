@@ -22,7 +22,7 @@ import type {
   RuleModel,
   RuleSet,
 } from './rule-model.ts';
-import { unreadable } from './rule-source.ts';
+import { unreadable } from './unreadable.ts';
 
 function problem(
   at: SourcePosition,

@@ -2,10 +2,11 @@
  * Reads rule files (one YAML file, or every *.yaml / *.yml in a folder and its subfolders) into plain data, and
  * keeps the YAML syntax tree so any later problem can point at its file:line:column.
  */
-import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { RuleProblem, SourcePosition } from './problems.ts';
+import { unreadable } from './unreadable.ts';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -29,30 +30,6 @@ export interface RuleSources {
 const YAML_FILE = /\.ya?ml$/i;
 /** The folder of conversation tests inside a rules folder: never read as rules. */
 export const TESTS_FOLDER = 'tests';
-
-/** Why a path cannot be read, in words (a dangling symlink, a folder, no permission, …). */
-export function unreadable(path: string, err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      try {
-        if (lstatSync(path).isSymbolicLink())
-          return `it is a symbolic link to "${readlinkSync(path)}", which does not exist`;
-      } catch {
-        // not there at all
-      }
-      return 'it does not exist';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'it is a symbolic link that loops';
-    default:
-      return (err as Error).message;
-  }
-}
 
 /**
  * Every *.yaml / *.yml file under `dir` (subfolders included, hidden entries skipped), sorted by
