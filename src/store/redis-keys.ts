@@ -73,6 +73,17 @@ export class RedisKeys {
   unansweredIndex(): string {
     return this.#key('unanswered-index');
   }
+  /**
+   * Customers with a due idle rule (a sorted set: member "<open_kfid>\t<external_userid>", score the
+   * epoch ms it is due), written with their conversation.
+   */
+  idleDue(): string {
+    return this.#key('idle-due');
+  }
+  /** Held (PX) by the replica that asked for an account's pull to fire its due idle rules. */
+  idleClaim(openKfId: string): string {
+    return this.#key('idle-claim', openKfId);
+  }
   /** Set while WeCom blocks an API (45009/45033): no replica calls it until the key expires. */
   budgetPause(api: string): string {
     return this.#key('budget', api, 'pause');
