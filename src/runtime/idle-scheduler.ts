@@ -33,7 +33,7 @@ export class IdleScheduler {
     opts: IdleSchedulerOptions = {},
   ) {
     this.#pollMs = opts.pollMs ?? 1000;
-    this.#holdMs = opts.holdMs ?? 10_000;
+    this.#holdMs = opts.holdMs ?? 5000;
   }
 
   start(): void {
