@@ -131,7 +131,9 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
       it('sets a timer only when the message that made it is recorded', async () => {
         const value = silent(2000);
-        expect(await store.recordMessage(message('t1'), { openKfId: 'wkA', externalUserId: 'wm1', value })).toBe(true);
+        expect(
+          await store.recordMessage(message('t1'), { openKfId: 'wkA', externalUserId: 'wm1', value }),
+        ).toBe(true);
         expect(await store.dueIdle('wkA', 2000, 10)).toHaveLength(1);
         const later = silent(7000);
         expect(
