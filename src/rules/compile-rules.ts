@@ -24,6 +24,7 @@ import {
 import { compileText } from './compile-reply.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { indexKeys } from './index-keys.ts';
+import { compileScore, refuseScore, scoresByClickId } from './item-scores.ts';
 import type { RuleProblem } from './problems.ts';
 import type { Condition, MenuItemModel, MenuModel, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
 import type { RuleDocument, RuleSources, YamlPath } from './rule-source.ts';
@@ -45,7 +46,7 @@ const RULE_KEYS = [
   'ignore_service_state',
 ];
 const MENU_KEYS = ['head', 'items', 'tail'];
-const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority'];
+const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority', 'score'];
 
 interface Located<T> {
   doc: RuleDocument;
@@ -259,6 +260,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
       ...(faq && { faq }),
       settings: { timezone: settings.timezone, schedules: settings.schedules, holidays: settings.holidays },
       counterNames: counterNames(rules),
+      scores: scoresByClickId(menus.values()),
       files: sources.files,
     },
   };
@@ -434,10 +436,13 @@ function compileMenuItem(
     }
     if (item.label === undefined) ctx.error(at, 'a click item needs label: (the text the customer sees)');
     const l = label();
-    return l && { type: 'click', id: String(item.click), label: l, ...positions('click') };
+    const score = item.score === undefined ? undefined : compileScore(ctx, item.score, [...at, 'score']);
+    return (
+      l && { type: 'click', id: String(item.click), label: l, ...(score && { score }), ...positions('click') }
+    );
   }
   if (item.view !== undefined) {
-    ctx.unknownKeys(item, ['view', 'label'], at, 'a view item');
+    ctx.unknownKeys(refuseScore(ctx, item, at, 'a view item'), ['view', 'label'], at, 'a view item');
     const l = label();
     if (typeof item.view !== 'string') {
       ctx.error([...at, 'view'], 'view takes the URL to open');
@@ -446,7 +451,8 @@ function compileMenuItem(
     return l && { type: 'view', url: item.view, label: l, ...positions('view') };
   }
   if (item.miniprogram !== undefined) {
-    ctx.unknownKeys(item, ['miniprogram', 'label'], at, 'a miniprogram item');
+    const what = 'a miniprogram item';
+    ctx.unknownKeys(refuseScore(ctx, item, at, what), ['miniprogram', 'label'], at, what);
     const mp = item.miniprogram;
     const l = label();
     if (!isRecord(mp) || typeof mp.appid !== 'string' || typeof mp.pagepath !== 'string') {
@@ -464,7 +470,7 @@ function compileMenuItem(
     );
   }
   if (item.text !== undefined) {
-    ctx.unknownKeys(item, ['text', 'no_newline'], at, 'a text item');
+    ctx.unknownKeys(refuseScore(ctx, item, at, 'a text item'), ['text', 'no_newline'], at, 'a text item');
     const l = compileText(ctx, item.text, [...at, 'text'], 'text');
     return (
       l && { type: 'text', label: l, no_newline: item.no_newline === true, ...positions('text', 'text') }
