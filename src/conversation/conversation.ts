@@ -15,6 +15,12 @@ export interface Conversation {
   lastCustomerAt?: number;
   nickname?: string;
   nicknameAt?: number;
+  /**
+   * Epoch ms (the message's send_time) of the customer message that opened the current session
+   * (the state went from ended or unknown to 0, §7.1), or of the first customer message kfbot saw
+   * in a session it did not see open. Names the session a satisfaction score is recorded for.
+   */
+  sessionStartedAt?: number;
 }
 
 /** A customer kfbot has not met yet. */
