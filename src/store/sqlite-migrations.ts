@@ -5,6 +5,7 @@
  * one entry at the end of SQLITE_MIGRATIONS.
  */
 import type Database from 'better-sqlite3';
+import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -76,6 +77,13 @@ CREATE TABLE kept_aside (
     name: 'unanswered: customer questions no rule answered, for the rule author',
     up: (db) => {
       db.exec(UNANSWERED_SCHEMA);
+    },
+  },
+  {
+    version: 4,
+    name: 'activity: rule outcomes and unmatched messages per day, satisfaction scores, session ends',
+    up: (db) => {
+      db.exec(ACTIVITY_SCHEMA);
     },
   },
 ];
