@@ -193,7 +193,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
       const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
       if (activity.days || activity.scores)
-        log.info(activity, 'purged report activity (rule outcomes, scores, session ends) older than 90 days');
+        log.info(activity, 'purged report activity (rule outcomes, scores, session ends) past its retention');
     } catch (err) {
       log.warn({ err }, 'purge failed');
     }
