@@ -36,7 +36,7 @@ const servicerEnds = decodeSyncItem({
   event: { event_type: 'session_status_change', open_kfid: 'wk', external_userid: 'wm', change_type: 3 },
 });
 
-async function after(
+async function afterMessage(
   conversation: Conversation,
   sendTime: number,
   lookups: StepLookups = {},
@@ -52,9 +52,9 @@ const inState = (service_state: ServiceState | undefined, sessionStartedAt?: num
 
 describe('the session start a conversation keeps', () => {
   it('is the send_time of the message that opened the session, kept while the session goes on', async () => {
-    const first = await after(newConversation(), T);
+    const first = await afterMessage(newConversation(), T);
     expect(first.sessionStartedAt).toBe(T * 1000);
-    const second = await after({ ...first, state: { ...first.state, service_state: 1 } }, T + 30);
+    const second = await afterMessage({ ...first, state: { ...first.state, service_state: 1 } }, T + 30);
     expect(second.sessionStartedAt).toBe(T * 1000);
   });
 
@@ -69,16 +69,18 @@ describe('the session start a conversation keeps', () => {
       })
     ).conversation;
     expect(ended).toMatchObject({ state: { service_state: 4 }, sessionStartedAt: T * 1000 });
-    expect((await after(ended, T + 60)).sessionStartedAt).toBe((T + 60) * 1000);
+    expect((await afterMessage(ended, T + 60)).sessionStartedAt).toBe((T + 60) * 1000);
   });
 
   it('stays when kfbot forgot the state and WeCom says the session goes on', async () => {
     const forgotten = inState(undefined, T * 1000);
-    expect((await after(forgotten, T + 90, { serviceState: 1 })).sessionStartedAt).toBe(T * 1000);
-    expect((await after(forgotten, T + 90, { serviceState: 0 })).sessionStartedAt).toBe((T + 90) * 1000);
+    expect((await afterMessage(forgotten, T + 90, { serviceState: 1 })).sessionStartedAt).toBe(T * 1000);
+    expect((await afterMessage(forgotten, T + 90, { serviceState: 0 })).sessionStartedAt).toBe(
+      (T + 90) * 1000,
+    );
   });
 
   it('starts at the first message kfbot sees of a session it did not see open', async () => {
-    expect((await after(inState(3), T + 120)).sessionStartedAt).toBe((T + 120) * 1000);
+    expect((await afterMessage(inState(3), T + 120)).sessionStartedAt).toBe((T + 120) * 1000);
   });
 });

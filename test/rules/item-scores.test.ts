@@ -47,7 +47,9 @@ describe('satisfaction scores on click items', () => {
     ['4.5', 'number 4.5'],
     ['五', 'string "五"'],
   ])('rejects score: %s at the score, saying it is a whole number from 1 to 5', (score, got) => {
-    const { problems } = load(satisfaction(`      - { click: rate, label: 满意, score: ${score}, reply: 谢谢 }`));
+    const { problems } = load(
+      satisfaction(`      - { click: rate, label: 满意, score: ${score}, reply: 谢谢 }`),
+    );
     expect(problems).toEqual([
       `6:42: error: score is a whole number from 1 (worst) to 5 (best): the satisfaction a click on this item records (got ${got})`,
     ]);
