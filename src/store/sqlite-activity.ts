@@ -52,15 +52,6 @@ CREATE TABLE session_ends (
 CREATE INDEX session_ends_at ON session_ends (at);
 `;
 
-interface ScoreRow {
-  open_kfid: string;
-  external_userid: string;
-  session_started_at: number;
-  score: number;
-  click_id: string;
-  at: number;
-}
-
 /** `AND open_kfid = ?` only when the query names an account: one statement for both. */
 const ACCOUNT = '(@account IS NULL OR open_kfid = @account)';
 
@@ -94,19 +85,21 @@ export class SqliteActivity implements ActivityLog {
         'INSERT INTO session_ends (open_kfid, external_userid, at, how) VALUES (@openKfId, @externalUserId, @at, @how)',
       ),
       listRules: db.prepare(
-        `SELECT day, open_kfid, rule, hits, misses FROM rule_outcomes
+        `SELECT day, open_kfid AS openKfId, rule, hits, misses FROM rule_outcomes
          WHERE day >= @fromDay AND ${ACCOUNT} ORDER BY day, open_kfid, rule`,
       ),
       listUnmatched: db.prepare(
-        `SELECT day, open_kfid, messages FROM unmatched_messages
+        `SELECT day, open_kfid AS openKfId, messages FROM unmatched_messages
          WHERE day >= @fromDay AND ${ACCOUNT} ORDER BY day, open_kfid`,
       ),
       listScores: db.prepare(
-        `SELECT * FROM satisfaction_scores WHERE at >= @from AND ${ACCOUNT}
+        `SELECT open_kfid AS openKfId, external_userid AS externalUserId, session_started_at AS sessionStartedAt,
+           score, click_id AS clickId, at
+         FROM satisfaction_scores WHERE at >= @from AND ${ACCOUNT}
          ORDER BY at, open_kfid, external_userid`,
       ),
       countEnds: db.prepare(
-        `SELECT date(at / 1000, 'unixepoch') AS day, open_kfid, how, COUNT(*) AS count FROM session_ends
+        `SELECT date(at / 1000, 'unixepoch') AS day, open_kfid AS openKfId, how, COUNT(*) AS count FROM session_ends
          WHERE at >= @from AND ${ACCOUNT} GROUP BY day, open_kfid, how ORDER BY day, open_kfid, how`,
       ),
       purgedDays: db.prepare(
@@ -139,54 +132,23 @@ export class SqliteActivity implements ActivityLog {
     this.#stmt.sessionEnd.run(e);
   }
 
+  // The statements name their columns as the rows are typed (SELECT open_kfid AS openKfId, …).
   async listRuleOutcomes(q: ActivityQuery): Promise<RuleOutcomeCount[]> {
-    const rows = this.#stmt.listRules.all(params(q)) as {
-      day: string;
-      open_kfid: string;
-      rule: string;
-      hits: number;
-      misses: number;
-    }[];
-    return rows.map((r) => ({
-      day: r.day,
-      openKfId: r.open_kfid,
-      rule: r.rule,
-      hits: r.hits,
-      misses: r.misses,
-    }));
+    return this.#stmt.listRules.all(params(q)) as RuleOutcomeCount[];
   }
 
   async listUnmatched(q: ActivityQuery): Promise<UnmatchedCount[]> {
-    const rows = this.#stmt.listUnmatched.all(params(q)) as {
-      day: string;
-      open_kfid: string;
-      messages: number;
-    }[];
-    return rows.map((r) => ({ day: r.day, openKfId: r.open_kfid, messages: r.messages }));
+    return this.#stmt.listUnmatched.all(params(q)) as UnmatchedCount[];
   }
 
   async listScores(q: ActivityQuery): Promise<SatisfactionScore[]> {
-    return (this.#stmt.listScores.all(params(q)) as ScoreRow[]).map((r) => ({
-      openKfId: r.open_kfid,
-      externalUserId: r.external_userid,
-      sessionStartedAt: r.session_started_at,
-      score: r.score,
-      clickId: r.click_id,
-      at: r.at,
-    }));
+    return this.#stmt.listScores.all(params(q)) as SatisfactionScore[];
   }
 
   async countSessionEnds(q: ActivityQuery): Promise<SessionEndCount[]> {
-    const rows = this.#stmt.countEnds.all(params(q)) as {
-      day: string;
-      open_kfid: string;
-      how: string;
-      count: number;
-    }[];
+    const rows = this.#stmt.countEnds.all(params(q)) as (Omit<SessionEndCount, 'how'> & { how: string })[];
     // A row no kfbot wrote (an unknown how) is left out rather than failing the report.
-    return rows.flatMap((r) =>
-      isSessionEndHow(r.how) ? [{ day: r.day, openKfId: r.open_kfid, how: r.how, count: r.count }] : [],
-    );
+    return rows.filter((r): r is SessionEndCount => isSessionEndHow(r.how));
   }
 
   async purgeActivity(before: number): Promise<{ days: number; scores: number }> {

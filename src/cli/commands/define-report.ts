@@ -34,12 +34,12 @@ export interface ReportSpec {
   produce(store: Store, query: ReportQuery, option: (name: string) => string | undefined): Promise<string>;
 }
 
-const COMMON = {
+const COMMON: Record<string, { type: 'string' }> = {
   since: { type: 'string' },
   account: { type: 'string' },
   format: { type: 'string' },
   store: { type: 'string' },
-} as const;
+};
 
 function help(spec: ReportSpec): string {
   const lines: [string, string][] = [
@@ -82,18 +82,20 @@ async function openStore(url: string, cwd: string): Promise<Store> {
   );
 }
 
-function readQuery(values: Record<string, string | boolean | undefined>): ReportQuery {
-  const format = (values.format as string | undefined) ?? 'table';
+/** The common options, checked; `text` reads an option's value. */
+function readQuery(text: (name: string) => string | undefined): ReportQuery {
+  const format = text('format') ?? 'table';
   if (!(REPORT_FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format is table, csv or json, not "${format}"`);
   let since = 0;
-  if (typeof values.since === 'string') {
-    const ms = parseDuration(values.since);
+  const duration = text('since');
+  if (duration !== undefined) {
+    const ms = parseDuration(duration);
     if (ms === undefined)
-      throw new UsageError(`--since takes a duration such as 7d, 24h or 90m, not "${values.since}"`);
+      throw new UsageError(`--since takes a duration such as 7d, 24h or 90m, not "${duration}"`);
     since = Date.now() - ms;
   }
-  const account = values.account as string | undefined;
+  const account = text('account');
   if (account !== undefined && !/^\S+$/.test(account))
     throw new UsageError(
       `--account takes an account's open_kfid (wk…, as in kfbot's logs), not "${account}"`,
@@ -102,22 +104,26 @@ function readQuery(values: Record<string, string | boolean | undefined>): Report
 }
 
 export function defineReport(spec: ReportSpec): Report {
-  const own = Object.fromEntries(Object.keys(spec.options ?? {}).map((name) => [name, { type: 'string' }]));
+  const options: Record<string, { type: 'string' }> = { ...COMMON };
+  for (const name of Object.keys(spec.options ?? {})) options[name] = { type: 'string' };
   return {
     name: spec.name,
     summary: spec.summary,
     async run(argv: string[], io: CommandIo): Promise<number> {
-      const { values } = parseCommandLine(argv, { ...own, ...COMMON } as typeof COMMON);
-      const all = values as Record<string, string | boolean | undefined>;
-      if (all.help) {
+      const { values } = parseCommandLine(argv, options);
+      if (values.help) {
         io.stdout.write(help(spec));
         return 0;
       }
-      const query = readQuery(all);
-      const url = (values.store ?? io.env[CONFIG_KEYS.store.env]?.trim()) || CONFIG_KEYS.store.default;
+      const text = (name: string) => {
+        const value = values[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      const query = readQuery(text);
+      const url = (text('store') ?? io.env[CONFIG_KEYS.store.env]?.trim()) || CONFIG_KEYS.store.default;
       const store = await openStore(url, io.cwd);
       try {
-        io.stdout.write(await spec.produce(store, query, (name) => all[name] as string | undefined));
+        io.stdout.write(await spec.produce(store, query, text));
       } finally {
         await store.close();
       }
