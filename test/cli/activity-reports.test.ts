@@ -5,14 +5,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { type SessionEndHow, utcDay } from '../../src/store/activity-log.ts';
 import { RedisStore, redisClient } from '../../src/store/redis-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { REDIS_URL } from '../store/redis-url.ts';
+import { runInProcess } from './run-cli.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -20,27 +19,7 @@ const TODAY = utcDay(NOW);
 const YESTERDAY = utcDay(NOW - DAY);
 const LONG_AGO = utcDay(NOW - 10 * DAY);
 
-/** `kfbot …` in this process: its exit code and output. */
-async function kfbot(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const stream = (key: 'stdout' | 'stderr') => {
-    const s = new PassThrough();
-    s.on('data', (d: Buffer) => {
-      out[key] += d;
-    });
-    return s;
-  };
-  const stdin = new PassThrough();
-  stdin.end();
-  const code = await main(argv, {
-    stdout: stream('stdout'),
-    stderr: stream('stderr'),
-    stdin,
-    env: {},
-    cwd: process.cwd(),
-  });
-  return { code, ...out };
-}
+const kfbot = (...argv: string[]) => runInProcess(argv);
 
 async function seed(store: Store): Promise<void> {
   const a = store.activity;
