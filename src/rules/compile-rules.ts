@@ -21,6 +21,7 @@ import {
   readFaqSettings,
   readQuestions,
 } from './compile-faq.ts';
+import { compileIdleWhen } from './compile-idle.ts';
 import { compileText } from './compile-reply.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { indexKeys } from './index-keys.ts';
@@ -300,9 +301,16 @@ function compileRule(
     ctx.error(path, `rule "${name}" needs when: (or fallback: true for a catch-all)`);
     return undefined;
   }
-  const condition = raw.when === undefined ? { all: [] } : compileWhen(ctx, raw.when, [...path, 'when']);
+  const idle = compileIdleWhen(ctx, name, raw.when, [...path, 'when']);
+  if (idle.idleFor !== undefined && fallback)
+    ctx.error(
+      [...path, 'fallback'],
+      'an idle rule cannot be a fallback: it fires on silence, not on a message',
+    );
+  const compiled = raw.when === undefined ? { all: [] } : compileWhen(ctx, idle.when, [...path, 'when']);
   const actions = compileActions(ctx, raw.then, [...path, 'then'], menuRef);
-  if (!condition) return undefined;
+  if (!compiled) return undefined;
+  const condition = idle.leaf ? { all: [compiled, idle.leaf] } : compiled;
   return {
     name,
     priority: typeof priority === 'number' ? priority : 0,
@@ -313,6 +321,7 @@ function compileRule(
     fallback,
     ignoreServiceState: raw.ignore_service_state === true,
     source: { kind: 'rule' },
+    ...(idle.idleFor !== undefined && { idleFor: idle.idleFor }),
     keys: indexKeys(condition),
     at: ctx.at(path),
   };

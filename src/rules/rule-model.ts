@@ -150,6 +150,8 @@ export interface RuleModel {
   fallback: boolean;
   /** Send replies even when kfbot believes the session is queued or with a human (WeCom may still refuse). */
   ignoreServiceState: boolean;
+  /** A `kind: idle` rule: fires once the customer has been silent this long (ms) after the bot's last message. */
+  idleFor?: number;
   /** Where it came from: a `rules:` entry, or a menu's click item. */
   source:
     | { kind: 'rule' }

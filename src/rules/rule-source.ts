@@ -2,7 +2,7 @@
  * Reads rule files (one YAML file, or every *.yaml / *.yml in a folder and its subfolders) into plain data, and
  * keeps the YAML syntax tree so any later problem can point at its file:line:column.
  */
-import { type Dirent, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { RuleProblem, SourcePosition } from './problems.ts';

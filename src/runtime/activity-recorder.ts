@@ -5,7 +5,8 @@
  *   decided → the rules that matched, a customer message none matched, a satisfaction score (a
  *             click on an item with `score:`), a session a servicer ended;
  *   called  → once the calls' outcomes are known (also for a resumed message): the rules whose
- *             reply did not reach the customer, and the sessions the bot ended or handed over.
+ *             reply did not reach the customer, and the sessions the bot ended (an idle rule's end
+ *             is a timeout) or handed over.
  *
  * These are reports, not replies: a failure to record is a warning in the log and the customer is
  * answered all the same.
@@ -79,6 +80,8 @@ export class ActivityRecorder {
           misses: [...missed],
         }),
       );
+    // Only what WeCom accepted moved the session (a refused end stays a miss of its rule). An end
+    // an idle rule made (its timer's item) is a timeout; any other rule's end is the bot's.
     for (const { call, status } of outcomes) {
       if (call.api !== 'kf/service_state/trans' || status !== 'sent') continue;
       const ended = call.body.service_state === SERVICE_STATE.ended;
@@ -87,14 +90,18 @@ export class ActivityRecorder {
           openKfId: call.body.open_kfid,
           externalUserId: call.body.external_userid,
           at: this.now(),
-          how: ended ? 'bot' : 'handover',
+          how: !ended ? 'handover' : item.kind === 'idle' ? 'timeout' : 'bot',
         },
         log,
       );
     }
   }
 
-  /** A session end or hand-over; the idle timer records its `timeout` ends through this too. */
+  /**
+   * Records a session end or hand-over. The pipeline's own ends go through here (an idle rule's
+   * timeout included: its timer's item is handled like a message); so may any other code that
+   * ends a session.
+   */
   async sessionEnded(end: SessionEnd, log: Logger): Promise<void> {
     await this.#record(log, `a session end (${end.how})`, () => this.activity.recordSessionEnd(end));
   }

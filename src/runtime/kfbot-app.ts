@@ -19,6 +19,8 @@ import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
 import { createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
+import { IdleFiring } from './idle-firing.ts';
+import { IdleScheduler } from './idle-scheduler.ts';
 import { LiveRules } from './live-rules.ts';
 import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
@@ -56,6 +58,8 @@ export interface RunningKfbot {
   work: PullWork;
   metrics: KfbotMetrics;
   log: Logger;
+  /** Wakes accounts whose idle rules are due; `wake()` after moving a clock. */
+  idle: IdleScheduler;
   /** Hears every decision (see DecisionEvent); returns the unsubscribe function. */
   onDecision(listener: (event: DecisionEvent) => void): () => void;
   close(): Promise<void>;
@@ -116,6 +120,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       }
     },
   });
+  const idleFiring = new IdleFiring({ store, rules, handler, log, now, concurrency: config.concurrency });
   const puller = new AccountPuller({
     kf,
     store,
@@ -125,6 +130,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     log,
     now,
     concurrency: config.concurrency,
+    idle: idleFiring,
   });
   const receiver = new CallbackReceiver(
     { token: config.token, encodingAesKey: config.encodingAesKey, corpId: config.corpId },
@@ -183,6 +189,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
   await work.start((job) => puller.pull(job));
+  const idleScheduler = new IdleScheduler(store, work, log, now);
+  idleScheduler.start();
   const purge = async () => {
     try {
       const removed = await store.purge(now() - RETENTION_MS);
@@ -213,6 +221,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     work,
     metrics,
     log,
+    idle: idleScheduler,
     onDecision(listener) {
       decisionListeners.add(listener);
       return () => decisionListeners.delete(listener);
@@ -225,6 +234,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await idleScheduler.stop();
         budget.close(); // calls waiting out a block give up; their work stays pending
         await work.stop();
         await store.close();

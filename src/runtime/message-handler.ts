@@ -17,6 +17,7 @@ import {
   decideStep,
   needsServiceState,
   planStep,
+  refusedEnd,
   type StepLookups,
 } from '../conversation/conversation-step.ts';
 import { codeExpiry } from '../conversation/platform-guards.ts';
@@ -135,15 +136,25 @@ export class MessageHandler {
     await this.decideAndRun(item, ctx, log);
   }
 
-  private async skip(item: SyncItem, note: string, outcome: string, log: Logger): Promise<void> {
-    await this.d.store.recordMessage({
-      msgid: item.msgid,
-      openKfId: item.open_kfid,
-      externalUserId: item.external_userid,
-      status: 'skipped',
-      note,
-      createdAt: this.d.now(),
-    });
+  /** Records the item as handled without a reply, with the customer's new conversation if given. */
+  private async skip(
+    item: SyncItem,
+    note: string,
+    outcome: string,
+    log: Logger,
+    conversation?: Conversation,
+  ): Promise<void> {
+    await this.d.store.recordMessage(
+      {
+        msgid: item.msgid,
+        openKfId: item.open_kfid,
+        externalUserId: item.external_userid,
+        status: 'skipped',
+        note,
+        createdAt: this.d.now(),
+      },
+      conversation && { openKfId: item.open_kfid, externalUserId: item.external_userid, value: conversation },
+    );
     this.d.metrics.messages.inc({ kind: item.kind, outcome });
     log.info({ note }, 'recorded without a reply');
   }
@@ -230,12 +241,20 @@ export class MessageHandler {
       metrics.ruleMisses.inc();
     if (decision.skipped) {
       this.d.onDecision?.({ item, decision, calls: [], dropped: [], rulesVersion: snapshot.version });
-      await this.skip(item, decision.skipped, 'skipped', log);
-      // Even unanswered, a servicer's message says a human has the session now.
+      // Even unanswered, a servicer's message says a human has the session now (and ends a silence);
+      // a spent idle timer stays spent. Recorded with the skip, in one write.
       const after = decided.conversation;
-      if (item.external_userid && after.state.service_state !== conversation.state.service_state) {
-        await store.putConversation(item.open_kfid, item.external_userid, after);
-      }
+      const changed =
+        after.state.service_state !== conversation.state.service_state ||
+        after.idleDueAt !== conversation.idleDueAt ||
+        after.silence !== conversation.silence;
+      await this.skip(
+        item,
+        decision.skipped,
+        'skipped',
+        log,
+        item.external_userid && changed ? after : undefined,
+      );
       return;
     }
 
@@ -297,10 +316,17 @@ export class MessageHandler {
         }),
       );
     }
+    if (outcomes.some(refusedEnd))
+      log.warn(
+        'WeCom refused to end the session from its current state (95016); kfbot records it as ended on its side and stops acting in it',
+      );
     if (item.external_userid) {
       // Read again: the record is the one this message's plan wrote, or newer after a resume.
       const conversation = (await this.conversationOrSetAside(item)) ?? newConversation();
-      const after = afterCalls(conversation, outcomes);
+      const rules = this.d.rules.current;
+      const after = rules
+        ? afterCalls(conversation, outcomes, { item, rules, now: this.d.now() })
+        : conversation;
       if (after !== conversation) await store.putConversation(item.open_kfid, item.external_userid, after);
     }
     await store.finishMessage(item.msgid, 'done');

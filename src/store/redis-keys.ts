@@ -74,6 +74,17 @@ export class RedisKeys {
     return this.#key('unanswered-index');
   }
   /**
+   * Customers with a due idle rule (a sorted set: member "<open_kfid>\t<external_userid>", score the
+   * epoch ms it is due), written with their conversation.
+   */
+  idleDue(): string {
+    return this.#key('idle-due');
+  }
+  /** Held (PX) by the replica that asked for an account's pull to fire its due idle rules. */
+  idleClaim(openKfId: string): string {
+    return this.#key('idle-claim', openKfId);
+  }
+  /**
    * One UTC day's activity counts (a hash, created on first use): field ["hits"|"misses", open_kfid,
    * rule], ["unmatched", open_kfid] or ["ended", open_kfid, how] (JSON) → count.
    */

@@ -129,6 +129,17 @@ function readConversation(key: string, json: string): Conversation {
   for (const name of ['quotaSince', 'nickname']) {
     if (!optionalString(o, name)) throw bad(`${name} is not a string`);
   }
+  if (!optionalNumber(o, 'idleDueAt')) throw bad('idleDueAt is not a number');
+  if (o.silence !== undefined) {
+    const q = o.silence;
+    if (
+      !isObject(q) ||
+      typeof q.since !== 'number' ||
+      !Array.isArray(q.fired) ||
+      !q.fired.every((f) => typeof f === 'string')
+    )
+      throw bad('silence is not { since, fired }');
+  }
   const s = o.state;
   if (!isObject(s)) throw bad('state is not an object');
   if (!isObject(s.vars)) throw bad('state.vars is not an object');

@@ -4,7 +4,7 @@
  * that cannot record them still answers the customer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { ManualClock, MINUTE, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import type { ActivityQuery } from '../../src/store/activity-log.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
@@ -48,14 +48,18 @@ afterEach(async () => {
   await sim.close();
 });
 
-async function start(): Promise<void> {
-  sim = await startSimulator();
-  bot = await startInProcess(sim, { config: { rules: ruleDir({ 'rules.yaml': RULES }) } });
+async function start(rules = RULES, clock?: ManualClock): Promise<void> {
+  sim = await startSimulator(clock && { clock });
+  bot = await startInProcess(sim, {
+    config: { rules: ruleDir({ 'rules.yaml': rules }) },
+    ...(clock && { now: () => clock.now() }),
+  });
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
+/** Polls `check`, doing `meanwhile` (a nudge) before each look. */
+async function until(check: () => boolean, what: string, meanwhile = () => {}): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (!check()) {
+  for (meanwhile(); !check(); meanwhile()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -128,6 +132,33 @@ describe('the activity kfbot records for the reports', () => {
       ['handover', 1],
       ['servicer', 1],
     ]);
+  });
+
+  it('records the end an idle rule makes as a timeout', async () => {
+    const clock = new ManualClock(Date.now());
+    await start(
+      `${RULES}
+  - name: 超时结束
+    when: { kind: idle, idle_for: 30m }
+    then: [ { transfer: { to: end, notice: 本次会话已结束 } } ]
+`,
+      clock,
+    );
+    const customer = sim.customerSays({ text: 'echo 你好' }).external_userid as string;
+    await until(() => sentTo(customer).length === 1, 'the echo');
+    await settled();
+    clock.advance(31 * MINUTE);
+    await until(
+      () => sim.session({ externalUserId: customer }).state === 4,
+      'the idle rule’s end',
+      () => bot.app.idle.wake(),
+    );
+    await settled();
+    const counts = await bot.app.store.activity.countSessionEnds({ fromDay: '2000-01-01' });
+    expect(counts.map((c) => [c.openKfId, c.how, c.count])).toEqual([[sim.openKfId, 'timeout', 1]]);
+    expect(await bot.app.store.activity.listRuleOutcomes({ fromDay: '2000-01-01' })).toContainEqual(
+      expect.objectContaining({ rule: '超时结束', hits: 1, misses: 0 }),
+    );
   });
 
   it('answers the customer when the activity cannot be recorded, and says so in the log', async () => {

@@ -105,6 +105,56 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       expect(await store.getConversation('wkA', 'wm2')).toBeUndefined();
     });
 
+    describe('idle timers', () => {
+      const silent = (dueAt: number | undefined): Conversation => ({
+        ...conversation(0),
+        ...(dueAt !== undefined && { silence: { since: dueAt - 300_000, fired: [] }, idleDueAt: dueAt }),
+      });
+
+      it('indexes a conversation’s next idle rule with the conversation, and drops it when it has none', async () => {
+        await store.putConversation('wkA', 'wm1', silent(5000));
+        await store.putConversation('wkA', 'wm2', silent(3000));
+        await store.putConversation('wkB', 'wm1', silent(4000));
+        expect(await store.nextIdleDue()).toBe(3000);
+        expect(await store.dueIdle('wkA', 4000, 10)).toEqual([
+          { openKfId: 'wkA', externalUserId: 'wm2', dueAt: 3000 },
+        ]);
+        expect((await store.dueIdle('wkA', 9000, 10)).map((d) => d.externalUserId)).toEqual(['wm2', 'wm1']);
+        expect(await store.dueIdle('wkA', 9000, 1)).toHaveLength(1);
+        await store.putConversation('wkA', 'wm2', silent(undefined));
+        expect(await store.dueIdle('wkA', 9000, 10)).toEqual([
+          { openKfId: 'wkA', externalUserId: 'wm1', dueAt: 5000 },
+        ]);
+        await store.clearIdleDue('wkA', 'wm1');
+        expect(await store.dueIdle('wkA', 9000, 10)).toEqual([]);
+        expect(await store.nextIdleDue()).toBe(4000);
+      });
+
+      it('sets a timer only when the message that made it is recorded', async () => {
+        const value = silent(2000);
+        expect(
+          await store.recordMessage(message('t1'), { openKfId: 'wkA', externalUserId: 'wm1', value }),
+        ).toBe(true);
+        expect(await store.dueIdle('wkA', 2000, 10)).toHaveLength(1);
+        const later = silent(7000);
+        expect(
+          await store.recordMessage(message('t1'), { openKfId: 'wkA', externalUserId: 'wm1', value: later }),
+        ).toBe(false);
+        expect((await store.dueIdle('wkA', 9000, 10))[0]?.dueAt).toBe(2000);
+      });
+
+      it('lets one claimer at a time ask for an account’s due timers, until the claim expires', async () => {
+        await store.putConversation('wkA', 'wm1', silent(1000));
+        await store.putConversation('wkB', 'wm1', silent(1000));
+        await store.putConversation('wkC', 'wm1', silent(Date.now() + 3_600_000));
+        const now = Date.now();
+        expect((await store.claimDueIdleAccounts(now, 200)).sort()).toEqual(['wkA', 'wkB']);
+        expect(await store.claimDueIdleAccounts(now, 200)).toEqual([]);
+        await new Promise((r) => setTimeout(r, 250));
+        expect((await store.claimDueIdleAccounts(Date.now(), 200)).sort()).toEqual(['wkA', 'wkB']);
+      });
+    });
+
     it('caches tokens and only forgets the one that was rejected', async () => {
       // Real epoch times: the Redis store expires entries by them.
       const expiresAt = Date.now() + 3600_000;
