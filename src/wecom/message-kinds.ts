@@ -371,7 +371,13 @@ export type EventPayloadOf<K extends EventKind> = ReturnType<(typeof EVENT_KINDS
 
 export const MESSAGE_KIND_NAMES = Object.keys(MESSAGE_KINDS) as MessageKind[];
 export const EVENT_KIND_NAMES = Object.keys(EVENT_KINDS) as EventKind[];
-export const KIND_NAMES: readonly Kind[] = [...MESSAGE_KIND_NAMES, ...EVENT_KIND_NAMES, ...BOT_KIND_NAMES];
+/** The kinds WeCom sends: what the decoder can produce (besides `unknown`). */
+export const WECOM_KIND_NAMES: readonly (MessageKind | EventKind)[] = [
+  ...MESSAGE_KIND_NAMES,
+  ...EVENT_KIND_NAMES,
+];
+/** Every kind a rule can name. */
+export const KIND_NAMES: readonly Kind[] = [...WECOM_KIND_NAMES, ...BOT_KIND_NAMES];
 
 export function isMessageKind(name: string): name is MessageKind {
   return Object.hasOwn(MESSAGE_KINDS, name);
