@@ -87,6 +87,16 @@ export function needsServiceState(item: SyncItem, conversation: Conversation): b
   return isCustomerMessage(item) && conversation.state.service_state === undefined;
 }
 
+/**
+ * A customer message opens a session when it moves the state to 0 from anything else (ended, or
+ * unknown and WeCom says 0, §7.1); with no session start known, the first customer message kfbot
+ * sees stands in for it (a session older than kfbot, or than this field).
+ */
+function opensSession(item: SyncItem, before: Conversation, after: ServiceState | undefined): boolean {
+  if (!isCustomerMessage(item)) return false;
+  return (after === 0 && before.state.service_state !== 0) || before.sessionStartedAt === undefined;
+}
+
 /** The first half: the conversation as this message finds it, and the rules' decision. */
 export async function decideStep(input: StepInput): Promise<Decided> {
   const { item, lookups, now } = input;
@@ -106,6 +116,7 @@ export async function decideStep(input: StepInput): Promise<Decided> {
     serviceState = lookups.serviceState;
   if (serviceState === undefined) delete conversation.state.service_state;
   else conversation.state.service_state = serviceState;
+  if (opensSession(item, before, serviceState)) conversation.sessionStartedAt = item.send_time * 1000;
   const idle = idleRules(input.rules.decider.ruleSet);
   // The customer wrote, or the queue, a human or the end took the session: the silence is over.
   const botHolds = serviceState === undefined || botMaySend(serviceState);

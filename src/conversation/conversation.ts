@@ -20,6 +20,12 @@ export interface Conversation {
   silence?: Silence;
   /** Epoch ms when the silence's next idle rule is due; the store indexes it (durable timers). */
   idleDueAt?: number;
+  /**
+   * Epoch ms (the message's send_time) of the customer message that opened the current session
+   * (the state went from ended or unknown to 0, §7.1), or of the first customer message kfbot saw
+   * in a session it did not see open. Names the session a satisfaction score is recorded for.
+   */
+  sessionStartedAt?: number;
 }
 
 /** A customer kfbot has not met yet. */

@@ -25,6 +25,7 @@ import { compileIdleWhen } from './compile-idle.ts';
 import { compileText } from './compile-reply.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { indexKeys } from './index-keys.ts';
+import { compileScore, refuseScore, scoresByClickId } from './item-scores.ts';
 import type { RuleProblem } from './problems.ts';
 import type { Condition, MenuItemModel, MenuModel, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
 import type { RuleDocument, RuleSources, YamlPath } from './rule-source.ts';
@@ -46,7 +47,7 @@ const RULE_KEYS = [
   'ignore_service_state',
 ];
 const MENU_KEYS = ['head', 'items', 'tail'];
-const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority'];
+const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority', 'score'];
 
 interface Located<T> {
   doc: RuleDocument;
@@ -260,6 +261,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
       ...(faq && { faq }),
       settings: { timezone: settings.timezone, schedules: settings.schedules, holidays: settings.holidays },
       counterNames: counterNames(rules),
+      scores: scoresByClickId(menus.values()),
       files: sources.files,
     },
   };
@@ -443,10 +445,13 @@ function compileMenuItem(
     }
     if (item.label === undefined) ctx.error(at, 'a click item needs label: (the text the customer sees)');
     const l = label();
-    return l && { type: 'click', id: String(item.click), label: l, ...positions('click') };
+    const score = item.score === undefined ? undefined : compileScore(ctx, item.score, [...at, 'score']);
+    return (
+      l && { type: 'click', id: String(item.click), label: l, ...(score && { score }), ...positions('click') }
+    );
   }
   if (item.view !== undefined) {
-    ctx.unknownKeys(item, ['view', 'label'], at, 'a view item');
+    ctx.unknownKeys(refuseScore(ctx, item, at, 'a view item'), ['view', 'label'], at, 'a view item');
     const l = label();
     if (typeof item.view !== 'string') {
       ctx.error([...at, 'view'], 'view takes the URL to open');
@@ -455,7 +460,8 @@ function compileMenuItem(
     return l && { type: 'view', url: item.view, label: l, ...positions('view') };
   }
   if (item.miniprogram !== undefined) {
-    ctx.unknownKeys(item, ['miniprogram', 'label'], at, 'a miniprogram item');
+    const what = 'a miniprogram item';
+    ctx.unknownKeys(refuseScore(ctx, item, at, what), ['miniprogram', 'label'], at, what);
     const mp = item.miniprogram;
     const l = label();
     if (!isRecord(mp) || typeof mp.appid !== 'string' || typeof mp.pagepath !== 'string') {
@@ -473,7 +479,7 @@ function compileMenuItem(
     );
   }
   if (item.text !== undefined) {
-    ctx.unknownKeys(item, ['text', 'no_newline'], at, 'a text item');
+    ctx.unknownKeys(refuseScore(ctx, item, at, 'a text item'), ['text', 'no_newline'], at, 'a text item');
     const l = compileText(ctx, item.text, [...at, 'text'], 'text');
     return (
       l && { type: 'text', label: l, no_newline: item.no_newline === true, ...positions('text', 'text') }

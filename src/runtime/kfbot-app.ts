@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
+import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
 import { openBackend } from '../store/open-backend.ts';
 import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
@@ -198,6 +199,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       // With retention 0 nothing new is kept, and whatever an earlier setting kept goes too.
       const unanswered = await store.purgeUnanswered(now() - config.unansweredRetentionMs);
       if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
+      const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
+      if (activity.days || activity.scores)
+        log.info(activity, 'purged report activity (rule outcomes, scores, session ends) past its retention');
     } catch (err) {
       log.warn({ err }, 'purge failed');
     }

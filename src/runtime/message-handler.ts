@@ -6,7 +6,8 @@
  *
  * A message found `planned` (a crash or an unknown send outcome interrupted it) resumes from its
  * recorded plan instead of being decided again, so its client msgids, and therefore WeCom's
- * duplicate check, stay the same.
+ * duplicate check, stay the same. What the reports count (activity-recorder.ts) is recorded after
+ * the decision and after the calls, and never holds a reply up.
  */
 import type { Logger } from 'pino';
 import { type Conversation, newConversation } from '../conversation/conversation.ts';
@@ -29,6 +30,7 @@ import { decodePlan, encodePlan, type StoredPlan } from '../store/stored-records
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+import { ActivityRecorder } from './activity-recorder.ts';
 import { lookUpNickname, type PageNickname, rulesUseNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
@@ -80,7 +82,12 @@ export interface MessageHandlerDeps {
 const CODE_SAFETY_MS = 1000;
 
 export class MessageHandler {
-  constructor(private readonly d: MessageHandlerDeps) {}
+  /** For the reports: rule outcomes, satisfaction scores, session ends. */
+  private readonly activity: ActivityRecorder;
+
+  constructor(private readonly d: MessageHandlerDeps) {
+    this.activity = new ActivityRecorder(d.store.activity, d.now);
+  }
 
   async handle(item: SyncItem, ctx: HandleContext): Promise<void> {
     const { store, metrics } = this.d;
@@ -269,6 +276,7 @@ export class MessageHandler {
     );
     if (!recorded) return; // another handler recorded it first
     if (decision.unanswered) await this.recordUnanswered(item, decision.unanswered, log);
+    await this.activity.decided(item, decision, step.conversation, snapshot.ruleSet.scores, log);
     log.info(
       { rules: decision.matched.map((r) => r.name), calls: step.calls.length, version: snapshot.version },
       decision.matched.length
@@ -322,6 +330,7 @@ export class MessageHandler {
       if (after !== conversation) await store.putConversation(item.open_kfid, item.external_userid, after);
     }
     await store.finishMessage(item.msgid, 'done');
+    await this.activity.called(item, plan, outcomes, log);
     metrics.messages.inc({ kind: item.kind, outcome: 'answered' });
   }
 

@@ -34,6 +34,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'idle-due: a sorted set of customers with a due idle rule, written with their conversation (created on first use)',
     up: () => {},
   },
+  {
+    version: 4,
+    name: 'activity: per-day counts of rule outcomes and session ends, session ends, satisfaction scores (created on first use)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

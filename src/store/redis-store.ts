@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import type { CachedToken } from '../wecom/access-token.ts';
 import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
+import { RedisActivity } from './redis-activity.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
@@ -93,11 +94,14 @@ export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly keys: RedisKeys;
   readonly #unanswered: RedisUnanswered;
+  /** The activity log (redis-activity.ts). */
+  readonly activity: RedisActivity;
 
   constructor(redis: Redis, keys = new RedisKeys()) {
     this.#redis = redis;
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
+    this.activity = new RedisActivity(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {
@@ -264,8 +268,8 @@ export class RedisStore implements Store {
     return this.#unanswered.recordUnanswered(sighting);
   }
 
-  listUnanswered(since: number, limit: number) {
-    return this.#unanswered.listUnanswered(since, limit);
+  listUnanswered(since: number, limit: number, openKfId?: string) {
+    return this.#unanswered.listUnanswered(since, limit, openKfId);
   }
 
   purgeUnanswered(before: number) {

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
+import { SqliteActivity } from './sqlite-activity.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
@@ -75,6 +76,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly migrated: { from: number; to: number };
   readonly #unanswered: SqliteUnanswered;
   readonly #idle: SqliteIdleTimers;
+  /** The activity log (sqlite-activity.ts). */
+  readonly activity: SqliteActivity;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') makeFolder(dirname(path));
@@ -91,6 +94,7 @@ export class SqliteStore implements Store, PullRequestLog {
     const db = this.#db;
     this.#unanswered = new SqliteUnanswered(db);
     this.#idle = new SqliteIdleTimers(db);
+    this.activity = new SqliteActivity(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
@@ -318,8 +322,8 @@ export class SqliteStore implements Store, PullRequestLog {
     return this.#unanswered.recordUnanswered(...args);
   }
 
-  listUnanswered(since: number, limit: number) {
-    return this.#unanswered.listUnanswered(since, limit);
+  listUnanswered(since: number, limit: number, openKfId?: string) {
+    return this.#unanswered.listUnanswered(since, limit, openKfId);
   }
 
   purgeUnanswered(before: number) {

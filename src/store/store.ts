@@ -10,6 +10,7 @@ import type { TokenStore } from '../wecom/access-token.ts';
 
 export type { Conversation };
 
+import type { ActivityLog } from './activity-log.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
@@ -99,6 +100,9 @@ export interface PullRequestLog {
 }
 
 export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex {
+  /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
+  readonly activity: ActivityLog;
+
   getCursor(openKfId: string): Promise<string | undefined>;
   /**
    * Stores the cursor. With a fence, only while `fence.key` still holds `fence.token`: a puller

@@ -123,7 +123,7 @@ function readConversation(key: string, json: string): Conversation {
   const o = open(key, json);
   const bad = (what: string) => new UnreadableRecordError(key, what);
   if (typeof o.quotaUsed !== 'number') throw bad('quotaUsed is not a number');
-  for (const name of ['lastCustomerAt', 'nicknameAt']) {
+  for (const name of ['lastCustomerAt', 'nicknameAt', 'sessionStartedAt']) {
     if (!optionalNumber(o, name)) throw bad(`${name} is not a number`);
   }
   for (const name of ['quotaSince', 'nickname']) {
