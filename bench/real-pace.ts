@@ -11,7 +11,7 @@
  *
  * Every scenario counts the API calls per answered message. Run alone with `npm run bench:pace`.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { request } from 'undici';
 import { startSimulator, type WeComSimulator } from '../src/simulator/index.ts';
@@ -411,5 +411,6 @@ export async function runPace(print: (text: string) => void): Promise<Record<str
 // `npm run bench:pace`: these scenarios alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const out = await runPace((text) => process.stdout.write(`${text}\n`));
+  mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/pace.json', `${JSON.stringify(out, null, 2)}\n`);
 }
