@@ -23,12 +23,16 @@ import {
 import { linePositions } from './line-starts.ts';
 import type { YamlFile, YamlPath } from './yaml-file.ts';
 
-/** Where a node starts and, for a collection, where each of its entries does. */
-interface Place {
+/** Where a node starts: a scalar's offset, or a collection's with where each entry starts. */
+type Place = number | Collection;
+
+interface Collection {
   readonly start: number;
   readonly keys?: ReadonlyMap<string, { readonly key: number; readonly value: Place }>;
   readonly items?: readonly Place[];
 }
+
+const startOf = (place: Place): number => (typeof place === 'number' ? place : place.start);
 
 interface Read {
   value: unknown;
@@ -76,10 +80,12 @@ export function readPlainYaml(source: string): YamlFile | undefined {
 /** The offset of the deepest node along `path` that exists, as full-yaml.ts finds it. */
 function offsetOf(root: Place, path: YamlPath, key: boolean): number {
   let place: Place | undefined = root;
-  let offset = root.start;
+  let offset = startOf(root);
   for (let i = 0; i < path.length; i++) {
     const step = path[i] as string | number;
-    if (place.keys) {
+    if (typeof place === 'number') {
+      return offset;
+    } else if (place.keys) {
       const entry = place.keys.get(String(step));
       if (!entry) return offset;
       if (key && i === path.length - 1) return entry.key;
@@ -90,7 +96,7 @@ function offsetOf(root: Place, path: YamlPath, key: boolean): number {
     } else {
       return offset;
     }
-    offset = place.start;
+    offset = startOf(place);
   }
   return offset;
 }
@@ -100,6 +106,8 @@ function offsetOf(root: Place, path: YamlPath, key: boolean): number {
  * its conversions (`0o17`, `0x1F`, `.inf`, `1e3`; `012` is twelve).
  */
 function plainValue(text: string): unknown {
+  // Most scalars are words: none of the patterns below can match what does not start like them.
+  if (text !== '' && !/^[-+.~0-9nNtTfF]/.test(text)) return text;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(text)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(text)) return text[0] === 't' || text[0] === 'T';
   if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.substring(2), 8);
@@ -164,19 +172,19 @@ class EventReader {
     if (event.valueStart === NONE) {
       if (slot.in !== 'value') throw new NotPlain();
       // `{ a }` has no value node in `yaml`: its place is the key's.
-      if (slot.colon === NONE) return { value: null, place: { start: slot.keyStart }, end: slot.keyEnd };
+      if (slot.colon === NONE) return { value: null, place: slot.keyStart, end: slot.keyEnd };
       const start = this.skipSpaces(slot.colon + 1);
-      return { value: null, place: { start }, end: start };
+      return { value: null, place: start, end: start };
     }
     const text = getScalarValue(this.source, event);
     switch (event.style) {
       case SCALAR_STYLE.PLAIN:
-        return { value: plainValue(text), place: { start: event.valueStart }, end: event.valueEnd };
+        return { value: plainValue(text), place: event.valueStart, end: event.valueEnd };
       case SCALAR_STYLE.SINGLE_QUOTED:
       case SCALAR_STYLE.DOUBLE_QUOTED:
-        return { value: text, place: { start: this.quoteStart(event) }, end: event.valueEnd + 1 };
+        return { value: text, place: this.quoteStart(event), end: event.valueEnd + 1 };
       default:
-        return { value: text, place: { start: this.blockHeader(slot) }, end: event.valueEnd };
+        return { value: text, place: this.blockHeader(slot), end: event.valueEnd };
     }
   }
 
@@ -263,7 +271,7 @@ class EventReader {
     // explicit key) is left to it too.
     if (
       end - start > 1000 ||
-      this.source.slice(start, end).includes('\n') ||
+      this.source.lastIndexOf('\n', end) >= start ||
       this.source.charCodeAt(this.skipSpacesBack(start - 1)) === 0x3f
     )
       throw new NotPlain();
