@@ -5,6 +5,8 @@
 import { createRequire } from 'node:module';
 import type * as PromClient from 'prom-client';
 
+import { collectDefaultMetrics } from './default-metrics.ts';
+
 /**
  * prom-client's own modules, required one by one: its index also loads what kfbot does not use
  * (Summary, the Pushgateway with https and zlib, cluster aggregation with cluster, child_process
@@ -17,15 +19,14 @@ export const promClient = {
   Counter: load('prom-client/lib/counter') as typeof PromClient.Counter,
   Gauge: load('prom-client/lib/gauge') as typeof PromClient.Gauge,
   Histogram: load('prom-client/lib/histogram') as typeof PromClient.Histogram,
-  collectDefaultMetrics: load('prom-client/lib/defaultMetrics') as typeof PromClient.collectDefaultMetrics,
 };
-const { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } = promClient;
+const { Counter, Gauge, Histogram, Registry } = promClient;
 
 export class KfbotMetrics {
   readonly registry = new Registry();
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'kfbot_' });
+    collectDefaultMetrics(Counter, { register: this.registry, prefix: 'kfbot_' });
   }
 
   readonly callbacks = new Counter({
