@@ -133,7 +133,8 @@ const HASH = 0x23;
  * an empty value just after its `:` and the spaces that follow).
  */
 class EventReader {
-  #next = 0;
+  /** The next event to read (a plain field: a #private one is slower in code not yet optimised). */
+  private next = 0;
 
   constructor(
     private readonly source: string,
@@ -145,16 +146,16 @@ class EventReader {
     if (doc?.type !== EVENT_ID.DOCUMENT || doc.directives.length > 0) throw new NotPlain();
     // A rule file is a mapping; anything else is a mistake the full parser's reading reports.
     if (this.events[1]?.type !== EVENT_ID.MAPPING) throw new NotPlain();
-    this.#next = 1;
+    this.next = 1;
     const root = this.node({ in: 'root', indent: NONE });
     // Exactly the document's end must remain: a second document is the full parser's error.
-    if (this.#next !== this.events.length - 1 || this.events[this.#next]?.type !== EVENT_ID.POP)
+    if (this.next !== this.events.length - 1 || this.events[this.next]?.type !== EVENT_ID.POP)
       throw new NotPlain();
     return root;
   }
 
   node(slot: Slot): Read {
-    const event = this.events[this.#next++];
+    const event = this.events[this.next++];
     switch (event?.type) {
       case EVENT_ID.SCALAR:
         return this.scalar(event, slot);
@@ -197,7 +198,7 @@ class EventReader {
     const value: Record<string, unknown> = {};
     const keys = new Map<string, { key: number; value: Place }>();
     let end = event.start + 1;
-    while (this.events[this.#next]?.type !== EVENT_ID.POP) {
+    while (this.events[this.next]?.type !== EVENT_ID.POP) {
       const key = this.key(flow);
       if (keys.has(key.text)) throw new NotPlain(); // the full parser reports the duplicate
       const item = this.node({ in: 'value', indent, keyStart: key.start, keyEnd: key.end, colon: key.colon });
@@ -213,7 +214,7 @@ class EventReader {
       else value[key.text] = item.value;
       end = Math.max(end, item.end);
     }
-    this.#next++;
+    this.next++;
     return {
       value,
       place: { start: event.start, keys },
@@ -229,13 +230,13 @@ class EventReader {
     const value: unknown[] = [];
     const items: Place[] = [];
     let end = event.start + 1;
-    while (this.events[this.#next]?.type !== EVENT_ID.POP) {
+    while (this.events[this.next]?.type !== EVENT_ID.POP) {
       const item = this.node({ in: 'item', indent, after: items.length === 0 ? event.start : end, flow });
       value.push(item.value);
       items.push(item.place);
       end = Math.max(end, item.end);
     }
-    this.#next++;
+    this.next++;
     return {
       value,
       place: { start: event.start, items },
@@ -245,7 +246,7 @@ class EventReader {
 
   /** A mapping key: a string scalar on one line, followed by its `:` (or, in `{ }`, by `,` or `}`). */
   key(flow: boolean): { text: string; start: number; end: number; colon: number } {
-    const event = this.events[this.#next++];
+    const event = this.events[this.next++];
     if (
       event?.type !== EVENT_ID.SCALAR ||
       event.anchorStart !== NONE ||
