@@ -33,7 +33,7 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   },
   {
     name: 'report',
-    summary: 'reports from the store: unanswered (customer questions no rule answered)',
+    summary: 'reports from the store: unanswered questions, rules (hits and misses), satisfaction, sessions',
     load: async () => (await import('./commands/report.ts')).reportCommand,
   },
   {

@@ -17,10 +17,11 @@ import type { Decider, Decision } from '../rules/decider.ts';
 import { type DroppedAction, type PlanContext, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
 import type { RuleModel } from '../rules/rule-model.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
-import { isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
+import { botMaySend, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import type { Conversation } from './conversation.ts';
 import { applyGuards, serviceStateAfter, serviceStateAfterCall } from './platform-guards.ts';
+import { idleRules, markFired, silenceBegins, withSilence } from './silence.ts';
 
 /** The rules as one snapshot (a hot reload swaps the whole thing). */
 export interface StepRules {
@@ -86,6 +87,16 @@ export function needsServiceState(item: SyncItem, conversation: Conversation): b
   return isCustomerMessage(item) && conversation.state.service_state === undefined;
 }
 
+/**
+ * A customer message opens a session when it moves the state to 0 from anything else (ended, or
+ * unknown and WeCom says 0, §7.1); with no session start known, the first customer message kfbot
+ * sees stands in for it (a session older than kfbot, or than this field).
+ */
+function opensSession(item: SyncItem, before: Conversation, after: ServiceState | undefined): boolean {
+  if (!isCustomerMessage(item)) return false;
+  return (after === 0 && before.state.service_state !== 0) || before.sessionStartedAt === undefined;
+}
+
 /** The first half: the conversation as this message finds it, and the rules' decision. */
 export async function decideStep(input: StepInput): Promise<Decided> {
   const { item, lookups, now } = input;
@@ -105,6 +116,14 @@ export async function decideStep(input: StepInput): Promise<Decided> {
     serviceState = lookups.serviceState;
   if (serviceState === undefined) delete conversation.state.service_state;
   else conversation.state.service_state = serviceState;
+  if (opensSession(item, before, serviceState)) conversation.sessionStartedAt = item.send_time * 1000;
+  const idle = idleRules(input.rules.decider.ruleSet);
+  // The customer wrote, or the queue, a human or the end took the session: the silence is over.
+  const botHolds = serviceState === undefined || botMaySend(serviceState);
+  if (conversation.silence && (isCustomerMessage(item) || !botHolds))
+    conversation = withSilence(conversation, undefined, idle);
+  // An idle timer is spent once decided: recorded with the decision, it can never fire twice.
+  if (item.kind === 'idle') conversation = markFired(conversation, item.idle.rule, idle);
   if (lookups.nicknameFetchedAt !== undefined) {
     conversation.nickname = lookups.nickname ?? '';
     conversation.nicknameAt = lookups.nicknameFetchedAt;
@@ -150,13 +169,46 @@ export interface CallOutcome {
  * (§5), a transfer to where it moved it; after a 95018 kfbot's idea of the session was wrong, so
  * it forgets it and asks WeCom next time.
  */
-export function afterCalls(conversation: Conversation, outcomes: readonly CallOutcome[]): Conversation {
+export function afterCalls(
+  conversation: Conversation,
+  outcomes: readonly CallOutcome[],
+  ctx: { item: SyncItem; rules: StepRules; now: number },
+): Conversation {
   let state = conversation.state.service_state;
-  for (const o of outcomes) if (o.status === 'sent') state = serviceStateAfterCall(state, o.call);
+  for (const o of outcomes) {
+    if (o.status === 'sent') state = serviceStateAfterCall(state, o.call);
+    // WeCom would not end it from the bot's state (§7.1 ⚠): the bot is done with it all the same.
+    else if (refusedEnd(o)) state = 4;
+  }
   const refused = outcomes.some((o) => o.errcode === ERRCODE.sessionStateForbidsSend);
-  if (!refused && state === conversation.state.service_state) return conversation;
-  const next = { ...conversation, state: { ...conversation.state } };
+  // The bot reached the customer in a session it holds: a silence begins (not for an idle rule's
+  // own message, which must not push the later idle rules back). Left to a human: it ends.
+  const reached = outcomes.some((o) => o.status === 'sent' && reachesCustomer(o.call));
+  const holds = state === undefined || botMaySend(state);
+  const idle = idleRules(ctx.rules.decider.ruleSet);
+  let silenced = conversation;
+  if (!holds && conversation.silence) silenced = withSilence(conversation, undefined, idle);
+  else if (holds && reached && ctx.item.kind !== 'idle' && state !== undefined)
+    silenced = silenceBegins(conversation, ctx.now, idle);
+  if (!refused && state === conversation.state.service_state && silenced === conversation)
+    return conversation;
+  const next = { ...silenced, state: { ...conversation.state } };
   if (refused || state === undefined) delete next.state.service_state;
   else next.state.service_state = state;
   return next;
+}
+
+/** A transfer to "ended" WeCom refused as a transition it does not allow (95016). */
+export function refusedEnd(o: CallOutcome): boolean {
+  return (
+    o.status === 'refused' &&
+    o.errcode === ERRCODE.stateChangeNotAllowed &&
+    o.call.api === 'kf/service_state/trans' &&
+    o.call.body.service_state === 4
+  );
+}
+
+/** Whether a successful call put a message in front of the customer. */
+function reachesCustomer(call: PlannedCall): boolean {
+  return call.api !== 'kf/service_state/trans' || call.notice !== undefined;
 }

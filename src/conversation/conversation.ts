@@ -4,6 +4,7 @@
  * WeCom's sending rules (the 5-message quota and the 48 h window, §5) and a cached nickname.
  */
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
+import type { Silence } from './silence.ts';
 
 export interface Conversation {
   state: ConversationState;
@@ -15,6 +16,16 @@ export interface Conversation {
   lastCustomerAt?: number;
   nickname?: string;
   nicknameAt?: number;
+  /** The silence idle rules measure, while the bot holds the session (silence.ts). */
+  silence?: Silence;
+  /** Epoch ms when the silence's next idle rule is due; the store indexes it (durable timers). */
+  idleDueAt?: number;
+  /**
+   * Epoch ms (the message's send_time) of the customer message that opened the current session
+   * (the state went from ended or unknown to 0, §7.1), or of the first customer message kfbot saw
+   * in a session it did not see open. Names the session a satisfaction score is recorded for.
+   */
+  sessionStartedAt?: number;
 }
 
 /** A customer kfbot has not met yet. */

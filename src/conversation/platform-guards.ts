@@ -19,11 +19,10 @@ import {
   SERVICE_STATE_LABELS,
   type ServiceState,
 } from '../wecom/platform-enums.ts';
+import { SEND_QUOTA, SEND_WINDOW_MS } from '../wecom/send-limits.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import type { Conversation } from './conversation.ts';
 
-export const SEND_QUOTA = 5;
-export const SEND_WINDOW_MS = 48 * 3600_000;
 export const WELCOME_CODE_TTL_MS = 20_000;
 /** A closing msg_code is also valid 20 s (§6 table). */
 export const CLOSING_CODE_TTL_MS = 20_000;

@@ -1,8 +1,8 @@
 /**
  * Checks that need the whole compiled rule set: click items nobody answers, click ids used twice,
  * rules a higher catch-all shadows, keywords two rules both claim, WeCom's byte and count limits,
- * event-code actions in rules that can never have a code, and media files. Each finding points at
- * the line to fix. (Syntax and per-rule mistakes are found while compiling.)
+ * event-code actions in rules that can never have a code, media files, and one satisfaction score
+ * per click id. Each finding points at the line to fix. (Syntax and per-rule mistakes are found while compiling.)
  */
 import { readFileSync } from 'node:fs';
 import { checkUpload } from '../wecom/media-limits.ts';
@@ -10,6 +10,7 @@ import { EVENT_KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 import { checkSendContent, type SendProblem } from '../wecom/send-limits.ts';
 import { checkFaq } from './check-faq.ts';
 import { DEFAULT_RULE_KINDS } from './index-keys.ts';
+import { checkScores } from './item-scores.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import { renderReply } from './render-reply.ts';
 import { byPriority } from './rule-index.ts';
@@ -256,5 +257,6 @@ export function checkRuleSet(set: RuleSet, broken: ReadonlySet<RuleModel> = new 
   checkMenus(set, out);
   checkActions(set, out);
   out.push(...checkFaq(set));
+  out.push(...checkScores(set));
   return out;
 }

@@ -21,9 +21,11 @@ import {
   readFaqSettings,
   readQuestions,
 } from './compile-faq.ts';
+import { compileIdleWhen } from './compile-idle.ts';
 import { compileText } from './compile-reply.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { indexKeys } from './index-keys.ts';
+import { compileScore, refuseScore, scoresByClickId } from './item-scores.ts';
 import type { RuleProblem } from './problems.ts';
 import type { Condition, MenuItemModel, MenuModel, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
 import type { RuleDocument, RuleSources, YamlPath } from './rule-source.ts';
@@ -45,7 +47,7 @@ const RULE_KEYS = [
   'ignore_service_state',
 ];
 const MENU_KEYS = ['head', 'items', 'tail'];
-const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority'];
+const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority', 'score'];
 
 interface Located<T> {
   doc: RuleDocument;
@@ -259,6 +261,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
       ...(faq && { faq }),
       settings: { timezone: settings.timezone, schedules: settings.schedules, holidays: settings.holidays },
       counterNames: counterNames(rules),
+      scores: scoresByClickId(menus.values()),
       files: sources.files,
     },
   };
@@ -298,9 +301,16 @@ function compileRule(
     ctx.error(path, `rule "${name}" needs when: (or fallback: true for a catch-all)`);
     return undefined;
   }
-  const condition = raw.when === undefined ? { all: [] } : compileWhen(ctx, raw.when, [...path, 'when']);
+  const idle = compileIdleWhen(ctx, name, raw.when, [...path, 'when']);
+  if (idle.idleFor !== undefined && fallback)
+    ctx.error(
+      [...path, 'fallback'],
+      'an idle rule cannot be a fallback: it fires on silence, not on a message',
+    );
+  const compiled = raw.when === undefined ? { all: [] } : compileWhen(ctx, idle.when, [...path, 'when']);
   const actions = compileActions(ctx, raw.then, [...path, 'then'], menuRef);
-  if (!condition) return undefined;
+  if (!compiled) return undefined;
+  const condition = idle.leaf ? { all: [compiled, idle.leaf] } : compiled;
   return {
     name,
     priority: typeof priority === 'number' ? priority : 0,
@@ -311,6 +321,7 @@ function compileRule(
     fallback,
     ignoreServiceState: raw.ignore_service_state === true,
     source: { kind: 'rule' },
+    ...(idle.idleFor !== undefined && { idleFor: idle.idleFor }),
     keys: indexKeys(condition),
     at: ctx.at(path),
   };
@@ -434,10 +445,13 @@ function compileMenuItem(
     }
     if (item.label === undefined) ctx.error(at, 'a click item needs label: (the text the customer sees)');
     const l = label();
-    return l && { type: 'click', id: String(item.click), label: l, ...positions('click') };
+    const score = item.score === undefined ? undefined : compileScore(ctx, item.score, [...at, 'score']);
+    return (
+      l && { type: 'click', id: String(item.click), label: l, ...(score && { score }), ...positions('click') }
+    );
   }
   if (item.view !== undefined) {
-    ctx.unknownKeys(item, ['view', 'label'], at, 'a view item');
+    ctx.unknownKeys(refuseScore(ctx, item, at, 'a view item'), ['view', 'label'], at, 'a view item');
     const l = label();
     if (typeof item.view !== 'string') {
       ctx.error([...at, 'view'], 'view takes the URL to open');
@@ -446,7 +460,8 @@ function compileMenuItem(
     return l && { type: 'view', url: item.view, label: l, ...positions('view') };
   }
   if (item.miniprogram !== undefined) {
-    ctx.unknownKeys(item, ['miniprogram', 'label'], at, 'a miniprogram item');
+    const what = 'a miniprogram item';
+    ctx.unknownKeys(refuseScore(ctx, item, at, what), ['miniprogram', 'label'], at, what);
     const mp = item.miniprogram;
     const l = label();
     if (!isRecord(mp) || typeof mp.appid !== 'string' || typeof mp.pagepath !== 'string') {
@@ -464,7 +479,7 @@ function compileMenuItem(
     );
   }
   if (item.text !== undefined) {
-    ctx.unknownKeys(item, ['text', 'no_newline'], at, 'a text item');
+    ctx.unknownKeys(refuseScore(ctx, item, at, 'a text item'), ['text', 'no_newline'], at, 'a text item');
     const l = compileText(ctx, item.text, [...at, 'text'], 'text');
     return (
       l && { type: 'text', label: l, no_newline: item.no_newline === true, ...positions('text', 'text') }

@@ -5,7 +5,7 @@
  * the actions. Pure: no network, no storage; the same item, state and time give the same decision.
  */
 import type { Engine, RuleResult } from 'json-rules-engine';
-import { isCustomerMessage, ORIGIN } from '../wecom/platform-enums.ts';
+import { botMaySend, isCustomerMessage, ORIGIN, SERVICE_STATE_LABELS } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
@@ -141,6 +141,12 @@ export class Decider {
     if (item.origin === ORIGIN.servicer)
       return { ...decision, skipped: 'a servicer sent it (origin 5): the bot never answers servicers' };
     if (item.kind === 'unknown') return { ...decision, skipped: `kfbot cannot decode it: ${item.reason}` };
+    const state = ctx.state.service_state;
+    if (item.kind === 'idle' && state !== undefined && !botMaySend(state))
+      return {
+        ...decision,
+        skipped: `the session is ${SERVICE_STATE_LABELS[state].en} (state ${state}): idle rules act only while the bot holds it`,
+      };
 
     // A confident FAQ match is answered as a click on that item (menu_id set as WeCom would for a
     // click); close candidates become a clarifying-menu rule ranked like a click answer.

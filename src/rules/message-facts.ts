@@ -3,6 +3,7 @@
  * record: json-rules-engine reads facts by name only, never by JSONPath.
  */
 import type { SyncItem } from '../wecom/sync-item.ts';
+import { IDLE_RULE_FACT } from './compile-idle.ts';
 import type { ConversationState } from './conversation-state.ts';
 import { localParts } from './local-time.ts';
 import { normalizeText } from './normalize-text.ts';
@@ -52,6 +53,9 @@ export function messageFacts(item: SyncItem, ctx: FactContext): Facts {
       break;
     case 'msg_send_fail':
       facts.fail_type = item.event.fail_type;
+      break;
+    case 'idle':
+      facts[IDLE_RULE_FACT] = item.idle.rule;
       break;
     case 'servicer_status_change':
     case 'servicer_recall_msg':

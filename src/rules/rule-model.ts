@@ -55,8 +55,18 @@ export interface MenuItemPositions {
   labelAt: SourcePosition;
 }
 
+/**
+ * A satisfaction score (满意度) a click item carries: a customer's click on the item records it
+ * for the customer's session (`kfbot report satisfaction`).
+ */
+export interface ItemScore {
+  /** 1 (worst) … 5 (best). */
+  value: number;
+  at: SourcePosition;
+}
+
 export type MenuItemModel = (
-  | { type: 'click'; id: string; label: Template }
+  | { type: 'click'; id: string; label: Template; score?: ItemScore }
   | { type: 'view'; url: string; label: Template }
   | { type: 'miniprogram'; appid: string; pagepath: string; label: Template }
   | { type: 'text'; label: Template; no_newline: boolean }
@@ -140,6 +150,8 @@ export interface RuleModel {
   fallback: boolean;
   /** Send replies even when kfbot believes the session is queued or with a human (WeCom may still refuse). */
   ignoreServiceState: boolean;
+  /** A `kind: idle` rule: fires once the customer has been silent this long (ms) after the bot's last message. */
+  idleFor?: number;
   /** Where it came from: a `rules:` entry, or a menu's click item. */
   source:
     | { kind: 'rule' }
@@ -178,6 +190,8 @@ export interface RuleSet {
   settings: RuleSettings;
   /** Counters rules test or increment: an unset counter reads as 0. */
   counterNames: string[];
+  /** Click id → the satisfaction score a click on it records (items with `score:`). */
+  scores: ReadonlyMap<string, number>;
   /** The files it was read from. */
   files: string[];
 }

@@ -11,7 +11,7 @@
  * the stored cursor), and the page's unknown nicknames are asked for in one batch.
  */
 import type { Logger } from 'pino';
-import { codeExpiry, SEND_WINDOW_MS } from '../conversation/platform-guards.ts';
+import { codeExpiry } from '../conversation/platform-guards.ts';
 import type { Lease, PullJob } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
@@ -19,9 +19,11 @@ import { withAttemptGuard } from '../wecom/attempt-guard.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi, SyncMsgPage } from '../wecom/kf-api.ts';
 import { isCustomerMessage } from '../wecom/platform-enums.ts';
+import { SEND_WINDOW_MS } from '../wecom/send-limits.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { runInLanes } from './customer-lanes.ts';
 import { PageNicknames } from './customer-names.ts';
+import type { IdleFiring } from './idle-firing.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MessageHandler } from './message-handler.ts';
 import type { KfbotMetrics } from './metrics.ts';
@@ -36,6 +38,8 @@ export interface AccountPullerDeps {
   now: () => number;
   /** Customers' items in flight at once within a page (KFBOT_CONCURRENCY); 1: one after another. */
   concurrency: number;
+  /** Fires the account's due idle rules after each pull. */
+  idle?: IdleFiring;
 }
 
 export class AccountPuller {
@@ -79,6 +83,8 @@ export class AccountPuller {
     } finally {
       timer();
     }
+    // Everything WeCom held is read: a customer who wrote meanwhile has ended the silence.
+    await this.d.idle?.fireDue(job.openKfId, job.lease);
   }
 
   async #pages(

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
+import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
 import { openBackend } from '../store/open-backend.ts';
 import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
@@ -18,6 +19,8 @@ import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
 import { createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
+import { IdleFiring } from './idle-firing.ts';
+import { IdleScheduler } from './idle-scheduler.ts';
 import { LiveRules } from './live-rules.ts';
 import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
@@ -55,6 +58,8 @@ export interface RunningKfbot {
   work: PullWork;
   metrics: KfbotMetrics;
   log: Logger;
+  /** Wakes accounts whose idle rules are due; `wake()` after moving a clock. */
+  idle: IdleScheduler;
   /** Hears every decision (see DecisionEvent); returns the unsubscribe function. */
   onDecision(listener: (event: DecisionEvent) => void): () => void;
   close(): Promise<void>;
@@ -115,6 +120,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       }
     },
   });
+  const idleFiring = new IdleFiring({ store, rules, handler, log, now, concurrency: config.concurrency });
   const puller = new AccountPuller({
     kf,
     store,
@@ -124,6 +130,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     log,
     now,
     concurrency: config.concurrency,
+    idle: idleFiring,
   });
   const receiver = new CallbackReceiver(
     { token: config.token, encodingAesKey: config.encodingAesKey, corpId: config.corpId },
@@ -182,6 +189,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
   await work.start((job) => puller.pull(job));
+  const idleScheduler = new IdleScheduler(store, work, log, now);
+  idleScheduler.start();
   const purge = async () => {
     try {
       const removed = await store.purge(now() - RETENTION_MS);
@@ -190,6 +199,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       // With retention 0 nothing new is kept, and whatever an earlier setting kept goes too.
       const unanswered = await store.purgeUnanswered(now() - config.unansweredRetentionMs);
       if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
+      const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
+      if (activity.days || activity.scores)
+        log.info(activity, 'purged report activity (rule outcomes, scores, session ends) past its retention');
     } catch (err) {
       log.warn({ err }, 'purge failed');
     }
@@ -209,6 +221,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     work,
     metrics,
     log,
+    idle: idleScheduler,
     onDecision(listener) {
       decisionListeners.add(listener);
       return () => decisionListeners.delete(listener);
@@ -221,6 +234,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await idleScheduler.stop();
         budget.close(); // calls waiting out a block give up; their work stays pending
         await work.stop();
         await store.close();

@@ -6,7 +6,8 @@
  *
  * A message found `planned` (a crash or an unknown send outcome interrupted it) resumes from its
  * recorded plan instead of being decided again, so its client msgids, and therefore WeCom's
- * duplicate check, stay the same.
+ * duplicate check, stay the same. What the reports count (activity-recorder.ts) is recorded after
+ * the decision and after the calls, and never holds a reply up.
  */
 import type { Logger } from 'pino';
 import { type Conversation, newConversation } from '../conversation/conversation.ts';
@@ -16,6 +17,7 @@ import {
   decideStep,
   needsServiceState,
   planStep,
+  refusedEnd,
   type StepLookups,
 } from '../conversation/conversation-step.ts';
 import { codeExpiry } from '../conversation/platform-guards.ts';
@@ -28,6 +30,7 @@ import { decodePlan, encodePlan, type StoredPlan } from '../store/stored-records
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+import { ActivityRecorder } from './activity-recorder.ts';
 import { lookUpNickname, type PageNickname, rulesUseNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
@@ -79,7 +82,12 @@ export interface MessageHandlerDeps {
 const CODE_SAFETY_MS = 1000;
 
 export class MessageHandler {
-  constructor(private readonly d: MessageHandlerDeps) {}
+  /** For the reports: rule outcomes, satisfaction scores, session ends. */
+  private readonly activity: ActivityRecorder;
+
+  constructor(private readonly d: MessageHandlerDeps) {
+    this.activity = new ActivityRecorder(d.store.activity, d.now);
+  }
 
   async handle(item: SyncItem, ctx: HandleContext): Promise<void> {
     const { store, metrics } = this.d;
@@ -128,15 +136,25 @@ export class MessageHandler {
     await this.decideAndRun(item, ctx, log);
   }
 
-  private async skip(item: SyncItem, note: string, outcome: string, log: Logger): Promise<void> {
-    await this.d.store.recordMessage({
-      msgid: item.msgid,
-      openKfId: item.open_kfid,
-      externalUserId: item.external_userid,
-      status: 'skipped',
-      note,
-      createdAt: this.d.now(),
-    });
+  /** Records the item as handled without a reply, with the customer's new conversation if given. */
+  private async skip(
+    item: SyncItem,
+    note: string,
+    outcome: string,
+    log: Logger,
+    conversation?: Conversation,
+  ): Promise<void> {
+    await this.d.store.recordMessage(
+      {
+        msgid: item.msgid,
+        openKfId: item.open_kfid,
+        externalUserId: item.external_userid,
+        status: 'skipped',
+        note,
+        createdAt: this.d.now(),
+      },
+      conversation && { openKfId: item.open_kfid, externalUserId: item.external_userid, value: conversation },
+    );
     this.d.metrics.messages.inc({ kind: item.kind, outcome });
     log.info({ note }, 'recorded without a reply');
   }
@@ -223,12 +241,20 @@ export class MessageHandler {
       metrics.ruleMisses.inc();
     if (decision.skipped) {
       this.d.onDecision?.({ item, decision, calls: [], dropped: [], rulesVersion: snapshot.version });
-      await this.skip(item, decision.skipped, 'skipped', log);
-      // Even unanswered, a servicer's message says a human has the session now.
+      // Even unanswered, a servicer's message says a human has the session now (and ends a silence);
+      // a spent idle timer stays spent. Recorded with the skip, in one write.
       const after = decided.conversation;
-      if (item.external_userid && after.state.service_state !== conversation.state.service_state) {
-        await store.putConversation(item.open_kfid, item.external_userid, after);
-      }
+      const changed =
+        after.state.service_state !== conversation.state.service_state ||
+        after.idleDueAt !== conversation.idleDueAt ||
+        after.silence !== conversation.silence;
+      await this.skip(
+        item,
+        decision.skipped,
+        'skipped',
+        log,
+        item.external_userid && changed ? after : undefined,
+      );
       return;
     }
 
@@ -250,6 +276,7 @@ export class MessageHandler {
     );
     if (!recorded) return; // another handler recorded it first
     if (decision.unanswered) await this.recordUnanswered(item, decision.unanswered, log);
+    await this.activity.decided(item, decision, step.conversation, snapshot.ruleSet.scores, log);
     log.info(
       { rules: decision.matched.map((r) => r.name), calls: step.calls.length, version: snapshot.version },
       decision.matched.length
@@ -289,13 +316,21 @@ export class MessageHandler {
         }),
       );
     }
+    if (outcomes.some(refusedEnd))
+      log.warn(
+        'WeCom refused to end the session from its current state (95016); kfbot records it as ended on its side and stops acting in it',
+      );
     if (item.external_userid) {
       // Read again: the record is the one this message's plan wrote, or newer after a resume.
       const conversation = (await this.conversationOrSetAside(item)) ?? newConversation();
-      const after = afterCalls(conversation, outcomes);
+      const rules = this.d.rules.current;
+      const after = rules
+        ? afterCalls(conversation, outcomes, { item, rules, now: this.d.now() })
+        : conversation;
       if (after !== conversation) await store.putConversation(item.open_kfid, item.external_userid, after);
     }
     await store.finishMessage(item.msgid, 'done');
+    await this.activity.called(item, plan, outcomes, log);
     metrics.messages.inc({ kind: item.kind, outcome: 'answered' });
   }
 

@@ -4,9 +4,12 @@
  * end it, write). Each goes through the simulator's driver, which produces exactly the items and
  * callbacks WeCom would; kfbot learns of them the way it would in production.
  */
+
+import { parseIdleDuration } from '../rules/compile-idle.ts';
 import { SimulatorUsageError, type WeComSimulator } from '../simulator/index.ts';
 import { isObject } from '../wecom/json-reader.ts';
 import type { SandboxHub } from './sandbox-hub.ts';
+import { MAX_SKIP_MS } from './sandbox-time.ts';
 
 export type SandboxAction =
   | { type: 'new-customer'; openKfId: string }
@@ -16,7 +19,9 @@ export type SandboxAction =
   | { type: 'take'; openKfId: string; externalUserId: string; servicerUserId?: string }
   | { type: 'transfer'; openKfId: string; externalUserId: string; toServicerUserId: string }
   | { type: 'end'; openKfId: string; externalUserId: string }
-  | { type: 'servicer-say'; openKfId: string; externalUserId: string; text: string; servicerUserId?: string };
+  | { type: 'servicer-say'; openKfId: string; externalUserId: string; text: string; servicerUserId?: string }
+  /** Skip the sandbox's clock ahead (sandbox-time.ts), e.g. "5m": performed by SandboxTime. */
+  | { type: 'wait'; ms: number };
 
 export class SandboxActionError extends Error {
   override readonly name = 'SandboxActionError';
@@ -34,6 +39,15 @@ const opt = (o: Record<string, unknown>, k: string): string | undefined =>
 export function parseAction(body: unknown): SandboxAction {
   if (!isObject(body)) throw new SandboxActionError('the action must be a JSON object');
   const type = body.type;
+  if (type === 'wait') {
+    const duration = str(body, 'duration');
+    const ms = parseIdleDuration(duration);
+    if (!ms || ms > MAX_SKIP_MS)
+      throw new SandboxActionError(
+        `wait takes a duration such as 30s, 5m, 2h or 1h30m, up to 168h (got ${JSON.stringify(duration)})`,
+      );
+    return { type, ms };
+  }
   const openKfId = str(body, 'openKfId');
   if (type === 'new-customer') return { type, openKfId };
   const externalUserId = str(body, 'externalUserId');
@@ -69,7 +83,7 @@ export function parseAction(body: unknown): SandboxAction {
 export function performAction(
   sim: WeComSimulator,
   hub: SandboxHub,
-  a: SandboxAction,
+  a: Exclude<SandboxAction, { type: 'wait' }>,
 ): { externalUserId: string } {
   try {
     switch (a.type) {

@@ -29,6 +29,8 @@ export type SandboxEvent =
       quotaLeft: number;
     }
   | { type: 'rules'; version: number | null; ok: boolean; problems: string[] }
+  /** The sandbox's clock moved (sandbox-time.ts): it runs `offsetMs` ahead of real time. */
+  | { type: 'clock'; now: number; offsetMs: number }
   /** Sent to each new viewer after the history: live events follow. */
   | { type: 'replayed' };
 

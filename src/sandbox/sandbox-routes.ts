@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WeComSimulator } from '../simulator/index.ts';
 import { parseAction, performAction, SandboxActionError } from './sandbox-actions.ts';
 import type { SandboxHub } from './sandbox-hub.ts';
+import type { SandboxTime } from './sandbox-time.ts';
 
 const STATIC: Record<string, { file: string; type: string }> = {
   '/sandbox': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -40,7 +41,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function sandboxRoutes(hub: SandboxHub, sim: WeComSimulator) {
+export function sandboxRoutes(hub: SandboxHub, sim: WeComSimulator, time: SandboxTime) {
   const publicDir = new URL('./public/', import.meta.url);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const asset = STATIC[url.pathname];
@@ -69,7 +70,8 @@ export function sandboxRoutes(hub: SandboxHub, sim: WeComSimulator) {
     }
     if (url.pathname === '/sandbox/actions' && req.method === 'POST') {
       try {
-        json(res, 200, performAction(sim, hub, parseAction(await readJson(req))));
+        const action = parseAction(await readJson(req));
+        json(res, 200, action.type === 'wait' ? await time.skip(action.ms) : performAction(sim, hub, action));
       } catch (err) {
         if (!(err instanceof SandboxActionError)) throw err;
         json(res, 400, { error: err.message });

@@ -12,6 +12,7 @@ import { startSimulator, type WeComSimulator } from '../simulator/index.ts';
 import { generateEncodingAesKey } from '../wecom/callback-crypto.ts';
 import { SandboxHub } from './sandbox-hub.ts';
 import { sandboxRoutes } from './sandbox-routes.ts';
+import { SandboxClock, SandboxTime } from './sandbox-time.ts';
 
 /**
  * Requests the sandbox's simulator remembers: the page shows recent ones (its own event history
@@ -23,6 +24,8 @@ export interface Sandbox {
   app: RunningKfbot;
   sim: WeComSimulator;
   hub: SandboxHub;
+  /** The clock kfbot and the simulator share; skip ahead to see idle rules fire. */
+  time: SandboxTime;
   /** The page: <kfbot URL>/sandbox. */
   url: string;
   close(): Promise<void>;
@@ -41,7 +44,9 @@ export async function startSandbox(opts: {
   logger?: Logger;
   watchRules?: boolean;
 }): Promise<Sandbox> {
+  const clock = new SandboxClock();
   const sim = await startSimulator({
+    clock,
     host: '127.0.0.1',
     port: 0,
     requestLogLimit: SANDBOX_REQUEST_LOG_LIMIT,
@@ -69,6 +74,7 @@ export async function startSandbox(opts: {
     throw new SandboxConfigError(loaded.problems);
   }
   const hub = new SandboxHub(sim);
+  const time = new SandboxTime(clock, sim, hub);
   let app: RunningKfbot;
   try {
     app = await startKfbot({
@@ -76,19 +82,22 @@ export async function startSandbox(opts: {
       cwd: opts.cwd,
       ...(opts.logger && { logger: opts.logger }),
       ...(opts.watchRules !== undefined && { watchRules: opts.watchRules }),
-      extraRoutes: sandboxRoutes(hub, sim),
+      extraRoutes: sandboxRoutes(hub, sim, time),
       sandbox: true,
+      now: () => clock.now(),
     });
   } catch (err) {
     await sim.close();
     throw err;
   }
   hub.attach(app);
+  time.attach(app);
   sim.callbacks.configure({ url: `${app.url}/callback`, token, encodingAesKey });
   return {
     app,
     sim,
     hub,
+    time,
     url: `${app.url}/sandbox`,
     async close() {
       sim.callbacks.configure(undefined);

@@ -8,7 +8,7 @@ import { describeFaq } from '../rules/faq-step.ts';
 import type { SentMessage, WireItem } from '../simulator/index.ts';
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
 import { isCustomerMessage, ORIGIN, serviceStateLabel } from '../wecom/platform-enums.ts';
-import { performAction, SandboxActionError } from './sandbox-actions.ts';
+import { parseAction, performAction, SandboxActionError } from './sandbox-actions.ts';
 import type { DecisionSummary, SandboxEvent } from './sandbox-hub.ts';
 import type { Sandbox } from './start-sandbox.ts';
 
@@ -18,6 +18,7 @@ export const CHAT_HELP = `Type a message as the customer, or a number to click t
   /takeover [servicer]           a servicer takes the session from the queue
   /as servicer | /as customer    who your next lines come from
   /explain                       why kfbot answered your last message as it did
+  /wait 5m                       skip the sandbox's clock ahead (30s, 5m, 2h, 1h30m): idle rules fire
   /new                           start over as a new customer
   /help, /quit
 `;
@@ -25,6 +26,13 @@ export const CHAT_HELP = `Type a message as the customer, or a number to click t
 function payloadOf(msgtype: string, container: JsonObject): JsonObject {
   const p = container[msgtype];
   return isObject(p) ? p : {};
+}
+
+/** "12-06 17:45" in the machine's time zone: when the sandbox clock now stands. */
+function localTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
 export class TerminalChat {
@@ -162,6 +170,12 @@ export class TerminalChat {
         }
       } else if (command === '/explain') {
         this.#explain();
+      } else if (command === '/wait') {
+        const action = parseAction({ type: 'wait', duration: args[0] ?? '' });
+        if (action.type === 'wait') {
+          this.write(`— ${args[0]} later: ${localTime(this.sandbox.time.clock.now() + action.ms)} —\n`);
+          await this.sandbox.time.skip(action.ms);
+        }
       } else if (command === '/new') {
         this.#customer = this.sandbox.hub.newCustomer(this.#openKfId);
         this.#menu = [];

@@ -21,16 +21,24 @@
  *           expect: { menu: satisfaction }
  *         - say: 我要投诉
  *           expect: { transfer: queue }
+ *     - name: 不说话十分钟后提醒
+ *       steps:
+ *         - say: 退款多久到账
+ *         - wait: 10m                     # nobody writes: the idle rules due by then fire
+ *           expect: { text: 您还在吗 }
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import type { Conversation } from '../conversation/conversation.ts';
+import { dueIdleRules, idleRules } from '../conversation/silence.ts';
 import { clickLabel } from '../rules/click-label.ts';
+import { parseIdleDuration } from '../rules/compile-idle.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../wecom/platform-enums.ts';
-import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from './dry-run.ts';
+import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, type DryRunReport, dryRun, dryRunIdle } from './dry-run.ts';
 
 export type Expectation =
   | { type: 'text'; contains: string }
@@ -42,7 +50,9 @@ export type Step =
   | { type: 'enter'; scene?: string }
   | { type: 'say'; text: string }
   | { type: 'click'; id: string }
-  | { type: 'servicer'; does: 'takes over' | 'ends' };
+  | { type: 'servicer'; does: 'takes over' | 'ends' }
+  /** Time passes with nobody writing: the idle rules due within it fire (e.g. wait: 10m). */
+  | { type: 'wait'; ms: number; shown: string };
 
 export interface TestStep {
   step: Step;
@@ -98,6 +108,8 @@ function describeStep(s: Step): string {
       return `click ${s.id}`;
     case 'servicer':
       return `servicer ${s.does}`;
+    case 'wait':
+      return `wait ${s.shown}`;
   }
 }
 
@@ -197,7 +209,7 @@ function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
   const s = raw as Record<string, unknown>;
   const keys = Object.keys(s).filter((k) => k !== 'expect');
   if (keys.length !== 1)
-    return `a step does one thing (enter, say, click or servicer); got ${keys.join(', ') || 'none'}`;
+    return `a step does one thing (enter, say, click, servicer or wait); got ${keys.join(', ') || 'none'}`;
   let step: Step;
   if ('enter' in s) {
     const e = s.enter;
@@ -219,8 +231,12 @@ function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
   } else if ('servicer' in s) {
     if (s.servicer !== 'takes over' && s.servicer !== 'ends') return 'servicer: is "takes over" or "ends"';
     step = { type: 'servicer', does: s.servicer };
+  } else if ('wait' in s) {
+    const ms = typeof s.wait === 'string' ? parseIdleDuration(s.wait) : undefined;
+    if (!ms) return 'wait: takes a duration such as 30s, 10m, 2h or 1h30m';
+    step = { type: 'wait', ms, shown: String(s.wait) };
   } else {
-    return `unknown step "${keys[0]}": use enter, say, click or servicer`;
+    return `unknown step "${keys[0]}": use enter, say, click, servicer or wait`;
   }
   if (s.expect === undefined) return { step };
   const expect = parseExpect(s.expect);
@@ -246,7 +262,7 @@ function parseExpect(raw: unknown): Expectation[] | string {
   return out;
 }
 
-function itemFor(step: Step, ruleSet: RuleSet, at: number, n: number): JsonObject {
+function itemFor(step: Exclude<Step, { type: 'wait' }>, ruleSet: RuleSet, at: number, n: number): JsonObject {
   const ids = { open_kfid: DRY_RUN_ACCOUNT, external_userid: DRY_RUN_CUSTOMER };
   const common = { msgid: `test-msg-${n}`, send_time: Math.floor(at / 1000) };
   switch (step.type) {
@@ -315,45 +331,49 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
   const failures: StepFailure[] = [];
   let state: ConversationState = emptyState();
   let serviceState: ServiceState | undefined;
+  /** The conversation as serve would have stored it after the last step (for idle rules). */
+  let last: Conversation | undefined;
+  let at = test.at;
+  const idle = idleRules(ruleSet);
   for (const [index, ts] of test.steps.entries()) {
-    const at = test.at + index * 60_000;
-    if (ts.step.type === 'servicer' && ts.step.does === 'takes over') serviceState = SERVICE_STATE.human;
-    const report = await dryRun(ruleSet, {
-      item: itemFor(ts.step, ruleSet, at, index),
-      state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
-      ...(serviceState !== undefined && ts.step.type === 'say' && { serviceState }),
-      at,
-    });
-    state = report.decision.state;
-    if (ts.step.type === 'servicer' && ts.step.does === 'ends') serviceState = undefined;
-    const menus = report.decision.actions.flatMap(({ action }) =>
-      (action.type === 'reply' || action.type === 'send_on_event') && action.content.msgtype === 'msgmenu'
-        ? [action.content.menu.name]
-        : [],
-    );
+    const step = ts.step;
     const replies: Reply[] = [];
-    for (const call of report.calls) {
-      if (!call.accepted) continue;
-      const r = call.request;
-      if (call.api === 'kf/service_state/trans') {
-        const to = TRANSFER_TARGETS[r.service_state as 2 | 3 | 4];
-        replies.push({ type: 'transfer', to: to ?? String(r.service_state) });
-        if (to === 'queue') serviceState = SERVICE_STATE.queued;
-      } else if (r.msgtype === 'text') {
-        replies.push({ type: 'text', text: String((r.text as JsonObject).content) });
-      } else if (r.msgtype === 'msgmenu') {
-        const m = r.msgmenu as JsonObject;
-        const labels = ((m.list as JsonObject[]) ?? []).map((i) => {
-          const inner = (i.click ?? i.view ?? i.miniprogram ?? i.text) as JsonObject | undefined;
-          return String(inner?.content ?? inner?.title ?? '');
-        });
-        const text = [m.head_content, ...labels, m.tail_content]
-          .filter((x) => typeof x === 'string')
-          .join(' / ');
-        replies.push({ type: 'menu', name: menus.shift() ?? '?', text });
-      } else {
-        replies.push({ type: 'text', text: `[${String(r.msgtype)}]` });
+    const take = (report: DryRunReport) => {
+      state = report.decision.state;
+      last = report.conversation;
+      for (const r of repliesOf(report)) {
+        replies.push(r);
+        if (r.type === 'transfer' && r.to === 'queue') serviceState = SERVICE_STATE.queued;
+        if (r.type === 'transfer' && r.to === 'end') serviceState = SERVICE_STATE.ended;
       }
+    };
+    if (step.type === 'wait') {
+      // The idle rules whose time comes within the wait fire in order, each at its own time.
+      const until = at + step.ms;
+      for (;;) {
+        const conversation: Conversation | undefined = last && {
+          ...last,
+          state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
+        };
+        const [rule] = conversation ? dueIdleRules(conversation, idle, until) : [];
+        if (!conversation?.silence || !rule) break;
+        const firesAt = conversation.silence.since + rule.idleFor;
+        take(await dryRunIdle(ruleSet, { conversation, rule, at: firesAt }));
+      }
+      at = until;
+    } else {
+      at += index === 0 ? 0 : 60_000;
+      if (step.type === 'servicer' && step.does === 'takes over') serviceState = SERVICE_STATE.human;
+      take(
+        await dryRun(ruleSet, {
+          item: itemFor(step, ruleSet, at, index),
+          state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
+          ...(serviceState !== undefined && step.type === 'say' && { serviceState }),
+          ...(last?.silence && { silence: last.silence }),
+          at,
+        }),
+      );
+      if (step.type === 'servicer' && step.does === 'ends') serviceState = undefined;
     }
     if (!ts.expect) continue;
     const missing = ts.expect.filter((e) => !satisfied(e, replies));
@@ -367,6 +387,43 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
       });
   }
   return failures;
+}
+
+/** What the customer saw (or what happened to the session) from one dry run's accepted calls. */
+function repliesOf(report: DryRunReport): Reply[] {
+  const menus = report.decision.actions.flatMap(({ action }) =>
+    (action.type === 'reply' || action.type === 'send_on_event' || action.type === 'transfer') &&
+    (action.type === 'transfer' ? action.notice : action.content)?.msgtype === 'msgmenu'
+      ? [
+          ((action.type === 'transfer' ? action.notice : action.content) as { menu: { name: string } }).menu
+            .name,
+        ]
+      : [],
+  );
+  const replies: Reply[] = [];
+  for (const call of report.calls) {
+    if (!call.accepted) continue;
+    const r = call.request;
+    if (call.api === 'kf/service_state/trans') {
+      const to = TRANSFER_TARGETS[r.service_state as 2 | 3 | 4];
+      replies.push({ type: 'transfer', to: to ?? String(r.service_state) });
+    } else if (r.msgtype === 'text') {
+      replies.push({ type: 'text', text: String((r.text as JsonObject).content) });
+    } else if (r.msgtype === 'msgmenu') {
+      const m = r.msgmenu as JsonObject;
+      const labels = ((m.list as JsonObject[]) ?? []).map((i) => {
+        const inner = (i.click ?? i.view ?? i.miniprogram ?? i.text) as JsonObject | undefined;
+        return String(inner?.content ?? inner?.title ?? '');
+      });
+      const text = [m.head_content, ...labels, m.tail_content]
+        .filter((x) => typeof x === 'string')
+        .join(' / ');
+      replies.push({ type: 'menu', name: menus.shift() ?? '?', text });
+    } else {
+      replies.push({ type: 'text', text: `[${String(r.msgtype)}]` });
+    }
+  }
+  return replies;
 }
 
 export function formatFailure(f: StepFailure): string {

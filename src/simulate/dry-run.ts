@@ -11,11 +11,14 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Conversation, newConversation } from '../conversation/conversation.ts';
 import {
+  afterCalls,
   decideStep,
   needsServiceState,
   planStep,
+  type CallOutcome as StepCallOutcome,
   type StepLookups,
 } from '../conversation/conversation-step.ts';
+import { type IdleRule, idleItem, type Silence } from '../conversation/silence.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import { Decider, type Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
@@ -42,6 +45,8 @@ export interface DryRunInput {
   /** The session's service state before the message; default: unknown to kfbot (serve asks WeCom). */
   serviceState?: ServiceState;
   nickname?: string;
+  /** The silence the customer is in (idle rules), carried from an earlier step. */
+  silence?: Silence;
   /**
    * Epoch ms: when kfbot handles the message. Default: time conditions see the item's own
    * send_time and code ages are judged at `now` (a code from last year is expired).
@@ -68,7 +73,7 @@ export interface DryRunReport {
   dropped: DroppedAction[];
   /** The calls the conversation step planned: exactly what serve would send, in order. */
   planned: PlannedCall[];
-  /** The customer's conversation after the message, as serve would record it. */
+  /** The customer's conversation after the message and its calls, as serve would record it. */
   conversation: Conversation;
   /** True when every planned call would be accepted and no action was dropped. */
   ok: boolean;
@@ -149,10 +154,47 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
       ...(input.serviceState !== undefined && { service_state: input.serviceState }),
     },
   };
+  if (input.silence) conversation.silence = input.silence;
   const session = wecom.world.findSession(item.open_kfid, item.external_userid);
   if (session?.lastCustomerMessageAt !== undefined && !(raw.msgtype !== 'event' && raw.origin === 3))
     conversation.lastCustomerAt = session.lastCustomerMessageAt;
+  return runStep(ruleSet, wecom, item, conversation, now, decideAt);
+}
 
+/**
+ * An idle rule's timer firing for the dry-run customer (`wait:` in conversation tests): the item
+ * serve would make at `at` in this conversation's silence, through the same step, against an
+ * offline WeCom whose session is where the conversation says (window, quota, state).
+ */
+export async function dryRunIdle(
+  ruleSet: RuleSet,
+  input: { conversation: Conversation; rule: IdleRule; at: number },
+): Promise<DryRunReport> {
+  const { conversation, rule, at } = input;
+  if (!conversation.silence) throw new Error('dryRunIdle needs a conversation in a silence');
+  const wecom = new OfflineWeCom(new ManualClock(at));
+  wecom.addAccount(DRY_RUN_ACCOUNT);
+  wecom.addServicer(SERVICER);
+  wecom.world.ensureCustomer(DRY_RUN_CUSTOMER);
+  const session = wecom.world.session(DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER);
+  if (conversation.lastCustomerAt !== undefined)
+    onCustomerMessage(session, conversation.lastCustomerAt, true);
+  session.quota = Math.max(0, session.quota - conversation.quotaUsed);
+  const state = conversation.state.service_state;
+  if (state !== undefined) setState(session, state, state === 3 ? SERVICER : undefined);
+  const item = idleItem(DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, rule, conversation.silence);
+  return runStep(ruleSet, wecom, item, conversation, at, at);
+}
+
+/** The step serve takes for one item, with the offline WeCom answering its lookups and calls. */
+async function runStep(
+  ruleSet: RuleSet,
+  wecom: OfflineWeCom,
+  item: SyncItem,
+  conversation: Conversation,
+  now: number,
+  decideAt: number,
+): Promise<DryRunReport> {
   // What serve looks up, asked of the offline WeCom.
   const customer = wecom.world.customers.get(item.external_userid);
   const lookups: StepLookups = { ...(customer && { nickname: customer.nickname }) };
@@ -186,7 +228,8 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
   const step = planStep(decided, (m) =>
     'media_id' in m ? m.media_id : (uploaded.get(m.absPath) ?? `<upload ${m.file} failed>`),
   );
-  for (const call of step.calls) await execute(wecom, call, calls);
+  const outcomes: StepCallOutcome[] = [];
+  for (const call of step.calls) outcomes.push(await execute(wecom, call, calls));
   return {
     item,
     decision: step.decision,
@@ -194,15 +237,19 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
     calls,
     dropped: step.dropped,
     planned: step.calls,
-    conversation: step.conversation,
+    conversation: afterCalls(step.conversation, outcomes, { item, rules, now }),
     ok: calls.every((c) => c.accepted) && step.dropped.length === 0,
   };
 }
 
-async function execute(wecom: OfflineWeCom, call: PlannedCall, out: CallOutcome[]): Promise<void> {
+/** Makes one planned call (and a transfer's notice); returns its outcome as serve records it. */
+async function execute(wecom: OfflineWeCom, call: PlannedCall, out: CallOutcome[]): Promise<StepCallOutcome> {
   const request = call.body as unknown as JsonObject;
   const response = await wecom.call(call.api, request);
   out.push({ api: call.api, rule: call.rule, request, response, accepted: response.errcode === 0 });
+  const errcode = typeof response.errcode === 'number' ? response.errcode : -1;
+  const outcome: StepCallOutcome =
+    errcode === 0 ? { call, status: 'sent' } : { call, status: 'refused', errcode };
   if (call.api === 'kf/service_state/trans' && call.notice) {
     const code = response.msg_code;
     const notice: JsonObject = {
@@ -221,7 +268,7 @@ async function execute(wecom: OfflineWeCom, call: PlannedCall, out: CallOutcome[
         },
         accepted: false,
       });
-      return;
+      return outcome;
     }
     const answer = await wecom.call('kf/send_msg_on_event', notice);
     out.push({
@@ -232,4 +279,5 @@ async function execute(wecom: OfflineWeCom, call: PlannedCall, out: CallOutcome[
       accepted: answer.errcode === 0,
     });
   }
+  return outcome;
 }

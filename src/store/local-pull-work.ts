@@ -41,6 +41,11 @@ export class LocalPullWork implements PullWork {
     this.#request(openKfId);
   }
 
+  /** Not recorded: after a restart the idle scheduler finds the due timers and asks again. */
+  async nudge(openKfId: string): Promise<void> {
+    this.#request(openKfId);
+  }
+
   async start(pull: (job: PullJob) => Promise<void>): Promise<void> {
     this.#pull = pull;
     const pending = await this.requests.pendingPulls();

@@ -47,6 +47,11 @@ export interface PullJob {
 export interface PullWork {
   /** Durably records a verified notice, before the callback is answered. */
   enqueue(openKfId: string, token: string, at: number): Promise<void>;
+  /**
+   * Asks for a pull of the account with no new callback (its idle rules are due): the pull runs
+   * under the account's lease like any other, and fires them after reading what WeCom holds.
+   */
+  nudge(openKfId: string): Promise<void>;
   /** Starts handing jobs to `pull`, including work left over from before a restart or a crash. */
   start(pull: (job: PullJob) => Promise<void>): Promise<void>;
   /** Stops taking work and waits for the pulls in flight. */

@@ -73,6 +73,40 @@ export class RedisKeys {
   unansweredIndex(): string {
     return this.#key('unanswered-index');
   }
+  /**
+   * Customers with a due idle rule (a sorted set: member "<open_kfid>\t<external_userid>", score the
+   * epoch ms it is due), written with their conversation.
+   */
+  idleDue(): string {
+    return this.#key('idle-due');
+  }
+  /** Held (PX) by the replica that asked for an account's pull to fire its due idle rules. */
+  idleClaim(openKfId: string): string {
+    return this.#key('idle-claim', openKfId);
+  }
+  /**
+   * One UTC day's activity counts (a hash, created on first use): field ["hits"|"misses", open_kfid,
+   * rule], ["unmatched", open_kfid] or ["ended", open_kfid, how] (JSON) → count.
+   */
+  dayCounts(day: string): string {
+    return this.#key('activity', day);
+  }
+  /** One UTC day's session ends and hand-overs (a list of JSON {openKfId, externalUserId, at, how}). */
+  sessionEnds(day: string): string {
+    return this.#key('session-ends', day);
+  }
+  /** The UTC days with activity (a sorted set: day → its start, epoch ms), to read and purge by day. */
+  activityDays(): string {
+    return this.#key('activity-days');
+  }
+  /** Satisfaction scores (a hash): [open_kfid, external_userid, sessionStartedAt] (JSON) → {score, clickId, at}. */
+  scores(): string {
+    return this.#key('scores');
+  }
+  /** The same fields by the time of their click (a sorted set), to read and purge by time. */
+  scoresByTime(): string {
+    return this.#key('scores-by-time');
+  }
   /** Set while WeCom blocks an API (45009/45033): no replica calls it until the key expires. */
   budgetPause(api: string): string {
     return this.#key('budget', api, 'pause');

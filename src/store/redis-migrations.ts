@@ -29,6 +29,16 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'kept-aside: a list of stored records kfbot could not read, with key and reason (created on first use)',
     up: () => {},
   },
+  {
+    version: 3,
+    name: 'idle-due: a sorted set of customers with a due idle rule, written with their conversation (created on first use)',
+    up: () => {},
+  },
+  {
+    version: 4,
+    name: 'activity: per-day counts of rule outcomes and session ends, session ends, satisfaction scores (created on first use)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

@@ -124,6 +124,11 @@ export class RedisPullWork implements PullWork {
       });
   }
 
+  /** An entry in the pulls stream like a callback's, keeping the account's newest token as it is. */
+  async nudge(openKfId: string): Promise<void> {
+    await this.#redis.xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId);
+  }
+
   async start(pull: (job: PullJob) => Promise<void>): Promise<void> {
     this.#pull = pull;
     this.log.info({ consumer: this.#consumer, leaseMs: this.#leaseMs }, 'taking pull work from Redis');

@@ -8,7 +8,9 @@
  */
 import { Redis } from 'ioredis';
 import type { CachedToken } from '../wecom/access-token.ts';
+import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
+import { RedisActivity } from './redis-activity.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
@@ -35,11 +37,31 @@ if redis.call('GET', KEYS[2]) == ARGV[2] then
 end
 return 0`;
 
+// KEYS[2..3], ARGV[3..6]: the conversation and its idle timer (ARGV[6] '' removes it).
 const RECORD_MESSAGE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if KEYS[2] then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+if KEYS[2] then
+  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+  if ARGV[6] == '' then redis.call('ZREM', KEYS[3], ARGV[5])
+  else redis.call('ZADD', KEYS[3], ARGV[6], ARGV[5]) end
+end
 return 1`;
+
+// Accounts with a due idle rule (ARGV[1] now) not claimed by anyone; claims them for ARGV[2] ms.
+const CLAIM_DUE_ACCOUNTS = `
+local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, 1000)
+local seen, claimed = {}, {}
+for _, member in ipairs(due) do
+  local account = string.match(member, '^([^\t]*)\t')
+  if account and not seen[account] then
+    seen[account] = true
+    if redis.call('SET', ARGV[3] .. account, '1', 'PX', ARGV[2], 'NX') then table.insert(claimed, account) end
+  end
+end
+return claimed`;
+
+const SEP = '\t';
 
 const FINISH_MESSAGE = `
 local raw = redis.call('GET', KEYS[1])
@@ -72,11 +94,14 @@ export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly keys: RedisKeys;
   readonly #unanswered: RedisUnanswered;
+  /** The activity log (redis-activity.ts). */
+  readonly activity: RedisActivity;
 
   constructor(redis: Redis, keys = new RedisKeys()) {
     this.#redis = redis;
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
+    this.activity = new RedisActivity(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {
@@ -111,8 +136,14 @@ export class RedisStore implements Store {
     const keys = [this.keys.message(message.msgid)];
     const args: (string | number)[] = [encodeMessage(message), RECORD_TTL_MS];
     if (conversation) {
-      keys.push(this.keys.conversation(conversation.openKfId, conversation.externalUserId));
-      args.push(encodeConversation(conversation.value), CONVERSATION_TTL_MS);
+      const { openKfId, externalUserId, value } = conversation;
+      keys.push(this.keys.conversation(openKfId, externalUserId), this.keys.idleDue());
+      args.push(
+        encodeConversation(value),
+        CONVERSATION_TTL_MS,
+        `${openKfId}${SEP}${externalUserId}`,
+        value.idleDueAt ?? '',
+      );
     }
     return (await this.#redis.eval(RECORD_MESSAGE, keys.length, ...keys, ...args)) === 1;
   }
@@ -146,12 +177,52 @@ export class RedisStore implements Store {
   }
 
   async putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void> {
-    await this.#redis.set(
-      this.keys.conversation(openKfId, externalUserId),
-      encodeConversation(value),
-      'PX',
-      CONVERSATION_TTL_MS,
-    );
+    const member = `${openKfId}${SEP}${externalUserId}`;
+    const tx = this.#redis
+      .multi()
+      .set(
+        this.keys.conversation(openKfId, externalUserId),
+        encodeConversation(value),
+        'PX',
+        CONVERSATION_TTL_MS,
+      );
+    if (value.idleDueAt === undefined) tx.zrem(this.keys.idleDue(), member);
+    else tx.zadd(this.keys.idleDue(), value.idleDueAt, member);
+    const results = await tx.exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the transaction');
+  }
+
+  async dueIdle(openKfId: string, now: number, limit: number): Promise<DueSilence[]> {
+    // Members sort by score, then lexically: read due ones, keep this account's.
+    const raw = await this.#redis.zrangebyscore(this.keys.idleDue(), '-inf', now, 'WITHSCORES');
+    const out: DueSilence[] = [];
+    for (let i = 0; i < raw.length && out.length < limit; i += 2) {
+      const [account, customer] = (raw[i] as string).split(SEP);
+      if (account === openKfId && customer !== undefined)
+        out.push({ openKfId, externalUserId: customer, dueAt: Number(raw[i + 1]) });
+    }
+    return out;
+  }
+
+  async claimDueIdleAccounts(now: number, holdMs: number): Promise<string[]> {
+    return (await this.#redis.eval(
+      CLAIM_DUE_ACCOUNTS,
+      1,
+      this.keys.idleDue(),
+      now,
+      holdMs,
+      this.keys.idleClaim(''),
+    )) as string[];
+  }
+
+  async clearIdleDue(openKfId: string, externalUserId: string): Promise<void> {
+    await this.#redis.zrem(this.keys.idleDue(), `${openKfId}${SEP}${externalUserId}`);
+  }
+
+  async nextIdleDue(): Promise<number | undefined> {
+    const first = await this.#redis.zrange(this.keys.idleDue(), 0, 0, 'WITHSCORES');
+    return first[1] === undefined ? undefined : Number(first[1]);
   }
 
   async getAccessToken(key: string): Promise<CachedToken | undefined> {
@@ -197,8 +268,8 @@ export class RedisStore implements Store {
     return this.#unanswered.recordUnanswered(sighting);
   }
 
-  listUnanswered(since: number, limit: number) {
-    return this.#unanswered.listUnanswered(since, limit);
+  listUnanswered(since: number, limit: number, openKfId?: string) {
+    return this.#unanswered.listUnanswered(since, limit, openKfId);
   }
 
   purgeUnanswered(before: number) {

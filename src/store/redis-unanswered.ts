@@ -68,8 +68,10 @@ export class RedisUnanswered implements UnansweredLog {
     );
   }
 
-  async listUnanswered(since: number, limit: number): Promise<UnansweredQuestion[]> {
-    const members = await this.#redis.zrangebyscore(this.#keys.unansweredIndex(), since, '+inf');
+  async listUnanswered(since: number, limit: number, openKfId?: string): Promise<UnansweredQuestion[]> {
+    const all = await this.#redis.zrangebyscore(this.#keys.unansweredIndex(), since, '+inf');
+    // A member starts with its account: one account's groups are picked before their hashes are read.
+    const members = openKfId === undefined ? all : all.filter((m) => m.startsWith(`${openKfId}\n`));
     if (members.length === 0) return [];
     const pipeline = this.#redis.pipeline();
     for (const m of members) pipeline.hgetall(this.#group(m));

@@ -5,6 +5,8 @@
  * one entry at the end of SQLITE_MIGRATIONS.
  */
 import type Database from 'better-sqlite3';
+import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
+import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -76,6 +78,20 @@ CREATE TABLE kept_aside (
     name: 'unanswered: customer questions no rule answered, for the rule author',
     up: (db) => {
       db.exec(UNANSWERED_SCHEMA);
+    },
+  },
+  {
+    version: 4,
+    name: "idle_due: when each customer's next idle rule is due (durable idle timers)",
+    up: (db) => {
+      db.exec(IDLE_DUE_SCHEMA);
+    },
+  },
+  {
+    version: 5,
+    name: 'activity: rule outcomes and unmatched messages per day, satisfaction scores, session ends',
+    up: (db) => {
+      db.exec(ACTIVITY_SCHEMA);
     },
   },
 ];

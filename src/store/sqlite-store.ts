@@ -13,6 +13,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
+import { SqliteActivity } from './sqlite-activity.ts';
+import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
@@ -73,6 +75,9 @@ export class SqliteStore implements Store, PullRequestLog {
   /** The schema versions before and after this start's migrations. */
   readonly migrated: { from: number; to: number };
   readonly #unanswered: SqliteUnanswered;
+  readonly #idle: SqliteIdleTimers;
+  /** The activity log (sqlite-activity.ts). */
+  readonly activity: SqliteActivity;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') makeFolder(dirname(path));
@@ -88,6 +93,8 @@ export class SqliteStore implements Store, PullRequestLog {
     }
     const db = this.#db;
     this.#unanswered = new SqliteUnanswered(db);
+    this.#idle = new SqliteIdleTimers(db);
+    this.activity = new SqliteActivity(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
@@ -195,13 +202,8 @@ export class SqliteStore implements Store, PullRequestLog {
         created_at: message.createdAt,
       });
       if (inserted.changes === 0) return false;
-      if (conversation) {
-        this.#stmt.putConversation.run(
-          conversation.openKfId,
-          conversation.externalUserId,
-          encodeConversation(conversation.value),
-        );
-      }
+      if (conversation)
+        this.#writeConversation(conversation.openKfId, conversation.externalUserId, conversation.value);
       return true;
     })();
   }
@@ -250,7 +252,29 @@ export class SqliteStore implements Store, PullRequestLog {
   }
 
   async putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void> {
+    this.#db.transaction(() => this.#writeConversation(openKfId, externalUserId, value))();
+  }
+
+  /** The conversation and its idle timer: call inside a transaction. */
+  #writeConversation(openKfId: string, externalUserId: string, value: Conversation): void {
     this.#stmt.putConversation.run(openKfId, externalUserId, encodeConversation(value));
+    this.#idle.index(openKfId, externalUserId, value);
+  }
+
+  dueIdle(openKfId: string, now: number, limit: number) {
+    return this.#idle.dueIdle(openKfId, now, limit);
+  }
+
+  claimDueIdleAccounts(now: number, holdMs: number) {
+    return this.#idle.claimDueIdleAccounts(now, holdMs);
+  }
+
+  clearIdleDue(openKfId: string, externalUserId: string) {
+    return this.#idle.clearIdleDue(openKfId, externalUserId);
+  }
+
+  nextIdleDue() {
+    return this.#idle.nextIdleDue();
   }
 
   async keepAside(key: string, value: string, reason: string): Promise<void> {
@@ -298,8 +322,8 @@ export class SqliteStore implements Store, PullRequestLog {
     return this.#unanswered.recordUnanswered(...args);
   }
 
-  listUnanswered(since: number, limit: number) {
-    return this.#unanswered.listUnanswered(since, limit);
+  listUnanswered(since: number, limit: number, openKfId?: string) {
+    return this.#unanswered.listUnanswered(since, limit, openKfId);
   }
 
   purgeUnanswered(before: number) {

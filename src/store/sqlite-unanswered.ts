@@ -48,7 +48,8 @@ export class SqliteUnanswered implements UnansweredLog {
          last_seen = MAX(last_seen, excluded.last_seen)`,
     );
     this.#list = db.prepare(
-      'SELECT * FROM unanswered WHERE last_seen >= ? ORDER BY count DESC, last_seen DESC, text LIMIT ?',
+      `SELECT * FROM unanswered WHERE last_seen >= @since AND (@account IS NULL OR open_kfid = @account)
+       ORDER BY count DESC, last_seen DESC, text LIMIT @limit`,
     );
     this.#purge = db.prepare('DELETE FROM unanswered WHERE last_seen < ?');
   }
@@ -63,8 +64,8 @@ export class SqliteUnanswered implements UnansweredLog {
     });
   }
 
-  async listUnanswered(since: number, limit: number): Promise<UnansweredQuestion[]> {
-    return (this.#list.all(since, limit) as Row[]).map((r) => ({
+  async listUnanswered(since: number, limit: number, openKfId?: string): Promise<UnansweredQuestion[]> {
+    return (this.#list.all({ since, limit, account: openKfId ?? null }) as Row[]).map((r) => ({
       openKfId: r.open_kfid,
       text: r.text,
       example: r.example,

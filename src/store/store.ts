@@ -10,6 +10,8 @@ import type { TokenStore } from '../wecom/access-token.ts';
 
 export type { Conversation };
 
+import type { ActivityLog } from './activity-log.ts';
+import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
 
@@ -97,7 +99,10 @@ export interface PullRequestLog {
   completePull(openKfId: string, seq: number): Promise<void>;
 }
 
-export interface Store extends TokenStore, UnansweredLog {
+export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex {
+  /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
+  readonly activity: ActivityLog;
+
   getCursor(openKfId: string): Promise<string | undefined>;
   /**
    * Stores the cursor. With a fence, only while `fence.key` still holds `fence.token`: a puller
@@ -124,6 +129,7 @@ export interface Store extends TokenStore, UnansweredLog {
    * NewerRecordError for one a newer kfbot wrote.
    */
   getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined>;
+  /** Writes the conversation and, in the same write, its idle timer (idle-timer-index.ts). */
   putConversation(openKfId: string, externalUserId: string, value: Conversation): Promise<void>;
 
   /** Keeps an unreadable record, with its key and why, where it is not in the way and not lost. */

@@ -123,11 +123,22 @@ function readConversation(key: string, json: string): Conversation {
   const o = open(key, json);
   const bad = (what: string) => new UnreadableRecordError(key, what);
   if (typeof o.quotaUsed !== 'number') throw bad('quotaUsed is not a number');
-  for (const name of ['lastCustomerAt', 'nicknameAt']) {
+  for (const name of ['lastCustomerAt', 'nicknameAt', 'sessionStartedAt']) {
     if (!optionalNumber(o, name)) throw bad(`${name} is not a number`);
   }
   for (const name of ['quotaSince', 'nickname']) {
     if (!optionalString(o, name)) throw bad(`${name} is not a string`);
+  }
+  if (!optionalNumber(o, 'idleDueAt')) throw bad('idleDueAt is not a number');
+  if (o.silence !== undefined) {
+    const q = o.silence;
+    if (
+      !isObject(q) ||
+      typeof q.since !== 'number' ||
+      !Array.isArray(q.fired) ||
+      !q.fired.every((f) => typeof f === 'string')
+    )
+      throw bad('silence is not { since, fired }');
   }
   const s = o.state;
   if (!isObject(s)) throw bad('state is not an object');

@@ -40,8 +40,11 @@ export interface UnansweredQuestion {
 export interface UnansweredLog {
   /** Adds one sighting to its group (creating the group on the first). */
   recordUnanswered(sighting: UnansweredSighting): Promise<void>;
-  /** Groups last seen at or after `since` (epoch ms), most frequent first, at most `limit`. */
-  listUnanswered(since: number, limit: number): Promise<UnansweredQuestion[]>;
+  /**
+   * Groups last seen at or after `since` (epoch ms), most frequent first, at most `limit`; of one
+   * account (open_kfid) when given.
+   */
+  listUnanswered(since: number, limit: number, openKfId?: string): Promise<UnansweredQuestion[]>;
   /** Drops groups last seen before `before`; returns how many. */
   purgeUnanswered(before: number): Promise<number>;
 }

@@ -357,15 +357,27 @@ export const EVENT_KINDS = {
 
 export type MessageKind = keyof typeof MESSAGE_KINDS;
 export type EventKind = keyof typeof EVENT_KINDS;
-/** Every kind name: a msgtype, or the event_type of a msgtype "event" item. */
-export type Kind = MessageKind | EventKind;
+/**
+ * kfbot's own kinds: items it makes itself, never decoded from WeCom (a `kind: idle` rule's timer,
+ * conversation/idle-timers.ts). Rules name them like WeCom's kinds.
+ */
+export const BOT_KIND_NAMES = ['idle'] as const;
+export type BotKind = (typeof BOT_KIND_NAMES)[number];
+/** Every kind name: a msgtype, the event_type of a msgtype "event" item, or one of kfbot's own. */
+export type Kind = MessageKind | EventKind | BotKind;
 
 export type MessagePayloadOf<K extends MessageKind> = ReturnType<(typeof MESSAGE_KINDS)[K]['decode']>;
 export type EventPayloadOf<K extends EventKind> = ReturnType<(typeof EVENT_KINDS)[K]['decode']>;
 
 export const MESSAGE_KIND_NAMES = Object.keys(MESSAGE_KINDS) as MessageKind[];
 export const EVENT_KIND_NAMES = Object.keys(EVENT_KINDS) as EventKind[];
-export const KIND_NAMES: readonly Kind[] = [...MESSAGE_KIND_NAMES, ...EVENT_KIND_NAMES];
+/** The kinds WeCom sends: what the decoder can produce (besides `unknown`). */
+export const WECOM_KIND_NAMES: readonly (MessageKind | EventKind)[] = [
+  ...MESSAGE_KIND_NAMES,
+  ...EVENT_KIND_NAMES,
+];
+/** Every kind a rule can name. */
+export const KIND_NAMES: readonly Kind[] = [...WECOM_KIND_NAMES, ...BOT_KIND_NAMES];
 
 export function isMessageKind(name: string): name is MessageKind {
   return Object.hasOwn(MESSAGE_KINDS, name);

@@ -32,7 +32,9 @@ export const INVALID_EVENT_CODE_ERRMSG = 'invalid code: unknown, expired or alre
 /**
  * Whether service_state/trans may move a session from 0 (未处理) or 1 (智能助手接待) straight to
  * 4 (已结束). §7.1: "⚠ Whether 0 or 1 may go directly to 4 through the API is not explicit". A bot
- * ending its own conversation is common practice, so we allow it.
+ * ending its own conversation is common practice (an idle rule's timeout does exactly that), so we
+ * allow it. Should WeCom refuse it (95016), kfbot records the session as ended on its side, logs
+ * it, and stops acting in it (conversation-step.ts `refusedEnd`).
  */
 export const TRANS_FROM_BOT_TO_ENDED_ALLOWED = true;
 

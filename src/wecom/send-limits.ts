@@ -21,6 +21,11 @@ export interface SendProblem {
   severity: 'error' | 'truncated';
 }
 
+/** §5: at most 5 send_msg per customer message ("用户发送消息 | 5条 | 48 小时")… */
+export const SEND_QUOTA = 5;
+/** …within 48 h of it. */
+export const SEND_WINDOW_MS = 48 * 3600_000;
+
 export const TEXT_MAX_BYTES = 2048;
 export const MENU_HEAD_TAIL_MAX_BYTES = 1024;
 export const MENU_MAX_ITEMS = 10;

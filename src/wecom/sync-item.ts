@@ -49,7 +49,25 @@ export interface UnknownItem extends CommonFields {
   reason: string;
 }
 
-export type SyncItem = MessageItem | EventItem | UnknownItem;
+/**
+ * Not from WeCom: the item kfbot makes when a `kind: idle` rule's time comes (the customer has been
+ * silent `idle_for` since the bot's last message). It goes through the same step as a message, so
+ * guards, budget, dedupe and records apply. Its msgid is derived from the customer, the silence and
+ * the rule (idle-timers.ts): firing it again is recognisably the same item. The decoder never
+ * produces one.
+ */
+export interface IdleItem extends CommonFields {
+  kind: 'idle';
+  msgtype: 'idle';
+  idle: {
+    /** The idle rule whose time came. */
+    rule: string;
+    /** Epoch ms the silence began: the bot's last message to the customer. */
+    since: number;
+  };
+}
+
+export type SyncItem = MessageItem | EventItem | UnknownItem | IdleItem;
 export type KnownKind = MessageKind | EventKind;
 /** The item type for one kind name: `ItemOf<'text'>` has `.text.content`. */
 export type ItemOf<K extends SyncItem['kind']> = Extract<SyncItem, { kind: K }>;

@@ -99,6 +99,38 @@ tests:
     const r = await runCli(['test', '--rules', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('tests/bad.yaml:4: unknown step "shout"');
+    const wait = ruleDir({
+      'rules.yaml': RULES,
+      'tests/bad.yaml': 'tests:\n  - name: x\n    steps:\n      - wait: soon\n',
+    });
+    expect((await runCli(['test', '--rules', wait])).stderr).toContain(
+      'tests/bad.yaml:4: wait: takes a duration such as 30s, 10m, 2h or 1h30m',
+    );
+  });
+
+  it('fires idle rules within a wait: step at their own time, and shows the step that got them', async () => {
+    const dir = ruleDir({
+      'rules.yaml': `${RULES}
+  - name: 提醒
+    when: { kind: idle, idle_for: 5m }
+    then: [ { reply: 您还在吗 } ]
+`,
+      'tests/idle.yaml': `
+tests:
+  - name: 沉默
+    steps:
+      - say: 钱啥时候退回来
+      - wait: 4m
+        expect: { text: 您还在吗 }
+      - wait: 1m
+        expect: { text: 您还在吗 }
+`,
+    });
+    const r = await runCli(['test', '--rules', dir]);
+    expect(r.stdout).toContain('沉默 — step 2 (wait 4m)');
+    expect(r.stdout).toContain('+ got:      nothing');
+    expect(r.stdout).not.toContain('step 3 (wait 1m)');
+    expect(r.code).toBe(1);
   });
 
   it('sums up FAQ accuracy over phrasing lines with the confusions, and fails below --min-accuracy', async () => {

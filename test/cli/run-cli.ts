@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.ts';
 
 export const KFBOT = fileURLToPath(new URL('../../bin/kfbot.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,4 +41,29 @@ export function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** `kfbot …` in this process (a spawned one each time would be slow): its exit code and output. */
+export async function runInProcess(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const stream = (key: 'stdout' | 'stderr') => {
+    const s = new PassThrough();
+    s.on('data', (d: Buffer) => {
+      out[key] += d;
+    });
+    return s;
+  };
+  const stdin = new PassThrough();
+  stdin.end();
+  const code = await main(argv, {
+    stdout: stream('stdout'),
+    stderr: stream('stderr'),
+    stdin,
+    env,
+    cwd: process.cwd(),
+  });
+  return { code, ...out };
 }

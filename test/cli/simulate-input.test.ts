@@ -2,30 +2,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runInProcess } from './run-cli.ts';
 
-async function simulate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const stream = (key: 'stdout' | 'stderr') => {
-    const s = new PassThrough();
-    s.on('data', (d: Buffer) => {
-      out[key] += d;
-    });
-    return s;
-  };
-  const stdin = new PassThrough();
-  stdin.end();
-  const code = await main(['simulate', ...args], {
-    stdout: stream('stdout'),
-    stderr: stream('stderr'),
-    stdin,
-    env: {},
-    cwd: process.cwd(),
-  });
-  return { code, ...out };
-}
+const simulate = (args: string[]) => runInProcess(['simulate', ...args]);
 
 const dir = mkdtempSync(join(tmpdir(), 'kfbot-simulate-'));
 const file = (name: string, content: string) => {

@@ -2,33 +2,11 @@
  * Every mistake a new user can make in the settings gets one sentence — what is wrong, how to fix
  * it — and exit code 1: never a stack trace, never "listening" first.
  */
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { AES_KEY, TOKEN } from '../e2e/kfbot-process.ts';
-import { runCli } from './run-cli.ts';
+import { runCli, runInProcess } from './run-cli.ts';
 
-/** `kfbot serve` in this process (a spawned one each time would be slow): its exit code and output. */
-async function serve(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  const stream = (key: 'stdout' | 'stderr') => {
-    const s = new PassThrough();
-    s.on('data', (d: Buffer) => {
-      out[key] += d;
-    });
-    return s;
-  };
-  const stdin = new PassThrough();
-  stdin.end();
-  const code = await main(['serve'], {
-    stdout: stream('stdout'),
-    stderr: stream('stderr'),
-    stdin,
-    env,
-    cwd: process.cwd(),
-  });
-  return { code, ...out };
-}
+const serve = (env: NodeJS.ProcessEnv) => runInProcess(['serve'], env);
 
 const TEST_REDIS = new URL(process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15');
 

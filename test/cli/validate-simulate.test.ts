@@ -17,7 +17,7 @@ describe('kfbot validate', () => {
     const r = await runCli(['validate']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^✓ \.\/rules: 6 files, \d+ rules, \d+ menus with \d+ click answers, FAQ of \d+ items and \d+ typed questions\n$/,
+      /^✓ \.\/rules: 7 files, \d+ rules, \d+ menus with \d+ click answers, FAQ of \d+ items and \d+ typed questions\n$/,
     );
   });
 

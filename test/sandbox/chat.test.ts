@@ -60,4 +60,25 @@ describe('kfbot chat', () => {
       /^The same conversation on the sandbox page: http:\/\/127\.0\.0\.1:\d+\/sandbox$/m,
     );
   }, 60_000);
+
+  it('skips the clock ahead with /wait, so the default rules’ reminder and timeout show without waiting', async () => {
+    const input = ['/enter', '退款多久到账', '/wait 9m', '/wait 1m', '/wait 20m', '/quit', ''].join('\n');
+    const r = await runCli(['chat', '--rules', 'rules'], { input });
+    expect(r.code).toBe(0);
+    const out = r.stdout;
+    const reminder = out.indexOf('bot › 您还在吗？');
+    expect(out.indexOf('— 9m later')).toBeLessThan(reminder);
+    expect(out.indexOf('— 1m later')).toBeLessThan(reminder);
+    expect(out.split('bot › 您还在吗？')).toHaveLength(2); // once
+    // At 30 minutes: the session ends, and the closing remark is the satisfaction menu.
+    expect(out.indexOf('— 20m later')).toBeLessThan(out.indexOf('本次服务已结束'));
+    expect(r.stdout).toContain('/wait 5m');
+  }, 60_000);
+
+  it('says how to write a /wait duration it cannot read', async () => {
+    const r = await runCli(['chat', '--rules', 'rules'], { input: '/wait soon\n/quit\n' });
+    expect(r.stdout).toContain(
+      '✗ wait takes a duration such as 30s, 5m, 2h or 1h30m, up to 168h (got "soon")',
+    );
+  }, 60_000);
 });

@@ -21,6 +21,10 @@ beforeAll(async () => {
   }
   rulesDir = mkdtempSync(join(tmpdir(), 'kfbot-sandbox-rules-'));
   cpSync('test/e2e/rules', rulesDir, { recursive: true });
+  writeFileSync(
+    join(rulesDir, 'idle.yaml'),
+    'rules:\n  - { name: 提醒, when: { kind: idle, idle_for: 5m }, then: [ { reply: 您还在吗？ } ] }\n',
+  );
   sandbox = await startSandbox({
     env: { KFBOT_PORT: '0', KFBOT_HOST: '127.0.0.1', KFBOT_RULES: rulesDir },
     cwd: process.cwd(),
@@ -79,6 +83,24 @@ describe('the sandbox page in a real Chromium', () => {
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it('skips the clock ahead, and an idle rule’s reminder shows at once', async () => {
+    await page.getByRole('button', { name: /New customer/ }).click();
+    await page.getByLabel('Message', { exact: true }).fill('echo 计时');
+    await page.getByRole('button', { name: '发送' }).first().click();
+    await expect.poll(() => bot('收到：echo 计时').count()).toBe(1);
+    const before = await page.locator('#clock-now').textContent();
+    await page.getByLabel(/Skip ahead by/).fill('4m');
+    await page.getByRole('button', { name: /快进/ }).click();
+    await expect.poll(() => page.locator('#clock-now').textContent()).not.toBe(before);
+    expect(await bot('您还在吗？').count()).toBe(0);
+    await page.getByLabel(/Skip ahead by/).fill('1m');
+    await page.getByRole('button', { name: /快进/ }).click();
+    await expect.poll(() => bot('您还在吗？').count()).toBe(1);
+    await page.getByLabel(/Skip ahead by/).fill('soon');
+    await page.getByRole('button', { name: /快进/ }).click();
+    await expect.poll(() => page.locator('#action-error').textContent()).toContain('wait takes a duration');
   });
 
   it('shows a refusal plainly, and the errors of rules that no longer load', async () => {

@@ -18,7 +18,7 @@ import {
   parseCallbackEvent,
   parseEncryptedEnvelope,
 } from '../../src/wecom/callback-envelope.ts';
-import { KIND_NAMES } from '../../src/wecom/message-kinds.ts';
+import { WECOM_KIND_NAMES } from '../../src/wecom/message-kinds.ts';
 import { decodeSyncItem } from '../../src/wecom/sync-item.ts';
 import { fixture } from '../fixtures/load.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
@@ -87,7 +87,7 @@ describe('fuzzing what kfbot reads', () => {
   });
 
   it('the sync_msg decoder: any JSON, and mutated fixtures, decode to a known kind or unknown', () => {
-    const fixtures = KIND_NAMES.map((k) => fixture<Record<string, unknown>>(`sync-items/${k}.json`));
+    const fixtures = WECOM_KIND_NAMES.map((k) => fixture<Record<string, unknown>>(`sync-items/${k}.json`));
     const mutatedFixture = fc
       .tuple(fc.constantFrom(...fixtures), fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue())
       .map(([f, key, value]) => {
@@ -102,7 +102,7 @@ describe('fuzzing what kfbot reads', () => {
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), fc.anything(), mutatedFixture), (input) => {
         const item = decodeSyncItem(input);
-        expect([...KIND_NAMES, 'unknown']).toContain(item.kind);
+        expect([...WECOM_KIND_NAMES, 'unknown']).toContain(item.kind);
       }),
       { numRuns: 4000 },
     );

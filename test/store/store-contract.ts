@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState } from '../../src/rules/conversation-state.ts';
+import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import type { Conversation, MessageRecord, SendRecord, Store } from '../../src/store/store.ts';
 
 export interface ContractOptions {
@@ -102,6 +103,56 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       expect((await store.getConversation('wkA', 'wm1'))?.state.misses).toBe(2);
       expect((await store.getConversation('wkB', 'wm1'))?.state.misses).toBe(3);
       expect(await store.getConversation('wkA', 'wm2')).toBeUndefined();
+    });
+
+    describe('idle timers', () => {
+      const silent = (dueAt: number | undefined): Conversation => ({
+        ...conversation(0),
+        ...(dueAt !== undefined && { silence: { since: dueAt - 300_000, fired: [] }, idleDueAt: dueAt }),
+      });
+
+      it('indexes a conversation’s next idle rule with the conversation, and drops it when it has none', async () => {
+        await store.putConversation('wkA', 'wm1', silent(5000));
+        await store.putConversation('wkA', 'wm2', silent(3000));
+        await store.putConversation('wkB', 'wm1', silent(4000));
+        expect(await store.nextIdleDue()).toBe(3000);
+        expect(await store.dueIdle('wkA', 4000, 10)).toEqual([
+          { openKfId: 'wkA', externalUserId: 'wm2', dueAt: 3000 },
+        ]);
+        expect((await store.dueIdle('wkA', 9000, 10)).map((d) => d.externalUserId)).toEqual(['wm2', 'wm1']);
+        expect(await store.dueIdle('wkA', 9000, 1)).toHaveLength(1);
+        await store.putConversation('wkA', 'wm2', silent(undefined));
+        expect(await store.dueIdle('wkA', 9000, 10)).toEqual([
+          { openKfId: 'wkA', externalUserId: 'wm1', dueAt: 5000 },
+        ]);
+        await store.clearIdleDue('wkA', 'wm1');
+        expect(await store.dueIdle('wkA', 9000, 10)).toEqual([]);
+        expect(await store.nextIdleDue()).toBe(4000);
+      });
+
+      it('sets a timer only when the message that made it is recorded', async () => {
+        const value = silent(2000);
+        expect(
+          await store.recordMessage(message('t1'), { openKfId: 'wkA', externalUserId: 'wm1', value }),
+        ).toBe(true);
+        expect(await store.dueIdle('wkA', 2000, 10)).toHaveLength(1);
+        const later = silent(7000);
+        expect(
+          await store.recordMessage(message('t1'), { openKfId: 'wkA', externalUserId: 'wm1', value: later }),
+        ).toBe(false);
+        expect((await store.dueIdle('wkA', 9000, 10))[0]?.dueAt).toBe(2000);
+      });
+
+      it('lets one claimer at a time ask for an account’s due timers, until the claim expires', async () => {
+        await store.putConversation('wkA', 'wm1', silent(1000));
+        await store.putConversation('wkB', 'wm1', silent(1000));
+        await store.putConversation('wkC', 'wm1', silent(Date.now() + 3_600_000));
+        const now = Date.now();
+        expect((await store.claimDueIdleAccounts(now, 200)).sort()).toEqual(['wkA', 'wkB']);
+        expect(await store.claimDueIdleAccounts(now, 200)).toEqual([]);
+        await new Promise((r) => setTimeout(r, 250));
+        expect((await store.claimDueIdleAccounts(Date.now(), 200)).sort()).toEqual(['wkA', 'wkB']);
+      });
     });
 
     it('caches tokens and only forgets the one that was rejected', async () => {
@@ -210,6 +261,17 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         expect((await store.listUnanswered(0, 2)).map((r) => r.text)).toEqual(['a', 'c']);
       });
 
+      it('lists one account’s groups when asked, the limit counting only those', async () => {
+        await store.recordUnanswered(sighting('a', 100, 'a', 'wkB'));
+        await store.recordUnanswered(sighting('a', 200, 'a', 'wkB'));
+        await store.recordUnanswered(sighting('b', 300));
+        await store.recordUnanswered(sighting('c', 400, 'c', 'wkB'));
+        const rows = await store.listUnanswered(0, 1, 'wkB');
+        expect(rows.map((r) => [r.openKfId, r.text, r.count])).toEqual([['wkB', 'a', 2]]);
+        expect((await store.listUnanswered(0, 10, 'wkA')).map((r) => r.text)).toEqual(['b']);
+        expect(await store.listUnanswered(0, 10, 'wkZ')).toEqual([]);
+      });
+
       it('purges groups last seen before the retention cutoff, and only those', async () => {
         await store.recordUnanswered(sighting('old', 100));
         await store.recordUnanswered(sighting('kept', 100));
@@ -218,6 +280,118 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         expect((await store.listUnanswered(0, 10)).map((r) => [r.text, r.count])).toEqual([['kept', 2]]);
         await store.recordUnanswered(sighting('old', 9500));
         expect((await store.listUnanswered(0, 10)).find((r) => r.text === 'old')?.count).toBe(1);
+      });
+    });
+
+    describe('activity', () => {
+      // 2026-11-20 and the two days after it, UTC; each time is well inside its day.
+      const D1 = Date.parse('2026-11-20T10:00:00Z');
+      const D2 = D1 + 86_400_000;
+      const D3 = D2 + 86_400_000;
+      const end = (at: number, how: SessionEndHow, openKfId = 'wkA', externalUserId = 'wm1') => ({
+        openKfId,
+        externalUserId,
+        at,
+        how,
+      });
+      const score = (at: number, value: number, sessionStartedAt = D1, externalUserId = 'wm1') => ({
+        openKfId: 'wkA',
+        externalUserId,
+        sessionStartedAt,
+        score: value,
+        clickId: `rate_${value}`,
+        at,
+      });
+
+      it('counts hits and misses per UTC day, account and rule, and the messages no rule matched', async () => {
+        const a = store.activity;
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: D1, hits: ['欢迎语', 'main → 退款'] });
+        await a.recordRuleOutcomes({
+          openKfId: 'wkA',
+          at: D1 + 3600_000,
+          hits: ['main → 退款'],
+          misses: ['main → 退款'],
+        });
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: D1, unmatched: true });
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: D1 + 60_000, unmatched: true });
+        await a.recordRuleOutcomes({ openKfId: 'wkB', at: D2, hits: ['欢迎语'], unmatched: true });
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: D2, misses: ['没听懂'] });
+        expect(await a.listRuleOutcomes({ fromDay: '2026-11-20' })).toEqual([
+          { day: '2026-11-20', openKfId: 'wkA', rule: 'main → 退款', hits: 2, misses: 1 },
+          { day: '2026-11-20', openKfId: 'wkA', rule: '欢迎语', hits: 1, misses: 0 },
+          { day: '2026-11-21', openKfId: 'wkA', rule: '没听懂', hits: 0, misses: 1 },
+          { day: '2026-11-21', openKfId: 'wkB', rule: '欢迎语', hits: 1, misses: 0 },
+        ]);
+        expect(await a.listUnmatched({ fromDay: '2026-11-20' })).toEqual([
+          { day: '2026-11-20', openKfId: 'wkA', messages: 2 },
+          { day: '2026-11-21', openKfId: 'wkB', messages: 1 },
+        ]);
+      });
+
+      it('reads whole days from the first day asked, of one account when asked', async () => {
+        const a = store.activity;
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: D1, hits: ['r'], unmatched: true });
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: D2, hits: ['r'], unmatched: true });
+        await a.recordRuleOutcomes({ openKfId: 'wkB', at: D2, hits: ['r'], unmatched: true });
+        await a.recordSessionEnd(end(D1, 'servicer'));
+        await a.recordSessionEnd(end(D2, 'servicer', 'wkB'));
+        await a.recordScore(score(D1, 5));
+        await a.recordScore(score(D2, 4, D2, 'wm2'));
+        const q = { fromDay: '2026-11-21', openKfId: 'wkA' };
+        expect((await a.listRuleOutcomes(q)).map((r) => [r.day, r.openKfId])).toEqual([
+          ['2026-11-21', 'wkA'],
+        ]);
+        expect((await a.listUnmatched(q)).map((r) => [r.day, r.openKfId])).toEqual([['2026-11-21', 'wkA']]);
+        expect(await a.countSessionEnds(q)).toEqual([]);
+        expect((await a.listScores(q)).map((s) => s.score)).toEqual([4]);
+        expect((await a.countSessionEnds({ fromDay: '2026-11-21' })).map((r) => r.openKfId)).toEqual(['wkB']);
+        expect((await a.listScores({ fromDay: '2026-11-20' })).map((s) => s.score)).toEqual([5, 4]);
+      });
+
+      it('keeps one score per customer session: a later click replaces it, a replayed older one does not', async () => {
+        const a = store.activity;
+        await a.recordScore(score(D1 + 1000, 3));
+        await a.recordScore(score(D1 + 2000, 5));
+        await a.recordScore(score(D1 + 1500, 1));
+        await a.recordScore(score(D1 + 3000, 2, D1 + 2500));
+        await a.recordScore(score(D1 + 4000, 4, D1, 'wm2'));
+        expect(await a.listScores({ fromDay: '2026-11-20' })).toEqual([
+          score(D1 + 2000, 5),
+          score(D1 + 3000, 2, D1 + 2500),
+          score(D1 + 4000, 4, D1, 'wm2'),
+        ]);
+      });
+
+      it('counts session ends per UTC day, account and how', async () => {
+        const a = store.activity;
+        for (const how of ['timeout', 'servicer', 'servicer', 'bot', 'handover'] as const)
+          await a.recordSessionEnd(end(D1, how));
+        await a.recordSessionEnd(end(D1 + 13 * 3600_000, 'timeout', 'wkA', 'wm2')); // 23:00 UTC, same day
+        await a.recordSessionEnd(end(D2, 'handover', 'wkB'));
+        expect(await a.countSessionEnds({ fromDay: '2026-11-20' })).toEqual([
+          { day: '2026-11-20', openKfId: 'wkA', how: 'bot', count: 1 },
+          { day: '2026-11-20', openKfId: 'wkA', how: 'handover', count: 1 },
+          { day: '2026-11-20', openKfId: 'wkA', how: 'servicer', count: 2 },
+          { day: '2026-11-20', openKfId: 'wkA', how: 'timeout', count: 2 },
+          { day: '2026-11-21', openKfId: 'wkB', how: 'handover', count: 1 },
+        ]);
+      });
+
+      it('purges the days before the cutoff’s day whole, and the scores given before the cutoff', async () => {
+        const a = store.activity;
+        for (const at of [D1, D2, D3]) {
+          await a.recordRuleOutcomes({ openKfId: 'wkA', at, hits: ['r'], unmatched: true });
+          await a.recordSessionEnd(end(at, 'bot'));
+          await a.recordScore(score(at, 5, at));
+        }
+        // The cutoff falls in the middle of D2: D1 goes, D2 stays whole; D2's score (10:00) goes.
+        expect(await a.purgeActivity(D2 + 3600_000)).toEqual({ days: 1, scores: 2 });
+        const all = { fromDay: '2026-01-01' };
+        expect((await a.listRuleOutcomes(all)).map((r) => r.day)).toEqual(['2026-11-21', '2026-11-22']);
+        expect((await a.listUnmatched(all)).map((r) => r.day)).toEqual(['2026-11-21', '2026-11-22']);
+        expect((await a.countSessionEnds(all)).map((r) => r.day)).toEqual(['2026-11-21', '2026-11-22']);
+        expect((await a.listScores(all)).map((s) => s.at)).toEqual([D3]);
+        expect(await a.purgeActivity(D2 + 3600_000)).toEqual({ days: 0, scores: 0 });
       });
     });
 

@@ -24,7 +24,7 @@ export interface InProcessKfbot {
  */
 export async function startInProcess(
   sim: WeComSimulator,
-  opts: { config?: Partial<KfbotConfig>; httpLimits?: HttpLimits } = {},
+  opts: { config?: Partial<KfbotConfig>; httpLimits?: HttpLimits; now?: () => number } = {},
 ): Promise<InProcessKfbot> {
   const lines: string[] = [];
   const sink = new Writable({
@@ -58,6 +58,7 @@ export async function startInProcess(
     cwd: process.cwd(),
     logger: pino({ level: 'debug' }, sink),
     watchRules: false,
+    ...(opts.now && { now: opts.now }),
     ...(opts.httpLimits && { httpLimits: opts.httpLimits }),
   });
   sim.callbacks.configure({ url: `${app.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KIND_NAMES } from '../../src/wecom/message-kinds.ts';
+import { WECOM_KIND_NAMES } from '../../src/wecom/message-kinds.ts';
 import { decodeSyncItem, isKind, type SyncItem } from '../../src/wecom/sync-item.ts';
 import { fixture } from '../fixtures/load.ts';
 
@@ -11,10 +11,10 @@ describe('every kind in the table', () => {
     const files = readdirSync(new URL('../fixtures/sync-items/', import.meta.url)).map((f) =>
       f.replace(/\.json$/, ''),
     );
-    expect(files.sort()).toEqual([...KIND_NAMES].sort());
+    expect(files.sort()).toEqual([...WECOM_KIND_NAMES].sort());
   });
 
-  it.each(KIND_NAMES)('decodes its fixture %s to that kind, keeping the raw JSON', (kind) => {
+  it.each(WECOM_KIND_NAMES)('decodes its fixture %s to that kind, keeping the raw JSON', (kind) => {
     const raw = item(kind);
     const decoded = decodeSyncItem(raw);
     expect(decoded.kind, decoded.kind === 'unknown' ? decoded.reason : '').toBe(kind);

@@ -1,8 +1,11 @@
 /**
  * `kfbot report <what>`: reports read from the store. One entry per report in REPORTS, so adding
- * one (rules, satisfaction, sessions, …) is a file and a line here.
+ * one is a file (defineReport, define-report.ts) and a line here.
  */
 import { type Command, type CommandIo, UsageError } from '../command.ts';
+import { rulesReport } from './report-rules.ts';
+import { satisfactionReport } from './report-satisfaction.ts';
+import { sessionsReport } from './report-sessions.ts';
 import { unansweredReport } from './report-unanswered.ts';
 
 export interface Report {
@@ -11,7 +14,7 @@ export interface Report {
   run(argv: string[], io: CommandIo): Promise<number>;
 }
 
-const REPORTS: readonly Report[] = [unansweredReport];
+const REPORTS: readonly Report[] = [unansweredReport, rulesReport, satisfactionReport, sessionsReport];
 
 function help(): string {
   const width = Math.max(...REPORTS.map((r) => r.name.length));

@@ -22,7 +22,8 @@ import { rulesTarget } from '../rules-target.ts';
 const HELP = `Usage: kfbot test [path] [options]
 
 Runs conversation tests: every *.yaml under path (default: the tests/ folder beside the rules,
-e.g. rules/tests/). Each test is a list of steps — enter, say, click, servicer takes over/ends —
+e.g. rules/tests/). Each test is a list of steps — enter, say, click, servicer takes over/ends,
+wait (time passes: idle rules fire) —
 with the replies expected. Prints a diff for each failing step and exits 1 if any failed.
 
   --rules PATH              rule file or folder (default: $KFBOT_RULES, else ./rules)

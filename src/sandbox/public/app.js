@@ -34,6 +34,7 @@ const $ = (/** @type {string} */ id) => {
  *   selectedMsgid: string | null,
  *   replayed: boolean,
  *   eventIndex: number,
+ *   clockOffsetMs: number,
  * }}
  */
 const state = {
@@ -50,6 +51,7 @@ const state = {
   selectedMsgid: null,
   replayed: false,
   eventIndex: 0,
+  clockOffsetMs: 0,
 };
 
 const key = (openKfId, externalUserId) => `${openKfId}/${externalUserId}`;
@@ -476,12 +478,25 @@ function onEvent(e) {
       state.rules = e;
       renderRules();
       return;
+    case 'clock':
+      state.clockOffsetMs = e.offsetMs;
+      renderClock();
+      return;
   }
   if (state.replayed || e.type === 'customer') {
     renderChat();
     renderExplain();
   }
 }
+
+/** The sandbox's time: real time plus the skips (kfbot and the simulator read the same clock). */
+function renderClock() {
+  const now = new Date(Date.now() + state.clockOffsetMs);
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  $('clock-now').textContent =
+    `${two(now.getMonth() + 1)}-${two(now.getDate())} ${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`;
+}
+setInterval(renderClock, 1000);
 
 async function newCustomer() {
   const body = await act({ type: 'new-customer' });
@@ -521,6 +536,11 @@ $('servicer-form').addEventListener('submit', (ev) => {
   if (!text) return;
   $('servicer-text').value = '';
   act({ type: 'servicer-say', text, servicerUserId: $('servicer').value });
+});
+
+$('wait-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  act({ type: 'wait', duration: $('wait').value.trim() });
 });
 
 const events = new EventSource('/sandbox/events');

@@ -1,0 +1,78 @@
+/**
+ * `kfbot report rules`: per account and rule, how often it matched (hits) and how often its reply
+ * did not reach the customer (misses), over the days asked; and how many customer messages no
+ * rule matched at all.
+ */
+import { defineReport, nothingFound } from './define-report.ts';
+import { activityQuery, byText, DAYS_NOTE } from './report-days.ts';
+import { type Column, formatRows } from './report-format.ts';
+
+/** One rule on one account; `rule: null` counts the customer messages no rule matched, in `hits`. */
+export interface RuleRow {
+  openKfId: string;
+  rule: string | null;
+  hits: number;
+  misses: number;
+}
+
+const NO_RULE = '(no rule matched)';
+
+const COLUMNS: readonly Column<RuleRow>[] = [
+  { table: 'account', csv: 'account', cell: (r) => r.openKfId },
+  { table: 'rule', cell: (r) => r.rule ?? NO_RULE },
+  { csv: 'rule', cell: (r) => r.rule ?? '' },
+  { table: 'hits', csv: 'hits', cell: (r) => r.hits },
+  { table: 'misses', csv: 'misses', cell: (r) => r.misses },
+];
+
+/** Sums the days per account and rule: most hits first, the messages no rule matched last. */
+export function ruleRows(
+  outcomes: readonly { openKfId: string; rule: string; hits: number; misses: number }[],
+  unmatched: readonly { openKfId: string; messages: number }[],
+): RuleRow[] {
+  const rows = new Map<string, RuleRow>();
+  const row = (openKfId: string, rule: string | null) => {
+    const key = JSON.stringify([openKfId, rule]);
+    const found = rows.get(key) ?? { openKfId, rule, hits: 0, misses: 0 };
+    rows.set(key, found);
+    return found;
+  };
+  for (const o of outcomes) {
+    const r = row(o.openKfId, o.rule);
+    r.hits += o.hits;
+    r.misses += o.misses;
+  }
+  for (const u of unmatched) row(u.openKfId, null).hits += u.messages;
+  return [...rows.values()].sort(
+    (a, b) =>
+      byText(a.openKfId, b.openKfId) ||
+      Number(a.rule === null) - Number(b.rule === null) ||
+      b.hits - a.hits ||
+      b.misses - a.misses ||
+      byText(a.rule ?? '', b.rule ?? ''),
+  );
+}
+
+export const rulesReport = defineReport({
+  name: 'rules',
+  summary: 'per rule: messages it matched (hits) and replies that did not reach the customer (misses)',
+  about: `Per account and rule, over the days asked: hits, the messages the rule matched, and misses,
+those of them whose reply (or transfer) did not reach the customer — dropped because WeCom would
+refuse it (a session with a human, the 5-reply quota, the 48 h window, an expired code) or refused
+by WeCom. The last row of each account, ${NO_RULE} (an empty rule in CSV, null in JSON),
+counts the customer messages no rule matched, not even a fallback.
+${DAYS_NOTE}`,
+  async produce(store, query) {
+    const q = activityQuery(query);
+    const [outcomes, unmatched] = await Promise.all([
+      store.activity.listRuleOutcomes(q),
+      store.activity.listUnmatched(q),
+    ]);
+    return formatRows(
+      ruleRows(outcomes, unmatched),
+      COLUMNS,
+      query.format,
+      nothingFound('rule activity', query),
+    );
+  },
+});

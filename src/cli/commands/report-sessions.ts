@@ -1,0 +1,50 @@
+/**
+ * `kfbot report sessions`: per UTC day and account, how sessions ended — by an idle timeout, by a
+ * servicer, by the bot — and how many the bot handed over to the queue or a servicer.
+ */
+import { SESSION_END_HOWS, type SessionEndHow } from '../../store/activity-log.ts';
+import { defineReport, nothingFound } from './define-report.ts';
+import { activityQuery, DAYS_NOTE, perDayAndAccount } from './report-days.ts';
+import { type Column, formatRows } from './report-format.ts';
+
+export type SessionsRow = { day: string; openKfId: string } & Record<SessionEndHow, number>;
+
+const HEADS: Record<SessionEndHow, string> = {
+  timeout: 'ended by timeout',
+  servicer: 'ended by servicers',
+  bot: 'ended by the bot',
+  handover: 'handed over',
+};
+
+const COLUMNS: readonly Column<SessionsRow>[] = [
+  { table: 'day (UTC)', csv: 'day', cell: (r) => r.day },
+  { table: 'account', csv: 'account', cell: (r) => r.openKfId },
+  ...SESSION_END_HOWS.map((how) => ({ table: HEADS[how], csv: how, cell: (r: SessionsRow) => r[how] })),
+];
+
+export function sessionsRows(
+  counts: readonly { day: string; openKfId: string; how: SessionEndHow; count: number }[],
+): SessionsRow[] {
+  return perDayAndAccount(
+    counts,
+    (c) => c,
+    ({ day, openKfId }) => ({ day, openKfId, timeout: 0, servicer: 0, bot: 0, handover: 0 }),
+    (row, c) => {
+      row[c.how] += c.count;
+    },
+  );
+}
+
+export const sessionsReport = defineReport({
+  name: 'sessions',
+  summary: 'sessions per day and account: ended by timeout, by servicers, by the bot; handed over',
+  about: `Per day and account, how customer sessions ended: by timeout (an idle rule ended a session
+the customer left silent), by servicers (a servicer ended it in the WeCom client), by the bot (a
+rule's transfer: { to: end } that WeCom accepted); and how many the bot handed over (a rule's
+transfer to the queue or to a servicer that WeCom accepted).
+${DAYS_NOTE}`,
+  async produce(store, query) {
+    const counts = await store.activity.countSessionEnds(activityQuery(query));
+    return formatRows(sessionsRows(counts), COLUMNS, query.format, nothingFound('session ends', query));
+  },
+});

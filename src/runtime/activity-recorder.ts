@@ -1,0 +1,116 @@
+/**
+ * Feeds the activity log (store/activity-log.ts) from the message pipeline, for `kfbot report
+ * rules | satisfaction | sessions`. The message handler calls it twice per message:
+ *
+ *   decided → the rules that matched, a customer message none matched, a satisfaction score (a
+ *             click on an item with `score:`), a session a servicer ended;
+ *   called  → once the calls' outcomes are known (also for a resumed message): the rules whose
+ *             reply did not reach the customer, and the sessions the bot ended (an idle rule's end
+ *             is a timeout) or handed over.
+ *
+ * These are reports, not replies: a failure to record is a warning in the log and the customer is
+ * answered all the same.
+ */
+import type { Logger } from 'pino';
+import type { Conversation } from '../conversation/conversation.ts';
+import type { CallOutcome } from '../conversation/conversation-step.ts';
+import type { Decision } from '../rules/decider.ts';
+import type { ActivityLog, SessionEnd } from '../store/activity-log.ts';
+import type { StoredPlan } from '../store/stored-records.ts';
+import { isCustomerMessage, SERVICE_STATE, SESSION_CHANGE } from '../wecom/platform-enums.ts';
+import type { SyncItem } from '../wecom/sync-item.ts';
+
+export class ActivityRecorder {
+  constructor(
+    private readonly activity: ActivityLog,
+    private readonly now: () => number,
+  ) {}
+
+  /** After the decision is recorded (once per message: the store deduplicated it). */
+  async decided(
+    item: SyncItem,
+    decision: Decision,
+    conversation: Conversation,
+    scores: ReadonlyMap<string, number>,
+    log: Logger,
+  ): Promise<void> {
+    // Counted on the day the customer wrote, so a message's hits and misses share a day.
+    const at = item.send_time * 1000;
+    const hits = decision.matched.map((r) => r.name);
+    const unmatched = isCustomerMessage(item) && hits.length === 0;
+    if (hits.length > 0 || unmatched)
+      await this.#record(log, 'rule outcomes', () =>
+        this.activity.recordRuleOutcomes({ openKfId: item.open_kfid, at, hits, unmatched }),
+      );
+    // A click, not a typed text the FAQ matched to the item: the customer chose the score.
+    const clickId = isCustomerMessage(item) && item.kind === 'text' ? item.text.menu_id : undefined;
+    const score = clickId === undefined ? undefined : scores.get(clickId);
+    if (clickId !== undefined && score !== undefined && conversation.sessionStartedAt !== undefined) {
+      const scored = {
+        openKfId: item.open_kfid,
+        externalUserId: item.external_userid,
+        sessionStartedAt: conversation.sessionStartedAt,
+        score,
+        clickId,
+        at,
+      };
+      await this.#record(log, 'a satisfaction score', () => this.activity.recordScore(scored));
+    }
+    if (item.kind === 'session_status_change' && item.event.change_type === SESSION_CHANGE.ended)
+      await this.sessionEnded(
+        { openKfId: item.open_kfid, externalUserId: item.external_userid, at, how: 'servicer' },
+        log,
+      );
+  }
+
+  /** After the calls: what did not reach the customer, and where WeCom moved the session. */
+  async called(
+    item: SyncItem,
+    plan: StoredPlan,
+    outcomes: readonly CallOutcome[],
+    log: Logger,
+  ): Promise<void> {
+    const missed = new Set(plan.dropped.map((d) => d.rule));
+    for (const o of outcomes) if (o.status !== 'sent') missed.add(o.call.rule);
+    if (missed.size > 0)
+      await this.#record(log, 'rule outcomes', () =>
+        this.activity.recordRuleOutcomes({
+          openKfId: item.open_kfid,
+          at: item.send_time * 1000,
+          misses: [...missed],
+        }),
+      );
+    // Only what WeCom accepted moved the session (a refused end stays a miss of its rule). An end
+    // an idle rule made (its timer's item) is a timeout; any other rule's end is the bot's.
+    for (const { call, status } of outcomes) {
+      if (call.api !== 'kf/service_state/trans' || status !== 'sent') continue;
+      const ended = call.body.service_state === SERVICE_STATE.ended;
+      await this.sessionEnded(
+        {
+          openKfId: call.body.open_kfid,
+          externalUserId: call.body.external_userid,
+          at: this.now(),
+          how: !ended ? 'handover' : item.kind === 'idle' ? 'timeout' : 'bot',
+        },
+        log,
+      );
+    }
+  }
+
+  /**
+   * Records a session end or hand-over. The pipeline's own ends go through here (an idle rule's
+   * timeout included: its timer's item is handled like a message); so may any other code that
+   * ends a session.
+   */
+  async sessionEnded(end: SessionEnd, log: Logger): Promise<void> {
+    await this.#record(log, `a session end (${end.how})`, () => this.activity.recordSessionEnd(end));
+  }
+
+  async #record(log: Logger, what: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, `could not record ${what} for the reports`);
+    }
+  }
+}
