@@ -26,6 +26,11 @@ export const WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
  */
 let guardedAgent: Agent | undefined;
 
+function sharedAgent(AgentClass: typeof Agent): Agent {
+  guardedAgent ??= new AgentClass();
+  return guardedAgent;
+}
+
 export interface WeComClientOptions {
   corpId: string;
   secret: string;
@@ -245,7 +250,7 @@ export class WeComClient {
     // The caller's attempt guard (a pull's lease), checked as undici writes this very attempt.
     const guard = guarded ? currentAttemptGuard() : undefined;
     let refusal: { err: unknown } | undefined;
-    const base = this.options.dispatcher ?? (guardedAgent ??= new Agent());
+    const base = this.options.dispatcher ?? sharedAgent(Agent);
     const dispatcher = guard
       ? guardedDispatcher(base, guard, (err) => {
           refusal = { err };
