@@ -34,23 +34,31 @@ interface Collection {
 
 const startOf = (place: Place): number => (typeof place === 'number' ? place : place.start);
 
-interface Read {
-  value: unknown;
-  place: Place;
-  /** The offset just after the node's last character. */
-  end: number;
-}
-
 /**
  * Where a node sits: what is known of the text before it, to find where `yaml` says it starts,
  * and the column of the block collection it is in (NONE in a flow collection).
  */
 type Slot =
   | { in: 'root'; indent: number }
-  /** `colon` is NONE for a key with no `:` in a flow mapping (`{ a }`). */
-  | { in: 'value'; indent: number; keyStart: number; keyEnd: number; colon: number }
-  /** `after`: the sequence's start for its first item, else where the previous item ended. */
+  | KeySlot
   | { in: 'item'; indent: number; after: number; flow: boolean };
+
+/**
+ * A mapping value's slot: its key. `colon` is NONE for a key with no `:` in a flow mapping
+ * (`{ a }`). (An item's `after` is the sequence's start for its first item, else where the
+ * previous item ended.)
+ */
+interface KeySlot {
+  in: 'value';
+  indent: number;
+  text: string;
+  keyStart: number;
+  keyEnd: number;
+  colon: number;
+}
+
+/** What `key in {}` finds for a fresh object: `yaml` makes such a key an own property. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** js-yaml's "no such range". */
 const NONE = -1;
@@ -61,16 +69,18 @@ class NotPlain extends Error {}
 export function readPlainYaml(source: string): YamlFile | undefined {
   // Tabs and lone carriage returns are where YAML parsers disagree most; not worth the risk.
   if (source.includes('\t') || /\r(?!\n)/.test(source)) return undefined;
-  let root: Read;
+  let reader: EventReader;
+  let data: unknown;
   try {
-    root = new EventReader(source, parseEvents(source, {})).document();
+    reader = new EventReader(source, parseEvents(source, {}));
+    data = reader.document();
   } catch {
     // A YAML mistake (js-yaml's exception) or a file outside the subset: the full parser says which.
     return undefined;
   }
-  const rootPlace = root.place;
+  const rootPlace = reader.place;
   return {
-    data: root.value,
+    data,
     issues: [],
     offsetOf: (path, key) => offsetOf(rootPlace, path, key),
     linePos: linePositions(source),
@@ -133,15 +143,21 @@ const HASH = 0x23;
  * an empty value just after its `:` and the spaces that follow).
  */
 class EventReader {
-  /** The next event to read (a plain field: a #private one is slower in code not yet optimised). */
+  // Plain fields, not #private ones: those are markedly slower in code V8 has not optimised yet,
+  // which at start-up is all of it.
+  /** The next event to read. */
   private next = 0;
+  /** Set by every read: where the node just read starts… */
+  place: Place = 0;
+  /** …and the offset just after its last character. */
+  private end = 0;
 
   constructor(
     private readonly source: string,
     private readonly events: readonly Event[],
   ) {}
 
-  document(): Read {
+  document(): unknown {
     const doc = this.events[0];
     if (doc?.type !== EVENT_ID.DOCUMENT || doc.directives.length > 0) throw new NotPlain();
     // A rule file is a mapping; anything else is a mistake the full parser's reading reports.
@@ -154,7 +170,7 @@ class EventReader {
     return root;
   }
 
-  node(slot: Slot): Read {
+  node(slot: Slot): unknown {
     const event = this.events[this.next++];
     switch (event?.type) {
       case EVENT_ID.SCALAR:
@@ -168,28 +184,38 @@ class EventReader {
     }
   }
 
-  scalar(event: ScalarEvent, slot: Slot): Read {
+  scalar(event: ScalarEvent, slot: Slot): unknown {
     if (event.anchorStart !== NONE || event.tagStart !== NONE) throw new NotPlain();
     if (event.valueStart === NONE) {
       if (slot.in !== 'value') throw new NotPlain();
-      // `{ a }` has no value node in `yaml`: its place is the key's.
-      if (slot.colon === NONE) return { value: null, place: slot.keyStart, end: slot.keyEnd };
-      const start = this.skipSpaces(slot.colon + 1);
-      return { value: null, place: start, end: start };
+      if (slot.colon === NONE) {
+        // `{ a }` has no value node in `yaml`: its place is the key's.
+        this.place = slot.keyStart;
+        this.end = slot.keyEnd;
+      } else {
+        this.place = this.end = this.skipSpaces(slot.colon + 1);
+      }
+      return null;
     }
     const text = getScalarValue(this.source, event);
     switch (event.style) {
       case SCALAR_STYLE.PLAIN:
-        return { value: plainValue(text), place: event.valueStart, end: event.valueEnd };
+        this.place = event.valueStart;
+        this.end = event.valueEnd;
+        return plainValue(text);
       case SCALAR_STYLE.SINGLE_QUOTED:
       case SCALAR_STYLE.DOUBLE_QUOTED:
-        return { value: text, place: this.quoteStart(event), end: event.valueEnd + 1 };
+        this.place = this.quoteStart(event);
+        this.end = event.valueEnd + 1;
+        return text;
       default:
-        return { value: text, place: this.blockHeader(slot), end: event.valueEnd };
+        this.place = this.blockHeader(slot);
+        this.end = event.valueEnd;
+        return text;
     }
   }
 
-  mapping(event: MappingEvent, parentIndent: number): Read {
+  mapping(event: MappingEvent, parentIndent: number): unknown {
     if (event.anchorStart !== NONE || event.tagStart !== NONE) throw new NotPlain();
     const flow = event.style === COLLECTION_STYLE.FLOW;
     // A flow mapping not opened by `{` is a pair inside `[ ]`.
@@ -199,30 +225,28 @@ class EventReader {
     const keys = new Map<string, { key: number; value: Place }>();
     let end = event.start + 1;
     while (this.events[this.next]?.type !== EVENT_ID.POP) {
-      const key = this.key(flow);
-      if (keys.has(key.text)) throw new NotPlain(); // the full parser reports the duplicate
-      const item = this.node({ in: 'value', indent, keyStart: key.start, keyEnd: key.end, colon: key.colon });
-      keys.set(key.text, { key: key.start, value: item.place });
+      const slot = this.key(flow, indent);
+      if (keys.has(slot.text)) throw new NotPlain(); // the full parser reports the duplicate
+      const item = this.node(slot);
+      keys.set(slot.text, { key: slot.keyStart, value: this.place });
       // As `yaml` does: a key such as __proto__ or toString becomes an own property.
-      if (key.text in value)
-        Object.defineProperty(value, key.text, {
-          value: item.value,
+      if (INHERITED.has(slot.text))
+        Object.defineProperty(value, slot.text, {
+          value: item,
           writable: true,
           enumerable: true,
           configurable: true,
         });
-      else value[key.text] = item.value;
-      end = Math.max(end, item.end);
+      else value[slot.text] = item;
+      end = Math.max(end, this.end);
     }
     this.next++;
-    return {
-      value,
-      place: { start: event.start, keys },
-      end: flow ? this.flowEnd(event.start, end, '}', parentIndent) : end,
-    };
+    this.end = flow ? this.flowEnd(event.start, end, '}', parentIndent) : end;
+    this.place = { start: event.start, keys };
+    return value;
   }
 
-  sequence(event: SequenceEvent, parentIndent: number): Read {
+  sequence(event: SequenceEvent, parentIndent: number): unknown {
     if (event.anchorStart !== NONE || event.tagStart !== NONE) throw new NotPlain();
     const flow = event.style === COLLECTION_STYLE.FLOW;
     if (this.source[event.start] !== (flow ? '[' : '-')) throw new NotPlain();
@@ -231,21 +255,18 @@ class EventReader {
     const items: Place[] = [];
     let end = event.start + 1;
     while (this.events[this.next]?.type !== EVENT_ID.POP) {
-      const item = this.node({ in: 'item', indent, after: items.length === 0 ? event.start : end, flow });
-      value.push(item.value);
-      items.push(item.place);
-      end = Math.max(end, item.end);
+      value.push(this.node({ in: 'item', indent, after: items.length === 0 ? event.start : end, flow }));
+      items.push(this.place);
+      end = Math.max(end, this.end);
     }
     this.next++;
-    return {
-      value,
-      place: { start: event.start, items },
-      end: flow ? this.flowEnd(event.start, end, ']', parentIndent) : end,
-    };
+    this.end = flow ? this.flowEnd(event.start, end, ']', parentIndent) : end;
+    this.place = { start: event.start, items };
+    return value;
   }
 
   /** A mapping key: a string scalar on one line, followed by its `:` (or, in `{ }`, by `,` or `}`). */
-  key(flow: boolean): { text: string; start: number; end: number; colon: number } {
+  key(flow: boolean, indent: number): KeySlot {
     const event = this.events[this.next++];
     if (
       event?.type !== EVENT_ID.SCALAR ||
@@ -278,8 +299,9 @@ class EventReader {
       throw new NotPlain();
     const after = this.skipSpaces(end);
     const next = this.source[after];
-    if (next === ':') return { text, start, end, colon: after };
-    if (flow && (next === ',' || next === '}')) return { text, start, end, colon: NONE };
+    if (next === ':') return { in: 'value', indent, text, keyStart: start, keyEnd: end, colon: after };
+    if (flow && (next === ',' || next === '}'))
+      return { in: 'value', indent, text, keyStart: start, keyEnd: end, colon: NONE };
     throw new NotPlain();
   }
 
