@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { buildVsTsx } from './build-vs-tsx.ts';
 import { markdownTable, measureDecisions } from './decide.ts';
 import { evaluateFaq } from './faq-eval.ts';
+import { idleBurst } from './idle-burst.ts';
 import { flushRedis, log, memory, REDIS, rawLimit, startup, throughput, welcomeLatency } from './pipeline.ts';
 import { LATENCY_MS, runPace } from './real-pace.ts';
 
@@ -112,6 +113,11 @@ print(`## Start-up\n\n${markdownTable(startRows)}\n`);
 log(`real pace: the simulator at ${LATENCY_MS} ms per call, with its frequency limits…`);
 print(`# At WeCom's pace\n`);
 out.pace = await runPace(print);
+
+log('idle rules: reminders falling due together…');
+const idle = [await idleBurst(1), await idleBurst(16)];
+out.idle = idle;
+print(`## Idle rules: reminders falling due together\n\n${markdownTable(idle)}\n`);
 
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/bench.json', `${JSON.stringify(out, null, 2)}\n`);

@@ -61,6 +61,12 @@ export class AccountPuller {
   }
 
   async #pull(job: PullJob): Promise<void> {
+    if (job.notified) await this.#read(job);
+    await this.d.idle?.fireDue(job.openKfId, job.lease);
+  }
+
+  /** Reads and handles everything WeCom holds for the account since the stored cursor. */
+  async #read(job: PullJob): Promise<void> {
     const timer = this.d.metrics.pullSeconds.startTimer();
     const cursor = await this.d.store.getCursor(job.openKfId);
     const firstStart = cursor === undefined;
@@ -83,8 +89,6 @@ export class AccountPuller {
     } finally {
       timer();
     }
-    // Everything WeCom held is read: a customer who wrote meanwhile has ended the silence.
-    await this.d.idle?.fireDue(job.openKfId, job.lease);
   }
 
   async #pages(

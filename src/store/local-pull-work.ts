@@ -98,7 +98,8 @@ export class LocalPullWork implements PullWork {
           request?.token !== undefined &&
           request.tokenAt !== undefined &&
           this.now() - request.tokenAt < TOKEN_USABLE_MS;
-        await pull({ openKfId, token: fresh ? request.token : undefined, lease: LOCAL_LEASE });
+        const notified = request !== undefined && request.seq > request.doneSeq;
+        await pull({ openKfId, token: fresh ? request.token : undefined, lease: LOCAL_LEASE, notified });
         if (request) await this.requests.completePull(openKfId, request.seq);
         state.failures = 0;
         // A notice that arrived during the pull raised the stored seq: run again for it.

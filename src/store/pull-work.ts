@@ -39,6 +39,14 @@ export const LOCAL_LEASE: Lease = { check: () => {}, fence: undefined };
 
 export interface PullJob {
   openKfId: string;
+  /**
+   * A callback notice (or a pull owed from before a restart) asked for this pull: read WeCom.
+   * false: only the account's idle rules are due (PullWork.nudge), and kfbot fires them from what
+   * it has read — every customer message's notice is recorded before it is acknowledged, so none
+   * it could have read is missed. It does not read WeCom for a timer: a sync_msg without a fresh
+   * callback token counts toward a strict limit (§3: ten a minute block sync_msg for a minute).
+   */
+  notified: boolean;
   /** The newest callback token, if it is still usable (§3: valid 10 minutes). */
   token: string | undefined;
   lease: Lease;
@@ -48,8 +56,8 @@ export interface PullWork {
   /** Durably records a verified notice, before the callback is answered. */
   enqueue(openKfId: string, token: string, at: number): Promise<void>;
   /**
-   * Asks for a pull of the account with no new callback (its idle rules are due): the pull runs
-   * under the account's lease like any other, and fires them after reading what WeCom holds.
+   * Asks for a pull of the account with no new callback (its idle rules are due): it runs under
+   * the account's lease like any other, with `notified` false unless a notice is owed too.
    */
   nudge(openKfId: string): Promise<void>;
   /** Starts handing jobs to `pull`, including work left over from before a restart or a crash. */

@@ -64,6 +64,8 @@ const PRUNE_EVERY_MS = 60_000;
 interface AccountWork {
   /** Stream entries for this account that this replica holds, not yet covered by a pull. */
   ids: Set<string>;
+  /** Those of them that are nudges for due idle rules, not callback notices. */
+  nudges: Set<string>;
   running: Promise<void> | undefined;
 }
 
@@ -124,9 +126,9 @@ export class RedisPullWork implements PullWork {
       });
   }
 
-  /** An entry in the pulls stream like a callback's, keeping the account's newest token as it is. */
+  /** An entry in the pulls stream like a callback's, marked as a nudge (no WeCom read for it alone). */
   async nudge(openKfId: string): Promise<void> {
-    await this.#redis.xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId);
+    await this.#redis.xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId, 'kind', 'idle');
   }
 
   async start(pull: (job: PullJob) => Promise<void>): Promise<void> {
@@ -255,10 +257,12 @@ export class RedisPullWork implements PullWork {
       if (!openKfId) continue;
       let work = this.#accounts.get(openKfId);
       if (!work) {
-        work = { ids: new Set(), running: undefined };
+        work = { ids: new Set(), nudges: new Set(), running: undefined };
         this.#accounts.set(openKfId, work);
       }
       work.ids.add(id);
+      const kind = fields.indexOf('kind');
+      if (kind >= 0 && kind % 2 === 0 && fields[kind + 1] === 'idle') work.nudges.add(id);
     }
     this.#schedule();
   }
@@ -311,14 +315,18 @@ export class RedisPullWork implements PullWork {
             const raw = await this.#redis.get(this.#keys.pullToken(openKfId));
             const newest = raw ? (JSON.parse(raw) as { token: string; at: number }) : undefined;
             const token = newest && this.now() - newest.at < TOKEN_USABLE_MS ? newest.token : undefined;
-            await pull({ openKfId, token, lease });
+            const notified = covered.some((id) => !work.nudges.has(id));
+            await pull({ openKfId, token, lease, notified });
             lease.check(); // a pull that outlived its lease must not acknowledge the work
             await this.#redis
               .multi()
               .xack(this.#keys.pulls(), GROUP, ...covered)
               .xdel(this.#keys.pulls(), ...covered)
               .exec();
-            for (const id of covered) work.ids.delete(id);
+            for (const id of covered) {
+              work.ids.delete(id);
+              work.nudges.delete(id);
+            }
             failures = 0;
           }
         } finally {
@@ -329,6 +337,7 @@ export class RedisPullWork implements PullWork {
           // The work is not ours any more: the replica that took the lease has the entries too.
           this.log.warn({ open_kfid: openKfId }, err.message);
           work.ids.clear();
+          work.nudges.clear();
           return;
         }
         failures++;

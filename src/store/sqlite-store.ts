@@ -58,12 +58,14 @@ interface PullRow {
   token: string | null;
   token_at: number | null;
   seq: number;
+  done_seq: number;
 }
 
 function pullOf(row: PullRow): PullRequest {
   return {
     openKfId: row.open_kfid,
     seq: row.seq,
+    doneSeq: row.done_seq,
     ...(row.token !== null && { token: row.token }),
     ...(row.token_at !== null && { tokenAt: row.token_at }),
   };
@@ -100,8 +102,12 @@ export class SqliteStore implements Store, PullRequestLog {
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
          ON CONFLICT (open_kfid) DO UPDATE SET token = excluded.token, token_at = excluded.token_at, seq = seq + 1`,
       ),
-      pending: db.prepare('SELECT open_kfid, token, token_at, seq FROM pull_requests WHERE seq > done_seq'),
-      pull: db.prepare('SELECT open_kfid, token, token_at, seq FROM pull_requests WHERE open_kfid = ?'),
+      pending: db.prepare(
+        'SELECT open_kfid, token, token_at, seq, done_seq FROM pull_requests WHERE seq > done_seq',
+      ),
+      pull: db.prepare(
+        'SELECT open_kfid, token, token_at, seq, done_seq FROM pull_requests WHERE open_kfid = ?',
+      ),
       completePull: db.prepare('UPDATE pull_requests SET done_seq = MAX(done_seq, ?) WHERE open_kfid = ?'),
       getCursor: db.prepare('SELECT cursor FROM cursors WHERE open_kfid = ?'),
       setCursor: db.prepare(

@@ -24,6 +24,8 @@ export interface PullRequest {
   tokenAt?: number;
   /** Increases with every notice: a pull that started before a newer notice must run again. */
   seq: number;
+  /** The seq the last completed pull covered: a notice is owed while seq is above it. */
+  doneSeq: number;
 }
 
 export type MessageStatus =

@@ -149,9 +149,9 @@ describe('a page handled concurrently', () => {
         return true;
       },
     });
-    await expect(puller.pull({ openKfId: sim.openKfId, token: undefined, lease })).rejects.toBeInstanceOf(
-      LeaseLostError,
-    );
+    await expect(
+      puller.pull({ openKfId: sim.openKfId, token: undefined, lease, notified: true }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     // Whatever was in flight finished; nothing was started after the loss. (B's first reply may
     // have been on its way alongside A's and reached WeCom just after it.)
     const after = sim.requests.all

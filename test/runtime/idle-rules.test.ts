@@ -91,6 +91,15 @@ describe('idle rules', () => {
     expect(texts(id)).toHaveLength(3);
   });
 
+  it('fire without reading WeCom: a sync_msg without a fresh callback token counts toward a strict limit', async () => {
+    await start();
+    const id = await customerSays('你好');
+    const reads = sim.requests.byApi('kf/sync_msg').length;
+    await advance(5 * MINUTE);
+    expect(texts(id).at(-1)).toBe('您还在吗？');
+    expect(sim.requests.byApi('kf/sync_msg')).toHaveLength(reads);
+  });
+
   it('measure the silence from the bot’s last message, so a customer message cancels the pending reminder', async () => {
     await start();
     const id = await customerSays('你好');
