@@ -102,7 +102,10 @@ export function readRuleSources(target: string, cwd: string = process.cwd()): Ru
       continue;
     }
     const yaml = readYamlFile(source);
-    const pos = (offset: number): SourcePosition => ({ file: shownFile, ...yaml.linePos(offset) });
+    const pos = (offset: number): SourcePosition => {
+      const { line, col } = yaml.linePos(offset);
+      return { file: shownFile, line, col };
+    };
     for (const issue of yaml.issues) {
       problems.push({ ...pos(issue.offset), severity: issue.severity, message: `YAML: ${issue.message}` });
     }
