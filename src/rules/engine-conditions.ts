@@ -4,7 +4,8 @@
  * its conditions, and it never emits `path` (JSONPath) or fact-valued `value`s, so rule files cannot
  * reach those features.
  */
-import { Engine, type NestedCondition, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { createRequire } from 'node:module';
+import type { Engine, NestedCondition, RuleProperties, TopLevelCondition } from 'json-rules-engine';
 import { compileRegex } from './compile-condition.ts';
 import { KeywordMatcher } from './keyword-matcher.ts';
 import type { Condition, LeafCondition, RuleModel } from './rule-model.ts';
@@ -102,9 +103,18 @@ export function engineCondition(c: Condition, tables: OperatorTables): TopLevelC
   return { all: [leaf(c, tables)] };
 }
 
-/** One json-rules-engine per rule: the index picks candidates, the engine decides each one. */
+let EngineClass: typeof Engine | undefined;
+
+/**
+ * One json-rules-engine per rule: the index picks candidates, the engine decides each one. The
+ * Decider builds a rule's engine when the rule is first a candidate, so the package (~25 ms, a
+ * score of modules) is loaded then, by the first decision, not while a server starts. CommonJS,
+ * so it loads synchronously.
+ */
 export function ruleEngine(rule: RuleModel, tables: OperatorTables): Engine {
-  const engine = new Engine([], { allowUndefinedFacts: true, replaceFactsInEventParams: false });
+  EngineClass ??= (createRequire(import.meta.url)('json-rules-engine') as typeof import('json-rules-engine'))
+    .Engine;
+  const engine = new EngineClass([], { allowUndefinedFacts: true, replaceFactsInEventParams: false });
   addOperators(engine, tables);
   const props: RuleProperties = {
     name: rule.name,

@@ -25,38 +25,41 @@ export const MINUTE_MS = 60_000;
  */
 export class Zone {
   static readonly #byName = new Map<string, Zone>();
+  static #canonical: Map<string, string> | undefined;
   static readonly #SLICE_MS = 15 * MINUTE_MS;
-  readonly #format: Intl.DateTimeFormat;
+  /** Made on first use: the first DateTimeFormat of a process loads ICU's data (~30 ms). */
+  #format: Intl.DateTimeFormat | undefined;
   #slice = Number.NaN;
   #offset = 0;
 
-  private constructor(readonly name: string) {
-    this.#format = new Intl.DateTimeFormat('en-US', {
-      timeZone: name,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  }
+  private constructor(readonly name: string) {}
 
   /** The zone for an IANA name (any letter case), or undefined if Intl does not know it. */
   static find(name: string): Zone | undefined {
     let zone = Zone.#byName.get(name);
     if (zone) return zone;
-    let canonical: string;
-    try {
-      canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-    } catch {
-      return undefined;
-    }
+    const canonical = Zone.#canonicalName(name);
+    if (canonical === undefined) return undefined;
     zone = Zone.#byName.get(canonical) ?? new Zone(canonical);
     Zone.#byName.set(canonical, zone);
     Zone.#byName.set(name, zone);
     return zone;
+  }
+
+  /**
+   * The name Intl.DateTimeFormat resolves `name` to. Canonical names in any letter case are
+   * looked up in Intl's own list, which costs no DateTimeFormat, so loading rules does not pay
+   * for ICU's date data; an alias (`PRC`, `US/Pacific`) or an unknown name asks a DateTimeFormat.
+   */
+  static #canonicalName(name: string): string | undefined {
+    Zone.#canonical ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
+    const listed = Zone.#canonical.get(name.toLowerCase());
+    if (listed !== undefined) return listed;
+    try {
+      return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    } catch {
+      return undefined;
+    }
   }
 
   static get(name: string): Zone {
@@ -81,6 +84,16 @@ export class Zone {
 
   #offsetAt(epochMs: number): number {
     const f = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
+    this.#format ??= new Intl.DateTimeFormat('en-US', {
+      timeZone: this.name,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     for (const part of this.#format.formatToParts(epochMs)) {
       if (part.type in f) f[part.type as keyof typeof f] = Number(part.value);
     }

@@ -1,14 +1,14 @@
 /**
  * Reads rule files (one YAML file, or every *.yaml / *.yml in a folder and its subfolders) into plain data, and
- * keeps the YAML syntax tree so any later problem can point at its file:line:column.
+ * keeps where every node starts so any later problem can point at its file:line:column.
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import { unreadable } from './unreadable.ts';
+import { readYamlFile, type YamlPath } from './yaml-file.ts';
 
-export type YamlPath = readonly (string | number)[];
+export type { YamlPath } from './yaml-file.ts';
 
 export interface RuleDocument {
   /** The path as shown to people (relative to the working directory when possible). */
@@ -101,69 +101,23 @@ export function readRuleSources(target: string, cwd: string = process.cwd()): Ru
       problems.push(fileProblem(shownFile, `cannot read this rule file: ${unreadable(file, err)}`));
       continue;
     }
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const yaml = readYamlFile(source);
     const pos = (offset: number): SourcePosition => {
-      const { line, col } = lineCounter.linePos(offset);
+      const { line, col } = yaml.linePos(offset);
       return { file: shownFile, line, col };
     };
-    for (const err of [...doc.errors, ...doc.warnings]) {
-      problems.push({
-        ...pos(err.pos[0]),
-        severity: doc.errors.includes(err as never) ? 'error' : 'warning',
-        message: `YAML: ${err.message.split('\n')[0]}`,
-      });
+    for (const issue of yaml.issues) {
+      problems.push({ ...pos(issue.offset), severity: issue.severity, message: `YAML: ${issue.message}` });
     }
-    if (doc.errors.length > 0) continue;
-    let data: unknown;
-    try {
-      // Aliases are resolved here; an alias to no anchor, or an alias bomb, only shows up now.
-      data = doc.toJS({ maxAliasCount: 100 });
-    } catch (err) {
-      problems.push({
-        ...pos(0),
-        severity: 'error',
-        message: `YAML: ${(err as Error).message.split('\n')[0]}`,
-      });
-      continue;
-    }
+    if (!('data' in yaml)) continue;
     docs.push({
       file: shownFile,
       dir: dirname(file),
-      data,
+      data: yaml.data,
       at(path, opts = {}) {
-        return pos(offsetOf(doc.contents, path, opts.key ?? false));
+        return pos(yaml.offsetOf(path, opts.key ?? false));
       },
     });
   }
   return { docs, problems, files };
-}
-
-/** The offset of the deepest node along `path` that exists (so a missing key points at its parent). */
-function offsetOf(root: unknown, path: YamlPath, key: boolean): number {
-  let node = root as Node | null | undefined;
-  let offset = node?.range?.[0] ?? 0;
-  for (let i = 0; i < path.length; i++) {
-    const step = path[i];
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => {
-        const k = p.key as { value?: unknown } | null;
-        return k !== null && typeof k === 'object' && String(k.value) === String(step);
-      });
-      if (!pair) return offset;
-      const keyNode = pair.key as Node;
-      if (last && key) return keyNode.range?.[0] ?? offset;
-      node = pair.value as Node | null;
-      offset = node?.range?.[0] ?? keyNode.range?.[0] ?? offset;
-    } else if (isSeq(node) && typeof step === 'number') {
-      const item = node.items[step] as Node | undefined;
-      if (!item) return offset;
-      node = item;
-      offset = item.range?.[0] ?? offset;
-    } else {
-      return offset;
-    }
-  }
-  return offset;
 }

@@ -5,7 +5,7 @@
  * The undici dispatcher is passed in, so tests point it at the WeCom simulator on loopback.
  */
 import type { Logger } from 'pino';
-import { Agent, type Dispatcher, type FormData, request } from 'undici';
+import type { Agent, Dispatcher, FormData } from 'undici';
 import { AccessToken, type TokenStore, tokenCacheKey } from './access-token.ts';
 import type { ApiBudget } from './api-budget.ts';
 import { DeadlineMissedError, WeComApiError, WeComHttpError } from './api-errors.ts';
@@ -14,15 +14,22 @@ import { errcodeAction } from './error-codes.ts';
 import { isObject, type JsonObject } from './json-reader.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './retry-policy.ts';
+import { undici } from './undici.ts';
 
 export const WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
 /**
  * The dispatcher guarded requests go through when none is passed in: this undici's own, because
  * the process-wide default may belong to Node's bundled undici (whoever called fetch() first sets
- * it), whose older handler interface the attempt guard's interceptor does not speak.
+ * it), whose older handler interface the attempt guard's interceptor does not speak. Made with
+ * the first call, when undici is loaded.
  */
-const GUARDED_AGENT = new Agent();
+let guardedAgent: Agent | undefined;
+
+function sharedAgent(AgentClass: typeof Agent): Agent {
+  guardedAgent ??= new AgentClass();
+  return guardedAgent;
+}
 
 export interface WeComClientOptions {
   corpId: string;
@@ -238,11 +245,12 @@ export class WeComClient {
     guarded = true,
   ): Promise<ApiResponse> {
     const url = `${this.baseUrl}/cgi-bin/${method}?${new URLSearchParams(query).toString()}`;
+    const { Agent, request } = await undici();
     const started = performance.now();
     // The caller's attempt guard (a pull's lease), checked as undici writes this very attempt.
     const guard = guarded ? currentAttemptGuard() : undefined;
     let refusal: { err: unknown } | undefined;
-    const base = this.options.dispatcher ?? GUARDED_AGENT;
+    const base = this.options.dispatcher ?? sharedAgent(Agent);
     const dispatcher = guard
       ? guardedDispatcher(base, guard, (err) => {
           refusal = { err };

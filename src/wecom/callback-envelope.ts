@@ -1,7 +1,8 @@
 // The XML of WeCom callbacks (wecom-kf.md §2.1): the outer encrypted envelope and the decrypted
 // notice, both parsed and built here. Parsing is deliberately narrow: no DTDs, no entity
 // expansion, values kept as exact strings, and a flat <xml> root of text elements.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export type CallbackEnvelopeErrorCode = 'MALFORMED_XML' | 'FORBIDDEN_XML' | 'MISSING_FIELD' | 'BAD_FIELD';
 
@@ -72,21 +73,33 @@ export interface UnknownCallbackEvent {
 /** A decrypted callback, discriminated on `event`. */
 export type CallbackEvent = KfNotice | KfAccountAuthChangeNotice | UnknownCallbackEvent;
 
-// processEntities: false keeps `&...;` literal, so no entity can expand. WeCom wraps every
-// string in CDATA, whose content the parser returns verbatim; whitespace outside CDATA (the
-// indentation of pretty-printed XML) is trimmed. parseTagValue: false keeps "007" a string.
-const parser = new XMLParser({
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  cdataPropName: false,
-  commentPropName: false,
-  maxNestedTags: 16,
-});
+let loaded: { parser: XMLParser; validator: typeof XMLValidator } | undefined;
+
+/**
+ * fast-xml-parser, loaded by the first callback: an idle server does without its ~40 ms and
+ * ~3 MB. Its CommonJS build, so that parsing stays synchronous.
+ */
+function xmlParser(): { parser: XMLParser; validator: typeof XMLValidator } {
+  if (loaded) return loaded;
+  const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+  // processEntities: false keeps `&...;` literal, so no entity can expand. WeCom wraps every
+  // string in CDATA, whose content the parser returns verbatim; whitespace outside CDATA (the
+  // indentation of pretty-printed XML) is trimmed. parseTagValue: false keeps "007" a string.
+  const parser = new fxp.XMLParser({
+    processEntities: false,
+    htmlEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: true,
+    cdataPropName: false,
+    commentPropName: false,
+    maxNestedTags: 16,
+  });
+  loaded = { parser, validator: fxp.XMLValidator };
+  return loaded;
+}
 
 // The validator and parser are not DTD-safe by construction, so any DTD markup is refused
 // before either sees the input. WeCom never sends a DOCTYPE.
@@ -102,7 +115,8 @@ function readXmlFields(xml: string, what: string): Fields {
       `the ${what} contains a DOCTYPE or entity declaration, which WeCom never sends; refusing to parse it`,
     );
   }
-  const valid = XMLValidator.validate(xml);
+  const { parser, validator } = xmlParser();
+  const valid = validator.validate(xml);
   if (valid !== true) {
     // Only the position: the validator's own text can quote the (possibly decrypted) input.
     const { code, line, col } = valid.err;

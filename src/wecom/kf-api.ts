@@ -3,7 +3,6 @@
  * transport in api-client.ts. Send bodies are checked against WeCom's limits before they leave.
  */
 import { Blob } from 'node:buffer';
-import { FormData } from 'undici';
 import type { ApiResponse, WeComClient } from './api-client.ts';
 import { SendValidationError, WeComHttpError } from './api-errors.ts';
 import { isObject, Reader, ShapeError } from './json-reader.ts';
@@ -12,6 +11,7 @@ import { isServiceState, type ServiceState } from './platform-enums.ts';
 import { checkSendMsg, checkSendMsgOnEvent, errorsOnly, type SendProblem } from './send-limits.ts';
 import type { MediaMsgtype, SendMsgOnEventRequest, SendMsgRequest } from './send-payloads.ts';
 import { decodeSyncItem, type SyncItem } from './sync-item.ts';
+import { undici } from './undici.ts';
 
 export interface SyncMsgRequest {
   open_kfid: string;
@@ -210,6 +210,7 @@ export class KfApi {
     type: MediaMsgtype,
     file: { filename: string; data: Uint8Array; contentType?: string },
   ): Promise<UploadedMedia> {
+    const { FormData } = await undici();
     const form = new FormData();
     const blob = new Blob([file.data], { type: file.contentType ?? 'application/octet-stream' });
     form.append('media', blob, file.filename);

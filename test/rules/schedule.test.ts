@@ -64,6 +64,21 @@ describe('resolveTimezone', () => {
     expect(resolveTimezone('UTC')).toBe('UTC');
     expect(resolveTimezone('Asia/Beijing')).toBeUndefined();
   });
+
+  it('resolves aliases as Intl does', () => {
+    expect(resolveTimezone('PRC')).toBe('Asia/Shanghai');
+    expect(resolveTimezone('us/pacific')).toBe('America/Los_Angeles');
+    expect(resolveTimezone('Etc/UTC')).toBe('UTC');
+  });
+
+  it('gives every name Intl lists, in any letter case, the spelling a DateTimeFormat resolves it to', () => {
+    for (const zone of Intl.supportedValuesOf('timeZone')) {
+      for (const name of [zone, zone.toLowerCase(), zone.toUpperCase()]) {
+        const intl = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+        expect(resolveTimezone(name), name).toBe(intl);
+      }
+    }
+  });
 });
 
 describe('isOpen', () => {
