@@ -31,6 +31,8 @@ import { SendExecutor } from './send-executor.ts';
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
 const RETENTION_MS = 3 * 24 * 3600_000 + 3600_000;
 const PURGE_EVERY_MS = 3600_000;
+/** How long shutdown waits for HTTP requests in flight before closing their connections. */
+const CLOSE_GRACE_MS = 2000;
 
 export interface KfbotOptions {
   config: KfbotConfig;
@@ -233,6 +235,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
+          // A keep-alive connection busy at this moment would hold close() until the client hangs
+          // up: give requests in flight a moment to finish, then close what is left.
+          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
         });
         await idleScheduler.stop();
         budget.close(); // calls waiting out a block give up; their work stays pending

@@ -44,7 +44,15 @@ async function main(): Promise<number> {
     },
   });
   const errors = bot.logs.filter((l) => Number(l.level) >= 50);
-  await bot.stop('SIGTERM');
+  // Bounded: the soak measures answers and memory; a slow shutdown is reported, never a hung run.
+  const stopped = await Promise.race([
+    bot.stop('SIGTERM').then(() => true),
+    new Promise<false>((r) => setTimeout(() => r(false), 20_000).unref()),
+  ]);
+  if (!stopped) {
+    console.log('soak: warning: kfbot serve did not exit within 20 s of SIGTERM; killed it');
+    await bot.stop('SIGKILL');
+  }
   await sim.close();
 
   const first = samples[0];
