@@ -111,6 +111,8 @@ export interface FaqItemSource {
   labelTemplate: Template | undefined;
   /** Every way to ask it: a menu item's label comes first, then its `questions:`. */
   questions: string[];
+  /** A rating item (score:): matched only by a message that is essentially one of its questions. */
+  strict?: boolean;
   at: RuleModel['at'];
 }
 
@@ -125,7 +127,7 @@ export function buildFaq(items: readonly FaqItemSource[], settings: FaqSettings)
   }
   const sources = [...byId.values()];
   const index = new FaqIndex(
-    sources.map((s) => ({ id: s.id, label: s.label, questions: s.questions })),
+    sources.map((s) => ({ id: s.id, label: s.label, questions: s.questions, strict: s.strict === true })),
     {
       threshold: settings.threshold,
       margin: settings.margin,

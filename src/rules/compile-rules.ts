@@ -164,6 +164,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
           label,
           labelTemplate: model?.label,
           questions: [label, ...questions],
+          ...(item.score !== undefined && { strict: true }),
           at: ctx.at(path),
         });
       }

@@ -51,12 +51,22 @@ describe('kfbot validate', () => {
 });
 
 describe('kfbot simulate', () => {
-  it('shows the rule that answers a typed question and the request WeCom would accept', async () => {
+  it('shows the rule that answers a typed text and the request WeCom would accept', async () => {
+    const r = await runCli(['simulate', '--text', '你好', ...AT]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✓ 打招呼  (rules/keywords.yaml:');
+    expect(r.stdout).toContain('POST kf/send_msg  ← rule 打招呼');
+    expect(r.stdout).toContain('"msgtype": "msgmenu"');
+    expect(r.stdout).toContain('✓ WeCom would accept every call');
+  });
+
+  it('asks with a clarifying menu when a typed word is as close to two FAQ items', async () => {
     const r = await runCli(['simulate', '--text', '退款', ...AT]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('✓ 退款与退货  (rules/keywords.yaml:');
-    expect(r.stdout).toContain('POST kf/send_msg  ← rule 退款与退货');
-    expect(r.stdout).toContain('"msgtype": "msgmenu"');
+    expect(r.stdout).toContain('close candidates: a clarifying menu asks which one');
+    expect(r.stdout).toContain('"head_content": "您是想问："');
+    expect(r.stdout).toContain('{"type":"click","click":{"id":"refund_time","content":"退款多久到账？"}}');
+    expect(r.stdout).toContain('{"type":"click","click":{"id":"returns","content":"🔄 退换货与退款"}}');
     expect(r.stdout).toContain('✓ WeCom would accept every call');
   });
 

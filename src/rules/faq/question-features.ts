@@ -15,10 +15,14 @@
 import { createRequire } from 'node:module';
 import type * as PinyinPro from 'pinyin-pro';
 
-export type FeatureKind = 'char' | 'sound';
+export type FeatureKind = 'char' | 'sound' | 'ask';
 
-/** How much each kind of feature counts, relative to the other (tuned on the fixtures). */
-export const FEATURE_WEIGHT: Readonly<Record<FeatureKind, number>> = { char: 1, sound: 0.3 };
+/**
+ * How much each kind of feature counts (tuned on the fixtures): a character, a pinyin pair, and a
+ * character or pair inside an interrogative (怎么, 多久…), which says how the customer asks, not
+ * what about.
+ */
+export const FEATURE_WEIGHT: Readonly<Record<FeatureKind, number>> = { char: 1, sound: 0.3, ask: 0.5 };
 
 const syllableCache = new Map<string, string>();
 // pinyin-pro's dictionary takes 100-400 ms to load: only when an FAQ is first built or matched.
@@ -43,21 +47,43 @@ function syllable(token: string): string {
 
 /**
  * The features of a text already run through `questionText` and the synonym map, each once.
- * Words (separated by spaces) are not joined across: a pair never spans two words.
+ * Words (separated by spaces) are not joined across: a pair never spans two words. `askWords`
+ * marks the interrogatives.
  */
-export function questionFeatures(text: string): Map<string, FeatureKind> {
+export function questionFeatures(text: string, askWords?: RegExp): Map<string, FeatureKind> {
   const out = new Map<string, FeatureKind>();
   for (const word of text.split(' ')) {
     if (word === '') continue;
     // Latin letters and digits form one token ("iphone", "7"), every other character one each.
     const tokens = word.match(/[a-z0-9]+|./gu) ?? [];
-    let prevSound: string | undefined;
-    for (const t of tokens) {
-      out.set(`c${t}`, 'char');
-      const sound = syllable(t);
-      if (prevSound !== undefined) out.set(`s${prevSound} ${sound}`, 'sound');
-      prevSound = sound;
+    // Which tokens belong to an interrogative (怎么, 多久…): they say what kind of question it is,
+    // not what it is about, and count for less.
+    const ask = new Uint8Array(tokens.length);
+    if (askWords) {
+      const starts: number[] = [];
+      let at = 0;
+      for (const t of tokens) {
+        starts.push(at);
+        at += t.length;
+      }
+      for (const m of word.matchAll(askWords)) {
+        const end = (m.index as number) + m[0].length;
+        tokens.forEach((_, k) => {
+          if ((starts[k] as number) >= (m.index as number) && (starts[k] as number) < end) ask[k] = 1;
+        });
+      }
     }
+    let prevSound: string | undefined;
+    tokens.forEach((t, k) => {
+      const isAsk = ask[k] === 1;
+      if (!out.has(`c${t}`) || !isAsk) out.set(`c${t}`, isAsk ? 'ask' : 'char');
+      const sound = syllable(t);
+      if (prevSound !== undefined) {
+        const pairAsk = isAsk && ask[k - 1] === 1;
+        out.set(`s${prevSound} ${sound}`, pairAsk ? 'ask' : 'sound');
+      }
+      prevSound = sound;
+    });
   }
   return out;
 }

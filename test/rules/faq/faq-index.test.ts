@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_SYNONYMS } from '../../../src/rules/faq/builtin-synonyms.ts';
 import { type FaqEntry, FaqIndex } from '../../../src/rules/faq/faq-index.ts';
 import { questionText } from '../../../src/rules/faq/question-text.ts';
+import { loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
 
 const ENTRIES: FaqEntry[] = [
   { id: 'refund_time', label: '退款多久到账？', questions: ['退款多久到账？', '钱什么时候退回来'] },
@@ -48,7 +49,7 @@ describe('FaqIndex', () => {
   });
 
   it('asks with the close items when none is clearly ahead', () => {
-    const m = index().match('退款进度多久');
+    const m = index().match('退款到账进度');
     expect(m.type).toBe('clarify');
     expect(m.type === 'clarify' && m.options.map((o) => o.id).sort()).toEqual([
       'refund_progress',
@@ -73,5 +74,55 @@ describe('FaqIndex', () => {
     expect(big.size).toBeGreaterThanOrEqual(2000);
     const m = big.match('发票怎么开');
     expect(m.type === 'answer' && m.candidate.id).toBe('invoice');
+  });
+
+  it('matches a typo of a word its synonyms rewrite: synonyms widen a match, they never hide what was written', () => {
+    const idx = new FaqIndex(
+      [{ id: 'order_where', label: '查物流', questions: ['查物流', '包裹到哪里了'] }],
+      {
+        threshold: 0.5,
+        margin: 0.05,
+        synonyms: [['快递', '物流', '包裹']],
+      },
+    );
+    const m = idx.match('帮我查下物留');
+    expect(m.type === 'answer' && m.candidate.id).toBe('order_where');
+  });
+
+  it('does not answer a message that shares only how it asks (怎么办) with a question of the default rules', () => {
+    const shop = loadRulesOrThrow('rules').faq?.index as FaqIndex;
+    expect(shop.match('密码忘了怎么办').type).toBe('none');
+    const m = shop.match('拍错了咋办');
+    expect(m.type === 'answer' && m.candidate.id).toBe('cancel_order');
+  });
+});
+
+describe('FaqIndex with rating items (score:)', () => {
+  const ratings = new FaqIndex(
+    [
+      { id: 'rate_good', label: '😊 满意', questions: ['😊 满意', '非常满意'], strict: true },
+      { id: 'rate_ok', label: '😐 一般', questions: ['😐 一般', '还行吧'], strict: true },
+      { id: 'rate_bad', label: '😞 不满意', questions: ['😞 不满意', '很不满意'], strict: true },
+      { id: 'ship_time', label: '多久发货', questions: ['多久发货', '一般几天送达'] },
+    ],
+    { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS },
+  );
+  const got = (text: string) => {
+    const m = ratings.match(text);
+    return m.type === 'answer' ? m.candidate.id : m.type;
+  };
+
+  it('answers a typed rating as the rating', () => {
+    expect(got('一般')).toBe('rate_ok');
+    expect(got('非常满意！')).toBe('rate_good');
+  });
+
+  it('tells 满意 from 不满意: a negation always counts', () => {
+    expect(got('不满意')).toBe('rate_bad');
+    expect(got('满意')).toBe('rate_good');
+  });
+
+  it('does not take a question that merely contains a rating word for a rating', () => {
+    expect(got('一般要几天才到')).toBe('ship_time');
   });
 });
