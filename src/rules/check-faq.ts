@@ -4,8 +4,11 @@
  *   item is as close (near-duplicates across items);
  * - a menu item none of whose questions resembles its own label (questions pasted under the
  *   wrong item);
- * - a `faq:` id that is also a menu click id (a click and a typed match would share one answer).
+ * - a `faq:` id that is also a menu click id (a click and a typed match would share one answer);
+ * - a one-character synonym, which is rewritten inside every word holding it (货 in 退货).
  */
+import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
+import { questionText } from './faq/question-text.ts';
 import type { RuleProblem } from './problems.ts';
 import type { RuleSet } from './rule-model.ts';
 
@@ -29,6 +32,28 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
       warn(
         item.at,
         `question "${q}" of "${entry.id}" is as close to "${rival.id}" ("${rival.question}", score ${rival.score}): a customer typing it would get ${outcome.type === 'clarify' ? 'a clarifying menu' : `the answer of "${rival.id}"`}; reword one of them or remove the duplicate`,
+      );
+    }
+  }
+
+  // The rule file's groups come after the built-in ones (compile-faq.ts).
+  for (const group of index.tuning.synonyms.slice(BUILTIN_SYNONYMS.length)) {
+    for (const word of group.slice(1)) {
+      const w = questionText(word);
+      if ([...w].length !== 1) continue;
+      const inside = index.entries
+        .flatMap((e) => e.questions)
+        .filter((q) => {
+          const t = questionText(q);
+          return t.includes(w) && t !== w;
+        });
+      if (inside.length === 0) continue;
+      warn(
+        faq.at,
+        `synonym "${word}" is one character: it is rewritten to "${group[0]}" inside every word holding it (${inside
+          .slice(0, 3)
+          .map((q) => `"${q}"`)
+          .join(', ')}); list whole words of two or more characters instead, or drop it`,
       );
     }
   }

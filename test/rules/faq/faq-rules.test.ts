@@ -238,6 +238,29 @@ faq:
     expect(out).toMatch(/warning: faq id "refund_speed" is also a click id in menu "main"/);
   });
 
+  it('warns that a one-character synonym is rewritten inside the words holding it', () => {
+    const out = problems(`
+settings:
+  faq:
+    synonyms: [[快递, 物流, 货]]
+menus:
+  main:
+    items:
+      - click: return_policy
+        label: 怎么退货？
+        questions: [可以退货吗]
+        reply: x
+      - click: order_where
+        label: 物流到哪了？
+        questions: [快递怎么还没到]
+        reply: y
+`).join('\n');
+    expect(out).toMatch(
+      /warning: synonym "货" is one character: it is rewritten to "快递" inside every word holding it \("怎么退货？", "可以退货吗"\)/,
+    );
+    expect(out).not.toMatch(/synonym "物流"/);
+  });
+
   it('does not read conversation tests in the rules folder as rules', () => {
     const dir = ruleDir({ 'rules.yaml': SHOP, 'tests/shop.yaml': 'tests: []\n' });
     const loaded = loadRules(dir);
