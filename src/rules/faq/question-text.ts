@@ -83,17 +83,18 @@ export class SynonymMap {
       if (head === undefined) continue;
       for (const w of words) if (!this.#canonical.has(w)) this.#canonical.set(w, head);
     }
-    const keys = [...this.#canonical.keys()].filter((k) => this.#canonical.get(k) !== k);
-    this.#re =
-      keys.length === 0
-        ? undefined
-        : new RegExp(
-            keys
-              .sort((a, b) => b.length - a.length)
-              .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-              .join('|'),
-            'g',
-          );
+    // Every word of a group takes part, the canonical ones too (mapped to themselves), so the
+    // longest word at a place wins: 没有 stays 没有 rather than its 没 becoming 没有 again.
+    const keys = [...this.#canonical.keys()];
+    this.#re = keys.every((k) => this.#canonical.get(k) === k)
+      ? undefined
+      : new RegExp(
+          keys
+            .sort((a, b) => b.length - a.length)
+            .map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+            .join('|'),
+          'g',
+        );
   }
 
   apply(text: string): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SYNONYMS } from '../../../src/rules/faq/builtin-synonyms.ts';
 import { type FaqEntry, FaqIndex } from '../../../src/rules/faq/faq-index.ts';
-import { questionText } from '../../../src/rules/faq/question-text.ts';
+import { questionText, SynonymMap } from '../../../src/rules/faq/question-text.ts';
 import { loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
 
 const ENTRIES: FaqEntry[] = [
@@ -19,6 +19,19 @@ describe('questionText', () => {
     expect(questionText('請問一下，發票怎麼開呢？？😂')).toBe('发票怎么开');
     expect(questionText('ＷｉＦｉ密码')).toBe('wifi密码');
     expect(questionText('谢谢！包邮吗')).toBe('包邮');
+  });
+});
+
+describe('SynonymMap', () => {
+  it('rewrites the longest group word at a place, so a canonical word is never rewritten inside itself', () => {
+    const m = new SynonymMap([
+      ['没有', '木有', '没'],
+      ['收货地址', '地址'],
+    ]);
+    expect(m.apply('有没有送早餐')).toBe('有没有送早餐');
+    expect(m.apply('木有到')).toBe('没有到');
+    expect(m.apply('收货地址填错了')).toBe('收货地址填错了');
+    expect(m.apply('地址错了')).toBe('收货地址错了');
   });
 });
 
