@@ -33,7 +33,8 @@ export const unansweredReport = defineReport({
   about: `Lists the customer texts that no rule answered (only a fallback did), grouped by their
 normalised form, most frequent first: how often, first and last seen, an example as typed, and
 the nearest FAQ items with their scores. Add the frequent ones to an item's questions:.
---since keeps the groups last seen within it. They are customer data, kept for
+--since keeps the groups last seen within it; a group's count and first-seen time still cover
+everything kept (a group keeps a tally, not each message). They are customer data, kept for
 KFBOT_UNANSWERED_RETENTION (default 30 days).`,
   options: { limit: { value: 'N', help: 'at most N groups (default 100)' } },
   async produce(store, query, option) {
