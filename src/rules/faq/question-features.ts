@@ -74,13 +74,15 @@ export function questionFeatures(text: string, askWords?: RegExp): Map<string, F
       }
     }
     let prevSound: string | undefined;
+    // An interrogative's characters and pairs are features of their own (a可 in 可以 is not the
+    // c可 of 可乐), so each feature has one kind and one weight.
     tokens.forEach((t, k) => {
       const isAsk = ask[k] === 1;
-      if (!out.has(`c${t}`) || !isAsk) out.set(`c${t}`, isAsk ? 'ask' : 'char');
+      out.set(isAsk ? `a${t}` : `c${t}`, isAsk ? 'ask' : 'char');
       const sound = syllable(t);
       if (prevSound !== undefined) {
-        const pairAsk = isAsk && ask[k - 1] === 1;
-        out.set(`s${prevSound} ${sound}`, pairAsk ? 'ask' : 'sound');
+        if (isAsk && ask[k - 1] === 1) out.set(`a${prevSound} ${sound}`, 'ask');
+        else out.set(`s${prevSound} ${sound}`, 'sound');
       }
       prevSound = sound;
     });
