@@ -32,3 +32,15 @@ export interface Conversation {
 export function newConversation(): Conversation {
   return { state: emptyState(), quotaUsed: 0 };
 }
+
+/** A nickname is kept a day, so a busy conversation costs one kf/customer/batchget, not one a message. */
+const NICKNAME_TTL_MS = 24 * 3600_000;
+
+/** Whether the conversation's cached nickname is fresh at `now` (then kfbot does not ask WeCom). */
+export function nicknameFresh(conversation: Conversation | undefined, now: number): boolean {
+  return (
+    conversation?.nickname !== undefined &&
+    conversation.nicknameAt !== undefined &&
+    now - conversation.nicknameAt < NICKNAME_TTL_MS
+  );
+}

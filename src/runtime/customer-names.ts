@@ -5,8 +5,8 @@
  * (batchget takes up to 100 ids a call), not once per customer.
  */
 import type { Logger } from 'pino';
-import type { Conversation } from '../conversation/conversation.ts';
-import type { RuleSet } from '../rules/rule-model.ts';
+import { type Conversation, nicknameFresh } from '../conversation/conversation.ts';
+import { rulesUseNickname } from '../rules/rules-use-nickname.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { UnreadableRecordError } from '../store/stored-records.ts';
@@ -22,33 +22,6 @@ export interface PageNickname {
   failed: boolean;
 }
 
-const NICKNAME_TTL_MS = 24 * 3600_000;
-
-const usesNickname = new WeakMap<RuleSet, boolean>();
-
-/** Whether any template in the rules says {{nickname}} (else kfbot never asks WeCom for names). */
-export function rulesUseNickname(ruleSet: RuleSet): boolean {
-  let known = usesNickname.get(ruleSet);
-  if (known === undefined) {
-    const json = JSON.stringify(
-      [...ruleSet.rules.map((r) => r.actions), ...ruleSet.menus.values()],
-      (_k, v: unknown) =>
-        v !== null && typeof v === 'object' && 'names' in v ? (v as { names: string[] }).names : v,
-    );
-    known = json.includes('"nickname"');
-    usesNickname.set(ruleSet, known);
-  }
-  return known;
-}
-
-function cached(conversation: Conversation | undefined, now: number): boolean {
-  return (
-    conversation?.nickname !== undefined &&
-    conversation.nicknameAt !== undefined &&
-    now - conversation.nicknameAt < NICKNAME_TTL_MS
-  );
-}
-
 /**
  * The nickname for {{nickname}}: the conversation's cached one while it is fresh, else the page's
  * batch lookup (`fromPage`), else asked of WeCom for this one customer. `nicknameFetchedAt` says
@@ -62,7 +35,7 @@ export async function lookUpNickname(
   log: Logger,
   fromPage?: PageNickname,
 ): Promise<{ nickname: string | undefined; nicknameFetchedAt?: number }> {
-  if (cached(conversation, now)) return { nickname: conversation.nickname };
+  if (nicknameFresh(conversation, now)) return { nickname: conversation.nickname };
   if (fromPage) {
     // A failed batch was logged once for the page; templates fall back to their default.
     if (fromPage.failed) return { nickname: conversation.nickname };
@@ -110,7 +83,7 @@ export class PageNicknames {
         ids.set(item.external_userid, item.open_kfid);
     }
     const known = await Promise.all(
-      [...ids].map(async ([id, openKfId]) => cached(await this.#readable(openKfId, id), now)),
+      [...ids].map(async ([id, openKfId]) => nicknameFresh(await this.#readable(openKfId, id), now)),
     );
     const unknown = [...ids.keys()].filter((_, i) => !known[i]);
     // One customer alone is looked up by the handler as before: no gain in batching it here.

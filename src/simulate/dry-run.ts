@@ -1,15 +1,15 @@
 /**
- * One message through kfbot's own conversation step with no network: decode it, decide, plan the
- * exact calls with the platform guards applied (conversation-step.ts, the functions `kfbot serve`
- * runs), and ask an in-process copy of the WeCom simulator what WeCom would answer to exactly
- * those requests. The item's own welcome_code / msg_code are the codes sent, and the offline
+ * One message through kfbot's own conversation step with no network: decode it, make the lookups
+ * serve makes (the nickname, the session's state), decide, plan the exact calls with the platform
+ * guards applied (conversation-step.ts, the functions `kfbot serve` runs), and ask an in-process
+ * copy of the WeCom simulator what WeCom would answer to exactly those requests. The item's own welcome_code / msg_code are the codes sent, and the offline
  * WeCom holds them as issued at the item's send_time, so it accepts them while they are live.
  * `kfbot simulate` prints the report; the examples under examples/ are dry runs.
  */
 import { Blob } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Conversation, newConversation } from '../conversation/conversation.ts';
+import { type Conversation, newConversation, nicknameFresh } from '../conversation/conversation.ts';
 import {
   afterCalls,
   decideStep,
@@ -24,6 +24,7 @@ import { Decider, type Decision } from '../rules/decider.ts';
 import { fileMedia } from '../rules/file-media.ts';
 import type { DroppedAction, PlannedCall } from '../rules/plan-calls.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
+import { rulesUseNickname } from '../rules/rules-use-nickname.ts';
 import { ManualClock, MINUTE } from '../simulator/clock.ts';
 import type { EventCodeKind } from '../simulator/event-codes.ts';
 import { OfflineWeCom } from '../simulator/offline-wecom.ts';
@@ -65,8 +66,21 @@ export interface CallOutcome {
   accepted: boolean;
 }
 
+/** A request serve makes before deciding, to learn what the step needs (not a planned call). */
+export interface LookupOutcome {
+  api: 'kf/customer/batchget' | 'kf/service_state/get';
+  /** What it looks up: the customer's nickname for {{nickname}}, or the session's state. */
+  looksUp: 'nickname' | 'service_state';
+  request: JsonObject;
+  response: JsonObject;
+  /** False when WeCom refused it: serve goes on without it, as the step then does. */
+  answered: boolean;
+}
+
 export interface DryRunReport {
   item: SyncItem;
+  /** What serve asks WeCom before deciding, in its order, with the answers. */
+  lookups: LookupOutcome[];
   decision: Decision;
   stateBefore: ConversationState;
   calls: CallOutcome[];
@@ -195,18 +209,9 @@ async function runStep(
   now: number,
   decideAt: number,
 ): Promise<DryRunReport> {
-  // What serve looks up, asked of the offline WeCom.
-  const customer = wecom.world.customers.get(item.external_userid);
-  const lookups: StepLookups = { ...(customer && { nickname: customer.nickname }) };
-  if (needsServiceState(item, conversation)) {
-    const answer = await wecom.call('kf/service_state/get', {
-      open_kfid: item.open_kfid,
-      external_userid: item.external_userid,
-    });
-    if (isServiceState(answer.service_state)) lookups.serviceState = answer.service_state;
-  }
+  const { lookups, found } = await lookUp(wecom, ruleSet, item, conversation, now);
   const rules = { decider: new Decider(ruleSet), byName: new Map(ruleSet.rules.map((r) => [r.name, r])) };
-  const decided = await decideStep({ item, conversation, rules, now, decideAt, lookups });
+  const decided = await decideStep({ item, conversation, rules, now, decideAt, lookups: found });
 
   const calls: CallOutcome[] = [];
   // Local media files are uploaded first, as serve does; the media ids they get are used below.
@@ -232,6 +237,7 @@ async function runStep(
   for (const call of step.calls) outcomes.push(await execute(wecom, call, calls));
   return {
     item,
+    lookups,
     decision: step.decision,
     stateBefore: decided.conversation.state,
     calls,
@@ -240,6 +246,53 @@ async function runStep(
     conversation: afterCalls(step.conversation, outcomes, { item, rules, now }),
     ok: calls.every((c) => c.accepted) && step.dropped.length === 0,
   };
+}
+
+/**
+ * What serve looks up before deciding (MessageHandler), in its order, asked of the offline WeCom:
+ * the nickname when the rules say {{nickname}} and the conversation holds no fresh one, then the
+ * session's state when kfbot does not know it. The dry-run customer is one kfbot has a
+ * conversation for, so with no service state given it asks, as serve does after a 95018 or on its
+ * first start (a customer serve has never met it does not ask about: the message opens a session).
+ */
+async function lookUp(
+  wecom: OfflineWeCom,
+  ruleSet: RuleSet,
+  item: SyncItem,
+  conversation: Conversation,
+  now: number,
+): Promise<{ lookups: LookupOutcome[]; found: StepLookups }> {
+  const lookups: LookupOutcome[] = [];
+  const ask = async (api: LookupOutcome['api'], looksUp: LookupOutcome['looksUp'], request: JsonObject) => {
+    const response = await wecom.call(api, request);
+    const answered = response.errcode === 0;
+    lookups.push({ api, looksUp, request, response, answered });
+    return answered ? response : undefined;
+  };
+  const found: StepLookups = {};
+  if (item.external_userid && rulesUseNickname(ruleSet)) {
+    found.nickname = conversation.nickname;
+    if (!nicknameFresh(conversation, now)) {
+      const answer = await ask('kf/customer/batchget', 'nickname', {
+        external_userid_list: [item.external_userid],
+        need_enter_session_context: 0,
+      });
+      if (answer) {
+        const [customer] = Array.isArray(answer.customer_list) ? answer.customer_list : [];
+        found.nickname =
+          isObject(customer) && typeof customer.nickname === 'string' ? customer.nickname : undefined;
+        found.nicknameFetchedAt = now;
+      }
+    }
+  }
+  if (needsServiceState(item, conversation)) {
+    const answer = await ask('kf/service_state/get', 'service_state', {
+      open_kfid: item.open_kfid,
+      external_userid: item.external_userid,
+    });
+    if (answer && isServiceState(answer.service_state)) found.serviceState = answer.service_state;
+  }
+  return { lookups, found };
 }
 
 /** Makes one planned call (and a transfer's notice); returns its outcome as serve records it. */

@@ -1,9 +1,12 @@
-/** A dry run, as people read it: the message, the facts, which rules matched and why, the calls and WeCom's answers. */
+/**
+ * A dry run, as people read it: the message, what serve looks up before deciding, the facts, which
+ * rules matched and why, the calls and WeCom's answers.
+ */
 import type { ConversationState } from '../rules/conversation-state.ts';
 import { describeFaq } from '../rules/faq-step.ts';
 import { RAW_TEXT } from '../rules/message-facts.ts';
 import { compactJson } from './compact-json.ts';
-import type { DryRunReport } from './dry-run.ts';
+import type { DryRunReport, LookupOutcome } from './dry-run.ts';
 
 const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
 
@@ -45,11 +48,25 @@ function describeState(before: ConversationState, after: ConversationState): str
   return lines;
 }
 
+const LOOKS_UP: Record<LookupOutcome['looksUp'], string> = {
+  nickname: 'the nickname for {{nickname}}',
+  service_state: "the session's state, which kfbot does not know",
+};
+
+/** A lookup is not a planned call: numbered apart, and a refusal only leaves its value unknown. */
+function describeLookup(l: LookupOutcome, n: number): string {
+  const answer = l.answered
+    ? `✓ answered ${JSON.stringify(l.response)}`
+    : `✗ refused ${JSON.stringify(l.response)}; serve goes on without it`;
+  return `${n}. POST ${l.api}  → ${LOOKS_UP[l.looksUp]}\n   ${indent(compactJson(l.request, 86), '   ')}\n   ${answer}`;
+}
+
 export function formatReport(r: DryRunReport): string {
   const out: string[] = [];
   const row = (label: string, text: string) =>
     out.push(`${label.padEnd(8)}  ${indent(text, ' '.repeat(10))}`);
   row('message', describeItem(r));
+  for (const [i, l] of r.lookups.entries()) row(i === 0 ? 'lookups' : '', describeLookup(l, i + 1));
   row('facts', describeFacts(r));
   if (r.decision.faq) row('faq', describeFaq(r.decision.faq));
   if (r.decision.skipped) row('rules', `none consulted: ${r.decision.skipped}`);

@@ -12,6 +12,7 @@ import {
   type PullWorkMetrics,
   pullErrorReason,
   TOKEN_USABLE_MS,
+  whenNoPullRuns,
 } from './pull-work.ts';
 import type { PullRequestLog } from './store.ts';
 
@@ -57,15 +58,11 @@ export class LocalPullWork implements PullWork {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const s of this.#accounts.values()) clearTimeout(s.retryTimer);
-    await Promise.all([...this.#accounts.values()].map((s) => s.running));
+    await whenNoPullRuns(this.#accounts);
   }
 
-  async idle(): Promise<void> {
-    for (;;) {
-      const running = [...this.#accounts.values()].map((s) => s.running).filter((p) => p !== undefined);
-      if (running.length === 0) return;
-      await Promise.all(running);
-    }
+  idle(): Promise<void> {
+    return whenNoPullRuns(this.#accounts);
   }
 
   #request(openKfId: string): void {

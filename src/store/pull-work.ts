@@ -69,6 +69,22 @@ export interface PullWork {
 }
 
 /**
+ * For pull work that keeps each account's pull in flight as `running`: resolves once none is,
+ * waiting again for pulls that started meanwhile (a notice that arrived during a pull runs the
+ * account again). A failed pull counts as finished: its retry is a new pull. It is PullWork.idle,
+ * and the end of PullWork.stop, where no pull can start any more and one round of waiting does.
+ */
+export async function whenNoPullRuns(
+  accounts: ReadonlyMap<string, { readonly running: Promise<void> | undefined }>,
+): Promise<void> {
+  for (;;) {
+    const running = [...accounts.values()].map((a) => a.running).filter((p) => p !== undefined);
+    if (running.length === 0) return;
+    await Promise.allSettled(running);
+  }
+}
+
+/**
  * What pull work reports (kfbot's Prometheus metrics satisfy it); declared here so the store does
  * not depend on the runtime that wires it.
  */

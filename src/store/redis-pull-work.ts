@@ -22,6 +22,7 @@ import {
   type PullWorkMetrics,
   pullErrorReason,
   TOKEN_USABLE_MS,
+  whenNoPullRuns,
 } from './pull-work.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { RedisLease } from './redis-lease.ts';
@@ -141,15 +142,11 @@ export class RedisPullWork implements PullWork {
     this.#stopped = true;
     this.#reader.disconnect();
     await Promise.allSettled(this.#loops);
-    await Promise.allSettled([...this.#accounts.values()].map((a) => a.running));
+    await whenNoPullRuns(this.#accounts);
   }
 
-  async idle(): Promise<void> {
-    for (;;) {
-      const running = [...this.#accounts.values()].map((a) => a.running).filter((p) => p !== undefined);
-      if (running.length === 0) return;
-      await Promise.allSettled(running);
-    }
+  idle(): Promise<void> {
+    return whenNoPullRuns(this.#accounts);
   }
 
   async #ensureGroup(): Promise<void> {

@@ -71,6 +71,24 @@ describe('kfbot simulate', () => {
     expect(r.stdout).toContain('✓ WeCom would accept every call');
   });
 
+  it('lists what serve looks up before deciding apart from the calls it makes', async () => {
+    const r = await runCli(['simulate', '--text', '退款', '--nickname', '小明', ...AT]);
+    expect(r.code).toBe(0);
+    const [lookups, calls] = [r.stdout.indexOf('\nlookups '), r.stdout.indexOf('\ncalls ')];
+    expect(lookups).toBeGreaterThan(0);
+    expect(lookups).toBeLessThan(r.stdout.indexOf('\nfacts '));
+    const shown = r.stdout.slice(lookups, calls);
+    expect(shown).toContain('1. POST kf/customer/batchget  → the nickname for {{nickname}}');
+    expect(shown).toContain('"nickname":"小明"');
+    expect(shown).toContain("2. POST kf/service_state/get  → the session's state, which kfbot does not know");
+    expect(shown).toContain('✓ answered {"errcode":0,"errmsg":"ok","service_state":0}');
+    // The calls are numbered on their own: only what serve sends.
+    expect(r.stdout.slice(calls)).toMatch(/^\ncalls\s+1\. POST kf\/send_msg /);
+    // A session state kfbot knows is not asked for.
+    const known = await runCli(['simulate', '--text', '退款', '--service-state', 'bot', ...AT]);
+    expect(known.stdout).not.toContain('kf/service_state/get');
+  });
+
   it('reads a sync_msg item from stdin', async () => {
     const item = {
       msgid: 'from-stdin',
@@ -85,9 +103,14 @@ describe('kfbot simulate', () => {
     const out = JSON.parse(r.stdout) as {
       ok: boolean;
       rules: { name: string; matched: boolean }[];
+      lookups: { api: string; looksUp: string }[];
       calls: { api: string }[];
     };
     expect(r.code).toBe(0);
+    expect(out.lookups.map((l) => [l.api, l.looksUp])).toEqual([
+      ['kf/customer/batchget', 'nickname'],
+      ['kf/service_state/get', 'service_state'],
+    ]);
     expect(out.rules.filter((x) => x.matched).map((x) => x.name)).toEqual(['main → 📦 查询订单与物流']);
     expect(out.calls.map((c) => c.api)).toEqual(['kf/send_msg']);
   });

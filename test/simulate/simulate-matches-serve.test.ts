@@ -2,8 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { startSimulator, type WeComSimulator, type WireItem } from '../../src/simulator/index.ts';
+import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
 const RULES = `
 rules:
@@ -12,7 +14,7 @@ rules:
     then: [ { welcome: 你好，欢迎光临 } ]
   - name: 回答
     when: { text: { any: [在] } }
-    then: [ { reply: 在的 } ]
+    then: [ { reply: "{{nickname|亲}}，在的" } ]
   - name: 结束语
     when: { kind: session_status_change, change_type: ended }
     then: [ { closing: 感谢咨询 } ]
@@ -26,6 +28,12 @@ function rulesFile(): string {
 
 interface Report {
   ok: boolean;
+  lookups: {
+    api: string;
+    looksUp: string;
+    request: Record<string, unknown>;
+    response: Record<string, unknown>;
+  }[];
   calls: {
     api: string;
     request: Record<string, unknown>;
@@ -35,7 +43,11 @@ interface Report {
   dropped: { rule: string; reason: string }[];
 }
 
-async function simulate(args: string[], input?: object): Promise<{ code: number; report: Report }> {
+async function simulate(
+  args: string[],
+  input?: object,
+  rules = rulesFile(),
+): Promise<{ code: number; report: Report }> {
   const stdout = new PassThrough();
   const stdin = new PassThrough();
   let text = '';
@@ -43,7 +55,7 @@ async function simulate(args: string[], input?: object): Promise<{ code: number;
     text += d;
   });
   stdin.end(input ? JSON.stringify(input) : '');
-  const code = await main(['simulate', '--rules', rulesFile(), '--json', ...args, ...(input ? ['-'] : [])], {
+  const code = await main(['simulate', '--rules', rules, '--json', ...args, ...(input ? ['-'] : [])], {
     stdout,
     stderr: stdout,
     stdin,
@@ -126,5 +138,82 @@ describe('kfbot simulate sends what serve would send', () => {
     const fresh = await simulate(['--at', new Date(t + 3_000).toISOString()], ended(t / 1000));
     expect(fresh.code).toBe(0);
     expect(fresh.report.calls[0]?.request.code).toBe('MSG_CODE_ABC');
+  });
+});
+
+const LOOKUP_APIS = new Set(['kf/customer/batchget', 'kf/service_state/get']);
+
+describe('kfbot simulate lists the lookups serve makes before deciding', () => {
+  let sim: WeComSimulator | undefined;
+  let kfbot: InProcessKfbot | undefined;
+  afterEach(async () => {
+    await kfbot?.close();
+    await sim?.close();
+  });
+
+  /** What serve asked and sent for one customer message, from the simulator's request log. */
+  async function serveAnswers(s: WeComSimulator, externalUserId: string) {
+    const from = s.requests.all.length;
+    const item = s.customerSays({ openKfId: s.openKfId, externalUserId, text: '在吗' });
+    await s.idle();
+    await kfbot?.app.work.idle();
+    // Not the page read or the access token: what serve asks and sends for this one item.
+    const requests = s.requests.all
+      .slice(from)
+      .filter((r) => r.api && r.api !== 'kf/sync_msg' && r.api !== 'gettoken');
+    return {
+      item,
+      apis: requests.map((r) => r.api),
+      lookups: requests
+        .filter((r) => r.api && LOOKUP_APIS.has(r.api))
+        .map((r) => ({ api: r.api, request: r.body, response: r.response as Record<string, unknown> })),
+      calls: requests.filter((r) => r.api === 'kf/send_msg').map((r) => ({ api: r.api, request: r.body })),
+    };
+  }
+
+  async function simulateItem(s: WeComSimulator, item: WireItem, rules: string, args: string[] = []) {
+    const nickname = s.customer(item.external_userid as string)?.nickname ?? '';
+    return simulate(['--nickname', nickname, ...args], item, rules);
+  }
+
+  it('on a first start: the nickname, then the session state kfbot cannot know, with the same requests and answers', async () => {
+    const rules = rulesFile();
+    sim = await startSimulator();
+    kfbot = await startInProcess(sim, { config: { rules } });
+    sim.addCustomer({ externalUserId: 'wmLookups1' });
+    const served = await serveAnswers(sim, 'wmLookups1');
+    // serve looks up first and sends after.
+    expect(served.apis).toEqual(['kf/customer/batchget', 'kf/service_state/get', 'kf/send_msg']);
+
+    const { code, report } = await simulateItem(sim, served.item, rules);
+    expect(code).toBe(0);
+    expect(report.lookups.map((l) => ({ api: l.api, request: l.request }))).toEqual(
+      served.lookups.map((l) => ({ api: l.api, request: l.request })),
+    );
+    expect(report.lookups.map((l) => l.looksUp)).toEqual(['nickname', 'service_state']);
+    // The in-process WeCom answers what the simulator answered serve.
+    const nickname = (r: Record<string, unknown> | undefined) =>
+      (r?.customer_list as { nickname: string }[] | undefined)?.[0]?.nickname;
+    expect(nickname(report.lookups[0]?.response)).toBe(nickname(served.lookups[0]?.response));
+    expect(report.lookups[1]?.response.service_state).toBe(served.lookups[1]?.response.service_state);
+    // The lookups are not among the planned calls, which are serve's own.
+    expect(report.calls.map((c) => ({ api: c.api, request: c.request }))).toEqual(served.calls);
+  });
+
+  it('for a customer serve has never met (--service-state ended): the nickname only', async () => {
+    const rules = rulesFile();
+    sim = await startSimulator();
+    kfbot = await startInProcess(sim, { config: { rules } });
+    sim.addCustomer({ externalUserId: 'wmLookups1' });
+    await serveAnswers(sim, 'wmLookups1'); // the first start is over
+    sim.addCustomer({ externalUserId: 'wmLookups2' });
+    const served = await serveAnswers(sim, 'wmLookups2');
+    expect(served.apis).toEqual(['kf/customer/batchget', 'kf/send_msg']);
+
+    const { report } = await simulateItem(sim, served.item, rules, ['--service-state', 'ended']);
+    expect(report.lookups.map((l) => ({ api: l.api, request: l.request }))).toEqual(
+      served.lookups.map((l) => ({ api: l.api, request: l.request })),
+    );
+    expect(report.calls.map((c) => ({ api: c.api, request: c.request }))).toEqual(served.calls);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `kfbot simulate`: dry-runs one message against the rules with no network (Probot's `receive`):
- * the facts, which rules matched and why, the exact API requests, and whether WeCom would accept
- * them. Exits 1 when a call would be refused or an action could not be carried out.
+ * the lookups serve makes first, the facts, which rules matched and why, the exact API requests,
+ * and whether WeCom would accept them. Exits 1 when a call would be refused or an action could not be carried out.
  */
 import { clickLabel } from '../../rules/click-label.ts';
 import type { ConversationState } from '../../rules/conversation-state.ts';
@@ -25,8 +25,9 @@ import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot simulate [message.json | -] [options]
 
-Runs one message through the rules without touching WeCom and prints the facts, which rules
-matched and why, the exact API requests kfbot would make, and whether WeCom would accept them.
+Runs one message through the rules without touching WeCom and prints what kfbot would look up
+first (the nickname, the session's state), the facts, which rules matched and why, the exact API
+requests kfbot would make, and whether WeCom would accept them.
 Exits 1 if a request would be refused or an action could not be carried out.
 
 The message is a sync_msg item as JSON (a file, or - for stdin), or one of:
@@ -41,8 +42,9 @@ Options:
   --rules PATH             rule file or folder (default: $KFBOT_RULES, else ./rules)
   --account ID             the open_kfid (default ${DRY_RUN_ACCOUNT})
   --customer ID            the external_userid (default ${DRY_RUN_CUSTOMER})
-  --nickname NAME          the customer's nickname for {{nickname}}
-  --service-state STATE    the session before the message: new, bot, queued, human, ended (or 0-4)
+  --nickname NAME          the customer's nickname for {{nickname}} (what customer/batchget answers)
+  --service-state STATE    the session before the message: new, bot, queued, human, ended (or 0-4);
+                           default: kfbot does not know it and asks WeCom (service_state/get)
   --state FILE             conversation state JSON: {"vars":{},"counters":{},"misses":0,"last_menu":"main"}
   --var NAME=VALUE         set a variable (repeatable; numbers and true/false are typed)
   --at TIME                when kfbot handles the message, ISO 8601 (default: rules see the
@@ -235,6 +237,8 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
             conditions: e.conditions,
           })),
           state: report.decision.state,
+          // Apart from `calls`: what serve asks WeCom before deciding, not what it sends.
+          lookups: report.lookups,
           calls: report.calls,
           dropped: report.dropped,
         },
