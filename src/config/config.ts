@@ -227,7 +227,7 @@ export function loadConfig(opts: {
       : `KFBOT_API_BUDGET_MARGIN "${v}" must be a percentage from 0 to below 100`,
   );
   need('unansweredRetentionMs', (v) =>
-    parseDuration(v) === undefined
+    parseDuration(v, { bareUnit: 'd' }) === undefined
       ? `KFBOT_UNANSWERED_RETENTION "${v}" is not a duration such as 30d, 12h or 0 (keep none)`
       : undefined,
   );
@@ -251,7 +251,7 @@ export function loadConfig(opts: {
       concurrency: Number(raw.concurrency),
       apiBudget,
       apiBudgetMarginPercent: Number(raw.apiBudgetMarginPercent),
-      unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs) ?? 0,
+      unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs, { bareUnit: 'd' }) ?? 0,
     },
   };
 }

@@ -6,6 +6,7 @@
  * vars, time) is compiled as usual and tested when the timer fires.
  */
 
+import { parseDuration, showDuration } from '../config/duration.ts';
 import { SEND_WINDOW_MS } from '../wecom/send-limits.ts';
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import type { LeafCondition } from './rule-model.ts';
@@ -16,28 +17,6 @@ export const IDLE_RULE_FACT = 'idle_rule';
 
 /** Shortest silence an idle rule may wait for: below this it would race the customer's typing. */
 export const MIN_IDLE_MS = 10_000;
-
-/** "90s", "5m", "2h", "1h30m" → ms; undefined when it is none of those. */
-export function parseIdleDuration(text: string): number | undefined {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
-  if (!m || text.trim() === '') return undefined;
-  const [h, min, s] = [m[1], m[2], m[3]].map((x) => Number(x ?? 0)) as [number, number, number];
-  return ((h * 60 + min) * 60 + s) * 1000;
-}
-
-/** How an idle rule's wait reads in logs and explain: "5m", "1h30m", "90s". */
-export function showIdleDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  const parts = [
-    [Math.floor(s / 3600), 'h'],
-    [Math.floor((s % 3600) / 60), 'm'],
-    [s % 60, 's'],
-  ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, u]) => `${n}${u}`)
-    .join('');
-}
 
 export interface IdleWhen {
   /** `when:` without `idle_for`, for the ordinary condition compiler. */
@@ -79,7 +58,7 @@ export function compileIdleWhen(
     );
     return { when: rest };
   }
-  const ms = typeof raw === 'string' ? parseIdleDuration(raw) : undefined;
+  const ms = typeof raw === 'string' ? parseDuration(raw) : undefined;
   if (ms === undefined) {
     ctx.error(
       at,
@@ -101,7 +80,7 @@ export function compileIdleWhen(
       fact: IDLE_RULE_FACT,
       op: 'equals',
       value: ruleName,
-      label: `silent for ${showIdleDuration(ms)}`,
+      label: `silent for ${showDuration(ms)}`,
       at: ctx.at(at),
     },
   };

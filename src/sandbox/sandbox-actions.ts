@@ -5,7 +5,7 @@
  * callbacks WeCom would; kfbot learns of them the way it would in production.
  */
 
-import { parseIdleDuration } from '../rules/compile-idle.ts';
+import { parseDuration } from '../config/duration.ts';
 import { SimulatorUsageError, type WeComSimulator } from '../simulator/index.ts';
 import { isObject } from '../wecom/json-reader.ts';
 import type { SandboxHub } from './sandbox-hub.ts';
@@ -41,7 +41,7 @@ export function parseAction(body: unknown): SandboxAction {
   const type = body.type;
   if (type === 'wait') {
     const duration = str(body, 'duration');
-    const ms = parseIdleDuration(duration);
+    const ms = parseDuration(duration);
     if (!ms || ms > MAX_SKIP_MS)
       throw new SandboxActionError(
         `wait takes a duration such as 30s, 5m, 2h or 1h30m, up to 168h (got ${JSON.stringify(duration)})`,

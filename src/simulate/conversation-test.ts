@@ -30,10 +30,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { parseDuration } from '../config/duration.ts';
 import type { Conversation } from '../conversation/conversation.ts';
 import { dueIdleRules, idleRules } from '../conversation/silence.ts';
 import { clickLabel } from '../rules/click-label.ts';
-import { parseIdleDuration } from '../rules/compile-idle.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
@@ -232,7 +232,7 @@ function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
     if (s.servicer !== 'takes over' && s.servicer !== 'ends') return 'servicer: is "takes over" or "ends"';
     step = { type: 'servicer', does: s.servicer };
   } else if ('wait' in s) {
-    const ms = typeof s.wait === 'string' ? parseIdleDuration(s.wait) : undefined;
+    const ms = typeof s.wait === 'string' ? parseDuration(s.wait) : undefined;
     if (!ms) return 'wait: takes a duration such as 30s, 10m, 2h or 1h30m';
     step = { type: 'wait', ms, shown: String(s.wait) };
   } else {

@@ -90,7 +90,8 @@ function readQuery(text: (name: string) => string | undefined): ReportQuery {
   let since = 0;
   const duration = text('since');
   if (duration !== undefined) {
-    const ms = parseDuration(duration);
+    // A bare number has meant days here since the first release.
+    const ms = parseDuration(duration, { bareUnit: 'd' });
     if (ms === undefined)
       throw new UsageError(`--since takes a duration such as 7d, 24h or 90m, not "${duration}"`);
     since = Date.now() - ms;
