@@ -26,6 +26,15 @@ export class UsageError extends Error {
 }
 
 /** Bad input the command cannot work with (a missing file, invalid JSON): one line, exit code 1. */
+/** `--latency MS` (and the like): a number of milliseconds ≥ 0, or a usage error naming the flag. */
+export function millisecondsFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0) || value.trim() === '')
+    throw new UsageError(`--${flag} must be a number of ms ≥ 0, not "${value}"`);
+  return n;
+}
+
 export class InputError extends Error {
   override readonly name = 'InputError';
 }

@@ -43,6 +43,8 @@ export async function startSandbox(opts: {
   cwd: string;
   logger?: Logger;
   watchRules?: boolean;
+  /** The simulated WeCom's round trip per API call (± a fifth), as from a server in China: 50. */
+  latencyMs?: number;
 }): Promise<Sandbox> {
   const clock = new SandboxClock();
   const sim = await startSimulator({
@@ -50,6 +52,9 @@ export async function startSandbox(opts: {
     host: '127.0.0.1',
     port: 0,
     requestLogLimit: SANDBOX_REQUEST_LOG_LIMIT,
+    ...(opts.latencyMs !== undefined && {
+      settings: { latencyMs: opts.latencyMs, latencyJitterMs: opts.latencyMs / 5 },
+    }),
   });
   const token = randomBytes(12).toString('hex');
   const encodingAesKey = generateEncodingAesKey();

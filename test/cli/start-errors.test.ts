@@ -74,6 +74,14 @@ describe('kfbot serve refuses to start with one clear line', () => {
     expect(r.stderr).not.toContain(':pw@');
   });
 
+  it('says --latency is for the sandbox when WeCom credentials are set', async () => {
+    const r = await runInProcess(['serve', '--latency', '50'], env({}));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "kfbot serve: --latency sets the round trip of the sandbox's simulated WeCom; with WeCom credentials kfbot talks to WeCom itself (add --sandbox to use the simulator)",
+    );
+  });
+
   it('the real process: one line, exit 1, no stack trace, no ioredis noise, never "listening"', async () => {
     const r = await runCli(['serve'], { env: env({ KFBOT_HOST: 'not-a-host.invalid', LOG_LEVEL: 'info' }) });
     expect(r.code).toBe(1);

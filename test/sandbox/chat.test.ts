@@ -54,6 +54,18 @@ describe('kfbot chat', () => {
     expect(`${r.stdout}${r.stderr}`).not.toContain('{"level"');
   }, 60_000);
 
+  it('runs at the pace --latency sets for the simulated WeCom, and refuses a pace that is not a number', async () => {
+    const r = await runCli(['chat', '--rules', 'test/e2e/rules', '--latency', '50'], {
+      input: '/enter\n1\n/quit\n',
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The simulated WeCom answers each API call in 50 ms ± 10.');
+    expect(r.stdout).toContain('bot › 每天 9:00-21:00');
+    const bad = await runCli(['chat', '--latency', 'fast'], { input: '/quit\n' });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--latency must be a number of ms ≥ 0, not "fast"');
+  }, 60_000);
+
   it('prints the address of its sandbox page', async () => {
     const r = await runCli(['chat', '--rules', 'test/e2e/rules'], { input: '/quit\n' });
     expect(r.stdout).toMatch(

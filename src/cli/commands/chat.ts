@@ -6,9 +6,9 @@ import pino from 'pino';
 import { createLogger } from '../../runtime/logger.ts';
 import { type Sandbox, SandboxConfigError, startSandbox } from '../../sandbox/start-sandbox.ts';
 import { CHAT_HELP, TerminalChat } from '../../sandbox/terminal-chat.ts';
-import { type Command, parseCommandLine, reportRulesError } from '../command.ts';
+import { type Command, millisecondsFlag, parseCommandLine, reportRulesError } from '../command.ts';
 
-const HELP = `Usage: kfbot chat [--rules PATH] [--port N] [--log-level L]
+const HELP = `Usage: kfbot chat [--rules PATH] [--port N] [--latency MS] [--log-level L]
 
 Talk to your rules in the terminal, as a customer and as a servicer, against the built-in
 WeCom simulator — kfbot's real pipeline, no WeCom account needed. kfbot also listens on
@@ -17,6 +17,8 @@ WeCom simulator — kfbot's real pipeline, no WeCom account needed. kfbot also l
 ${CHAT_HELP}
   --rules PATH      rule file or folder (KFBOT_RULES, default ./rules)
   --port N          HTTP port (default: any free port)
+  --latency MS      the simulated WeCom's round trip per API call (± a fifth), e.g. 50 for WeCom's
+                    pace from a server in mainland China (default 0)
   --log-level L     kfbot's own log lines, on stderr (default error: what the log would warn
                     about, such as a reply WeCom would refuse, the chat says in its own words)
 `;
@@ -24,6 +26,7 @@ ${CHAT_HELP}
 const OPTIONS = {
   rules: { type: 'string' },
   port: { type: 'string' },
+  latency: { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -36,6 +39,7 @@ export const chatCommand: Command = {
       return 0;
     }
     const level = values['log-level'] ?? 'error';
+    const latencyMs = millisecondsFlag('latency', values.latency);
     let sandbox: Sandbox;
     try {
       sandbox = await startSandbox({
@@ -44,6 +48,7 @@ export const chatCommand: Command = {
         cwd: io.cwd,
         // The chat owns stdout; kfbot's log lines go to stderr.
         logger: createLogger(level, pino.destination(2)),
+        ...(latencyMs !== undefined && { latencyMs }),
       });
     } catch (err) {
       if (reportRulesError(err, values.rules ?? io.env.KFBOT_RULES ?? './rules', io, 'chat')) return 1;
@@ -55,6 +60,8 @@ export const chatCommand: Command = {
     }
     const chat = new TerminalChat(sandbox, (text) => io.stdout.write(text));
     chat.start();
+    const { latencyMs: pace, latencyJitterMs: jitter } = sandbox.sim.settings;
+    if (pace > 0) io.stdout.write(`The simulated WeCom answers each API call in ${pace} ms ± ${jitter}.\n`);
     await chat.run(io.stdin, () => io.stdout.write('> '));
     await sandbox.close();
     io.stdout.write('\nbye\n');

@@ -8,7 +8,15 @@ import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
 import type { Sandbox } from '../../sandbox/start-sandbox.ts';
 import { StoreOpenError } from '../../store/store-open-error.ts';
 import { NewerStoreError } from '../../store/store-version.ts';
-import { type Command, type CommandIo, parseCommandLine, reportRulesError, untilSignal } from '../command.ts';
+import {
+  type Command,
+  type CommandIo,
+  millisecondsFlag,
+  parseCommandLine,
+  reportRulesError,
+  UsageError,
+  untilSignal,
+} from '../command.ts';
 import { serveMode } from '../serve-mode.ts';
 
 const HELP = `Usage: kfbot serve [options]
@@ -31,6 +39,8 @@ or a .env file in the working directory):
                                                     in sandbox mode a fresh in-memory store)
   --log-level L     fatal … trace                  (LOG_LEVEL, default info)
   --sandbox         sandbox mode even when credentials are set
+  --latency MS      sandbox mode only: the simulated WeCom's round trip per API call (± a fifth),
+                    e.g. 50 for WeCom's pace from a server in mainland China (default 0)
   -h, --help        show this help
 
 Environment:
@@ -46,6 +56,7 @@ const OPTIONS = {
   store: { type: 'string' },
   'log-level': { type: 'string' },
   sandbox: { type: 'boolean' },
+  latency: { type: 'string' },
 } as const;
 
 /** Why the server could not listen, in one sentence with the fix; undefined for other errors. */
@@ -87,12 +98,18 @@ async function runSandbox(
   flags: Partial<Record<string, string>>,
   io: CommandIo,
   why: 'no credentials' | '--sandbox',
+  latencyMs: number | undefined,
 ): Promise<number> {
   // Loaded only in sandbox mode: a production server never loads the simulator.
   const { SandboxConfigError, startSandbox } = await import('../../sandbox/start-sandbox.ts');
   let sandbox: Sandbox;
   try {
-    sandbox = await startSandbox({ env: io.env, flags, cwd: io.cwd });
+    sandbox = await startSandbox({
+      env: io.env,
+      flags,
+      cwd: io.cwd,
+      ...(latencyMs !== undefined && { latencyMs }),
+    });
   } catch (err) {
     if (err instanceof SandboxConfigError) {
       io.stderr.write(
@@ -112,7 +129,12 @@ async function runSandbox(
   }
   const { app } = sandbox;
   app.log.info(
-    { url: sandbox.url, listen: app.host, wecom: sandbox.sim.url },
+    {
+      url: sandbox.url,
+      listen: app.host,
+      wecom: sandbox.sim.url,
+      wecomLatencyMs: sandbox.sim.settings.latencyMs,
+    },
     `sandbox mode (${why === '--sandbox' ? '--sandbox: the WeCom credentials set are not used' : 'no WeCom credentials'}): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
   );
   await untilSignal();
@@ -130,14 +152,19 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    const { help: _help, sandbox: forceSandbox, ...flags } = values;
+    const { help: _help, sandbox: forceSandbox, latency, ...flags } = values;
+    const latencyMs = millisecondsFlag('latency', latency);
     const mode = serveMode({
       env: io.env,
       dotEnv: readDotEnv(io.cwd).values,
       flags,
       forceSandbox: forceSandbox === true,
     });
-    if (mode.kind === 'sandbox') return runSandbox({ ...flags, host: mode.host }, io, mode.why);
+    if (mode.kind === 'sandbox') return runSandbox({ ...flags, host: mode.host }, io, mode.why, latencyMs);
+    if (latencyMs !== undefined)
+      throw new UsageError(
+        "--latency sets the round trip of the sandbox's simulated WeCom; with WeCom credentials kfbot talks to WeCom itself (add --sandbox to use the simulator)",
+      );
 
     const loaded = loadConfig({ env: io.env, flags, cwd: io.cwd });
     if (!loaded.config) {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { startSimulator } from '../../simulator/index.ts';
 import { generateEncodingAesKey } from '../../wecom/callback-crypto.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../../wecom/rate-limit-spec.ts';
-import { type Command, parseCommandLine, UsageError, untilSignal } from '../command.ts';
+import { type Command, millisecondsFlag, parseCommandLine, UsageError, untilSignal } from '../command.ts';
 import { SIMULATOR_CONSOLE_HELP, SimulatorConsole } from '../simulator-console.ts';
 
 const HELP = `Usage: kfbot wecom-simulator [options]
@@ -46,14 +46,6 @@ const OPTIONS = {
   'max-concurrent': { type: 'string' },
 } as const;
 
-function nonNegative(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n >= 0) || value.trim() === '')
-    throw new UsageError(`--${flag} must be a number of ms ≥ 0, not "${value}"`);
-  return n;
-}
-
 export const wecomSimulatorCommand: Command = {
   name: 'wecom-simulator',
   async run(argv, io) {
@@ -65,8 +57,8 @@ export const wecomSimulatorCommand: Command = {
     const port = Number(values.port ?? 7070);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be 0-65535, not "${values.port}"`);
-    const latencyMs = nonNegative('latency', values.latency);
-    const latencyJitterMs = nonNegative('jitter', values.jitter);
+    const latencyMs = millisecondsFlag('latency', values.latency);
+    const latencyJitterMs = millisecondsFlag('jitter', values.jitter);
     let rateLimits: RateLimitSpec[] | undefined;
     if (values['rate-limit'] !== undefined) {
       const parsed = parseRateLimits(values['rate-limit']);
