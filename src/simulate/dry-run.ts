@@ -2,9 +2,10 @@
  * One message through kfbot's own conversation step with no network: decode it, make the lookups
  * serve makes (the nickname, the session's state), decide, plan the exact calls with the platform
  * guards applied (conversation-step.ts, the functions `kfbot serve` runs), and ask an in-process
- * copy of the WeCom simulator what WeCom would answer to exactly those requests. The item's own welcome_code / msg_code are the codes sent, and the offline
- * WeCom holds them as issued at the item's send_time, so it accepts them while they are live.
- * `kfbot simulate` prints the report; the examples under examples/ are dry runs.
+ * copy of the WeCom simulator what WeCom would answer to exactly those requests. The item's own
+ * welcome_code / msg_code are the codes sent, and the offline WeCom holds them as issued at the
+ * item's send_time, so it accepts them while they are live. `kfbot simulate` prints the report;
+ * the examples under examples/ are dry runs.
  */
 import { Blob } from 'node:buffer';
 import { readFileSync } from 'node:fs';
