@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // kfbot's command line: plain Node on the compiled JavaScript in dist/ (`npm run build`, which
 // `npm install` runs through the prepare script).
+// A reader that went away (`kfbot chat | head`, `kfbot report … | head`) ends kfbot quietly, as it
+// ends any Unix tool, instead of with a stack trace about EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err?.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
+}
 let main;
 try {
   ({ main } = await import('../dist/cli/main.js'));

@@ -22,6 +22,23 @@ describe('kfbot', () => {
     expect(r.stderr).toContain('unknown command "serv". Run "kfbot --help"');
   });
 
+  it('ends quietly when the reader of its output goes away (kfbot chat | head)', async () => {
+    const child = spawn(process.execPath, [KFBOT, 'chat', '--rules', 'test/e2e/rules'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    // Read the banner, then close the pipe as `head -1` would, and keep chatting.
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    child.stdin.write('/enter\n1\n你好\n');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('EPIPE');
+  }, 60_000);
+
   it('prints its version', async () => {
     const r = await runCli(['--version']);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
