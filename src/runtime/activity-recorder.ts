@@ -8,6 +8,9 @@
  *             reply did not reach the customer, and the sessions the bot ended (an idle rule's end
  *             is a timeout) or handed over.
  *
+ * and once per msg_send_fail event whose message kfbot sent (sendFailed): WeCom accepted the reply
+ * but could not deliver it, a miss of the rule that sent it.
+ *
  * These are reports, not replies: a failure to record is a warning in the log and the customer is
  * answered all the same.
  */
@@ -61,6 +64,17 @@ export class ActivityRecorder {
         { openKfId: item.open_kfid, externalUserId: item.external_userid, at, how: 'servicer' },
         log,
       );
+  }
+
+  /** WeCom could not deliver a reply it had accepted (msg_send_fail): a miss of its rule, on the event's day. */
+  async sendFailed(item: SyncItem, rule: string, log: Logger): Promise<void> {
+    await this.#record(log, 'rule outcomes', () =>
+      this.activity.recordRuleOutcomes({
+        openKfId: item.open_kfid,
+        at: item.send_time * 1000,
+        misses: [rule],
+      }),
+    );
   }
 
   /** After the calls: what did not reach the customer, and where WeCom moved the session. */

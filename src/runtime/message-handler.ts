@@ -201,7 +201,6 @@ export class MessageHandler {
       );
       return;
     }
-    if (item.kind === 'msg_send_fail') await this.reportSendFailure(item, log);
 
     // Load and look up; the step itself (conversation-step.ts) decides.
     const snapshot = this.d.rules.current;
@@ -276,6 +275,8 @@ export class MessageHandler {
         : undefined,
     );
     if (!recorded) return; // another handler recorded it first
+    // Once per event, like the decision: a redelivered msg_send_fail is not counted twice.
+    if (item.kind === 'msg_send_fail') await this.reportSendFailure(item, log);
     if (decision.unanswered) await this.recordUnanswered(item, decision.unanswered, log);
     await this.activity.decided(item, decision, step.conversation, snapshot.ruleSet.scores, log);
     log.info(
@@ -374,5 +375,6 @@ export class MessageHandler {
         ? `a reply of rule "${send.rule}" did not reach the customer: ${FAIL_TYPES[fail_type] ?? 'unknown'}`
         : `a message kfbot does not know did not reach the customer: ${FAIL_TYPES[fail_type] ?? 'unknown'}`,
     );
+    if (send) await this.activity.sendFailed(item, send.rule, log);
   }
 }

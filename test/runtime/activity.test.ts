@@ -92,6 +92,18 @@ describe('the activity kfbot records for the reports', () => {
     ]);
   });
 
+  it('counts a reply WeCom accepted but could not deliver (msg_send_fail) as a miss of its rule, once', async () => {
+    await start();
+    const customer = sim.customerSays({ text: 'echo 你好' }).external_userid as string;
+    await until(() => sentTo(customer).length === 1, 'the echo');
+    const [reply] = sentTo(customer);
+    sim.sendFailure({ msgid: reply?.msgid as string, failType: 4 });
+    await settled();
+    expect(await bot.app.store.activity.listRuleOutcomes(today())).toEqual([
+      expect.objectContaining({ openKfId: sim.openKfId, rule: '复述', hits: 1, misses: 1 }),
+    ]);
+  });
+
   it('keeps the score a click on a scored item gives, one per session, the later click replacing the earlier', async () => {
     await start();
     const customer = sim.customerSays({ text: '人工' }).external_userid as string;
