@@ -7,7 +7,6 @@
  * - a `faq:` id that is also a menu click id (a click and a typed match would share one answer);
  * - a one-character synonym, which is rewritten inside every word holding it (货 in 退货).
  */
-import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
 import { questionText } from './faq/question-text.ts';
 import type { RuleProblem } from './problems.ts';
 import type { RuleSet } from './rule-model.ts';
@@ -36,8 +35,7 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
     }
   }
 
-  // The rule file's groups come after the built-in ones (compile-faq.ts).
-  for (const group of index.tuning.synonyms.slice(BUILTIN_SYNONYMS.length)) {
+  for (const group of faq.synonyms) {
     for (const word of group.slice(1)) {
       const w = questionText(word);
       if ([...w].length !== 1) continue;

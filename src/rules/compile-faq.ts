@@ -140,5 +140,6 @@ export function buildFaq(items: readonly FaqItemSource[], settings: FaqSettings)
     at: settings.at ?? (sources[0] as FaqItemSource).at,
     labels: new Map(sources.map((s) => [s.id, s.labelTemplate ?? literal(s.label)])),
     items: new Map(sources.map((s) => [s.id, { questions: s.questions, at: s.at }])),
+    synonyms: settings.synonyms,
   };
 }

@@ -180,6 +180,8 @@ export interface FaqModel {
   at: SourcePosition;
   /** Where each item was written, for validate's findings. */
   items: ReadonlyMap<string, { questions: readonly string[]; at: SourcePosition }>;
+  /** The rule file's own synonym groups (settings.faq.synonyms), without the built-in ones. */
+  synonyms: readonly (readonly string[])[];
 }
 
 export interface RuleSet {
