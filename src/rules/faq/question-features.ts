@@ -56,36 +56,27 @@ export function questionFeatures(text: string, askWords?: RegExp): Map<string, F
     if (word === '') continue;
     // Latin letters and digits form one token ("iphone", "7"), every other character one each.
     const tokens = word.match(/[a-z0-9]+|./gu) ?? [];
-    // Which tokens belong to an interrogative (怎么, 多久…): they say what kind of question it is,
-    // not what it is about, and count for less.
-    const ask = new Uint8Array(tokens.length);
-    if (askWords) {
-      const starts: number[] = [];
-      let at = 0;
-      for (const t of tokens) {
-        starts.push(at);
-        at += t.length;
-      }
-      for (const m of word.matchAll(askWords)) {
-        const end = (m.index as number) + m[0].length;
-        tokens.forEach((_, k) => {
-          if ((starts[k] as number) >= (m.index as number) && (starts[k] as number) < end) ask[k] = 1;
-        });
-      }
-    }
+    // Which characters belong to an interrogative (怎么, 多久…): they say what kind of question it
+    // is, not what it is about, and count for less.
+    const askAt = new Uint8Array(word.length);
+    if (askWords) for (const m of word.matchAll(askWords)) askAt.fill(1, m.index, m.index + m[0].length);
     let prevSound: string | undefined;
+    let prevAsk = false;
+    let offset = 0;
     // An interrogative's characters and pairs are features of their own (a可 in 可以 is not the
     // c可 of 可乐), so each feature has one kind and one weight.
-    tokens.forEach((t, k) => {
-      const isAsk = ask[k] === 1;
+    for (const t of tokens) {
+      const isAsk = askAt[offset] === 1;
+      offset += t.length;
       out.set(isAsk ? `a${t}` : `c${t}`, isAsk ? 'ask' : 'char');
       const sound = syllable(t);
       if (prevSound !== undefined) {
-        if (isAsk && ask[k - 1] === 1) out.set(`a${prevSound} ${sound}`, 'ask');
+        if (isAsk && prevAsk) out.set(`a${prevSound} ${sound}`, 'ask');
         else out.set(`s${prevSound} ${sound}`, 'sound');
       }
       prevSound = sound;
-    });
+      prevAsk = isAsk;
+    }
   }
   return out;
 }
