@@ -4,7 +4,8 @@
  *   - { click: rate_5, label: 非常满意, score: 5, reply: 感谢您的好评！ }
  *
  * A customer's click on the item (a text whose menu_id is its click id) records the score for the
- * customer's session; `kfbot report satisfaction` reads them. The score belongs to the click id,
+ * customer's session, and so does a typed rating the FAQ answers with the item (rating items match
+ * strictly, faq-index.ts); `kfbot report satisfaction` reads them. The score belongs to the click id,
  * because the id is all a click sends back: every item with that id records it.
  */
 import { type CompileContext, describeValue } from './compile-context.ts';

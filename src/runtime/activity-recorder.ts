@@ -3,7 +3,8 @@
  * rules | satisfaction | sessions`. The message handler calls it twice per message:
  *
  *   decided → the rules that matched, a customer message none matched, a satisfaction score (a
- *             click on an item with `score:`), a session a servicer ended;
+ *             click on an item with `score:`, or a typed text the FAQ answered with it), a
+ *             session a servicer ended;
  *   called  → once the calls' outcomes are known (also for a resumed message): the rules whose
  *             reply did not reach the customer, and the sessions the bot ended (an idle rule's end
  *             is a timeout) or handed over.
@@ -45,8 +46,12 @@ export class ActivityRecorder {
       await this.#record(log, 'rule outcomes', () =>
         this.activity.recordRuleOutcomes({ openKfId: item.open_kfid, at, hits, unmatched }),
       );
-    // A click, not a typed text the FAQ matched to the item: the customer chose the score.
-    const clickId = isCustomerMessage(item) && item.kind === 'text' ? item.text.menu_id : undefined;
+    // A click on a scored item, or a typed text the FAQ answered with it (非常满意): answered as a
+    // click, it scores as one. Rating items match only a message that is mostly their words.
+    const clickId =
+      isCustomerMessage(item) && item.kind === 'text'
+        ? (item.text.menu_id ?? decision.faq?.answered)
+        : undefined;
     const score = clickId === undefined ? undefined : scores.get(clickId);
     if (clickId !== undefined && score !== undefined && conversation.sessionStartedAt !== undefined) {
       const scored = {

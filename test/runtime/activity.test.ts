@@ -129,6 +129,29 @@ describe('the activity kfbot records for the reports', () => {
     expect(scores[0]?.sessionStartedAt).toBe(firstClick.send_time * 1000);
   });
 
+  it('keeps the score a typed rating gives, as a click would, and none for a question that only mentions one', async () => {
+    // 相似问法 on one item turn on typed matching for every labelled item.
+    await start(RULES.replace('score: 5,', 'score: 5, questions: [很满意],'));
+    const customer = sim.customerSays({ text: '人工' }).external_userid as string;
+    await until(() => sim.session({ externalUserId: customer }).state === 2, 'the hand-over');
+    sim.servicerEnds({ externalUserId: customer });
+    await until(() => sentTo(customer).length === 1, 'the closing menu');
+    // Not a rating: the words of 一般 are a small part of the message, so it is left to the rules.
+    sim.customerSays({ externalUserId: customer, text: '一般要几天才能到货啊' });
+    const rating = sim.customerSays({ externalUserId: customer, text: '非常满意！' });
+    await until(() => sentTo(customer).some((m) => JSON.stringify(m).includes('感谢您的好评')), 'the answer');
+    await settled();
+    const scores = await bot.app.store.activity.listScores(today());
+    expect(scores).toEqual([
+      expect.objectContaining({
+        externalUserId: customer,
+        score: 5,
+        clickId: 'rate_5',
+        at: rating.send_time * 1000,
+      }),
+    ]);
+  });
+
   it('records a servicer’s end, the bot’s end and a hand-over, each with how', async () => {
     await start();
     const a = sim.customerSays({ text: '人工' }).external_userid as string;

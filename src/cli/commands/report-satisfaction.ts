@@ -1,6 +1,6 @@
 /**
  * `kfbot report satisfaction`: the satisfaction scores customers gave by clicking menu items with
- * `score:`, per UTC day and account: how many, their average, and how many of each score.
+ * `score:` (or typing a rating the FAQ answered with one), per UTC day and account: how many, their average, and how many of each score.
  */
 
 import { MAX_SCORE, MIN_SCORE } from '../../rules/item-scores.ts';
@@ -55,8 +55,9 @@ export const satisfactionReport = defineReport({
   name: 'satisfaction',
   summary: 'satisfaction scores per day and account: how many, the average, each score 1-5',
   about: `Per day and account: how many satisfaction scores customers gave (a click on a menu item
-with score: 1-5, one per customer session: a later click in the session replaces the earlier),
-their average, and how many of each score. A score counts on the day of its click.
+with score: 1-5, or a typed rating the FAQ answered with one; one per customer session: a later
+one in the session replaces the earlier), their average, and how many of each score. A score
+counts on the day the customer gave it.
 ${DAYS_NOTE}`,
   async produce(store, query) {
     const scores = await store.activity.listScores(activityQuery(query));

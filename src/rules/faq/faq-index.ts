@@ -21,7 +21,8 @@
  * - A negation (不, 没…) counts as much as the rarest word, however many items use it: 不满意 is not
  *   满意.
  * - A strict entry (a rating, `score:`) is answered only when its question is at least half of
- *   the message: "一般" is the rating, "一般几天到" is not.
+ *   the message and has the message's negations: "一般" is the rating, "一般几天到" is not, and
+ *   "满意" is never 不满意.
  */
 import { ASK_WORDS } from './builtin-synonyms.ts';
 import { FEATURE_WEIGHT, type FeatureKind, questionFeatures } from './question-features.ts';
@@ -74,8 +75,21 @@ export const DEFAULT_MARGIN = 0.05;
 export const MAX_OPTIONS = 3;
 
 const DEFAULT_BETA2 = 8;
-/** Negations, as character features: each weighs what the rarest word weighs. */
-const NEGATION = new Set(['c不', 'c没', 'c未', 'c别', 'c无', 'c非']);
+/**
+ * Negations, as character features: each weighs what the rarest word weighs. Not 非: customers
+ * write it far more often in 非常 (very) than as "not".
+ */
+const NEGATIONS = ['c不', 'c没', 'c未', 'c别', 'c无'];
+const NEGATION = new Set(NEGATIONS);
+
+/** Which negations a text's features hold, one bit each. */
+function negationMask(features: Map<string, FeatureKind>): number {
+  let mask = 0;
+  NEGATIONS.forEach((f, i) => {
+    if (features.has(f)) mask |= 1 << i;
+  });
+  return mask;
+}
 /** How much of a message a strict entry's question must cover. */
 const STRICT_PRECISION = 0.5;
 
@@ -89,11 +103,12 @@ export class FaqIndex {
   readonly #weight: number[] = [];
   /** Questions holding each feature, by feature id. */
   readonly #postings: number[][] = [];
-  /** Per listed question: its entry, its text as written, its total weight. */
+  /** Per listed question: its entry, its text as written, its total weight, its negations. */
   readonly #questionEntry: Int32Array;
   readonly #questionText: string[] = [];
   readonly #questionCount: number;
   readonly #questionWeight: Float64Array;
+  readonly #questionNegations: Uint8Array;
   /** Weight of a feature no listed question has: as informative as the rarest known feature. */
   readonly #unknownWeight: number;
   // Per-call scratch, reused so a search allocates little beyond its result.
@@ -146,6 +161,7 @@ export class FaqIndex {
     this.#unknownWeight = Math.log(1 + n);
     this.#questionEntry = Int32Array.from(questionEntry);
     this.#questionWeight = new Float64Array(perQuestion.length);
+    this.#questionNegations = Uint8Array.from(perQuestion, negationMask);
     perQuestion.forEach((features, q) => {
       let total = 0;
       for (const f of features.keys()) {
@@ -243,6 +259,7 @@ export class FaqIndex {
     const entryQuestion = this.#entryQuestion;
     const entries = this.#touchedEntries;
     const beta2 = this.#beta2;
+    const negations = negationMask(features);
     for (let k = 0; k < count; k++) {
       const q = touched[k] as number;
       const c = covered[q] as number;
@@ -251,7 +268,13 @@ export class FaqIndex {
       const precision = c / messageWeight;
       const score = ((1 + beta2) * precision * recall) / (beta2 * precision + recall);
       const e = this.#questionEntry[q] as number;
-      if (precision < STRICT_PRECISION && this.entries[e]?.strict) continue;
+      // A rating is the customer's verdict: most of the message must be its words, and its
+      // negations must be the message's (满意 is not 不满意, even with no 满意 item to match).
+      if (
+        this.entries[e]?.strict &&
+        (precision < STRICT_PRECISION || this.#questionNegations[q] !== negations)
+      )
+        continue;
       const prior = entryScore[e] as number;
       if (prior < 0) entries[entryCount++] = e;
       if (score > prior) {

@@ -135,6 +135,24 @@ describe('FaqIndex with rating items (score:)', () => {
     expect(got('满意')).toBe('rate_good');
   });
 
+  it('never takes a rating for its negation, even when no item has the customer’s words', () => {
+    const threeLevels = new FaqIndex(
+      [
+        { id: 'rate_5', label: '非常满意', questions: ['非常满意'], strict: true },
+        { id: 'rate_3', label: '一般', questions: ['一般'], strict: true },
+        { id: 'rate_1', label: '不满意', questions: ['不满意'], strict: true },
+      ],
+      { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS },
+    );
+    const pick = (text: string) => {
+      const m = threeLevels.match(text);
+      return m.type === 'answer' ? m.candidate.id : m.type;
+    };
+    expect(pick('满意')).not.toBe('rate_1');
+    expect(pick('非常不满意')).toBe('rate_1');
+    expect(pick('非常满意')).toBe('rate_5');
+  });
+
   it('does not take a question that merely contains a rating word for a rating', () => {
     expect(got('一般要几天才到')).toBe('ship_time');
   });
