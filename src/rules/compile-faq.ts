@@ -116,8 +116,30 @@ export interface FaqItemSource {
   at: RuleModel['at'];
 }
 
+/**
+ * What each click id is answered with, as text: the text replies of the menu item's or faq entry's
+ * rule, placeholders left out. The matcher reads it to explain words of a message (faq-index.ts).
+ */
+export function answerTexts(rules: readonly RuleModel[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const rule of rules) {
+    if (rule.source.kind === 'rule') continue;
+    for (const action of rule.actions)
+      if (action.type === 'reply' && action.content.msgtype === 'text') {
+        const text = action.content.text.render(() => undefined);
+        const prior = out.get(rule.source.clickId);
+        out.set(rule.source.clickId, prior === undefined ? text : `${prior}\n${text}`);
+      }
+  }
+  return out;
+}
+
 /** Builds the index once per rule set; undefined when no item lists a question. */
-export function buildFaq(items: readonly FaqItemSource[], settings: FaqSettings): FaqModel | undefined {
+export function buildFaq(
+  items: readonly FaqItemSource[],
+  settings: FaqSettings,
+  answers: ReadonlyMap<string, string> = new Map(),
+): FaqModel | undefined {
   if (!items.some((i) => i.questions.length > 0)) return undefined;
   const byId = new Map<string, FaqItemSource>();
   for (const item of items) {
@@ -127,7 +149,16 @@ export function buildFaq(items: readonly FaqItemSource[], settings: FaqSettings)
   }
   const sources = [...byId.values()];
   const index = new FaqIndex(
-    sources.map((s) => ({ id: s.id, label: s.label, questions: s.questions, strict: s.strict === true })),
+    sources.map((s) => {
+      const answer = answers.get(s.id);
+      return {
+        id: s.id,
+        label: s.label,
+        questions: s.questions,
+        strict: s.strict === true,
+        ...(answer !== undefined && { answer }),
+      };
+    }),
     {
       threshold: settings.threshold,
       margin: settings.margin,

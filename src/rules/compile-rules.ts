@@ -12,6 +12,7 @@ import { compileActions } from './compile-actions.ts';
 import { compileWhen } from './compile-condition.ts';
 import { CompileContext, describeValue, isRecord } from './compile-context.ts';
 import {
+  answerTexts,
   buildFaq,
   defaultFaqSettings,
   FAQ_ID,
@@ -252,7 +253,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     });
   }
 
-  const faq = faqWanted ? buildFaq(faqItems, settings.faq) : undefined;
+  const faq = faqWanted ? buildFaq(faqItems, settings.faq, answerTexts(rules)) : undefined;
   return {
     problems,
     broken,

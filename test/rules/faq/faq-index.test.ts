@@ -157,3 +157,36 @@ describe('FaqIndex with rating items (score:)', () => {
     expect(got('一般要几天才到')).toBe('ship_time');
   });
 });
+
+describe('FaqIndex with the items’ answers', () => {
+  const hotel = (withAnswers: boolean) =>
+    new FaqIndex(
+      [
+        {
+          id: 'pets',
+          label: '可以带宠物吗',
+          questions: ['可以带宠物吗', '能带狗入住吗'],
+          ...(withAnswers && { answer: '抱歉，本酒店暂不接待宠物（导盲犬除外）。' }),
+        },
+        {
+          id: 'parking',
+          label: '有停车场吗',
+          questions: ['有停车场吗', '停车收费吗'],
+          ...(withAnswers && { answer: '酒店地下停车场对住客免费，入口在酒店东侧。' }),
+        },
+        { id: 'wifi', label: 'WiFi 密码是多少', questions: ['WiFi 密码是多少', '怎么连wifi'] },
+      ],
+      { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS },
+    );
+
+  it('counts a word the answer speaks of as explained, so the question around it is answered', () => {
+    expect(hotel(false).match('导盲犬可以带进房间吗').type).toBe('none');
+    const m = hotel(true).match('导盲犬可以带进房间吗');
+    expect(m.type === 'answer' && m.candidate.id).toBe('pets');
+  });
+
+  it('never answers from the answer alone: the message must meet one of the questions', () => {
+    expect(hotel(true).match('导盲犬').type).toBe('none');
+    expect(hotel(true).match('东侧入口').type).toBe('none');
+  });
+});

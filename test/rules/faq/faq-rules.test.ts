@@ -101,6 +101,14 @@ describe('typed questions reach FAQ answers', () => {
     expect(typed.d.state.misses).toBe(0);
   });
 
+  it('reads each item’s reply as words that explain a message', async () => {
+    const set = load(SHOP);
+    expect(set.faq?.index.entries.find((e) => e.id === 'refund_time')?.answer).toBe('1-3 个工作日到账');
+    expect(set.faq?.index.entries.find((e) => e.id === 'cancel_order')?.answer).toBe(
+      '未发货的订单可直接取消',
+    );
+  });
+
   it('answers faq: entries that no menu shows', async () => {
     expect((await replies(load(SHOP), '订单怎么取消')).said).toEqual(['未发货的订单可直接取消']);
   });
