@@ -20,6 +20,11 @@ describe('questionText', () => {
     expect(questionText('ＷｉＦｉ密码')).toBe('wifi密码');
     expect(questionText('谢谢！包邮吗')).toBe('包邮');
   });
+
+  it('turns Taiwan’s words into the mainland’s, so 網路 meets a listed 网络', () => {
+    expect(questionText('無線網路怎麼連')).toBe('无线网络怎么连');
+    expect(questionText('軟體打不開')).toBe('软件打不开');
+  });
 });
 
 describe('SynonymMap', () => {
