@@ -109,7 +109,9 @@ export async function evaluateFaq() {
         'clarifying menu with the right item': pct(s.clarified / s.inDomain),
         wrong: pct(s.wrong / s.inDomain),
         'left to the rules': pct(s.missed / s.inDomain),
+        'left, right item in 猜你想问 (suggest:)': pct(s.suggestedRight / s.inDomain),
         'out-of-domain answered': pct(s.falseAnswerRate),
+        'out-of-domain given suggestions': pct(s.outOfDomainSuggested / s.outOfDomain),
         'keyword rules alone: right': pct(base.accuracy),
         'keyword rules alone: out-of-domain answered': pct(base.falseAnswerRate),
       });

@@ -140,6 +140,7 @@ function describeLimit(p: SendProblem): string {
 function contents(action: Action): ReplyContent[] {
   if (action.type === 'reply' || action.type === 'send_on_event') return [action.content];
   if (action.type === 'transfer' && action.notice) return [action.notice];
+  if (action.type === 'suggest' && action.otherwise) return [action.otherwise];
   return [];
 }
 
@@ -200,16 +201,28 @@ function checkActions(set: RuleSet, out: RuleProblem[]): void {
           );
         }
       }
-      if (action.type === 'reply' && onlyEvents && kinds.includes('enter_session')) {
+      if (
+        (action.type === 'reply' || action.type === 'suggest') &&
+        onlyEvents &&
+        kinds.includes('enter_session')
+      ) {
         out.push(
           problem(
             action.at,
-            'reply: cannot answer enter_session — the session has not started (WeCom answers 95018); use welcome: instead',
+            `${action.type}: cannot answer enter_session — the session has not started (WeCom answers 95018); use welcome: instead`,
           ),
         );
       }
+      if (action.type === 'suggest' && !set.faq)
+        out.push(
+          problem(
+            action.at,
+            `suggest: has nothing to suggest: these rules list no questions: and no faq:, so it always sends ${action.otherwise ? 'its otherwise' : 'nothing'}; add questions: to menu items, or use reply:`,
+            'warning',
+          ),
+        );
       for (const content of contents(action)) {
-        const on = action.type === 'reply' ? 'send_msg' : 'send_msg_on_event';
+        const on = action.type === 'reply' || action.type === 'suggest' ? 'send_msg' : 'send_msg_on_event';
         // A menu's own limits are checked once, at the menu (checkMenus); here only whether it may
         // be sent this way.
         for (const p of checkSendContent(sample(content), on)) {

@@ -9,6 +9,7 @@
  *     - set: { city: 上海 }
  *     - increment: asked_price
  *     - nothing: 人工接待中，机器人不打扰
+ *     - suggest: { head: 您是不是想问：, otherwise: { menu: main } }   # 猜你想问: the nearest FAQ items
  */
 
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
@@ -28,7 +29,11 @@ export const ACTION_NAMES = [
   'increment',
   'reset',
   'nothing',
+  'suggest',
 ] as const;
+
+/** The head of a `suggest:` menu when the rule gives none. */
+export const DEFAULT_SUGGEST_HEAD = '您是不是想问：';
 
 const NAME = /^[\p{L}\p{N}_-]{1,64}$/u;
 const TRANSFER_TARGETS: readonly TransferTarget[] = ['queue', 'servicer', 'end'];
@@ -176,6 +181,25 @@ function compileOne(ctx: CompileContext, entry: unknown, path: YamlPath, menuRef
     }
     case 'nothing':
       return [{ type: 'nothing', reason: typeof value === 'string' ? value : '', at: pos }];
+    case 'suggest': {
+      // suggest: 您是不是想问：  |  suggest: { head: …, otherwise: <a reply> }  |  suggest: {}
+      const spec = value === null ? {} : typeof value === 'string' ? { head: value } : value;
+      if (!isRecord(spec)) {
+        ctx.error(
+          at,
+          `suggest takes the menu's head text, or { head, otherwise }, e.g. suggest: { head: ${DEFAULT_SUGGEST_HEAD}, otherwise: { menu: main } } (got ${describeValue(value)})`,
+        );
+        return [];
+      }
+      ctx.unknownKeys(spec, ['head', 'otherwise'], at, 'suggest');
+      const head = compileText(ctx, spec.head ?? DEFAULT_SUGGEST_HEAD, [...at, 'head'], 'suggest.head');
+      const otherwise =
+        spec.otherwise === undefined
+          ? undefined
+          : compileReply(ctx, spec.otherwise, [...at, 'otherwise'], menuRef);
+      if (!head || (spec.otherwise !== undefined && !otherwise)) return [];
+      return [{ type: 'suggest', head, ...(otherwise && { otherwise }), at: pos }];
+    }
     default:
       ctx.error(
         at,

@@ -4,21 +4,21 @@
  * answering its id exactly like a click item does, so a clarifying menu can offer it and a
  * customer's click on it gets the answer.
  *
- *   settings: { faq: { threshold: 0.5, margin: 0.08, clarify: 您是想问：, synonyms: [[运费, 邮费]] } }
+ *   settings: { faq: { threshold: 0.5, margin: 0.08, suggest: 0.35, clarify: 您是想问：, synonyms: [[运费, 邮费]] } }
  *   menus:    { main: { items: [ { click: refund_time, label: 退款多久到账？, questions: [钱什么时候退回来], reply: … } ] } }
  *   faq:      [ { id: cancel_order, questions: [怎么取消订单], reply: … } ]
  */
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { compileText } from './compile-reply.ts';
 import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
-import { DEFAULT_MARGIN, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
+import { DEFAULT_MARGIN, DEFAULT_SUGGEST, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
 import type { SourcePosition } from './problems.ts';
 import type { FaqModel, RuleModel } from './rule-model.ts';
 import type { YamlPath } from './rule-source.ts';
 import { compileTemplate, type Template } from './template.ts';
 
 export const FAQ_KEYS = ['id', 'questions', 'reply', 'menu', 'then', 'priority'];
-const FAQ_SETTINGS_KEYS = ['threshold', 'margin', 'synonyms', 'clarify'];
+const FAQ_SETTINGS_KEYS = ['threshold', 'margin', 'suggest', 'synonyms', 'clarify'];
 /** The click id rule: menu_id is 1–64 bytes of letters, digits, _ and - (the platform's limit). */
 export const FAQ_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const DEFAULT_CLARIFY = '您是想问：';
@@ -26,6 +26,7 @@ export const DEFAULT_CLARIFY = '您是想问：';
 export interface FaqSettings {
   threshold: number;
   margin: number;
+  suggest: number;
   synonyms: string[][];
   clarify: Template;
   at?: SourcePosition;
@@ -41,6 +42,7 @@ export function defaultFaqSettings(): FaqSettings {
   return {
     threshold: DEFAULT_THRESHOLD,
     margin: DEFAULT_MARGIN,
+    suggest: DEFAULT_SUGGEST,
     synonyms: [],
     clarify: literal(DEFAULT_CLARIFY),
   };
@@ -49,16 +51,21 @@ export function defaultFaqSettings(): FaqSettings {
 export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPath): FaqSettings {
   const out = { ...defaultFaqSettings(), at: ctx.at(path) };
   if (!isRecord(raw)) {
-    ctx.error(path, 'settings.faq is a mapping: { threshold, margin, synonyms, clarify }');
+    ctx.error(path, 'settings.faq is a mapping: { threshold, margin, suggest, synonyms, clarify }');
     return out;
   }
   ctx.unknownKeys(raw, FAQ_SETTINGS_KEYS, path, 'settings.faq');
-  for (const key of ['threshold', 'margin'] as const) {
+  for (const key of ['threshold', 'margin', 'suggest'] as const) {
     const v = raw[key];
     if (v === undefined) continue;
     if (typeof v === 'number' && v >= 0 && v <= 1) out[key] = v;
     else ctx.error([...path, key], `settings.faq.${key} is a number from 0 to 1 (got ${describeValue(v)})`);
   }
+  if (out.suggest > out.threshold)
+    ctx.error(
+      [...path, 'suggest'],
+      `settings.faq.suggest (${out.suggest}) is above threshold (${out.threshold}): an item that close is answered, not suggested; make suggest lower than threshold`,
+    );
   if (raw.synonyms !== undefined) {
     if (!Array.isArray(raw.synonyms)) {
       ctx.error(
@@ -161,6 +168,7 @@ export function buildFaq(
     }),
     {
       threshold: settings.threshold,
+      suggest: settings.suggest,
       margin: settings.margin,
       synonyms: [...BUILTIN_SYNONYMS, ...settings.synonyms],
     },

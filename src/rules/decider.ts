@@ -11,10 +11,10 @@ import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
 import type { FaqCandidate } from './faq/faq-index.ts';
 import { questionText } from './faq/question-text.ts';
-import { type FaqDecision, faqStep } from './faq-step.ts';
+import { type FaqDecision, faqStep, resolveSuggest } from './faq-step.ts';
 import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
 import { byPriority, RuleIndex } from './rule-index.ts';
-import type { Action, RuleModel, RuleSet, Scalar } from './rule-model.ts';
+import type { Action, FaqModel, RuleModel, RuleSet, Scalar } from './rule-model.ts';
 
 export interface ConditionOutcome {
   label: string;
@@ -181,7 +181,7 @@ export class Decider {
         }
       }
     }
-    runActions(decision, ctx.nickname);
+    runActions(decision, ctx.nickname, this.ruleSet.faq);
     if (!answered && customerMessage && item.kind === 'text' && item.text.menu_id === undefined) {
       // Grouped by the FAQ's normal form (punctuation, filler, traditional characters folded).
       const text = faq ? faq.decision.canonical : questionText(item.text.content);
@@ -212,10 +212,12 @@ export class Decider {
  * Takes the matched rules' actions in the order written, each seeing the state the actions before
  * it left (its scope), and leaves the final state on the decision.
  */
-function runActions(decision: Decision, nickname: string | undefined): void {
+function runActions(decision: Decision, nickname: string | undefined, faq: FaqModel | undefined): void {
   const s = decision.state;
   for (const rule of decision.matched) {
-    for (const action of rule.actions) {
+    for (const written of rule.actions) {
+      // 猜你想问 becomes what it sends for this text, so every later step sees a plain reply.
+      const action = written.type === 'suggest' ? resolveSuggest(written, faq, decision.faq) : written;
       const scope: StateScope = { vars: { ...s.vars }, counters: { ...s.counters } };
       decision.actions.push({ rule, action, scope });
       switch (action.type) {

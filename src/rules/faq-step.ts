@@ -8,12 +8,15 @@
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { MENU_ITEM_PRIORITY } from './compile-rules.ts';
 import type { ConditionOutcome } from './decider.ts';
-import type { FaqCandidate } from './faq/faq-index.ts';
+import { DEFAULT_SUGGEST, type FaqCandidate } from './faq/faq-index.ts';
 import type { Facts } from './message-facts.ts';
-import type { FaqModel, MenuItemModel, MenuModel, RuleModel } from './rule-model.ts';
+import type { Action, FaqModel, MenuItemModel, MenuModel, RuleModel } from './rule-model.ts';
+import type { Template } from './template.ts';
 
 /** The name of the clarifying menu (what `last_menu` holds after one was sent). */
 export const CLARIFY_MENU = 'faq_clarify';
+/** The name of a `suggest:` action's menu (猜你想问). */
+export const SUGGEST_MENU = 'faq_suggest';
 
 export interface FaqDecision {
   /** The text as the matcher compared it (normalised, simplified, synonyms mapped). */
@@ -25,6 +28,8 @@ export interface FaqDecision {
   candidates: FaqCandidate[];
   threshold: number;
   margin: number;
+  /** The least score a `suggest:` action offers. */
+  suggest: number;
 }
 
 export interface FaqStep {
@@ -44,6 +49,7 @@ export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | 
     candidates: outcome.candidates,
     threshold: index.tuning.threshold,
     margin: index.tuning.margin,
+    suggest: index.tuning.suggest ?? DEFAULT_SUGGEST,
   };
   if (outcome.type === 'answer') {
     decision.answered = outcome.candidate.id;
@@ -65,14 +71,45 @@ export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | 
   };
 }
 
-function clarifyRule(faq: FaqModel, options: readonly FaqCandidate[]): RuleModel {
+/** A menu offering FAQ items as click items, built when the rules decide. */
+function faqMenu(faq: FaqModel, name: string, head: Template, options: readonly FaqCandidate[]): MenuModel {
   const items: MenuItemModel[] = [];
   for (const o of options) {
     const label = faq.labels.get(o.id);
     // Built at decision time, not written in a file: its parts point at the faq: section.
     if (label) items.push({ type: 'click', id: o.id, label, at: faq.at, labelAt: faq.at });
   }
-  const menu: MenuModel = { name: CLARIFY_MENU, head: faq.clarify, items, at: faq.at, itemsAt: faq.at };
+  return { name, head, items, at: faq.at, itemsAt: faq.at };
+}
+
+/**
+ * 猜你想问: what a `suggest:` action sends for a typed text, given the FAQ's view of it — a menu of
+ * the nearest items (settings.faq.suggest, at most three), else its `otherwise`, else nothing.
+ */
+export function resolveSuggest(
+  action: Extract<Action, { type: 'suggest' }>,
+  faq: FaqModel | undefined,
+  decision: FaqDecision | undefined,
+): Action {
+  const options = faq && decision ? faq.index.suggestions(decision.candidates) : [];
+  if (faq && options.length > 0)
+    return {
+      type: 'reply',
+      content: { msgtype: 'msgmenu', menu: faqMenu(faq, SUGGEST_MENU, action.head, options) },
+      at: action.at,
+    };
+  if (action.otherwise) return { type: 'reply', content: action.otherwise, at: action.at };
+  return {
+    type: 'nothing',
+    reason: decision
+      ? `no FAQ item scored ${decision.suggest} or more: nothing to suggest`
+      : 'not a typed text: nothing to suggest',
+    at: action.at,
+  };
+}
+
+function clarifyRule(faq: FaqModel, options: readonly FaqCandidate[]): RuleModel {
+  const menu = faqMenu(faq, CLARIFY_MENU, faq.clarify, options);
   return {
     name: 'FAQ: 您是想问 (clarifying menu)',
     priority: MENU_ITEM_PRIORITY,
@@ -97,7 +134,7 @@ export function describeFaq(faq: FaqDecision): string {
         ? 'close candidates: a clarifying menu asks which one'
         : `no item reached ${faq.threshold}: left to the other rules`;
   const lines = [
-    `${JSON.stringify(faq.canonical)} → ${outcome} (threshold ${faq.threshold}, margin ${faq.margin})`,
+    `${JSON.stringify(faq.canonical)} → ${outcome} (threshold ${faq.threshold}, margin ${faq.margin}, suggest ${faq.suggest})`,
   ];
   for (const c of faq.candidates.slice(0, 3))
     lines.push(`  ${c.score.toFixed(3)}  ${c.id}  via "${c.question}"`);

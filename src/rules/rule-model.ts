@@ -124,7 +124,13 @@ export type Action =
   | { type: 'unset'; name: string; at: SourcePosition }
   | { type: 'increment'; name: string; by: number; at: SourcePosition }
   | { type: 'reset'; name: string; at: SourcePosition }
-  | { type: 'nothing'; reason: string; at: SourcePosition };
+  | { type: 'nothing'; reason: string; at: SourcePosition }
+  /**
+   * 猜你想问: a menu of the FAQ items nearest the customer's typed text (those scoring at least
+   * settings.faq.suggest, at most 3, best first), else `otherwise`, else nothing. The decider turns
+   * it into a reply (or `nothing`) when it decides, so no later step sees it.
+   */
+  | { type: 'suggest'; head: Template; otherwise?: ReplyContent; at: SourcePosition };
 
 // ---------------------------------------------------------------------------------------------
 // Rules

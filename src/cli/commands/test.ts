@@ -82,7 +82,7 @@ async function runFaq(
   const ok = s.accuracy * 100 >= minAccuracy && s.falseAnswerRate * 100 <= maxOut;
   if (values.json) {
     io.stdout.write(
-      `${JSON.stringify({ ok, ...s, results: s.results.map((r) => ({ text: r.phrasing.text, expected: r.phrasing.expected ?? 'none', got: r.got, verdict: r.verdict, score: r.topScore })) }, null, 2)}\n`,
+      `${JSON.stringify({ ok, ...s, results: s.results.map((r) => ({ text: r.phrasing.text, expected: r.phrasing.expected ?? 'none', got: r.got, verdict: r.verdict, score: r.topScore, suggested: r.suggested })) }, null, 2)}\n`,
     );
     return ok ? 0 : 1;
   }
@@ -93,7 +93,9 @@ async function runFaq(
     `  clarifying menu, right in  ${pct(s.clarified, s.inDomain)}`,
     `  wrong item                 ${pct(s.wrong, s.inDomain)}`,
     `  left to the rules          ${pct(s.missed, s.inDomain)}`,
+    `    … right item suggested   ${pct(s.suggestedRight, s.inDomain)}  (in a suggest: menu, 猜你想问)`,
     `  out of domain answered     ${pct(s.falseAnswers, s.outOfDomain)}  (${s.falseAnswers}/${s.outOfDomain})`,
+    `    … given suggestions      ${pct(s.outOfDomainSuggested, s.outOfDomain)}`,
   ];
   if (s.confusions.length) {
     out.push('', 'confusions (expected → got: count, e.g.):');

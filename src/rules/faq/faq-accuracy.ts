@@ -26,6 +26,8 @@ export interface PhrasingResult {
   /** What happened: the item answered, "clarify: a|b", or "none". */
   got: string;
   topScore: number;
+  /** When left to the rules: the items a `suggest:` action (猜你想问) would offer, best first. */
+  suggested: string[];
 }
 
 export interface AccuracySummary {
@@ -35,8 +37,12 @@ export interface AccuracySummary {
   clarified: number;
   wrong: number;
   missed: number;
+  /** Left to the rules, but a `suggest:` action would offer the right item. */
+  suggestedRight: number;
   outOfDomain: number;
   falseAnswers: number;
+  /** Out of domain, left to the rules, and a `suggest:` action would offer something. */
+  outOfDomainSuggested: number;
   /** correct / inDomain. */
   accuracy: number;
   /** falseAnswers / outOfDomain. */
@@ -66,7 +72,8 @@ export function measureAccuracy(index: FaqIndex, phrasings: readonly Phrasing[])
     else if (outcome.type === 'answer') verdict = got === p.expected ? 'correct' : 'wrong';
     else if (outcome.type === 'clarify') verdict = offered.includes(p.expected) ? 'clarified' : 'wrong';
     else verdict = 'missed';
-    return { phrasing: p, verdict, got, topScore };
+    const suggested = outcome.type === 'none' ? index.suggestions(outcome.candidates).map((c) => c.id) : [];
+    return { phrasing: p, verdict, got, topScore, suggested };
   });
   const count = (v: PhrasingVerdict) => results.filter((r) => r.verdict === v).length;
   const inDomain = results.filter((r) => r.phrasing.expected !== undefined).length;
@@ -87,8 +94,12 @@ export function measureAccuracy(index: FaqIndex, phrasings: readonly Phrasing[])
     clarified: count('clarified'),
     wrong: count('wrong'),
     missed: count('missed'),
+    suggestedRight: results.filter(
+      (r) => r.verdict === 'missed' && r.suggested.includes(r.phrasing.expected as string),
+    ).length,
     outOfDomain,
     falseAnswers: count('false-answer'),
+    outOfDomainSuggested: results.filter((r) => r.verdict === 'rejected' && r.suggested.length > 0).length,
     accuracy: inDomain === 0 ? 1 : count('correct') / inDomain,
     falseAnswerRate: outOfDomain === 0 ? 0 : count('false-answer') / outOfDomain,
     confusions: [...confusions.values()].sort(

@@ -157,6 +157,39 @@ describe('typed questions reach FAQ answers', () => {
     expect((await replies(set, '钱啥时候退回来')).d.unanswered).toBeUndefined();
   });
 
+  it('suggests the nearest items (猜你想问) when none is confident, and sends otherwise when none is near', async () => {
+    const set = load(
+      SHOP.replace('margin: 0.15', 'margin: 0.15\n    suggest: 0.3').replace(
+        '      - reply: 没听懂\n',
+        '      - reply: 没听懂\n      - suggest: { head: 您是不是想问：, otherwise: { menu: main } }\n',
+      ),
+    );
+    // Near the parcel and the refund, sure of neither: both offered, best first, clickable.
+    const near = await replies(set, '退钱到哪了');
+    expect(near.d.faq?.outcome).toBe('none');
+    expect(near.said).toEqual(['没听懂', '您是不是想问：[order_where][refund_time]']);
+    expect(near.d.state.last_menu).toBe('faq_suggest');
+    expect(near.d.state.misses).toBe(1);
+    expect(near.d.unanswered).toMatchObject({ example: '退钱到哪了' });
+    const far = await replies(set, '讲个笑话');
+    expect(far.said).toEqual([
+      '没听懂',
+      'undefined[refund_time][shipping_fee][order_where][refund_progress]',
+    ]);
+    expect(far.d.state.last_menu).toBe('main');
+  });
+
+  it('suggests nothing for what is not typed text, and nothing at all without otherwise', async () => {
+    const set = load(
+      SHOP.replace('      - reply: 没听懂\n', '      - reply: 没听懂\n      - suggest: 猜你想问\n'),
+    );
+    expect((await replies(set, '快递呢')).said).toEqual(['没听懂', '猜你想问[order_where]']);
+    const far = await replies(set, '讲个笑话');
+    expect(far.said).toEqual(['没听懂', 'nothing']);
+    const d = await new Decider(set).decide(text('', 'no_such_item'), { state: emptyState(), now: AT });
+    expect(d.actions.map(({ action }) => action.type)).toEqual(['reply', 'nothing']);
+  });
+
   it('keeps rule files without questions exactly as they were: labels alone do not answer typed text', async () => {
     const set = load(`
 menus:
@@ -179,6 +212,47 @@ rules:
 describe('the FAQ rule-file contract', () => {
   const problems = (yaml: string) =>
     loadRules(ruleDir({ 'rules.yaml': yaml })).problems.map((p) => `${p.line}: ${p.severity}: ${p.message}`);
+
+  it('checks suggest: actions and settings.faq.suggest', () => {
+    const out = problems(`
+settings:
+  faq: { threshold: 0.4, suggest: 0.6 }
+menus:
+  main:
+    items:
+      - { click: a, label: 退款多久到账, questions: [钱什么时候到], reply: x }
+rules:
+  - name: 坏的
+    fallback: true
+    then:
+      - suggest: [x]
+      - suggest: { head: 想问, otherwise: { menu: nowhere }, extra: 1 }
+`).join('\n');
+    expect(out).toMatch(/3: error: settings.faq.suggest \(0.6\) is above threshold \(0.4\)/);
+    expect(out).toMatch(/12: error: suggest takes the menu's head text, or \{ head, otherwise \}/);
+    expect(out).toMatch(/13: error: no menu named "nowhere"/);
+    expect(out).toMatch(/13: error: unknown key "extra" in suggest/);
+    const onEnter = problems(`
+faq:
+  - { id: a, questions: [退款多久到账], reply: x }
+rules:
+  - name: 欢迎
+    when: { kind: enter_session }
+    then:
+      - suggest: 您是不是想问：
+`).join('\n');
+    expect(onEnter).toMatch(/8: error: suggest: cannot answer enter_session/);
+    const noFaq = problems(`
+rules:
+  - name: 兜底
+    fallback: true
+    then:
+      - suggest: { otherwise: 没听懂 }
+`).join('\n');
+    expect(noFaq).toMatch(
+      /6: warning: suggest: has nothing to suggest: these rules list no questions: and no faq:, so it always sends its otherwise/,
+    );
+  });
 
   it('rejects faq entries without a valid id, without questions, or with two answers', () => {
     const out = problems(`
