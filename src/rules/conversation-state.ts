@@ -14,6 +14,12 @@ export interface ConversationState {
   last_menu?: string;
   /** The session's service state (§7.1) as last seen, when known. */
   service_state?: ServiceState;
+  /**
+   * The last 猜你想问 menu (a `suggest:` action): the typed text it answered, normalised, and the
+   * items it offered. A click on one of them is kept as what the customer meant
+   * (`kfbot report unanswered`); the next customer message forgets it.
+   */
+  suggested?: { text: string; items: string[] };
 }
 
 export function emptyState(): ConversationState {

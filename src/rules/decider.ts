@@ -55,6 +55,11 @@ export interface Decision {
    * the unanswered-question report. `text` is normalised (the FAQ's form when there is an FAQ).
    */
   unanswered?: { text: string; example: string; candidates: FaqCandidate[] };
+  /**
+   * The customer clicked an item a 猜你想问 menu offered for an unanswered text: what they meant,
+   * for the unanswered-question report.
+   */
+  chose?: { text: string; item: string };
   /** Why no rule was consulted (a servicer's own message, an undecodable item). */
   skipped?: string;
   evaluations: RuleEvaluation[];
@@ -156,6 +161,14 @@ export class Decider {
       decision.faq = faq.decision;
       if (faq.clarify) candidates = [...candidates, faq.clarify].sort(byPriority);
     }
+    const customerMessage = isCustomerMessage(item);
+    const offered = decision.state.suggested;
+    if (customerMessage) {
+      delete decision.state.suggested;
+      const clicked = item.kind === 'text' ? item.text.menu_id : undefined;
+      if (offered && clicked !== undefined && offered.items.includes(clicked))
+        decision.chose = { text: offered.text, item: clicked };
+    }
     let answered = false;
     for (const rule of candidates) {
       const ev =
@@ -170,7 +183,6 @@ export class Decider {
         break;
       }
     }
-    const customerMessage = isCustomerMessage(item);
     if (!answered && customerMessage) {
       for (const rule of this.index.fallbackCandidates(facts)) {
         const ev = await this.evaluate(rule, facts);
@@ -217,7 +229,10 @@ function runActions(decision: Decision, nickname: string | undefined, faq: FaqMo
   for (const rule of decision.matched) {
     for (const written of rule.actions) {
       // 猜你想问 becomes what it sends for this text, so every later step sees a plain reply.
-      const action = written.type === 'suggest' ? resolveSuggest(written, faq, decision.faq) : written;
+      const { action, offered } =
+        written.type === 'suggest' ? resolveSuggest(written, faq, decision.faq) : { action: written };
+      // Remembered so a click on an offered item can say what the text meant (decision.chose).
+      if (offered && decision.faq) s.suggested = { text: decision.faq.canonical, items: offered };
       const scope: StateScope = { vars: { ...s.vars }, counters: { ...s.counters } };
       decision.actions.push({ rule, action, scope });
       switch (action.type) {

@@ -84,28 +84,26 @@ function faqMenu(faq: FaqModel, name: string, head: Template, options: readonly 
 
 /**
  * 猜你想问: what a `suggest:` action sends for a typed text, given the FAQ's view of it — a menu of
- * the nearest items (settings.faq.suggest, at most three), else its `otherwise`, else nothing.
+ * the nearest items (settings.faq.suggest, at most three), else its `otherwise`, else nothing —
+ * and the item ids the menu offers, if it is one.
  */
 export function resolveSuggest(
   action: Extract<Action, { type: 'suggest' }>,
   faq: FaqModel | undefined,
   decision: FaqDecision | undefined,
-): Action {
-  const options = faq && decision ? faq.index.suggestions(decision.candidates) : [];
-  if (faq && options.length > 0)
+): { action: Action; offered?: string[] } {
+  const menu =
+    faq && decision && faqMenu(faq, SUGGEST_MENU, action.head, faq.index.suggestions(decision.candidates));
+  if (menu && menu.items.length > 0)
     return {
-      type: 'reply',
-      content: { msgtype: 'msgmenu', menu: faqMenu(faq, SUGGEST_MENU, action.head, options) },
-      at: action.at,
+      action: { type: 'reply', content: { msgtype: 'msgmenu', menu }, at: action.at },
+      offered: menu.items.flatMap((i) => (i.type === 'click' ? [i.id] : [])),
     };
-  if (action.otherwise) return { type: 'reply', content: action.otherwise, at: action.at };
-  return {
-    type: 'nothing',
-    reason: decision
-      ? `no FAQ item scored ${decision.suggest} or more: nothing to suggest`
-      : 'not a typed text: nothing to suggest',
-    at: action.at,
-  };
+  if (action.otherwise) return { action: { type: 'reply', content: action.otherwise, at: action.at } };
+  const reason = decision
+    ? `no FAQ item scored ${decision.suggest} or more: nothing to suggest`
+    : 'not a typed text: nothing to suggest';
+  return { action: { type: 'nothing', reason, at: action.at } };
 }
 
 function clarifyRule(faq: FaqModel, options: readonly FaqCandidate[]): RuleModel {

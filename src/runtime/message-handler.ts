@@ -183,6 +183,20 @@ export class MessageHandler {
     }
   }
 
+  /** A click on an item a 猜你想问 menu offered: what the customer meant by the text, for the report. */
+  private async recordChoice(
+    item: SyncItem,
+    chose: NonNullable<Decision['chose']>,
+    log: Logger,
+  ): Promise<void> {
+    if (this.d.unansweredRetentionMs <= 0) return;
+    try {
+      await this.d.store.recordChoice({ openKfId: item.open_kfid, text: chose.text, item: chose.item });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not record what a customer chose from 猜你想问');
+    }
+  }
+
   private async decideAndRun(item: SyncItem, ctx: HandleContext, log: Logger): Promise<void> {
     const { store, metrics, now } = this.d;
     if (item.kind === 'unknown') {
@@ -278,6 +292,7 @@ export class MessageHandler {
     // Once per event, like the decision: a redelivered msg_send_fail is not counted twice.
     if (item.kind === 'msg_send_fail') await this.reportSendFailure(item, log);
     if (decision.unanswered) await this.recordUnanswered(item, decision.unanswered, log);
+    if (decision.chose) await this.recordChoice(item, decision.chose, log);
     await this.activity.decided(item, decision, step.conversation, snapshot.ruleSet.scores, log);
     log.info(
       { rules: decision.matched.map((r) => r.name), calls: step.calls.length, version: snapshot.version },

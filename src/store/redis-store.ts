@@ -22,7 +22,7 @@ import type {
   Store,
 } from './store.ts';
 import { decodeConversation, decodeMessage, encodeConversation, encodeMessage } from './stored-records.ts';
-import type { UnansweredSighting } from './unanswered-log.ts';
+import type { UnansweredChoice, UnansweredSighting } from './unanswered-log.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer. */
 export const RECORD_TTL_MS = 3 * 24 * 3600_000 + 3600_000;
@@ -270,6 +270,10 @@ export class RedisStore implements Store {
 
   listUnanswered(since: number, limit: number, openKfId?: string) {
     return this.#unanswered.listUnanswered(since, limit, openKfId);
+  }
+
+  recordChoice(choice: UnansweredChoice) {
+    return this.#unanswered.recordChoice(choice);
   }
 
   purgeUnanswered(before: number) {

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from './redis-keys.ts';
 import {
   decodeCandidates,
+  type UnansweredChoice,
   type UnansweredLog,
   type UnansweredQuestion,
   type UnansweredSighting,
@@ -27,6 +28,12 @@ if at >= last then
 end
 return 1`;
 
+// KEYS[1] the group's hash; ARGV[1] the field ("chose:<item id>"). Only a group that exists: a
+// choice never creates one (it was purged, or kept nothing while retention was 0).
+const CHOOSE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HINCRBY', KEYS[1], ARGV[1], 1) end
+return 0`;
+
 // KEYS[1] the index; ARGV[1] the cutoff, ARGV[2] the group key prefix. One script, so a sighting
 // cannot land between reading the old groups and deleting them. (Group keys are built here from
 // the prefix: fine on one Redis, which is what kfbot supports.)
@@ -37,6 +44,9 @@ for _, m in ipairs(members) do
   redis.call('ZREM', KEYS[1], m)
 end
 return #members`;
+
+/** A group hash's field per chosen item: "chose:<item id>" → clicks. */
+const CHOSE = 'chose:';
 
 export class RedisUnanswered implements UnansweredLog {
   readonly #redis: Redis;
@@ -89,10 +99,19 @@ export class RedisUnanswered implements UnansweredLog {
         firstSeen: Number(h.firstSeen ?? 0),
         lastSeen: Number(h.lastSeen ?? 0),
         candidates: decodeCandidates(h.candidates),
+        chosen: Object.fromEntries(
+          Object.entries(h)
+            .filter(([field, n]) => field.startsWith(CHOSE) && Number(n) > 0)
+            .map(([field, n]) => [field.slice(CHOSE.length), Number(n)]),
+        ),
       });
     }
     out.sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen || a.text.localeCompare(b.text));
     return out.slice(0, limit);
+  }
+
+  async recordChoice(c: UnansweredChoice): Promise<void> {
+    await this.#redis.eval(CHOOSE, 1, this.#group(`${c.openKfId}\n${c.text}`), `${CHOSE}${c.item}`);
   }
 
   async purgeUnanswered(before: number): Promise<number> {

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
-import { UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
+import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
 export const SQLITE_MIGRATIONS: readonly Migration<Database.Database>[] = [
@@ -92,6 +92,13 @@ CREATE TABLE kept_aside (
     name: 'activity: rule outcomes and unmatched messages per day, satisfaction scores, session ends',
     up: (db) => {
       db.exec(ACTIVITY_SCHEMA);
+    },
+  },
+  {
+    version: 6,
+    name: 'unanswered.chosen: the items customers clicked in the 猜你想问 menu sent for a text',
+    up: (db) => {
+      db.exec(UNANSWERED_CHOSEN_COLUMN);
     },
   },
 ];

@@ -332,6 +332,10 @@ export class SqliteStore implements Store, PullRequestLog {
     return this.#unanswered.listUnanswered(since, limit, openKfId);
   }
 
+  recordChoice(...args: Parameters<SqliteUnanswered['recordChoice']>) {
+    return this.#unanswered.recordChoice(...args);
+  }
+
   purgeUnanswered(before: number) {
     return this.#unanswered.purgeUnanswered(before);
   }

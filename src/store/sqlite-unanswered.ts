@@ -2,6 +2,8 @@
 import type Database from 'better-sqlite3';
 import {
   decodeCandidates,
+  decodeChosen,
+  type UnansweredChoice,
   type UnansweredLog,
   type UnansweredQuestion,
   type UnansweredSighting,
@@ -21,6 +23,9 @@ CREATE TABLE IF NOT EXISTS unanswered (
 CREATE INDEX IF NOT EXISTS unanswered_last_seen ON unanswered (last_seen);
 `;
 
+/** Added by migration 6: item id → clicks in the 猜你想问 menu sent for the text (JSON). */
+export const UNANSWERED_CHOSEN_COLUMN = `ALTER TABLE unanswered ADD COLUMN chosen TEXT NOT NULL DEFAULT '{}'`;
+
 interface Row {
   open_kfid: string;
   text: string;
@@ -29,15 +34,17 @@ interface Row {
   first_seen: number;
   last_seen: number;
   candidates: string;
+  chosen: string;
 }
 
 export class SqliteUnanswered implements UnansweredLog {
   readonly #record;
   readonly #list;
   readonly #purge;
+  readonly #choose;
 
+  /** `db` is migrated (sqlite-migrations.ts): the table and its chosen column exist. */
   constructor(db: Database.Database) {
-    db.exec(UNANSWERED_SCHEMA);
     this.#record = db.prepare(
       `INSERT INTO unanswered (open_kfid, text, example, count, first_seen, last_seen, candidates)
        VALUES (@open_kfid, @text, @example, 1, @at, @at, @candidates)
@@ -52,6 +59,12 @@ export class SqliteUnanswered implements UnansweredLog {
        ORDER BY count DESC, last_seen DESC, text LIMIT @limit`,
     );
     this.#purge = db.prepare('DELETE FROM unanswered WHERE last_seen < ?');
+    // Item ids are click ids ([A-Za-z0-9_-]), so the quoted JSON path needs no escaping.
+    this.#choose = db.prepare(
+      `UPDATE unanswered SET chosen = json_set(chosen, '$."' || @item || '"',
+         COALESCE(json_extract(chosen, '$."' || @item || '"'), 0) + 1)
+       WHERE open_kfid = @open_kfid AND text = @text`,
+    );
   }
 
   async recordUnanswered(s: UnansweredSighting): Promise<void> {
@@ -73,7 +86,12 @@ export class SqliteUnanswered implements UnansweredLog {
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
       candidates: decodeCandidates(r.candidates),
+      chosen: decodeChosen(r.chosen),
     }));
+  }
+
+  async recordChoice(c: UnansweredChoice): Promise<void> {
+    this.#choose.run({ open_kfid: c.openKfId, text: c.text, item: c.item });
   }
 
   async purgeUnanswered(before: number): Promise<number> {

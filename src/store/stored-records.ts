@@ -152,6 +152,16 @@ function readConversation(key: string, json: string): Conversation {
   }
   if (typeof s.misses !== 'number') throw bad('state.misses is not a number');
   if (!optionalString(s, 'last_menu')) throw bad('state.last_menu is not a string');
+  if (s.suggested !== undefined) {
+    const g = s.suggested;
+    if (
+      !isObject(g) ||
+      typeof g.text !== 'string' ||
+      !Array.isArray(g.items) ||
+      !g.items.every((i) => typeof i === 'string')
+    )
+      throw bad('state.suggested is not { text, items }');
+  }
   if (s.service_state !== undefined && !SERVICE_STATES.has(s.service_state as number)) {
     throw bad(`state.service_state ${JSON.stringify(s.service_state)} is not 0-4`);
   }

@@ -2,7 +2,8 @@
  * Customer texts no rule answered (only a fallback did, or nothing), kept so an operator can turn
  * the frequent ones into `questions:` (`kfbot report unanswered`). Grouped by account and by the
  * text as the FAQ matcher normalises it, counted, with when the group was first and last seen, one
- * example as typed, and the nearest FAQ candidates at the last sighting.
+ * example as typed, the nearest FAQ candidates at the last sighting, and which items customers
+ * clicked when a 猜你想问 menu (`suggest:`) offered them for it — what they meant.
  *
  * This is customer data: it is kept for KFBOT_UNANSWERED_RETENTION (default 30 days, 0 keeps
  * nothing) after a group was last seen, then purged.
@@ -35,6 +36,17 @@ export interface UnansweredQuestion {
   lastSeen: number;
   /** The nearest FAQ items at the last sighting, best first. */
   candidates: UnansweredCandidate[];
+  /** Item id → how often a customer clicked it in the 猜你想问 menu sent for this text. */
+  chosen: Record<string, number>;
+}
+
+/** A customer clicked an item that a 猜你想问 menu offered for an unanswered text. */
+export interface UnansweredChoice {
+  openKfId: string;
+  /** The normalised text: the group. */
+  text: string;
+  /** The item id clicked. */
+  item: string;
 }
 
 export interface UnansweredLog {
@@ -45,8 +57,24 @@ export interface UnansweredLog {
    * account (open_kfid) when given.
    */
   listUnanswered(since: number, limit: number, openKfId?: string): Promise<UnansweredQuestion[]>;
+  /** Counts a choice in its group; nothing when the group is gone (purged, or never kept). */
+  recordChoice(choice: UnansweredChoice): Promise<void>;
   /** Drops groups last seen before `before`; returns how many. */
   purgeUnanswered(before: number): Promise<number>;
+}
+
+/** Choices as stored (JSON, id → count); anything unreadable reads as none rather than failing a report. */
+export function decodeChosen(raw: string | null | undefined): Record<string, number> {
+  if (!raw) return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+    return Object.fromEntries(
+      Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0),
+    );
+  } catch {
+    return {};
+  }
 }
 
 /** Candidates as stored (JSON); anything unreadable reads as none rather than failing a report. */

@@ -142,7 +142,7 @@ tests:
     const r = await runCli(['test', '--rules', dir, '--faq', `${dir}/phrasings.txt`]);
     expect(r.stdout).toContain('answered right (top-1)     50.0 %  (1/2)');
     expect(r.stdout).toContain('out of domain answered     0.0 %  (0/1)');
-    expect(r.stdout).toMatch(/… right item suggested   \d+\.\d %  \(in a suggest: menu, 猜你想问\)/);
+    expect(r.stdout).toMatch(/… right item suggested {3}\d+\.\d % {2}\(in a suggest: menu, 猜你想问\)/);
     expect(r.stdout).toContain('refund_time → none: 1  ("发票怎么开", line 3)');
     expect(r.code).toBe(0);
     const strict = await runCli([

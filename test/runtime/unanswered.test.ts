@@ -1,10 +1,12 @@
 /**
  * The unanswered-question loop through the real app: customer texts no rule answered are kept,
  * grouped and counted, and counted in a metric; with KFBOT_UNANSWERED_RETENTION 0 nothing is kept.
+ * A click on an item a 猜你想问 menu offered for such a text is kept with it: what the customer meant.
  */
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
 let sim: WeComSimulator;
@@ -56,5 +58,50 @@ describe('unanswered questions', () => {
     await converse(0);
     expect(await bot.app.store.listUnanswered(0, 10)).toEqual([]);
     expect(await unansweredMetric()).toBe(2);
+  });
+});
+
+const SUGGESTING = `
+settings:
+  faq: { suggest: 0.2 }   # two items only: every word is common, so scores run low
+menus:
+  main:
+    items:
+      - { click: return_policy, label: 怎么申请退换货？, questions: [能换货吗, 怎么退货], reply: 签收后 7 天内可申请退换货 }
+      - { click: order_where, label: 我的快递到哪了？, questions: [快递怎么还没到], reply: 请在我的订单中查看物流 }
+rules:
+  - name: 没听懂
+    fallback: true
+    then:
+      - reply: 没太明白
+      - suggest: { head: 您是不是想问：, otherwise: { menu: main } }
+`;
+
+describe('what customers chose from 猜你想问', () => {
+  it('keeps the item a customer clicked in the suggestion menu with the text it was offered for', async () => {
+    sim = await startSimulator();
+    bot = await startInProcess(sim, {
+      config: { rules: ruleDir({ 'rules.yaml': SUGGESTING }), unansweredRetentionMs: 30 * 86_400_000 },
+    });
+    const sent = (who: string) => sim.sent(sim.openKfId, who);
+    const a = sim.customerSays({ text: '我要换个颜色' }).external_userid as string;
+    await until(() => sent(a).length === 2, 'the fallback and its suggestion menu');
+    expect(JSON.stringify(sent(a)[1])).toContain('"head_content":"您是不是想问："');
+    sim.customerClicksMenu({ externalUserId: a, id: 'return_policy' });
+    await until(() => sent(a).length === 3, 'the answer to the click');
+    // A second customer asks the same, then writes something else before clicking: not a choice.
+    const b = sim.customerSays({ text: '我要换个颜色！' }).external_userid as string;
+    await until(() => sent(b).length === 2, 'the second suggestion menu');
+    sim.customerSays({ externalUserId: b, text: '算了' });
+    await until(() => sent(b).length === 4, 'the answer to 算了');
+    sim.customerClicksMenu({ externalUserId: b, id: 'return_policy' });
+    await until(() => sent(b).length === 5, 'the late click answered');
+    await bot.app.work.idle();
+    const rows = await bot.app.store.listUnanswered(0, 10);
+    // Grouped in the FAQ's form (我要 is 我想), with the choice of the one customer who clicked at once.
+    expect(rows.find((r) => r.text === '我想换个颜色')).toMatchObject({
+      count: 2,
+      chosen: { return_policy: 1 },
+    });
   });
 });

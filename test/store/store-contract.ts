@@ -245,11 +245,33 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           firstSeen: 1000,
           lastSeen: 3000,
           candidates: [{ id: 'refund_time', score: 0.41, question: '退款多久到账？' }],
+          chosen: {},
         });
         expect(rows.slice(1).map((r) => [r.openKfId, r.text, r.count])).toEqual([
           ['wkA', '尺码怎么选', 1],
           ['wkB', '要运费', 1],
         ]);
+      });
+
+      it('counts the items customers chose from 猜你想问 for a group, and never makes a group of a choice', async () => {
+        await store.recordUnanswered(sighting('换个颜色', 1000));
+        await store.recordUnanswered(sighting('换个颜色', 900, '换个颜色', 'wkB'));
+        await store.recordChoice({ openKfId: 'wkA', text: '换个颜色', item: 'return_policy' });
+        await store.recordChoice({ openKfId: 'wkA', text: '换个颜色', item: 'return_policy' });
+        await store.recordChoice({ openKfId: 'wkA', text: '换个颜色', item: 'order_change-2' });
+        // No group for this text (purged, or never kept): the choice is dropped, nothing is listed.
+        await store.recordChoice({ openKfId: 'wkA', text: '没见过', item: 'return_policy' });
+        const rows = await store.listUnanswered(0, 10);
+        expect(rows.map((r) => [r.openKfId, r.text, r.count, r.chosen])).toEqual([
+          ['wkA', '换个颜色', 1, { return_policy: 2, 'order_change-2': 1 }],
+          ['wkB', '换个颜色', 1, {}],
+        ]);
+        // A later sighting keeps the choices.
+        await store.recordUnanswered(sighting('换个颜色', 2000));
+        expect((await store.listUnanswered(0, 10, 'wkA'))[0]?.chosen).toEqual({
+          return_policy: 2,
+          'order_change-2': 1,
+        });
       });
 
       it('lists only groups seen since a time, at most the limit, most frequent first', async () => {

@@ -12,7 +12,7 @@ import { seededRandom, startSimulator, type WeComSimulator } from '../../src/sim
 import { RedisKeys } from '../../src/store/redis-keys.ts';
 import { migrateRedis, REDIS_SCHEMA_VERSION } from '../../src/store/redis-migrations.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
-import { SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite-migrations.ts';
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite-migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { NewerStoreError } from '../../src/store/store-version.ts';
 import { runCli } from '../cli/run-cli.ts';
@@ -48,6 +48,30 @@ const userVersion = (file: string) => {
     db.close();
   }
 };
+
+describe('a SQLite store at version 5, before 猜你想问 choices were kept', () => {
+  it('keeps its unanswered questions, each with no choices yet, and counts choices from then on', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kfbot-upgrade-')), 'kfbot.db');
+    const db = new Database(file);
+    for (const m of SQLITE_MIGRATIONS.slice(0, 5)) m.up(db);
+    db.pragma('user_version = 5');
+    db.prepare(
+      `INSERT INTO unanswered (open_kfid, text, example, count, first_seen, last_seen, candidates)
+       VALUES ('wkA', '要运费', '要运费吗', 4, 1000, 2000, '[]')`,
+    ).run();
+    db.close();
+    const store = new SqliteStore(file);
+    try {
+      expect(store.migrated).toEqual({ from: 5, to: SQLITE_SCHEMA_VERSION });
+      await store.recordChoice({ openKfId: 'wkA', text: '要运费', item: 'shipping_fee' });
+      expect(await store.listUnanswered(0, 10)).toEqual([
+        expect.objectContaining({ text: '要运费', count: 4, chosen: { shipping_fee: 1 } }),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
 
 describe('a SQLite store written before stored data had a version', () => {
   it('opens, migrates, and resumes its in-flight planned message exactly once', async () => {

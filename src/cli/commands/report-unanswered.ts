@@ -1,7 +1,7 @@
 /**
  * `kfbot report unanswered`: customer texts no rule answered (only a fallback did), grouped by
- * their normalised form, most frequent first, with the nearest FAQ items — the list an operator
- * turns into new `questions:`.
+ * their normalised form, most frequent first, with the nearest FAQ items and the items customers
+ * clicked in the 猜你想问 menu sent for them — the list an operator turns into new `questions:`.
  */
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { UsageError } from '../command.ts';
@@ -14,6 +14,12 @@ const nearest = (q: UnansweredQuestion) =>
     .slice(0, 3)
     .map((c) => `${c.id} ${c.score.toFixed(2)}`)
     .join(', ');
+/** "return_policy ×4, returns ×1": most chosen first. */
+const chosen = (q: UnansweredQuestion) =>
+  Object.entries(q.chosen)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([id, n]) => `${id} ×${n}`)
+    .join(', ');
 
 const COLUMNS: readonly Column<UnansweredQuestion>[] = [
   { table: 'count', csv: 'count', cell: (q) => q.count },
@@ -25,6 +31,7 @@ const COLUMNS: readonly Column<UnansweredQuestion>[] = [
   { csv: 'last_seen', cell: (q) => new Date(q.lastSeen).toISOString() },
   { csv: 'account', cell: (q) => q.openKfId },
   { table: 'nearest FAQ items', csv: 'nearest', cell: nearest },
+  { table: 'chosen in 猜你想问', csv: 'chosen', cell: chosen },
 ];
 
 export const unansweredReport = defineReport({
@@ -32,7 +39,9 @@ export const unansweredReport = defineReport({
   summary: 'customer questions no rule answered, most frequent first',
   about: `Lists the customer texts that no rule answered (only a fallback did), grouped by their
 normalised form, most frequent first: how often, first and last seen, an example as typed, and
-the nearest FAQ items with their scores. Add the frequent ones to an item's questions:.
+the nearest FAQ items with their scores, and the items customers clicked when a 猜你想问 menu
+(suggest:) offered them for the text: what they meant. Add the frequent ones to an item's
+questions:.
 --since keeps the groups last seen within it; a group's count and first-seen time still cover
 everything kept (a group keeps a tally, not each message). They are customer data, kept for
 KFBOT_UNANSWERED_RETENTION (default 30 days).`,

@@ -179,6 +179,24 @@ describe('typed questions reach FAQ answers', () => {
     expect(far.d.state.last_menu).toBe('main');
   });
 
+  it('remembers what a suggestion menu offered, so a click on one of its items says what the text meant', async () => {
+    const set = load(
+      SHOP.replace('margin: 0.15', 'margin: 0.15\n    suggest: 0.3').replace(
+        '      - reply: 没听懂\n',
+        '      - reply: 没听懂\n      - suggest: 您是不是想问：\n',
+      ),
+    );
+    const asked = await replies(set, '退钱到哪了');
+    expect(asked.d.state.suggested).toEqual({ text: '退钱到哪了', items: ['order_where', 'refund_time'] });
+    const decide = (content: string, menuId?: string) =>
+      new Decider(set).decide(text(content, menuId), { state: asked.d.state, now: AT });
+    const chose = await decide('退款多久到账？', 'refund_time');
+    expect(chose.chose).toEqual({ text: '退钱到哪了', item: 'refund_time' });
+    expect(chose.state.suggested).toBeUndefined();
+    expect((await decide('运费怎么算？', 'shipping_fee')).chose).toBeUndefined();
+    expect((await decide('退钱到哪了')).chose).toBeUndefined();
+  });
+
   it('suggests nothing for what is not typed text, and nothing at all without otherwise', async () => {
     const set = load(
       SHOP.replace('      - reply: 没听懂\n', '      - reply: 没听懂\n      - suggest: 猜你想问\n'),
