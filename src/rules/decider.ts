@@ -232,7 +232,10 @@ function runActions(decision: Decision, nickname: string | undefined, faq: FaqMo
       const { action, offered } =
         written.type === 'suggest' ? resolveSuggest(written, faq, decision.faq) : { action: written };
       // Remembered so a click on an offered item can say what the text meant (decision.chose).
-      if (offered && decision.faq) s.suggested = { text: decision.faq.canonical, items: offered };
+      if (offered && decision.faq) {
+        s.suggested = { text: decision.faq.canonical, items: offered };
+        decision.faq.suggested = offered;
+      }
       const scope: StateScope = { vars: { ...s.vars }, counters: { ...s.counters } };
       decision.actions.push({ rule, action, scope });
       switch (action.type) {

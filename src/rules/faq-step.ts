@@ -30,6 +30,15 @@ export interface FaqDecision {
   margin: number;
   /** The least score a `suggest:` action offers. */
   suggest: number;
+  /** The items a 猜你想问 menu offered for the text, when a `suggest:` action sent one. */
+  suggested?: string[];
+}
+
+/** How a typed text fared, as kfbot_faq_matches_total counts it. */
+export function faqOutcome(faq: FaqDecision): 'answered' | 'clarified' | 'suggested' | 'unmatched' {
+  if (faq.outcome === 'answer') return 'answered';
+  if (faq.outcome === 'clarify') return 'clarified';
+  return faq.suggested ? 'suggested' : 'unmatched';
 }
 
 export interface FaqStep {
@@ -130,7 +139,7 @@ export function describeFaq(faq: FaqDecision): string {
       ? `answered as a click on ${faq.answered}`
       : faq.outcome === 'clarify'
         ? 'close candidates: a clarifying menu asks which one'
-        : `no item reached ${faq.threshold}: left to the other rules`;
+        : `no item reached ${faq.threshold}: left to the other rules${faq.suggested ? `; 猜你想问 offered ${faq.suggested.join(', ')}` : ''}`;
   const lines = [
     `${JSON.stringify(faq.canonical)} → ${outcome} (threshold ${faq.threshold}, margin ${faq.margin}, suggest ${faq.suggest})`,
   ];

@@ -22,6 +22,7 @@ import {
 } from '../conversation/conversation-step.ts';
 import { codeExpiry } from '../conversation/platform-guards.ts';
 import type { Decision } from '../rules/decider.ts';
+import { faqOutcome } from '../rules/faq-step.ts';
 import { fileMedia } from '../rules/file-media.ts';
 import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
 import { rulesUseNickname } from '../rules/rules-use-nickname.ts';
@@ -251,6 +252,7 @@ export class MessageHandler {
     metrics.decisionSeconds.observe((performance.now() - started) / 1000);
     const { decision } = decided;
     for (const rule of decision.matched) metrics.ruleHits.inc({ rule: rule.name });
+    if (decision.faq) metrics.faqMatches.inc({ outcome: faqOutcome(decision.faq) });
     if (isCustomerMessage(item) && decision.state.misses > conversation.state.misses)
       metrics.ruleMisses.inc();
     if (decision.skipped) {

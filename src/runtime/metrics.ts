@@ -57,6 +57,12 @@ export class KfbotMetrics {
     help: 'Customer texts no ordinary rule answered (only a fallback did): see kfbot report unanswered',
     registers: [this.registry],
   });
+  readonly faqMatches = new Counter({
+    name: 'kfbot_faq_matches_total',
+    help: 'Typed customer texts the FAQ matcher looked at, by outcome (answered, clarified, suggested: a 猜你想问 menu was sent, unmatched)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly sends = new Counter({
     name: 'kfbot_sends_total',
     help: 'WeCom calls made to answer messages, by API and errcode (0 = accepted)',

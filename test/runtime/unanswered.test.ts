@@ -103,5 +103,9 @@ describe('what customers chose from 猜你想问', () => {
       count: 2,
       chosen: { return_policy: 1 },
     });
+    // Typed texts by how the FAQ fared: two suggestion menus, and 算了 near nothing (clicks are not typed).
+    const metrics = await (await request(`${bot.app.url}/metrics`)).body.text();
+    expect(metrics).toMatch(/^kfbot_faq_matches_total\{outcome="suggested"\} 2$/m);
+    expect(metrics).toMatch(/^kfbot_faq_matches_total\{outcome="unmatched"\} 1$/m);
   });
 });
