@@ -11,6 +11,7 @@
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { FACT_NAMES, type FactType, factSpec } from './fact-catalogue.ts';
+import { FAQ_MENUS } from './faq-menu-names.ts';
 import { normalizeText } from './normalize-text.ts';
 import type { Condition, ConditionOperator, LeafCondition, Scalar } from './rule-model.ts';
 import type { YamlPath } from './rule-source.ts';
@@ -168,12 +169,13 @@ function compileLeaf(
   if (items.some((v) => v === undefined)) return undefined;
   const values = items as Scalar[];
   if (fact === 'last_menu') {
-    const known = [...ctx.menuNames];
-    const unknown = values.filter((v) => !ctx.menuNames.has(String(v)));
+    const written = [...ctx.menuNames];
+    const known = [...written, ...FAQ_MENUS];
+    const unknown = values.filter((v) => !known.includes(String(v)));
     for (const v of unknown)
       ctx.error(
         at,
-        `no menu named ${JSON.stringify(v)}${didYouMean(v, known)}; last_menu is the name of a menu under menus:${known.length ? ` (${known.join(', ')})` : ''}`,
+        `no menu named ${JSON.stringify(v)}${didYouMean(v, known)}; last_menu is the name of a menu under menus:${written.length ? ` (${written.join(', ')})` : ''}, or ${FAQ_MENUS.join(' or ')} (the FAQ's own)`,
       );
     if (unknown.length) return undefined;
   }

@@ -9,14 +9,10 @@ import type { SyncItem } from '../wecom/sync-item.ts';
 import { MENU_ITEM_PRIORITY } from './compile-rules.ts';
 import type { ConditionOutcome } from './decider.ts';
 import { DEFAULT_SUGGEST, type FaqCandidate } from './faq/faq-index.ts';
+import { CLARIFY_MENU, SUGGEST_MENU } from './faq-menu-names.ts';
 import type { Facts } from './message-facts.ts';
 import type { Action, FaqModel, MenuItemModel, MenuModel, RuleModel } from './rule-model.ts';
 import type { Template } from './template.ts';
-
-/** The name of the clarifying menu (what `last_menu` holds after one was sent). */
-export const CLARIFY_MENU = 'faq_clarify';
-/** The name of a `suggest:` action's menu (猜你想问). */
-export const SUGGEST_MENU = 'faq_suggest';
 
 export interface FaqDecision {
   /** The text as the matcher compared it (normalised, simplified, synonyms mapped). */

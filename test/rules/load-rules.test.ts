@@ -369,7 +369,7 @@ describe('enumerated values are checked, with the valid list and a did-you-mean'
     [
       'a misspelt last_menu',
       '{ last_menu: mian }',
-      'no menu named "mian" (did you mean "main"?); last_menu is the name of a menu under menus: (main)',
+      'no menu named "mian" (did you mean "main"?); last_menu is the name of a menu under menus: (main), or faq_clarify or faq_suggest (the FAQ\'s own)',
     ],
     ['a misspelt fact', '{ txet: x }', 'unknown fact "txet" (did you mean "text"?)'],
     [

@@ -197,6 +197,18 @@ describe('typed questions reach FAQ answers', () => {
     expect((await decide('退钱到哪了')).chose).toBeUndefined();
   });
 
+  it('lets rules test whether the last menu was the FAQ’s own', async () => {
+    const set = load(
+      SHOP.replace(
+        '  - name: 兜底',
+        '  - name: 澄清后还没懂\n    fallback: true\n    when: { last_menu: [faq_clarify, faq_suggest] }\n    then: [ { reply: 换个说法试试 } ]\n  - name: 兜底',
+      ),
+    );
+    const state = { ...emptyState(), last_menu: 'faq_suggest' };
+    expect((await replies(set, '讲个笑话', state)).said).toEqual(['换个说法试试']);
+    expect((await replies(set, '讲个笑话')).said).toEqual(['没听懂']);
+  });
+
   it('suggests nothing for what is not typed text, and nothing at all without otherwise', async () => {
     const set = load(
       SHOP.replace('      - reply: 没听懂\n', '      - reply: 没听懂\n      - suggest: 猜你想问\n'),
