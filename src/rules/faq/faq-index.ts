@@ -73,7 +73,7 @@ export interface FaqTuning {
   /** Minimum score for an item to be offered by a `suggest:` action (猜你想问); default 0.35. */
   suggest?: number;
   synonyms: readonly (readonly string[])[];
-  /** β² of the score: how much more recall counts than precision (default 4). */
+  /** β² of the score: how much more recall counts than precision (default 8). */
   beta2?: number;
 }
 
