@@ -113,8 +113,19 @@ export async function waitFor(
 
 /** kfbot's resident memory in MB, from its own /metrics. */
 export async function rssMb(url: string): Promise<number> {
+  return (await memoryMb(url)).rss;
+}
+
+/**
+ * A kfbot process's resident memory and V8 heap in use, in MB, from its /metrics. The heap, not
+ * the RSS, is where a leak shows: RSS also holds what V8 and malloc keep after freeing.
+ */
+export async function memoryMb(url: string): Promise<{ rss: number; heap: number }> {
   const { request } = await import('undici');
   const text = await (await request(`${url}/metrics`)).body.text();
-  const m = /^kfbot_process_resident_memory_bytes (\d+)/m.exec(text);
-  return m ? Math.round(Number(m[1]) / 1024 / 1024) : Number.NaN;
+  const mb = (name: string) => {
+    const m = new RegExp(`^${name} (\\d+)`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) / 1024 / 1024) : Number.NaN;
+  };
+  return { rss: mb('kfbot_process_resident_memory_bytes'), heap: mb('kfbot_nodejs_heap_size_used_bytes') };
 }
