@@ -235,17 +235,18 @@ async function runStep(
     'media_id' in m ? m.media_id : (uploaded.get(m.absPath) ?? `<upload ${m.file} failed>`),
   );
   const outcomes: StepCallOutcome[] = [];
-  for (const call of step.calls) outcomes.push(await execute(wecom, call, calls));
+  const dropped = [...step.dropped];
+  for (const call of step.calls) outcomes.push(await execute(wecom, call, calls, dropped));
   return {
     item,
     lookups,
     decision: step.decision,
     stateBefore: decided.conversation.state,
     calls,
-    dropped: step.dropped,
+    dropped,
     planned: step.calls,
     conversation: afterCalls(step.conversation, outcomes, { item, rules, now }),
-    ok: calls.every((c) => c.accepted) && step.dropped.length === 0,
+    ok: calls.every((c) => c.accepted) && dropped.length === 0,
   };
 }
 
@@ -296,8 +297,17 @@ async function lookUp(
   return { lookups, found };
 }
 
-/** Makes one planned call (and a transfer's notice); returns its outcome as serve records it. */
-async function execute(wecom: OfflineWeCom, call: PlannedCall, out: CallOutcome[]): Promise<StepCallOutcome> {
+/**
+ * Makes one planned call (and a transfer's notice); returns its outcome as serve records it. A
+ * notice serve could not send (the transfer brought no msg_code) is a dropped action, not a call:
+ * serve never makes it.
+ */
+async function execute(
+  wecom: OfflineWeCom,
+  call: PlannedCall,
+  out: CallOutcome[],
+  dropped: DroppedAction[],
+): Promise<StepCallOutcome> {
   const request = call.body as unknown as JsonObject;
   const response = await wecom.call(call.api, request);
   out.push({ api: call.api, rule: call.rule, request, response, accepted: response.errcode === 0 });
@@ -312,15 +322,13 @@ async function execute(wecom: OfflineWeCom, call: PlannedCall, out: CallOutcome[
       ...(call.notice.content as unknown as JsonObject),
     };
     if (typeof code !== 'string') {
-      out.push({
-        api: 'kf/send_msg_on_event',
+      dropped.push({
+        step: call.step,
         rule: call.rule,
-        request: notice,
-        response: {
-          errcode: -1,
-          errmsg: 'not sent: service_state/trans returned no msg_code for the notice',
-        },
-        accepted: false,
+        reason:
+          errcode === 0
+            ? 'transfer notice not sent: service_state/trans returned no msg_code (WeCom gives one only on the first change into that state)'
+            : `transfer notice not sent: service_state/trans was refused (${errcode}), so there is no msg_code`,
       });
       return outcome;
     }

@@ -89,6 +89,39 @@ describe('kfbot simulate', () => {
     expect(known.stdout).not.toContain('kf/service_state/get');
   });
 
+  it('lists a transfer notice WeCom gives no msg_code for as dropped, not as a call serve would make', async () => {
+    const file = rulesFile(`
+rules:
+  - name: 转人工
+    when: { text: 人工 }
+    then: [ { transfer: { to: queue, notice: 正在为您转接 } } ]
+`);
+    // Already queued: 2 → 2 is refused (95016), so there is no msg_code for the notice.
+    const r = await runCli([
+      'simulate',
+      '--rules',
+      file,
+      '--text',
+      '人工',
+      '--service-state',
+      'queued',
+      '--json',
+      ...AT,
+    ]);
+    const report = JSON.parse(r.stdout) as {
+      calls: { api: string }[];
+      dropped: { rule: string; reason: string }[];
+    };
+    expect(report.calls.map((c) => c.api)).toEqual(['kf/service_state/trans']);
+    expect(report.dropped).toEqual([
+      expect.objectContaining({
+        rule: '转人工',
+        reason: expect.stringContaining('transfer notice not sent: service_state/trans was refused (95016)'),
+      }),
+    ]);
+    expect(r.code).toBe(1);
+  });
+
   it('reads a sync_msg item from stdin', async () => {
     const item = {
       msgid: 'from-stdin',

@@ -46,6 +46,7 @@ const CASES: Case[] = [
   { example: '05-human-handoff' },
   { example: '06-closing-remark' },
   { example: '07-remembering-answers' },
+  { example: '09-typed-questions' },
   { example: '01-welcome-menu', timeLayer: true },
   { example: '03-keywords-and-fallback', timeLayer: true },
   { example: '05-human-handoff', timeLayer: true },
@@ -63,6 +64,10 @@ const WORDS = [
   '发票',
   '发货',
   'hello',
+  // Typed questions for the FAQ (09): a confident match, a clarifying menu, 猜你想问.
+  '退款几天能到账',
+  '怎么还没到',
+  '拍错了咋办',
 ];
 const SEND_APIS = new Set(['kf/send_msg', 'kf/send_msg_on_event', 'kf/service_state/trans']);
 /** The clock starts on Monday 2026-09-28 and runs about a week: weekdays, a weekend, holidays. */
