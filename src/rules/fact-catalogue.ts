@@ -1,7 +1,7 @@
 /**
  * Every fact a rule condition can test, in one table: its type, which message kinds it implies,
- * and what it means. The condition compiler, `kfbot validate`, the facts builder and the README's
- * reference all read it.
+ * and what it means. The condition compiler, `kfbot validate`, the facts builder and the rules
+ * reference (docs/rules.md) all read it.
  */
 import { KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 import { ORIGIN, SERVICE_STATE, SESSION_CHANGE } from '../wecom/platform-enums.ts';

@@ -92,7 +92,7 @@ function redisTarget(url: string): string {
 
 /**
  * Connects to Redis and checks it before kfbot listens: reachable, the database exists, and
- * persistence is on (the README requires it; without it a Redis restart forgets what was answered).
+ * persistence is on (docs/replicas.md requires it; without it a Redis restart forgets what was answered).
  */
 async function openRedis(url: string, log: Logger): Promise<Redis> {
   const { redisClient } = await import('./redis-store.ts');
@@ -130,11 +130,11 @@ async function openRedis(url: string, log: Logger): Promise<Redis> {
     const info = await redis.info('persistence');
     if (/^aof_enabled:0/m.test(info)) {
       log.warn(
-        `Redis at ${target} has persistence off (appendonly no): a Redis restart would forget cursors and dedupe records, and messages of the last 3 days would be answered again; set appendonly yes (README, "Running several replicas")`,
+        `Redis at ${target} has persistence off (appendonly no): a Redis restart would forget cursors and dedupe records, and messages of the last 3 days would be answered again; set appendonly yes (docs/replicas.md)`,
       );
     }
   } catch {
-    // INFO may be disabled on a managed Redis; the README's requirement still stands.
+    // INFO may be disabled on a managed Redis; the requirement (docs/replicas.md) still stands.
   }
   started = true;
   return redis;

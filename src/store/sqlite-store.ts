@@ -7,7 +7,7 @@
  * transactions. That costs no double reply: a lost record at worst makes kfbot pull and decide a
  * message again, and the send it repeats carries the same deterministic client msgid, which WeCom
  * refuses as a duplicate. `FULL` (an fsync per write) made SQLite writes 60 % of kfbot's CPU
- * profile for a guarantee the msgid already gives (see README, "Performance").
+ * profile for a guarantee the msgid already gives (see docs/performance.md).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A Redis that keeps its data across a crash, as production must (see README, "Running several replicas"). */
+/** A Redis that keeps its data across a crash, as production must (see docs/replicas.md). */
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {
   const args = [
     '--port',

@@ -3,7 +3,7 @@ import type { WeComSimulator } from '../../src/simulator/index.ts';
 
 /**
  * Fails if any of `lines` contains a credential: the app secret, the callback token, the
- * EncodingAESKey, or any access token the simulator issued (README, "Security").
+ * EncodingAESKey, or any access token the simulator issued (docs/security.md).
  */
 export function expectNoSecrets(
   lines: readonly string[],
