@@ -3,13 +3,11 @@
  * environment variables, which win over a `.env` file in the working directory, which wins over
  * the defaults. Every problem is collected, with how to fix it, before the server refuses to start.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import { WECOM_API_BASE } from '../wecom/api-client.ts';
 import { API_RATE_LIMITS } from '../wecom/platform-choices.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import { parseDuration } from './duration.ts';
+import { Settings } from './settings.ts';
 
 export interface KfbotConfig {
   corpId: string;
@@ -129,36 +127,31 @@ export type ConfigResult =
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Reads `.env` from `cwd` if there is one; a malformed file is a problem, not a crash. */
-export function readDotEnv(cwd: string): { values: Record<string, string>; problem?: string } {
-  const file = join(cwd, '.env');
-  if (!existsSync(file)) return { values: {} };
-  try {
-    return { values: parseEnv(readFileSync(file, 'utf8')) as Record<string, string> };
-  } catch (err) {
-    return { values: {}, problem: `.env could not be read: ${(err as Error).message}` };
-  }
-}
+export { readDotEnv } from './settings.ts';
 
 export function loadConfig(opts: {
   env: NodeJS.ProcessEnv;
   flags?: Partial<Record<string, string>>;
   cwd: string;
 }): ConfigResult {
-  const dot = readDotEnv(opts.cwd);
+  const settings = new Settings(opts);
   const problems: ConfigProblem[] = [];
-  if (dot.problem) problems.push({ key: '.env', message: dot.problem });
+  if (settings.dotEnvProblem) problems.push({ key: '.env', message: settings.dotEnvProblem });
   const raw = {} as Record<keyof KfbotConfig, string>;
+  const named = {} as Record<keyof KfbotConfig, string>;
   for (const [name, key] of Object.entries(CONFIG_KEYS) as [keyof KfbotConfig, ConfigKey][]) {
-    const fromFlag = key.flag ? opts.flags?.[key.flag] : undefined;
-    const value = fromFlag ?? opts.env[key.env] ?? dot.values[key.env] ?? key.default ?? '';
-    raw[name] = value.trim();
+    const setting = settings.get(key);
+    raw[name] = setting.value;
+    named[name] = Settings.nameOf(key, setting);
   }
+  // Levels are names, not words: LOG_LEVEL=DEBUG means debug.
+  raw.logLevel = raw.logLevel.toLowerCase();
   const need = (name: keyof KfbotConfig, check: (v: string) => string | undefined) => {
     const key = CONFIG_KEYS[name];
     const v = raw[name];
     const problem = v === '' ? `${key.env} is not set: ${key.doc}` : check(v);
-    if (problem) problems.push({ key: key.env, message: problem });
+    // A mistake in a flag is named after the flag the user typed (--port), not the variable.
+    if (problem) problems.push({ key: key.env, message: problem.replaceAll(key.env, named[name]) });
   };
   need('corpId', (v) =>
     /^[A-Za-z0-9_-]{4,64}$/.test(v)
@@ -188,11 +181,7 @@ export function loadConfig(opts: {
   );
   need('host', () => undefined);
   need('rules', () => undefined);
-  need('store', (v) => {
-    if (v.startsWith('sqlite:') && v.length > 'sqlite:'.length) return undefined;
-    if (/^rediss?:\/\/[^\s]+/.test(v)) return redisUrlProblem(v);
-    return `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`;
-  });
+  need('store', storeUrlProblem);
   need('logLevel', (v) =>
     LOG_LEVELS.includes(v) ? undefined : `LOG_LEVEL "${v}" is not one of ${LOG_LEVELS.join(', ')}`,
   );
@@ -254,6 +243,13 @@ export function loadConfig(opts: {
       unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs, { bareUnit: 'd' }) ?? 0,
     },
   };
+}
+
+/** What is wrong with a KFBOT_STORE value, in the words every command uses; undefined if nothing. */
+export function storeUrlProblem(v: string): string | undefined {
+  if (v.startsWith('sqlite:') && v.length > 'sqlite:'.length) return undefined;
+  if (/^rediss?:\/\/[^\s]+/.test(v)) return redisUrlProblem(v);
+  return `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`;
 }
 
 /** A redis:// URL whose database is not a number (ioredis would crash on it after start). */

@@ -2,6 +2,8 @@
  * KFBOT_STORE → the store and the pull work that go with it: `sqlite:PATH` (relative to the
  * working directory) for one process, `redis://host:port/db` for several replicas.
  */
+
+import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -9,6 +11,7 @@ import type { ApiBudget } from '../wecom/api-budget.ts';
 import { LocalApiBudget } from '../wecom/local-api-budget.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
+import type { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import { fsReason, StoreOpenError } from './store-open-error.ts';
 import { NewerStoreError } from './store-version.ts';
@@ -33,20 +36,9 @@ export async function openBackend(
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
     // Each backend is loaded only when chosen: a SQLite deployment never loads ioredis.
-    const { SqliteStore } = await import('./sqlite-store.ts');
     const { LocalPullWork } = await import('./local-pull-work.ts');
-    const path = url.slice('sqlite:'.length);
-    const file = path === ':memory:' || isAbsolute(path) ? path : join(deps.cwd, path);
-    let store: InstanceType<typeof SqliteStore>;
-    try {
-      // Migrates the file, or throws NewerStoreError for one from a newer kfbot.
-      store = new SqliteStore(file);
-    } catch (err) {
-      if (err instanceof NewerStoreError) throw err;
-      throw new StoreOpenError(
-        `cannot open the SQLite store at ${file} (${sqliteReason(err)}); set KFBOT_STORE to sqlite:PATH in a folder kfbot may write to`,
-      );
-    }
+    // Migrates the file, or throws NewerStoreError for one from a newer kfbot.
+    const store = await openSqliteStore(sqliteFile(url, deps.cwd), 'migrate');
     reportMigration(deps.log, url, store.migrated);
     return {
       store,
@@ -72,8 +64,31 @@ export async function openBackend(
   throw new StoreOpenError(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
 }
 
-function sqliteReason(err: unknown): string {
+/** The file a `sqlite:PATH` URL names, relative paths from `cwd`. */
+export function sqliteFile(url: string, cwd: string): string {
+  const path = url.slice('sqlite:'.length);
+  return path === ':memory:' || isAbsolute(path) ? path : join(cwd, path);
+}
+
+/**
+ * Opens the SQLite store at `file`: to migrate and serve from (creating it), or only to read
+ * (reports: never created, never migrated). Any failure is one sentence, the same for both.
+ */
+export async function openSqliteStore(file: string, mode: 'migrate' | 'read'): Promise<SqliteStore> {
+  const { SqliteStore } = await import('./sqlite-store.ts');
+  try {
+    return new SqliteStore(file, { mode });
+  } catch (err) {
+    if (err instanceof NewerStoreError || err instanceof StoreOpenError) throw err;
+    throw new StoreOpenError(
+      `cannot open the SQLite store at ${file} (${sqliteReason(err, file)}); set KFBOT_STORE to sqlite:PATH in a folder kfbot may write to`,
+    );
+  }
+}
+
+function sqliteReason(err: unknown, file: string): string {
   const e = err as { code?: string; message: string };
+  if (isFolder(file)) return 'it is a folder';
   // better-sqlite3 says SQLITE_CANTOPEN / SQLITE_READONLY; mkdir says EACCES, ENOENT, …
   if (e.code === 'SQLITE_CANTOPEN') return 'the file cannot be created or opened there';
   if (e.code?.startsWith('SQLITE_READONLY')) return 'the file is read-only';
@@ -81,7 +96,7 @@ function sqliteReason(err: unknown): string {
 }
 
 /** host:port/db, without any password, for messages. */
-function redisTarget(url: string): string {
+export function redisTarget(url: string): string {
   try {
     const u = new URL(url);
     return `${u.hostname}:${u.port || '6379'}${u.pathname.length > 1 ? u.pathname : '/0'}`;
@@ -94,7 +109,7 @@ function redisTarget(url: string): string {
  * Connects to Redis and checks it before kfbot listens: reachable, the database exists, and
  * persistence is on (docs/replicas.md requires it; without it a Redis restart forgets what was answered).
  */
-async function openRedis(url: string, log: Logger): Promise<Redis> {
+export async function openRedis(url: string, log?: Logger): Promise<Redis> {
   const { redisClient } = await import('./redis-store.ts');
   const target = redisTarget(url);
   let started = false;
@@ -105,7 +120,7 @@ async function openRedis(url: string, log: Logger): Promise<Redis> {
     // Once a minute at most: a Redis outage should not flood the log.
     if (!started || Date.now() - lastWarned < 60_000) return;
     lastWarned = Date.now();
-    log.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
+    log?.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
   });
   const refuse = (message: string): never => {
     redis.disconnect();
@@ -129,7 +144,7 @@ async function openRedis(url: string, log: Logger): Promise<Redis> {
   try {
     const info = await redis.info('persistence');
     if (/^aof_enabled:0/m.test(info)) {
-      log.warn(
+      log?.warn(
         `Redis at ${target} has persistence off (appendonly no): a Redis restart would forget cursors and dedupe records, and messages of the last 3 days would be answered again; set appendonly yes (docs/replicas.md)`,
       );
     }
@@ -146,4 +161,12 @@ function reportMigration(log: Logger, name: string, m: { from: number; to: numbe
       { store: name, from: m.from, to: m.to },
       `store schema migrated from version ${m.from} to ${m.to}`,
     );
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
-import { migrateSqlite } from './sqlite-migrations.ts';
+import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
@@ -27,6 +27,7 @@ import type {
   SendRecord,
   Store,
 } from './store.ts';
+import { checkReadable, NoStoreError } from './store-for-reading.ts';
 import { decodeConversation, encodeConversation } from './stored-records.ts';
 
 interface MessageRow {
@@ -81,14 +82,29 @@ export class SqliteStore implements Store, PullRequestLog {
   /** The activity log (sqlite-activity.ts). */
   readonly activity: SqliteActivity;
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') makeFolder(dirname(path));
-    this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+  /**
+   * `mode: 'read'` (reports): opens an existing file read-only and checks its version; a missing
+   * file, one that is not a kfbot store, an older or a newer one are refused (store-for-reading.ts).
+   */
+  constructor(
+    readonly path: string,
+    opts: { mode?: 'migrate' | 'read' } = {},
+  ) {
+    const read = opts.mode === 'read';
+    if (read) {
+      if (path === ':memory:' || !existsSync(path)) throw new NoStoreError(`sqlite:${path}`);
+      this.#db = new Database(path, { readonly: true, fileMustExist: true });
+    } else {
+      if (path !== ':memory:') makeFolder(dirname(path));
+      this.#db = new Database(path);
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+    }
     this.#db.pragma('busy_timeout = 5000');
     try {
-      this.migrated = migrateSqlite(this.#db, `sqlite:${path}`);
+      this.migrated = read
+        ? checkSqliteForReading(this.#db, `sqlite:${path}`)
+        : migrateSqlite(this.#db, `sqlite:${path}`);
     } catch (err) {
       this.#db.close();
       throw err;
@@ -354,4 +370,14 @@ function makeFolder(dir: string): void {
   const parent = dirname(dir);
   if (parent !== dir) makeFolder(parent);
   mkdirSync(dir);
+}
+
+/** The version of a file opened to read, checked (store-for-reading.ts); nothing is migrated. */
+function checkSqliteForReading(db: Database.Database, name: string): { from: number; to: number } {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const tables = (
+    db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+  ).n;
+  checkReadable(name, version, SQLITE_SCHEMA_VERSION, tables === 0);
+  return { from: version, to: version };
 }

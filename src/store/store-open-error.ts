@@ -3,7 +3,7 @@
  * what is wrong and how to fix it (never a stack trace, never after "listening").
  */
 export class StoreOpenError extends Error {
-  override readonly name = 'StoreOpenError';
+  override readonly name: string = 'StoreOpenError';
   readonly code = 'STORE_UNAVAILABLE';
 }
 

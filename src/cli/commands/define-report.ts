@@ -3,13 +3,14 @@
  * --help and any of its own), their checks, the help text, and opening and closing the store. A
  * report only says what it shows and how it reads the store (report-*.ts).
  */
-import { isAbsolute, join } from 'node:path';
-import { CONFIG_KEYS } from '../../config/config.ts';
+import { CONFIG_KEYS, storeUrlProblem } from '../../config/config.ts';
 import { parseDuration } from '../../config/duration.ts';
-import { RedisStore, redisClient } from '../../store/redis-store.ts';
-import { SqliteStore } from '../../store/sqlite-store.ts';
+import { Settings } from '../../config/settings.ts';
+import { openStoreForReading } from '../../store/open-store-for-reading.ts';
 import type { Store } from '../../store/store.ts';
-import { type CommandIo, parseCommandLine, UsageError } from '../command.ts';
+import { StoreOpenError } from '../../store/store-open-error.ts';
+import { NewerStoreError } from '../../store/store-version.ts';
+import { type CommandIo, InputError, parseCommandLine, UsageError } from '../command.ts';
 import type { Report } from './report.ts';
 import { REPORT_FORMATS, type ReportFormat } from './report-format.ts';
 
@@ -52,7 +53,7 @@ function help(spec: ReportSpec): string {
     ]),
     [
       '--store URL',
-      `sqlite:PATH or redis://host:port/db (default: $${CONFIG_KEYS.store.env}, else ${CONFIG_KEYS.store.default})`,
+      `sqlite:PATH or redis://host:port/db (default: $${CONFIG_KEYS.store.env} from the environment or .env, else ${CONFIG_KEYS.store.default}); only read, never created`,
     ],
     ['-h, --help', 'show this help'],
   ];
@@ -67,19 +68,21 @@ function help(spec: ReportSpec): string {
   ].join('\n');
 }
 
-async function openStore(url: string, cwd: string): Promise<Store> {
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
-    return new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(cwd, path));
+/**
+ * The store to read, from --store, KFBOT_STORE or `.env` (the order serve reads it in), opened
+ * only to read; anything wrong is one line (exit 1) in the words serve uses.
+ */
+async function openStore(flag: string | undefined, io: CommandIo): Promise<Store> {
+  const key = CONFIG_KEYS.store;
+  const setting = new Settings({ env: io.env, cwd: io.cwd, flags: { store: flag } }).get(key);
+  const problem = storeUrlProblem(setting.value);
+  if (problem) throw new InputError(problem.replaceAll(key.env, Settings.nameOf(key, setting)));
+  try {
+    return await openStoreForReading(setting.value, io.cwd);
+  } catch (err) {
+    if (err instanceof StoreOpenError || err instanceof NewerStoreError) throw new InputError(err.message);
+    throw err;
   }
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
-    const redis = redisClient(url);
-    await redis.connect();
-    return new RedisStore(redis);
-  }
-  throw new UsageError(
-    `--store "${url}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`,
-  );
 }
 
 /** The common options, checked; `text` reads an option's value. */
@@ -121,8 +124,7 @@ export function defineReport(spec: ReportSpec): Report {
         return typeof value === 'string' ? value : undefined;
       };
       const query = readQuery(text);
-      const url = (text('store') ?? io.env[CONFIG_KEYS.store.env]?.trim()) || CONFIG_KEYS.store.default;
-      const store = await openStore(url, io.cwd);
+      const store = await openStore(text('store'), io);
       try {
         io.stdout.write(await spec.produce(store, query, text));
       } finally {

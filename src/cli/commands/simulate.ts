@@ -185,7 +185,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
   const at = values.at === undefined ? undefined : Date.parse(values.at);
   if (Number.isNaN(at))
     throw new UsageError(`--at takes an ISO 8601 time such as 2026-11-26T10:00:00+08:00, not "${values.at}"`);
-  const target = rulesTarget(values.rules, io.env);
+  const target = rulesTarget(values.rules, io);
   const loaded = loadRules(target, io.cwd);
   if (!loaded.ruleSet) {
     for (const p of loaded.problems) io.stderr.write(`${formatProblem(p)}\n`);

@@ -125,7 +125,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) throw new UsageError('give at most one test file or folder');
-  const rules = rulesTarget(values.rules, io.env);
+  const rules = rulesTarget(values.rules, io);
   const loaded = loadRules(rules, io.cwd);
   if (!loaded.ruleSet) {
     for (const p of loaded.problems) io.stderr.write(`${formatProblem(p)}\n`);

@@ -28,7 +28,7 @@ export const validateCommand: Command = {
       return 0;
     }
     if (positionals.length > 1) throw new UsageError('give at most one rules path');
-    const target = rulesTarget(positionals[0], io.env);
+    const target = rulesTarget(positionals[0], io);
     const loaded = loadRules(target, io.cwd);
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;
     const warnings = loaded.problems.length - errors;

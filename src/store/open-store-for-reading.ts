@@ -1,0 +1,32 @@
+/**
+ * The store a report reads: the same URL and the same refusals as `serve` (open-backend.ts), but
+ * opened only to read — a missing store is never created, an older one never migrated.
+ */
+import { openRedis, openSqliteStore, redisTarget, sqliteFile } from './open-backend.ts';
+import type { Store } from './store.ts';
+import { checkReadable } from './store-for-reading.ts';
+import { StoreOpenError } from './store-open-error.ts';
+
+export async function openStoreForReading(url: string, cwd: string): Promise<Store> {
+  if (url.startsWith('sqlite:')) return openSqliteStore(sqliteFile(url, cwd), 'read');
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const { RedisStore } = await import('./redis-store.ts');
+    const { REDIS_SCHEMA_VERSION } = await import('./redis-migrations.ts');
+    const redis = await openRedis(url);
+    const store = new RedisStore(redis);
+    try {
+      const version = await redis.get(store.keys.schemaVersion());
+      checkReadable(
+        `redis://${redisTarget(url)}`,
+        Number(version ?? 0),
+        REDIS_SCHEMA_VERSION,
+        version === null,
+      );
+    } catch (err) {
+      redis.disconnect();
+      throw err;
+    }
+    return store;
+  }
+  throw new StoreOpenError(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
+}
