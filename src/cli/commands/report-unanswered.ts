@@ -8,6 +8,9 @@ import { UsageError } from '../command.ts';
 import { defineReport, nothingFound } from './define-report.ts';
 import { type Column, formatRows } from './report-format.ts';
 
+/** The table is for reading on a screen: its first rows. CSV and JSON, for exports, hold all. */
+const TABLE_LIMIT = 100;
+
 const time = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 const nearest = (q: UnansweredQuestion) =>
   q.candidates
@@ -45,13 +48,25 @@ questions:.
 --since keeps the groups last seen within it; a group's count and first-seen time still cover
 everything kept (a group keeps a tally, not each message). They are customer data, kept for
 KFBOT_UNANSWERED_RETENTION (default 30 days).`,
-  options: { limit: { value: 'N', help: 'at most N groups (default 100)' } },
-  async produce(store, query, option) {
+  options: {
+    limit: {
+      value: 'N',
+      help: `at most N groups (default: the table shows ${TABLE_LIMIT} and says on stderr how many there are; CSV and JSON hold every group)`,
+    },
+  },
+  async produce(store, query, option, notice) {
     const raw = option('limit');
-    const limit = raw === undefined ? 100 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new UsageError(`--limit takes a whole number, not "${raw}"`);
-    const rows = await store.listUnanswered(query.since, limit, query.account);
+    const asked = raw === undefined ? undefined : Number(raw);
+    if (asked !== undefined && (!/^\s*\d+\s*$/.test(raw ?? '') || !Number.isSafeInteger(asked) || asked < 1))
+      throw new UsageError(`--limit takes a whole number of groups, at least 1, not "${raw}"`);
+    const limit = asked ?? (query.format === 'table' ? TABLE_LIMIT : undefined);
+    // Every group is read (they are bounded by KFBOT_UNANSWERED_RETENTION) to say how many were left out.
+    const all = await store.listUnanswered(query.since, Number.MAX_SAFE_INTEGER, query.account);
+    const rows = limit === undefined ? all : all.slice(0, limit);
+    if (rows.length < all.length)
+      notice(
+        `${rows.length} of ${all.length} groups shown; --limit N shows more (CSV and JSON show all by default)`,
+      );
     return formatRows(rows, COLUMNS, query.format, nothingFound('unanswered questions', query));
   },
 });
