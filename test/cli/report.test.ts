@@ -47,7 +47,9 @@ describe('kfbot report unanswered', () => {
   it('keeps to --since, and prints CSV and JSON for machines', async () => {
     const store = await storeWithQuestions();
     const csv = await runCli(['report', 'unanswered', '--store', store, '--since', '7d', '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('\uFEFFcount,text,example,first_seen,last_seen,account,nearest,chosen');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      '\uFEFFcount,text,example,first_seen,last_seen,account,nearest,chosen',
+    );
     expect(csv.stdout).toContain('"尺码怎么选, ""S""还是M"');
     expect(csv.stdout).not.toContain('发票抬头');
     const json = await runCli([
