@@ -13,6 +13,7 @@ import type { FaqCandidate } from './faq/faq-index.ts';
 import { questionText } from './faq/question-text.ts';
 import { type FaqDecision, faqStep, resolveSuggest } from './faq-step.ts';
 import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
+import { normalizeText } from './normalize-text.ts';
 import { byPriority, RuleIndex } from './rule-index.ts';
 import type { Action, FaqModel, RuleModel, RuleSet, Scalar } from './rule-model.ts';
 
@@ -196,7 +197,10 @@ export class Decider {
     runActions(decision, ctx.nickname, this.ruleSet.faq);
     if (!answered && customerMessage && item.kind === 'text' && item.text.menu_id === undefined) {
       // Grouped by the FAQ's normal form (punctuation, filler, traditional characters folded).
-      const text = faq ? faq.decision.canonical : questionText(item.text.content);
+      // A text that folds to nothing (你好, 在吗？, ？？？, 😀) is still a text no rule answered,
+      // and kept under its own words: an operator may well want a greeting rule for it.
+      const folded = faq ? faq.decision.canonical : questionText(item.text.content);
+      const text = folded !== '' ? folded : normalizeText(item.text.content).trim();
       if (text !== '')
         decision.unanswered = {
           text,

@@ -109,3 +109,19 @@ describe('what customers chose from 猜你想问', () => {
     expect(metrics).toMatch(/^kfbot_faq_matches_total\{outcome="unmatched"\} 1$/m);
   });
 });
+
+describe('what counts as unanswered', () => {
+  it('keeps a greeting no rule answered, as the help and .env.example say, under its own words', async () => {
+    sim = await startSimulator();
+    bot = await startInProcess(sim, { config: { unansweredRetentionMs: 86_400_000 } });
+    const a = sim.customerSays({ text: '你好' }).external_userid as string;
+    sim.customerSays({ externalUserId: a, text: '在吗' });
+    await until(() => sim.sent(sim.openKfId, a).length >= 2, 'both answered');
+    await bot.app.work.idle();
+    const rows = await bot.app.store.listUnanswered(0, 10);
+    expect(rows.map((r) => [r.text, r.example]).sort()).toEqual([
+      ['你好', '你好'],
+      ['在', '在吗'], // filler 吗 folded, as the FAQ folds it
+    ]);
+  });
+});

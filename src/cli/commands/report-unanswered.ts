@@ -41,7 +41,8 @@ export const unansweredReport = defineReport({
   name: 'unanswered',
   summary: 'customer questions no rule answered, most frequent first',
   about: `Lists the customer texts that no rule answered (only a fallback did), grouped by their
-normalised form, most frequent first: how often, first and last seen, an example as typed, and
+normalised form (a greeting such as 你好 that folds to nothing under its own
+words), most frequent first: how often, first and last seen, an example as typed, and
 the nearest FAQ items with their scores, and the items customers clicked when a 猜你想问 menu
 (suggest:) offered them for the text: what they meant. Add the frequent ones to an item's
 questions:.
