@@ -4,7 +4,9 @@
  * --callback-url the signed callback that tells the client to pull them.
  */
 import { createInterface, type Interface } from 'node:readline';
+import { whyNotTake } from '../sandbox/sandbox-actions.ts';
 import { SimulatorUsageError, type WeComSimulator, type WireItem } from '../simulator/index.ts';
+import { SESSION_CHANGE } from '../wecom/platform-enums.ts';
 
 export const SIMULATOR_CONSOLE_HELP = `Type a command (one a line) to act in the simulated WeCom:
   enter [scene] [scene_param]   a customer opens the chat (enter_session, with a welcome_code)
@@ -16,12 +18,39 @@ export const SIMULATOR_CONSOLE_HELP = `Type a command (one a line) to act in the
   help
 `;
 
+interface StatusChange {
+  event_type?: string;
+  external_userid?: string;
+  change_type?: number;
+  old_servicer_userid?: string;
+  new_servicer_userid?: string;
+}
+
+/** A session_status_change in words (§4.3 change_type), as the WeCom client shows it. */
+function statusChangeWords(e: StatusChange): string {
+  switch (e.change_type) {
+    case SESSION_CHANGE.from_queue:
+      return `${e.new_servicer_userid} takes the session (接入会话); the bot stops answering`;
+    case SESSION_CHANGE.transferred:
+      return `${e.old_servicer_userid} transfers the session to ${e.new_servicer_userid} (转接)`;
+    case SESSION_CHANGE.ended:
+      return `${e.old_servicer_userid} ends the session (结束会话)`;
+    case SESSION_CHANGE.rejoined:
+      return `${e.new_servicer_userid} re-joins the ended session`;
+    default:
+      return `change_type ${e.change_type}`;
+  }
+}
+
 function describe(item: WireItem): string {
-  const who = String(item.external_userid ?? (item.event as { external_userid?: string })?.external_userid);
+  const event = item.event as StatusChange | undefined;
+  const who = String(item.external_userid ?? event?.external_userid);
   const what =
-    item.msgtype === 'event'
-      ? String((item.event as { event_type?: string }).event_type)
-      : `${item.msgtype} ${JSON.stringify(item[String(item.msgtype)])}`;
+    item.msgtype !== 'event'
+      ? `${item.msgtype} ${JSON.stringify(item[String(item.msgtype)])}`
+      : event?.event_type === 'session_status_change'
+        ? `session_status_change: ${statusChangeWords(event)}`
+        : String(event?.event_type);
   return `→ ${who}: ${what} (msgid ${item.msgid})`;
 }
 
@@ -74,7 +103,9 @@ export class SimulatorConsole {
             throw new SimulatorUsageError('BAD_ARGUMENT', 'click which item? e.g. click refund_time');
           items = [this.sim.customerClicksMenu({ externalUserId: needCustomer(), id: args[0] })];
           break;
-        case 'take':
+        case 'take': {
+          const why = whyNotTake(this.sim, this.sim.openKfId, needCustomer(), '"enter"');
+          if (why) throw new SimulatorUsageError('WRONG_STATE', why);
           items = [
             this.sim.servicerTakes({
               externalUserId: needCustomer(),
@@ -82,6 +113,7 @@ export class SimulatorConsole {
             }),
           ];
           break;
+        }
         case 'end':
           items = this.sim.servicerEnds({ externalUserId: needCustomer() });
           break;

@@ -153,26 +153,10 @@ export function loadConfig(opts: {
     // A mistake in a flag is named after the flag the user typed (--port), not the variable.
     if (problem) problems.push({ key: key.env, message: problem.replaceAll(key.env, named[name]) });
   };
-  need('corpId', (v) =>
-    /^[A-Za-z0-9_-]{4,64}$/.test(v)
-      ? undefined
-      : `WECOM_CORP_ID "${v}" does not look like a CorpID (e.g. ww1234567890abcdef)`,
-  );
+  need('corpId', corpIdProblem);
   need('secret', () => undefined);
-  need('token', (v) =>
-    /^[A-Za-z0-9]{1,32}$/.test(v)
-      ? undefined
-      : 'WECOM_TOKEN must be the 1-32 letters and digits set as the callback Token',
-  );
-  need('encodingAesKey', (v) => {
-    // The key is a secret: name only the characters that do not belong, never the key.
-    const wrong = [...new Set(v.replace(/[A-Za-z0-9]/g, ''))];
-    if (wrong.length > 0)
-      return `WECOM_ENCODING_AES_KEY may only hold letters and digits, but it has ${wrong.map((c) => JSON.stringify(c)).join(', ')}; copy the EncodingAESKey again from the 接收消息 page`;
-    return v.length === 43
-      ? undefined
-      : `WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey (got ${v.length} characters)`;
-  });
+  need('token', tokenProblem);
+  need('encodingAesKey', encodingAesKeyProblem);
   need('apiBase', (v) =>
     /^https?:\/\/[^\s/]+/.test(v) ? undefined : `WECOM_API_BASE "${v}" is not an http(s) URL`,
   );
@@ -243,6 +227,29 @@ export function loadConfig(opts: {
       unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs, { bareUnit: 'd' }) ?? 0,
     },
   };
+}
+
+/** A CorpID WeCom could have issued, or what is wrong (the simulator refuses the same). */
+export function corpIdProblem(v: string): string | undefined {
+  return /^[A-Za-z0-9_-]{4,64}$/.test(v)
+    ? undefined
+    : `WECOM_CORP_ID "${v}" does not look like a CorpID (e.g. ww1234567890abcdef)`;
+}
+
+export function tokenProblem(v: string): string | undefined {
+  return /^[A-Za-z0-9]{1,32}$/.test(v)
+    ? undefined
+    : 'WECOM_TOKEN must be the 1-32 letters and digits set as the callback Token';
+}
+
+export function encodingAesKeyProblem(v: string): string | undefined {
+  // The key is a secret: name only the characters that do not belong, never the key.
+  const wrong = [...new Set(v.replace(/[A-Za-z0-9]/g, ''))];
+  if (wrong.length > 0)
+    return `WECOM_ENCODING_AES_KEY may only hold letters and digits, but it has ${wrong.map((c) => JSON.stringify(c)).join(', ')}; copy the EncodingAESKey again from the 接收消息 page`;
+  return v.length === 43
+    ? undefined
+    : `WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey (got ${v.length} characters)`;
 }
 
 /** What is wrong with a KFBOT_STORE value, in the words every command uses; undefined if nothing. */

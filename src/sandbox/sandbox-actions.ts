@@ -125,19 +125,25 @@ export function performAction(
  * Why a servicer cannot take this session now, in the sandbox user's terms (the simulator's own
  * message names API calls and state numbers). A servicer takes a session only from the queue.
  */
-function whyNotTake(sim: WeComSimulator, openKfId: string, externalUserId: string): string | undefined {
+export function whyNotTake(
+  sim: WeComSimulator,
+  openKfId: string,
+  externalUserId: string,
+  /** How the user makes the customer open the chat, in this front end's words. */
+  enter = '/enter, or 进入会话 on the page',
+): string | undefined {
   const session = sim.world.findSession(openKfId, externalUserId);
   switch (session?.state) {
     case 2:
       return undefined;
     case undefined:
-      return 'the customer has not opened the chat yet: open it first (/enter, or 进入会话 on the page)';
+      return `the customer has not opened the chat yet: open it first (${enter})`;
     case 0:
     case 1:
       return 'nobody is waiting for a human: the bot is serving this customer, and a servicer takes a session only from the queue. Let the customer ask for one first (type 转人工 or click the handoff item in the menu), then take over';
     case 3:
       return `${session.servicerUserId ?? 'a servicer'} already has the session; transfer it to another servicer instead`;
     case 4:
-      return 'the session has ended: the customer opens a new one by writing again (or /enter)';
+      return `the session has ended: the customer opens a new one by writing again (or ${enter.split(',')[0]})`;
   }
 }

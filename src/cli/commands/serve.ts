@@ -17,6 +17,7 @@ import {
   UsageError,
   untilSignal,
 } from '../command.ts';
+import { listenProblem } from '../listen-problem.ts';
 import { serveMode } from '../serve-mode.ts';
 
 const HELP = `Usage: kfbot serve [options]
@@ -59,24 +60,6 @@ const OPTIONS = {
   latency: { type: 'string' },
 } as const;
 
-/** Why the server could not listen, in one sentence with the fix; undefined for other errors. */
-function listenProblem(err: unknown, host: string, port: string): string | undefined {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'EADDRINUSE':
-      return `port ${port} is in use; set KFBOT_PORT or --port`;
-    case 'EACCES':
-      return `port ${port} needs privileges kfbot does not have; use a port above 1023 (KFBOT_PORT or --port)`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_NONAME':
-      return `KFBOT_HOST "${host}" is not a known host name; set KFBOT_HOST or --host to 0.0.0.0 (every interface), 127.0.0.1, or an address of this machine`;
-    case 'EADDRNOTAVAIL':
-      return `KFBOT_HOST "${host}" is not an address of this machine; set KFBOT_HOST or --host to 0.0.0.0 (every interface), 127.0.0.1, or one of its addresses`;
-    default:
-      return undefined;
-  }
-}
-
 function startFailed(
   err: unknown,
   where: { rules: string; host: string; port: string },
@@ -86,7 +69,11 @@ function startFailed(
   const problem =
     err instanceof StoreOpenError || err instanceof NewerStoreError
       ? err.message
-      : listenProblem(err, where.host, where.port);
+      : listenProblem(err, {
+          ...where,
+          portSetting: 'KFBOT_PORT or --port',
+          hostSetting: 'KFBOT_HOST or --host',
+        });
   if (problem) {
     io.stderr.write(`kfbot serve: cannot start: ${problem}\n`);
     return 1;

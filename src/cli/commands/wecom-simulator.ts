@@ -3,10 +3,12 @@
  * kfbot (or any WeCom client) against it by hand. Prints the settings to point a client at it.
  */
 import { randomBytes } from 'node:crypto';
-import { startSimulator } from '../../simulator/index.ts';
+import { corpIdProblem, encodingAesKeyProblem, tokenProblem } from '../../config/config.ts';
+import { startSimulator, type WeComSimulator } from '../../simulator/index.ts';
 import { generateEncodingAesKey } from '../../wecom/callback-crypto.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../../wecom/rate-limit-spec.ts';
 import { type Command, millisecondsFlag, parseCommandLine, UsageError, untilSignal } from '../command.ts';
+import { listenProblem } from '../listen-problem.ts';
 import { SIMULATOR_CONSOLE_HELP, SimulatorConsole } from '../simulator-console.ts';
 
 const HELP = `Usage: kfbot wecom-simulator [options]
@@ -68,21 +70,50 @@ export const wecomSimulatorCommand: Command = {
     const maxConcurrent = values['max-concurrent'];
     if (maxConcurrent !== undefined && !/^[1-9]\d*$/.test(maxConcurrent))
       throw new UsageError(`--max-concurrent must be a whole number ≥ 1, not "${maxConcurrent}"`);
+    // What serve would refuse, the simulator refuses too: a client configured from its output must start.
+    const given: [string, string | undefined, (v: string) => string | undefined, string][] = [
+      ['corp-id', values['corp-id'], corpIdProblem, 'WECOM_CORP_ID'],
+      ['token', values.token, tokenProblem, 'WECOM_TOKEN'],
+      ['aes-key', values['aes-key'], encodingAesKeyProblem, 'WECOM_ENCODING_AES_KEY'],
+    ];
+    for (const [flag, value, problem, env] of given) {
+      const wrong = value === undefined ? undefined : problem(value.trim());
+      if (wrong) throw new UsageError(`${wrong.replaceAll(env, `--${flag}`)} (kfbot serve refuses it too)`);
+    }
+    const callbackUrl = values['callback-url'];
+    if (callbackUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(callbackUrl))
+      throw new UsageError(
+        `--callback-url "${callbackUrl}" is not an http(s) URL; e.g. http://127.0.0.1:8080/callback`,
+      );
     const token = values.token ?? randomBytes(12).toString('hex');
     const encodingAesKey = values['aes-key'] ?? generateEncodingAesKey();
-    const sim = await startSimulator({
-      host: values.host ?? '127.0.0.1',
-      port,
-      ...(values['corp-id'] && { corpId: values['corp-id'] }),
-      ...(values.secret && { secret: values.secret }),
-      ...(values['callback-url'] && { callback: { url: values['callback-url'], token, encodingAesKey } }),
-      settings: {
-        ...(latencyMs !== undefined && { latencyMs }),
-        ...(latencyJitterMs !== undefined && { latencyJitterMs }),
-        ...(rateLimits && { rateLimits }),
-        ...(maxConcurrent !== undefined && { maxConcurrentCalls: Number(maxConcurrent) }),
-      },
-    });
+    const host = values.host ?? '127.0.0.1';
+    let sim: WeComSimulator;
+    try {
+      sim = await startSimulator({
+        host,
+        port,
+        ...(values['corp-id'] && { corpId: values['corp-id'] }),
+        ...(values.secret && { secret: values.secret }),
+        ...(callbackUrl && { callback: { url: callbackUrl, token, encodingAesKey } }),
+        settings: {
+          ...(latencyMs !== undefined && { latencyMs }),
+          ...(latencyJitterMs !== undefined && { latencyJitterMs }),
+          ...(rateLimits && { rateLimits }),
+          ...(maxConcurrent !== undefined && { maxConcurrentCalls: Number(maxConcurrent) }),
+        },
+      });
+    } catch (err) {
+      const problem = listenProblem(err, {
+        host,
+        port: String(port),
+        portSetting: '--port (0 picks a free one)',
+        hostSetting: '--host',
+      });
+      if (problem === undefined) throw err;
+      io.stderr.write(`kfbot wecom-simulator: cannot start: ${problem}\n`);
+      return 1;
+    }
     io.stdout.write(
       [
         `WeCom simulator listening on ${sim.url}`,
@@ -93,8 +124,8 @@ export const wecomSimulatorCommand: Command = {
         `    WECOM_SECRET=${sim.secret}`,
         `    WECOM_TOKEN=${token}`,
         `    WECOM_ENCODING_AES_KEY=${encodingAesKey}`,
-        values['callback-url']
-          ? `  callbacks go to ${values['callback-url']}`
+        callbackUrl
+          ? `  callbacks go to ${callbackUrl} (a failed one is reported here)`
           : '  callbacks: off (pass --callback-url)',
         `  pace: ${sim.settings.latencyMs} ms ± ${sim.settings.latencyJitterMs} ms per call; limits per API ${formatRateLimits(sim.settings.rateLimits)}, ${sim.settings.maxConcurrentCalls} concurrent`,
         '  type "help" for the commands that make a customer write',
@@ -102,6 +133,14 @@ export const wecomSimulatorCommand: Command = {
       ].join('\n'),
     );
     const driver = new SimulatorConsole(sim, (text) => io.stdout.write(text));
+    // A callback that failed is what a user most needs to see: nothing else would tell them.
+    sim.callbacks.onDelivery((d) => {
+      const last = d.attempts.at(-1);
+      if (d.state !== 'failed' || last === undefined) return;
+      io.stdout.write(
+        `✗ the callback to ${callbackUrl} failed ${d.attempts.length} times (${last.error ?? `HTTP ${last.status}`}); is the client listening there?\n`,
+      );
+    });
     void driver.run(io.stdin);
     await untilSignal();
     driver.close();
