@@ -125,7 +125,7 @@ export type ConfigResult =
   | { config: KfbotConfig; problems: [] }
   | { config?: undefined; problems: ConfigProblem[] };
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export { readDotEnv } from './settings.ts';
 

@@ -78,6 +78,11 @@ export async function startSandbox(opts: {
     await sim.close();
     throw new SandboxConfigError(loaded.problems);
   }
+  const latencyProblem = sandboxLatencyProblem(opts.latencyMs, loaded.config.apiTimeoutSec);
+  if (latencyProblem) {
+    await sim.close();
+    throw new SandboxConfigError([{ key: '--latency', message: latencyProblem }]);
+  }
   const hub = new SandboxHub(sim);
   const time = new SandboxTime(clock, sim, hub);
   let app: RunningKfbot;
@@ -110,4 +115,19 @@ export async function startSandbox(opts: {
       await sim.close();
     },
   };
+}
+
+/**
+ * A simulated round trip (± a fifth) that reaches kfbot's API timeout makes every call time out:
+ * nothing is ever answered and the log fills with retries. Refused with the limit instead.
+ */
+export function sandboxLatencyProblem(
+  latencyMs: number | undefined,
+  apiTimeoutSec: number,
+): string | undefined {
+  if (latencyMs === undefined) return undefined;
+  // Below the timeout even at the top of the jitter, with a margin for kfbot's own work.
+  const limit = Math.floor((apiTimeoutSec * 1000 * 0.8) / 1.2);
+  if (latencyMs <= limit) return undefined;
+  return `--latency ${latencyMs} is too long: with its jitter (± a fifth) an API call would reach KFBOT_API_TIMEOUT (${apiTimeoutSec} s) and nothing would be answered; use at most ${limit} ms (WeCom from mainland China: about 50)`;
 }

@@ -3,10 +3,19 @@
  * process (like `kfbot serve --sandbox`) and lets you talk to your rules line by line.
  */
 import pino from 'pino';
+import { LOG_LEVELS } from '../../config/config.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { type Sandbox, SandboxConfigError, startSandbox } from '../../sandbox/start-sandbox.ts';
 import { CHAT_HELP, TerminalChat } from '../../sandbox/terminal-chat.ts';
-import { type Command, millisecondsFlag, parseCommandLine, reportRulesError } from '../command.ts';
+import {
+  type Command,
+  millisecondsFlag,
+  parseCommandLine,
+  reportRulesError,
+  UsageError,
+} from '../command.ts';
+import { listenProblem } from '../listen-problem.ts';
+import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot chat [--rules PATH] [--port N] [--latency MS] [--log-level L]
 
@@ -18,7 +27,8 @@ ${CHAT_HELP}
   --rules PATH      rule file or folder (KFBOT_RULES, default ./rules)
   --port N          HTTP port (default: any free port)
   --latency MS      the simulated WeCom's round trip per API call (± a fifth), e.g. 50 for WeCom's
-                    pace from a server in mainland China (default 0)
+                    pace from a server in mainland China (default 0; at most 6666 with the
+                    default KFBOT_API_TIMEOUT of 10 s, beyond which every call would time out)
   --log-level L     kfbot's own log lines, on stderr (default error: what the log would warn
                     about, such as a reply WeCom would refuse, the chat says in its own words)
 `;
@@ -38,7 +48,9 @@ export const chatCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    const level = values['log-level'] ?? 'error';
+    const level = (values['log-level'] ?? 'error').trim().toLowerCase();
+    if (!LOG_LEVELS.includes(level))
+      throw new UsageError(`--log-level "${values['log-level']}" is not one of ${LOG_LEVELS.join(', ')}`);
     const latencyMs = millisecondsFlag('latency', values.latency);
     let sandbox: Sandbox;
     try {
@@ -51,12 +63,21 @@ export const chatCommand: Command = {
         ...(latencyMs !== undefined && { latencyMs }),
       });
     } catch (err) {
-      if (reportRulesError(err, values.rules ?? io.env.KFBOT_RULES ?? './rules', io, 'chat')) return 1;
+      if (reportRulesError(err, rulesTarget(values.rules, io), io, 'chat')) return 1;
       if (err instanceof SandboxConfigError) {
         io.stderr.write(`kfbot chat: ${err.message}\n`);
         return 1;
       }
-      throw err;
+      const port = values.port ?? '0';
+      const problem = listenProblem(err, {
+        host: '127.0.0.1',
+        port,
+        portSetting: '--port',
+        hostSetting: '--host',
+      });
+      if (problem === undefined) throw err;
+      io.stderr.write(`kfbot chat: cannot start: ${problem}\n`);
+      return 1;
     }
     const chat = new TerminalChat(sandbox, (text) => io.stdout.write(text));
     chat.start();

@@ -18,6 +18,7 @@ import {
   untilSignal,
 } from '../command.ts';
 import { listenProblem } from '../listen-problem.ts';
+import { rulesTarget } from '../rules-target.ts';
 import { serveMode } from '../serve-mode.ts';
 
 const HELP = `Usage: kfbot serve [options]
@@ -41,7 +42,8 @@ or a .env file in the working directory):
   --log-level L     fatal … trace                  (LOG_LEVEL, default info)
   --sandbox         sandbox mode even when credentials are set
   --latency MS      sandbox mode only: the simulated WeCom's round trip per API call (± a fifth),
-                    e.g. 50 for WeCom's pace from a server in mainland China (default 0)
+                    e.g. 50 for WeCom's pace from a server in mainland China (default 0;
+                    at most 6666 with the default KFBOT_API_TIMEOUT of 10 s)
   -h, --help        show this help
 
 Environment:
@@ -107,7 +109,7 @@ async function runSandbox(
     return startFailed(
       err,
       {
-        rules: flags.rules ?? io.env.KFBOT_RULES ?? './rules',
+        rules: rulesTarget(flags.rules, io),
         host: flags.host ?? io.env.KFBOT_HOST ?? '0.0.0.0',
         port: flags.port ?? io.env.KFBOT_PORT ?? '8080',
       },
