@@ -47,7 +47,7 @@ export type Expectation =
   | { type: 'nothing' };
 
 export type Step =
-  | { type: 'enter'; scene?: string }
+  | { type: 'enter'; scene?: string; sceneParam?: string }
   | { type: 'say'; text: string }
   | { type: 'click'; id: string }
   | { type: 'servicer'; does: 'takes over' | 'ends' }
@@ -101,7 +101,9 @@ const TRANSFER_TARGETS = {
 function describeStep(s: Step): string {
   switch (s.type) {
     case 'enter':
-      return s.scene ? `enter (scene ${s.scene})` : 'enter';
+      return s.scene
+        ? `enter (scene ${s.scene}${s.sceneParam ? `, scene_param ${s.sceneParam}` : ''})`
+        : 'enter';
     case 'say':
       return `say ${JSON.stringify(s.text)}`;
     case 'click':
@@ -188,6 +190,16 @@ export function readConversationTests(
         bad('a test is { name, steps: [...] } (and optionally at: an ISO time)');
         return;
       }
+      const twin = tests.find((other) => other.name === t.name);
+      if (twin)
+        bad(
+          `test name ${JSON.stringify(t.name)} is used twice (also at ${twin.file}:${twin.line}); a failure would not say which`,
+          ['tests', i, 'name'],
+        );
+      if (t.steps.length === 0) {
+        bad('a test has at least one step (steps: [] tests nothing)', ['tests', i, 'steps']);
+        return;
+      }
       const at = Date.parse(typeof t.at === 'string' ? t.at : DEFAULT_AT);
       if (Number.isNaN(at)) bad(`at: is an ISO 8601 time such as ${DEFAULT_AT}`, ['tests', i, 'at']);
       const steps: TestStep[] = [];
@@ -213,21 +225,31 @@ function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
   let step: Step;
   if ('enter' in s) {
     const e = s.enter;
-    if (
-      e !== null &&
-      e !== undefined &&
-      typeof e !== 'string' &&
-      !(typeof e === 'object' && Object.keys(e).length === 0)
-    )
-      return 'enter: takes a scene name, or {} for none';
-    step = typeof e === 'string' ? { type: 'enter', scene: e } : { type: 'enter' };
+    const ENTER = 'enter: takes a scene name, { scene: live, scene_param: 直播间01 }, or {} for none';
+    if (typeof e === 'string') step = { type: 'enter', scene: e };
+    else if (e === null || e === undefined) step = { type: 'enter' };
+    else if (typeof e !== 'object' || Array.isArray(e)) return ENTER;
+    else {
+      const { scene, scene_param: param, ...rest } = e as Record<string, unknown>;
+      if (Object.keys(rest).length > 0) return ENTER;
+      if (scene !== undefined && typeof scene !== 'string') return ENTER;
+      if (param !== undefined && typeof param !== 'string' && typeof param !== 'number') return ENTER;
+      if (param !== undefined && scene === undefined)
+        return 'enter: scene_param comes with a scene (WeCom sends it only with one)';
+      step = {
+        type: 'enter',
+        ...(scene !== undefined && { scene }),
+        ...(param !== undefined && { sceneParam: String(param) }),
+      };
+    }
   } else if ('say' in s) {
     if (typeof s.say !== 'string' && typeof s.say !== 'number')
       return 'say: takes the text the customer types';
     step = { type: 'say', text: String(s.say) };
   } else if ('click' in s) {
-    if (typeof s.click !== 'string') return 'click: takes a menu click id';
-    step = { type: 'click', id: s.click };
+    // A click id of digits (click: 1) is read by YAML as a number: it is the same id.
+    if (typeof s.click !== 'string' && typeof s.click !== 'number') return 'click: takes a menu click id';
+    step = { type: 'click', id: String(s.click) };
   } else if ('servicer' in s) {
     if (s.servicer !== 'takes over' && s.servicer !== 'ends') return 'servicer: is "takes over" or "ends"';
     step = { type: 'servicer', does: s.servicer };
@@ -245,16 +267,19 @@ function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
 
 function parseExpect(raw: unknown): Expectation[] | string {
   const HELP =
-    'expect: is nothing, { text: part of the reply }, { menu: name }, { transfer: queue }, or a list of these';
+    'expect: is nothing, { text: part of the reply }, { menu: name }, { transfer: queue | servicer | end }, or a list of these';
   if (raw === 'nothing' || raw === null) return [{ type: 'nothing' }];
   const list = Array.isArray(raw) ? raw : [raw];
   const out: Expectation[] = [];
   for (const e of list) {
     if (e === 'nothing') out.push({ type: 'nothing' });
     else if (typeof e !== 'object' || e === null || Object.keys(e).length !== 1) return HELP;
-    else if (typeof e.text === 'string' || typeof e.text === 'number')
+    else if (typeof e.text === 'string' || typeof e.text === 'number') {
+      // "" is in every text: it would pass whatever the bot said.
+      if (String(e.text).trim() === '')
+        return 'expect: { text: "" } would match any reply; give part of the reply expected (or expect: nothing)';
       out.push({ type: 'text', contains: String(e.text) });
-    else if (typeof e.menu === 'string') out.push({ type: 'menu', name: e.menu });
+    } else if (typeof e.menu === 'string') out.push({ type: 'menu', name: e.menu });
     else if (e.transfer === 'queue' || e.transfer === 'servicer' || e.transfer === 'end')
       out.push({ type: 'transfer', to: e.transfer });
     else return HELP;
@@ -275,6 +300,7 @@ function itemFor(step: Exclude<Step, { type: 'wait' }>, ruleSet: RuleSet, at: nu
           event_type: 'enter_session',
           ...ids,
           ...(step.scene && { scene: step.scene }),
+          ...(step.sceneParam && { scene_param: step.sceneParam }),
           welcome_code: 'WELCOME_CODE',
         },
       };
@@ -363,7 +389,21 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
       at = until;
     } else {
       at += index === 0 ? 0 : 60_000;
-      if (step.type === 'servicer' && step.does === 'takes over') serviceState = SERVICE_STATE.human;
+      if (step.type === 'servicer' && step.does === 'takes over') {
+        // As in WeCom (and the sandbox, chat and the simulator): a servicer takes a session only
+        // from the queue, after a transfer: queue.
+        if (serviceState !== SERVICE_STATE.queued) {
+          failures.push({
+            test,
+            index,
+            step: ts,
+            expected: 'a customer waiting in the queue (a step whose reply is { transfer: queue } first)',
+            got: `${serviceState === SERVICE_STATE.human ? 'a servicer already has the session' : 'the bot is serving the customer'}; a servicer takes a session only from the queue`,
+          });
+          break;
+        }
+        serviceState = SERVICE_STATE.human;
+      }
       take(
         await dryRun(ruleSet, {
           item: itemFor(step, ruleSet, at, index),

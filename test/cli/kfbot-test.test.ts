@@ -16,6 +16,10 @@ rules:
     when: { service_state: [queued, human] }
     then:
       - nothing: 人工接待中
+  - name: 转人工
+    when: { text: { any: [转人工] } }
+    then:
+      - transfer: { to: queue }
   - name: 欢迎语
     when: { kind: enter_session }
     then:
@@ -51,6 +55,8 @@ tests:
         expect: { text: 工作日到账 }
       - click: refund_time
         expect: { text: 工作日到账 }
+      - say: 转人工
+        expect: { transfer: queue }
       - servicer: takes over
       - say: 在吗
         expect: nothing
@@ -142,7 +148,9 @@ tests:
     const r = await runCli(['test', '--rules', dir, '--faq', `${dir}/phrasings.txt`]);
     expect(r.stdout).toContain('answered right (top-1)     50.0 %  (1/2)');
     expect(r.stdout).toContain('out of domain answered     0.0 %  (0/1)');
-    expect(r.stdout).toMatch(/… right item suggested {3}\d+\.\d % {2}\(in a suggest: menu, 猜你想问\)/);
+    expect(r.stdout).toMatch(
+      /… right item suggested {3}\d+\.\d % {2}\(in a suggest: menu, 猜你想问，含正确项\)/,
+    );
     expect(r.stdout).toContain('refund_time → none: 1  ("发票怎么开", line 3)');
     expect(r.code).toBe(0);
     const strict = await runCli([

@@ -3,8 +3,8 @@
  * folder of the rules) and prints a diff for each failing step; exits 1 on any failure.
  * `--faq FILE` instead measures typed-question matching over "phrasing → item id" lines.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { measureAccuracy } from '../../rules/faq/faq-accuracy.ts';
 import { parsePhrasings } from '../../rules/faq/phrasing-list.ts';
 import { loadRules } from '../../rules/load-rules.ts';
@@ -21,8 +21,8 @@ import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot test [path] [options]
 
-Runs conversation tests: every *.yaml under path (default: the tests/ folder beside the rules,
-e.g. rules/tests/). Each test is a list of steps — enter, say, click, servicer takes over/ends,
+Runs conversation tests: every *.yaml under path (default: the tests/ folder of the rules —
+rules/tests/ for a folder, the tests/ folder beside a rules file). Each test is a list of steps — enter, say, click, servicer takes over/ends,
 wait (time passes: idle rules fire) —
 with the replies expected. Prints a diff for each failing step and exits 1 if any failed.
 
@@ -31,7 +31,8 @@ with the replies expected. Prints a diff for each failing step and exits 1 if an
   --faq FILE                instead: measure typed-question matching over lines of
                             "phrasing → item id" (→ none: no FAQ item may answer it);
                             prints accuracy and the confusions
-  --min-accuracy N          with --faq: exit 1 if fewer than N % are answered right (default 0)
+  --min-accuracy N          with --faq: exit 1 if fewer than N % are answered right (90 or 90%;
+                            default 0)
   --max-out-of-domain N     with --faq: exit 1 if more than N % of "none" lines are answered (default 100)
   -h, --help                show this help
 `;
@@ -44,11 +45,13 @@ const OPTIONS = {
   'max-out-of-domain': { type: 'string' },
 } as const;
 
+/** `90`, `90%` or `92.5 %`: a percentage 0-100; anything else (`""` too) is a usage error. */
 function percent(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || n > 100)
-    throw new UsageError(`--${name} takes a percentage 0-100, not "${text}"`);
+  const bare = text.trim().replace(/\s*%$/, '');
+  const n = Number(bare);
+  if (bare === '' || !Number.isFinite(n) || n < 0 || n > 100)
+    throw new UsageError(`--${name} takes a percentage 0-100 such as 90 or 90%, not "${text}"`);
   return n;
 }
 
@@ -75,11 +78,19 @@ async function runFaq(
   const { phrasings, problems } = parsePhrasings(source);
   for (const p of problems) io.stderr.write(`${file}:${p.line}: ${p.message}\n`);
   if (problems.length) return 1;
+  if (phrasings.length === 0) {
+    io.stderr.write(
+      `kfbot test: ${file} has no phrasings (lines of "phrasing → item id"); nothing was measured\n`,
+    );
+    return 1;
+  }
   const unknown = phrasings.filter((p) => p.expected !== undefined && !set.faq?.labels.has(p.expected));
   for (const p of unknown) io.stderr.write(`${file}:${p.line}: no FAQ item has the id "${p.expected}"\n`);
   if (unknown.length) return 1;
   const s = measureAccuracy(set.faq.index, phrasings);
-  const ok = s.accuracy * 100 >= minAccuracy && s.falseAnswerRate * 100 <= maxOut;
+  const below = s.accuracy * 100 < minAccuracy;
+  const above = s.falseAnswerRate * 100 > maxOut;
+  const ok = !below && !above;
   if (values.json) {
     io.stdout.write(
       `${JSON.stringify({ ok, ...s, results: s.results.map((r) => ({ text: r.phrasing.text, expected: r.phrasing.expected ?? 'none', got: r.got, verdict: r.verdict, score: r.topScore, suggested: r.suggested })) }, null, 2)}\n`,
@@ -88,17 +99,17 @@ async function runFaq(
   }
   const pct = (n: number, of: number) => `${of === 0 ? '–' : ((n / of) * 100).toFixed(1)} %`;
   const out = [
-    `${file}: ${s.inDomain} phrasings for FAQ items, ${s.outOfDomain} out of domain`,
-    `  answered right (top-1)     ${pct(s.correct, s.inDomain)}  (${s.correct}/${s.inDomain})`,
-    `  clarifying menu, right in  ${pct(s.clarified, s.inDomain)}`,
-    `  wrong item                 ${pct(s.wrong, s.inDomain)}`,
-    `  left to the rules          ${pct(s.missed, s.inDomain)}`,
-    `    … right item suggested   ${pct(s.suggestedRight, s.inDomain)}  (in a suggest: menu, 猜你想问)`,
-    `  out of domain answered     ${pct(s.falseAnswers, s.outOfDomain)}  (${s.falseAnswers}/${s.outOfDomain})`,
-    `    … given suggestions      ${pct(s.outOfDomainSuggested, s.outOfDomain)}`,
+    `${file}: ${s.inDomain} phrasings for FAQ items, ${s.outOfDomain} out of domain · ${s.inDomain} 条常见问题问法，${s.outOfDomain} 条域外问题`,
+    `  answered right (top-1)     ${pct(s.correct, s.inDomain)}  (${s.correct}/${s.inDomain})  答对`,
+    `  clarifying menu, right in  ${pct(s.clarified, s.inDomain)}  反问菜单，含正确项`,
+    `  wrong item                 ${pct(s.wrong, s.inDomain)}  答错`,
+    `  left to the rules          ${pct(s.missed, s.inDomain)}  未答，交给其他规则`,
+    `    … right item suggested   ${pct(s.suggestedRight, s.inDomain)}  (in a suggest: menu, 猜你想问，含正确项)`,
+    `  out of domain answered     ${pct(s.falseAnswers, s.outOfDomain)}  (${s.falseAnswers}/${s.outOfDomain})  域外问题被误答`,
+    `    … given suggestions      ${pct(s.outOfDomainSuggested, s.outOfDomain)}  域外问题给出猜你想问`,
   ];
   if (s.confusions.length) {
-    out.push('', 'confusions (expected → got: count, e.g.):');
+    out.push('', 'confusions (expected → got: count, e.g.) · 混淆（应答 → 实答：次数，例）:');
     for (const c of s.confusions) {
       const example = s.results.find(
         (r) => (r.phrasing.expected ?? 'none') === c.expected && r.got === c.got,
@@ -111,11 +122,26 @@ async function runFaq(
   out.push(
     '',
     ok
-      ? '✓ within the limits given'
-      : `✗ below --min-accuracy ${minAccuracy} % or above --max-out-of-domain ${maxOut} %`,
+      ? '✓ within the limits given · 在设定范围内'
+      : [
+          below &&
+            `✗ answered right ${(s.accuracy * 100).toFixed(1)} % is below --min-accuracy ${minAccuracy} % · 答对率低于下限`,
+          above &&
+            `✗ out of domain answered ${(s.falseAnswerRate * 100).toFixed(1)} % is above --max-out-of-domain ${maxOut} % · 误答率高于上限`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
   );
   io.stdout.write(`${out.join('\n')}\n`);
   return ok ? 0 : 1;
+}
+
+function isRulesFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function run(argv: string[], io: CommandIo): Promise<number> {
@@ -135,10 +161,22 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     return 1;
   }
   if (values.faq !== undefined) return runFaq(loaded.ruleSet, values.faq, values, io);
-  const target = resolve(io.cwd, positionals[0] ?? join(rules, 'tests'));
+  for (const flag of ['min-accuracy', 'max-out-of-domain'] as const)
+    if (values[flag] !== undefined)
+      throw new UsageError(`--${flag} is a limit of --faq FILE; give the phrasing list with --faq`);
+  // The tests live beside the rules: rules/tests for a folder, the folder of a rules file.
+  const rulesDir = isRulesFile(resolve(io.cwd, rules)) ? dirname(rules) : rules;
+  const target = resolve(io.cwd, positionals[0] ?? join(rulesDir, 'tests'));
   const { tests, problems } = readConversationTests(target, io.cwd);
   for (const p of problems) io.stderr.write(`${p.file}:${p.line}: ${p.message}\n`);
-  if (problems.length) return 1;
+  if (problems.length) {
+    // --json promises JSON on stdout, also when the tests cannot be read.
+    if (values.json)
+      io.stdout.write(
+        `${JSON.stringify({ ok: false, passed: 0, failed: 0, problems, failures: [] }, null, 2)}\n`,
+      );
+    return 1;
+  }
   if (tests.length === 0) {
     io.stderr.write(`kfbot test: no tests in ${target}\n`);
     return 1;
