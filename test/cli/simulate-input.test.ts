@@ -56,3 +56,35 @@ describe('kfbot simulate with files it cannot use', () => {
     expect(r.stderr).toContain(`give one message: the item in ${item} or --text, not both`);
   });
 });
+
+describe('kfbot simulate with flags and items WeCom would never send', () => {
+  it('an empty --account is a usage error, not a stack trace', async () => {
+    const r = await simulate(['--text', 'hi', '--account', '', ...AT]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--account takes an account's open_kfid (wk…) (no spaces, not empty), not ""`);
+  });
+
+  it('--scene with --text is refused instead of ignored', async () => {
+    const r = await simulate(['--text', 'hi', '--scene', 'live', ...AT]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--scene describes how the customer opened the chat: it goes with --enter');
+  });
+
+  it('an item whose send_time is not a Unix time is refused', async () => {
+    const item = file(
+      'yesterday.json',
+      JSON.stringify({
+        msgid: 'm',
+        origin: 3,
+        msgtype: 'text',
+        send_time: 'yesterday',
+        text: { content: 'a' },
+      }),
+    );
+    const r = await simulate([item, ...AT]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^kfbot simulate: the message's send_time is the Unix time in seconds, e\.g\. \d+, not "yesterday"/,
+    );
+  });
+});

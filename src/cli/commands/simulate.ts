@@ -86,14 +86,40 @@ function menuLabel(ruleSet: RuleSet, id: string): string {
   return label;
 }
 
+/** An id flag (--account, --customer) WeCom could have sent: not empty, no spaces. */
+function idFlag(flag: string, value: string | undefined, what: string): string | undefined {
+  if (value !== undefined && !/^\S+$/.test(value))
+    throw new UsageError(`--${flag} takes ${what} (no spaces, not empty), not ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * The common fields of an item given as JSON, checked as WeCom sends them: an item serve could
+ * never receive would only make the dry run say something untrue (or fail on the way).
+ */
+function checkItem(item: JsonObject): void {
+  const event = isObject(item.event) ? item.event : undefined;
+  const t = item.send_time;
+  if (t !== undefined && !(typeof t === 'number' && Number.isInteger(t) && t >= 0))
+    throw new InputError(
+      `the message's send_time is the Unix time in seconds, e.g. ${Math.floor(Date.now() / 1000)}, not ${JSON.stringify(t)} (leave it out for now)`,
+    );
+  for (const key of ['open_kfid', 'external_userid']) {
+    const v = item[key] ?? event?.[key];
+    if (v !== undefined && (typeof v !== 'string' || v.trim() === ''))
+      throw new InputError(`the message's ${key} is a non-empty id, not ${JSON.stringify(v)}`);
+  }
+}
+
 function buildItem(values: Values, ruleSet: RuleSet, at: number): JsonObject {
   const common = {
     msgid: 'dry-run-msg-1',
     send_time: Math.floor(at / 1000),
   };
   const ids = {
-    open_kfid: values.account ?? DRY_RUN_ACCOUNT,
-    external_userid: values.customer ?? DRY_RUN_CUSTOMER,
+    open_kfid: idFlag('account', values.account, "an account's open_kfid (wk…)") ?? DRY_RUN_ACCOUNT,
+    external_userid:
+      idFlag('customer', values.customer, "a customer's external_userid (wm…)") ?? DRY_RUN_CUSTOMER,
   };
   const chosen = [
     values.text !== undefined || values.menu !== undefined,
@@ -102,6 +128,11 @@ function buildItem(values: Values, ruleSet: RuleSet, at: number): JsonObject {
   ].filter(Boolean);
   if (chosen.length !== 1)
     throw new UsageError('give one message: a JSON file, -, --text/--menu, --enter or --session-end');
+  for (const flag of ['scene', 'scene-param'] as const)
+    if (values[flag] !== undefined && !values.enter)
+      throw new UsageError(
+        `--${flag} describes how the customer opened the chat: it goes with --enter (a text carries no scene)`,
+      );
   if (values.enter) {
     return {
       ...common,
@@ -210,6 +241,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
         : readInputFile(positionals[0] as string, io.cwd, 'the message file');
     const raw = parseInputJson(source, 'the message');
     if (!isObject(raw)) throw new InputError('the message must be one sync_msg item (a JSON object)');
+    checkItem(raw);
     item = raw;
   } else {
     item = buildItem(values, loaded.ruleSet, at ?? Date.now());
