@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { checkUpload } from '../wecom/media-limits.ts';
 import { EVENT_KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
 import { checkSendContent, type SendProblem } from '../wecom/send-limits.ts';
+import { checkAfterEnd } from './check-after-end.ts';
 import { checkFaq } from './check-faq.ts';
 import { DEFAULT_RULE_KINDS } from './index-keys.ts';
 import { checkScores } from './item-scores.ts';
@@ -271,5 +272,6 @@ export function checkRuleSet(set: RuleSet, broken: ReadonlySet<RuleModel> = new 
   checkActions(set, out);
   out.push(...checkFaq(set));
   out.push(...checkScores(set));
+  out.push(...checkAfterEnd(set));
   return out;
 }

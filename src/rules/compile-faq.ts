@@ -55,13 +55,19 @@ export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPat
     return out;
   }
   ctx.unknownKeys(raw, FAQ_SETTINGS_KEYS, path, 'settings.faq');
+  let valid = true;
   for (const key of ['threshold', 'margin', 'suggest'] as const) {
     const v = raw[key];
     if (v === undefined) continue;
     if (typeof v === 'number' && v >= 0 && v <= 1) out[key] = v;
-    else ctx.error([...path, key], `settings.faq.${key} is a number from 0 to 1 (got ${describeValue(v)})`);
+    else {
+      valid = false;
+      ctx.error([...path, key], `settings.faq.${key} is a number from 0 to 1 (got ${describeValue(v)})`);
+    }
   }
-  if (out.suggest > out.threshold)
+  // Compared only when both are the file's own: a default standing in for a wrong value would
+  // name a number the file does not say.
+  if (valid && out.suggest > out.threshold)
     ctx.error(
       [...path, 'suggest'],
       `settings.faq.suggest (${out.suggest}) is above threshold (${out.threshold}): an item that close is answered, not suggested; make suggest lower than threshold`,
@@ -107,6 +113,11 @@ export function readQuestions(ctx: CompileContext, raw: unknown, path: YamlPath)
   const out: string[] = [];
   raw.forEach((q, i) => {
     if ((typeof q === 'string' && q.trim() !== '') || typeof q === 'number') out.push(String(q));
+    else if (typeof q === 'string')
+      ctx.error(
+        [...path, i],
+        `a question is empty (got ${JSON.stringify(q)}); write the question or remove the line`,
+      );
     else ctx.error([...path, i], `a question is text (got ${describeValue(q)})`);
   });
   return out;

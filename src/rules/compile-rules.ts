@@ -136,7 +136,12 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
   const addRule = (ctx: CompileContext, rule: RuleModel, path: YamlPath, errorsBefore: number) => {
     const prior = names.get(rule.name);
     if (prior) {
-      ctx.error(path, `rule name "${rule.name}" is used twice (also at ${prior.at.file}:${prior.at.line})`);
+      ctx.error(
+        path,
+        rule.source.kind === 'faq' && prior.source.kind === 'faq'
+          ? `faq id "${rule.source.clickId}" is used twice (also at ${prior.at.file}:${prior.at.line}); each faq: entry needs its own id`
+          : `rule name "${rule.name}" is used twice (also at ${prior.at.file}:${prior.at.line})`,
+      );
     } else {
       names.set(rule.name, rule);
     }
