@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
+import { ruleCounts } from '../rules/rule-counts.ts';
 import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
 import { openBackend } from '../store/open-backend.ts';
 import type { PullWork } from '../store/pull-work.ts';
@@ -150,7 +151,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         const detail: Record<string, unknown> = {
           mode: opts.sandbox ? 'sandbox' : 'wecom',
           rulesVersion: rules.current?.version ?? null,
-          rules: rules.current?.ruleSet.rules.length ?? 0,
+          // The counts validate prints: rules as written, click answers and FAQ items apart.
+          ...(rules.current ? ruleCounts(rules.current.ruleSet) : { rules: 0 }),
         };
         let ready = rules.current !== undefined;
         try {

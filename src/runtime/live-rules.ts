@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { Decider } from '../rules/decider.ts';
 import { loadRules } from '../rules/load-rules.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
+import { ruleCounts } from '../rules/rule-counts.ts';
 import type { RuleModel, RuleSet } from '../rules/rule-model.ts';
 import type { KfbotMetrics } from './metrics.ts';
 
@@ -75,10 +76,7 @@ export class LiveRules {
       loadedAt: Date.now(),
     };
     this.metrics?.rulesReloads.inc({ result: 'ok' });
-    this.log.info(
-      { rules: ruleSet.rules.length, menus: ruleSet.menus.size, version: this.#version },
-      `rules loaded from ${this.target}`,
-    );
+    this.log.info({ ...ruleCounts(ruleSet), version: this.#version }, `rules loaded from ${this.target}`);
     this.#emit();
     return true;
   }

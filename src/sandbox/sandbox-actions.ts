@@ -40,7 +40,8 @@ export function parseAction(body: unknown): SandboxAction {
   if (!isObject(body)) throw new SandboxActionError('the action must be a JSON object');
   const type = body.type;
   if (type === 'wait') {
-    const duration = str(body, 'duration');
+    // Missing or empty is the same mistake as a wrong one: say what a duration looks like.
+    const duration = typeof body.duration === 'string' ? body.duration : '';
     const ms = parseDuration(duration);
     if (!ms || ms > MAX_SKIP_MS)
       throw new SandboxActionError(

@@ -46,4 +46,10 @@ describe('kfbot chat start-up mistakes', () => {
     const ok = await runCli(['chat', '--latency', '6666'], { input: '/quit\n' });
     expect(ok.code).toBe(0);
   }, 60_000);
+
+  it('/wait without a duration says what a duration looks like', async () => {
+    const r = await runCli(['chat'], { input: '/wait\n/quit\n' });
+    expect(r.stdout).toContain('✗ wait takes a duration such as 30s, 5m, 2h or 1h30m, up to 168h (got "")');
+    expect(r.stdout).not.toContain('is required');
+  }, 60_000);
 });

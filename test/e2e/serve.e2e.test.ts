@@ -200,7 +200,15 @@ describe('operations', () => {
     expect((await request(`${bot.url}/healthz`)).statusCode).toBe(200);
     const ready = await request(`${bot.url}/readyz`);
     expect(ready.statusCode).toBe(200);
-    expect(await ready.body.json()).toMatchObject({ ready: true, store: 'ok', rulesVersion: 1, rules: 8 });
+    expect(await ready.body.json()).toMatchObject({
+      ready: true,
+      store: 'ok',
+      rulesVersion: 1,
+      // As `kfbot validate test/e2e/rules` counts them: 6 rules, 1 menu with 2 click answers.
+      rules: 6,
+      menus: 1,
+      clickAnswers: 2,
+    });
     const customer = await enteredCustomer();
     expect(customer).toBeTruthy();
     const metrics = await (await request(`${bot.url}/metrics`)).body.text();

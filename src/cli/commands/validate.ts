@@ -4,6 +4,7 @@
  */
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
+import { type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
 import { type Command, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
@@ -34,7 +35,7 @@ export const validateCommand: Command = {
     const warnings = loaded.problems.length - errors;
     const set = loaded.ruleSet;
     const summary = set
-      ? `${target}: ${count(loaded.files.length, 'file')}, ${count(set.rules.filter((r) => r.source.kind === 'rule').length, 'rule')}, ${count(set.menus.size, 'menu')} with ${count(set.rules.filter((r) => r.source.kind === 'menu-item').length, 'click answer')}${set.faq ? `, FAQ of ${count(set.faq.index.entries.length, 'item')} and ${count(set.faq.index.size, 'typed question')}` : ''}`
+      ? summarise(target, loaded.files.length, ruleCounts(set), set.faq !== undefined)
       : `${target}: ${count(errors, 'error')}${warnings ? `, ${count(warnings, 'warning')}` : ''}`;
     if (values.json) {
       io.stdout.write(
@@ -51,6 +52,10 @@ export const validateCommand: Command = {
     return errors === 0 ? 0 : 1;
   },
 };
+
+function summarise(target: string, files: number, c: RuleCounts, faq: boolean): string {
+  return `${target}: ${count(files, 'file')}, ${count(c.rules, 'rule')}, ${count(c.menus, 'menu')} with ${count(c.clickAnswers, 'click answer')}${faq ? `, FAQ of ${count(c.faqItems, 'item')} and ${count(c.typedQuestions, 'typed question')}` : ''}`;
+}
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
