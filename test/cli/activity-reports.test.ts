@@ -129,12 +129,12 @@ describe.each([
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(
       [
-        'account  rule                   hits  misses',
-        'wkA      没听懂                 4     0',
-        'wkA      main → 退款多久到账？  3     1',
-        'wkA      欢迎语                 2     0',
-        'wkA      (no rule matched)      2     0',
-        'wkB      欢迎语                 1     0',
+        'account 账号  rule 规则                     hits 命中  undelivered 未送达  unmatched 无规则',
+        'wkA           没听懂                        4          0                   –',
+        'wkA           main → 退款多久到账？         3          1                   –',
+        'wkA           欢迎语                        2          0                   –',
+        'wkA           (no rule matched 无规则匹配)  –          –                   2',
+        'wkB           欢迎语                        1          0                   –',
         '',
       ].join('\n'),
     );
@@ -144,11 +144,11 @@ describe.each([
     const r = await report('satisfaction');
     expect(r.stdout).toBe(
       [
-        'day (UTC)   account  scores  average  score 1  score 2  score 3  score 4  score 5',
-        `${LONG_AGO}  wkA      1       1.00     1        0        0        0        0`,
-        `${YESTERDAY}  wkA      1       3.00     0        0        1        0        0`,
-        `${TODAY}  wkA      3       3.33     1        0        0        1        1`,
-        `${TODAY}  wkB      1       5.00     0        0        0        0        1`,
+        'day (UTC) 日期  account 账号  scores 评价数  average 平均分  1分  2分  3分  4分  5分',
+        `${LONG_AGO}      wkA           1              1.00            1    0    0    0    0`,
+        `${YESTERDAY}      wkA           1              3.00            0    0    1    0    0`,
+        `${TODAY}      wkA           3              3.33            1    0    0    1    1`,
+        `${TODAY}      wkB           1              5.00            0    0    0    0    1`,
         '',
       ].join('\n'),
     );
@@ -158,10 +158,10 @@ describe.each([
     const r = await report('sessions');
     expect(r.stdout).toBe(
       [
-        'day (UTC)   account  ended by timeout  ended by servicers  ended by the bot  handed over',
-        `${LONG_AGO}  wkA      0                 0                   1                 0`,
-        `${YESTERDAY}  wkB      0                 1                   0                 0`,
-        `${TODAY}  wkA      2                 1                   1                 3`,
+        'day (UTC) 日期  account 账号  ended by timeout 超时结束  ended by servicers 客服结束  ended by the bot 机器人结束  handed over 转人工',
+        `${LONG_AGO}      wkA           0                          0                            1                            0`,
+        `${YESTERDAY}      wkB           0                          1                            0                            0`,
+        `${TODAY}      wkA           2                          1                            1                            3`,
         '',
       ].join('\n'),
     );
@@ -174,10 +174,11 @@ describe.each([
         account: r.openKfId,
         rule: r.rule ?? '',
         hits: String(r.hits),
-        misses: String(r.misses),
+        undelivered: String(r.undelivered),
+        unmatched: String(r.unmatched),
       })),
     );
-    expect(rules.at(-2)).toEqual({ openKfId: 'wkA', rule: null, hits: 2, misses: 0 });
+    expect(rules.at(-2)).toEqual({ openKfId: 'wkA', rule: null, hits: 0, undelivered: 0, unmatched: 2 });
 
     const satisfaction = JSON.parse((await report('satisfaction', '--format', 'json')).stdout) as {
       day: string;
@@ -239,10 +240,10 @@ describe.each([
     const recent = await json('rules', '--since', '1h', '--account', 'wkA');
     expect(recent.find((r: { rule: string | null }) => r.rule === '没听懂')).toBeUndefined();
     expect(await json('rules', '--account', 'wkB')).toEqual([
-      { openKfId: 'wkB', rule: '欢迎语', hits: 1, misses: 0 },
+      { openKfId: 'wkB', rule: '欢迎语', hits: 1, undelivered: 0, unmatched: 0 },
     ]);
     expect((await report('sessions', '--account', 'wkZ')).stdout).toBe(
-      'no session ends for account wkZ in this window\n',
+      'no session ends for account wkZ in this window · 该时段没有记录\n',
     );
     const unanswered = await json('unanswered', '--account', 'wkB');
     expect(unanswered.map((q: { text: string }) => q.text)).toEqual(['能开发票吗']);

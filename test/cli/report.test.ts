@@ -38,8 +38,8 @@ describe('kfbot report unanswered', () => {
     const r = await runCli(['report', 'unanswered', '--store', store]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^count\s+asked \(latest wording\)/);
-    expect(lines[0]).toMatch(/nearest FAQ items\s+chosen in 猜你想问$/);
+    expect(lines[0]).toMatch(/^count 次数\s+asked \(latest wording\) 最近问法/);
+    expect(lines[0]).toMatch(/nearest FAQ items 最接近的问题\s+chosen in 猜你想问 客户选择$/);
     expect(lines[1]).toMatch(/^3\s+要运费吗？.*shipping_fee 0\.47\s+shipping_fee ×2, return_fee ×1$/);
     expect(lines.slice(2).map((l) => l.split(/\s{2,}/)[1])).toEqual(['尺码怎么选, "S"还是M', '发票抬头']);
   });

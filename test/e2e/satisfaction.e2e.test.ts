@@ -70,7 +70,7 @@ describe('satisfaction scores', () => {
 
     const sessions = await runCli(['report', 'sessions', '--format', 'csv', '--store', store]);
     expect(sessions.stdout).toBe(
-      `day,account,timeout,servicer,bot,handover\n${day},${sim.openKfId},0,1,0,1\n`,
+      `\uFEFFday,account,timeout,servicer,bot,handover\n${day},${sim.openKfId},0,1,0,1\n`,
     );
   }, 60_000);
 });

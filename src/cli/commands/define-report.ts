@@ -149,5 +149,5 @@ export function defineReport(spec: ReportSpec): Report {
 
 /** What a report's table says when it is empty: `what` in the window, of the account if one was asked. */
 export function nothingFound(what: string, query: ReportQuery): string {
-  return `no ${what}${query.account === undefined ? '' : ` for account ${query.account}`} in this window`;
+  return `no ${what}${query.account === undefined ? '' : ` for account ${query.account}`} in this window · 该时段没有记录`;
 }

@@ -7,22 +7,34 @@ import { defineReport, nothingFound } from './define-report.ts';
 import { activityQuery, byText, DAYS_NOTE } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
 
-/** One rule on one account; `rule: null` counts the customer messages no rule matched, in `hits`. */
+/**
+ * One rule on one account. `rule: null` is the customer messages no rule matched: they are
+ * `unmatched`, not hits of anything. `undelivered` was called misses, which is also the name of
+ * the `misses` fact (messages only a fallback answered): one word, two meanings.
+ */
 export interface RuleRow {
   openKfId: string;
   rule: string | null;
   hits: number;
-  misses: number;
+  undelivered: number;
+  unmatched: number;
 }
 
-const NO_RULE = '(no rule matched)';
+const NO_RULE = '(no rule matched 无规则匹配)';
+/** A number that does not apply to the row: the table shows –. */
+const ruleOnly = (r: RuleRow, n: number) => (r.rule === null ? '' : n);
 
 const COLUMNS: readonly Column<RuleRow>[] = [
-  { table: 'account', csv: 'account', cell: (r) => r.openKfId },
-  { table: 'rule', cell: (r) => r.rule ?? NO_RULE },
+  { table: 'account 账号', csv: 'account', cell: (r) => r.openKfId },
+  { table: 'rule 规则', cell: (r) => r.rule ?? NO_RULE },
   { csv: 'rule', cell: (r) => r.rule ?? '' },
-  { table: 'hits', csv: 'hits', cell: (r) => r.hits },
-  { table: 'misses', csv: 'misses', cell: (r) => r.misses },
+  { table: 'hits 命中', cell: (r) => ruleOnly(r, r.hits) },
+  { table: 'undelivered 未送达', cell: (r) => ruleOnly(r, r.undelivered) },
+  { table: 'unmatched 无规则', cell: (r) => (r.rule === null ? r.unmatched : '') },
+  // CSV, for spreadsheets, has every number (0 where it does not apply), as JSON does.
+  { csv: 'hits', cell: (r) => r.hits },
+  { csv: 'undelivered', cell: (r) => r.undelivered },
+  { csv: 'unmatched', cell: (r) => r.unmatched },
 ];
 
 /** Sums the days per account and rule: most hits first, the messages no rule matched last. */
@@ -33,34 +45,34 @@ export function ruleRows(
   const rows = new Map<string, RuleRow>();
   const row = (openKfId: string, rule: string | null) => {
     const key = JSON.stringify([openKfId, rule]);
-    const found = rows.get(key) ?? { openKfId, rule, hits: 0, misses: 0 };
+    const found = rows.get(key) ?? { openKfId, rule, hits: 0, undelivered: 0, unmatched: 0 };
     rows.set(key, found);
     return found;
   };
   for (const o of outcomes) {
     const r = row(o.openKfId, o.rule);
     r.hits += o.hits;
-    r.misses += o.misses;
+    r.undelivered += o.misses;
   }
-  for (const u of unmatched) row(u.openKfId, null).hits += u.messages;
+  for (const u of unmatched) row(u.openKfId, null).unmatched += u.messages;
   return [...rows.values()].sort(
     (a, b) =>
       byText(a.openKfId, b.openKfId) ||
       Number(a.rule === null) - Number(b.rule === null) ||
       b.hits - a.hits ||
-      b.misses - a.misses ||
+      b.undelivered - a.undelivered ||
       byText(a.rule ?? '', b.rule ?? ''),
   );
 }
 
 export const rulesReport = defineReport({
   name: 'rules',
-  summary: 'per rule: messages it matched (hits) and replies that did not reach the customer (misses)',
-  about: `Per account and rule, over the days asked: hits, the messages the rule matched, and misses,
-those of them whose reply (or transfer) did not reach the customer — dropped because WeCom would
+  summary: 'per rule: messages it matched (hits) and replies that did not reach the customer (undelivered)',
+  about: `Per account and rule, over the days asked: hits (命中), the messages the rule matched, and
+undelivered (未送达), those of them whose reply (or transfer) did not reach the customer — dropped because WeCom would
 refuse it (a session with a human, the 5-reply quota, the 48 h window, an expired code) or refused
 by WeCom. The last row of each account, ${NO_RULE} (an empty rule in CSV, null in JSON),
-counts the customer messages no rule matched, not even a fallback.
+counts under unmatched the customer messages no rule matched, not even a fallback.
 ${DAYS_NOTE}`,
   async produce(store, query) {
     const q = activityQuery(query);

@@ -22,12 +22,12 @@ export interface SatisfactionRow {
 const SCORES = Array.from({ length: MAX_SCORE - MIN_SCORE + 1 }, (_, i) => String(MIN_SCORE + i));
 
 const COLUMNS: readonly Column<SatisfactionRow>[] = [
-  { table: 'day (UTC)', csv: 'day', cell: (r) => r.day },
-  { table: 'account', csv: 'account', cell: (r) => r.openKfId },
-  { table: 'scores', csv: 'count', cell: (r) => r.count },
-  { table: 'average', csv: 'average', cell: (r) => r.average.toFixed(2) },
+  { table: 'day (UTC) 日期', csv: 'day', cell: (r) => r.day },
+  { table: 'account 账号', csv: 'account', cell: (r) => r.openKfId },
+  { table: 'scores 评价数', csv: 'count', cell: (r) => r.count },
+  { table: 'average 平均分', csv: 'average', cell: (r) => r.average.toFixed(2) },
   ...SCORES.map((s) => ({
-    table: `score ${s}`,
+    table: `${s}分`,
     csv: `score_${s}`,
     cell: (r: SatisfactionRow) => r.scores[s] ?? 0,
   })),

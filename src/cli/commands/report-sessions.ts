@@ -10,15 +10,15 @@ import { type Column, formatRows } from './report-format.ts';
 export type SessionsRow = { day: string; openKfId: string } & Record<SessionEndHow, number>;
 
 const HEADS: Record<SessionEndHow, string> = {
-  timeout: 'ended by timeout',
-  servicer: 'ended by servicers',
-  bot: 'ended by the bot',
-  handover: 'handed over',
+  timeout: 'ended by timeout 超时结束',
+  servicer: 'ended by servicers 客服结束',
+  bot: 'ended by the bot 机器人结束',
+  handover: 'handed over 转人工',
 };
 
 const COLUMNS: readonly Column<SessionsRow>[] = [
-  { table: 'day (UTC)', csv: 'day', cell: (r) => r.day },
-  { table: 'account', csv: 'account', cell: (r) => r.openKfId },
+  { table: 'day (UTC) 日期', csv: 'day', cell: (r) => r.day },
+  { table: 'account 账号', csv: 'account', cell: (r) => r.openKfId },
   ...SESSION_END_HOWS.map((how) => ({ table: HEADS[how], csv: how, cell: (r: SessionsRow) => r[how] })),
 ];
 

@@ -25,16 +25,16 @@ const chosen = (q: UnansweredQuestion) =>
     .join(', ');
 
 const COLUMNS: readonly Column<UnansweredQuestion>[] = [
-  { table: 'count', csv: 'count', cell: (q) => q.count },
-  { table: 'asked (latest wording)', cell: (q) => q.example },
+  { table: 'count 次数', csv: 'count', cell: (q) => q.count },
+  { table: 'asked (latest wording) 最近问法', cell: (q) => q.example },
   { csv: 'text', cell: (q) => q.text },
   { csv: 'example', cell: (q) => q.example },
-  { table: 'first – last seen (UTC)', cell: (q) => `${time(q.firstSeen)} – ${time(q.lastSeen)}` },
+  { table: 'first – last seen (UTC) 首次–最近', cell: (q) => `${time(q.firstSeen)} – ${time(q.lastSeen)}` },
   { csv: 'first_seen', cell: (q) => new Date(q.firstSeen).toISOString() },
   { csv: 'last_seen', cell: (q) => new Date(q.lastSeen).toISOString() },
   { csv: 'account', cell: (q) => q.openKfId },
-  { table: 'nearest FAQ items', csv: 'nearest', cell: nearest },
-  { table: 'chosen in 猜你想问', csv: 'chosen', cell: chosen },
+  { table: 'nearest FAQ items 最接近的问题', csv: 'nearest', cell: nearest },
+  { table: 'chosen in 猜你想问 客户选择', csv: 'chosen', cell: chosen },
 ];
 
 export const unansweredReport = defineReport({
