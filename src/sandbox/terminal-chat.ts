@@ -71,7 +71,7 @@ export class TerminalChat {
         break;
       case 'decision':
         this.#decisions.set(e.msgid, e.decision);
-        for (const d of e.decision.dropped) this.write(`  ⚠ not sent (${d.rule}): ${d.reason}\n`);
+        for (const d of e.decision.dropped) this.write(`  ⚠ 未发送 not sent (${d.rule}): ${d.reason}\n`);
         break;
       default:
         break;
@@ -119,14 +119,14 @@ export class TerminalChat {
     const e = item.event;
     const text =
       e.event_type === 'enter_session'
-        ? `— you opened the chat${e.scene ? ` (scene ${String(e.scene)})` : ''} —`
+        ? `— 进入会话 you opened the chat${e.scene ? ` (scene ${String(e.scene)})` : ''} —`
         : e.event_type === 'session_status_change'
           ? [
               '',
-              `— ${String(e.new_servicer_userid)} took the session —`,
-              `— transferred to ${String(e.new_servicer_userid)} —`,
-              '— the session ended —',
-              `— ${String(e.new_servicer_userid)} re-joined —`,
+              `— ${String(e.new_servicer_userid)} 接入会话 took the session —`,
+              `— 转接给 ${String(e.new_servicer_userid)} transferred to ${String(e.new_servicer_userid)} —`,
+              '— 会话已结束 the session ended —',
+              `— ${String(e.new_servicer_userid)} 重新接入 re-joined —`,
             ][Number(e.change_type)]
           : `— ${String(e.event_type)} —`;
     if (text) this.write(`${text}\n`);

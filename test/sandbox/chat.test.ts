@@ -32,9 +32,9 @@ describe('kfbot chat', () => {
     // Two misses: the fallback, then the handoff notice.
     expect(out).toContain('bot › 没听懂，请点菜单');
     expect(out).toContain('bot › 抱歉没能帮到您，正在转接人工');
-    expect(out).toContain('— lisi took the session —');
+    expect(out).toContain('— lisi 接入会话 took the session —');
     expect(out).toContain('客服 lisi › 您好，我是李四');
-    expect(out).toContain('— the session ended —');
+    expect(out).toContain('— 会话已结束 the session ended —');
     expect(out).toContain('bot › 感谢咨询，再见！');
     expect(out.trim().endsWith('bye')).toBe(true);
   }, 60_000);
@@ -50,7 +50,7 @@ describe('kfbot chat', () => {
     );
     expect(r.stdout).not.toContain('servicerTakes');
     // The second /enter has no welcome_code: the chat says so once, in words, and no log line shows.
-    expect(r.stdout).toContain('⚠ not sent (欢迎语): no welcome_code');
+    expect(r.stdout).toContain('⚠ 未发送 not sent (欢迎语): no welcome_code');
     expect(`${r.stdout}${r.stderr}`).not.toContain('{"level"');
   }, 60_000);
 
