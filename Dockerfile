@@ -16,6 +16,10 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # better-sqlite3 is compiled here against Debian's Node headers (no prebuilt binary downloaded).
 ENV npm_config_build_from_source=true npm_config_nodedir=/usr
+# Behind a TLS-intercepting proxy, npm needs its CA: pass a file mounted into the build, e.g.
+#   podman build -v /etc/ssl/certs/ca-certificates.crt:/run/build-ca.crt:ro --build-arg npm_config_cafile=/run/build-ca.crt
+# (scripts/test-image.sh does when the build machine's npm has a cafile). Not kept in the image.
+ARG npm_config_cafile
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY bin bin

@@ -44,7 +44,14 @@ else
 fi
 
 step "podman build --isolation=chroot -t $IMAGE"
-podman build --isolation=chroot --build-arg BASE="$BASE" -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT"
+# A TLS-intercepting proxy's CA, as this machine's npm trusts it, for npm inside the build.
+CAFILE=$(npm config get cafile 2>/dev/null || true)
+if [ -n "$CAFILE" ] && [ "$CAFILE" != null ] && [ -f "$CAFILE" ]; then
+  set -- -v "$CAFILE:/run/build-ca.crt:ro" --build-arg npm_config_cafile=/run/build-ca.crt
+else
+  set --
+fi
+podman build --isolation=chroot --build-arg BASE="$BASE" "$@" -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT"
 took
 
 step "export the image's filesystem"
