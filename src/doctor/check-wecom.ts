@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
+import { ERRMSG_FROM_IP } from '../wecom/platform-choices.ts';
 import { type DoctorCheck, fail, ok, skip } from './doctor-check.ts';
 import { type ProbeAnswer, ProbeFailed, probe } from './wecom-probe.ts';
 
@@ -123,7 +124,7 @@ function label(a: { openKfId: string; name: string }): string {
 
 /** The IP WeCom names in a 60020 errmsg (wecom-kf.md §9.22: `from ip: 203.0.113.7`). */
 export function ipInErrmsg(errmsg: string): string | undefined {
-  return /from ip:\s*([0-9A-Fa-f.:]+)/.exec(errmsg)?.[1];
+  return ERRMSG_FROM_IP.exec(errmsg)?.[1];
 }
 
 function gettokenFailure(answer: ProbeAnswer, corpId: string, apiBase: string): DoctorCheck {
