@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KFBOT, ROOT } from '../cli/run-cli.ts';
-import { type DocCommand, docCommands } from '../support/doc-commands.ts';
+import { commandsIn, type DocCommand, docCommands } from '../support/doc-commands.ts';
 
 /** Commands that cannot run on a test machine, each with why. Keep it small. */
 const SKIP: readonly { match: RegExp; why: string }[] = [
@@ -90,6 +90,30 @@ describe('the kfbot commands shown in README.md and docs/*.md', () => {
   it('finds the commands (the extraction works)', () => {
     expect(all.length).toBeGreaterThan(10);
     expect(all.map((c) => c.command)).toContain('npx kfbot validate');
+  });
+
+  it('reads shell blocks and $-prompted lines, drops comments, joins continuations, ignores the rest', () => {
+    const md = [
+      'Run `kfbot validate` inline (not a block).',
+      '```sh',
+      'npm install                # not kfbot',
+      'npx kfbot validate rules   # check them',
+      'KFBOT_STORE=sqlite:x.db kfbot report rules \\',
+      '  --since 7d',
+      '```',
+      '```text',
+      '$ npx kfbot chat',
+      'kfbot › 您好',
+      '```',
+      '```yaml',
+      'kfbot: not a command',
+      '```',
+    ].join('\n');
+    expect(commandsIn('x.md', md)).toEqual([
+      { where: 'x.md:4', command: 'npx kfbot validate rules' },
+      { where: 'x.md:5', command: 'KFBOT_STORE=sqlite:x.db kfbot report rules --since 7d' },
+      { where: 'x.md:9', command: 'npx kfbot chat' },
+    ]);
   });
 
   it('lists no SKIP entry that matches nothing', () => {
