@@ -9,6 +9,7 @@
 ARG BASE=localhost/kfbot-debian:trixie
 
 FROM ${BASE} AS build
+ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm libnode-dev python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
@@ -20,7 +21,9 @@ ENV npm_config_build_from_source=true npm_config_nodedir=/usr
 #   podman build -v /etc/ssl/certs/ca-certificates.crt:/run/build-ca.crt:ro --build-arg npm_config_cafile=/run/build-ca.crt
 # (scripts/test-image.sh does when the build machine's npm has a cafile). Not kept in the image.
 ARG npm_config_cafile
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: `prepare` would build before the sources are copied; only better-sqlite3's
+# install script is needed, and `npm rebuild` runs it.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json ./
 COPY bin bin
 COPY scripts scripts
@@ -29,8 +32,9 @@ COPY rules rules
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${BASE}
+ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs ca-certificates tzdata \
+ && apt-get install -y --no-install-recommends nodejs ca-certificates tzdata passwd \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /var/lib/kfbot --create-home --shell /usr/sbin/nologin kfbot
 WORKDIR /opt/kfbot
