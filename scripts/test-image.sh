@@ -22,9 +22,12 @@ step() { step_started=$(date +%s); echo "== $*"; }
 took() { echo "   ok ($(( $(date +%s) - step_started )) s)"; }
 
 cleanup() {
-  [ -n "${SERVE_PID:-}" ] && kill "$SERVE_PID" 2>/dev/null || true
-  for m in "$FS/etc/kfbot/rules" "$FS/proc" "$FS/dev"; do mountpoint -q "$m" 2>/dev/null && umount "$m" || true; done
-  rm -rf "$WORK"
+  if [ -n "${SERVE_PID:-}" ]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
+  for m in "$FS/etc/kfbot/rules" "$FS/proc" "$FS/dev"; do
+    if mountpoint -q "$m" 2>/dev/null; then umount "$m" || umount -l "$m" || true; fi
+  done
+  # Never rm -rf through a mount that is still there (the rules are the checkout's own).
+  if grep -q " $WORK/" /proc/mounts; then echo "test:image: $WORK still has mounts; left in place"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -63,14 +66,18 @@ took
 
 # What the image runs: its ENTRYPOINT as the kfbot user, with its ENV.
 ENVS=$(podman image inspect --format '{{range .Config.Env}}{{.}} {{end}}' "$IMAGE")
-in_image() { chroot --userspec=kfbot:kfbot "$FS" /usr/bin/env -i $ENVS HOME=/var/lib/kfbot sh -c "cd /var/lib/kfbot && exec $*"; }
+# Numeric: chroot would look the name up on this machine, which has no kfbot user.
+KFBOT_IDS=$(awk -F: '$1 == "kfbot" { print $3 ":" $4 }' "$FS/etc/passwd")
+[ -n "$KFBOT_IDS" ] || { echo "test:image: the image has no kfbot user"; exit 1; }
+in_image() { chroot --userspec="$KFBOT_IDS" "$FS" /usr/bin/env -i $ENVS HOME=/var/lib/kfbot sh -c "cd /var/lib/kfbot && exec $*"; }
 
 step "kfbot --version"
 in_image node /opt/kfbot/bin/kfbot.js --version
 took
 
 step "kfbot validate on the mounted rules"
-mount --bind -o ro "$ROOT/rules" "$FS/etc/kfbot/rules"
+mount --bind "$ROOT/rules" "$FS/etc/kfbot/rules"
+mount -o remount,bind,ro "$FS/etc/kfbot/rules"
 mount -t proc proc "$FS/proc"
 mount --bind /dev "$FS/dev"
 in_image node /opt/kfbot/bin/kfbot.js validate
