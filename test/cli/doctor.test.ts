@@ -223,6 +223,24 @@ describe('kfbot doctor', () => {
     ]);
   });
 
+  it('refuses a callback URL that is not a URL, and a --ca file it cannot read, in one line', async () => {
+    const sim = await simulator();
+    const bad = await doctor(envFor(sim), '--callback-url', 'kf.example.com/callback');
+    expect(bad.stderr.split('\n')[0]).toBe(
+      'kfbot doctor: --callback-url "kf.example.com/callback" is not an http(s) URL; give the URL set in WeCom, e.g. https://kf.example.com/callback',
+    );
+    expect(bad.code).toBe(2);
+    const ca = await doctor(
+      envFor(sim),
+      '--callback-url',
+      'https://127.0.0.1:9/callback',
+      '--ca',
+      'no-such-ca.pem',
+    );
+    expect(ca.stderr).toMatch(/^kfbot doctor: cannot read --ca file "no-such-ca.pem": /);
+    expect(ca.code).toBe(1);
+  });
+
   it('prints the checks as JSON with --json', async () => {
     const sim = await simulator();
     const r = await doctor(envFor(sim, { WECOM_SECRET: 'wrong' }), '--json');
