@@ -84,10 +84,13 @@ in_image node /opt/kfbot/bin/kfbot.js validate
 took
 
 step "kfbot serve until /healthz answers (sandbox mode, port $PORT)"
-in_image env KFBOT_PORT=$PORT node /opt/kfbot/bin/kfbot.js serve --sandbox --host 127.0.0.1 > "$WORK/serve.log" 2>&1 &
+# Not through in_image: `$!` must be chroot's PID (it execs down to node), so cleanup can stop it.
+chroot --userspec="$KFBOT_IDS" "$FS" /usr/bin/env -i $ENVS HOME=/var/lib/kfbot KFBOT_PORT="$PORT" \
+  sh -c "cd /var/lib/kfbot && exec node /opt/kfbot/bin/kfbot.js serve --sandbox --host 127.0.0.1" \
+  > "$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 i=0
-until curl -fsS "http://127.0.0.1:$PORT/healthz"; do
+until curl -fsS "http://127.0.0.1:$PORT/healthz" 2>/dev/null; do
   i=$((i + 1))
   if [ "$i" -gt 60 ] || ! kill -0 "$SERVE_PID" 2>/dev/null; then
     echo "test:image: /healthz did not answer; serve's output:"; cat "$WORK/serve.log"; exit 1
