@@ -37,6 +37,12 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/report.ts')).reportCommand,
   },
   {
+    name: 'doctor',
+    summary:
+      'check a real deployment: settings, gettoken, kf accounts, store, clock, the public callback URL',
+    load: async () => (await import('./commands/doctor.ts')).doctorCommand,
+  },
+  {
     name: 'chat',
     summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
     load: async () => (await import('./commands/chat.ts')).chatCommand,

@@ -38,6 +38,11 @@ export interface SimulatorSettings {
   rateLimits: readonly RateLimit[];
   /** Calls of one API in flight at once before 45033 (not documented; platform-choices.ts). */
   maxConcurrentCalls: number;
+  /**
+   * 企业可信IP: when set, an API call from any other address is refused with 60020, whose errmsg
+   * names the IP WeCom saw (§8, §9.22). Default undefined: every address is trusted.
+   */
+  trustedIps?: readonly string[] | undefined;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SimulatorSettings> = {

@@ -150,3 +150,12 @@ export const API_RATE_LIMITS: readonly { max: number; windowMs: number }[] = [
  * accounts at once, and a finite cap so a client that fans out without bound meets 45033.
  */
 export const CONCURRENT_CALLS_PER_API = 50;
+
+/**
+ * Where a 60020 errmsg names the caller's IP (§9.22 [medium]: the widely quoted shape
+ * `…, from ip: 203.0.113.7, more info at …`). Programs branch on errcode, never errmsg (§8): this
+ * only lifts the IP out for a human (`kfbot doctor` says which IP to add to 企业可信IP), and when
+ * the text has another shape doctor says "this machine's public IP" instead. The simulator writes
+ * the same shape with the address it saw.
+ */
+export const ERRMSG_FROM_IP = /from ip:\s*([0-9A-Fa-f.:]+)/;

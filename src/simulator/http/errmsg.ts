@@ -28,6 +28,7 @@ const REASONS: Readonly<Record<number, string>> = {
   45009: 'api freq out of limit',
   45033: 'api concurrent out of limit',
   48002: 'api forbidden',
+  60020: 'not allow to access from your ip',
   95000: 'invalid open_kfid',
   95001: 'send msg count limit',
   95002: 'send msg time limit',
@@ -45,10 +46,11 @@ export function errmsgFor(
   errcode: number,
   detail?: string,
   reason = REASONS[errcode] ?? 'error',
+  fromIp = '127.0.0.1',
 ): string {
   if (errcode === 0) return 'ok';
   return (
-    `${reason}${detail ? `: ${detail}` : ''}, hint: [${ids.hint()}], from ip: 127.0.0.1, ` +
+    `${reason}${detail ? `: ${detail}` : ''}, hint: [${ids.hint()}], from ip: ${fromIp}, ` +
     `more info at https://open.work.weixin.qq.com/devtool/query?e=${errcode}`
   );
 }

@@ -98,7 +98,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   });
   const finish = (outcome: Outcome, fault?: FaultSpec) => {
     if ('reset' in outcome) req.socket.resetAndDestroy();
-    else write(res, outcome.result);
+    else write(res, outcome.result, deps.world.now());
     const result = 'result' in outcome ? outcome.result : undefined;
     deps.requests.complete(record, {
       outcome: result === undefined ? 'reset' : 'answered',
@@ -117,6 +117,14 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   if (route === undefined || parsed === undefined) {
     const detail = `no such API ${url.pathname} in the simulator`;
     finish({ result: json({ errcode: UNKNOWN_API_ERRCODE, errmsg: detail }, 404) });
+    return;
+  }
+  const caller = callerIp(req);
+  const trusted = deps.settings.trustedIps;
+  if (trusted !== undefined && !trusted.includes(caller)) {
+    // §9.22: 60020 names the address WeCom saw, so the operator knows which IP to add.
+    const errmsg = errmsgFor(deps.world.ids, 60020, undefined, undefined, caller);
+    finish({ result: json({ errcode: 60020, errmsg }) });
     return;
   }
   const spec = takeFault(deps, route.api, parsed, url.searchParams);
@@ -236,7 +244,15 @@ function faultOutcome(deps: ServerDeps, spec: FaultSpec): Outcome {
   };
 }
 
-function write(res: ServerResponse, result: ApiResult): void {
+/** The caller's address as WeCom would name it: IPv4 without the ::ffff: prefix. */
+function callerIp(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+function write(res: ServerResponse, result: ApiResult, now: number): void {
+  // WeCom's Date header is WeCom's clock: here the simulated one, so a test can set it apart.
+  res.setHeader('date', new Date(now).toUTCString());
   if (result.kind === 'json') {
     const text = JSON.stringify(result.body);
     res.writeHead(result.status, {
