@@ -80,6 +80,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     log,
     now,
     budgetLimits: budgetLimits(config.apiBudget, config.apiBudgetMarginPercent),
+    ...(config.redisCaFile && { redisCaFile: config.redisCaFile }),
   });
   const client = new WeComClient({
     corpId: config.corpId,

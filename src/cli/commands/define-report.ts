@@ -3,7 +3,7 @@
  * --help and any of its own), their checks, the help text, and opening and closing the store. A
  * report only says what it shows and how it reads the store (report-*.ts).
  */
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { CONFIG_KEYS } from '../../config/config.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { RedisStore, redisClient } from '../../store/redis-store.ts';
@@ -67,13 +67,13 @@ function help(spec: ReportSpec): string {
   ].join('\n');
 }
 
-async function openStore(url: string, cwd: string): Promise<Store> {
+async function openStore(url: string, cwd: string, caFile?: string): Promise<Store> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     return new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(cwd, path));
   }
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
-    const redis = redisClient(url);
+  if (/^rediss?(\+sentinel)?:\/\//.test(url)) {
+    const redis = redisClient(url, undefined, caFile ? resolve(cwd, caFile) : undefined);
     await redis.connect();
     return new RedisStore(redis);
   }
@@ -122,7 +122,7 @@ export function defineReport(spec: ReportSpec): Report {
       };
       const query = readQuery(text);
       const url = (text('store') ?? io.env[CONFIG_KEYS.store.env]?.trim()) || CONFIG_KEYS.store.default;
-      const store = await openStore(url, io.cwd);
+      const store = await openStore(url, io.cwd, io.env[CONFIG_KEYS.redisCaFile.env]?.trim());
       try {
         io.stdout.write(await spec.produce(store, query, text));
       } finally {
