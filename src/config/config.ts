@@ -39,6 +39,8 @@ export interface KfbotConfig {
   unansweredRetentionMs: number;
   /** The CA (PEM file, absolute path) that signed a rediss:// server's certificate. */
   redisCaFile?: string;
+  /** Redis replicas to WAIT for before each WeCom call (0: none); see redis-replica-wait.ts. */
+  redisWaitReplicas?: number;
 }
 
 export interface ConfigKey {
@@ -123,6 +125,11 @@ export const CONFIG_KEYS = {
     env: 'KFBOT_REDIS_CA_FILE',
     doc: 'PEM file of the CA that signed the Redis server’s TLS certificate (rediss://), when it is not a public CA',
   },
+  redisWaitReplicas: {
+    env: 'KFBOT_REDIS_WAIT_REPLICAS',
+    default: '0',
+    doc: 'Redis replicas that must hold a reply’s records before kfbot calls WeCom (WAIT): 1 with Sentinel and one replica keeps a failover from doubling or dropping replies (docs/replicas.md); 0 does not wait',
+  },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
 export interface ConfigProblem {
@@ -200,6 +207,11 @@ export function loadConfig(opts: {
     if (/^rediss?(\+sentinel)?:\/\/[^\s]+/.test(v)) return redisUrlProblem(v);
     return `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`;
   });
+  need('redisWaitReplicas', (v) =>
+    /^\d+$/.test(v) && Number(v) <= 16
+      ? undefined
+      : `KFBOT_REDIS_WAIT_REPLICAS "${v}" must be a whole number of replicas from 0 to 16`,
+  );
   const caFile = raw.redisCaFile === '' ? '' : resolve(opts.cwd, raw.redisCaFile);
   if (caFile !== '') {
     const problem = caFileProblem(caFile);
@@ -265,6 +277,7 @@ export function loadConfig(opts: {
       apiBudgetMarginPercent: Number(raw.apiBudgetMarginPercent),
       unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs, { bareUnit: 'd' }) ?? 0,
       ...(caFile !== '' && { redisCaFile: caFile }),
+      ...(Number(raw.redisWaitReplicas) > 0 && { redisWaitReplicas: Number(raw.redisWaitReplicas) }),
     },
   };
 }

@@ -81,6 +81,13 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     now,
     budgetLimits: budgetLimits(config.apiBudget, config.apiBudgetMarginPercent),
     ...(config.redisCaFile && { redisCaFile: config.redisCaFile }),
+    ...(config.redisWaitReplicas && {
+      redisWaitReplicas: config.redisWaitReplicas,
+      replicaWaitMetrics: {
+        observe: (s: number) => metrics.replicaWaitSeconds.observe(s),
+        shortfall: () => metrics.replicaWaitShortfalls.inc(),
+      },
+    }),
   });
   const client = new WeComClient({
     corpId: config.corpId,

@@ -9,6 +9,7 @@ import type { ApiBudget } from '../wecom/api-budget.ts';
 import { LocalApiBudget } from '../wecom/local-api-budget.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
+import type { ReplicaWaitMetrics } from './redis-replica-wait.ts';
 import type { Store } from './store.ts';
 import { fsReason, StoreOpenError } from './store-open-error.ts';
 import { NewerStoreError } from './store-version.ts';
@@ -31,6 +32,10 @@ export async function openBackend(
     budgetLimits: readonly RateLimitSpec[];
     /** KFBOT_REDIS_CA_FILE: the CA that signed a rediss:// server's certificate. */
     redisCaFile?: string;
+    /** KFBOT_REDIS_WAIT_REPLICAS: replicas to WAIT for before each WeCom call (0: none). */
+    redisWaitReplicas?: number;
+    /** Where the replica waits are counted. */
+    replicaWaitMetrics?: ReplicaWaitMetrics;
   },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
@@ -62,7 +67,19 @@ export async function openBackend(
     const { RedisApiBudget } = await import('./redis-api-budget.ts');
     const { migrateRedis } = await import('./redis-migrations.ts');
     const redis = await openRedis(url, deps.log, deps.redisCaFile);
-    const store = new RedisStore(redis);
+    const { ReplicaWait } = await import('./redis-replica-wait.ts');
+    const waits = deps.redisWaitReplicas ?? 0;
+    const replicaWait =
+      waits > 0
+        ? new ReplicaWait(
+            redis,
+            waits,
+            deps.log,
+            deps.replicaWaitMetrics ?? { observe() {}, shortfall() {} },
+            deps.now,
+          )
+        : undefined;
+    const store = new RedisStore(redis, undefined, replicaWait);
     const name = url.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, ''); // no password in messages
     reportMigration(deps.log, name, await migrateRedis({ redis, keys: store.keys }, name));
     return {

@@ -104,8 +104,12 @@ export class RedisStore implements Store {
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
 
-  constructor(redis: Redis, keys = new RedisKeys()) {
+  /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
+  readonly #replicaWait: { settle(): Promise<void> } | undefined;
+
+  constructor(redis: Redis, keys = new RedisKeys(), replicaWait?: { settle(): Promise<void> }) {
     this.#redis = redis;
+    this.#replicaWait = replicaWait;
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
@@ -166,6 +170,8 @@ export class RedisStore implements Store {
 
   async putSend(record: SendRecord): Promise<void> {
     await this.#redis.set(this.keys.send(record.key), JSON.stringify(record), 'PX', RECORD_TTL_MS);
+    // The call to WeCom follows: everything it depends on must survive a failover.
+    if (record.status === 'attempting') await this.#replicaWait?.settle();
   }
 
   async getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined> {

@@ -25,18 +25,18 @@ export interface RedisProcess {
   kill(): void;
 }
 
-/** Starts redis-server (or a sentinel, with `sentinel: true`) and waits until it accepts connections. */
+/** Starts redis-server (or a sentinel, given its directives) and waits until it accepts connections. */
 export async function startRedisProcess(
   args: string[],
-  opts: { port?: number; sentinel?: boolean; dir?: string } = {},
+  opts: { port?: number; sentinel?: string[]; dir?: string } = {},
 ): Promise<RedisProcess> {
   const port = opts.port ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'kfbot-redis-'));
   let conf: string[] = [];
   if (opts.sentinel) {
-    // A sentinel rewrites its config file: it must have one of its own.
+    // A sentinel rewrites its config file: it must have one of its own, holding its directives.
     const file = join(dir, `sentinel-${port}.conf`);
-    writeFileSync(file, '');
+    writeFileSync(file, opts.sentinel.map((l) => `${l}\n`).join(''));
     conf = [file, '--sentinel'];
   }
   const child = spawn(
@@ -155,4 +155,71 @@ export function tlsOnlyArgs(ca: TestCa, tlsPort: number): string[] {
     '--tls-auth-clients',
     'no',
   ];
+}
+
+export interface SentinelGroup {
+  /** The primary and replica, as started (which is primary changes with a failover). */
+  servers: RedisProcess[];
+  sentinels: RedisProcess[];
+  /** The URL kfbot is given: redis+sentinel://…/MASTER/db. */
+  url: string;
+  kill(): void;
+}
+
+/**
+ * A primary, a replica and three sentinels watching them (quorum 2), tuned to fail over in a few
+ * seconds: the production shape of a highly available Redis, on loopback.
+ */
+export async function startSentinelGroup(
+  name = 'kfbot',
+  opts: { downAfterMs?: number; serverArgs?: string[] } = {},
+): Promise<SentinelGroup> {
+  const dir = mkdtempSync(join(tmpdir(), 'kfbot-sentinel-'));
+  // No 5 s wait before the first full sync (Redis 7's default): the replica is in sync at once.
+  const args = [...(opts.serverArgs ?? ['--appendonly', 'no']), '--repl-diskless-sync-delay', '0'];
+  const primary = await startRedisProcess(args, { dir: mkdtempSync(join(dir, 'p-')) });
+  const replica = await startRedisProcess([...args, '--replicaof', '127.0.0.1', String(primary.port)], {
+    dir: mkdtempSync(join(dir, 'r-')),
+  });
+  const started = Date.now();
+  // The primary counts the replica for WAIT only once it says the sync succeeded.
+  while (!/Synchronization with replica \S+ succeeded/.test(primary.output())) {
+    if (Date.now() - started > 10_000)
+      throw new Error(`the replica did not sync: ${replica.output().slice(-500)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const sentinels: RedisProcess[] = [];
+  for (let i = 0; i < 3; i++) {
+    sentinels.push(
+      await startRedisProcess([], {
+        dir,
+        sentinel: [
+          `sentinel monitor ${name} 127.0.0.1 ${primary.port} 2`,
+          `sentinel down-after-milliseconds ${name} ${opts.downAfterMs ?? 1000}`,
+          `sentinel failover-timeout ${name} 10000`,
+          `sentinel parallel-syncs ${name} 1`,
+        ],
+      }),
+    );
+  }
+  // Every sentinel knows the replica and the other two: a failover can be agreed on.
+  while (
+    !sentinels.every(
+      (x) => x.output().includes('+slave') && (x.output().match(/\+sentinel /g) ?? []).length >= 2,
+    )
+  ) {
+    if (Date.now() - started > 30_000)
+      throw new Error('the sentinels did not find the replica and each other');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const nodes = sentinels.map((s) => `127.0.0.1:${s.port}`).join(',');
+  const group: SentinelGroup = {
+    servers: [primary, replica],
+    sentinels,
+    url: `redis+sentinel://${nodes}/${name}/0`,
+    kill: () => {
+      for (const p of [...sentinels, primary, replica]) p.kill();
+    },
+  };
+  return group;
 }
