@@ -89,6 +89,14 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       },
     }),
   });
+  metrics.probes = {
+    storeUp: () =>
+      store.ping().then(
+        () => true,
+        () => false,
+      ),
+    oldestPendingAt: () => work.oldestPendingAt(),
+  };
   const client = new WeComClient({
     corpId: config.corpId,
     secret: config.secret,

@@ -109,6 +109,25 @@ export class KfbotMetrics {
     help: 'WAITs the Redis replicas did not acknowledge in time; kfbot then answers without waiting for 10 s',
     registers: [this.registry],
   });
+  /** Read when /metrics is scraped; the app sets them once the store is open. */
+  probes: { storeUp?: () => Promise<boolean>; oldestPendingAt?: () => Promise<number | undefined> } = {};
+  readonly storeUp = new Gauge({
+    name: 'kfbot_store_up',
+    help: 'Whether the store (SQLite or Redis) answered a ping at this scrape: 1 up, 0 down',
+    registers: [this.registry],
+    collect: async () => {
+      this.storeUp.set((await this.probes.storeUp?.()) === false ? 0 : 1);
+    },
+  });
+  readonly backlogAge = new Gauge({
+    name: 'kfbot_backlog_oldest_seconds',
+    help: 'Age of the oldest callback notice no pull has covered yet (0: none owed); with Redis, for all replicas',
+    registers: [this.registry],
+    collect: async () => {
+      const at = await this.probes.oldestPendingAt?.().catch(() => undefined);
+      this.backlogAge.set(at === undefined ? 0 : Math.max(0, (Date.now() - at) / 1000));
+    },
+  });
   readonly leasesLost = new Counter({
     name: 'kfbot_leases_lost_total',
     help: 'Account leases this replica lost to another (Redis mode): it stopped pulling that account',

@@ -127,6 +127,12 @@ export class RedisPullWork implements PullWork {
     });
   }
 
+  /** Entries leave the stream once a pull covered them: the first one left is the oldest owed. */
+  async oldestPendingAt(): Promise<number | undefined> {
+    const [first] = await this.#redis.xrange(this.#keys.pulls(), '-', '+', 'COUNT', 1);
+    return first ? Number(first[0].split('-')[0]) : undefined;
+  }
+
   get consumer(): string {
     return this.#consumer;
   }
