@@ -38,6 +38,8 @@ interface RunResult {
   lost: number;
   refusedRepeats: number;
   answerPauseMs: number;
+  /** When the bench first saw a sentinel's +switch-master (NaN: no promotion within 30 s). */
+  switchedAfterMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -115,7 +117,14 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
     }
   });
   const deadline = Date.now() + 30_000;
-  while (sim.sent().length < total && Date.now() < deadline) await sleep(50);
+  let switchedAfterMs = Number.NaN;
+  while (sim.sent().length < total && Date.now() < deadline) {
+    if (Number.isNaN(switchedAfterMs) && group.sentinels.some((x) => x.output().includes('+switch-master')))
+      switchedAfterMs = Date.now() - killedAt;
+    await sleep(50);
+  }
+  if (Number.isNaN(switchedAfterMs) && group.sentinels.some((x) => x.output().includes('+switch-master')))
+    switchedAfterMs = Date.now() - killedAt; // promoted, but only after the answers were all in
   await sleep(1500);
   let doubled = 0;
   let lost = 0;
@@ -139,7 +148,7 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
     answerPauseMs = Math.max(answerPauseMs, (times[i] ?? 0) - (times[i - 1] ?? 0));
   replicaAdmin.disconnect();
   await tearDown(x);
-  return { doubled, lost, refusedRepeats, answerPauseMs };
+  return { doubled, lost, refusedRepeats, answerPauseMs, switchedAfterMs };
 }
 
 async function throughput(wait: boolean, run: number): Promise<{ perSecond: number; waitMs?: number }> {
