@@ -153,7 +153,7 @@ export function redisFailure(err: Error, parsed: RedisUrl, caFile?: string): str
   if (/NOAUTH/.test(msg))
     return `${where} requires a password (NOAUTH) and KFBOT_STORE gives none; write it as redis://:PASSWORD@host:port/db, or redis://USER:PASSWORD@… for an ACL user`;
   if (/NOPERM/.test(msg))
-    return `${where}: ${user} lacks a permission kfbot needs (${oneLine(msg)}); grant it +@all on its keys, or at least +@read +@write +@scripting +@connection +info`;
+    return `${where}: ${user} lacks a permission kfbot needs (${oneLine(msg)}); grant it +@all on ~kfbot:* (kfbot uses Lua scripts, Streams, INFO and WAIT)`;
   if (TLS_TRUST.has(code))
     return `${where} presented a TLS certificate kfbot does not trust (${code}); ${caFile ? `it is not signed by the CA in KFBOT_REDIS_CA_FILE (${caFile})` : 'give the CA that signed it with KFBOT_REDIS_CA_FILE=/path/ca.pem'}`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')

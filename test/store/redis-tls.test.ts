@@ -36,6 +36,12 @@ beforeAll(async () => {
       '~*',
       '&*',
       '+@all',
+      '--user',
+      'limited',
+      'on',
+      '>lim-pw',
+      '~*',
+      '+get',
       '--bind',
       '127.0.0.1',
       '127.0.0.2',
@@ -101,6 +107,13 @@ describe('rediss:// against a TLS-only Redis', () => {
   it('names the user Redis does not know', async () => {
     const line = await refusal(`rediss://nobody:kfbot-pw@127.0.0.1:${tlsRedis.port}/0`, ca.caFile);
     expect(line).toMatch(/^Redis at 127\.0\.0\.1:\d+\/0 refused user "nobody" or its password \(WRONGPASS\)/);
+  });
+
+  it('says the user lacks a permission kfbot needs', async () => {
+    const line = await refusal(`rediss://limited:lim-pw@127.0.0.1:${tlsRedis.port}/0`, ca.caFile);
+    expect(line).toMatch(
+      /^Redis at 127\.0\.0\.1:\d+\/0: user "limited" lacks a permission kfbot needs \(NOPERM .*\); grant it \+@all on ~kfbot:\*/,
+    );
   });
 
   it('says a password is needed when the URL has none', async () => {
