@@ -107,13 +107,17 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
       phase = 'lagging';
       // The link to the replica breaks and the replica cannot reconnect: what the primary
       // acknowledges from now on exists nowhere else (a network partition, a host about to die).
-      void replicaAdmin.call('CLIENT', 'KILL', 'TYPE', 'master').then(() => replica?.child.kill('SIGSTOP'));
-      setTimeout(() => {
+      // One after the other: on a loaded machine the CLIENT KILL's reply can take longer than
+      // LAG_MS, and a SIGSTOP after the SIGCONT would leave no replica to promote.
+      void (async () => {
+        await replicaAdmin.call('CLIENT', 'KILL', 'TYPE', 'master');
+        replica?.child.kill('SIGSTOP');
+        await sleep(LAG_MS);
         primary?.kill();
         killedAt = Date.now();
         replica?.child.kill('SIGCONT');
         phase = 'done';
-      }, LAG_MS);
+      })();
     }
   });
   const deadline = Date.now() + 30_000;
