@@ -3,6 +3,9 @@
  * environment variables, which win over a `.env` file in the working directory, which wins over
  * the defaults. Every problem is collected, with how to fix it, before the server refuses to start.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseRedisUrl } from '../store/redis-connection.ts';
 import { WECOM_API_BASE } from '../wecom/api-client.ts';
 import { API_RATE_LIMITS } from '../wecom/platform-choices.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../wecom/rate-limit-spec.ts';
@@ -34,6 +37,10 @@ export interface KfbotConfig {
   apiBudgetMarginPercent: number;
   /** How long unanswered customer texts are kept after last seen (ms); 0 keeps none. */
   unansweredRetentionMs: number;
+  /** The CA (PEM file, absolute path) that signed a rediss:// server's certificate. */
+  redisCaFile?: string;
+  /** Redis replicas to WAIT for before each WeCom call (0: none); see redis-replica-wait.ts. */
+  redisWaitReplicas?: number;
 }
 
 export interface ConfigKey {
@@ -71,7 +78,7 @@ export const CONFIG_KEYS = {
     env: 'KFBOT_STORE',
     flag: 'store',
     default: 'sqlite:./data/kfbot.db',
-    doc: 'where kfbot keeps cursors, dedupe records and conversations: sqlite:PATH, or redis://host:port/db for several replicas',
+    doc: 'where kfbot keeps cursors, dedupe records and conversations: sqlite:PATH, or for several replicas redis://[USER:PASSWORD@]host:port/db, rediss://… (TLS) or redis+sentinel://host:port,host:port/MASTER/db (docs/operations.md)',
   },
   logLevel: {
     env: 'LOG_LEVEL',
@@ -113,6 +120,15 @@ export const CONFIG_KEYS = {
     env: 'KFBOT_UNANSWERED_RETENTION',
     default: '30d',
     doc: 'how long customer texts no rule answered are kept for `kfbot report unanswered` (customer data): 30d, 12h, …; 0 keeps none',
+  },
+  redisCaFile: {
+    env: 'KFBOT_REDIS_CA_FILE',
+    doc: 'PEM file of the CA that signed the Redis server’s TLS certificate (rediss://), when it is not a public CA',
+  },
+  redisWaitReplicas: {
+    env: 'KFBOT_REDIS_WAIT_REPLICAS',
+    default: '0',
+    doc: 'Redis replicas that must hold a reply’s records before kfbot calls WeCom (WAIT): 1 with Sentinel and one replica keeps a failover from doubling or dropping replies (docs/replicas.md); 0 does not wait',
   },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
@@ -166,6 +182,16 @@ export function loadConfig(opts: {
   need('host', () => undefined);
   need('rules', () => undefined);
   need('store', storeUrlProblem);
+  need('redisWaitReplicas', (v) =>
+    /^\d+$/.test(v) && Number(v) <= 16
+      ? undefined
+      : `KFBOT_REDIS_WAIT_REPLICAS "${v}" must be a whole number of replicas from 0 to 16`,
+  );
+  const caFile = raw.redisCaFile === '' ? '' : resolve(opts.cwd, raw.redisCaFile);
+  if (caFile !== '') {
+    const problem = caFileProblem(caFile);
+    if (problem) problems.push({ key: CONFIG_KEYS.redisCaFile.env, message: problem });
+  }
   need('logLevel', (v) =>
     LOG_LEVELS.includes(v) ? undefined : `LOG_LEVEL "${v}" is not one of ${LOG_LEVELS.join(', ')}`,
   );
@@ -225,6 +251,8 @@ export function loadConfig(opts: {
       apiBudget,
       apiBudgetMarginPercent: Number(raw.apiBudgetMarginPercent),
       unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs, { bareUnit: 'd' }) ?? 0,
+      ...(caFile !== '' && { redisCaFile: caFile }),
+      ...(Number(raw.redisWaitReplicas) > 0 && { redisWaitReplicas: Number(raw.redisWaitReplicas) }),
     },
   };
 }
@@ -255,20 +283,24 @@ export function encodingAesKeyProblem(v: string): string | undefined {
 /** What is wrong with a KFBOT_STORE value, in the words every command uses; undefined if nothing. */
 export function storeUrlProblem(v: string): string | undefined {
   if (v.startsWith('sqlite:') && v.length > 'sqlite:'.length) return undefined;
-  if (/^rediss?:\/\/[^\s]+/.test(v)) return redisUrlProblem(v);
+  if (/^rediss?(\+sentinel)?:\/\/[^\s]+/.test(v)) return redisUrlProblem(v);
   return `KFBOT_STORE "${v}" is not a store URL; use sqlite:./data/kfbot.db or redis://host:6379/0`;
 }
 
-/** A redis:// URL whose database is not a number (ioredis would crash on it after start). */
+/** A Redis URL kfbot cannot use (a database that is not a number would crash ioredis after start). */
 function redisUrlProblem(v: string): string | undefined {
-  let url: URL;
+  const parsed = parseRedisUrl(v);
+  return 'problem' in parsed ? parsed.problem : undefined;
+}
+
+function caFileProblem(file: string): string | undefined {
+  let text: string;
   try {
-    url = new URL(v);
-  } catch {
-    return 'KFBOT_STORE is not a valid redis:// URL; use redis://host:6379/0';
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return `KFBOT_REDIS_CA_FILE ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); point it at the CA certificate (PEM) that signed Redis's certificate`;
   }
-  const db = url.pathname.replace(/^\//, '');
-  if (db === '' || /^\d+$/.test(db)) return undefined;
-  // The URL may carry a password: show only host, port and the offending part.
-  return `KFBOT_STORE names Redis database "${decodeURIComponent(db)}" on ${url.host}: a database is a number, e.g. redis://${url.host}/0`;
+  return text.includes('-----BEGIN CERTIFICATE-----')
+    ? undefined
+    : `KFBOT_REDIS_CA_FILE ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA certificate, not a key or a DER file`;
 }

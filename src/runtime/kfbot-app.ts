@@ -81,7 +81,23 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     log,
     now,
     budgetLimits: budgetLimits(config.apiBudget, config.apiBudgetMarginPercent),
+    ...(config.redisCaFile && { redisCaFile: config.redisCaFile }),
+    ...(config.redisWaitReplicas && {
+      redisWaitReplicas: config.redisWaitReplicas,
+      replicaWaitMetrics: {
+        observe: (s: number) => metrics.replicaWaitSeconds.observe(s),
+        shortfall: () => metrics.replicaWaitShortfalls.inc(),
+      },
+    }),
   });
+  metrics.probes = {
+    storeUp: () =>
+      store.ping().then(
+        () => true,
+        () => false,
+      ),
+    oldestPendingAt: () => work.oldestPendingAt(),
+  };
   const client = new WeComClient({
     corpId: config.corpId,
     secret: config.secret,

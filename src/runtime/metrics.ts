@@ -98,6 +98,36 @@ export class KfbotMetrics {
     help: 'Pull work taken over from a replica that died or froze (Redis mode)',
     registers: [this.registry],
   });
+  readonly replicaWaitSeconds = new Histogram({
+    name: 'kfbot_redis_replica_wait_seconds',
+    help: 'Time WAIT took for Redis replicas before a WeCom call (KFBOT_REDIS_WAIT_REPLICAS)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
+    registers: [this.registry],
+  });
+  readonly replicaWaitShortfalls = new Counter({
+    name: 'kfbot_redis_replica_wait_shortfalls_total',
+    help: 'WAITs the Redis replicas did not acknowledge in time; kfbot then answers without waiting for 10 s',
+    registers: [this.registry],
+  });
+  /** Read when /metrics is scraped; the app sets them once the store is open. */
+  probes: { storeUp?: () => Promise<boolean>; oldestPendingAt?: () => Promise<number | undefined> } = {};
+  readonly storeUp = new Gauge({
+    name: 'kfbot_store_up',
+    help: 'Whether the store (SQLite or Redis) answered a ping at this scrape: 1 up, 0 down',
+    registers: [this.registry],
+    collect: async () => {
+      this.storeUp.set((await this.probes.storeUp?.()) === false ? 0 : 1);
+    },
+  });
+  readonly backlogAge = new Gauge({
+    name: 'kfbot_backlog_oldest_seconds',
+    help: 'Age of the oldest callback notice no pull has covered yet (0: none owed); with Redis, for all replicas',
+    registers: [this.registry],
+    collect: async () => {
+      const at = await this.probes.oldestPendingAt?.().catch(() => undefined);
+      this.backlogAge.set(at === undefined ? 0 : Math.max(0, (Date.now() - at) / 1000));
+    },
+  });
   readonly leasesLost = new Counter({
     name: 'kfbot_leases_lost_total',
     help: 'Account leases this replica lost to another (Redis mode): it stopped pulling that account',

@@ -39,7 +39,15 @@ export class LocalPullWork implements PullWork {
 
   async enqueue(openKfId: string, token: string, at: number): Promise<void> {
     await this.requests.recordPullRequest(openKfId, token, at);
+    this.#owedSince.set(openKfId, this.#owedSince.get(openKfId) ?? this.now());
     this.#request(openKfId);
+  }
+
+  /** Notices owed since, per account: set by a notice, cleared by a pull that covered them all. */
+  readonly #owedSince = new Map<string, number>();
+
+  async oldestPendingAt(): Promise<number | undefined> {
+    return this.#owedSince.size ? Math.min(...this.#owedSince.values()) : undefined;
   }
 
   /** Not recorded: after a restart the idle scheduler finds the due timers and asks again. */
@@ -103,6 +111,7 @@ export class LocalPullWork implements PullWork {
         const latest = await this.requests.pullRequest(openKfId);
         if (latest && request && latest.seq > request.seq) state.again = true;
       } while (state.again && !this.#stopped);
+      if (!state.again) this.#owedSince.delete(openKfId);
     } catch (err) {
       state.failures++;
       const delay = backoffDelay(Math.min(state.failures, 10), RETRY);

@@ -11,6 +11,7 @@ import type { ApiBudget } from '../wecom/api-budget.ts';
 import { LocalApiBudget } from '../wecom/local-api-budget.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import type { PullWork, PullWorkMetrics } from './pull-work.ts';
+import type { ReplicaWaitMetrics } from './redis-replica-wait.ts';
 import type { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import { fsReason, StoreOpenError } from './store-open-error.ts';
@@ -32,6 +33,12 @@ export async function openBackend(
     now: () => number;
     /** The budget's limits, margin already taken off. */
     budgetLimits: readonly RateLimitSpec[];
+    /** KFBOT_REDIS_CA_FILE: the CA that signed a rediss:// server's certificate. */
+    redisCaFile?: string;
+    /** KFBOT_REDIS_WAIT_REPLICAS: replicas to WAIT for before each WeCom call (0: none). */
+    redisWaitReplicas?: number;
+    /** Where the replica waits are counted. */
+    replicaWaitMetrics?: ReplicaWaitMetrics;
   },
 ): Promise<Backend> {
   if (url.startsWith('sqlite:')) {
@@ -46,14 +53,26 @@ export async function openBackend(
       budget: new LocalApiBudget(deps.budgetLimits, deps.now),
     };
   }
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+  if (/^rediss?(\+sentinel)?:\/\//.test(url)) {
     const { RedisStore } = await import('./redis-store.ts');
     const { RedisPullWork } = await import('./redis-pull-work.ts');
     const { RedisApiBudget } = await import('./redis-api-budget.ts');
     const { migrateRedis } = await import('./redis-migrations.ts');
-    const redis = await openRedis(url, deps.log);
-    const store = new RedisStore(redis);
-    const name = url.replace(/\/\/[^@/]*@/, '//'); // no password in messages
+    const redis = await openRedis(url, deps.log, deps.redisCaFile);
+    const { ReplicaWait } = await import('./redis-replica-wait.ts');
+    const waits = deps.redisWaitReplicas ?? 0;
+    const replicaWait =
+      waits > 0
+        ? new ReplicaWait(
+            redis,
+            waits,
+            deps.log,
+            deps.replicaWaitMetrics ?? { observe() {}, shortfall() {} },
+            deps.now,
+          )
+        : undefined;
+    const store = new RedisStore(redis, undefined, replicaWait);
+    const name = url.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, ''); // no password in messages
     reportMigration(deps.log, name, await migrateRedis({ redis, keys: store.keys }, name));
     return {
       store,
@@ -61,7 +80,9 @@ export async function openBackend(
       budget: new RedisApiBudget(redis, store.keys, deps.budgetLimits, deps.now),
     };
   }
-  throw new StoreOpenError(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
+  throw new StoreOpenError(
+    `KFBOT_STORE "${url}" is not supported; use sqlite:PATH, redis://host:port/db, rediss://… or redis+sentinel://…`,
+  );
 }
 
 /** The file a `sqlite:PATH` URL names, relative paths from `cwd`. */
@@ -109,19 +130,30 @@ export function redisTarget(url: string): string {
  * Connects to Redis and checks it before kfbot listens: reachable, the database exists, and
  * persistence is on (docs/replicas.md requires it; without it a Redis restart forgets what was answered).
  */
-export async function openRedis(url: string, log?: Logger): Promise<Redis> {
+export async function openRedis(url: string, log?: Logger, caFile?: string): Promise<Redis> {
   const { redisClient } = await import('./redis-store.ts');
-  const target = redisTarget(url);
+  const { parseRedisUrl, describeRedis, redisFailure } = await import('./redis-connection.ts');
+  const parsed = parseRedisUrl(url);
+  if ('problem' in parsed) throw new StoreOpenError(parsed.problem);
+  const target = describeRedis(parsed);
   let started = false;
   let lastError: Error | undefined;
   let lastWarned = 0;
-  const redis = redisClient(url, (err) => {
+  let redis: Redis;
+  try {
+    redis = redisClient(url, onError, caFile);
+  } catch (err) {
+    throw new StoreOpenError(
+      `cannot read KFBOT_REDIS_CA_FILE ${caFile} (${fsReason(err)}); point it at the CA certificate (PEM) that signed Redis's certificate`,
+    );
+  }
+  function onError(err: Error): void {
     lastError = err;
     // Once a minute at most: a Redis outage should not flood the log.
     if (!started || Date.now() - lastWarned < 60_000) return;
     lastWarned = Date.now();
     log?.error({ err }, 'Redis connection failed; callbacks get 503 until it is back');
-  });
+  }
   const refuse = (message: string): never => {
     redis.disconnect();
     throw new StoreOpenError(message);
@@ -129,14 +161,15 @@ export async function openRedis(url: string, log?: Logger): Promise<Redis> {
   try {
     await redis.connect();
   } catch (err) {
-    refuse(
-      `cannot reach Redis at ${target} (${(lastError ?? (err as Error)).message}); start Redis or point KFBOT_STORE at one that is up`,
-    );
+    refuse(redisFailure(lastError ?? (err as Error), parsed, caFile));
   }
   try {
     // ioredis selects the database on connect but only reports a failure as an event: ask again.
     await redis.select(redis.options.db ?? 0);
   } catch (err) {
+    // AUTH failures surface here too: ioredis reports them as events and connects anyway.
+    if (/WRONGPASS|NOAUTH|NOPERM/.test((err as Error).message))
+      refuse(redisFailure(err as Error, parsed, caFile));
     refuse(
       `Redis at ${target} has no database ${redis.options.db} (${(err as Error).message}); use one the server has, e.g. redis://host:port/0`,
     );

@@ -7,12 +7,12 @@ import type { Store } from './store.ts';
 import { checkReadable } from './store-for-reading.ts';
 import { StoreOpenError } from './store-open-error.ts';
 
-export async function openStoreForReading(url: string, cwd: string): Promise<Store> {
+export async function openStoreForReading(url: string, cwd: string, redisCaFile?: string): Promise<Store> {
   if (url.startsWith('sqlite:')) return openSqliteStore(sqliteFile(url, cwd), 'read');
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+  if (/^rediss?(\+sentinel)?:\/\//.test(url)) {
     const { RedisStore } = await import('./redis-store.ts');
     const { REDIS_SCHEMA_VERSION } = await import('./redis-migrations.ts');
-    const redis = await openRedis(url);
+    const redis = await openRedis(url, undefined, redisCaFile);
     const store = new RedisStore(redis);
     try {
       const version = await redis.get(store.keys.schemaVersion());
@@ -28,5 +28,7 @@ export async function openStoreForReading(url: string, cwd: string): Promise<Sto
     }
     return store;
   }
-  throw new StoreOpenError(`KFBOT_STORE "${url}" is not supported; use sqlite:PATH or redis://host:port/db`);
+  throw new StoreOpenError(
+    `KFBOT_STORE "${url}" is not supported; use sqlite:PATH, redis://host:port/db, rediss://… or redis+sentinel://…`,
+  );
 }

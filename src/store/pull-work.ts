@@ -66,6 +66,8 @@ export interface PullWork {
   stop(): Promise<void>;
   /** Resolves when nothing is being pulled (tests and the sandbox). */
   idle(): Promise<void>;
+  /** When the oldest notice not yet covered by a pull arrived (epoch ms); undefined: none. */
+  oldestPendingAt(): Promise<number | undefined>;
 }
 
 /**

@@ -111,6 +111,28 @@ export class RedisPullWork implements PullWork {
     this.#pruneIdleMs = options.pruneIdleMs ?? 60 * this.#leaseMs;
   }
 
+  /**
+   * Sleeps `ms`, or less if Redis comes back meanwhile: after an outage or a Sentinel failover the
+   * work resumes at once instead of after a backoff grown while Redis was away.
+   */
+  #sleepOrRedisBack(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#redis.once('ready', done);
+    });
+  }
+
+  /** Entries leave the stream once a pull covered them: the first one left is the oldest owed. */
+  async oldestPendingAt(): Promise<number | undefined> {
+    const [first] = await this.#redis.xrange(this.#keys.pulls(), '-', '+', 'COUNT', 1);
+    return first ? Number(first[0].split('-')[0]) : undefined;
+  }
+
   get consumer(): string {
     return this.#consumer;
   }
@@ -346,7 +368,7 @@ export class RedisPullWork implements PullWork {
         );
         await lease?.release();
         lease = undefined;
-        await sleep(delay);
+        await this.#sleepOrRedisBack(delay);
       } finally {
         await lease?.release();
       }

@@ -11,6 +11,7 @@ import type { CachedToken } from '../wecom/access-token.ts';
 import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
+import { parseRedisUrl, redisOptions } from './redis-connection.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
@@ -76,14 +77,20 @@ const DELETE_IF_EQUALS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-export function redisClient(url: string, onError?: (err: Error) => void): Redis {
-  const redis = new Redis(url, {
+/** A connection for a KFBOT_STORE URL (redis-connection.ts); `caFile` is KFBOT_REDIS_CA_FILE. */
+export function redisClient(url: string, onError?: (err: Error) => void, caFile?: string): Redis {
+  const parsed = parseRedisUrl(url);
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  const redis = new Redis({
+    ...redisOptions(parsed, caFile),
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     // Reconnect for ever, at most every 2 s: the replica recovers by itself when Redis returns.
     retryStrategy: (times) => Math.min(times * 100, 2000),
+    // A primary demoted by a failover answers writes with READONLY: find the new one.
+    reconnectOnError: (err) => err.message.startsWith('READONLY'),
   });
   // Connection errors are expected while Redis is away; the caller decides how loudly to say so.
   redis.on('error', onError ?? (() => {}));
@@ -97,8 +104,12 @@ export class RedisStore implements Store {
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
 
-  constructor(redis: Redis, keys = new RedisKeys()) {
+  /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
+  readonly #replicaWait: { settle(): Promise<void> } | undefined;
+
+  constructor(redis: Redis, keys = new RedisKeys(), replicaWait?: { settle(): Promise<void> }) {
     this.#redis = redis;
+    this.#replicaWait = replicaWait;
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
@@ -159,6 +170,8 @@ export class RedisStore implements Store {
 
   async putSend(record: SendRecord): Promise<void> {
     await this.#redis.set(this.keys.send(record.key), JSON.stringify(record), 'PX', RECORD_TTL_MS);
+    // The call to WeCom follows: everything it depends on must survive a failover.
+    if (record.status === 'attempting') await this.#replicaWait?.settle();
   }
 
   async getConversation(openKfId: string, externalUserId: string): Promise<Conversation | undefined> {

@@ -60,7 +60,22 @@ describe('kfbot serve refuses to start with one clear line', () => {
     [
       'a Redis nobody listens on',
       { KFBOT_STORE: 'redis://127.0.0.1:1/0' },
-      'kfbot serve: cannot start: cannot reach Redis at 127.0.0.1:1/0 (connect ECONNREFUSED 127.0.0.1:1); start Redis or point KFBOT_STORE at one that is up',
+      'kfbot serve: cannot start: Redis at 127.0.0.1:1/0 refused the connection (nothing listens there, ECONNREFUSED); start Redis or point KFBOT_STORE at one that is up',
+    ],
+    [
+      'a Redis user the server does not know',
+      { KFBOT_STORE: `redis://nobody:pw@${TEST_REDIS.host}/0` },
+      `kfbot serve: cannot start: Redis at ${TEST_REDIS.host}/0 refused user "nobody" or its password (WRONGPASS); check the user name and password in KFBOT_STORE (redis://USER:PASSWORD@host:port/db)`,
+    ],
+    [
+      'a Redis CA file that does not exist',
+      { KFBOT_STORE: `rediss://:pw@${TEST_REDIS.host}/0`, KFBOT_REDIS_CA_FILE: '/nonexistent/ca.pem' },
+      "  - KFBOT_REDIS_CA_FILE /nonexistent/ca.pem cannot be read (ENOENT); point it at the CA certificate (PEM) that signed Redis's certificate",
+    ],
+    [
+      'a sentinel URL without a master name',
+      { KFBOT_STORE: 'redis+sentinel://127.0.0.1:26379' },
+      '  - KFBOT_STORE is not a valid sentinel URL; use redis+sentinel://host:26379,host:26380,host:26381/MASTER_NAME/0',
     ],
     [
       'an EncodingAESKey with characters outside letters and digits',

@@ -3,6 +3,7 @@
  * --help and any of its own), their checks, the help text, and opening and closing the store. A
  * report only says what it shows and how it reads the store (report-*.ts).
  */
+import { resolve } from 'node:path';
 import { CONFIG_KEYS, storeUrlProblem } from '../../config/config.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { Settings } from '../../config/settings.ts';
@@ -88,7 +89,8 @@ async function openStore(flag: string | undefined, io: CommandIo): Promise<Store
   const problem = storeUrlProblem(setting.value);
   if (problem) throw new InputError(problem.replaceAll(key.env, Settings.nameOf(key, setting)));
   try {
-    return await openStoreForReading(setting.value, io.cwd);
+    const caFile = new Settings({ env: io.env, cwd: io.cwd, flags: {} }).get(CONFIG_KEYS.redisCaFile).value;
+    return await openStoreForReading(setting.value, io.cwd, caFile ? resolve(io.cwd, caFile) : undefined);
   } catch (err) {
     if (err instanceof StoreOpenError || err instanceof NewerStoreError) throw new InputError(err.message);
     throw err;

@@ -1,0 +1,210 @@
+/**
+ * What a Sentinel failover costs kfbot's exactly-once promise, with Redis's asynchronous
+ * replication, with and without KFBOT_REDIS_WAIT_REPLICAS=1.
+ *
+ * Each run: a primary, a replica and three sentinels; one `kfbot serve` on redis+sentinel://; a
+ * WeCom simulator at WeCom's pace (BENCH_LATENCY_MS, 50 ms per call); customers writing (each
+ * waits for replies, at most two unanswered). Mid-run the link from the primary to the replica
+ * breaks (CLIENT KILL TYPE master, then the replica is held with SIGSTOP so it cannot reconnect)
+ * and LAG_MS later the primary is SIGKILLed; the sentinels promote the replica, which lacks what
+ * the primary acknowledged in those LAG_MS. Counted per run: replies the
+ * customer got twice, messages never answered, repeats WeCom refused (a lost send record: the
+ * customer saw one reply, kfbot's records say "refused"), and the time from the primary's death
+ * to answers flowing again (the longest pause between answers after it).
+ *
+ * Then the cost of the measure: answers per second at 50 ms per WeCom call, no failover, side
+ * by side with and without WAIT.
+ *
+ *   npx tsx bench/failover.ts [runs per mode, default 10] [both|wait|nowait|throughput]
+ */
+
+import { startSimulator, type WeComSimulator } from '../src/simulator/index.ts';
+import { redisClient } from '../src/store/redis-store.ts';
+import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN } from '../test/e2e/kfbot-process.ts';
+import { type SentinelGroup, startSentinelGroup } from '../test/support/redis-servers.ts';
+
+const RUNS = Number(process.argv[2] ?? 10);
+/** both (default): failovers without and with WAIT, then the cost; wait, nowait: failovers only; throughput: the cost only. */
+const MODES = process.argv[3] ?? 'both';
+const FAILOVER_MODES =
+  MODES === 'throughput' ? [] : MODES === 'wait' ? [true] : MODES === 'nowait' ? [false] : [false, true];
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const LAG_MS = 200;
+const CUSTOMERS = 16;
+const PER_CUSTOMER = 12;
+
+interface RunResult {
+  doubled: number;
+  lost: number;
+  refusedRepeats: number;
+  answerPauseMs: number;
+  /** When the bench first saw a sentinel's +switch-master (NaN: no promotion within 30 s). */
+  switchedAfterMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function setUp(
+  wait: boolean,
+): Promise<{ group: SentinelGroup; sim: WeComSimulator; bot: KfbotProcess }> {
+  const group = await startSentinelGroup('kfbot');
+  const sim = await startSimulator({ settings: { latencyMs: LATENCY_MS, latencyJitterMs: LATENCY_MS / 5 } });
+  const bot = await startKfbotProcess({
+    apiBase: sim.url,
+    corpId: sim.corpId,
+    secret: sim.secret,
+    store: storeDir(),
+    rules: 'test/e2e/rules',
+    env: { KFBOT_STORE: group.url, KFBOT_REDIS_WAIT_REPLICAS: wait ? '1' : '0', LOG_LEVEL: 'info' },
+  });
+  sim.callbacks.configure({ url: `${bot.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
+  return { group, sim, bot };
+}
+
+async function tearDown(x: { group: SentinelGroup; sim: WeComSimulator; bot: KfbotProcess }): Promise<void> {
+  await x.bot.stop('SIGKILL');
+  await x.sim.close();
+  x.group.kill();
+}
+
+/** Customers write until each sent `per` messages; `during` runs alongside. */
+async function converse(
+  sim: WeComSimulator,
+  prefix: string,
+  per: number,
+  during?: () => void,
+): Promise<{ id: string; sent: number }[]> {
+  const customers = Array.from({ length: CUSTOMERS }, (_, i) => ({ id: `${prefix}${i}`, sent: 0 }));
+  const answered = (c: { id: string }) => sim.sent(sim.openKfId, c.id).length;
+  const deadline = Date.now() + 120_000;
+  while (customers.some((c) => c.sent < per) && Date.now() < deadline) {
+    for (const c of customers) {
+      while (c.sent < per && c.sent - answered(c) < 2) {
+        sim.customerSays({ externalUserId: c.id, text: `echo ${c.id} #${c.sent}` });
+        c.sent++;
+      }
+    }
+    during?.();
+    await sleep(10);
+  }
+  return customers;
+}
+
+async function failoverRun(wait: boolean): Promise<RunResult> {
+  const x = await setUp(wait);
+  const { group, sim, bot } = x;
+  const [primary, replica] = group.servers as [
+    SentinelGroup['servers'][number],
+    SentinelGroup['servers'][number],
+  ];
+  const replicaAdmin = redisClient(`redis://127.0.0.1:${replica?.port}/0`);
+  await replicaAdmin.connect();
+  let killedAt = 0;
+  let phase: 'before' | 'lagging' | 'done' = 'before';
+  const total = CUSTOMERS * PER_CUSTOMER;
+  const customers = await converse(sim, 'wmFo', PER_CUSTOMER, () => {
+    if (phase === 'before' && sim.sent().length >= total / 3) {
+      phase = 'lagging';
+      // The link to the replica breaks and the replica cannot reconnect: what the primary
+      // acknowledges from now on exists nowhere else (a network partition, a host about to die).
+      // One after the other: on a loaded machine the CLIENT KILL's reply can take longer than
+      // LAG_MS, and a SIGSTOP after the SIGCONT would leave no replica to promote.
+      void (async () => {
+        await replicaAdmin.call('CLIENT', 'KILL', 'TYPE', 'master');
+        replica?.child.kill('SIGSTOP');
+        await sleep(LAG_MS);
+        primary?.kill();
+        killedAt = Date.now();
+        replica?.child.kill('SIGCONT');
+        phase = 'done';
+      })();
+    }
+  });
+  const deadline = Date.now() + 30_000;
+  let switchedAfterMs = Number.NaN;
+  while (sim.sent().length < total && Date.now() < deadline) {
+    if (Number.isNaN(switchedAfterMs) && group.sentinels.some((x) => x.output().includes('+switch-master')))
+      switchedAfterMs = Date.now() - killedAt;
+    await sleep(50);
+  }
+  if (Number.isNaN(switchedAfterMs) && group.sentinels.some((x) => x.output().includes('+switch-master')))
+    switchedAfterMs = Date.now() - killedAt; // promoted, but only after the answers were all in
+  await sleep(1500);
+  let doubled = 0;
+  let lost = 0;
+  for (const c of customers) {
+    const replies = sim.sent(sim.openKfId, c.id).map((m) => (m.content.text as { content: string }).content);
+    doubled += replies.length - new Set(replies).size;
+    for (let i = 0; i < c.sent; i++) if (!replies.includes(`收到：echo ${c.id} #${i}`)) lost++;
+  }
+  const refusedRepeats = bot.logs.filter(
+    (l) => /WeCom refused/.test(String(l.msg)) && Number(l.errcode) === 40058,
+  ).length;
+  // The pause the customers saw: the longest gap between answers from the death on (the calls in
+  // flight at the death still land in the first milliseconds).
+  const times = sim
+    .sent()
+    .map((m) => m.at)
+    .filter((at) => at >= killedAt)
+    .sort((a, b) => a - b);
+  let answerPauseMs = 0;
+  for (let i = 1; i < times.length; i++)
+    answerPauseMs = Math.max(answerPauseMs, (times[i] ?? 0) - (times[i - 1] ?? 0));
+  replicaAdmin.disconnect();
+  await tearDown(x);
+  return { doubled, lost, refusedRepeats, answerPauseMs, switchedAfterMs };
+}
+
+async function throughput(wait: boolean, run: number): Promise<{ perSecond: number; waitMs?: number }> {
+  const x = await setUp(wait);
+  const started = Date.now();
+  await converse(x.sim, `wmT${run}${wait ? 'w' : 'n'}`, 20);
+  const deadline = Date.now() + 30_000;
+  while (x.sim.sent().length < CUSTOMERS * 20 && Date.now() < deadline) await sleep(20);
+  const perSecond = (x.sim.sent().length / (Date.now() - started)) * 1000;
+  // What each WAIT cost, from kfbot's own histogram.
+  const text = await (await fetch(`${x.bot.url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const waits = value('kfbot_redis_replica_wait_seconds_count');
+  await tearDown(x);
+  return {
+    perSecond,
+    ...(wait && { waitMs: (value('kfbot_redis_replica_wait_seconds_sum') / waits) * 1000 }),
+  };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `failover bench: ${RUNS} failovers per mode, ${CUSTOMERS} customers x ${PER_CUSTOMER} messages, WeCom ${LATENCY_MS} ms per call, replica ${LAG_MS} ms behind when the primary dies`,
+  );
+  for (const wait of FAILOVER_MODES) {
+    const results: RunResult[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await failoverRun(wait);
+      results.push(r);
+      console.log(`  ${wait ? 'WAIT 1' : 'no WAIT'} run ${i + 1}: ${JSON.stringify(r)}`);
+    }
+    const sum = (k: keyof RunResult) => results.reduce((a, r) => a + r[k], 0);
+    const gaps = results.map((r) => r.answerPauseMs).sort((a, b) => a - b);
+    console.log(
+      `${wait ? 'KFBOT_REDIS_WAIT_REPLICAS=1' : 'KFBOT_REDIS_WAIT_REPLICAS=0'}: ${RUNS} failovers, ${RUNS * CUSTOMERS * PER_CUSTOMER} messages: doubled ${sum('doubled')}, lost ${sum('lost')}, repeats WeCom refused ${sum('refusedRepeats')} (runs with any: ${results.filter((r) => r.refusedRepeats > 0).length}); longest pause in answers after the primary's death: median ${gaps[Math.floor(gaps.length / 2)]} ms, max ${gaps.at(-1)} ms`,
+    );
+  }
+  if (MODES !== 'both' && MODES !== 'throughput') return process.exit(0);
+  // Side by side, alternating, so that the shared machine's load falls on both alike.
+  const rates: Record<'without' | 'with', number[]> = { without: [], with: [] };
+  const waitMs: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    rates.without.push((await throughput(false, run)).perSecond);
+    const w = await throughput(true, run);
+    rates.with.push(w.perSecond);
+    if (w.waitMs !== undefined) waitMs.push(w.waitMs);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(
+    `answers/s at ${LATENCY_MS} ms per WeCom call, ${CUSTOMERS} customers, no failover, 3 alternating runs each: without WAIT ${rates.without.map((r) => r.toFixed(1)).join(', ')} (mean ${mean(rates.without).toFixed(1)}); with WAIT 1 ${rates.with.map((r) => r.toFixed(1)).join(', ')} (mean ${mean(rates.with).toFixed(1)}, ${(((mean(rates.with) - mean(rates.without)) / mean(rates.without)) * 100).toFixed(1)} %); mean WAIT ${mean(waitMs).toFixed(2)} ms per send`,
+  );
+  process.exit(0);
+}
+
+void main();

@@ -1,0 +1,199 @@
+/**
+ * A KFBOT_STORE Redis URL → ioredis options, and a connection failure → one line that says what
+ * is wrong. Three forms:
+ *
+ *   redis://[user:password@]host:port/db                 plain TCP
+ *   rediss://[user:password@]host:port/db                TLS (cloud Redis: 阿里云 / 腾讯云 …)
+ *   redis+sentinel://[user:password@]h1:p1,h2:p2,…/master/db   ask the sentinels for the primary
+ *   rediss+sentinel://…                                  the same, TLS to sentinels and Redis
+ *
+ * The user and password are Redis's (AUTH / ACL); sentinels that need their own password take
+ * `?sentinelPassword=…` (and `sentinelUsername=…`). A private CA comes from KFBOT_REDIS_CA_FILE.
+ */
+import { readFileSync } from 'node:fs';
+import type { RedisOptions } from 'ioredis';
+
+export interface RedisEndpoint {
+  host: string;
+  port: number;
+}
+
+export interface RedisUrl {
+  tls: boolean;
+  /** Set for the sentinel forms: where to ask, and the master's name. */
+  sentinel?: { nodes: RedisEndpoint[]; name: string; username?: string; password?: string };
+  /** The server itself (plain and TLS forms). */
+  server?: RedisEndpoint;
+  username?: string;
+  password?: string;
+  db: number;
+}
+
+const SENTINEL_URL =
+  /^(rediss?)\+sentinel:\/\/(?:([^@/]*)@)?([^/?#@]+)\/([^/?#]+)(?:\/([^/?#]*))?\/?(?:\?([^#]*))?$/;
+
+/** Parses a store URL, or says in one line what is wrong (never echoing a password). */
+export function parseRedisUrl(url: string): RedisUrl | { problem: string } {
+  const s = SENTINEL_URL.exec(url);
+  if (s) {
+    const [, scheme, auth, hosts = '', name = '', db = '', query = ''] = s;
+    const nodes: RedisEndpoint[] = [];
+    for (const part of hosts.split(',')) {
+      const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(part.trim());
+      if (!m?.[1]) return { problem: `KFBOT_STORE names sentinel "${part}": write each as host:port` };
+      nodes.push({ host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2] ?? 26379) });
+    }
+    if (!/^\d*$/.test(db))
+      return {
+        problem: `KFBOT_STORE names Redis database "${db}": a database is a number, e.g. …/${name}/0`,
+      };
+    const params = new URLSearchParams(query);
+    const sentinelUsername = params.get('sentinelUsername') ?? undefined;
+    const sentinelPassword = params.get('sentinelPassword') ?? undefined;
+    return {
+      tls: scheme === 'rediss',
+      sentinel: {
+        nodes,
+        name: decodeURIComponent(name),
+        ...(sentinelUsername !== undefined && { username: sentinelUsername }),
+        ...(sentinelPassword !== undefined && { password: sentinelPassword }),
+      },
+      ...userInfo(auth),
+      db: Number(db || 0),
+    };
+  }
+  if (/^rediss?\+sentinel:/.test(url))
+    return {
+      problem:
+        'KFBOT_STORE is not a valid sentinel URL; use redis+sentinel://host:26379,host:26380,host:26381/MASTER_NAME/0',
+    };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { problem: 'KFBOT_STORE is not a valid redis:// URL; use redis://host:6379/0' };
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    return { problem: 'KFBOT_STORE is not a Redis URL; use redis://, rediss:// or redis+sentinel://' };
+  const db = u.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db))
+    // The URL may carry a password: show only host, port and the offending part.
+    return {
+      problem: `KFBOT_STORE names Redis database "${decodeURIComponent(db)}" on ${u.host}: a database is a number, e.g. redis://${u.host}/0`,
+    };
+  const auth = u.username || u.password ? `${u.username}:${u.password}` : undefined;
+  return {
+    tls: u.protocol === 'rediss:',
+    server: { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379) },
+    ...userInfo(auth),
+    db: Number(db || 0),
+  };
+}
+
+function userInfo(auth: string | undefined): { username?: string; password?: string } {
+  if (auth === undefined || auth === '') return {};
+  const colon = auth.indexOf(':');
+  const user = decodeURIComponent(colon < 0 ? auth : auth.slice(0, colon));
+  const password = colon < 0 ? undefined : decodeURIComponent(auth.slice(colon + 1));
+  // redis://:password@host is the default user with a password (Redis < 6 AUTH).
+  return { ...(user !== '' && { username: user }), ...(password !== undefined && { password }) };
+}
+
+/** host:port/db (or the sentinels and master name), without any password, for messages. */
+export function describeRedis(parsed: RedisUrl): string {
+  if (parsed.sentinel) {
+    const nodes = parsed.sentinel.nodes.map((n) => `${n.host}:${n.port}`).join(',');
+    return `master "${parsed.sentinel.name}" via sentinels ${nodes} (db ${parsed.db})`;
+  }
+  return `${parsed.server?.host}:${parsed.server?.port}/${parsed.db}`;
+}
+
+/** What kfbot's Redis connections share, given the parsed URL and KFBOT_REDIS_CA_FILE. */
+export function redisOptions(parsed: RedisUrl, caFile?: string): RedisOptions {
+  const tls = parsed.tls ? { ...(caFile && { ca: readFileSync(caFile) }) } : undefined;
+  const auth = {
+    ...(parsed.username !== undefined && { username: parsed.username }),
+    ...(parsed.password !== undefined && { password: parsed.password }),
+    db: parsed.db,
+  };
+  if (parsed.sentinel) {
+    const s = parsed.sentinel;
+    return {
+      ...auth,
+      sentinels: s.nodes,
+      name: s.name,
+      ...(s.username !== undefined && { sentinelUsername: s.username }),
+      ...(s.password !== undefined && { sentinelPassword: s.password }),
+      ...(tls && { tls, sentinelTLS: tls, enableTLSForSentinelMode: true }),
+      // Hear +switch-master at once instead of waiting for the old primary's socket to die.
+      failoverDetector: true,
+      // Ask sentinels again quickly after a failover, but not in a tight loop when all are down.
+      sentinelRetryStrategy: (times: number) => Math.min(times * 100, 2000),
+    };
+  }
+  return {
+    ...auth,
+    host: parsed.server?.host ?? '127.0.0.1',
+    port: parsed.server?.port ?? 6379,
+    ...(tls && { tls }),
+  };
+}
+
+/**
+ * Why a connection to Redis failed, in words an operator can act on. Redis answers WRONGPASS for
+ * both an unknown user and a wrong password (it does not tell which, on purpose).
+ */
+export function redisFailure(err: Error, parsed: RedisUrl, caFile?: string): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const msg = err.message;
+  const where = `Redis at ${describeRedis(parsed)}`;
+  const user = parsed.username === undefined ? 'the default user' : `user "${parsed.username}"`;
+  if (/WRONGPASS/.test(msg))
+    return `${where} refused ${user} or its password (WRONGPASS); check the user name and password in KFBOT_STORE (redis://USER:PASSWORD@host:port/db)`;
+  if (/NOAUTH/.test(msg))
+    return `${where} requires a password (NOAUTH) and KFBOT_STORE gives none; write it as redis://:PASSWORD@host:port/db, or redis://USER:PASSWORD@… for an ACL user`;
+  if (/NOPERM/.test(msg))
+    return `${where}: ${user} lacks a permission kfbot needs (${oneLine(msg)}); grant it +@all on ~kfbot:* (kfbot uses Lua scripts, Streams, INFO and WAIT)`;
+  if (TLS_TRUST.has(code))
+    return `${where} presented a TLS certificate kfbot does not trust (${code}); ${caFile ? `it is not signed by the CA in KFBOT_REDIS_CA_FILE (${caFile})` : 'give the CA that signed it with KFBOT_REDIS_CA_FILE=/path/ca.pem'}`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `${where} presented a TLS certificate for another host name (${oneLine(msg)}); use the host name the certificate names in KFBOT_STORE`;
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return `${where} presented a TLS certificate that is not valid now (${code}); renew the server's certificate`;
+  if (/wrong version number|packet length too long|WRONG_VERSION_NUMBER/i.test(msg + code))
+    return `${where} does not speak TLS on that port (${code || oneLine(msg)}); use redis:// instead of rediss://, or the server's TLS port`;
+  if (code === 'ECONNREFUSED')
+    return `${where} refused the connection (nothing listens there, ECONNREFUSED); start Redis or point KFBOT_STORE at one that is up`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `${where}: the host name is not known (${code}); check the host in KFBOT_STORE`;
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    /connect ETIMEDOUT/.test(msg)
+  )
+    // A plain Redis given a TLS hello waits for a newline that never comes: that is a timeout too.
+    return parsed.tls
+      ? `${where} did not complete a TLS handshake (${code || 'no answer'}): the host is unreachable, a firewall drops the connection, or the port does not speak TLS (then use redis:// instead of rediss://)`
+      : `${where} is unreachable (${code || 'no answer'}): the host is down or a firewall drops the connection; check the host, the port and the network between them`;
+  if (code === 'ECONNRESET' || /Connection is closed|closed/i.test(msg))
+    return `${where} closed the connection before answering (${code || oneLine(msg)})${parsed.tls ? '' : '; if the server takes TLS only, use rediss://'}`;
+  if (/All sentinels are unreachable/i.test(msg))
+    return `${where}: no sentinel answered; start the sentinels or fix their host:port list in KFBOT_STORE`;
+  if (/could not be connected|not in sentinel|no master|failed to connect/i.test(msg) && parsed.sentinel)
+    return `${where}: the sentinels do not know a master named "${parsed.sentinel.name}" or it is down (${oneLine(msg)}); check the master name in KFBOT_STORE`;
+  return `cannot reach ${where} (${oneLine(msg)}); start Redis or point KFBOT_STORE at one that is up`;
+}
+
+const TLS_TRUST = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
