@@ -39,7 +39,8 @@ export class ConsoleClient {
       headers,
       ...(body !== undefined && { body }),
     });
-    const text = await r.body.text();
+    // ignoreBOM: keep a CSV's byte-order mark, to see that it is sent.
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await r.body.arrayBuffer());
     for (const c of setCookies(r.headers)) {
       const [pair = ''] = c.split(';');
       const eq = pair.indexOf('=');

@@ -11,21 +11,26 @@ import { MAX_SCORE, MIN_SCORE } from '../../rules/item-scores.ts';
 import type { RuleModel } from '../../rules/rule-model.ts';
 import { type ActivityQuery, SESSION_END_HOWS } from '../../store/activity-log.ts';
 import type { Store } from '../../store/store.ts';
+import { EVENT_KIND_NAMES } from '../../wecom/message-kinds.ts';
 import type { ConsoleRange } from './console-range.ts';
 
 /**
- * What a rule's hit means for containment: `answered` (the bot answered: a keyword rule, a click
- * answer, an FAQ item), `handoff` (it transferred to the queue or a servicer), `fallback` (the
- * catch-all answered: nothing understood the customer), `idle` (a reminder on silence, not an
- * answer to a message).
+ * What a rule's hit means for containment: `answered` (the bot answered a customer message: a
+ * keyword rule, a click answer, an FAQ item), `handoff` (it transferred to the queue or a
+ * servicer: a 转人工 keyword, a menu item, a fallback after misses), `fallback` (the catch-all
+ * answered: nothing understood the customer), `idle` (a reminder on silence), `event` (a welcome,
+ * a closing remark: an answer to a WeCom event, not to a message).
  */
-export type RuleRole = 'answered' | 'handoff' | 'fallback' | 'idle';
+export type RuleRole = 'answered' | 'handoff' | 'fallback' | 'idle' | 'event';
 
 export function ruleRole(rule: RuleModel | undefined): RuleRole {
   if (!rule) return 'answered'; // a rule no longer loaded: it answered when it ran
   if (rule.idleFor !== undefined) return 'idle';
-  if (rule.fallback) return 'fallback';
   if (rule.actions.some((a) => a.type === 'transfer' && a.to !== 'end')) return 'handoff';
+  if (rule.fallback) return 'fallback';
+  const kinds = rule.keys.kinds;
+  if (kinds?.length && kinds.every((k) => (EVENT_KIND_NAMES as readonly string[]).includes(k)))
+    return 'event';
   return 'answered';
 }
 
@@ -95,7 +100,15 @@ export async function overviewData(
   };
 
   // Messages by what answered them (rule outcomes, as `report rules` reads them).
-  const messages = perDay(() => ({ answered: 0, handoff: 0, fallback: 0, unmatched: 0, idle: 0, misses: 0 }));
+  const messages = perDay(() => ({
+    answered: 0,
+    handoff: 0,
+    fallback: 0,
+    unmatched: 0,
+    idle: 0,
+    event: 0,
+    misses: 0,
+  }));
   const handoffHits = new Map<string, number>();
   for (const o of outcomes) {
     accounts.add(o.openKfId);
