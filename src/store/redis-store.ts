@@ -12,6 +12,7 @@ import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { RedisSessions } from './redis-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
   CachedMedia,
@@ -96,12 +97,15 @@ export class RedisStore implements Store {
   readonly #unanswered: RedisUnanswered;
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
+  /** The session log (redis-sessions.ts). */
+  readonly sessions: RedisSessions;
 
   constructor(redis: Redis, keys = new RedisKeys()) {
     this.#redis = redis;
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
+    this.sessions = new RedisSessions(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {
