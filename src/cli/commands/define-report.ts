@@ -67,7 +67,8 @@ function help(spec: ReportSpec): string {
   ].join('\n');
 }
 
-async function openStore(url: string, cwd: string): Promise<Store> {
+/** The store a report (or `kfbot forget`) reads: --store, else KFBOT_STORE, else the default. */
+export async function openStore(url: string, cwd: string): Promise<Store> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     return new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(cwd, path));

@@ -4,6 +4,7 @@
  * and why. The customer texts are customer data: kept as long as the activity log (90 days).
  */
 import { sessionRows } from '../../cli/commands/session-rows.ts';
+import { describeForget } from '../../store/forget-customer.ts';
 import { ConsoleApiError, type ConsolePage } from '../console-page.ts';
 import { readRange } from './console-range.ts';
 
@@ -34,6 +35,21 @@ export const conversationsPage: ConsolePage = {
           accounts: [...new Set(rows.map((r) => r.openKfId))].sort(),
           rows,
         };
+      },
+    },
+    /** The 删除 button: erases everything of one customer, as `kfbot forget` does. */
+    forget: {
+      method: 'POST',
+      async handle(ctx, { body }) {
+        const id =
+          typeof body === 'object' && body !== null
+            ? (body as { externalUserId?: unknown }).externalUserId
+            : undefined;
+        if (typeof id !== 'string' || !/^[\w-]{1,128}$/.test(id))
+          throw new ConsoleApiError(400, "externalUserId is the customer's external_userid (wm…)");
+        const report = await ctx.store.forgetCustomer(id);
+        ctx.log.info({ report }, 'console: erased a customer on request (their id is not logged)');
+        return { report, summary: describeForget(report) };
       },
     },
     session: {
