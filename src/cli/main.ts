@@ -43,6 +43,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/doctor.ts')).doctorCommand,
   },
   {
+    name: 'forget',
+    summary: 'erase everything kfbot keeps about one customer (PIPL): kfbot forget <external_userid>',
+    load: async () => (await import('./commands/forget.ts')).forgetCommand,
+  },
+  {
     name: 'chat',
     summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
     load: async () => (await import('./commands/chat.ts')).chatCommand,

@@ -41,6 +41,10 @@ export interface KfbotConfig {
   redisCaFile?: string;
   /** Redis replicas to WAIT for before each WeCom call (0: none); see redis-replica-wait.ts. */
   redisWaitReplicas?: number;
+  /** The operator console's password ('' or absent: the console is off, src/console/). */
+  consolePassword?: string;
+  /** X-Forwarded-Proto and X-Forwarded-For come from a proxy kfbot trusts (the console's cookies, limits). */
+  trustProxy?: boolean;
 }
 
 export interface ConfigKey {
@@ -130,6 +134,17 @@ export const CONFIG_KEYS = {
     default: '0',
     doc: 'Redis replicas that must hold a reply’s records before kfbot calls WeCom (WAIT): 1 with Sentinel and one replica keeps a failover from doubling or dropping replies (docs/replicas.md); 0 does not wait',
   },
+  consolePassword: {
+    env: 'KFBOT_CONSOLE_PASSWORD',
+    secret: true,
+    default: '',
+    doc: 'turns on the operator console at /console, signed in with this password (at least 12 characters); unset: the console is off',
+  },
+  trustProxy: {
+    env: 'KFBOT_TRUST_PROXY',
+    default: 'false',
+    doc: 'true when kfbot sits behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For (the console then marks its cookie Secure for https, and limits sign-ins per the client address the proxy saw)',
+  },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
 export interface ConfigProblem {
@@ -142,6 +157,9 @@ export type ConfigResult =
   | { config?: undefined; problems: ConfigProblem[] };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Shorter passwords fall to guessing even at 5 sign-in attempts a minute per address. */
+export const MIN_CONSOLE_PASSWORD = 12;
 
 export { readDotEnv } from './settings.ts';
 
@@ -230,6 +248,16 @@ export function loadConfig(opts: {
       ? `KFBOT_UNANSWERED_RETENTION "${v}" is not a duration such as 30d, 12h or 0 (keep none)`
       : undefined,
   );
+  if (raw.consolePassword !== '' && [...raw.consolePassword].length < MIN_CONSOLE_PASSWORD)
+    problems.push({
+      key: CONFIG_KEYS.consolePassword.env,
+      message: `KFBOT_CONSOLE_PASSWORD is ${[...raw.consolePassword].length} characters; the console needs at least ${MIN_CONSOLE_PASSWORD} (or unset it to turn the console off)`,
+    });
+  if (!/^(true|false|1|0)$/i.test(raw.trustProxy))
+    problems.push({
+      key: CONFIG_KEYS.trustProxy.env,
+      message: `KFBOT_TRUST_PROXY "${raw.trustProxy}" is true or false`,
+    });
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -253,6 +281,8 @@ export function loadConfig(opts: {
       unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs, { bareUnit: 'd' }) ?? 0,
       ...(caFile !== '' && { redisCaFile: caFile }),
       ...(Number(raw.redisWaitReplicas) > 0 && { redisWaitReplicas: Number(raw.redisWaitReplicas) }),
+      consolePassword: raw.consolePassword,
+      trustProxy: /^(true|1)$/i.test(raw.trustProxy),
     },
   };
 }

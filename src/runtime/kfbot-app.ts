@@ -8,6 +8,8 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
+import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
+import { consoleRoutes } from '../console/console-routes.ts';
 import { RulesError } from '../rules/problems.ts';
 import { ruleCounts } from '../rules/rule-counts.ts';
 import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
@@ -19,7 +21,7 @@ import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
-import { createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
+import { chainRoutes, createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
 import { IdleFiring } from './idle-firing.ts';
 import { IdleScheduler } from './idle-scheduler.ts';
 import { LiveRules } from './live-rules.ts';
@@ -28,6 +30,7 @@ import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
 import { SendExecutor } from './send-executor.ts';
+import { SessionRecorder } from './session-recorder.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
 const RETENTION_MS = 3 * 24 * 3600_000 + 3600_000;
@@ -115,7 +118,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     ...(opts.dispatcher && { dispatcher: opts.dispatcher }),
   });
   const kf = new KfApi(client);
-  const decisionListeners = new Set<(event: DecisionEvent) => void>();
+  const decisionListeners = new Set<(event: DecisionEvent) => void>([
+    new SessionRecorder(store, log, now).listener,
+  ]);
   const executor = new SendExecutor(kf, store, metrics, now);
   const media = new MediaUploads(kf, store, now, log);
   const handler = new MessageHandler({
@@ -159,6 +164,12 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     now,
     config.callbackMaxSkewSec * 1000,
   );
+  const consoleSetting = consoleMode({
+    password: config.consolePassword,
+    trustProxy: config.trustProxy,
+    sandbox: opts.sandbox === true,
+    host: config.host,
+  });
   const server: Server = createHttpServer(
     {
       receiver,
@@ -187,7 +198,16 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
       }),
-      ...(opts.extraRoutes && { extra: opts.extraRoutes }),
+      extra: chainRoutes(
+        consoleRoutes(consoleSetting, {
+          store,
+          rules,
+          log,
+          now,
+          unansweredRetentionMs: config.unansweredRetentionMs,
+        }),
+        opts.extraRoutes,
+      ),
     },
     opts.httpLimits,
   );
@@ -208,6 +228,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
+  log.info({ console: consoleSetting.kind }, consoleStartLine(consoleSetting, url));
   await work.start((job) => puller.pull(job));
   const idleScheduler = new IdleScheduler(store, work, log, now);
   idleScheduler.start();
@@ -222,6 +243,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
       if (activity.days || activity.scores)
         log.info(activity, 'purged report activity (rule outcomes, scores, session ends) past its retention');
+      const sessions = await store.sessions.purgeSessions(now() - ACTIVITY_RETENTION_MS);
+      if (sessions) log.info({ sessions }, 'purged session records past the activity retention');
     } catch (err) {
       log.warn({ err }, 'purge failed');
     }

@@ -95,7 +95,10 @@ export function sqliteFile(url: string, cwd: string): string {
  * Opens the SQLite store at `file`: to migrate and serve from (creating it), or only to read
  * (reports: never created, never migrated). Any failure is one sentence, the same for both.
  */
-export async function openSqliteStore(file: string, mode: 'migrate' | 'read'): Promise<SqliteStore> {
+export async function openSqliteStore(
+  file: string,
+  mode: 'migrate' | 'read' | 'change',
+): Promise<SqliteStore> {
   const { SqliteStore } = await import('./sqlite-store.ts');
   try {
     return new SqliteStore(file, { mode });

@@ -7,8 +7,17 @@ import type { Store } from './store.ts';
 import { checkReadable } from './store-for-reading.ts';
 import { StoreOpenError } from './store-open-error.ts';
 
-export async function openStoreForReading(url: string, cwd: string, redisCaFile?: string): Promise<Store> {
-  if (url.startsWith('sqlite:')) return openSqliteStore(sqliteFile(url, cwd), 'read');
+/**
+ * `change` (kfbot forget) opens the same way — never creating or migrating — but may write: a
+ * customer's data is erased from the store serve uses, or the command says why it cannot.
+ */
+export async function openStoreForReading(
+  url: string,
+  cwd: string,
+  redisCaFile?: string,
+  mode: 'read' | 'change' = 'read',
+): Promise<Store> {
+  if (url.startsWith('sqlite:')) return openSqliteStore(sqliteFile(url, cwd), mode);
   if (/^rediss?(\+sentinel)?:\/\//.test(url)) {
     const { RedisStore } = await import('./redis-store.ts');
     const { REDIS_SCHEMA_VERSION } = await import('./redis-migrations.ts');

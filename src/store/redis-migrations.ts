@@ -39,6 +39,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'activity: per-day counts of rule outcomes and session ends, session ends, satisfaction scores (created on first use)',
     up: () => {},
   },
+  {
+    version: 5,
+    name: "sessions: each customer session's messages with the rule that answered them, and their index (created on first use)",
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

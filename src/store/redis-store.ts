@@ -8,11 +8,14 @@
  */
 import { Redis } from 'ioredis';
 import type { CachedToken } from '../wecom/access-token.ts';
+import type { ForgetReport } from './forget-customer.ts';
 import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { parseRedisUrl, redisOptions } from './redis-connection.ts';
+import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { RedisSessions } from './redis-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
   CachedMedia,
@@ -103,6 +106,8 @@ export class RedisStore implements Store {
   readonly #unanswered: RedisUnanswered;
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
+  /** The session log (redis-sessions.ts). */
+  readonly sessions: RedisSessions;
 
   /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
   readonly #replicaWait: { settle(): Promise<void> } | undefined;
@@ -113,6 +118,7 @@ export class RedisStore implements Store {
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
+    this.sessions = new RedisSessions(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {
@@ -182,6 +188,10 @@ export class RedisStore implements Store {
   async keepAside(key: string, value: string, reason: string): Promise<void> {
     // A list, not a hash by key: the same key may be set aside more than once, and none is lost.
     await this.#redis.rpush(this.keys.keptAside(), JSON.stringify({ key, value, reason, at: Date.now() }));
+  }
+
+  async forgetCustomer(externalUserId: string): Promise<ForgetReport> {
+    return forgetInRedis(this.#redis, this.keys, this.sessions, externalUserId);
   }
 
   async keptAside(): Promise<KeptAsideRecord[]> {

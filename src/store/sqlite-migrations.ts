@@ -4,9 +4,11 @@
  * process migrates at the same time), and a file from a newer kfbot is refused. Adding a table is
  * one entry at the end of SQLITE_MIGRATIONS.
  */
+
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
+import { SESSION_ENTRIES_SCHEMA } from './sqlite-sessions.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -99,6 +101,13 @@ CREATE TABLE kept_aside (
     name: 'unanswered.chosen: the items customers clicked in the 猜你想问 menu sent for a text',
     up: (db) => {
       db.exec(UNANSWERED_CHOSEN_COLUMN);
+    },
+  },
+  {
+    version: 7,
+    name: "session_entries: each customer session's messages with the rule that answered them",
+    up: (db) => {
+      db.exec(SESSION_ENTRIES_SCHEMA);
     },
   },
 ];

@@ -13,9 +13,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
+import type { ForgetReport } from './forget-customer.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
+import { forgetInSqlite } from './sqlite-forget.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
+import { SqliteSessions } from './sqlite-sessions.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
@@ -81,6 +84,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly #idle: SqliteIdleTimers;
   /** The activity log (sqlite-activity.ts). */
   readonly activity: SqliteActivity;
+  /** The session log (sqlite-sessions.ts). */
+  readonly sessions: SqliteSessions;
 
   /**
    * `mode: 'read'` (reports): opens an existing file read-only and checks its version; a missing
@@ -88,12 +93,13 @@ export class SqliteStore implements Store, PullRequestLog {
    */
   constructor(
     readonly path: string,
-    opts: { mode?: 'migrate' | 'read' } = {},
+    opts: { mode?: 'migrate' | 'read' | 'change' } = {},
   ) {
-    const read = opts.mode === 'read';
+    // 'change' (kfbot forget): like 'read' — never created, never migrated — but writable.
+    const read = opts.mode === 'read' || opts.mode === 'change';
     if (read) {
       if (path === ':memory:' || !existsSync(path)) throw new NoStoreError(`sqlite:${path}`);
-      this.#db = new Database(path, { readonly: true, fileMustExist: true });
+      this.#db = new Database(path, { readonly: opts.mode === 'read', fileMustExist: true });
     } else {
       if (path !== ':memory:') makeFolder(dirname(path));
       this.#db = new Database(path);
@@ -113,6 +119,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#unanswered = new SqliteUnanswered(db);
     this.#idle = new SqliteIdleTimers(db);
     this.activity = new SqliteActivity(db);
+    this.sessions = new SqliteSessions(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
@@ -301,6 +308,10 @@ export class SqliteStore implements Store, PullRequestLog {
 
   async keepAside(key: string, value: string, reason: string): Promise<void> {
     this.#stmt.keepAside.run(key, value, reason, Date.now());
+  }
+
+  async forgetCustomer(externalUserId: string): Promise<ForgetReport> {
+    return forgetInSqlite(this.#db, externalUserId);
   }
 
   async keptAside(): Promise<KeptAsideRecord[]> {

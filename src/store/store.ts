@@ -11,8 +11,10 @@ import type { TokenStore } from '../wecom/access-token.ts';
 export type { Conversation };
 
 import type { ActivityLog } from './activity-log.ts';
+import type { CustomerEraser } from './forget-customer.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
+import type { SessionLog } from './session-log.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
@@ -101,9 +103,11 @@ export interface PullRequestLog {
   completePull(openKfId: string, seq: number): Promise<void>;
 }
 
-export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex {
+export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, CustomerEraser {
   /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
   readonly activity: ActivityLog;
+  /** Each customer session's messages, for the console's 会话 pages (session-log.ts). */
+  readonly sessions: SessionLog;
 
   getCursor(openKfId: string): Promise<string | undefined>;
   /**

@@ -81,16 +81,26 @@ function help(spec: ReportSpec): string {
 
 /**
  * The store to read, from --store, KFBOT_STORE or `.env` (the order serve reads it in), opened
- * only to read; anything wrong is one line (exit 1) in the words serve uses.
+ * only to read (or, for `kfbot forget`, to change without creating or migrating it); anything
+ * wrong is one line (exit 1) in the words serve uses.
  */
-async function openStore(flag: string | undefined, io: CommandIo): Promise<Store> {
+export async function openStore(
+  flag: string | undefined,
+  io: CommandIo,
+  mode: 'read' | 'change' = 'read',
+): Promise<Store> {
   const key = CONFIG_KEYS.store;
   const setting = new Settings({ env: io.env, cwd: io.cwd, flags: { store: flag } }).get(key);
   const problem = storeUrlProblem(setting.value);
   if (problem) throw new InputError(problem.replaceAll(key.env, Settings.nameOf(key, setting)));
   try {
     const caFile = new Settings({ env: io.env, cwd: io.cwd, flags: {} }).get(CONFIG_KEYS.redisCaFile).value;
-    return await openStoreForReading(setting.value, io.cwd, caFile ? resolve(io.cwd, caFile) : undefined);
+    return await openStoreForReading(
+      setting.value,
+      io.cwd,
+      caFile ? resolve(io.cwd, caFile) : undefined,
+      mode,
+    );
   } catch (err) {
     if (err instanceof StoreOpenError || err instanceof NewerStoreError) throw new InputError(err.message);
     throw err;
