@@ -195,13 +195,13 @@ describe.each([
         '--since',
         '20d',
       ]);
-      const ruleRows = JSON.parse(rules.stdout) as { rule: string | null; hits: number }[];
+      const ruleRows = JSON.parse(rules.stdout) as { rule: string | null; hits: number; unmatched: number }[];
       const hits = (name: string | null) => ruleRows.find((r) => r.rule === name)?.hits ?? 0;
       const t = o.totals;
       expect(t.answered).toBe(hits('复述') + hits('main → 营业时间'));
       expect(t.fallback).toBe(hits('没听懂'));
       expect(t.handoff).toBe(hits('两次没听懂转人工'));
-      expect(t.unmatched).toBe(hits(null));
+      expect(t.unmatched).toBe(ruleRows.find((r) => r.rule === null)?.unmatched ?? 0);
       const all =
         (t.answered as number) + (t.handoff as number) + (t.fallback as number) + (t.unmatched as number);
       expect(t.containmentRate).toBe(Math.round(((t.answered as number) / all) * 1000) / 10);
