@@ -11,6 +11,7 @@
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { compileText } from './compile-reply.ts';
 import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
+import { type CalibratedKey, calibrateFaq } from './faq/faq-calibration.ts';
 import { DEFAULT_MARGIN, DEFAULT_SUGGEST, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
 import type { SourcePosition } from './problems.ts';
 import type { FaqModel, RuleModel } from './rule-model.ts';
@@ -24,6 +25,8 @@ export const FAQ_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const DEFAULT_CLARIFY = '您是想问：';
 
 export interface FaqSettings {
+  /** Which of threshold and margin the file wrote: those are used as written, the others calibrated. */
+  pinned: CalibratedKey[];
   threshold: number;
   margin: number;
   suggest: number;
@@ -43,13 +46,14 @@ export function defaultFaqSettings(): FaqSettings {
     threshold: DEFAULT_THRESHOLD,
     margin: DEFAULT_MARGIN,
     suggest: DEFAULT_SUGGEST,
+    pinned: [],
     synonyms: [],
     clarify: literal(DEFAULT_CLARIFY),
   };
 }
 
 export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPath): FaqSettings {
-  const out = { ...defaultFaqSettings(), at: ctx.at(path) };
+  const out: FaqSettings = { ...defaultFaqSettings(), at: ctx.at(path) };
   if (!isRecord(raw)) {
     ctx.error(path, 'settings.faq is a mapping: { threshold, margin, suggest, synonyms, clarify }');
     return out;
@@ -58,8 +62,10 @@ export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPat
   for (const key of ['threshold', 'margin', 'suggest'] as const) {
     const v = raw[key];
     if (v === undefined) continue;
-    if (typeof v === 'number' && v >= 0 && v <= 1) out[key] = v;
-    else ctx.error([...path, key], `settings.faq.${key} is a number from 0 to 1 (got ${describeValue(v)})`);
+    if (typeof v === 'number' && v >= 0 && v <= 1) {
+      out[key] = v;
+      if (key !== 'suggest') out.pinned.push(key);
+    } else ctx.error([...path, key], `settings.faq.${key} is a number from 0 to 1 (got ${describeValue(v)})`);
   }
   if (out.suggest > out.threshold)
     ctx.error(
@@ -173,8 +179,13 @@ export function buildFaq(
       synonyms: [...BUILTIN_SYNONYMS, ...settings.synonyms],
     },
   );
+  // Calibrated on the author's own questions unless settings.faq pins both values.
+  const pinned = Object.fromEntries(settings.pinned.map((k) => [k, settings[k]]));
+  const calibration = calibrateFaq(index, pinned);
+  index.retune(calibration.settings);
   return {
     index,
+    calibration,
     clarify: settings.clarify,
     at: settings.at ?? (sources[0] as FaqItemSource).at,
     labels: new Map(sources.map((s) => [s.id, s.labelTemplate ?? literal(s.label)])),

@@ -79,7 +79,7 @@ export function measureAccuracy(index: FaqIndex, phrasings: readonly Phrasing[])
     else if (outcome.type === 'answer') verdict = got === p.expected ? 'correct' : 'wrong';
     else if (outcome.type === 'clarify') verdict = offered.includes(p.expected) ? 'clarified' : 'wrong';
     else verdict = 'missed';
-    const suggested = outcome.type === 'none' ? index.suggestions(outcome.candidates).map((c) => c.id) : [];
+    const suggested = outcome.type === 'none' ? outcome.suggestions.map((c) => c.id) : [];
     const at = outcome.candidates.findIndex((c) => c.id === p.expected);
     return { phrasing: p, verdict, got, topScore, suggested, ...(at >= 0 && { rank: at + 1 }) };
   });
