@@ -13,12 +13,13 @@ import { compileText } from './compile-reply.ts';
 import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
 import { type CalibratedKey, calibrateFaq } from './faq/faq-calibration.ts';
 import { DEFAULT_MARGIN, DEFAULT_SUGGEST, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
+import { fitMenuText } from './faq/menu-text.ts';
 import type { SourcePosition } from './problems.ts';
 import type { FaqModel, RuleModel } from './rule-model.ts';
 import type { YamlPath } from './rule-source.ts';
 import { compileTemplate, type Template } from './template.ts';
 
-export const FAQ_KEYS = ['id', 'questions', 'reply', 'menu', 'then', 'priority'];
+export const FAQ_KEYS = ['id', 'label', 'questions', 'reply', 'menu', 'then', 'priority'];
 const FAQ_SETTINGS_KEYS = ['threshold', 'margin', 'suggest', 'synonyms', 'clarify'];
 /** The click id rule: menu_id is 1–64 bytes of letters, digits, _ and - (the platform's limit). */
 export const FAQ_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -95,10 +96,37 @@ export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPat
     }
   }
   if (raw.clarify !== undefined) {
-    const t = compileText(ctx, raw.clarify, [...path, 'clarify'], 'settings.faq.clarify');
+    const t = compileMenuHead(
+      ctx,
+      raw.clarify,
+      [...path, 'clarify'],
+      'settings.faq.clarify',
+      DEFAULT_CLARIFY,
+    );
     if (t) out.clarify = t;
   }
   return out;
+}
+
+/**
+ * The head of a menu the FAQ makes (settings.faq.clarify, a `suggest:` action's head): text with
+ * something in it — an empty head sends a bare list the customer cannot read as a question.
+ */
+export function compileMenuHead(
+  ctx: CompileContext,
+  value: unknown,
+  path: YamlPath,
+  what: string,
+  example: string,
+): Template | undefined {
+  if (typeof value !== 'string' || value.trim() === '') {
+    ctx.error(
+      path,
+      `${what} is the menu's head text, e.g. ${example} (got ${value === '' || typeof value === 'string' ? 'an empty text' : describeValue(value)})`,
+    );
+    return undefined;
+  }
+  return compileText(ctx, value, path, what);
 }
 
 /** Reads a `questions:` list; problems are reported, good entries kept. */
@@ -120,6 +148,8 @@ export function readQuestions(ctx: CompileContext, raw: unknown, path: YamlPath)
 
 export interface FaqItemSource {
   id: string;
+  /** A rating item's menu (score:): a typed rating counts only right after that menu was sent. */
+  ratingMenu?: string;
   label: string;
   labelTemplate: Template | undefined;
   /** Every way to ask it: a menu item's label comes first, then its `questions:`. */
@@ -155,6 +185,12 @@ export function buildFaq(
 ): FaqModel | undefined {
   if (!items.some((i) => i.questions.length > 0)) return undefined;
   const byId = new Map<string, FaqItemSource>();
+  const ratingMenus = (all: readonly FaqItemSource[]) => {
+    const out = new Map<string, Set<string>>();
+    for (const i of all)
+      if (i.ratingMenu !== undefined) out.set(i.id, (out.get(i.id) ?? new Set()).add(i.ratingMenu));
+    return out;
+  };
   for (const item of items) {
     const prior = byId.get(item.id);
     if (prior) prior.questions.push(...item.questions.filter((q) => !prior.questions.includes(q)));
@@ -188,7 +224,9 @@ export function buildFaq(
     calibration,
     clarify: settings.clarify,
     at: settings.at ?? (sources[0] as FaqItemSource).at,
-    labels: new Map(sources.map((s) => [s.id, s.labelTemplate ?? literal(s.label)])),
+    // A faq entry without label: is offered by its first question, shortened to what a menu item holds.
+    labels: new Map(sources.map((s) => [s.id, s.labelTemplate ?? literal(fitMenuText(s.label))])),
+    ratingMenus: ratingMenus(items),
     items: new Map(sources.map((s) => [s.id, { questions: s.questions, at: s.at }])),
     synonyms: settings.synonyms,
   };

@@ -51,7 +51,14 @@ export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | 
   // Only what a customer typed: a click already says what it means.
   if (item.kind !== 'text' || item.origin !== 3 || facts.menu_id !== undefined) return undefined;
   const { index } = faq;
-  const outcome = index.match(item.text.content);
+  // A typed rating (还行, 满意) is the customer's verdict only when they were just asked for one:
+  // right after the menu holding the scored items. Otherwise it is an ordinary message.
+  const lastMenu = typeof facts.last_menu === 'string' ? facts.last_menu : undefined;
+  const allow = (id: string) => {
+    const menus = faq.ratingMenus.get(id);
+    return menus === undefined || (lastMenu !== undefined && menus.has(lastMenu));
+  };
+  const outcome = index.match(item.text.content, undefined, allow);
   const settings = index.decision;
   const decision: FaqDecision = {
     canonical: index.canonical(item.text.content),

@@ -185,6 +185,8 @@ export interface FaqModel {
   clarify: Template;
   /** What a clarifying menu shows for each id. */
   labels: ReadonlyMap<string, Template>;
+  /** Rating items (score:) by click id → the menus offering them: typed, they count only after one of those. */
+  ratingMenus: ReadonlyMap<string, ReadonlySet<string>>;
   /** settings.faq when written, else the first item: where explain points for the clarifying menu. */
   at: SourcePosition;
   /** Where each item was written, for validate's findings. */

@@ -459,10 +459,12 @@ export class FaqIndex {
   /**
    * What to do with a typed message: answer one item, ask between close ones, or leave it to the
    * rules (with what 猜你想问 may offer). `extra`: per-item scores of a second scorer (click id →
-   * 0–1), fused with the lexical ones (faq-decision.ts fuseScores).
+   * 0–1), fused with the lexical ones (faq-decision.ts fuseScores). `allow`: which items may be
+   * answered or offered at all (a rating only after its menu, faq-step.ts).
    */
-  match(text: string, extra?: ReadonlyMap<string, number>): FaqOutcome {
+  match(text: string, extra?: ReadonlyMap<string, number>, allow?: (id: string) => boolean): FaqOutcome {
     const search = this.analyse(text);
+    if (allow) search.candidates = search.candidates.filter((c) => allow(c.id));
     const settings = this.decision;
     if (extra && extra.size > 0)
       search.candidates = fuseScores(search.candidates, extra, settings.extraWeight, (id) =>
