@@ -101,6 +101,9 @@ export const DEFAULT_EXTRA_WEIGHT = 0.5;
 export { MAX_OPTIONS };
 
 const DEFAULT_BETA2 = 8;
+/** A feature held by more questions than this (and COMMON_SHARE of all) is shared wording. */
+const COMMON_POSTINGS = 512;
+const COMMON_SHARE = 0.05;
 /**
  * Negations, as character features: each weighs what the rarest word weighs. Not 非: customers
  * write it far more often in 非常 (very) than as "not".
@@ -156,6 +159,15 @@ export class FaqIndex {
   readonly #entryQuestion: Int32Array;
   readonly #entryCoverage: Float64Array;
   readonly #entryRecall: Float64Array;
+  /** Per feature id: 1 when its postings are too many to walk per message (shared wording). */
+  readonly #common: Uint8Array;
+  /** Per question q: its common features, 2·feature + (also in its answer), at commonAt[q]…commonAt[q+1]. */
+  readonly #commonOf: Int32Array;
+  readonly #commonAt: Int32Array;
+  /** Per-call scratch: the message's weight for each of its common features, else 0. */
+  readonly #commonWeight: Float64Array;
+  /** Per entry: 1 for a strict one (a rating). */
+  readonly #strict: Uint8Array;
   readonly #touchedEntries: Int32Array;
   /** Per-call: the unknown share of the message's first form (see FaqSearch.unknown). */
   #unknown = 0;
@@ -238,6 +250,23 @@ export class FaqIndex {
       }
       this.#questionWeight[q] = total;
     });
+    // Shared wording (处理, 怎么 in thousands of questions): such a feature's postings are not walked
+    // per message; each question keeps the list of the common features it holds, read only for the
+    // questions a rarer feature of the message already touched. A search then costs what its rare
+    // words cost, not what the whole FAQ's shared wording does.
+    const commonLimit = Math.max(COMMON_POSTINGS, perQuestion.length * COMMON_SHARE);
+    this.#common = Uint8Array.from(this.#postings, (p) => (p.length > commonLimit ? 1 : 0));
+    const commonOf: number[][] = perQuestion.map(() => []);
+    this.#postings.forEach((postings, id) => {
+      if (this.#common[id] !== 1) return;
+      for (const posting of postings) commonOf[posting >> 1]?.push(2 * id + (posting & 1));
+    });
+    this.#commonAt = new Int32Array(perQuestion.length + 1);
+    commonOf.forEach((list, q) => {
+      this.#commonAt[q + 1] = (this.#commonAt[q] as number) + list.length;
+    });
+    this.#commonOf = Int32Array.from(commonOf.flat());
+    this.#commonWeight = new Float64Array(this.#weight.length);
     this.#covered = new Float64Array(perQuestion.length);
     this.#coveredByBoth = new Float64Array(perQuestion.length);
     this.#answered = new Float64Array(entries.length);
@@ -247,6 +276,7 @@ export class FaqIndex {
     this.#entryQuestion = new Int32Array(entries.length);
     this.#entryCoverage = new Float64Array(entries.length);
     this.#entryRecall = new Float64Array(entries.length);
+    this.#strict = Uint8Array.from(entries, (e) => (e.strict ? 1 : 0));
     this.#touchedEntries = new Int32Array(entries.length);
   }
 
@@ -373,6 +403,26 @@ export class FaqIndex {
     let answeredCount = 0;
     let messageWeight = 0;
     let unknownWeight = 0;
+    const skipFrom = this.#skipFrom;
+    const skipTo = this.#skipQuestion;
+    const skipEntry = this.#skipEntry;
+    const skipping = skipTo >= 0 || skipEntry >= 0;
+    const questionEntry = this.#questionEntry;
+    const commonWeight = this.#commonWeight;
+    const commonIds: number[] = [];
+    const postingsOf = this.#postings;
+    const walk = (id: number, w: number) => {
+      const postings = postingsOf[id] as number[];
+      const n = postings.length;
+      for (let j = 0; j < n; j++) {
+        const posting = postings[j] as number;
+        const q = posting >> 1;
+        if (skipping && ((q >= skipFrom && q <= skipTo) || questionEntry[q] === skipEntry)) continue;
+        if (covered[q] === 0) touched[count++] = q;
+        covered[q] = (covered[q] as number) + w;
+        if (posting & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
+      }
+    };
     for (const [f, kind] of features) {
       const id = this.#featureIds.get(f);
       if (id === undefined) {
@@ -383,29 +433,47 @@ export class FaqIndex {
       }
       const w = this.#weight[id] as number;
       messageWeight += w;
-      for (const posting of this.#postings[id] as number[]) {
-        const q = posting >> 1;
-        if ((q >= this.#skipFrom && q <= this.#skipQuestion) || this.#questionEntry[q] === this.#skipEntry)
-          continue;
-        if (covered[q] === 0) touched[count++] = q;
-        covered[q] = (covered[q] as number) + w;
-        if (posting & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
-      }
+      if (this.#common[id] === 1) {
+        commonWeight[id] = w;
+        commonIds.push(id);
+      } else walk(id, w);
       for (const e of this.#answerPostings[id] as number[]) {
         if (answered[e] === 0) answeredEntries[answeredCount++] = e;
         answered[e] = (answered[e] as number) + w;
       }
     }
+    if (count === 0) {
+      // Nothing but shared wording: walk it after all (rare, and such a message scores low).
+      for (const id of commonIds) walk(id, commonWeight[id] as number);
+    } else if (commonIds.length > 0) {
+      const commonOf = this.#commonOf;
+      const commonAt = this.#commonAt;
+      for (let k = 0; k < count; k++) {
+        const q = touched[k] as number;
+        for (let j = commonAt[q] as number, end = commonAt[q + 1] as number; j < end; j++) {
+          const packed = commonOf[j] as number;
+          const w = commonWeight[packed >> 1] as number;
+          if (w === 0) continue;
+          covered[q] = (covered[q] as number) + w;
+          if (packed & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
+        }
+      }
+    }
+    for (const id of commonIds) commonWeight[id] = 0;
     const entryScore = this.#entryScore;
     const entryQuestion = this.#entryQuestion;
     const entries = this.#touchedEntries;
     const beta2 = this.#beta2;
     const negations = negationMask(features);
+    const strict = this.#strict;
+    const questionWeight = this.#questionWeight;
+    const entryCoverage = this.#entryCoverage;
+    const entryRecall = this.#entryRecall;
     if (first) this.#unknown = messageWeight > 0 ? unknownWeight / messageWeight : 0;
     for (let k = 0; k < count; k++) {
       const q = touched[k] as number;
       const c = covered[q] as number;
-      const e = this.#questionEntry[q] as number;
+      const e = questionEntry[q] as number;
       const explained = c + (answered[e] as number) - (coveredByBoth[q] as number);
       covered[q] = 0;
       coveredByBoth[q] = 0;
@@ -413,11 +481,11 @@ export class FaqIndex {
       // answer's), and its negations must be the message's (满意 is not 不满意, even with no 满意
       // item to match).
       if (
-        this.entries[e]?.strict &&
+        strict[e] === 1 &&
         (c / messageWeight < STRICT_PRECISION || this.#questionNegations[q] !== negations)
       )
         continue;
-      const recall = c / (this.#questionWeight[q] as number);
+      const recall = c / (questionWeight[q] as number);
       const precision = explained / messageWeight;
       const score = ((1 + beta2) * precision * recall) / (beta2 * precision + recall);
       const prior = entryScore[e] as number;
@@ -425,8 +493,8 @@ export class FaqIndex {
       if (score > prior) {
         entryScore[e] = score;
         entryQuestion[e] = q;
-        this.#entryCoverage[e] = precision;
-        this.#entryRecall[e] = recall;
+        entryCoverage[e] = precision;
+        entryRecall[e] = recall;
       }
     }
     for (let k = 0; k < answeredCount; k++) answered[answeredEntries[k] as number] = 0;
