@@ -43,7 +43,8 @@ function load(): Conversion {
 
 /** Taiwan/Hong Kong characters and words → the mainland's (發票 → 发票, 網路 → 网络), longest phrase first. */
 export function toSimplified(text: string): string {
-  const c = (conversion ??= load());
+  conversion ??= load();
+  const c = conversion;
   let out = '';
   let i = 0;
   while (i < text.length) {
