@@ -96,6 +96,9 @@ async function runFaq(
     `    … right item suggested   ${pct(s.suggestedRight, s.inDomain)}  (in a suggest: menu, 猜你想问)`,
     `  out of domain answered     ${pct(s.falseAnswers, s.outOfDomain)}  (${s.falseAnswers}/${s.outOfDomain})`,
     `    … given suggestions      ${pct(s.outOfDomainSuggested, s.outOfDomain)}`,
+    `  right within one click     ${pct(s.withinOneClick, s.inDomain)}  (answered, or offered by a clarifying menu or 猜你想问)`,
+    `  right item ranked first    ${pct(s.rankedFirst, s.inDomain)}, in the top three ${pct(s.rankedTopThree, s.inDomain)}`,
+    `  decided with threshold ${set.faq.index.decision.threshold}, margin ${set.faq.index.decision.margin} (kfbot faq calibrate shows why)`,
   ];
   if (s.confusions.length) {
     out.push('', 'confusions (expected → got: count, e.g.):');

@@ -102,3 +102,16 @@ describe('calibration on the author’s own questions', () => {
     expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('has no FAQ')]);
   });
 });
+
+describe('kfbot test --faq', () => {
+  it('says how many reach their answer within one click, and which values decided', async () => {
+    const dir = ruleDir({
+      'r.yaml': DISTINCT,
+      'phrasings.txt': '无线网怎么连 → wifi\n早餐几点开始 → breakfast\n附近有超市吗 → none\n',
+    });
+    const r = await runCli(['test', '--rules', dir, '--faq', `${dir}/phrasings.txt`]);
+    expect(r.stdout).toMatch(/right within one click +\d+\.\d %/);
+    expect(r.stdout).toMatch(/decided with threshold 0\.\d+, margin 0\.\d+/);
+    expect(r.code).toBe(0);
+  });
+});
