@@ -43,6 +43,8 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
         item.at,
         `faq entry "${entry.id}" is offered in menus by its first question, ${byteLength(entry.label)} bytes: over the ${MENU_CLICK_CONTENT_MAX_BYTES} bytes a menu item holds, so menus offering it show "${shown}"; add label: with the text to show`,
       );
+    // With one item no question can be taken for another item's.
+    if (index.entries.length < 2) continue;
     for (const q of entry.questions) {
       const outcome = index.match(q);
       if (outcome.type === 'answer' && outcome.candidate.id === entry.id) continue;

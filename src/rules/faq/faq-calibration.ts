@@ -52,6 +52,8 @@ interface Sample {
 }
 
 function samples(index: FaqIndex): Sample[] {
+  // One item cannot be mistaken for another, nor have near misses: nothing to calibrate on.
+  if (index.entries.length < 2) return [];
   const slots = index.slots;
   const step = Math.max(1, slots / MAX_SAMPLES);
   const out: Sample[] = [];
