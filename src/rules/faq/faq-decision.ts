@@ -12,7 +12,7 @@
  * - never when most of the message is words no listed question has and the item explains little of
  *   it (unknown words: "健身房有教练吗" in a hotel whose FAQ never says 教练);
  * - a runner-up within `margin` makes it a clarifying menu of the close items;
- * - otherwise 猜你想问 offers the items that ranked near the top (at least half the best score and
+ * - otherwise 猜你想问 offers the items that ranked near the top (at least 0.4 of the best score and
  *   `suggest`), however low the best is, unless the message is out of domain: nothing scored
  *   `outOfDomain`.
  */
