@@ -1,8 +1,8 @@
 /**
  * `npm run eval:faq` (also part of `npm run bench`): the FAQ matcher on labelled phrasings that
- * are not among the listed questions (bench/faq/*.txt, three sets each, see SETS) for the default rules and a second domain
- * (a hotel, bench/faq/hotel/rules.yaml): answered right (top-1), clarified, wrong, missed,
- * out-of-domain answered, the confusions — and the same phrasings through the keyword rules alone
+ * are not among the listed questions (bench/faq/*.txt, see SETS), tuning and held-out sets apart:
+ * where the right item ranked, answered right directly, clarified, wrong, left to the fallback,
+ * right within one click, unanswerable answered — and the same phrasings through the keyword rules alone
  * (the rules without their FAQ, as kfbot answered before typed matching) as the baseline. Then the
  * cost of one match against 2,000 listed questions.
  */
@@ -18,19 +18,26 @@ import { decodeSyncItem } from '../src/wecom/sync-item.ts';
 import { markdownTable } from './decide.ts';
 
 /**
- * Three phrasing sets per domain, each written by someone else than the one before:
- * - tuning: written alongside the matcher; its settings were chosen on it;
- * - held-out: written blind (rule files only, no matcher, no tuning set), then used to find what
- *   the matcher missed, so it is no longer blind;
- * - test: written blind last, and only measured: the honest figure for phrasings nobody tuned to.
+ * Two groups, never mixed:
+ * - tuning: the shop (default rules/) and hotel phrasings. Each domain has three files written one
+ *   after the other (the last two blind at first), but all three have been looked at while the
+ *   matcher and its calibration were chosen, so none of them is blind any more;
+ * - held-out: two domains nobody tuned to (a mobile carrier and a dental clinic), rule files as an
+ *   operator writes them on day one (three 相似问法 per item), phrasings written from the rule files
+ *   alone and committed before the first run. Only their totals are printed, never which phrasing
+ *   failed, so that looking at the output cannot tune to them.
  */
-const SETS = ['tuning', 'held-out', 'test'] as const;
-const DOMAINS = [
-  { name: 'shop (default rules/)', rules: 'rules', phrasings: 'bench/faq/shop' },
-  { name: 'hotel (bench/faq/hotel)', rules: 'bench/faq/hotel', phrasings: 'bench/faq/hotel' },
+type Role = 'tuning' | 'held-out';
+const SETS: readonly { domain: string; rules: string; file: string; role: Role }[] = [
+  { domain: 'shop', rules: 'rules', file: 'bench/faq/shop.txt', role: 'tuning' },
+  { domain: 'shop', rules: 'rules', file: 'bench/faq/shop-heldout.txt', role: 'tuning' },
+  { domain: 'shop', rules: 'rules', file: 'bench/faq/shop-test.txt', role: 'tuning' },
+  { domain: 'hotel', rules: 'bench/faq/hotel', file: 'bench/faq/hotel.txt', role: 'tuning' },
+  { domain: 'hotel', rules: 'bench/faq/hotel', file: 'bench/faq/hotel-heldout.txt', role: 'tuning' },
+  { domain: 'hotel', rules: 'bench/faq/hotel', file: 'bench/faq/hotel-test.txt', role: 'tuning' },
+  { domain: 'carrier', rules: 'bench/faq/carrier', file: 'bench/faq/carrier-heldout.txt', role: 'held-out' },
+  { domain: 'clinic', rules: 'bench/faq/clinic', file: 'bench/faq/clinic-heldout.txt', role: 'held-out' },
 ];
-const setFile = (prefix: string, set: (typeof SETS)[number]) =>
-  set === 'tuning' ? `${prefix}.txt` : set === 'held-out' ? `${prefix}-heldout.txt` : `${prefix}-test.txt`;
 // 2026-11-26 is a Thursday: 10:00 in Shanghai is within business hours.
 const AT = Date.parse('2026-11-26T10:00:00+08:00');
 
@@ -88,43 +95,93 @@ async function keywordBaseline(set: RuleSet, phrasings: readonly Phrasing[]) {
   return { accuracy: correct / inDomain, falseAnswerRate: outOfDomain ? falseAnswers / outOfDomain : 0 };
 }
 
+interface Tally {
+  inDomain: number;
+  outOfDomain: number;
+  rankedFirst: number;
+  rankedTopThree: number;
+  correct: number;
+  clarified: number;
+  wrong: number;
+  missed: number;
+  withinOneClick: number;
+  falseAnswers: number;
+  outOfDomainSuggested: number;
+  keywordRight: number;
+}
+
+const TALLY_KEYS = [
+  'inDomain',
+  'outOfDomain',
+  'rankedFirst',
+  'rankedTopThree',
+  'correct',
+  'clarified',
+  'wrong',
+  'missed',
+  'withinOneClick',
+  'falseAnswers',
+  'outOfDomainSuggested',
+  'keywordRight',
+] as const satisfies readonly (keyof Tally)[];
+
+function row(role: string, domain: string, file: string, t: Tally): Record<string, string> {
+  const of = (n: number) => pct(t.inDomain ? n / t.inDomain : 0);
+  return {
+    set: role,
+    domain,
+    file,
+    phrasings: `${t.inDomain} + ${t.outOfDomain} unanswerable`,
+    'right item ranked first': of(t.rankedFirst),
+    'in the top three': of(t.rankedTopThree),
+    'answered right directly': of(t.correct),
+    'clarifying menu with the right item': of(t.clarified),
+    'answered wrong': of(t.wrong),
+    'left to the fallback': of(t.missed),
+    'right within one click': of(t.withinOneClick),
+    'unanswerable answered': pct(t.outOfDomain ? t.falseAnswers / t.outOfDomain : 0),
+    'unanswerable offered 猜你想问': pct(t.outOfDomain ? t.outOfDomainSuggested / t.outOfDomain : 0),
+    'keyword rules alone: right': of(t.keywordRight),
+  };
+}
+
 export async function evaluateFaq() {
-  const rows: Record<string, string | number>[] = [];
+  const rows: Record<string, string>[] = [];
   const confusions: Record<string, string | number>[] = [];
-  for (const domain of DOMAINS) {
-    const set = loadRulesOrThrow(domain.rules);
-    if (!set.faq) throw new Error(`${domain.rules} has no FAQ`);
-    for (const which of SETS) {
-      const file = setFile(domain.phrasings, which);
-      const { phrasings, problems } = parsePhrasings(readFileSync(file, 'utf8'));
-      if (problems.length)
-        throw new Error(`${file}: ${problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
-      const s = measureAccuracy(set.faq.index, phrasings);
-      const base = await keywordBaseline(set, phrasings);
-      rows.push({
-        domain: domain.name,
-        set: which,
-        phrasings: `${s.inDomain} + ${s.outOfDomain} out of domain`,
-        'answered right (top-1)': pct(s.accuracy),
-        'clarifying menu with the right item': pct(s.clarified / s.inDomain),
-        wrong: pct(s.wrong / s.inDomain),
-        'left to the rules': pct(s.missed / s.inDomain),
-        'left, right item in 猜你想问 (suggest:)': pct(s.suggestedRight / s.inDomain),
-        'out-of-domain answered': pct(s.falseAnswerRate),
-        'out-of-domain given suggestions': pct(s.outOfDomainSuggested / s.outOfDomain),
-        'keyword rules alone: right': pct(base.accuracy),
-        'keyword rules alone: out-of-domain answered': pct(base.falseAnswerRate),
-      });
-      if (which === 'test')
-        for (const c of s.confusions)
-          confusions.push({
-            domain: domain.name.split(' ')[0] as string,
-            expected: c.expected,
-            got: c.got,
-            count: c.count,
-          });
-    }
+  const totals = new Map<Role, Tally>();
+  for (const which of SETS) {
+    const set = loadRulesOrThrow(which.rules);
+    if (!set.faq) throw new Error(`${which.rules} has no FAQ`);
+    const { phrasings, problems } = parsePhrasings(readFileSync(which.file, 'utf8'));
+    if (problems.length)
+      throw new Error(`${which.file}: ${problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
+    const s = measureAccuracy(set.faq.index, phrasings);
+    const base = await keywordBaseline(set, phrasings);
+    const t: Tally = {
+      inDomain: s.inDomain,
+      outOfDomain: s.outOfDomain,
+      rankedFirst: s.rankedFirst,
+      rankedTopThree: s.rankedTopThree,
+      correct: s.correct,
+      clarified: s.clarified,
+      wrong: s.results.filter((r) => r.verdict === 'wrong' && !r.got.startsWith('clarify')).length,
+      missed: s.missed,
+      withinOneClick: s.withinOneClick,
+      falseAnswers: s.falseAnswers,
+      outOfDomainSuggested: s.outOfDomainSuggested,
+      keywordRight: Math.round(base.accuracy * s.inDomain),
+    };
+    rows.push(row(which.role, which.domain, which.file.replace('bench/faq/', ''), t));
+    const total = totals.get(which.role);
+    if (!total) totals.set(which.role, { ...t });
+    else for (const k of TALLY_KEYS) total[k] += t[k];
+    // Which phrasings failed is shown for the tuning sets only: reading the held-out failures
+    // would make the next change a tuning to them.
+    if (which.role === 'tuning')
+      for (const c of s.confusions)
+        confusions.push({ domain: which.domain, expected: c.expected, got: c.got, count: c.count });
   }
+  for (const [role, t] of totals) rows.push(row(`**${role} total**`, '', '', t));
   return { rows, confusions, latency: matchLatency() };
 }
 
@@ -168,7 +225,9 @@ function matchLatency() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await evaluateFaq();
   process.stdout.write(`## FAQ matcher on labelled phrasings\n\n${markdownTable(r.rows)}\n\n`);
-  process.stdout.write(`### Confusions on the test sets\n\n${markdownTable(r.confusions)}\n\n`);
+  process.stdout.write(
+    `### Confusions on the tuning sets (the held-out sets are only counted)\n\n${markdownTable(r.confusions)}\n\n`,
+  );
   process.stdout.write(
     `### Cost: one typed message against ${r.latency.questions} listed questions: median ${r.latency.medianMicros} µs, p99 ${r.latency.p99Micros} µs\n`,
   );

@@ -32,6 +32,12 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/test.ts')).testCommand,
   },
   {
+    name: 'faq',
+    summary:
+      'typed-question FAQ tools: calibrate (the decision values chosen for the rules, and what they do)',
+    load: async () => (await import('./commands/faq.ts')).faqCommand,
+  },
+  {
     name: 'report',
     summary: 'reports from the store: unanswered questions, rules (hits and misses), satisfaction, sessions',
     load: async () => (await import('./commands/report.ts')).reportCommand,

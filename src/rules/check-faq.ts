@@ -5,8 +5,13 @@
  * - a menu item none of whose questions resembles its own label (questions pasted under the
  *   wrong item);
  * - a `faq:` id that is also a menu click id (a click and a typed match would share one answer);
- * - a one-character synonym, which is rewritten inside every word holding it (货 in 退货).
+ * - a one-character synonym, which is rewritten inside every word holding it (货 in 退货);
+ * - a question that is nothing once punctuation, emoji and filler are removed ("😀", "请问");
+ * - a faq entry offered by a first question longer than a menu item holds: what menus will show.
  */
+
+import { byteLength, MENU_CLICK_CONTENT_MAX_BYTES } from '../wecom/send-limits.ts';
+import { fitMenuText } from './faq/menu-text.ts';
 import { questionText } from './faq/question-text.ts';
 import type { RuleProblem } from './problems.ts';
 import type { RuleSet } from './rule-model.ts';
@@ -23,6 +28,23 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
   for (const entry of index.entries) {
     const item = faq.items.get(entry.id);
     if (!item) continue;
+    for (const q of entry.questions)
+      if (index.canonical(q) === '')
+        warn(
+          item.at,
+          `question "${q}" of "${entry.id}" is nothing once punctuation, emoji and filler (请问, 谢谢, 吗…) are removed: no typed text can match it; write the words customers use`,
+        );
+    const shown = fitMenuText(entry.label);
+    if (
+      shown !== entry.label &&
+      set.rules.some((r) => r.source.kind === 'faq' && r.source.clickId === entry.id)
+    )
+      warn(
+        item.at,
+        `faq entry "${entry.id}" is offered in menus by its first question, ${byteLength(entry.label)} bytes: over the ${MENU_CLICK_CONTENT_MAX_BYTES} bytes a menu item holds, so menus offering it show "${shown}"; add label: with the text to show`,
+      );
+    // With one item no question can be taken for another item's.
+    if (index.entries.length < 2) continue;
     for (const q of entry.questions) {
       const outcome = index.match(q);
       if (outcome.type === 'answer' && outcome.candidate.id === entry.id) continue;

@@ -13,6 +13,7 @@
  */
 
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
+import { compileMenuHead } from './compile-faq.ts';
 import { compileReply, compileText } from './compile-reply.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { Action, ReplyContent, Scalar, TransferTarget } from './rule-model.ts';
@@ -192,7 +193,13 @@ function compileOne(ctx: CompileContext, entry: unknown, path: YamlPath, menuRef
         return [];
       }
       ctx.unknownKeys(spec, ['head', 'otherwise'], at, 'suggest');
-      const head = compileText(ctx, spec.head ?? DEFAULT_SUGGEST_HEAD, [...at, 'head'], 'suggest.head');
+      const head = compileMenuHead(
+        ctx,
+        spec.head ?? DEFAULT_SUGGEST_HEAD,
+        [...at, 'head'],
+        'suggest (猜你想问) head',
+        DEFAULT_SUGGEST_HEAD,
+      );
       const otherwise =
         spec.otherwise === undefined
           ? undefined

@@ -11,19 +11,23 @@
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { compileText } from './compile-reply.ts';
 import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
+import { type CalibratedKey, calibrateFaq } from './faq/faq-calibration.ts';
 import { DEFAULT_MARGIN, DEFAULT_SUGGEST, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
+import { fitMenuText } from './faq/menu-text.ts';
 import type { SourcePosition } from './problems.ts';
 import type { FaqModel, RuleModel } from './rule-model.ts';
 import type { YamlPath } from './rule-source.ts';
 import { compileTemplate, type Template } from './template.ts';
 
-export const FAQ_KEYS = ['id', 'questions', 'reply', 'menu', 'then', 'priority'];
+export const FAQ_KEYS = ['id', 'label', 'questions', 'reply', 'menu', 'then', 'priority'];
 const FAQ_SETTINGS_KEYS = ['threshold', 'margin', 'suggest', 'synonyms', 'clarify'];
 /** The click id rule: menu_id is 1–64 bytes of letters, digits, _ and - (the platform's limit). */
 export const FAQ_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const DEFAULT_CLARIFY = '您是想问：';
 
 export interface FaqSettings {
+  /** Which of threshold and margin the file wrote: those are used as written, the others calibrated. */
+  pinned: CalibratedKey[];
   threshold: number;
   margin: number;
   suggest: number;
@@ -43,13 +47,14 @@ export function defaultFaqSettings(): FaqSettings {
     threshold: DEFAULT_THRESHOLD,
     margin: DEFAULT_MARGIN,
     suggest: DEFAULT_SUGGEST,
+    pinned: [],
     synonyms: [],
     clarify: literal(DEFAULT_CLARIFY),
   };
 }
 
 export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPath): FaqSettings {
-  const out = { ...defaultFaqSettings(), at: ctx.at(path) };
+  const out: FaqSettings = { ...defaultFaqSettings(), at: ctx.at(path) };
   if (!isRecord(raw)) {
     ctx.error(path, 'settings.faq is a mapping: { threshold, margin, suggest, synonyms, clarify }');
     return out;
@@ -59,8 +64,10 @@ export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPat
   for (const key of ['threshold', 'margin', 'suggest'] as const) {
     const v = raw[key];
     if (v === undefined) continue;
-    if (typeof v === 'number' && v >= 0 && v <= 1) out[key] = v;
-    else {
+    if (typeof v === 'number' && v >= 0 && v <= 1) {
+      out[key] = v;
+      if (key !== 'suggest') out.pinned.push(key);
+    } else {
       valid = false;
       ctx.error([...path, key], `settings.faq.${key} is a number from 0 to 1 (got ${describeValue(v)})`);
     }
@@ -95,10 +102,37 @@ export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPat
     }
   }
   if (raw.clarify !== undefined) {
-    const t = compileText(ctx, raw.clarify, [...path, 'clarify'], 'settings.faq.clarify');
+    const t = compileMenuHead(
+      ctx,
+      raw.clarify,
+      [...path, 'clarify'],
+      'settings.faq.clarify',
+      DEFAULT_CLARIFY,
+    );
     if (t) out.clarify = t;
   }
   return out;
+}
+
+/**
+ * The head of a menu the FAQ makes (settings.faq.clarify, a `suggest:` action's head): text with
+ * something in it — an empty head sends a bare list the customer cannot read as a question.
+ */
+export function compileMenuHead(
+  ctx: CompileContext,
+  value: unknown,
+  path: YamlPath,
+  what: string,
+  example: string,
+): Template | undefined {
+  if (typeof value !== 'string' || value.trim() === '') {
+    ctx.error(
+      path,
+      `${what} is the menu's head text, e.g. ${example} (got ${value === '' || typeof value === 'string' ? 'an empty text' : describeValue(value)})`,
+    );
+    return undefined;
+  }
+  return compileText(ctx, value, path, what);
 }
 
 /** Reads a `questions:` list; problems are reported, good entries kept. */
@@ -125,6 +159,8 @@ export function readQuestions(ctx: CompileContext, raw: unknown, path: YamlPath)
 
 export interface FaqItemSource {
   id: string;
+  /** A rating item's menu (score:): a typed rating counts only right after that menu was sent. */
+  ratingMenu?: string;
   label: string;
   labelTemplate: Template | undefined;
   /** Every way to ask it: a menu item's label comes first, then its `questions:`. */
@@ -160,6 +196,12 @@ export function buildFaq(
 ): FaqModel | undefined {
   if (!items.some((i) => i.questions.length > 0)) return undefined;
   const byId = new Map<string, FaqItemSource>();
+  const ratingMenus = (all: readonly FaqItemSource[]) => {
+    const out = new Map<string, Set<string>>();
+    for (const i of all)
+      if (i.ratingMenu !== undefined) out.set(i.id, (out.get(i.id) ?? new Set()).add(i.ratingMenu));
+    return out;
+  };
   for (const item of items) {
     const prior = byId.get(item.id);
     if (prior) prior.questions.push(...item.questions.filter((q) => !prior.questions.includes(q)));
@@ -184,11 +226,18 @@ export function buildFaq(
       synonyms: [...BUILTIN_SYNONYMS, ...settings.synonyms],
     },
   );
+  // Calibrated on the author's own questions unless settings.faq pins both values.
+  const pinned = Object.fromEntries(settings.pinned.map((k) => [k, settings[k]]));
+  const calibration = calibrateFaq(index, pinned);
+  index.retune(calibration.settings);
   return {
     index,
+    calibration,
     clarify: settings.clarify,
     at: settings.at ?? (sources[0] as FaqItemSource).at,
-    labels: new Map(sources.map((s) => [s.id, s.labelTemplate ?? literal(s.label)])),
+    // A faq entry without label: is offered by its first question, shortened to what a menu item holds.
+    labels: new Map(sources.map((s) => [s.id, s.labelTemplate ?? literal(fitMenuText(s.label))])),
+    ratingMenus: ratingMenus(items),
     items: new Map(sources.map((s) => [s.id, { questions: s.questions, at: s.at }])),
     synonyms: settings.synonyms,
   };

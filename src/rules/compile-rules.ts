@@ -8,6 +8,7 @@
  *   rules:    [ { name, priority, when, then, continue, fallback } ]
  */
 
+import { byteLength, MENU_CLICK_CONTENT_MAX_BYTES } from '../wecom/send-limits.ts';
 import { compileActions } from './compile-actions.ts';
 import { compileWhen } from './compile-condition.ts';
 import { CompileContext, describeValue, isRecord } from './compile-context.ts';
@@ -170,7 +171,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
           label,
           labelTemplate: model?.label,
           questions: [label, ...questions],
-          ...(item.score !== undefined && { strict: true }),
+          ...(item.score !== undefined && { strict: true, ratingMenu: menuName }),
           at: ctx.at(path),
         });
       }
@@ -370,7 +371,25 @@ function compileFaqEntry(
   }
   const answer =
     raw.then ?? (raw.reply !== undefined ? [{ reply: raw.reply }] : [{ reply: { menu: raw.menu } }]);
-  const label = questions[0] as string;
+  let label = questions[0] as string;
+  if (raw.label !== undefined) {
+    if (typeof raw.label !== 'string' || raw.label.trim() === '') {
+      ctx.error(
+        [...path, 'label'],
+        `faq entry "${id}": label is the text a menu offering it shows (got ${describeValue(raw.label)})`,
+      );
+      return undefined;
+    }
+    if (byteLength(raw.label) > MENU_CLICK_CONTENT_MAX_BYTES) {
+      ctx.error(
+        [...path, 'label'],
+        `faq entry "${id}": label is ${byteLength(raw.label)} bytes; a menu item shows at most ${MENU_CLICK_CONTENT_MAX_BYTES} bytes (about 42 Chinese characters): shorten it`,
+      );
+      return undefined;
+    }
+    label = raw.label;
+    if (!questions.includes(label)) questions.unshift(label);
+  }
   const condition: Condition = {
     fact: 'menu_id',
     op: 'equals',

@@ -8,7 +8,7 @@
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { MENU_ITEM_PRIORITY } from './compile-rules.ts';
 import type { ConditionOutcome } from './decider.ts';
-import { DEFAULT_SUGGEST, type FaqCandidate } from './faq/faq-index.ts';
+import type { FaqCandidate } from './faq/faq-index.ts';
 import { CLARIFY_MENU, SUGGEST_MENU } from './faq-menu-names.ts';
 import type { Facts } from './message-facts.ts';
 import type { Action, FaqModel, MenuItemModel, MenuModel, RuleModel } from './rule-model.ts';
@@ -26,6 +26,10 @@ export interface FaqDecision {
   margin: number;
   /** The least score a `suggest:` action offers. */
   suggest: number;
+  /** What a `suggest:` action (猜你想问) would offer: the near-top items, none when out of domain. */
+  suggestions: FaqCandidate[];
+  /** Left to the rules as out of domain: 猜你想问 offers nothing. */
+  outOfDomain?: boolean;
   /** The items a 猜你想问 menu offered for the text, when a `suggest:` action sent one. */
   suggested?: string[];
 }
@@ -47,14 +51,24 @@ export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | 
   // Only what a customer typed: a click already says what it means.
   if (item.kind !== 'text' || item.origin !== 3 || facts.menu_id !== undefined) return undefined;
   const { index } = faq;
-  const outcome = index.match(item.text.content);
+  // A typed rating (还行, 满意) is the customer's verdict only when they were just asked for one:
+  // right after the menu holding the scored items. Otherwise it is an ordinary message.
+  const lastMenu = typeof facts.last_menu === 'string' ? facts.last_menu : undefined;
+  const allow = (id: string) => {
+    const menus = faq.ratingMenus.get(id);
+    return menus === undefined || (lastMenu !== undefined && menus.has(lastMenu));
+  };
+  const outcome = index.match(item.text.content, undefined, allow);
+  const settings = index.decision;
   const decision: FaqDecision = {
     canonical: index.canonical(item.text.content),
     outcome: outcome.type,
     candidates: outcome.candidates,
-    threshold: index.tuning.threshold,
-    margin: index.tuning.margin,
-    suggest: index.tuning.suggest ?? DEFAULT_SUGGEST,
+    threshold: settings.threshold,
+    margin: settings.margin,
+    suggest: settings.suggest,
+    suggestions: outcome.type === 'none' ? outcome.suggestions : [],
+    ...(outcome.type === 'none' && outcome.outOfDomain && { outOfDomain: true }),
   };
   if (outcome.type === 'answer') {
     decision.answered = outcome.candidate.id;
@@ -97,8 +111,7 @@ export function resolveSuggest(
   faq: FaqModel | undefined,
   decision: FaqDecision | undefined,
 ): { action: Action; offered?: string[] } {
-  const menu =
-    faq && decision && faqMenu(faq, SUGGEST_MENU, action.head, faq.index.suggestions(decision.candidates));
+  const menu = faq && decision && faqMenu(faq, SUGGEST_MENU, action.head, decision.suggestions);
   if (menu && menu.items.length > 0)
     return {
       action: { type: 'reply', content: { msgtype: 'msgmenu', menu }, at: action.at },
@@ -106,7 +119,9 @@ export function resolveSuggest(
     };
   if (action.otherwise) return { action: { type: 'reply', content: action.otherwise, at: action.at } };
   const reason = decision
-    ? `no FAQ item scored ${decision.suggest} or more: nothing to suggest`
+    ? decision.outOfDomain
+      ? "the text is out of the FAQ's domain: nothing to suggest"
+      : `no FAQ item scored ${decision.suggest} or more: nothing to suggest`
     : 'not a typed text: nothing to suggest';
   return { action: { type: 'nothing', reason, at: action.at } };
 }
@@ -135,7 +150,7 @@ export function describeFaq(faq: FaqDecision): string {
       ? `answered as a click on ${faq.answered}`
       : faq.outcome === 'clarify'
         ? 'close candidates: a clarifying menu asks which one'
-        : `no item reached ${faq.threshold}: left to the other rules${faq.suggested ? `; 猜你想问 offered ${faq.suggested.join(', ')}` : ''}`;
+        : `not confident (threshold ${faq.threshold}): left to the other rules${faq.outOfDomain ? ' as out of domain' : ''}${faq.suggested ? `; 猜你想问 offered ${faq.suggested.join(', ')}` : ''}`;
   const lines = [
     `${JSON.stringify(faq.canonical)} → ${outcome} (threshold ${faq.threshold}, margin ${faq.margin}, suggest ${faq.suggest})`,
   ];

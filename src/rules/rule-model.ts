@@ -4,6 +4,7 @@
  */
 import type { Kind } from '../wecom/message-kinds.ts';
 import type { MediaMsgtype } from '../wecom/send-payloads.ts';
+import type { FaqCalibration } from './faq/faq-calibration.ts';
 import type { FaqIndex } from './faq/faq-index.ts';
 import type { SourcePosition } from './problems.ts';
 import type { Schedule } from './schedule.ts';
@@ -178,10 +179,14 @@ export interface RuleSettings {
 /** Typed-question matching: every click item and `faq:` entry with its label and 相似问法. */
 export interface FaqModel {
   index: FaqIndex;
+  /** The decision values chosen for this rule set at load, and what they are expected to do. */
+  calibration: FaqCalibration;
   /** Head of the clarifying menu ("您是想问："). */
   clarify: Template;
   /** What a clarifying menu shows for each id. */
   labels: ReadonlyMap<string, Template>;
+  /** Rating items (score:) by click id → the menus offering them: typed, they count only after one of those. */
+  ratingMenus: ReadonlyMap<string, ReadonlySet<string>>;
   /** settings.faq when written, else the first item: where explain points for the clarifying menu. */
   at: SourcePosition;
   /** Where each item was written, for validate's findings. */

@@ -107,6 +107,9 @@ async function runFaq(
     `    … right item suggested   ${pct(s.suggestedRight, s.inDomain)}  (in a suggest: menu, 猜你想问，含正确项)`,
     `  out of domain answered     ${pct(s.falseAnswers, s.outOfDomain)}  (${s.falseAnswers}/${s.outOfDomain})  域外问题被误答`,
     `    … given suggestions      ${pct(s.outOfDomainSuggested, s.outOfDomain)}  域外问题给出猜你想问`,
+    `  right within one click     ${pct(s.withinOneClick, s.inDomain)}  (answered, or offered by a clarifying menu or 猜你想问)  一次点击内答对`,
+    `  right item ranked first    ${pct(s.rankedFirst, s.inDomain)}, in the top three ${pct(s.rankedTopThree, s.inDomain)}  正确项排第一／前三`,
+    `  decided with threshold ${set.faq.index.decision.threshold}, margin ${set.faq.index.decision.margin} (kfbot faq calibrate shows why)`,
   ];
   if (s.confusions.length) {
     out.push('', 'confusions (expected → got: count, e.g.) · 混淆（应答 → 实答：次数，例）:');

@@ -28,6 +28,8 @@ export interface PhrasingResult {
   topScore: number;
   /** When left to the rules: the items a `suggest:` action (猜你想问) would offer, best first. */
   suggested: string[];
+  /** Where the expected item ranked among the candidates (1 = first); undefined when not among them. */
+  rank?: number;
 }
 
 export interface AccuracySummary {
@@ -43,6 +45,11 @@ export interface AccuracySummary {
   falseAnswers: number;
   /** Out of domain, left to the rules, and a `suggest:` action would offer something. */
   outOfDomainSuggested: number;
+  /** In domain, the right item reached with at most one click: answered, or offered by a clarifying menu or 猜你想问. */
+  withinOneClick: number;
+  /** In domain, the right item ranked first / among the first three candidates. */
+  rankedFirst: number;
+  rankedTopThree: number;
   /** correct / inDomain. */
   accuracy: number;
   /** falseAnswers / outOfDomain. */
@@ -72,8 +79,9 @@ export function measureAccuracy(index: FaqIndex, phrasings: readonly Phrasing[])
     else if (outcome.type === 'answer') verdict = got === p.expected ? 'correct' : 'wrong';
     else if (outcome.type === 'clarify') verdict = offered.includes(p.expected) ? 'clarified' : 'wrong';
     else verdict = 'missed';
-    const suggested = outcome.type === 'none' ? index.suggestions(outcome.candidates).map((c) => c.id) : [];
-    return { phrasing: p, verdict, got, topScore, suggested };
+    const suggested = outcome.type === 'none' ? outcome.suggestions.map((c) => c.id) : [];
+    const at = outcome.candidates.findIndex((c) => c.id === p.expected);
+    return { phrasing: p, verdict, got, topScore, suggested, ...(at >= 0 && { rank: at + 1 }) };
   });
   const count = (v: PhrasingVerdict) => results.filter((r) => r.verdict === v).length;
   const inDomain = results.filter((r) => r.phrasing.expected !== undefined).length;
@@ -100,6 +108,14 @@ export function measureAccuracy(index: FaqIndex, phrasings: readonly Phrasing[])
     outOfDomain,
     falseAnswers: count('false-answer'),
     outOfDomainSuggested: results.filter((r) => r.verdict === 'rejected' && r.suggested.length > 0).length,
+    withinOneClick: results.filter(
+      (r) =>
+        r.verdict === 'correct' ||
+        r.verdict === 'clarified' ||
+        (r.verdict === 'missed' && r.suggested.includes(r.phrasing.expected as string)),
+    ).length,
+    rankedFirst: results.filter((r) => r.rank === 1).length,
+    rankedTopThree: results.filter((r) => r.rank !== undefined && r.rank <= 3).length,
     accuracy: inDomain === 0 ? 1 : count('correct') / inDomain,
     falseAnswerRate: outOfDomain === 0 ? 0 : count('false-answer') / outOfDomain,
     confusions: [...confusions.values()].sort(

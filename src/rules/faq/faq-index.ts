@@ -29,6 +29,13 @@
  *   "满意" is never 不满意.
  */
 import { ASK_WORDS } from './builtin-synonyms.ts';
+import {
+  decideFaq,
+  type FaqDecisionSettings,
+  type FaqOutcome,
+  fuseScores,
+  MAX_OPTIONS,
+} from './faq-decision.ts';
 import { FEATURE_WEIGHT, type FeatureKind, questionFeatures } from './question-features.ts';
 import { questionText, SynonymMap } from './question-text.ts';
 
@@ -56,22 +63,26 @@ export interface FaqCandidate {
   score: number;
   /** The listed question (as written) that scored best. */
   question: string;
+  /** Share (0–1) of the message's weight that question and the item's answer explain. */
+  coverage: number;
+  /** Share (0–1) of that question's weight the message has. */
+  recall: number;
 }
 
-export type FaqOutcome =
-  /** One item is confidently ahead: answer it as a click. */
-  | { type: 'answer'; candidate: FaqCandidate; candidates: FaqCandidate[] }
-  /** Several items are close: ask which one was meant. */
-  | { type: 'clarify'; options: FaqCandidate[]; candidates: FaqCandidate[] }
-  | { type: 'none'; candidates: FaqCandidate[] };
+/** A message as the matcher saw it: its best items and what of it no item knows. */
+export interface FaqSearch {
+  candidates: FaqCandidate[];
+  /** Share (0–1) of the message's weight in features no listed question has (0 for an empty message). */
+  unknown: number;
+  /** Whether the message has any feature at all after normalisation (emoji-only, 你好 alone: no). */
+  empty: boolean;
+}
 
-export interface FaqTuning {
-  /** Minimum score (0–1) for an item to be answered or offered. */
+export interface FaqTuning extends Partial<Omit<FaqDecisionSettings, 'threshold' | 'margin'>> {
+  /** Least score (0–1) for an item to be answered or offered in a clarifying menu. */
   threshold: number;
   /** How far the best item must be ahead of the next to be answered without asking. */
   margin: number;
-  /** Minimum score for an item to be offered by a `suggest:` action (猜你想问); default 0.35. */
-  suggest?: number;
   synonyms: readonly (readonly string[])[];
   /** β² of the score: how much more recall counts than precision (default 8). */
   beta2?: number;
@@ -80,14 +91,19 @@ export interface FaqTuning {
 export const DEFAULT_THRESHOLD = 0.5;
 export const DEFAULT_MARGIN = 0.05;
 /**
- * Chosen on the tuning and held-out phrasings (npm run eval:faq): 0.3 offers the right item for a
- * few more of the texts left to the rules, but offers something for a third more out-of-domain ones.
+ * 猜你想问's floor once the decision offers the near-top items of any message not out of domain
+ * (faq-decision.ts): chosen on the tuning phrasings (npm run eval:faq).
  */
-export const DEFAULT_SUGGEST = 0.35;
-/** At most this many items in a clarifying menu. */
-export const MAX_OPTIONS = 3;
+export const DEFAULT_SUGGEST = 0.15;
+export const DEFAULT_RATIO = 0.45;
+export const DEFAULT_OUT_OF_DOMAIN = 0.2;
+export const DEFAULT_EXTRA_WEIGHT = 0.5;
+export { MAX_OPTIONS };
 
 const DEFAULT_BETA2 = 8;
+/** A feature held by more questions than this (and COMMON_SHARE of all) is shared wording. */
+const COMMON_POSTINGS = 512;
+const COMMON_SHARE = 0.05;
 /**
  * Negations, as character features: each weighs what the rarest word weighs. Not 非: customers
  * write it far more often in 非常 (very) than as "not".
@@ -106,9 +122,11 @@ function negationMask(features: Map<string, FeatureKind>): number {
 /** How much of a message a strict entry's question must cover. */
 const STRICT_PRECISION = 0.5;
 
+export type { FaqOutcome };
+
 export class FaqIndex {
   readonly entries: readonly FaqEntry[];
-  readonly tuning: FaqTuning;
+  #tuning: FaqTuning;
   readonly #synonyms: SynonymMap;
   readonly #beta2: number;
   readonly #featureIds = new Map<string, number>();
@@ -139,11 +157,26 @@ export class FaqIndex {
   readonly #touched: Int32Array;
   readonly #entryScore: Float64Array;
   readonly #entryQuestion: Int32Array;
+  readonly #entryCoverage: Float64Array;
+  readonly #entryRecall: Float64Array;
+  /** Per feature id: 1 when its postings are too many to walk per message (shared wording). */
+  readonly #common: Uint8Array;
+  /** Per question q: its common features, 2·feature + (also in its answer), at commonAt[q]…commonAt[q+1]. */
+  readonly #commonOf: Int32Array;
+  readonly #commonAt: Int32Array;
+  /** Per-call scratch: the message's weight for each of its common features, else 0. */
+  readonly #commonWeight: Float64Array;
+  /** Per entry: 1 for a strict one (a rating). */
+  readonly #strict: Uint8Array;
   readonly #touchedEntries: Int32Array;
+  /** Per-call: the unknown share of the message's first form (see FaqSearch.unknown). */
+  #unknown = 0;
+  /** Per-call: a listed question left out of scoring (leave-one-out calibration), else -1. */
+  #skipQuestion = -1;
 
   constructor(entries: readonly FaqEntry[], tuning: FaqTuning) {
     this.entries = entries;
-    this.tuning = tuning;
+    this.#tuning = tuning;
     this.#synonyms = new SynonymMap(tuning.synonyms);
     this.#beta2 = tuning.beta2 ?? DEFAULT_BETA2;
     const perQuestion: Map<string, FeatureKind>[] = [];
@@ -217,6 +250,23 @@ export class FaqIndex {
       }
       this.#questionWeight[q] = total;
     });
+    // Shared wording (处理, 怎么 in thousands of questions): such a feature's postings are not walked
+    // per message; each question keeps the list of the common features it holds, read only for the
+    // questions a rarer feature of the message already touched. A search then costs what its rare
+    // words cost, not what the whole FAQ's shared wording does.
+    const commonLimit = Math.max(COMMON_POSTINGS, perQuestion.length * COMMON_SHARE);
+    this.#common = Uint8Array.from(this.#postings, (p) => (p.length > commonLimit ? 1 : 0));
+    const commonOf: number[][] = perQuestion.map(() => []);
+    this.#postings.forEach((postings, id) => {
+      if (this.#common[id] !== 1) return;
+      for (const posting of postings) commonOf[posting >> 1]?.push(2 * id + (posting & 1));
+    });
+    this.#commonAt = new Int32Array(perQuestion.length + 1);
+    commonOf.forEach((list, q) => {
+      this.#commonAt[q + 1] = (this.#commonAt[q] as number) + list.length;
+    });
+    this.#commonOf = Int32Array.from(commonOf.flat());
+    this.#commonWeight = new Float64Array(this.#weight.length);
     this.#covered = new Float64Array(perQuestion.length);
     this.#coveredByBoth = new Float64Array(perQuestion.length);
     this.#answered = new Float64Array(entries.length);
@@ -224,6 +274,9 @@ export class FaqIndex {
     this.#touched = new Int32Array(perQuestion.length);
     this.#entryScore = new Float64Array(entries.length).fill(-1);
     this.#entryQuestion = new Int32Array(entries.length);
+    this.#entryCoverage = new Float64Array(entries.length);
+    this.#entryRecall = new Float64Array(entries.length);
+    this.#strict = Uint8Array.from(entries, (e) => (e.strict ? 1 : 0));
     this.#touchedEntries = new Int32Array(entries.length);
   }
 
@@ -252,12 +305,64 @@ export class FaqIndex {
 
   /** The best items for a text, best first, each with its best question; at most `limit`. */
   search(text: string, limit = MAX_OPTIONS + 2): FaqCandidate[] {
-    if (this.size === 0) return [];
+    return this.analyse(text, limit).candidates;
+  }
+
+  /** The best items for a text and what of the text no item knows. */
+  analyse(text: string, limit = MAX_OPTIONS + 2): FaqSearch {
+    return this.#analyse(this.forms(text), limit);
+  }
+
+  /**
+   * Leave-one-out: listed question number `q` (in `questionCount` order) searched against all the
+   * others, as if a customer had typed it. Calibration reads it (faq-calibration.ts).
+   */
+  leaveOneOut(
+    q: number,
+    limit = MAX_OPTIONS + 2,
+    wholeItem = false,
+  ): { expected: string; search: FaqSearch } | undefined {
+    const text = this.#questionText[q];
+    const e = this.#questionEntry[q];
+    if (text === undefined || e === undefined) return undefined;
+    // Every form of the same question goes (written and synonym-mapped: consecutive slots).
+    let from = q;
+    while (from > 0 && this.#questionText[from - 1] === text && this.#questionEntry[from - 1] === e) from--;
+    let to = q;
+    while (this.#questionText[to + 1] === text && this.#questionEntry[to + 1] === e) to++;
+    this.#skipFrom = from;
+    this.#skipQuestion = to;
+    // Without its whole item, the question is a near miss: what a message about something else
+    // in the same domain scores.
+    this.#skipEntry = wholeItem ? e : -1;
+    try {
+      return { expected: (this.entries[e] as FaqEntry).id, search: this.#analyse(this.forms(text), limit) };
+    } finally {
+      this.#skipQuestion = -1;
+      this.#skipEntry = -1;
+    }
+  }
+  #skipFrom = -1;
+  #skipEntry = -1;
+
+  /** How many slots leaveOneOut takes (each form of each listed question is a slot). */
+  get slots(): number {
+    return this.#questionText.length;
+  }
+
+  #analyse(forms: Map<string, FeatureKind>[], limit: number): FaqSearch {
+    this.#unknown = 0;
+    if (this.size === 0 || forms.length === 0)
+      return { candidates: [], unknown: 0, empty: forms.length === 0 };
     const entryScore = this.#entryScore;
     const entryQuestion = this.#entryQuestion;
     const entries = this.#touchedEntries;
     let entryCount = 0;
-    for (const features of this.forms(text)) entryCount = this.#score(features, entryCount);
+    let first = true;
+    for (const features of forms) {
+      entryCount = this.#score(features, entryCount, first);
+      first = false;
+    }
     // The best items: a partial selection, no sort of everything.
     const top: number[] = [];
     for (let k = 0; k < entryCount; k++) {
@@ -276,17 +381,19 @@ export class FaqIndex {
         label: entry.label,
         score: Math.round((entryScore[e] as number) * 1000) / 1000,
         question: this.#questionText[entryQuestion[e] as number] as string,
+        coverage: Math.round((this.#entryCoverage[e] as number) * 1000) / 1000,
+        recall: Math.round((this.#entryRecall[e] as number) * 1000) / 1000,
       };
     });
     for (let k = 0; k < entryCount; k++) entryScore[entries[k] as number] = -1;
-    return result;
+    return { candidates: result, unknown: Math.round(this.#unknown * 1000) / 1000, empty: false };
   }
 
   /**
    * Scores one form of a message against every listed question sharing a feature with it and
    * raises each touched item's best score; returns the new count of touched items.
    */
-  #score(features: Map<string, FeatureKind>, entryCount: number): number {
+  #score(features: Map<string, FeatureKind>, entryCount: number, first: boolean): number {
     const covered = this.#covered;
     const coveredByBoth = this.#coveredByBoth;
     const answered = this.#answered;
@@ -295,34 +402,78 @@ export class FaqIndex {
     let count = 0;
     let answeredCount = 0;
     let messageWeight = 0;
-    for (const [f, kind] of features) {
-      const id = this.#featureIds.get(f);
-      if (id === undefined) {
-        messageWeight += this.#unknownWeight * FEATURE_WEIGHT[kind];
-        continue;
-      }
-      const w = this.#weight[id] as number;
-      messageWeight += w;
-      for (const posting of this.#postings[id] as number[]) {
+    let unknownWeight = 0;
+    const skipFrom = this.#skipFrom;
+    const skipTo = this.#skipQuestion;
+    const skipEntry = this.#skipEntry;
+    const skipping = skipTo >= 0 || skipEntry >= 0;
+    const questionEntry = this.#questionEntry;
+    const commonWeight = this.#commonWeight;
+    const commonIds: number[] = [];
+    const postingsOf = this.#postings;
+    const walk = (id: number, w: number) => {
+      const postings = postingsOf[id] as number[];
+      const n = postings.length;
+      for (let j = 0; j < n; j++) {
+        const posting = postings[j] as number;
         const q = posting >> 1;
+        if (skipping && ((q >= skipFrom && q <= skipTo) || questionEntry[q] === skipEntry)) continue;
         if (covered[q] === 0) touched[count++] = q;
         covered[q] = (covered[q] as number) + w;
         if (posting & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
       }
+    };
+    for (const [f, kind] of features) {
+      const id = this.#featureIds.get(f);
+      if (id === undefined) {
+        const w = this.#unknownWeight * FEATURE_WEIGHT[kind];
+        messageWeight += w;
+        unknownWeight += w;
+        continue;
+      }
+      const w = this.#weight[id] as number;
+      messageWeight += w;
+      if (this.#common[id] === 1) {
+        commonWeight[id] = w;
+        commonIds.push(id);
+      } else walk(id, w);
       for (const e of this.#answerPostings[id] as number[]) {
         if (answered[e] === 0) answeredEntries[answeredCount++] = e;
         answered[e] = (answered[e] as number) + w;
       }
     }
+    if (count === 0) {
+      // Nothing but shared wording: walk it after all (rare, and such a message scores low).
+      for (const id of commonIds) walk(id, commonWeight[id] as number);
+    } else if (commonIds.length > 0) {
+      const commonOf = this.#commonOf;
+      const commonAt = this.#commonAt;
+      for (let k = 0; k < count; k++) {
+        const q = touched[k] as number;
+        for (let j = commonAt[q] as number, end = commonAt[q + 1] as number; j < end; j++) {
+          const packed = commonOf[j] as number;
+          const w = commonWeight[packed >> 1] as number;
+          if (w === 0) continue;
+          covered[q] = (covered[q] as number) + w;
+          if (packed & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
+        }
+      }
+    }
+    for (const id of commonIds) commonWeight[id] = 0;
     const entryScore = this.#entryScore;
     const entryQuestion = this.#entryQuestion;
     const entries = this.#touchedEntries;
     const beta2 = this.#beta2;
     const negations = negationMask(features);
+    const strict = this.#strict;
+    const questionWeight = this.#questionWeight;
+    const entryCoverage = this.#entryCoverage;
+    const entryRecall = this.#entryRecall;
+    if (first) this.#unknown = messageWeight > 0 ? unknownWeight / messageWeight : 0;
     for (let k = 0; k < count; k++) {
       const q = touched[k] as number;
       const c = covered[q] as number;
-      const e = this.#questionEntry[q] as number;
+      const e = questionEntry[q] as number;
       const explained = c + (answered[e] as number) - (coveredByBoth[q] as number);
       covered[q] = 0;
       coveredByBoth[q] = 0;
@@ -330,11 +481,11 @@ export class FaqIndex {
       // answer's), and its negations must be the message's (满意 is not 不满意, even with no 满意
       // item to match).
       if (
-        this.entries[e]?.strict &&
+        strict[e] === 1 &&
         (c / messageWeight < STRICT_PRECISION || this.#questionNegations[q] !== negations)
       )
         continue;
-      const recall = c / (this.#questionWeight[q] as number);
+      const recall = c / (questionWeight[q] as number);
       const precision = explained / messageWeight;
       const score = ((1 + beta2) * precision * recall) / (beta2 * precision + recall);
       const prior = entryScore[e] as number;
@@ -342,29 +493,59 @@ export class FaqIndex {
       if (score > prior) {
         entryScore[e] = score;
         entryQuestion[e] = q;
+        entryCoverage[e] = precision;
+        entryRecall[e] = recall;
       }
     }
     for (let k = 0; k < answeredCount; k++) answered[answeredEntries[k] as number] = 0;
     return entryCount;
   }
 
-  /** What to do with a typed message: answer one item, ask between close ones, or leave it to the rules. */
-  match(text: string): FaqOutcome {
-    const candidates = this.search(text);
-    const { threshold, margin } = this.tuning;
-    const top = candidates[0];
-    if (!top || top.score < threshold) return { type: 'none', candidates };
-    // A runner-up within the margin makes the top one unsure even below the threshold.
-    const close = candidates.filter((c) => top.score - c.score < margin);
-    if (close.length <= 1) return { type: 'answer', candidate: top, candidates };
-    return { type: 'clarify', options: close.slice(0, MAX_OPTIONS), candidates };
+  /** The tuning as given (threshold and margin as written or calibrated). */
+  get tuning(): FaqTuning {
+    return this.#tuning;
   }
 
-  /** The items a `suggest:` action (猜你想问) offers from a search's candidates: near enough, at most three. */
-  suggestions(candidates: readonly FaqCandidate[]): FaqCandidate[] {
-    const floor = this.tuning.suggest ?? DEFAULT_SUGGEST;
-    return candidates.filter((c) => c.score >= floor && c.score > 0).slice(0, MAX_OPTIONS);
+  /** The values the decision uses: the tuning, defaults for what it leaves out. */
+  get decision(): FaqDecisionSettings {
+    const t = this.#tuning;
+    return {
+      threshold: t.threshold,
+      margin: t.margin,
+      ratio: t.ratio ?? DEFAULT_RATIO,
+      suggest: t.suggest ?? DEFAULT_SUGGEST,
+      outOfDomain: t.outOfDomain ?? DEFAULT_OUT_OF_DOMAIN,
+      extraWeight: t.extraWeight ?? DEFAULT_EXTRA_WEIGHT,
+    };
   }
+
+  /** Replaces the decision values (calibration at load, faq-calibration.ts); the index itself is unchanged. */
+  retune(values: Partial<FaqDecisionSettings>): void {
+    this.#tuning = { ...this.#tuning, ...values };
+  }
+
+  /**
+   * What to do with a typed message: answer one item, ask between close ones, or leave it to the
+   * rules (with what 猜你想问 may offer). `extra`: per-item scores of a second scorer (click id →
+   * 0–1), fused with the lexical ones (faq-decision.ts fuseScores). `allow`: which items may be
+   * answered or offered at all (a rating only after its menu, faq-step.ts).
+   */
+  match(text: string, extra?: ReadonlyMap<string, number>, allow?: (id: string) => boolean): FaqOutcome {
+    const search = this.analyse(text);
+    if (allow) search.candidates = search.candidates.filter((c) => allow(c.id));
+    const settings = this.decision;
+    if (extra && extra.size > 0)
+      search.candidates = fuseScores(search.candidates, extra, settings.extraWeight, (id) =>
+        this.#labels.get(id),
+      );
+    return decideFaq(search, settings);
+  }
+
+  get #labels(): Map<string, string> {
+    this.#labelById ??= new Map(this.entries.map((e) => [e.id, e.label]));
+    return this.#labelById;
+  }
+  #labelById: Map<string, string> | undefined;
 
   /** The score `a` would get against a question `b` (with this index's weights): for validate's checks. */
   similarity(a: string, b: string): number {

@@ -12,8 +12,7 @@
  * nothing; characters always meet. Pinyin pairs stand in for character pairs: they keep word order
  * and also let 发漂/发票 or 退宽/退款 (同音字) meet.
  */
-import { createRequire } from 'node:module';
-import type * as PinyinPro from 'pinyin-pro';
+import { hanSyllable } from './text-tables.ts';
 
 export type FeatureKind = 'char' | 'sound' | 'ask';
 
@@ -24,25 +23,12 @@ export type FeatureKind = 'char' | 'sound' | 'ask';
  */
 export const FEATURE_WEIGHT: Readonly<Record<FeatureKind, number>> = { char: 1, sound: 0.3, ask: 0.5 };
 
-const syllableCache = new Map<string, string>();
-// pinyin-pro's dictionary takes 100-400 ms to load: only when an FAQ is first built or matched.
-let pinyin: typeof PinyinPro.pinyin | undefined;
-const HAN = /\p{Script=Han}/u;
-
-/** Toneless pinyin of one character (its most common reading); the token itself if it is not Han. */
+/**
+ * Toneless pinyin of one character (its most common reading, pinyin-pro's, from the compact table
+ * in text-tables.ts); the token itself if it is not a Han character or has no known reading.
+ */
 function syllable(token: string): string {
-  let s = syllableCache.get(token);
-  if (s === undefined) {
-    if (HAN.test(token)) {
-      pinyin ??= (createRequire(import.meta.url)('pinyin-pro') as typeof PinyinPro).pinyin;
-      s = pinyin(token, { toneType: 'none' });
-    } else {
-      s = token;
-    }
-    // Latin words are unbounded in number; only characters are worth remembering.
-    if (token.length === 1) syllableCache.set(token, s);
-  }
-  return s;
+  return hanSyllable(token) ?? token;
 }
 
 /**

@@ -3,24 +3,12 @@
  * brought here, so width, case, traditional characters, punctuation, emoji and polite filler never
  * decide a match. Synonym groups then map every word of a group to the group's first word.
  */
-import { createRequire } from 'node:module';
-import type * as OpenCC from 'opencc-js/t2cn';
 import { normalizeText } from '../normalize-text.ts';
-
-// OpenCC's Taiwan tables: characters and variants (發票 → 发票, 運費 → 运费), which convert Hong
-// Kong text just as well ('tw' measured the same as 'hk' on the fixtures), and Taiwan's own words
-// for what the mainland calls otherwise ('twp': 網路 → 网络, 軟體 → 软件, 計程車 → 出租车), so a
-// customer writing them meets a rule author's 网络. Same accuracy on the fixtures, same cost.
-// Loaded on first use, not at import: a rule set without an FAQ (and every `kfbot serve` start,
-// 30 of them in the crash-loop test) should not pay for the conversion tables.
-let converter: ((text: string) => string) | undefined;
-function toSimplified(text: string): string {
-  const convert =
-    converter ??
-    (createRequire(import.meta.url)('opencc-js/t2cn') as typeof OpenCC).Converter({ from: 'twp', to: 'cn' });
-  converter = convert;
-  return convert(text);
-}
+// OpenCC's Taiwan tables ('twp' → 'cn', compact in text-tables.ts): characters and variants
+// (發票 → 发票, 運費 → 运费), which convert Hong Kong text just as well ('tw' measured the same as
+// 'hk' on the fixtures), and Taiwan's own words for what the mainland calls otherwise (網路 → 网络,
+// 軟體 → 软件, 計程車 → 出租车), so a customer writing them meets a rule author's 网络.
+import { toSimplified } from './text-tables.ts';
 
 /**
  * Filler that carries no meaning in a customer-service question. Removed as whole strings,

@@ -311,7 +311,7 @@ function renderExplain() {
         ? `answered as a click on ${f.answered}`
         : f.outcome === 'clarify'
           ? 'close candidates: a clarifying menu asks which one'
-          : `no item reached ${f.threshold}: left to the other rules`;
+          : `not confident (threshold ${f.threshold}): left to the other rules${f.outOfDomain ? ' as out of domain' : ''}`;
     box.append(el('h3', {}, '常见问题 FAQ match'));
     box.append(el('p', { class: 'faq' }, `${JSON.stringify(f.canonical)} → ${outcome}`));
     box.append(

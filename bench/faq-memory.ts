@@ -1,0 +1,76 @@
+/**
+ * `npm run bench:faq-memory`: what the typed-question matcher adds to an idle `kfbot serve`
+ * (compiled, dist/): RSS 1 s and 15 s after /readyz (once V8's memory reducer has given back what
+ * loading allocated) and the V8 heap in use, with the default rules (an FAQ of 18 items and 172
+ * questions) beside the same rules without their FAQ, median of three starts each.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { startSimulator } from '../src/simulator/index.ts';
+import { KFBOT } from '../test/cli/run-cli.ts';
+import { memoryMb, startKfbotProcess, storeDir } from '../test/e2e/kfbot-process.ts';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+/** When the second reading is taken: after V8's memory reducer (about 10 s after start) has run. */
+const SETTLED_MS = 15_000;
+
+async function idleRss(rules: string): Promise<{ early: number; settled: number; heap: number }> {
+  const sim = await startSimulator();
+  const dir = storeDir();
+  const bot = await startKfbotProcess({
+    apiBase: sim.url,
+    corpId: sim.corpId,
+    secret: sim.secret,
+    store: dir,
+    rules,
+    entry: KFBOT,
+    nodeArgs: [],
+    env: { KFBOT_STORE: `sqlite:${dir}/kfbot.db`, LOG_LEVEL: 'info' },
+  });
+  try {
+    while ((await request(`${bot.url}/readyz`)).statusCode !== 200)
+      await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 1000));
+    const early = await memoryMb(bot.url);
+    // V8's memory reducer gives back heap pages some seconds after the load's allocations.
+    await new Promise((r) => setTimeout(r, SETTLED_MS - 1000));
+    const settled = await memoryMb(bot.url);
+    return { early: early.rss, settled: settled.rss, heap: settled.heap };
+  } finally {
+    await bot.stop('SIGTERM');
+    await sim.close();
+  }
+}
+
+export async function measureFaqMemory() {
+  const rows: Record<string, string | number>[] = [];
+  // The default rules without their FAQ: every questions: list and the faq: section removed.
+  const bare = mkdtempSync(join(tmpdir(), 'kfbot-bench-noq-'));
+  for (const f of readdirSync('rules').filter((n) => n.endsWith('.yaml'))) {
+    let text = readFileSync(join('rules', f), 'utf8').replace(/^ *questions:.*\n/gm, '');
+    const faq = text.indexOf('\nfaq:');
+    if (faq >= 0) text = `${text.slice(0, faq)}\n`;
+    writeFileSync(join(bare, f), text);
+  }
+  for (const [name, rules] of [
+    ['default rules without their FAQ (no questions:, no faq:)', bare],
+    ['default rules (rules/: an FAQ of 18 items, 172 questions)', 'rules'],
+  ] as const) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await idleRss(rules));
+    rows.push({
+      'kfbot serve, idle': name,
+      'RSS MB 1 s after /readyz': median(runs.map((r) => r.early)),
+      'RSS MB 15 s after': median(runs.map((r) => r.settled)),
+      'V8 heap in use MB': median(runs.map((r) => r.heap)),
+    });
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await measureFaqMemory()) process.stdout.write(`${JSON.stringify(r)}\n`);
+}

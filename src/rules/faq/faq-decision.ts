@@ -1,0 +1,115 @@
+/**
+ * What to do with a typed message, given the matcher's ranking (FaqSearch): answer one item, ask
+ * between close ones (您是想问), or leave it to the rules — with the items a 猜你想问 menu may offer,
+ * unless the message is out of domain. One pure function, so a second scorer (a semantic provider)
+ * fuses in through `extra` without touching the rest.
+ *
+ * Decided from more than the best score (bench/faq, npm run eval:faq, tuning sets):
+ * - answered when the best item reaches `threshold` and leads the runner-up by `margin`, or when it
+ *   reaches the lower `threshold · RATIO_FLOOR`, explains most of the message (coverage) and the
+ *   runner-up is at most `ratio` of it: "实名咋弄" scores 0.39 against 0.13 for the next item —
+ *   alone in front, it is meant, although its absolute score is low;
+ * - never when most of the message is words no listed question has and the item explains little of
+ *   it (unknown words: "健身房有教练吗" in a hotel whose FAQ never says 教练);
+ * - a runner-up within `margin` makes it a clarifying menu of the close items;
+ * - otherwise 猜你想问 offers the items that ranked near the top (at least 0.4 of the best score and
+ *   `suggest`), however low the best is, unless the message is out of domain: nothing scored
+ *   `outOfDomain`.
+ */
+import type { FaqCandidate, FaqSearch } from './faq-index.ts';
+
+/** The values a decision is made with: calibrated per rule set (faq-calibration.ts) or pinned in settings.faq. */
+export interface FaqDecisionSettings {
+  /** Least score (0–1) for a direct answer by margin, or for a clarifying menu. */
+  threshold: number;
+  /** How far the best item must lead the runner-up to be answered without asking. */
+  margin: number;
+  /** The runner-up at most this share of the best lets a lower best be answered (see RATIO_FLOOR). */
+  ratio: number;
+  /** Least score for an item to be offered by 猜你想问. */
+  suggest: number;
+  /** Below this best score the message is out of domain: no 猜你想问. */
+  outOfDomain: number;
+  /** Weight (0–1) of an `extra` score (a semantic provider's) fused with the lexical one. */
+  extraWeight: number;
+}
+
+export type FaqOutcome =
+  /** One item is confidently ahead: answer it as a click. */
+  | { type: 'answer'; candidate: FaqCandidate; candidates: FaqCandidate[] }
+  /** Several items are close: ask which one was meant. */
+  | { type: 'clarify'; options: FaqCandidate[]; candidates: FaqCandidate[] }
+  /** Left to the rules; `suggestions` is what a `suggest:` action (猜你想问) offers (empty when out of domain). */
+  | { type: 'none'; candidates: FaqCandidate[]; suggestions: FaqCandidate[]; outOfDomain: boolean };
+
+/** At most this many items in a clarifying menu or a 猜你想问 menu. */
+export const MAX_OPTIONS = 3;
+/** A ratio answer needs at least this share of `threshold`. */
+export const RATIO_FLOOR = 0.7;
+/** …and this share of the message explained by the item. */
+const RATIO_COVERAGE = 0.6;
+/** …and the message has at least this share of the item's question: a bare 订单 is not 怎么取消订单. */
+const RATIO_RECALL = 0.4;
+
+/** No direct answer when this much of the message is unknown words… */
+const ANSWER_UNKNOWN_SHARE = 0.6;
+/** …and the best item explains less than this of it: "健身房有教练吗" is not the gym's opening hours. */
+const ANSWER_UNKNOWN_COVERAGE = 0.3;
+/** 猜你想问 offers items scoring at least this share of the best. */
+const SUGGEST_RELATIVE = 0.4;
+
+/**
+ * Per-item extra scores (0–1, by click id) fused with the lexical ones: score = (1 − w)·lexical +
+ * w·extra. An item only the extra scorer found enters with lexical 0. Best first again after.
+ */
+export function fuseScores(
+  candidates: readonly FaqCandidate[],
+  extra: ReadonlyMap<string, number>,
+  weight: number,
+  label: (id: string) => string | undefined,
+): FaqCandidate[] {
+  const out = candidates.map((c) => ({
+    ...c,
+    score: round((1 - weight) * c.score + weight * (extra.get(c.id) ?? 0)),
+  }));
+  for (const [id, score] of extra) {
+    const itemLabel = label(id);
+    if (itemLabel === undefined || out.some((c) => c.id === id)) continue;
+    out.push({ id, label: itemLabel, score: round(weight * score), question: '', coverage: 0, recall: 0 });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome {
+  const { candidates } = search;
+  const [top, second] = candidates;
+  const none = (outOfDomain: boolean): FaqOutcome => ({
+    type: 'none',
+    candidates,
+    outOfDomain,
+    suggestions: outOfDomain
+      ? []
+      : candidates
+          .filter((c) => c.score >= s.suggest && c.score >= (top?.score ?? 0) * SUGGEST_RELATIVE)
+          .slice(0, MAX_OPTIONS),
+  });
+  if (!top) return none(true);
+  const runnerUp = second?.score ?? 0;
+  const byMargin = top.score >= s.threshold && top.score - runnerUp >= s.margin;
+  const byRatio =
+    top.score >= s.threshold * RATIO_FLOOR &&
+    runnerUp <= s.ratio * top.score &&
+    top.coverage >= RATIO_COVERAGE &&
+    top.recall >= RATIO_RECALL;
+  const unexplained = search.unknown >= ANSWER_UNKNOWN_SHARE && top.coverage < ANSWER_UNKNOWN_COVERAGE;
+  if ((byMargin || byRatio) && !unexplained) return { type: 'answer', candidate: top, candidates };
+  if (top.score >= s.threshold) {
+    const close = candidates.filter((c) => top.score - c.score < s.margin);
+    if (close.length > 1) return { type: 'clarify', options: close.slice(0, MAX_OPTIONS), candidates };
+  }
+  // Unknown words alone do not make a message out of domain here: in a small FAQ most words of
+  // any message are unknown, and 猜你想问 costs a wrong guess only a glance.
+  return none(search.empty || top.score < s.outOfDomain);
+}

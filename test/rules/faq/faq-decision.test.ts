@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { calibrateFaq } from '../../../src/rules/faq/faq-calibration.ts';
+import { decideFaq, type FaqDecisionSettings } from '../../../src/rules/faq/faq-decision.ts';
+import type { FaqCandidate, FaqSearch } from '../../../src/rules/faq/faq-index.ts';
+import { loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
+import { runCli } from '../../cli/run-cli.ts';
+import { ruleDir } from '../helpers.ts';
+
+const SETTINGS: FaqDecisionSettings = {
+  threshold: 0.5,
+  margin: 0.08,
+  ratio: 0.45,
+  suggest: 0.15,
+  outOfDomain: 0.2,
+  extraWeight: 0.5,
+};
+
+const c = (id: string, score: number, coverage = 1, recall = 0.6): FaqCandidate => ({
+  id,
+  label: id,
+  score,
+  question: id,
+  coverage,
+  recall,
+});
+const search = (candidates: FaqCandidate[], unknown = 0): FaqSearch => ({
+  candidates,
+  unknown,
+  empty: false,
+});
+
+describe('the FAQ decision', () => {
+  it('answers an item alone in front although its score is low (实名咋弄: 0.394 against 0.132)', () => {
+    const o = decideFaq(search([c('real_name', 0.394), c('port_out', 0.132)]), SETTINGS);
+    expect(o.type === 'answer' && o.candidate.id).toBe('real_name');
+  });
+
+  it('does not answer a low score with a runner-up near it, nor one that explains little of the message', () => {
+    expect(decideFaq(search([c('a', 0.4), c('b', 0.3)]), SETTINGS).type).toBe('none');
+    expect(decideFaq(search([c('a', 0.4, 0.3), c('b', 0.1)]), SETTINGS).type).toBe('none');
+  });
+
+  it('does not answer when most of the message is words no item knows and the item explains little of it', () => {
+    expect(decideFaq(search([c('gym', 0.86, 0.25), c('pool', 0.2)], 0.65), SETTINGS).type).toBe('none');
+    expect(decideFaq(search([c('gym', 0.86, 0.6), c('pool', 0.2)], 0.3), SETTINGS).type).toBe('answer');
+  });
+
+  it('asks with a clarifying menu when items are within the margin', () => {
+    const o = decideFaq(search([c('a', 0.7), c('b', 0.66), c('x', 0.2)]), SETTINGS);
+    expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['a', 'b']);
+  });
+
+  it('offers the near-top items in 猜你想问 however low, but nothing for a message out of domain', () => {
+    const near = decideFaq(search([c('a', 0.3, 0.3), c('b', 0.25, 0.3), c('x', 0.1)]), SETTINGS);
+    expect(near.type === 'none' && near.suggestions.map((x) => x.id)).toEqual(['a', 'b']);
+    const far = decideFaq(search([c('a', 0.18, 0.3)]), SETTINGS);
+    expect(far.type === 'none' && [far.outOfDomain, far.suggestions]).toEqual([true, []]);
+  });
+});
+
+const OVERLAPPING = `
+faq:
+  - { id: ship_fee, questions: [运费怎么算, 运费多少钱, 寄到新疆运费多少], reply: 全国包邮 }
+  - { id: return_fee, questions: [退货运费怎么算, 退货运费谁出, 寄回去运费多少], reply: 质量问题我们出 }
+  - { id: ship_time, questions: [什么时候发货, 多久发货, 今天能发货吗], reply: 48 小时内发货 }
+`;
+const DISTINCT = `
+faq:
+  - { id: wifi, questions: [无线网密码, 怎么连wifi, 有无线网吗], reply: 房间号加 8888 }
+  - { id: breakfast, questions: [早餐几点, 含早餐吗, 早餐在几楼], reply: 二楼 6:30-10:00 }
+  - { id: parking, questions: [能停车吗, 停车场在哪, 停车收费吗], reply: 地下停车场免费 }
+`;
+
+describe('calibration on the author’s own questions', () => {
+  it('asks a wider lead of items whose questions share their wording, and says what it expects', () => {
+    const overlapping = loadRulesOrThrow(ruleDir({ 'r.yaml': OVERLAPPING })).faq?.calibration;
+    const distinct = loadRulesOrThrow(ruleDir({ 'r.yaml': DISTINCT })).faq?.calibration;
+    expect(overlapping?.settings.margin).toBeGreaterThan(distinct?.settings.margin as number);
+    expect(distinct?.pinned).toEqual([]);
+    const e = distinct?.expected;
+    expect((e?.direct ?? 0) + (e?.clarify ?? 0) + (e?.suggest ?? 0) + (e?.fallback ?? 0)).toBeCloseTo(1);
+  });
+
+  it('keeps what settings.faq pins, and the match uses it', () => {
+    const set = loadRulesOrThrow(
+      ruleDir({ 'r.yaml': `settings:\n  faq: { threshold: 0.9, margin: 0.3 }\n${DISTINCT}` }),
+    );
+    expect(set.faq?.calibration.pinned).toEqual(['threshold', 'margin']);
+    expect(set.faq?.index.decision).toMatchObject({ threshold: 0.9, margin: 0.3 });
+    expect(calibrateFaq(set.faq?.index as never, { margin: 0.2 }).settings.margin).toBe(0.2);
+  });
+
+  it('kfbot faq calibrate prints the values, which are pinned, and the expected shares', async () => {
+    const dir = ruleDir({ 'r.yaml': `settings:\n  faq: { margin: 0.1 }\n${DISTINCT}` });
+    const r = await runCli(['faq', 'calibrate', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/threshold +0\.\d+ +calibrated/);
+    expect(r.stdout).toContain('margin     0.1  pinned in settings.faq.margin');
+    expect(r.stdout).toMatch(/direct \d+ %, clarifying menu \d+ %, 猜你想问 \d+ %, fallback \d+ %/);
+    expect(r.code).toBe(0);
+    const none = await runCli(['faq', 'calibrate', ruleDir({ 'r.yaml': 'rules: []\n' })]);
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('has no FAQ')]);
+  });
+});
+
+describe('kfbot test --faq', () => {
+  it('says how many reach their answer within one click, and which values decided', async () => {
+    const dir = ruleDir({
+      'r.yaml': DISTINCT,
+      'phrasings.txt': '无线网怎么连 → wifi\n早餐几点开始 → breakfast\n附近有超市吗 → none\n',
+    });
+    const r = await runCli(['test', '--rules', dir, '--faq', `${dir}/phrasings.txt`]);
+    expect(r.stdout).toMatch(/right within one click +\d+\.\d %/);
+    expect(r.stdout).toMatch(/decided with threshold 0\.\d+, margin 0\.\d+/);
+    expect(r.code).toBe(0);
+  });
+});
