@@ -3,7 +3,7 @@
  * servicer, by the bot — and how many the bot handed over to the queue or a servicer.
  */
 import { SESSION_END_HOWS, type SessionEndHow } from '../../store/activity-log.ts';
-import { defineReport, nothingFound } from './define-report.ts';
+import { defineReport, named, nothingFound } from './define-report.ts';
 import { activityQuery, DAYS_NOTE, perDayAndAccount } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
 
@@ -45,6 +45,11 @@ transfer to the queue or to a servicer that WeCom accepted).
 ${DAYS_NOTE}`,
   async produce(store, query) {
     const counts = await store.activity.countSessionEnds(activityQuery(query));
-    return formatRows(sessionsRows(counts), COLUMNS, query.format, nothingFound('session ends', query));
+    return formatRows(
+      named(sessionsRows(counts), query),
+      COLUMNS,
+      query.format,
+      nothingFound('session ends', query),
+    );
   },
 });
