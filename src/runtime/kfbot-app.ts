@@ -238,7 +238,10 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       if (removed.messages || removed.sends)
         log.info(removed, 'purged records older than WeCom’s 3-day retention');
       // With retention 0 nothing new is kept, and whatever an earlier setting kept goes too.
-      const unanswered = await store.purgeUnanswered(now() - config.unansweredRetentionMs);
+      // 0 purges every group, also those a sandbox's skipped-ahead clock stamped in the future.
+      const unanswered = await store.purgeUnanswered(
+        config.unansweredRetentionMs <= 0 ? Number.MAX_SAFE_INTEGER : now() - config.unansweredRetentionMs,
+      );
       if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
       const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
       if (activity.days || activity.scores)

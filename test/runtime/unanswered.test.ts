@@ -125,3 +125,26 @@ describe('what counts as unanswered', () => {
     ]);
   });
 });
+
+describe('KFBOT_UNANSWERED_RETENTION=0 on a store a sandbox skipped ahead', () => {
+  it('purges every kept group, also those last seen in the future', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { SqliteStore } = await import('../../src/store/sqlite-store.ts');
+    const path = join(mkdtempSync(join(tmpdir(), 'kfbot-future-')), 'kfbot.db');
+    const seeded = new SqliteStore(path);
+    // What /wait 168h in a sandbox with this store leaves: a row stamped a week ahead.
+    await seeded.recordUnanswered({
+      openKfId: 'wkA',
+      text: '在吗',
+      example: '在吗',
+      at: Date.now() + 7 * 86_400_000,
+      candidates: [],
+    });
+    await seeded.close();
+    sim = await startSimulator();
+    bot = await startInProcess(sim, { config: { unansweredRetentionMs: 0, store: `sqlite:${path}` } });
+    expect(await bot.app.store.listUnanswered(0, 10)).toEqual([]);
+  });
+});

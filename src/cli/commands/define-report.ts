@@ -13,6 +13,7 @@ import { StoreOpenError } from '../../store/store-open-error.ts';
 import { NewerStoreError } from '../../store/store-version.ts';
 import { type CommandIo, InputError, parseCommandLine, UsageError } from '../command.ts';
 import type { Report } from './report.ts';
+import { accountNames } from './report-account-names.ts';
 import { REPORT_FORMATS, type ReportFormat, UTF8_BOM } from './report-format.ts';
 
 /** What the common options asked for. */
@@ -22,6 +23,8 @@ export interface ReportQuery {
   /** --account: one open_kfid; every account when absent. */
   account?: string;
   format: ReportFormat;
+  /** Account names by open_kfid, for tables (report-account-names.ts); empty when unknown. */
+  names: ReadonlyMap<string, string>;
 }
 
 export interface ReportSpec {
@@ -126,7 +129,12 @@ function readQuery(text: (name: string) => string | undefined): ReportQuery {
     throw new UsageError(
       `--account takes an account's open_kfid (wk…, as in kfbot's logs), not "${account}"`,
     );
-  return { since, format: format as ReportFormat, ...(account !== undefined && { account }) };
+  return {
+    since,
+    format: format as ReportFormat,
+    names: new Map(),
+    ...(account !== undefined && { account }),
+  };
 }
 
 export function defineReport(spec: ReportSpec): Report {
@@ -145,10 +153,12 @@ export function defineReport(spec: ReportSpec): Report {
         const value = values[name];
         return typeof value === 'string' ? value : undefined;
       };
-      const query = readQuery(text);
+      const base = readQuery(text);
+      const notice = (line: string) => io.stderr.write(`${line}\n`);
+      // Only a table is for people; CSV and JSON keep the ids programs join on.
+      const query = base.format === 'table' ? { ...base, names: await accountNames(io, notice) } : base;
       const store = await openStore(text('store'), io);
       try {
-        const notice = (line: string) => io.stderr.write(`${line}\n`);
         const out = await spec.produce(store, query, text, notice);
         io.stdout.write(query.format === 'csv' && values['no-bom'] !== true ? UTF8_BOM + out : out);
       } finally {
@@ -157,6 +167,11 @@ export function defineReport(spec: ReportSpec): Report {
       return 0;
     },
   };
+}
+
+/** The rows with each account named as operators know it (售前咨询), where its name is known. */
+export function named<R extends { openKfId: string }>(rows: readonly R[], query: ReportQuery): R[] {
+  return rows.map((r) => ({ ...r, openKfId: query.names.get(r.openKfId) ?? r.openKfId }));
 }
 
 /** What a report's table says when it is empty: `what` in the window, of the account if one was asked. */

@@ -3,7 +3,7 @@
  * did not reach the customer (misses), over the days asked; and how many customer messages no
  * rule matched at all.
  */
-import { defineReport, nothingFound } from './define-report.ts';
+import { defineReport, named, nothingFound } from './define-report.ts';
 import { activityQuery, byText, DAYS_NOTE } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
 
@@ -81,7 +81,7 @@ ${DAYS_NOTE}`,
       store.activity.listUnmatched(q),
     ]);
     return formatRows(
-      ruleRows(outcomes, unmatched),
+      named(ruleRows(outcomes, unmatched), query),
       COLUMNS,
       query.format,
       nothingFound('rule activity', query),

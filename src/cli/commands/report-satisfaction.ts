@@ -5,7 +5,7 @@
 
 import { MAX_SCORE, MIN_SCORE } from '../../rules/item-scores.ts';
 import { utcDay } from '../../store/activity-log.ts';
-import { defineReport, nothingFound } from './define-report.ts';
+import { defineReport, named, nothingFound } from './define-report.ts';
 import { activityQuery, DAYS_NOTE, perDayAndAccount } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
 
@@ -62,7 +62,7 @@ ${DAYS_NOTE}`,
   async produce(store, query) {
     const scores = await store.activity.listScores(activityQuery(query));
     return formatRows(
-      satisfactionRows(scores),
+      named(satisfactionRows(scores), query),
       COLUMNS,
       query.format,
       nothingFound('satisfaction scores', query),

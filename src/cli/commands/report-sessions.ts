@@ -4,7 +4,7 @@
  */
 import { SESSION_END_HOWS, type SessionEndHow } from '../../store/activity-log.ts';
 import { UsageError } from '../command.ts';
-import { defineReport, nothingFound } from './define-report.ts';
+import { defineReport, named, nothingFound } from './define-report.ts';
 import { activityQuery, DAYS_NOTE, perDayAndAccount } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
 import { type SessionRow, sessionRows } from './session-rows.ts';
@@ -78,6 +78,11 @@ customer, the bot and servicers. These rows are customer data, kept as long as t
       return formatRows(rows, SESSION_COLUMNS, query.format, nothingFound('sessions', query));
     }
     const counts = await store.activity.countSessionEnds(activityQuery(query));
-    return formatRows(sessionsRows(counts), COLUMNS, query.format, nothingFound('session ends', query));
+    return formatRows(
+      named(sessionsRows(counts), query),
+      COLUMNS,
+      query.format,
+      nothingFound('session ends', query),
+    );
   },
 });
