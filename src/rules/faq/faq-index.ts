@@ -104,6 +104,8 @@ const DEFAULT_BETA2 = 8;
 /** A feature held by more questions than this (and COMMON_SHARE of all) is shared wording. */
 const COMMON_POSTINGS = 512;
 const COMMON_SHARE = 0.05;
+/** See #mostlyCommon: the share of a question's weight in common features that makes it one. */
+const MOSTLY_COMMON = 0.4;
 /**
  * Negations, as character features: each weighs what the rarest word weighs. Not 非: customers
  * write it far more often in 非常 (very) than as "not".
@@ -164,6 +166,8 @@ export class FaqIndex {
   /** Per question q: its common features, 2·feature + (also in its answer), at commonAt[q]…commonAt[q+1]. */
   readonly #commonOf: Int32Array;
   readonly #commonAt: Int32Array;
+  /** Questions whose weight is mostly common features: scored on those alone when no rarer word touched them. */
+  readonly #mostlyCommon: Int32Array;
   /** Per-call scratch: the message's weight for each of its common features, else 0. */
   readonly #commonWeight: Float64Array;
   /** Per entry: 1 for a strict one (a rating). */
@@ -266,6 +270,16 @@ export class FaqIndex {
       this.#commonAt[q + 1] = (this.#commonAt[q] as number) + list.length;
     });
     this.#commonOf = Int32Array.from(commonOf.flat());
+    // A question mostly made of shared wording may score high on it alone (recall counts most):
+    // those are always scored. Any other question not touched by a rarer word of the message has
+    // recall below MOSTLY_COMMON, so a score below 9/8 of it (0.45), under every threshold.
+    const mostly: number[] = [];
+    commonOf.forEach((list, q) => {
+      let w = 0;
+      for (const packed of list) w += this.#weight[packed >> 1] as number;
+      if (w >= MOSTLY_COMMON * (this.#questionWeight[q] as number)) mostly.push(q);
+    });
+    this.#mostlyCommon = Int32Array.from(mostly);
     this.#commonWeight = new Float64Array(this.#weight.length);
     this.#covered = new Float64Array(perQuestion.length);
     this.#coveredByBoth = new Float64Array(perQuestion.length);
@@ -457,6 +471,22 @@ export class FaqIndex {
           covered[q] = (covered[q] as number) + w;
           if (packed & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
         }
+      }
+      for (const q of this.#mostlyCommon) {
+        if (covered[q] !== 0) continue;
+        if (skipping && ((q >= skipFrom && q <= skipTo) || questionEntry[q] === skipEntry)) continue;
+        let c = 0;
+        let both = 0;
+        for (let j = commonAt[q] as number, end = commonAt[q + 1] as number; j < end; j++) {
+          const packed = commonOf[j] as number;
+          const w = commonWeight[packed >> 1] as number;
+          c += w;
+          if (packed & 1) both += w;
+        }
+        if (c === 0) continue;
+        covered[q] = c;
+        coveredByBoth[q] = both;
+        touched[count++] = q;
       }
     }
     for (const id of commonIds) commonWeight[id] = 0;
