@@ -39,6 +39,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'activity: per-day counts of rule outcomes and session ends, session ends, satisfaction scores (created on first use)',
     up: () => {},
   },
+  {
+    version: 5,
+    name: 'embeddings: a hash of the FAQ question vectors of a semantic provider (created on first use)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

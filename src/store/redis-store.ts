@@ -11,6 +11,7 @@ import type { CachedToken } from '../wecom/access-token.ts';
 import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
+import { RedisEmbeddings } from './redis-embeddings.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
@@ -96,12 +97,14 @@ export class RedisStore implements Store {
   readonly #unanswered: RedisUnanswered;
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
+  readonly embeddings: RedisEmbeddings;
 
   constructor(redis: Redis, keys = new RedisKeys()) {
     this.#redis = redis;
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
+    this.embeddings = new RedisEmbeddings(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
+import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
@@ -99,6 +100,13 @@ CREATE TABLE kept_aside (
     name: 'unanswered.chosen: the items customers clicked in the 猜你想问 menu sent for a text',
     up: (db) => {
       db.exec(UNANSWERED_CHOSEN_COLUMN);
+    },
+  },
+  {
+    version: 7,
+    name: 'embeddings: the FAQ question vectors of a semantic provider, by provider, model and text',
+    up: (db) => {
+      db.exec(EMBEDDINGS_SCHEMA);
     },
   },
 ];

@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
+import { SqliteEmbeddings } from './sqlite-embeddings.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
@@ -80,6 +81,7 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly #idle: SqliteIdleTimers;
   /** The activity log (sqlite-activity.ts). */
   readonly activity: SqliteActivity;
+  readonly embeddings: SqliteEmbeddings;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') makeFolder(dirname(path));
@@ -97,6 +99,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#unanswered = new SqliteUnanswered(db);
     this.#idle = new SqliteIdleTimers(db);
     this.activity = new SqliteActivity(db);
+    this.embeddings = new SqliteEmbeddings(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)

@@ -11,6 +11,7 @@ import type { TokenStore } from '../wecom/access-token.ts';
 export type { Conversation };
 
 import type { ActivityLog } from './activity-log.ts';
+import type { EmbeddingCache } from './embedding-cache.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
@@ -104,6 +105,8 @@ export interface PullRequestLog {
 export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex {
   /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
   readonly activity: ActivityLog;
+  /** The FAQ's question embeddings, when a semantic provider is set (embedding-cache.ts). */
+  readonly embeddings: EmbeddingCache;
 
   getCursor(openKfId: string): Promise<string | undefined>;
   /**
