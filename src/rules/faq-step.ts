@@ -9,6 +9,7 @@ import type { SyncItem } from '../wecom/sync-item.ts';
 import { MENU_ITEM_PRIORITY } from './compile-rules.ts';
 import type { ConditionOutcome } from './decider.ts';
 import { DEFAULT_SUGGEST, type FaqCandidate } from './faq/faq-index.ts';
+import { describeSemantic, fuseSemantic, type SemanticView, semanticSummary } from './faq/semantic-fusion.ts';
 import { CLARIFY_MENU, SUGGEST_MENU } from './faq-menu-names.ts';
 import type { Facts } from './message-facts.ts';
 import type { Action, FaqModel, MenuItemModel, MenuModel, RuleModel } from './rule-model.ts';
@@ -28,6 +29,8 @@ export interface FaqDecision {
   suggest: number;
   /** The items a 猜你想问 menu offered for the text, when a `suggest:` action sent one. */
   suggested?: string[];
+  /** When a semantic provider's view was fused in: what the lexical decision alone was, and its best items. */
+  semantic?: { lexical: FaqDecision['outcome']; best: { id: string; similarity: number }[] };
 }
 
 /** How a typed text fared, as kfbot_faq_matches_total counts it. */
@@ -43,11 +46,18 @@ export interface FaqStep {
   clarifyConditions: ConditionOutcome[];
 }
 
-export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | undefined {
+export function faqStep(
+  faq: FaqModel,
+  item: SyncItem,
+  facts: Facts,
+  semantic?: SemanticView,
+): FaqStep | undefined {
   // Only what a customer typed: a click already says what it means.
   if (item.kind !== 'text' || item.origin !== 3 || facts.menu_id !== undefined) return undefined;
   const { index } = faq;
-  const outcome = index.match(item.text.content);
+  const lexical = index.match(item.text.content);
+  // The lexical decision first; a provider's similarities, when the runtime got them in time, fused in.
+  const outcome = semantic ? fuseSemantic(lexical, semantic, index.entries) : lexical;
   const decision: FaqDecision = {
     canonical: index.canonical(item.text.content),
     outcome: outcome.type,
@@ -55,6 +65,7 @@ export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | 
     threshold: index.tuning.threshold,
     margin: index.tuning.margin,
     suggest: index.tuning.suggest ?? DEFAULT_SUGGEST,
+    ...(semantic && { semantic: semanticSummary(lexical.type, semantic) }),
   };
   if (outcome.type === 'answer') {
     decision.answered = outcome.candidate.id;
@@ -141,5 +152,6 @@ export function describeFaq(faq: FaqDecision): string {
   ];
   for (const c of faq.candidates.slice(0, 3))
     lines.push(`  ${c.score.toFixed(3)}  ${c.id}  via "${c.question}"`);
+  if (faq.semantic) lines.push(describeSemantic(faq.semantic));
   return lines.join('\n');
 }
