@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { KfbotConfig } from '../config/config.ts';
+import { type KfbotConfig, readDotEnv } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
 import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
 import { openBackend } from '../store/open-backend.ts';
@@ -26,6 +26,7 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
+import { SemanticLookup } from './semantic-lookup.ts';
 import { SendExecutor } from './send-executor.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
@@ -48,6 +49,8 @@ export interface KfbotOptions {
   httpLimits?: HttpLimits;
   /** Running against the built-in simulator: /readyz says so, so nobody mistakes it for the bot. */
   sandbox?: boolean;
+  /** Where KFBOT_SEMANTIC_* and the provider's key are read (default: process.env and .env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningKfbot {
@@ -101,10 +104,23 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const decisionListeners = new Set<(event: DecisionEvent) => void>();
   const executor = new SendExecutor(kf, store, metrics, now);
   const media = new MediaUploads(kf, store, now, log);
+  const semantic = new SemanticLookup({
+    env: opts.env ?? { ...readDotEnv(opts.cwd).values, ...process.env },
+    cache: store.embeddings,
+    log,
+    observe: (outcome, seconds) => {
+      metrics.faqSemantic.inc({ outcome });
+      if (outcome === 'fused') metrics.faqSemanticSeconds.observe(seconds);
+    },
+  });
+  // Question vectors are prepared when rules load, so the first customer does not wait for them.
+  if (rules.current) void semantic.warm(rules.current.ruleSet);
+  rules.onChange((s) => s && void semantic.warm(s.ruleSet));
   const handler = new MessageHandler({
     kf,
     store,
     rules,
+    semantic,
     executor,
     media,
     metrics,

@@ -184,7 +184,11 @@ export const serveCommand: Command = {
     }
     let app: RunningKfbot;
     try {
-      app = await startKfbot({ config: loaded.config, cwd: io.cwd });
+      app = await startKfbot({
+        config: loaded.config,
+        cwd: io.cwd,
+        env: { ...readDotEnv(io.cwd).values, ...io.env },
+      });
     } catch (err) {
       const { rules, host, port } = loaded.config;
       return startFailed(err, { rules, host, port: String(port) }, io);
