@@ -153,9 +153,17 @@ export class SemanticMatcher {
    * The provider's view of a typed text for a rule set, or undefined (then the lexical decision
    * stands): within the deadline, behind the breaker, logged and counted when it fails.
    */
-  async view(items: readonly SemanticItem[], text: string): Promise<SemanticViewOut | undefined> {
+  async view(
+    items: readonly SemanticItem[],
+    text: string,
+    /** Also told how this one lookup went (besides the deps' observe). */
+    observe?: (outcome: SemanticOutcome) => void,
+  ): Promise<SemanticViewOut | undefined> {
     const t0 = this.#now();
-    const done = (outcome: SemanticOutcome) => this.#deps.observe?.(outcome, (this.#now() - t0) / 1000);
+    const done = (outcome: SemanticOutcome) => {
+      this.#deps.observe?.(outcome, (this.#now() - t0) / 1000);
+      observe?.(outcome);
+    };
     const state = this.#prepared.get(items);
     if (!state || !('ready' in state)) {
       void this.warm(items);

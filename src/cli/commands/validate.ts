@@ -3,8 +3,10 @@
  * plain explanation, and exits 1 if any is an error (warnings alone exit 0).
  */
 import { loadRules } from '../../rules/load-rules.ts';
-import { formatProblem } from '../../rules/problems.ts';
-import { type Command, parseCommandLine, UsageError } from '../command.ts';
+import { formatProblem, type RuleProblem } from '../../rules/problems.ts';
+import type { RuleSet } from '../../rules/rule-model.ts';
+import { resolveSemantic } from '../../semantic/semantic-config.ts';
+import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot validate [path] [--json]
@@ -30,6 +32,8 @@ export const validateCommand: Command = {
     if (positionals.length > 1) throw new UsageError('give at most one rules path');
     const target = rulesTarget(positionals[0], io.env);
     const loaded = loadRules(target, io.cwd);
+    // The provider as serve would use it: the rules' setting with the environment's (and its key).
+    loaded.problems.push(...semanticEnvProblems(loaded.ruleSet, io.env));
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;
     const warnings = loaded.problems.length - errors;
     const set = loaded.ruleSet;
@@ -51,6 +55,16 @@ export const validateCommand: Command = {
     return errors === 0 ? 0 : 1;
   },
 };
+
+function semanticEnvProblems(set: RuleSet | undefined, env: CommandIo['env']): RuleProblem[] {
+  if (!set?.faq) return [];
+  const at = set.faq.at;
+  return resolveSemantic(set.faq.semantic, env).problems.map((p) => ({
+    ...at,
+    severity: 'error' as const,
+    message: `semantic provider (settings.faq.semantic, KFBOT_SEMANTIC_*): ${p.message}`,
+  }));
+}
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
