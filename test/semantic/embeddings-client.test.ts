@@ -73,7 +73,7 @@ describe('EmbeddingsClient against a strict fake provider', () => {
     expect(sized[0]).toHaveLength(64);
     const [garage, parking, breakfast] = plain as [Float32Array, Float32Array, Float32Array];
     expect(dot(garage, parking)).toBeGreaterThan(dot(garage, breakfast));
-    expect(dot(garage, parking)).toBeGreaterThan(0.6);
+    expect(dot(garage, parking)).toBeGreaterThan(0.45);
   });
 
   it('refuses vectors of the wrong size with a message saying what to change', async () => {

@@ -65,7 +65,7 @@ const CONCEPTS: Record<string, readonly string[]> = {
     'parking',
   ],
   wifi: ['wifi', 'wi-fi', '无线', '無線', '网络', '網絡', '網路', '上网', '上網', '网速', '網速', '信号'],
-  booking: ['预订', '預訂', '预定', '預定', '订房', '訂房', '订的房', '房间'],
+  booking: ['预订', '預訂', '预定', '預定', '订房', '訂房', '订的房'],
   cancel: ['取消', '退订', '退訂', '不去了', '不要了', '撤销', '撤銷', '不想买了'],
   pet: ['宠物', '寵物', '狗', '猫', '貓', '泰迪', '柯基', '金毛', '毛孩子', '狗狗', '猫咪'],
   deposit: ['押金', '按金', '保证金', '保證金', '预授权', '預授權'],
@@ -141,7 +141,7 @@ const WORDS = Object.entries(CONCEPTS)
 const CONCEPT_NAMES = Object.keys(CONCEPTS);
 
 /** How much one concept weighs against the characters' hashed components. */
-const CHAR_WEIGHT = 0.35;
+const CHAR_WEIGHT = 0.7;
 
 function hash(text: string): number {
   let h = 2166136261;
