@@ -47,4 +47,27 @@ describe('kfbot test --faq with a semantic provider', () => {
     );
     expect(fake.requests).toEqual([]);
   });
+
+  it('simulate --semantic shows the provider fused into the decision, and asks for a provider when none is set', async () => {
+    const args = [
+      'simulate',
+      '--rules',
+      'bench/faq/hotel',
+      '--text',
+      '我家泰迪能一起住吗',
+      '--service-state',
+      'bot',
+    ];
+    const plain = await runInProcess(args, env());
+    expect(plain.stdout).not.toContain('宠物（导盲犬除外）');
+    expect(fake.requests).toEqual([]);
+    const fused = await runInProcess([...args, '--semantic'], env());
+    expect(fused.stdout).toContain('抱歉，本酒店暂不接待宠物（导盲犬除外）。');
+    expect(fused.stdout).toMatch(/semantic provider: pets 0\.\d+/);
+    const off = await runInProcess([...args, '--semantic'], {});
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(
+      /--semantic needs a provider: settings.faq.semantic, or KFBOT_SEMANTIC_PROVIDER/,
+    );
+  });
 });
