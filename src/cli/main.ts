@@ -32,6 +32,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/test.ts')).testCommand,
   },
   {
+    name: 'faq',
+    summary: 'authoring help for typed questions: expand (more 相似问法 from a chat model), review',
+    load: async () => (await import('./commands/faq.ts')).faqCommand,
+  },
+  {
     name: 'report',
     summary: 'reports from the store: unanswered questions, rules (hits and misses), satisfaction, sessions',
     load: async () => (await import('./commands/report.ts')).reportCommand,
