@@ -34,7 +34,7 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   {
     name: 'faq',
     summary:
-      'typed-question FAQ tools: calibrate (the decision values chosen for the rules, and what they do)',
+      'typed-question FAQ tools: calibrate (the decision values chosen), expand (more 相似问法 from a chat model), review',
     load: async () => (await import('./commands/faq.ts')).faqCommand,
   },
   {

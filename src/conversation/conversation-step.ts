@@ -14,6 +14,7 @@
  *   afterCalls  → the conversation once the calls' outcomes are known (service state moves)
  */
 import type { Decider, Decision } from '../rules/decider.ts';
+import type { SemanticView } from '../rules/faq/semantic-fusion.ts';
 import { type DroppedAction, type PlanContext, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
 import type { RuleModel } from '../rules/rule-model.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
@@ -46,6 +47,8 @@ export interface StepLookups {
    * against the newest one's allowance. Default: this message.
    */
   newestFromCustomer?: string;
+  /** A semantic provider's similarities for a typed text (semantic/semantic-matcher.ts), if it answered in time. */
+  semantic?: SemanticView | undefined;
 }
 
 export interface StepInput {
@@ -132,6 +135,7 @@ export async function decideStep(input: StepInput): Promise<Decided> {
     state: conversation.state,
     now: input.decideAt ?? now,
     ...(lookups.nickname !== undefined && { nickname: lookups.nickname }),
+    ...(lookups.semantic && { semantic: lookups.semantic }),
   });
   return { item, decision, conversation, nickname: lookups.nickname, now, rules: input.rules };
 }

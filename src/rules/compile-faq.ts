@@ -8,19 +8,22 @@
  *   menus:    { main: { items: [ { click: refund_time, label: 退款多久到账？, questions: [钱什么时候退回来], reply: … } ] } }
  *   faq:      [ { id: cancel_order, questions: [怎么取消订单], reply: … } ]
  */
+
+import type { SemanticOptions } from '../semantic/semantic-config.ts';
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { compileText } from './compile-reply.ts';
 import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
 import { type CalibratedKey, calibrateFaq } from './faq/faq-calibration.ts';
 import { DEFAULT_MARGIN, DEFAULT_SUGGEST, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
 import { fitMenuText } from './faq/menu-text.ts';
+import { readSemanticSettings } from './faq/semantic-settings.ts';
 import type { SourcePosition } from './problems.ts';
 import type { FaqModel, RuleModel } from './rule-model.ts';
 import type { YamlPath } from './rule-source.ts';
 import { compileTemplate, type Template } from './template.ts';
 
 export const FAQ_KEYS = ['id', 'label', 'questions', 'reply', 'menu', 'then', 'priority'];
-const FAQ_SETTINGS_KEYS = ['threshold', 'margin', 'suggest', 'synonyms', 'clarify'];
+const FAQ_SETTINGS_KEYS = ['threshold', 'margin', 'suggest', 'synonyms', 'clarify', 'semantic'];
 /** The click id rule: menu_id is 1–64 bytes of letters, digits, _ and - (the platform's limit). */
 export const FAQ_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const DEFAULT_CLARIFY = '您是想问：';
@@ -33,6 +36,8 @@ export interface FaqSettings {
   suggest: number;
   synonyms: string[][];
   clarify: Template;
+  /** settings.faq.semantic: an embeddings endpoint the runtime may ask (semantic-settings.ts). */
+  semantic?: SemanticOptions;
   at?: SourcePosition;
 }
 
@@ -100,6 +105,10 @@ export function readFaqSettings(ctx: CompileContext, raw: unknown, path: YamlPat
           );
       });
     }
+  }
+  if (raw.semantic !== undefined) {
+    const semantic = readSemanticSettings(ctx, raw.semantic, [...path, 'semantic']);
+    if (semantic) out.semantic = semantic;
   }
   if (raw.clarify !== undefined) {
     const t = compileMenuHead(
@@ -240,5 +249,6 @@ export function buildFaq(
     ratingMenus: ratingMenus(items),
     items: new Map(sources.map((s) => [s.id, { questions: s.questions, at: s.at }])),
     synonyms: settings.synonyms,
+    ...(settings.semantic && { semantic: settings.semantic }),
   };
 }

@@ -11,6 +11,7 @@ import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
 import type { FaqCandidate } from './faq/faq-index.ts';
 import { questionText } from './faq/question-text.ts';
+import type { SemanticView } from './faq/semantic-fusion.ts';
 import { type FaqDecision, faqStep, resolveSuggest } from './faq-step.ts';
 import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
 import { normalizeText } from './normalize-text.ts';
@@ -75,6 +76,8 @@ export interface DecideContext {
   now: number;
   /** The customer's nickname (customer/batchget), for {{nickname}} in `set:` values. */
   nickname?: string;
+  /** A semantic provider's similarities for a typed text, when the runtime got them in time. */
+  semantic?: SemanticView;
 }
 
 /**
@@ -156,7 +159,7 @@ export class Decider {
 
     // A confident FAQ match is answered as a click on that item (menu_id set as WeCom would for a
     // click); close candidates become a clarifying-menu rule ranked like a click answer.
-    const faq = this.ruleSet.faq && faqStep(this.ruleSet.faq, item, facts);
+    const faq = this.ruleSet.faq && faqStep(this.ruleSet.faq, item, facts, ctx.semantic);
     let candidates = this.index.candidates(facts);
     if (faq) {
       decision.faq = faq.decision;

@@ -9,6 +9,7 @@ import type { SyncItem } from '../wecom/sync-item.ts';
 import { MENU_ITEM_PRIORITY } from './compile-rules.ts';
 import type { ConditionOutcome } from './decider.ts';
 import type { FaqCandidate } from './faq/faq-index.ts';
+import { describeSemantic, fuseSemantic, type SemanticView, semanticSummary } from './faq/semantic-fusion.ts';
 import { CLARIFY_MENU, SUGGEST_MENU } from './faq-menu-names.ts';
 import type { Facts } from './message-facts.ts';
 import type { Action, FaqModel, MenuItemModel, MenuModel, RuleModel } from './rule-model.ts';
@@ -32,6 +33,8 @@ export interface FaqDecision {
   outOfDomain?: boolean;
   /** The items a 猜你想问 menu offered for the text, when a `suggest:` action sent one. */
   suggested?: string[];
+  /** When a semantic provider's view was fused in: what the lexical decision alone was, and its best items. */
+  semantic?: { lexical: FaqDecision['outcome']; best: { id: string; similarity: number }[] };
 }
 
 /** How a typed text fared, as kfbot_faq_matches_total counts it. */
@@ -47,7 +50,12 @@ export interface FaqStep {
   clarifyConditions: ConditionOutcome[];
 }
 
-export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | undefined {
+export function faqStep(
+  faq: FaqModel,
+  item: SyncItem,
+  facts: Facts,
+  semantic?: SemanticView,
+): FaqStep | undefined {
   // Only what a customer typed: a click already says what it means.
   if (item.kind !== 'text' || item.origin !== 3 || facts.menu_id !== undefined) return undefined;
   const { index } = faq;
@@ -58,7 +66,9 @@ export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | 
     const menus = faq.ratingMenus.get(id);
     return menus === undefined || (lastMenu !== undefined && menus.has(lastMenu));
   };
-  const outcome = index.match(item.text.content, undefined, allow);
+  const lexical = index.match(item.text.content, undefined, allow);
+  // The lexical decision first; a provider's similarities, when the runtime got them in time, fused in.
+  const outcome = semantic ? fuseSemantic(lexical, semantic, index.entries) : lexical;
   const settings = index.decision;
   const decision: FaqDecision = {
     canonical: index.canonical(item.text.content),
@@ -69,6 +79,7 @@ export function faqStep(faq: FaqModel, item: SyncItem, facts: Facts): FaqStep | 
     suggest: settings.suggest,
     suggestions: outcome.type === 'none' ? outcome.suggestions : [],
     ...(outcome.type === 'none' && outcome.outOfDomain && { outOfDomain: true }),
+    ...(semantic && { semantic: semanticSummary(lexical.type, semantic) }),
   };
   if (outcome.type === 'answer') {
     decision.answered = outcome.candidate.id;
@@ -156,5 +167,6 @@ export function describeFaq(faq: FaqDecision): string {
   ];
   for (const c of faq.candidates.slice(0, 3))
     lines.push(`  ${c.score.toFixed(3)}  ${c.id}  via "${c.question}"`);
+  if (faq.semantic) lines.push(describeSemantic(faq.semantic));
   return lines.join('\n');
 }

@@ -2,6 +2,8 @@
  * The compiled form of the rule files: what the YAML says, checked and resolved (menus inlined,
  * templates parsed, schedules parsed), ready for the decider. Nothing here reads files or talks HTTP.
  */
+
+import type { SemanticOptions } from '../semantic/semantic-config.ts';
 import type { Kind } from '../wecom/message-kinds.ts';
 import type { MediaMsgtype } from '../wecom/send-payloads.ts';
 import type { FaqCalibration } from './faq/faq-calibration.ts';
@@ -193,6 +195,8 @@ export interface FaqModel {
   items: ReadonlyMap<string, { questions: readonly string[]; at: SourcePosition }>;
   /** The rule file's own synonym groups (settings.faq.synonyms), without the built-in ones. */
   synonyms: readonly (readonly string[])[];
+  /** settings.faq.semantic as written (the environment may override or turn it off). */
+  semantic?: SemanticOptions;
 }
 
 export interface RuleSet {

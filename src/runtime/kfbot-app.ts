@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { KfbotConfig } from '../config/config.ts';
+import { type KfbotConfig, readDotEnv } from '../config/config.ts';
 import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { RulesError } from '../rules/problems.ts';
@@ -29,6 +29,7 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
+import { SemanticLookup } from './semantic-lookup.ts';
 import { SendExecutor } from './send-executor.ts';
 import { SessionRecorder } from './session-recorder.ts';
 
@@ -52,6 +53,8 @@ export interface KfbotOptions {
   httpLimits?: HttpLimits;
   /** Running against the built-in simulator: /readyz says so, so nobody mistakes it for the bot. */
   sandbox?: boolean;
+  /** Where KFBOT_SEMANTIC_* and the provider's key are read (default: process.env and .env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningKfbot {
@@ -123,10 +126,23 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   ]);
   const executor = new SendExecutor(kf, store, metrics, now);
   const media = new MediaUploads(kf, store, now, log);
+  const semantic = new SemanticLookup({
+    env: opts.env ?? { ...readDotEnv(opts.cwd).values, ...process.env },
+    cache: store.embeddings,
+    log,
+    observe: (outcome, seconds) => {
+      metrics.faqSemantic.inc({ outcome });
+      if (outcome === 'fused') metrics.faqSemanticSeconds.observe(seconds);
+    },
+  });
+  // Question vectors are prepared when rules load, so the first customer does not wait for them.
+  if (rules.current) void semantic.warm(rules.current.ruleSet);
+  rules.onChange((s) => s && void semantic.warm(s.ruleSet));
   const handler = new MessageHandler({
     kf,
     store,
     rules,
+    semantic,
     executor,
     media,
     metrics,

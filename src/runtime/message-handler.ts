@@ -37,6 +37,7 @@ import { lookUpNickname, type PageNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
+import type { SemanticLookup } from './semantic-lookup.ts';
 import type { SendExecutor } from './send-executor.ts';
 import { readOrSetAside } from './set-aside.ts';
 
@@ -70,6 +71,8 @@ export interface MessageHandlerDeps {
   kf: KfApi;
   store: Store;
   rules: LiveRules;
+  /** The semantic provider's view of typed texts, when one is set (semantic-lookup.ts). */
+  semantic?: SemanticLookup;
   executor: SendExecutor;
   media: MediaUploads;
   metrics: KfbotMetrics;
@@ -249,6 +252,9 @@ export class MessageHandler {
       const state = await this.askServiceState(item, log);
       if (state !== undefined) lookups.serviceState = state;
     }
+    // Within its own deadline; undefined (the lexical decision stands) when off or failing.
+    const semantic = await this.d.semantic?.view(snapshot.ruleSet, item);
+    if (semantic) lookups.semantic = semantic;
     const started = performance.now();
     const decided = await decideStep({ item, conversation, rules: snapshot, now: now(), lookups });
     metrics.decisionSeconds.observe((performance.now() - started) / 1000);

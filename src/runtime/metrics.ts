@@ -63,6 +63,18 @@ export class KfbotMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly faqSemantic = new Counter({
+    name: 'kfbot_faq_semantic_total',
+    help: 'Typed texts the semantic provider was asked about, by outcome (fused; timeout, error, rate-limited, circuit-open, not-ready: the lexical decision stood)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly faqSemanticSeconds = new Histogram({
+    name: 'kfbot_faq_semantic_duration_seconds',
+    help: 'Time the semantic provider added to a typed text it answered for',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5],
+    registers: [this.registry],
+  });
   readonly sends = new Counter({
     name: 'kfbot_sends_total',
     help: 'WeCom calls made to answer messages, by API and errcode (0 = accepted)',

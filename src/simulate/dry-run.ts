@@ -7,6 +7,7 @@
  * item's send_time, so it accepts them while they are live. `kfbot simulate` prints the report;
  * the examples under examples/ are dry runs.
  */
+
 import { Blob } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -22,6 +23,7 @@ import {
 import { type IdleRule, idleItem, type Silence } from '../conversation/silence.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import { Decider, type Decision } from '../rules/decider.ts';
+import type { SemanticView } from '../rules/faq/semantic-fusion.ts';
 import { fileMedia } from '../rules/file-media.ts';
 import type { DroppedAction, PlannedCall } from '../rules/plan-calls.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
@@ -56,6 +58,8 @@ export interface DryRunInput {
   at?: number;
   /** The real clock, for the default above. */
   now?: () => number;
+  /** A semantic provider's view of the typed text (`kfbot simulate --semantic`), asked for beforehand. */
+  semantic?: SemanticView;
 }
 
 export interface CallOutcome {
@@ -173,7 +177,7 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
   const session = wecom.world.findSession(item.open_kfid, item.external_userid);
   if (session?.lastCustomerMessageAt !== undefined && !(raw.msgtype !== 'event' && raw.origin === 3))
     conversation.lastCustomerAt = session.lastCustomerMessageAt;
-  return runStep(ruleSet, wecom, item, conversation, now, decideAt);
+  return runStep(ruleSet, wecom, item, conversation, now, decideAt, input.semantic);
 }
 
 /**
@@ -209,8 +213,10 @@ async function runStep(
   conversation: Conversation,
   now: number,
   decideAt: number,
+  semantic?: SemanticView,
 ): Promise<DryRunReport> {
   const { lookups, found } = await lookUp(wecom, ruleSet, item, conversation, now);
+  if (semantic) found.semantic = semantic;
   const rules = { decider: new Decider(ruleSet), byName: new Map(ruleSet.rules.map((r) => [r.name, r])) };
   const decided = await decideStep({ item, conversation, rules, now, decideAt, lookups: found });
 

@@ -33,6 +33,10 @@ export class RedisKeys {
   accessTokenRefresh(cacheKey: string): string {
     return this.#key('tokenlock', cacheKey);
   }
+  /** The FAQ's question embeddings: a hash, field = provider/model/text hash (redis-embeddings.ts). */
+  embeddings(): string {
+    return this.#key('embeddings');
+  }
   /** An uploaded media id, by content hash (JSON). */
   media(key: string): string {
     return this.#key('media', key);

@@ -44,6 +44,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: "sessions: each customer session's messages with the rule that answered them, and their index (created on first use)",
     up: () => {},
   },
+  {
+    version: 6,
+    name: 'embeddings: a hash of the FAQ question vectors of a semantic provider (created on first use)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

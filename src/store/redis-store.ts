@@ -13,6 +13,7 @@ import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { parseRedisUrl, redisOptions } from './redis-connection.ts';
+import { RedisEmbeddings } from './redis-embeddings.ts';
 import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisSessions } from './redis-sessions.ts';
@@ -108,6 +109,7 @@ export class RedisStore implements Store {
   readonly activity: RedisActivity;
   /** The session log (redis-sessions.ts). */
   readonly sessions: RedisSessions;
+  readonly embeddings: RedisEmbeddings;
 
   /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
   readonly #replicaWait: { settle(): Promise<void> } | undefined;
@@ -119,6 +121,7 @@ export class RedisStore implements Store {
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
     this.sessions = new RedisSessions(redis, keys);
+    this.embeddings = new RedisEmbeddings(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {

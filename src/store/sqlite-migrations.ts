@@ -7,6 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
+import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { SESSION_ENTRIES_SCHEMA } from './sqlite-sessions.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
@@ -108,6 +109,13 @@ CREATE TABLE kept_aside (
     name: "session_entries: each customer session's messages with the rule that answered them",
     up: (db) => {
       db.exec(SESSION_ENTRIES_SCHEMA);
+    },
+  },
+  {
+    version: 8,
+    name: 'embeddings: the FAQ question vectors of a semantic provider, by provider, model and text',
+    up: (db) => {
+      db.exec(EMBEDDINGS_SCHEMA);
     },
   },
 ];

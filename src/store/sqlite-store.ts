@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
 import type { ForgetReport } from './forget-customer.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
+import { SqliteEmbeddings } from './sqlite-embeddings.ts';
 import { forgetInSqlite } from './sqlite-forget.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
@@ -86,6 +87,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly activity: SqliteActivity;
   /** The session log (sqlite-sessions.ts). */
   readonly sessions: SqliteSessions;
+  /** The FAQ's question embeddings (sqlite-embeddings.ts). */
+  readonly embeddings: SqliteEmbeddings;
 
   /**
    * `mode: 'read'` (reports): opens an existing file read-only and checks its version; a missing
@@ -120,6 +123,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#idle = new SqliteIdleTimers(db);
     this.activity = new SqliteActivity(db);
     this.sessions = new SqliteSessions(db);
+    this.embeddings = new SqliteEmbeddings(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)

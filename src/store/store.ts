@@ -11,6 +11,7 @@ import type { TokenStore } from '../wecom/access-token.ts';
 export type { Conversation };
 
 import type { ActivityLog } from './activity-log.ts';
+import type { EmbeddingCache } from './embedding-cache.ts';
 import type { CustomerEraser } from './forget-customer.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
@@ -108,6 +109,8 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
   readonly activity: ActivityLog;
   /** Each customer session's messages, for the console's 会话 pages (session-log.ts). */
   readonly sessions: SessionLog;
+  /** The FAQ's question embeddings, when a semantic provider is set (embedding-cache.ts). */
+  readonly embeddings: EmbeddingCache;
 
   getCursor(openKfId: string): Promise<string | undefined>;
   /**

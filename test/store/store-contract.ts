@@ -420,6 +420,28 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
     sessionLogContract(() => store);
 
+    describe('question embeddings', () => {
+      it('gives back the vectors it was given, by key, and nothing for keys it never had', async () => {
+        const a = Float32Array.from([0.6, -0.8, 0]);
+        const b = Float32Array.from([1, 0, 0.25]);
+        await store.embeddings.putEmbeddings(
+          new Map([
+            ['k-a', a],
+            ['k-b', b],
+          ]),
+        );
+        const got = await store.embeddings.getEmbeddings(['k-b', 'k-missing', 'k-a']);
+        expect([...got.keys()].sort()).toEqual(['k-a', 'k-b']);
+        expect([...(got.get('k-a') as Float32Array)]).toEqual([...a]);
+        expect([...(got.get('k-b') as Float32Array)]).toEqual([...b]);
+        expect((await store.embeddings.getEmbeddings([])).size).toBe(0);
+        await store.embeddings.putEmbeddings(new Map([['k-a', b]]));
+        expect([...((await store.embeddings.getEmbeddings(['k-a'])).get('k-a') as Float32Array)]).toEqual([
+          ...b,
+        ]);
+      });
+    });
+
     it('answers ping while open', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
@@ -428,7 +450,9 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       it('keeps everything across a reopen', async () => {
         await store.setCursor('wkA', 'c9');
         await store.recordMessage(message('m9'));
+        await store.embeddings.putEmbeddings(new Map([['q', Float32Array.from([0.5, 0.5])]]));
         store = await reopen(store);
+        expect((await store.embeddings.getEmbeddings(['q'])).get('q')?.length).toBe(2);
         expect(await store.getCursor('wkA')).toBe('c9');
         expect(await store.getMessage('m9')).toBeDefined();
       });

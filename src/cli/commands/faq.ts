@@ -1,85 +1,47 @@
 /**
- * `kfbot faq <subcommand>`: tools for the typed-question FAQ. `calibrate` prints the decision
- * values chosen for a rule set at load (faq-calibration.ts) and what they are expected to do.
+ * `kfbot faq <subcommand>`: tools for the typed-question FAQ. One entry per subcommand
+ * in SUBCOMMANDS (a file each), as `kfbot report` does.
  */
-import { loadRules } from '../../rules/load-rules.ts';
-import { formatProblem } from '../../rules/problems.ts';
-import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
-import { rulesTarget } from '../rules-target.ts';
+import { type Command, UsageError } from '../command.ts';
+import { faqCalibrateCommand } from './faq-calibrate.ts';
+import { faqExpandCommand } from './faq-expand.ts';
+import { faqReviewCommand } from './faq-review.ts';
 
-const HELP = `Usage: kfbot faq calibrate [path] [--json]
+const SUBCOMMANDS: readonly (Command & { summary: string })[] = [
+  {
+    ...faqCalibrateCommand,
+    summary: 'the decision values chosen for the rules at load, and what they are expected to do',
+  },
+  {
+    ...faqExpandCommand,
+    summary: 'ask a chat model for more 相似问法 per item, into a review file beside the rules',
+  },
+  { ...faqReviewCommand, summary: 'show which proposed questions collide with other items' },
+];
 
-Prints the values the FAQ decides typed questions with — threshold and margin, calibrated when
-the rules load from the rule set's own 相似问法 unless settings.faq pins them — and the expected
-shares of direct answers, clarifying menus, 猜你想问 and fallbacks: each listed question typed
-as a customer would (leave-one-out), and as a near miss (without its own item).
-
-  path        rule file or folder (default: $KFBOT_RULES, else ./rules)
-  --json      print the calibration as JSON
-  -h, --help  show this help
-`;
-
-const OPTIONS = { json: { type: 'boolean' } } as const;
-
-const pct = (x: number) => `${Math.round(x * 100)} %`;
+function help(): string {
+  const width = Math.max(...SUBCOMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: kfbot faq <subcommand> [options]',
+    '',
+    ...SUBCOMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run "kfbot faq <subcommand> --help" for its options.',
+    '',
+  ].join('\n');
+}
 
 export const faqCommand: Command = {
   name: 'faq',
   async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '-h' || sub === '--help') {
-      io.stdout.write(HELP);
-      return sub === undefined ? 2 : 0;
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '-h' || name === '--help') {
+      io.stdout.write(help());
+      return name === undefined ? 2 : 0;
     }
-    if (sub !== 'calibrate') throw new UsageError(`unknown faq subcommand "${sub}": try kfbot faq calibrate`);
-    return calibrate(rest, io);
+    const sub = SUBCOMMANDS.find((c) => c.name === name);
+    if (!sub)
+      throw new UsageError(`unknown faq subcommand "${name}": ${SUBCOMMANDS.map((c) => c.name).join(', ')}`);
+    return sub.run(rest, io);
   },
 };
-
-async function calibrate(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, OPTIONS, true);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  if (positionals.length > 1) throw new UsageError('give at most one rules path');
-  const target = rulesTarget(positionals[0], io);
-  const loaded = loadRules(target, io.cwd);
-  const errors = loaded.problems.filter((p) => p.severity === 'error');
-  if (!loaded.ruleSet || errors.length > 0) {
-    for (const p of errors) io.stderr.write(`${formatProblem(p)}\n`);
-    io.stderr.write(`✗ ${target}: fix the rules first (kfbot validate ${target})\n`);
-    return 1;
-  }
-  const faq = loaded.ruleSet.faq;
-  if (!faq) {
-    io.stderr.write(`${target} has no FAQ: no menu item or faq: entry lists questions: (相似问法)\n`);
-    return 1;
-  }
-  const c = faq.calibration;
-  if (values.json) {
-    io.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
-    return 0;
-  }
-  const how = (key: 'threshold' | 'margin') =>
-    c.pinned.includes(key) ? `pinned in settings.faq.${key}` : 'calibrated';
-  const s = c.settings;
-  const line = (x: typeof c.expected) =>
-    `direct ${pct(x.direct)}, clarifying menu ${pct(x.clarify)}, 猜你想问 ${pct(x.suggest)}, fallback ${pct(x.fallback)}`;
-  io.stdout.write(
-    [
-      `${target}: FAQ of ${faq.index.entries.length} items and ${faq.index.size} typed questions; ${c.samples} question forms tried (leave-one-out)`,
-      `  threshold  ${s.threshold}  ${how('threshold')}`,
-      `  margin     ${s.margin}  ${how('margin')}`,
-      `  ratio      ${s.ratio}  (a best item this far ahead of the runner-up is answered from ${Math.round(s.threshold * 70) / 100})`,
-      `  suggest    ${s.suggest}  (least score 猜你想问 offers; below ${s.outOfDomain} a text is out of domain)`,
-      'expected, for a customer typing one of these questions in other words:',
-      `  ${line(c.expected)}; of the direct answers ${pct(c.expectedWrong)} wrong`,
-      'expected, for a question near the FAQ that no item answers (each question without its own item):',
-      `  ${line(c.nearMisses)}`,
-      'Pin a value by writing it under settings.faq (e.g. threshold: 0.6); measure with kfbot test --faq FILE.',
-      '',
-    ].join('\n'),
-  );
-  return 0;
-}

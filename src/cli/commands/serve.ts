@@ -6,6 +6,7 @@
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
 import type { Sandbox } from '../../sandbox/start-sandbox.ts';
+import { SEMANTIC_ENV } from '../../semantic/semantic-config.ts';
 import { StoreOpenError } from '../../store/store-open-error.ts';
 import { NewerStoreError } from '../../store/store-version.ts';
 import {
@@ -49,6 +50,11 @@ or a .env file in the working directory):
 Environment:
 ${Object.values(CONFIG_KEYS)
   .map((k) => `  ${k.env.padEnd(24)}${k.doc}`)
+  .join('\n')}
+
+Optional semantic provider for typed questions (off while unset; docs/semantic.md):
+${Object.values(SEMANTIC_ENV)
+  .map((k) => `  ${k.env.padEnd(28)}${k.doc}`)
   .join('\n')}
 `;
 
@@ -173,7 +179,11 @@ export const serveCommand: Command = {
     }
     let app: RunningKfbot;
     try {
-      app = await startKfbot({ config: loaded.config, cwd: io.cwd });
+      app = await startKfbot({
+        config: loaded.config,
+        cwd: io.cwd,
+        env: { ...readDotEnv(io.cwd).values, ...io.env },
+      });
     } catch (err) {
       const { rules, host, port } = loaded.config;
       return startFailed(err, { rules, host, port: String(port) }, io);

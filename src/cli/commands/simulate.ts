@@ -3,15 +3,19 @@
  * the lookups serve makes first, the facts, which rules matched and why, the exact API requests,
  * and whether WeCom would accept them. Exits 1 when a call would be refused or an action could not be carried out.
  */
+
 import { clickLabel } from '../../rules/click-label.ts';
 import type { ConversationState } from '../../rules/conversation-state.ts';
+import type { SemanticView } from '../../rules/faq/semantic-fusion.ts';
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { RuleSet, Scalar } from '../../rules/rule-model.ts';
+import { isTypedText } from '../../runtime/semantic-lookup.ts';
 import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-run.ts';
 import { formatReport } from '../../simulate/format-report.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../../wecom/platform-enums.ts';
+import { decodeSyncItem } from '../../wecom/sync-item.ts';
 import {
   type Command,
   type CommandIo,
@@ -21,6 +25,7 @@ import {
   readInputFile,
   UsageError,
 } from '../command.ts';
+import { cliSemantic } from '../faq-semantic.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot simulate [message.json | -] [options]
@@ -49,6 +54,8 @@ Options:
   --var NAME=VALUE         set a variable (repeatable; numbers and true/false are typed)
   --at TIME                when kfbot handles the message, ISO 8601 (default: rules see the
                            item's send_time, and its codes' age is judged now)
+  --semantic               ask the semantic provider (settings.faq.semantic or KFBOT_SEMANTIC_*)
+                           about a typed text, as serve does; see docs/semantic.md
   --json                   print the report as JSON
   -h, --help               show this help
 `;
@@ -68,6 +75,7 @@ const OPTIONS = {
   state: { type: 'string' },
   var: { type: 'string', multiple: true },
   at: { type: 'string' },
+  semantic: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -247,7 +255,10 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     item = buildItem(values, loaded.ruleSet, at ?? Date.now());
   }
   const serviceState = parseServiceState(values['service-state']);
+  const semantic = values.semantic ? await simulateSemantic(loaded.ruleSet, item, io) : undefined;
+  if (semantic === 'invalid') return 1;
   const report = await dryRun(loaded.ruleSet, {
+    ...(semantic && { semantic }),
     item,
     state: parseState(values, io.cwd),
     ...(serviceState !== undefined && { serviceState }),
@@ -282,6 +293,41 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(formatReport(report));
   }
   return report.ok ? 0 : 1;
+}
+
+/** The provider's view of the item's typed text; 'invalid' after saying why it cannot ask. */
+async function simulateSemantic(
+  set: RuleSet,
+  item: JsonObject,
+  io: CommandIo,
+): Promise<SemanticView | undefined | 'invalid'> {
+  const matcher = cliSemantic(set, io, 'kfbot simulate');
+  if (matcher === 'invalid') return 'invalid';
+  if (!matcher || !set.faq) {
+    io.stderr.write(
+      `kfbot simulate: --semantic needs ${set.faq ? 'a provider: settings.faq.semantic, or KFBOT_SEMANTIC_PROVIDER / KFBOT_SEMANTIC_BASE_URL (docs/semantic.md)' : 'an FAQ (questions: on click items, or a faq: section)'}\n`,
+    );
+    return 'invalid';
+  }
+  const typed = decodeSyncItem(item);
+  if (!isTypedText(typed)) return undefined;
+  let outcome = '';
+  try {
+    await matcher.prepare(set.faq.index.entries);
+    const view = await matcher.view(set.faq.index.entries, typed.text.content, (o) => {
+      outcome = o;
+    });
+    if (!view)
+      io.stderr.write(
+        `kfbot simulate: the semantic provider did not answer (${outcome}): the matcher alone decides\n`,
+      );
+    return view;
+  } catch (err) {
+    io.stderr.write(
+      `kfbot simulate: the semantic provider could not embed the questions: ${(err as Error).message}\n`,
+    );
+    return 'invalid';
+  }
 }
 
 export const simulateCommand: Command = {

@@ -10,6 +10,7 @@ import { parsePhrasings } from '../../rules/faq/phrasing-list.ts';
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { RuleSet } from '../../rules/rule-model.ts';
+import { percentile, runSemantic, type SemanticRun } from '../../runtime/semantic-eval.ts';
 import {
   formatFailure,
   readConversationTests,
@@ -17,6 +18,7 @@ import {
   type StepFailure,
 } from '../../simulate/conversation-test.ts';
 import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
+import { cliSemantic } from '../faq-semantic.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot test [path] [options]
@@ -34,6 +36,8 @@ with the replies expected. Prints a diff for each failing step and exits 1 if an
   --min-accuracy N          with --faq: exit 1 if fewer than N % are answered right (90 or 90%;
                             default 0)
   --max-out-of-domain N     with --faq: exit 1 if more than N % of "none" lines are answered (default 100)
+  --lexical                 with --faq: the embedded matcher alone, even when a semantic provider
+                            is set (settings.faq.semantic or KFBOT_SEMANTIC_*; docs/semantic.md)
   -h, --help                show this help
 `;
 
@@ -43,6 +47,7 @@ const OPTIONS = {
   faq: { type: 'string' },
   'min-accuracy': { type: 'string' },
   'max-out-of-domain': { type: 'string' },
+  lexical: { type: 'boolean' },
 } as const;
 
 /** `90`, `90%` or `92.5 %`: a percentage 0-100; anything else (`""` too) is a usage error. */
@@ -87,13 +92,31 @@ async function runFaq(
   const unknown = phrasings.filter((p) => p.expected !== undefined && !set.faq?.labels.has(p.expected));
   for (const p of unknown) io.stderr.write(`${file}:${p.line}: no FAQ item has the id "${p.expected}"\n`);
   if (unknown.length) return 1;
-  const s = measureAccuracy(set.faq.index, phrasings);
+  // With a provider: every phrasing is asked for as a customer's message would be (semantic-eval.ts).
+  const matcher = values.lexical ? undefined : cliSemantic(set, io, 'kfbot test');
+  if (matcher === 'invalid') return 1;
+  let run: SemanticRun | undefined;
+  try {
+    run =
+      matcher &&
+      (await runSemantic(
+        matcher,
+        set.faq,
+        phrasings.map((p) => p.text),
+      ));
+  } catch (err) {
+    io.stderr.write(
+      `kfbot test: the semantic provider could not embed the questions: ${(err as Error).message}\n`,
+    );
+    return 1;
+  }
+  const s = measureAccuracy(set.faq.index, phrasings, run?.decide);
   const below = s.accuracy * 100 < minAccuracy;
   const above = s.falseAnswerRate * 100 > maxOut;
   const ok = !below && !above;
   if (values.json) {
     io.stdout.write(
-      `${JSON.stringify({ ok, ...s, results: s.results.map((r) => ({ text: r.phrasing.text, expected: r.phrasing.expected ?? 'none', got: r.got, verdict: r.verdict, score: r.topScore, suggested: r.suggested })) }, null, 2)}\n`,
+      `${JSON.stringify({ ok, ...s, ...(run && { semantic: { outcomes: run.outcomes, p50Ms: percentile(run.addedMs, 50), p95Ms: percentile(run.addedMs, 95) } }), results: s.results.map((r) => ({ text: r.phrasing.text, expected: r.phrasing.expected ?? 'none', got: r.got, verdict: r.verdict, score: r.topScore, suggested: r.suggested })) }, null, 2)}\n`,
     );
     return ok ? 0 : 1;
   }
@@ -111,6 +134,7 @@ async function runFaq(
     `  right item ranked first    ${pct(s.rankedFirst, s.inDomain)}, in the top three ${pct(s.rankedTopThree, s.inDomain)}  正确项排第一／前三`,
     `  decided with threshold ${set.faq.index.decision.threshold}, margin ${set.faq.index.decision.margin} (kfbot faq calibrate shows why)`,
   ];
+  if (run && matcher) out.push(...describeRun(run, matcher.config.label, matcher.config.model));
   if (s.confusions.length) {
     out.push('', 'confusions (expected → got: count, e.g.) · 混淆（应答 → 实答：次数，例）:');
     for (const c of s.confusions) {
@@ -145,6 +169,16 @@ function isRulesFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+function describeRun(run: SemanticRun, label: string, model: string): string[] {
+  const failed = Object.entries(run.outcomes)
+    .filter(([o]) => o !== 'fused')
+    .map(([o, n]) => `${o} ${n}`);
+  return [
+    `  semantic provider          ${label}, ${model}: ${run.outcomes.fused ?? 0} fused${failed.length ? `, lexical alone for ${failed.join(', ')}` : ''}`,
+    `    … added latency          p50 ${percentile(run.addedMs, 50).toFixed(0)} ms, p95 ${percentile(run.addedMs, 95).toFixed(0)} ms`,
+  ];
 }
 
 async function run(argv: string[], io: CommandIo): Promise<number> {

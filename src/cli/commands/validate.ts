@@ -3,9 +3,11 @@
  * plain explanation, and exits 1 if any is an error (warnings alone exit 0).
  */
 import { loadRules } from '../../rules/load-rules.ts';
-import { formatProblem } from '../../rules/problems.ts';
+import { formatProblem, type RuleProblem } from '../../rules/problems.ts';
 import { type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
-import { type Command, parseCommandLine, UsageError } from '../command.ts';
+import type { RuleSet } from '../../rules/rule-model.ts';
+import { resolveSemantic } from '../../semantic/semantic-config.ts';
+import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot validate [path] [--json]
@@ -31,6 +33,8 @@ export const validateCommand: Command = {
     if (positionals.length > 1) throw new UsageError('give at most one rules path');
     const target = rulesTarget(positionals[0], io);
     const loaded = loadRules(target, io.cwd);
+    // The provider as serve would use it: the rules' setting with the environment's (and its key).
+    loaded.problems.push(...semanticEnvProblems(loaded.ruleSet, io.env));
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;
     const warnings = loaded.problems.length - errors;
     const set = loaded.ruleSet;
@@ -55,6 +59,16 @@ export const validateCommand: Command = {
 
 function summarise(target: string, files: number, c: RuleCounts, faq: boolean): string {
   return `${target}: ${count(files, 'file')}, ${count(c.rules, 'rule')}, ${count(c.menus, 'menu')} with ${count(c.clickAnswers, 'click answer')}${faq ? `, FAQ of ${count(c.faqItems, 'item')} and ${count(c.typedQuestions, 'typed question')}` : ''}`;
+}
+
+function semanticEnvProblems(set: RuleSet | undefined, env: CommandIo['env']): RuleProblem[] {
+  if (!set?.faq) return [];
+  const at = set.faq.at;
+  return resolveSemantic(set.faq.semantic, env).problems.map((p) => ({
+    ...at,
+    severity: 'error' as const,
+    message: `semantic provider (settings.faq.semantic, KFBOT_SEMANTIC_*): ${p.message}`,
+  }));
 }
 
 function count(n: number, noun: string): string {

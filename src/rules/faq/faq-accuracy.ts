@@ -3,7 +3,7 @@
  * (top-1), the share it asked about instead (a clarifying menu offering the right item), wrong
  * answers, misses, and out-of-domain phrasings it answered although none of its items fits.
  */
-import type { FaqIndex } from './faq-index.ts';
+import type { FaqIndex, FaqOutcome } from './faq-index.ts';
 import type { Phrasing } from './phrasing-list.ts';
 
 export type PhrasingVerdict =
@@ -58,9 +58,14 @@ export interface AccuracySummary {
   confusions: { expected: string; got: string; count: number }[];
 }
 
-export function measureAccuracy(index: FaqIndex, phrasings: readonly Phrasing[]): AccuracySummary {
+export function measureAccuracy(
+  index: FaqIndex,
+  phrasings: readonly Phrasing[],
+  /** How a text is decided: the matcher alone, or fused with a semantic provider's view. */
+  decide: (text: string) => FaqOutcome = (text) => index.match(text),
+): AccuracySummary {
   const results = phrasings.map((p): PhrasingResult => {
-    const outcome = index.match(p.text);
+    const outcome = decide(p.text);
     const topScore = outcome.candidates[0]?.score ?? 0;
     let got: string;
     let offered: string[];

@@ -1,0 +1,99 @@
+/**
+ * Fuses an embeddings provider's view of a typed text with the lexical decision (faq-index.ts),
+ * which is taken first and left untouched: this only turns its outcome into another one. The
+ * runtime asks the provider within a deadline and passes the similarities in; when it could not
+ * (off, timeout, error, open breaker) there is no view and the lexical decision stands.
+ *
+ * With s1, s2 the best and next item's cosine similarity, the provider is *sure* when
+ * s1 ≥ threshold and s1 − s2 ≥ margin. Then:
+ * - lexical answer L: kept when the provider rates L at least threshold − margin (it agrees, or
+ *   has no opinion strong enough); when the provider is sure of another item, a clarifying menu
+ *   asks between the two — a disagreement is never answered directly;
+ * - lexical clarify or none: answered with the provider's sure item; a clarify the provider is
+ *   not sure about stays a clarify, its options ranked by similarity;
+ * - lexical none, provider not sure but its best is within `margin` of the threshold with nothing
+ *   close: a clarifying menu offers the items within margin of the best (at most MAX_OPTIONS).
+ */
+import { type FaqCandidate, type FaqEntry, type FaqOutcome, MAX_OPTIONS } from './faq-index.ts';
+
+/** One item's similarity to the text: its best question's cosine, and which question. */
+export interface SemanticScore {
+  similarity: number;
+  question: string;
+}
+
+/** What the runtime looked up for one typed text. */
+export interface SemanticView {
+  /** Item id → best similarity; every item the provider has vectors for. */
+  scores: ReadonlyMap<string, SemanticScore>;
+  threshold: number;
+  margin: number;
+}
+
+export function rankSemantic(view: SemanticView): [string, SemanticScore][] {
+  return [...view.scores].sort((a, b) => b[1].similarity - a[1].similarity);
+}
+
+export function fuseSemantic(
+  lexical: FaqOutcome,
+  view: SemanticView,
+  entries: readonly FaqEntry[],
+): FaqOutcome {
+  const ranked = rankSemantic(view);
+  const [first, second] = ranked;
+  if (!first) return lexical;
+  const { threshold, margin } = view;
+  const s1 = first[1].similarity;
+  const sure = s1 >= threshold && s1 - (second?.[1].similarity ?? 0) >= margin;
+  const { candidates } = lexical;
+  const candidate = (id: string): FaqCandidate => {
+    const lex = candidates.find((c) => c.id === id);
+    if (lex) return lex;
+    const s = view.scores.get(id);
+    const entry = entries.find((e) => e.id === id);
+    return {
+      id,
+      label: entry?.label ?? id,
+      score: 0,
+      question: s?.question ?? entry?.label ?? id,
+      coverage: 0,
+      recall: 0,
+    };
+  };
+  const similarity = (id: string) => view.scores.get(id)?.similarity ?? 0;
+  if (lexical.type === 'answer') {
+    const l = lexical.candidate.id;
+    if (!sure || first[0] === l || similarity(l) >= threshold - margin) return lexical;
+    return { type: 'clarify', options: [candidate(first[0]), lexical.candidate], candidates };
+  }
+  if (sure) return { type: 'answer', candidate: candidate(first[0]), candidates };
+  if (lexical.type === 'clarify')
+    return {
+      type: 'clarify',
+      options: [...lexical.options].sort((a, b) => similarity(b.id) - similarity(a.id)),
+      candidates,
+    };
+  if (s1 >= threshold - margin) {
+    const close = ranked.filter(([, s]) => s1 - s.similarity < margin).slice(0, MAX_OPTIONS);
+    if (close.length > 1) return { type: 'clarify', options: close.map(([id]) => candidate(id)), candidates };
+  }
+  return lexical;
+}
+
+/** What explain shows: the lexical outcome before fusion and the provider's best items. */
+export function semanticSummary(
+  lexical: FaqOutcome['type'],
+  view: SemanticView,
+): { lexical: FaqOutcome['type']; best: { id: string; similarity: number }[] } {
+  return {
+    lexical,
+    best: rankSemantic(view)
+      .slice(0, 3)
+      .map(([id, s]) => ({ id, similarity: Math.round(s.similarity * 1000) / 1000 })),
+  };
+}
+
+export function describeSemantic(s: ReturnType<typeof semanticSummary>): string {
+  const best = s.best.map((b) => `${b.id} ${b.similarity.toFixed(3)}`).join(', ');
+  return `  semantic provider: ${best || 'no items'} (the matcher alone: ${s.lexical})`;
+}

@@ -1,0 +1,208 @@
+/**
+ * The semantic side of typed-question matching, for every front end (serve, the sandbox,
+ * simulate, `kfbot test --faq`): question vectors prepared once per rule set — from the store
+ * where a provider, model and text were embedded before, from the provider only for the rest — and
+ * per message the text's vector within the deadline behind the circuit breaker, turned into each
+ * item's best cosine similarity. Any failure gives no view: the lexical decision stands, and the
+ * failure is logged and counted (`observe`).
+ */
+import { createHash } from 'node:crypto';
+import type { EmbeddingCache } from '../store/embedding-cache.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { EmbeddingsClient, type FetchLike } from './embeddings-client.ts';
+import type { SemanticConfig } from './semantic-config.ts';
+import { SemanticError } from './semantic-error.ts';
+
+/** The items to embed: a rule set's FAQ entries (faq-index.ts FaqEntry has this shape). */
+export interface SemanticItem {
+  id: string;
+  questions: readonly string[];
+}
+
+/** Item id → its best question's similarity to the text (the shape rules/faq/semantic-fusion.ts reads). */
+export interface SemanticViewOut {
+  scores: Map<string, { similarity: number; question: string }>;
+  threshold: number;
+  margin: number;
+}
+
+export type SemanticOutcome = 'fused' | 'timeout' | 'error' | 'rate-limited' | 'circuit-open' | 'not-ready';
+
+export interface SemanticLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface SemanticDeps {
+  cache: EmbeddingCache;
+  fetch?: FetchLike;
+  now?: () => number;
+  log?: SemanticLogger;
+  /** Called once per message looked up: how it went and how long it took (seconds). */
+  observe?: (outcome: SemanticOutcome, seconds: number) => void;
+  breaker?: CircuitBreaker;
+}
+
+/** How long preparing a rule set's question vectors may take, and how soon a failed one is retried. */
+const PREPARE_DEADLINE_MS = 120_000;
+const PREPARE_RETRY_MS = 60_000;
+
+interface Prepared {
+  ids: string[];
+  questions: string[];
+  vectors: Float32Array[];
+}
+
+type PrepState = { ready: Prepared } | { pending: Promise<void> } | { failedAt: number };
+
+export class SemanticMatcher {
+  readonly config: SemanticConfig;
+  readonly client: EmbeddingsClient;
+  readonly #deps: SemanticDeps;
+  readonly #breaker: CircuitBreaker;
+  readonly #now: () => number;
+  /** Per rule set (its FAQ entries list): the question vectors, or their preparation. */
+  readonly #prepared = new WeakMap<readonly SemanticItem[], PrepState>();
+
+  constructor(config: SemanticConfig, deps: SemanticDeps) {
+    this.config = config;
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.client = new EmbeddingsClient(config, {
+      ...(deps.fetch && { fetch: deps.fetch }),
+      now: this.#now,
+    });
+    this.#breaker = deps.breaker ?? new CircuitBreaker({ now: this.#now });
+  }
+
+  /** The store key of a question's vector: provider, model, dimensions and text. */
+  cacheKey(text: string): string {
+    return createHash('sha256').update(`${this.config.cacheId}\n${text}`).digest('hex');
+  }
+
+  /**
+   * Prepares a rule set's question vectors (at load and reload): only questions never embedded
+   * with this provider and model are sent. Resolves once ready; throws what went wrong.
+   */
+  async prepare(items: readonly SemanticItem[]): Promise<{ cached: number; computed: number }> {
+    const ids: string[] = [];
+    const questions: string[] = [];
+    for (const item of items)
+      for (const q of item.questions) {
+        ids.push(item.id);
+        questions.push(q);
+      }
+    const unique = [...new Set(questions)];
+    const keys = unique.map((q) => this.cacheKey(q));
+    const stored = await this.#deps.cache.getEmbeddings(keys);
+    const missing = unique.filter((_, i) => !stored.has(keys[i] as string));
+    const byText = new Map<string, Float32Array>();
+    unique.forEach((q, i) => {
+      const v = stored.get(keys[i] as string);
+      if (v) byText.set(q, v);
+    });
+    if (missing.length > 0) {
+      const vectors = await this.client.embed(missing, { deadline: this.#now() + PREPARE_DEADLINE_MS });
+      const fresh = new Map<string, Float32Array>();
+      missing.forEach((q, i) => {
+        const v = vectors[i] as Float32Array;
+        byText.set(q, v);
+        fresh.set(this.cacheKey(q), v);
+      });
+      await this.#deps.cache.putEmbeddings(fresh);
+    }
+    const size = byText.get(unique[0] as string)?.length;
+    if ([...byText.values()].some((v) => v.length !== size))
+      throw new SemanticError(
+        'dimensions',
+        'stored question vectors differ in size: the model changed; its old vectors are ignored after a restart with a new model name',
+      );
+    this.#prepared.set(items, {
+      ready: { ids, questions, vectors: questions.map((q) => byText.get(q) as Float32Array) },
+    });
+    return { cached: unique.length - missing.length, computed: missing.length };
+  }
+
+  /** Starts preparing in the background (logged), unless ready, under way, or failed recently. */
+  warm(items: readonly SemanticItem[]): Promise<void> {
+    const state = this.#prepared.get(items);
+    if (state && 'ready' in state) return Promise.resolve();
+    if (state && 'pending' in state) return state.pending;
+    if (state && 'failedAt' in state && this.#now() - state.failedAt < PREPARE_RETRY_MS)
+      return Promise.resolve();
+    const t0 = this.#now();
+    const pending = this.prepare(items).then(
+      ({ cached, computed }) =>
+        this.#deps.log?.info(
+          { provider: this.config.label, model: this.config.model, cached, computed, ms: this.#now() - t0 },
+          `semantic FAQ ready: ${cached} question vectors from the store, ${computed} from ${this.config.label}`,
+        ),
+      (err: unknown) => {
+        this.#prepared.set(items, { failedAt: this.#now() });
+        this.#deps.log?.warn(
+          { provider: this.config.label, code: (err as SemanticError).code },
+          `semantic FAQ not ready (${(err as Error).message}); typed questions use the lexical matcher alone, retried in ${PREPARE_RETRY_MS / 1000} s`,
+        );
+      },
+    );
+    this.#prepared.set(items, { pending });
+    return pending;
+  }
+
+  /**
+   * The provider's view of a typed text for a rule set, or undefined (then the lexical decision
+   * stands): within the deadline, behind the breaker, logged and counted when it fails.
+   */
+  async view(
+    items: readonly SemanticItem[],
+    text: string,
+    /** Also told how this one lookup went (besides the deps' observe). */
+    observe?: (outcome: SemanticOutcome) => void,
+  ): Promise<SemanticViewOut | undefined> {
+    const t0 = this.#now();
+    const done = (outcome: SemanticOutcome) => {
+      this.#deps.observe?.(outcome, (this.#now() - t0) / 1000);
+      observe?.(outcome);
+    };
+    const state = this.#prepared.get(items);
+    if (!state || !('ready' in state)) {
+      void this.warm(items);
+      done('not-ready');
+      return undefined;
+    }
+    if (!this.#breaker.allow()) {
+      done('circuit-open');
+      return undefined;
+    }
+    let vector: Float32Array;
+    try {
+      [vector] = (await this.client.embed([text], { deadline: t0 + this.config.deadlineMs })) as [
+        Float32Array,
+      ];
+      this.#breaker.success();
+    } catch (err) {
+      this.#breaker.failure();
+      const code = err instanceof SemanticError ? err.code : 'error';
+      const outcome: SemanticOutcome = code === 'timeout' || code === 'rate-limited' ? code : 'error';
+      done(outcome);
+      this.#deps.log?.warn(
+        { provider: this.config.label, code, breaker: this.#breaker.state },
+        `semantic FAQ skipped for one message (${(err as Error).message}); the lexical decision stands`,
+      );
+      return undefined;
+    }
+    const { ids, questions, vectors } = state.ready;
+    const scores = new Map<string, { similarity: number; question: string }>();
+    vectors.forEach((q, i) => {
+      if (q.length !== vector.length) return;
+      let dot = 0;
+      for (let k = 0; k < q.length; k++) dot += (q[k] as number) * (vector[k] as number);
+      const id = ids[i] as string;
+      const prior = scores.get(id);
+      if (!prior || dot > prior.similarity)
+        scores.set(id, { similarity: dot, question: questions[i] as string });
+    });
+    done('fused');
+    return { scores, threshold: this.config.threshold, margin: this.config.margin };
+  }
+}

@@ -1,0 +1,36 @@
+/** The embedding cache (embedding-cache.ts) in SQLite: one row per question text and model. */
+import type Database from 'better-sqlite3';
+import { decodeEmbedding, type EmbeddingCache, encodeEmbedding } from './embedding-cache.ts';
+
+export const EMBEDDINGS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL, created_at INTEGER NOT NULL);
+`;
+
+export class SqliteEmbeddings implements EmbeddingCache {
+  readonly #db: Database.Database;
+  readonly #get: Database.Statement<[string], { vector: Buffer }>;
+  readonly #put: Database.Statement<[string, Buffer, number]>;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#get = db.prepare('SELECT vector FROM embeddings WHERE key = ?');
+    this.#put = db.prepare('INSERT OR REPLACE INTO embeddings (key, vector, created_at) VALUES (?, ?, ?)');
+  }
+
+  async getEmbeddings(keys: readonly string[]): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const key of keys) {
+      const row = this.#get.get(key);
+      const v = row && decodeEmbedding(row.vector);
+      if (v) out.set(key, v);
+    }
+    return out;
+  }
+
+  async putEmbeddings(entries: ReadonlyMap<string, Float32Array>): Promise<void> {
+    const now = Date.now();
+    this.#db.transaction(() => {
+      for (const [key, v] of entries) this.#put.run(key, encodeEmbedding(v), now);
+    })();
+  }
+}

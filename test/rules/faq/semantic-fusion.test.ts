@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { FaqCandidate, FaqEntry, FaqOutcome } from '../../../src/rules/faq/faq-index.ts';
+import { fuseSemantic, type SemanticView } from '../../../src/rules/faq/semantic-fusion.ts';
+
+const entries: FaqEntry[] = ['pets', 'parking', 'breakfast', 'checkin_time'].map((id) => ({
+  id,
+  label: `${id}?`,
+  questions: [`${id}?`],
+}));
+const cand = (id: string, score: number): FaqCandidate => ({
+  id,
+  label: `${id}?`,
+  score,
+  question: `${id}?`,
+  coverage: score,
+  recall: score,
+});
+const view = (scores: Record<string, number>): SemanticView => ({
+  scores: new Map(Object.entries(scores).map(([id, similarity]) => [id, { similarity, question: `${id}?` }])),
+  threshold: 0.75,
+  margin: 0.03,
+});
+const got = (o: FaqOutcome) =>
+  o.type === 'answer'
+    ? o.candidate.id
+    : o.type === 'clarify'
+      ? `clarify:${o.options.map((x) => x.id).join('|')}`
+      : 'none';
+
+describe('fusing a semantic view with the lexical decision', () => {
+  const none: FaqOutcome = {
+    type: 'none',
+    candidates: [cand('checkin_time', 0.3)],
+    suggestions: [],
+    outOfDomain: false,
+  };
+  const answered: FaqOutcome = {
+    type: 'answer',
+    candidate: cand('checkin_time', 0.6),
+    candidates: [cand('checkin_time', 0.6)],
+  };
+
+  it('answers an item the words missed when the provider is sure of it', () => {
+    expect(got(fuseSemantic(none, view({ pets: 0.88, checkin_time: 0.5, parking: 0.2 }), entries))).toBe(
+      'pets',
+    );
+  });
+
+  it('is not sure below the threshold or with two items close: a miss stays a miss or becomes a menu of the close ones, an answer stands', () => {
+    expect(got(fuseSemantic(none, view({ pets: 0.7, parking: 0.2 }), entries))).toBe('none');
+    expect(got(fuseSemantic(none, view({ pets: 0.9, parking: 0.89 }), entries))).toBe('clarify:pets|parking');
+    expect(got(fuseSemantic(answered, view({ pets: 0.9, parking: 0.89 }), entries))).toBe('checkin_time');
+  });
+
+  it('never answers directly when the two disagree: a clarifying menu offers both', () => {
+    expect(got(fuseSemantic(answered, view({ pets: 0.9, checkin_time: 0.4 }), entries))).toBe(
+      'clarify:pets|checkin_time',
+    );
+    // The provider rating the lexical item well too is agreement enough.
+    expect(got(fuseSemantic(answered, view({ pets: 0.9, checkin_time: 0.8 }), entries))).toBe('checkin_time');
+  });
+
+  it('resolves a lexical clarifying menu with a sure item, else ranks its options by similarity', () => {
+    const clarify: FaqOutcome = {
+      type: 'clarify',
+      options: [cand('parking', 0.5), cand('breakfast', 0.49)],
+      candidates: [cand('parking', 0.5), cand('breakfast', 0.49)],
+    };
+    expect(got(fuseSemantic(clarify, view({ breakfast: 0.86, parking: 0.5 }), entries))).toBe('breakfast');
+    expect(got(fuseSemantic(clarify, view({ breakfast: 0.6, parking: 0.5 }), entries))).toBe(
+      'clarify:breakfast|parking',
+    );
+  });
+});
