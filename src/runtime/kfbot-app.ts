@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { KfbotConfig } from '../config/config.ts';
+import { defaultCallSettings } from '../rules/call-model.ts';
 import { RulesError } from '../rules/problems.ts';
 import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
 import { openBackend } from '../store/open-backend.ts';
@@ -17,6 +18,7 @@ import { budgetLimits } from '../wecom/api-budget.ts';
 import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
+import { CallRunner } from './call-runner.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
 import { createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
 import { IdleFiring } from './idle-firing.ts';
@@ -48,6 +50,8 @@ export interface KfbotOptions {
   httpLimits?: HttpLimits;
   /** Running against the built-in simulator: /readyz says so, so nobody mistakes it for the bot. */
   sandbox?: boolean;
+  /** Where rules' {{env.X}} are read (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningKfbot {
@@ -101,7 +105,16 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const decisionListeners = new Set<(event: DecisionEvent) => void>();
   const executor = new SendExecutor(kf, store, metrics, now);
   const media = new MediaUploads(kf, store, now, log);
+  const calls = new CallRunner({
+    store,
+    metrics,
+    log,
+    now,
+    env: opts.env ?? process.env,
+    settings: () => rules.current?.ruleSet.settings.calls ?? defaultCallSettings(),
+  });
   const handler = new MessageHandler({
+    calls,
     kf,
     store,
     rules,
@@ -242,6 +255,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         await idleScheduler.stop();
         budget.close(); // calls waiting out a block give up; their work stays pending
         await work.stop();
+        await calls.close();
         await store.close();
       })();
       return closing;

@@ -24,7 +24,12 @@ export interface InProcessKfbot {
  */
 export async function startInProcess(
   sim: WeComSimulator,
-  opts: { config?: Partial<KfbotConfig>; httpLimits?: HttpLimits; now?: () => number } = {},
+  opts: {
+    config?: Partial<KfbotConfig>;
+    httpLimits?: HttpLimits;
+    now?: () => number;
+    env?: Record<string, string | undefined>;
+  } = {},
 ): Promise<InProcessKfbot> {
   const lines: string[] = [];
   const sink = new Writable({
@@ -60,6 +65,7 @@ export async function startInProcess(
     watchRules: false,
     ...(opts.now && { now: opts.now }),
     ...(opts.httpLimits && { httpLimits: opts.httpLimits }),
+    ...(opts.env && { env: opts.env }),
   });
   sim.callbacks.configure({ url: `${app.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
   return {
