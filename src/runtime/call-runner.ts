@@ -20,13 +20,13 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { answerOutcome } from '../rules/call-answer.ts';
 import { outcomeLabel } from '../rules/call-branch.ts';
 import {
   type CallErrorCode,
   type CallOutcome,
   type CallSettings,
   MAX_ANSWER_BYTES,
-  MAX_SAVED_CHARS,
 } from '../rules/call-model.ts';
 import { type CallRequest, type ConcreteRequest, materialize, redacted } from '../rules/call-request.ts';
 import { hostAllowed, isPrivateAddress } from '../rules/compile-call.ts';
@@ -68,21 +68,6 @@ type AttemptResult =
 /** Timeouts, connection errors and 5xx answers: the ones `retries` repeats. */
 function retryable(r: AttemptResult): boolean {
   return r.error === 'timeout' || r.error === 'refused' || (r.error === undefined && r.status >= 500);
-}
-
-/** The value at a dotted path of the JSON answer, as text; undefined when the answer lacks it. */
-export function savedValue(answer: unknown, path: readonly string[]): string | undefined {
-  let v: unknown = answer;
-  for (const key of path) {
-    if (Array.isArray(v) && /^\d+$/.test(key)) v = v[Number(key)];
-    else if (v !== null && typeof v === 'object' && Object.hasOwn(v, key))
-      v = (v as Record<string, unknown>)[key];
-    else return undefined;
-  }
-  if (v === null || v === undefined) return undefined;
-  const text = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  const chars = [...text];
-  return chars.length > MAX_SAVED_CHARS ? `${chars.slice(0, MAX_SAVED_CHARS).join('')}…` : text;
 }
 
 export class CallRunner {
@@ -159,33 +144,15 @@ export class CallRunner {
   }
 
   private outcome(req: CallRequest, r: AttemptResult, attempts: number, durationMs: number): CallOutcome {
-    const base = { attempts, durationMs };
     if (r.error !== undefined)
       return {
-        ...base,
+        attempts,
+        durationMs,
         error: r.error,
         detail: r.detail,
         ...(r.status !== undefined && { status: r.status }),
       };
-    const ok = r.status >= 200 && r.status < 300;
-    if (!ok || req.save.length === 0) return { ...base, status: r.status };
-    let answer: unknown;
-    try {
-      answer = JSON.parse(r.text ?? '');
-    } catch {
-      return {
-        ...base,
-        status: r.status,
-        error: 'not_json',
-        detail: 'the answer is not JSON, and save: needs it',
-      };
-    }
-    const saved: Record<string, string> = {};
-    for (const [name, path] of req.save) {
-      const v = savedValue(answer, path);
-      if (v !== undefined) saved[name] = v;
-    }
-    return { ...base, status: r.status, saved };
+    return answerOutcome(req, { status: r.status, text: r.text ?? '' }, attempts, durationMs);
   }
 
   /** One attempt: a free slot, then the request, all within the call's timeout. */

@@ -3,13 +3,23 @@
  * the lookups serve makes first, the facts, which rules matched and why, the exact API requests,
  * and whether WeCom would accept them. Exits 1 when a call would be refused or an action could not be carried out.
  */
+
+import { redacted } from '../../rules/call-request.ts';
 import { clickLabel } from '../../rules/click-label.ts';
 import type { ConversationState } from '../../rules/conversation-state.ts';
 import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { RuleSet, Scalar } from '../../rules/rule-model.ts';
-import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-run.ts';
+import { type CallFixture, fixtureOutcome, readCallFixture } from '../../simulate/call-fixtures.ts';
+import {
+  type BackendCalls,
+  DRY_RUN_ACCOUNT,
+  DRY_RUN_CUSTOMER,
+  type DryRunReport,
+  dryRun,
+} from '../../simulate/dry-run.ts';
 import { formatReport } from '../../simulate/format-report.ts';
+import { realCalls } from '../../simulate/real-calls.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../../wecom/platform-enums.ts';
 import {
@@ -49,6 +59,10 @@ Options:
   --var NAME=VALUE         set a variable (repeatable; numbers and true/false are typed)
   --at TIME                when kfbot handles the message, ISO 8601 (default: rules see the
                            item's send_time, and its codes' age is judged now)
+  --call NAME=FILE         answer the rules' call NAME with FILE: {"status":200,"body":{…}},
+                           "timeout", or {"error":"refused"} (repeatable)
+  --calls                  make every other call for real (default: only GET calls are made;
+                           a POST, PUT, PATCH or DELETE is shown, not sent)
   --json                   print the report as JSON
   -h, --help               show this help
 `;
@@ -68,6 +82,8 @@ const OPTIONS = {
   state: { type: 'string' },
   var: { type: 'string', multiple: true },
   at: { type: 'string' },
+  call: { type: 'string', multiple: true },
+  calls: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -215,13 +231,28 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     item = buildItem(values, loaded.ruleSet, at ?? Date.now());
   }
   const serviceState = parseServiceState(values['service-state']);
-  const report = await dryRun(loaded.ruleSet, {
-    item,
-    state: parseState(values, io.cwd),
-    ...(serviceState !== undefined && { serviceState }),
-    ...(values.nickname !== undefined && { nickname: values.nickname }),
-    ...(at !== undefined && { at }),
-  });
+  const fixtures = readFixtures(values.call ?? [], io.cwd);
+  const real = realCalls(loaded.ruleSet, io.env);
+  const backend: BackendCalls = async (req) => {
+    const fixture = fixtures.get(req.name);
+    if (fixture) return fixtureOutcome(req, fixture);
+    // Not made: a call with side effects waits for --calls; the report shows it.
+    if (req.method !== 'GET' && !values.calls) return undefined;
+    return real.backend(req);
+  };
+  let report: DryRunReport;
+  try {
+    report = await dryRun(loaded.ruleSet, {
+      item,
+      state: parseState(values, io.cwd),
+      ...(serviceState !== undefined && { serviceState }),
+      ...(values.nickname !== undefined && { nickname: values.nickname }),
+      ...(at !== undefined && { at }),
+      backend,
+    });
+  } finally {
+    await real.close();
+  }
   if (values.json) {
     io.stdout.write(
       `${JSON.stringify(
@@ -240,6 +271,11 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
           // Apart from `calls`: what serve asks WeCom before deciding, not what it sends.
           lookups: report.lookups,
           calls: report.calls,
+          backendCalls: report.backendCalls.map((b) => ({
+            request: redacted(b.request),
+            ...(b.outcome && { outcome: b.outcome }),
+            ...(b.branch && { branch: b.branch }),
+          })),
           dropped: report.dropped,
         },
         null,
@@ -250,6 +286,21 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(formatReport(report));
   }
   return report.ok ? 0 : 1;
+}
+
+function readFixtures(specs: readonly string[], cwd: string): Map<string, CallFixture> {
+  const out = new Map<string, CallFixture>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0)
+      throw new UsageError(`--call takes NAME=FILE, such as order_status=fixture.json (got "${spec}")`);
+    const name = spec.slice(0, eq);
+    const file = spec.slice(eq + 1);
+    const fixture = readCallFixture(parseInputJson(readInputFile(file, cwd, 'the call fixture'), file));
+    if (typeof fixture === 'string') throw new InputError(`${file}: ${fixture}`);
+    out.set(name, fixture);
+  }
+  return out;
 }
 
 export const simulateCommand: Command = {
