@@ -398,6 +398,10 @@ export class MessageHandler {
         : undefined,
     );
     if (!written) return undefined; // finished meanwhile by another handler
+    // `kfbot report rules` counts a failed call as a miss of its rule (once: after the write above).
+    const run = decided.decision.calls.find((c) => c.rule === request.rule && c.call === request.name);
+    if (run && (run.branch === 'on_error' || run.branch === 'skipped'))
+      await this.activity.callFailed(item, request.rule, log);
     this.d.onDecision?.({
       item,
       decision: decided.decision,

@@ -115,6 +115,20 @@ describe('call: against a real backend', () => {
     expect(new Set(backend.seen.map((r) => r.headers['idempotency-key'])).size).toBe(1);
   });
 
+  it('counts a failed call as a miss of its rule for kfbot report rules, and a listed status as none', async () => {
+    await start();
+    backend.behave(() => ({ status: 503 }));
+    await ask('订单 2026113012345');
+    backend.behave(() => ({ status: 404 }));
+    await ask('订单 2026113012346');
+    const rows = await bot.app.store.activity.listRuleOutcomes({ fromDay: '2000-01-01' });
+    expect(rows.find((r) => r.rule === '查订单')).toMatchObject({ hits: 2, misses: 1 });
+    const metrics = await (await fetch(`${bot.app.url}/metrics`)).text();
+    expect(metrics).toMatch(/kfbot_calls_total\{call="order_status",outcome="503"\} 1/);
+    expect(metrics).toMatch(/kfbot_calls_total\{call="order_status",outcome="404"\} 1/);
+    expect(metrics).toMatch(/kfbot_call_duration_seconds_count\{call="order_status"\} 2/);
+  });
+
   it('runs on_error for a timeout within timeout × (retries + 1) plus backoff', async () => {
     await start();
     backend.behave(() => ({ delayMs: Number.POSITIVE_INFINITY }));
