@@ -22,7 +22,7 @@ import {
   type StepLookups,
 } from '../conversation/conversation-step.ts';
 import { codeExpiry } from '../conversation/platform-guards.ts';
-import { callKey } from '../rules/call-model.ts';
+import { type CallOutcome as BackendCallOutcome, callKey } from '../rules/call-model.ts';
 import type { CallRequest } from '../rules/call-request.ts';
 import type { Decision } from '../rules/decider.ts';
 import { faqOutcome } from '../rules/faq-step.ts';
@@ -71,6 +71,8 @@ export interface DecisionEvent {
    * and observers hear the whole decision once more, with decision.calls holding the outcomes.
    */
   pending?: CallRequest;
+  /** The backend call just made (the decision after it): its request, outcome and what ran next. */
+  made?: { request: CallRequest; outcome: BackendCallOutcome };
 }
 
 export interface MessageHandlerDeps {
@@ -409,6 +411,7 @@ export class MessageHandler {
       dropped: replanned.dropped,
       rulesVersion: snapshot.version,
       ...(next && { pending: next }),
+      made: { request, outcome },
     });
     this.countDropped(step.dropped.filter(later), log);
     return replanned;
