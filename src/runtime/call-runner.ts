@@ -109,6 +109,7 @@ export class CallRunner {
       if (attempt > done + 1) await sleep(backoffMs(attempt - 1));
       ctx.lease.check();
       await store.putSend({ ...record, attempts: attempt, updatedAt: this.now() });
+      ctx.log.debug({ call: req.name, rule: req.rule, attempt, key: req.key }, `calling "${req.name}"`);
       record.attempts = attempt;
       result = await this.attempt(req, attempt);
       if (!retryable(result) || attempt >= budget) break;
