@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { buildVsTsx } from './build-vs-tsx.ts';
+import { runCallsBench } from './calls.ts';
 import { markdownTable, measureDecisions } from './decide.ts';
 import { evaluateFaq } from './faq-eval.ts';
 import { idleBurst } from './idle-burst.ts';
@@ -113,6 +114,8 @@ print(`## Start-up\n\n${markdownTable(startRows)}\n`);
 log(`real pace: the simulator at ${LATENCY_MS} ms per call, with its frequency limits…`);
 print(`# At WeCom's pace\n`);
 out.pace = await runPace(print);
+log("calls: rules' call: actions to a loopback backend…");
+out.calls = await runCallsBench(print);
 
 log('idle rules: reminders falling due together…');
 const idle = [await idleBurst(1), await idleBurst(16)];

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +21,16 @@ export function exampleNames(): string[] {
     .sort();
 }
 
+/** What an example's rules read with {{env.X}} (example 10's demo order API token). */
+const EXAMPLE_ENV = { ORDER_API_TOKEN: 'demo-token' };
+
 async function simulate(args: string[]): Promise<string> {
   const stdout = new PassThrough();
   let text = '';
   stdout.on('data', (d: Buffer) => {
     text += d;
   });
-  const code = await main(['simulate', ...args], { stdout, stderr: stdout, cwd: ROOT, env: {} });
+  const code = await main(['simulate', ...args], { stdout, stderr: stdout, cwd: ROOT, env: EXAMPLE_ENV });
   return `${text}[exit ${code}]\n`;
 }
 
@@ -42,9 +46,18 @@ export async function transcript(name: string): Promise<string> {
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
   const parts: string[] = [];
-  for (const line of runs) {
-    const args = ['--rules', rules, ...line.split(/\s+/)];
-    parts.push(`$ kfbot simulate ${args.join(' ')}\n${await simulate(args)}`);
+  // An example that calls a backend brings its own (example 10's demo order API), started here.
+  const backendFile = join(dir, 'order-backend.ts');
+  const backend = existsSync(backendFile)
+    ? await ((await import(backendFile)) as { startOrderBackend: () => Promise<Server> }).startOrderBackend()
+    : undefined;
+  try {
+    for (const line of runs) {
+      const args = ['--rules', rules, ...line.split(/\s+/)];
+      parts.push(`$ kfbot simulate ${args.join(' ')}\n${await simulate(args)}`);
+    }
+  } finally {
+    await new Promise((r) => (backend ? backend.close(r) : r(undefined)));
   }
   return parts.join('\n');
 }

@@ -13,7 +13,9 @@
  *   planStep    → the calls, guarded, the drops, and the conversation after the message
  *   afterCalls  → the conversation once the calls' outcomes are known (service state moves)
  */
-import type { Decider, Decision } from '../rules/decider.ts';
+import type { CallOutcome as BackendCallOutcome } from '../rules/call-model.ts';
+import { type CallRequest, renderCallRequest } from '../rules/call-request.ts';
+import { type Decider, type Decision, placeholderLookup } from '../rules/decider.ts';
 import type { SemanticView } from '../rules/faq/semantic-fusion.ts';
 import { type DroppedAction, type PlanContext, type PlannedCall, planCalls } from '../rules/plan-calls.ts';
 import type { RuleModel } from '../rules/rule-model.ts';
@@ -51,6 +53,22 @@ export interface StepLookups {
   semantic?: SemanticView | undefined;
 }
 
+/**
+ * The lookups as a plan keeps them for the decision after a `call:` (stored-records.ts): JSON,
+ * so a semantic view's scores are an array of entries there; `restoreLookups` turns them back.
+ */
+export function storableLookups(lookups: StepLookups): StepLookups {
+  if (!lookups.semantic) return lookups;
+  const { scores, ...rest } = lookups.semantic;
+  return { ...lookups, semantic: { ...rest, scores: [...scores] as unknown as SemanticView['scores'] } };
+}
+
+export function restoreLookups(lookups: StepLookups): StepLookups {
+  const scores: unknown = lookups.semantic?.scores;
+  if (!lookups.semantic || !Array.isArray(scores)) return lookups;
+  return { ...lookups, semantic: { ...lookups.semantic, scores: new Map(scores) } };
+}
+
 export interface StepInput {
   item: SyncItem;
   conversation: Conversation;
@@ -63,6 +81,8 @@ export interface StepInput {
    */
   decideAt?: number;
   lookups: StepLookups;
+  /** What this message's calls came to so far (by callKey): the decision continues past them. */
+  callOutcomes?: ReadonlyMap<string, BackendCallOutcome>;
 }
 
 export interface Decided {
@@ -83,6 +103,11 @@ export interface StepResult {
   dropped: DroppedAction[];
   /** The customer's conversation after this message (before the calls' outcomes are known). */
   conversation: Conversation;
+  /**
+   * A call to the company's backend the decision stopped at: made after `calls`, its outcome
+   * recorded, then the message is decided again with it for the actions that follow.
+   */
+  pending?: CallRequest;
 }
 
 /** Whether serve must ask WeCom for the session's state before deciding (it does not know it). */
@@ -136,6 +161,7 @@ export async function decideStep(input: StepInput): Promise<Decided> {
     now: input.decideAt ?? now,
     ...(lookups.nickname !== undefined && { nickname: lookups.nickname }),
     ...(lookups.semantic && { semantic: lookups.semantic }),
+    ...(input.callOutcomes && { callOutcomes: input.callOutcomes }),
   });
   return { item, decision, conversation, nickname: lookups.nickname, now, rules: input.rules };
 }
@@ -149,10 +175,20 @@ export function planStep(decided: Decided, mediaId: PlanContext['mediaId']): Ste
     mediaId,
   });
   const guarded = applyGuards(plan, { item, conversation, rules: decided.rules.byName, now });
+  const pending = decision.pendingCall;
   return {
     decision,
     calls: guarded.calls,
     dropped: guarded.dropped,
+    ...(pending && {
+      pending: renderCallRequest(
+        item.msgid,
+        pending.rule.name,
+        pending.step,
+        pending.call,
+        placeholderLookup(decision.facts, decided.nickname, pending.scope),
+      ),
+    }),
     conversation: {
       ...conversation,
       state: decision.state,

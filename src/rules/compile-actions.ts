@@ -10,8 +10,10 @@
  *     - increment: asked_price
  *     - nothing: 人工接待中，机器人不打扰
  *     - suggest: { head: 您是不是想问：, otherwise: { menu: main } }   # 猜你想问: the nearest FAQ items
+ *     - call: { name: order_status, url: "https://shop.example.com/api/orders/{{match.order}}" }  # compile-call.ts
  */
 
+import { compileCall } from './compile-call.ts';
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { compileMenuHead } from './compile-faq.ts';
 import { compileReply, compileText } from './compile-reply.ts';
@@ -31,6 +33,7 @@ export const ACTION_NAMES = [
   'reset',
   'nothing',
   'suggest',
+  'call',
 ] as const;
 
 /** The head of a `suggest:` menu when the rule gives none. */
@@ -206,6 +209,10 @@ function compileOne(ctx: CompileContext, entry: unknown, path: YamlPath, menuRef
           : compileReply(ctx, spec.otherwise, [...at, 'otherwise'], menuRef);
       if (!head || (spec.otherwise !== undefined && !otherwise)) return [];
       return [{ type: 'suggest', head, ...(otherwise && { otherwise }), at: pos }];
+    }
+    case 'call': {
+      const call = compileCall(ctx, value, at, ctx.calls, (v, p) => compileActions(ctx, v, p, menuRef));
+      return call ? [call] : [];
     }
     default:
       ctx.error(

@@ -1,4 +1,5 @@
 /** What every part of the rule compiler shares: the document being read and the problem list. */
+import { type CallSettings, defaultCallSettings } from './call-model.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import type { RuleDocument, YamlPath } from './rule-source.ts';
@@ -12,6 +13,8 @@ export class CompileContext {
     readonly timezone: string,
     /** Every menu name in the rule files, for `last_menu` conditions. */
     readonly menuNames: ReadonlySet<string> = new Set(),
+    /** settings.calls, for the hosts a `call:` may reach and its default timeout. */
+    readonly calls: CallSettings = defaultCallSettings(),
   ) {}
 
   at(path: YamlPath, key = false): SourcePosition {

@@ -16,7 +16,15 @@ import type { YamlPath } from './rule-source.ts';
 import { compileTemplate, type Template } from './template.ts';
 
 /** Placeholders a reply may use (besides var.<name> and counter.<name>). */
-export const TEMPLATE_NAMES = ['nickname', 'scene', 'scene_param', 'text', 'menu_id', 'servicer'] as const;
+export const TEMPLATE_NAMES = [
+  'nickname',
+  'scene',
+  'scene_param',
+  'text',
+  'menu_id',
+  'servicer',
+  'customer',
+] as const;
 
 const REPLY_KINDS = [
   'text',
@@ -31,8 +39,18 @@ const REPLY_KINDS = [
   'ca_link',
 ] as const;
 
+/** `{{match.order}}`: a named group of the matching rule's regex (checked per rule by check-placeholders.ts). */
+export const MATCH_PLACEHOLDER = /^match\.([A-Za-z_][A-Za-z0-9_]*)$/;
+/** `{{env.SHOP_TOKEN}}`: only in a call's url, headers and body (compile-call.ts). */
+export const ENV_PLACEHOLDER = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
 export function knownPlaceholder(name: string): boolean {
-  return (TEMPLATE_NAMES as readonly string[]).includes(name) || STATE_FACT.test(name);
+  return (
+    (TEMPLATE_NAMES as readonly string[]).includes(name) ||
+    STATE_FACT.test(name) ||
+    MATCH_PLACEHOLDER.test(name) ||
+    ENV_PLACEHOLDER.test(name)
+  );
 }
 
 export function compileText(
@@ -40,6 +58,7 @@ export function compileText(
   value: unknown,
   path: YamlPath,
   what: string,
+  opts: { env?: boolean } = {},
 ): Template | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') {
     ctx.error(path, `${what} must be text (got ${describeValue(value)})`);
@@ -49,9 +68,18 @@ export function compileText(
     ...TEMPLATE_NAMES,
     'var.<name>',
     'counter.<name>',
+    'match.<group>',
   ]);
   if ('problems' in result) {
     for (const p of result.problems) ctx.error(path, `${what}: ${p.message}`);
+    return undefined;
+  }
+  const env = result.template.names.find((n) => ENV_PLACEHOLDER.test(n));
+  if (env !== undefined && !opts.env) {
+    ctx.error(
+      path,
+      `${what}: {{${env}}} is allowed only in a call's url, headers and body, so a secret cannot reach a customer`,
+    );
     return undefined;
   }
   return result.template;

@@ -9,7 +9,10 @@
  */
 
 import { byteLength, MENU_CLICK_CONTENT_MAX_BYTES } from '../wecom/send-limits.ts';
+import { type CallSettings, defaultCallSettings } from './call-model.ts';
+import { ruleCallProblems } from './check-rule-calls.ts';
 import { compileActions } from './compile-actions.ts';
+import { readCallSettings } from './compile-call.ts';
 import { compileWhen } from './compile-condition.ts';
 import { CompileContext, describeValue, isRecord } from './compile-context.ts';
 import {
@@ -37,7 +40,7 @@ import { DEFAULT_TIMEZONE, parseSchedule, type Schedule } from './schedule.ts';
 export const MENU_ITEM_PRIORITY = 100;
 
 const TOP_KEYS = ['settings', 'menus', 'rules', 'faq'];
-const SETTINGS_KEYS = ['timezone', 'holidays', 'workdays', 'schedules', 'faq'];
+const SETTINGS_KEYS = ['timezone', 'holidays', 'workdays', 'schedules', 'faq', 'calls'];
 const RULE_KEYS = [
   'name',
   'description',
@@ -73,7 +76,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
   const settings = readSettings(sources.docs, problems);
   const menuNames = new Set<string>();
   const ctxFor = (doc: RuleDocument) =>
-    new CompileContext(doc, problems, settings.schedules, settings.timezone, menuNames);
+    new CompileContext(doc, problems, settings.schedules, settings.timezone, menuNames, settings.calls);
   for (const doc of sources.docs) {
     if (isRecord(doc.data) && isRecord(doc.data.menus))
       for (const name of Object.keys(doc.data.menus)) menuNames.add(name);
@@ -260,6 +263,11 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
   }
 
   const faq = faqWanted ? buildFaq(faqItems, settings.faq, answerTexts(rules)) : undefined;
+  for (const rule of rules) {
+    const found = ruleCallProblems(rule);
+    problems.push(...found);
+    if (found.length > 0) broken.add(rule);
+  }
   return {
     problems,
     broken,
@@ -267,7 +275,12 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
       rules,
       menus,
       ...(faq && { faq }),
-      settings: { timezone: settings.timezone, schedules: settings.schedules, holidays: settings.holidays },
+      settings: {
+        timezone: settings.timezone,
+        schedules: settings.schedules,
+        holidays: settings.holidays,
+        calls: settings.calls,
+      },
       counterNames: counterNames(rules),
       scores: scoresByClickId(menus.values()),
       files: sources.files,
@@ -523,6 +536,7 @@ interface SettingsResult {
   schedules: Map<string, Schedule>;
   holidays: Set<string>;
   faq: FaqSettings;
+  calls: CallSettings;
 }
 
 function readSettings(docs: RuleDocument[], problems: RuleProblem[]): SettingsResult {
@@ -531,6 +545,7 @@ function readSettings(docs: RuleDocument[], problems: RuleProblem[]): SettingsRe
     schedules: new Map(),
     holidays: new Set(),
     faq: defaultFaqSettings(),
+    calls: defaultCallSettings(),
   };
   const withSettings = docs.filter((d) => isRecord(d.data) && d.data.settings !== undefined);
   for (const [i, doc] of withSettings.entries()) {
@@ -549,6 +564,7 @@ function readSettings(docs: RuleDocument[], problems: RuleProblem[]): SettingsRe
     }
     ctx.unknownKeys(s, SETTINGS_KEYS, ['settings'], 'settings');
     if (s.faq !== undefined) out.faq = readFaqSettings(ctx, s.faq, ['settings', 'faq']);
+    if (s.calls !== undefined) out.calls = readCallSettings(ctx, s.calls, ['settings', 'calls']);
     if (s.timezone !== undefined) {
       if (typeof s.timezone === 'string') out.timezone = s.timezone;
       else ctx.error(['settings', 'timezone'], 'timezone is an IANA name such as Asia/Shanghai');

@@ -7,13 +7,16 @@
 import type { Engine, RuleResult } from 'json-rules-engine';
 import { botMaySend, isCustomerMessage, ORIGIN, SERVICE_STATE_LABELS } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+import { callBranch } from './call-branch.ts';
+import { type CallBranch, type CallModel, type CallOutcome, callKey } from './call-model.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
 import type { FaqCandidate } from './faq/faq-index.ts';
 import { questionText } from './faq/question-text.ts';
 import type { SemanticView } from './faq/semantic-fusion.ts';
 import { type FaqDecision, faqStep, resolveSuggest } from './faq-step.ts';
-import { type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
+import { matchGroups } from './match-groups.ts';
+import { CUSTOMER, type Facts, messageFacts, RAW_TEXT } from './message-facts.ts';
 import { normalizeText } from './normalize-text.ts';
 import { byPriority, RuleIndex } from './rule-index.ts';
 import type { Action, FaqModel, RuleModel, RuleSet, Scalar } from './rule-model.ts';
@@ -35,6 +38,17 @@ export interface RuleEvaluation {
 export interface StateScope {
   vars: Readonly<Record<string, Scalar>>;
   counters: Readonly<Record<string, number>>;
+  /** The named groups of the rule's regex ({{match.order}}). */
+  match?: Readonly<Record<string, string>>;
+}
+
+/** A call the decision reached: its outcome and which actions ran after it (for explain and reports). */
+export interface CallRun {
+  rule: string;
+  call: string;
+  step: number;
+  outcome: CallOutcome;
+  branch: CallBranch;
 }
 
 export interface PlannedAction {
@@ -68,6 +82,14 @@ export interface Decision {
   matched: RuleModel[];
   actions: PlannedAction[];
   state: ConversationState;
+  /**
+   * A `call:` the decision reached without its outcome: the actions stop there (it is the last
+   * one). The caller makes the call, records the outcome and decides again with it
+   * (`DecideContext.callOutcomes`), which yields the same actions up to the call and the rest.
+   */
+  pendingCall?: { step: number; rule: RuleModel; call: CallModel; scope: StateScope };
+  /** The calls with an outcome, in order. */
+  calls: CallRun[];
 }
 
 export interface DecideContext {
@@ -78,6 +100,8 @@ export interface DecideContext {
   nickname?: string;
   /** A semantic provider's similarities for a typed text, when the runtime got them in time. */
   semantic?: SemanticView;
+  /** What the calls this message made came to, by callKey(rule, call name). */
+  callOutcomes?: ReadonlyMap<string, CallOutcome>;
 }
 
 /**
@@ -93,6 +117,8 @@ export function placeholderLookup(
   return (name) => {
     if (name === 'nickname') return nickname;
     if (name === 'text') return facts[RAW_TEXT] === undefined ? undefined : String(facts[RAW_TEXT]);
+    if (name === 'customer') return facts[CUSTOMER] === undefined ? undefined : String(facts[CUSTOMER]);
+    if (name.startsWith('match.')) return scope.match?.[name.slice(6)];
     if (name.startsWith('var.')) {
       const v = scope.vars[name.slice(4)];
       return v === undefined ? undefined : String(v);
@@ -144,6 +170,7 @@ export class Decider {
       evaluations: [],
       matched: [],
       actions: [],
+      calls: [],
       state: cloneState(ctx.state),
     };
     // §9.6: a servicer's own message (origin 5) is never answered; an undecodable item has no facts to test.
@@ -197,7 +224,7 @@ export class Decider {
         }
       }
     }
-    runActions(decision, ctx.nickname, this.ruleSet.faq);
+    runActions(decision, ctx.nickname, this.ruleSet.faq, ctx.callOutcomes);
     if (!answered && customerMessage && item.kind === 'text' && item.text.menu_id === undefined) {
       // Grouped by the FAQ's normal form (punctuation, filler, traditional characters folded).
       // A text that folds to nothing (你好, 在吗？, ？？？, 😀) is still a text no rule answered,
@@ -229,12 +256,23 @@ export class Decider {
 
 /**
  * Takes the matched rules' actions in the order written, each seeing the state the actions before
- * it left (its scope), and leaves the final state on the decision.
+ * it left (its scope), and leaves the final state on the decision. A call with no outcome yet ends
+ * the actions there (decision.pendingCall); one with an outcome picks what runs next (call-branch.ts).
  */
-function runActions(decision: Decision, nickname: string | undefined, faq: FaqModel | undefined): void {
+function runActions(
+  decision: Decision,
+  nickname: string | undefined,
+  faq: FaqModel | undefined,
+  outcomes: ReadonlyMap<string, CallOutcome> | undefined,
+): void {
   const s = decision.state;
-  for (const rule of decision.matched) {
-    for (const written of rule.actions) {
+  /** Runs a list of actions; false when it stopped at a call without an outcome. */
+  const runList = (
+    rule: RuleModel,
+    match: Record<string, string> | undefined,
+    list: readonly Action[],
+  ): boolean => {
+    for (const written of list) {
       // 猜你想问 becomes what it sends for this text, so every later step sees a plain reply.
       const { action, offered } =
         written.type === 'suggest' ? resolveSuggest(written, faq, decision.faq) : { action: written };
@@ -243,7 +281,7 @@ function runActions(decision: Decision, nickname: string | undefined, faq: FaqMo
         s.suggested = { text: decision.faq.canonical, items: offered };
         decision.faq.suggested = offered;
       }
-      const scope: StateScope = { vars: { ...s.vars }, counters: { ...s.counters } };
+      const scope: StateScope = { vars: { ...s.vars }, counters: { ...s.counters }, ...(match && { match }) };
       decision.actions.push({ rule, action, scope });
       switch (action.type) {
         case 'set':
@@ -265,10 +303,41 @@ function runActions(decision: Decision, nickname: string | undefined, faq: FaqMo
         case 'send_on_event':
           if (action.content.msgtype === 'msgmenu') s.last_menu = action.content.menu.name;
           break;
+        case 'call': {
+          const step = decision.actions.length - 1;
+          const outcome = outcomes?.get(callKey(rule.name, action.call.name));
+          if (!outcome) {
+            decision.pendingCall = { step, rule, call: action.call, scope };
+            return false;
+          }
+          const next = callBranch(action.call, outcome);
+          decision.calls.push({
+            rule: rule.name,
+            call: action.call.name,
+            step,
+            outcome,
+            branch: next.branch,
+          });
+          if (next.branch === 'rest') {
+            // A 2xx answer: the saved values become variables; a path the answer lacks is unset.
+            for (const [name] of action.call.save) {
+              const v = outcome.saved?.[name];
+              if (v === undefined) delete s.vars[name];
+              else s.vars[name] = v;
+            }
+            break;
+          }
+          // on_status / on_error run instead of the rest of this list (none: the rest is skipped).
+          return runList(rule, match, next.actions);
+        }
         default:
           break;
       }
     }
+    return true;
+  };
+  for (const rule of decision.matched) {
+    if (!runList(rule, matchGroups(rule.condition, decision.facts), rule.actions)) return;
   }
 }
 

@@ -13,6 +13,8 @@ export type Facts = Record<string, Scalar | undefined>;
 
 /** The fact key holding the text exactly as typed, for the {{text}} placeholder. */
 export const RAW_TEXT = '$text';
+/** Not a condition fact either: {{customer}} in a call is the customer's external_userid. */
+export const CUSTOMER = '$customer';
 
 export interface FactContext {
   state: ConversationState;
@@ -34,6 +36,7 @@ export function messageFacts(item: SyncItem, ctx: FactContext): Facts {
     holiday: ctx.holidays.size > 0 ? ctx.holidays.has(localParts(ctx.now, ctx.timezone).date) : false,
   };
   if (item.servicer_userid) facts.servicer = item.servicer_userid;
+  if (item.external_userid) facts[CUSTOMER] = item.external_userid;
   switch (item.kind) {
     case 'text':
       facts.text = normalizeText(item.text.content);

@@ -6,6 +6,7 @@
 import type { SemanticOptions } from '../semantic/semantic-config.ts';
 import type { Kind } from '../wecom/message-kinds.ts';
 import type { MediaMsgtype } from '../wecom/send-payloads.ts';
+import type { CallModel, CallSettings } from './call-model.ts';
 import type { FaqCalibration } from './faq/faq-calibration.ts';
 import type { FaqIndex } from './faq/faq-index.ts';
 import type { SourcePosition } from './problems.ts';
@@ -128,6 +129,8 @@ export type Action =
   | { type: 'increment'; name: string; by: number; at: SourcePosition }
   | { type: 'reset'; name: string; at: SourcePosition }
   | { type: 'nothing'; reason: string; at: SourcePosition }
+  /** Asks the company's own system (call-model.ts); what follows depends on its answer. */
+  | { type: 'call'; call: CallModel; at: SourcePosition }
   /**
    * 猜你想问: a menu of the FAQ items nearest the customer's typed text (those scoring at least
    * settings.faq.suggest, at most 3, best first), else `otherwise`, else nothing. The decider turns
@@ -176,6 +179,8 @@ export interface RuleSettings {
   schedules: ReadonlyMap<string, Schedule>;
   /** settings.holidays as YYYY-MM-DD, for the `holiday` fact. */
   holidays: ReadonlySet<string>;
+  /** settings.calls: which hosts `call:` actions may reach, the default timeout, the concurrency cap. */
+  calls: CallSettings;
 }
 
 /** Typed-question matching: every click item and `faq:` entry with its label and 相似问法. */

@@ -37,6 +37,35 @@ export class Template {
     this.constant = holes.length === 0 ? literals[0] : undefined;
   }
 
+  /** The text before the first placeholder (all of it when there is none). */
+  get prefix(): string {
+    return this.#literals[0] as string;
+  }
+
+  /**
+   * Like `render`, for a call's request: each value passes through `encode` for where it goes
+   * (percent-encoding in a URL, JSON escaping in a body) while the written text stays as written,
+   * and an {{env.X}} stays a reference, read only when the request is made, so the value is never
+   * stored or shown.
+   */
+  renderParts(
+    lookup: (name: string) => string | undefined,
+    encode: (value: string) => string,
+    literal: (text: string) => string = (text) => text,
+  ): (string | { env: string })[] {
+    const out: (string | { env: string })[] = [literal(this.#literals[0] as string)];
+    for (let i = 0; i < this.#holes.length; i++) {
+      const name = this.#holes[i] as string;
+      if (name.startsWith('env.')) out.push({ env: name.slice(4) });
+      else {
+        const value = lookup(name);
+        out.push(encode(value === undefined || value === '' ? (this.#defaults[i] as string) : value));
+      }
+      out.push(literal(this.#literals[i + 1] as string));
+    }
+    return out.filter((p) => p !== '');
+  }
+
   /**
    * The text with each placeholder replaced by `lookup(name)`, or by its default when that is
    * undefined or empty. `lookup` is not called for a template without placeholders.

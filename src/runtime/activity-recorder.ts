@@ -71,6 +71,14 @@ export class ActivityRecorder {
       );
   }
 
+  /**
+   * A rule's call: failed (its on_error ran, or nothing did): a miss of the rule, since the customer
+   * did not get the answer it exists to give. Recorded once, after the outcome's plan is written.
+   */
+  async callFailed(item: SyncItem, rule: string, log: Logger): Promise<void> {
+    await this.sendFailed(item, rule, log);
+  }
+
   /** WeCom could not deliver a reply it had accepted (msg_send_fail): a miss of its rule, on the event's day. */
   async sendFailed(item: SyncItem, rule: string, log: Logger): Promise<void> {
     await this.#record(log, 'rule outcomes', () =>

@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { type KfbotConfig, readDotEnv } from '../config/config.ts';
 import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
+import { defaultCallSettings } from '../rules/call-model.ts';
 import { RulesError } from '../rules/problems.ts';
 import { ruleCounts } from '../rules/rule-counts.ts';
 import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
@@ -20,6 +21,7 @@ import { budgetLimits } from '../wecom/api-budget.ts';
 import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
+import { CallRunner } from './call-runner.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
 import { chainRoutes, createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
 import { IdleFiring } from './idle-firing.ts';
@@ -53,7 +55,7 @@ export interface KfbotOptions {
   httpLimits?: HttpLimits;
   /** Running against the built-in simulator: /readyz says so, so nobody mistakes it for the bot. */
   sandbox?: boolean;
-  /** Where KFBOT_SEMANTIC_* and the provider's key are read (default: process.env and .env). */
+  /** Where KFBOT_SEMANTIC_* and the provider's key (default: process.env and .env), and rules' {{env.X}} (default: process.env), are read. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -138,7 +140,16 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   // Question vectors are prepared when rules load, so the first customer does not wait for them.
   if (rules.current) void semantic.warm(rules.current.ruleSet);
   rules.onChange((s) => s && void semantic.warm(s.ruleSet));
+  const calls = new CallRunner({
+    store,
+    metrics,
+    log,
+    now,
+    env: opts.env ?? process.env,
+    settings: () => rules.current?.ruleSet.settings.calls ?? defaultCallSettings(),
+  });
   const handler = new MessageHandler({
+    calls,
     kf,
     store,
     rules,
@@ -302,6 +313,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         await idleScheduler.stop();
         budget.close(); // calls waiting out a block give up; their work stays pending
         await work.stop();
+        await calls.close();
         await store.close();
       })();
       return closing;

@@ -14,13 +14,18 @@ import { type Conversation, newConversation } from '../conversation/conversation
 import {
   afterCalls,
   type CallOutcome,
+  type Decided,
   decideStep,
   needsServiceState,
   planStep,
   refusedEnd,
+  restoreLookups,
   type StepLookups,
+  storableLookups,
 } from '../conversation/conversation-step.ts';
 import { codeExpiry } from '../conversation/platform-guards.ts';
+import { type CallOutcome as BackendCallOutcome, callKey } from '../rules/call-model.ts';
+import type { CallRequest } from '../rules/call-request.ts';
 import type { Decision } from '../rules/decider.ts';
 import { faqOutcome } from '../rules/faq-step.ts';
 import { fileMedia } from '../rules/file-media.ts';
@@ -28,11 +33,12 @@ import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
 import { rulesUseNickname } from '../rules/rules-use-nickname.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { MessageRecord, Store } from '../store/store.ts';
-import { decodePlan, encodePlan, type StoredPlan } from '../store/stored-records.ts';
+import { decodePlan, encodePlan, type PendingCall, type StoredPlan } from '../store/stored-records.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { ActivityRecorder } from './activity-recorder.ts';
+import type { CallRunner } from './call-runner.ts';
 import { lookUpNickname, type PageNickname } from './customer-names.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
@@ -65,10 +71,19 @@ export interface DecisionEvent {
   rulesVersion: number;
   /** The customer's session after the decision (Conversation.sessionStartedAt), for the session log. */
   sessionStartedAt?: number;
+  /**
+   * A backend call the decision stopped at (made next). After it, the message is decided again
+   * and observers hear the whole decision once more, with decision.calls holding the outcomes.
+   */
+  pending?: CallRequest;
+  /** The backend call just made (the decision after it): its request, outcome and what ran next. */
+  made?: { request: CallRequest; outcome: BackendCallOutcome };
 }
 
 export interface MessageHandlerDeps {
   kf: KfApi;
+  /** Makes rules' `call:` actions (the company's own backends). */
+  calls: CallRunner;
   store: Store;
   rules: LiveRules;
   /** The semantic provider's view of typed texts, when one is set (semantic-lookup.ts). */
@@ -256,7 +271,8 @@ export class MessageHandler {
     const semantic = await this.d.semantic?.view(snapshot.ruleSet, item);
     if (semantic) lookups.semantic = semantic;
     const started = performance.now();
-    const decided = await decideStep({ item, conversation, rules: snapshot, now: now(), lookups });
+    const decidedAt = now();
+    const decided = await decideStep({ item, conversation, rules: snapshot, now: decidedAt, lookups });
     metrics.decisionSeconds.observe((performance.now() - started) / 1000);
     const { decision } = decided;
     for (const rule of decision.matched) metrics.ruleHits.inc({ rule: rule.name });
@@ -291,9 +307,17 @@ export class MessageHandler {
       return;
     }
 
-    const mediaIds = await this.d.media.resolve(fileMedia(decision.actions));
-    const step = planStep(decided, (m) => ('media_id' in m ? m.media_id : (mediaIds.get(m.absPath) ?? '')));
-    const stored: StoredPlan = { calls: step.calls, dropped: step.dropped };
+    const step = await this.plan(decided);
+    const stored: StoredPlan = {
+      calls: step.calls,
+      dropped: step.dropped,
+      ...(step.pending && {
+        pending: {
+          request: step.pending,
+          resume: { conversation, now: decidedAt, lookups: storableLookups(lookups), outcomes: {} },
+        },
+      }),
+    };
     const recorded = await store.recordMessage(
       {
         msgid: item.msgid,
@@ -329,31 +353,123 @@ export class MessageHandler {
       ...(step.conversation.sessionStartedAt !== undefined && {
         sessionStartedAt: step.conversation.sessionStartedAt,
       }),
+      ...(step.pending && { pending: step.pending }),
     });
-    for (const d of step.dropped) {
-      metrics.dropped.inc({ reason: d.reason.split(';')[0]?.slice(0, 60) ?? 'other' });
-      log.warn({ rule: d.rule, step: d.step }, `reply of rule "${d.rule}" dropped: ${d.reason}`);
-    }
+    this.countDropped(step.dropped, log);
     await this.run(item, stored, ctx.lease, log);
   }
 
-  /** Makes the planned calls in order, then marks the message done. */
-  private async run(item: SyncItem, plan: StoredPlan, lease: Lease, log: Logger): Promise<void> {
+  private countDropped(dropped: Plan['dropped'], log: Logger): void {
+    for (const d of dropped) {
+      this.d.metrics.dropped.inc({ reason: d.reason.split(';')[0]?.slice(0, 60) ?? 'other' });
+      log.warn({ rule: d.rule, step: d.step }, `reply of rule "${d.rule}" dropped: ${d.reason}`);
+    }
+  }
+
+  /** The decision's calls: media uploaded (or found) first, so the calls can name their ids. */
+  private async plan(decided: Decided) {
+    const mediaIds = await this.d.media.resolve(fileMedia(decided.decision.actions));
+    return planStep(decided, (m) => ('media_id' in m ? m.media_id : (mediaIds.get(m.absPath) ?? '')));
+  }
+
+  /**
+   * Makes the backend call a plan stopped at, records its outcome, decides the message again from
+   * what the first decision saw plus the outcomes, and records the plan with the actions that
+   * follow the call (and the customer's conversation) in one write. The calls already in the plan
+   * keep their steps and client msgids: the decision up to the call is the same.
+   */
+  private async continueAfterCall(
+    item: SyncItem,
+    plan: StoredPlan,
+    pending: PendingCall,
+    lease: Lease,
+    log: Logger,
+  ): Promise<StoredPlan | undefined> {
+    const { request, resume } = pending;
+    const outcome = await this.d.calls.run(request, {
+      inboundMsgid: item.msgid,
+      openKfId: item.open_kfid,
+      externalUserId: item.external_userid,
+      lease,
+      log,
+    });
+    const outcomes = { ...resume.outcomes, [callKey(request.rule, request.name)]: outcome };
+    const snapshot = this.d.rules.current;
+    if (!snapshot) throw new Error('no valid rules loaded');
+    const decided = await decideStep({
+      item,
+      conversation: resume.conversation,
+      rules: snapshot,
+      now: resume.now,
+      ...(resume.decideAt !== undefined && { decideAt: resume.decideAt }),
+      lookups: restoreLookups(resume.lookups),
+      callOutcomes: new Map(Object.entries(outcomes)),
+    });
+    const step = await this.plan(decided);
+    const later = <T extends { step: number }>(x: T) => x.step > request.step;
+    // A next call must come after this one (rules reloaded in between could say otherwise).
+    const next = step.pending && step.pending.step > request.step ? step.pending : undefined;
+    const replanned: StoredPlan = {
+      calls: [...plan.calls, ...step.calls.filter(later)],
+      dropped: [...plan.dropped, ...step.dropped.filter(later)],
+      ...(next && { pending: { request: next, resume: { ...resume, outcomes } } }),
+    };
+    const written = await this.d.store.replanMessage(
+      item.msgid,
+      encodePlan(replanned),
+      item.external_userid
+        ? { openKfId: item.open_kfid, externalUserId: item.external_userid, value: step.conversation }
+        : undefined,
+    );
+    if (!written) return undefined; // finished meanwhile by another handler
+    // `kfbot report rules` counts a failed call as a miss of its rule (once: after the write above).
+    const run = decided.decision.calls.find((c) => c.rule === request.rule && c.call === request.name);
+    if (run && (run.branch === 'on_error' || run.branch === 'skipped'))
+      await this.activity.callFailed(item, request.rule, log);
+    this.d.onDecision?.({
+      item,
+      decision: decided.decision,
+      calls: replanned.calls,
+      dropped: replanned.dropped,
+      rulesVersion: snapshot.version,
+      ...(next && { pending: next }),
+      made: { request, outcome },
+      ...(step.conversation.sessionStartedAt !== undefined && {
+        sessionStartedAt: step.conversation.sessionStartedAt,
+      }),
+    });
+    this.countDropped(step.dropped.filter(later), log);
+    return replanned;
+  }
+
+  /**
+   * Makes the planned calls in order — and a backend call the plan stopped at, then the calls
+   * planned from its outcome — then marks the message done.
+   */
+  private async run(item: SyncItem, first: StoredPlan, lease: Lease, log: Logger): Promise<void> {
     const { store, metrics } = this.d;
     const outcomes: CallOutcome[] = [];
     const expiry = codeExpiry(item);
-    for (const call of plan.calls) {
-      outcomes.push(
-        await this.d.executor.execute(call, {
-          inboundMsgid: item.msgid,
-          openKfId: item.open_kfid,
-          externalUserId: item.external_userid,
-          lease,
-          log,
-          // A second before the code's expiry: the request must still reach WeCom in time.
-          ...(expiry !== undefined && { codeDeadline: expiry - CODE_SAFETY_MS }),
-        }),
-      );
+    let plan: StoredPlan | undefined = first;
+    let made = 0;
+    while (plan) {
+      for (const call of plan.calls.slice(made)) {
+        outcomes.push(
+          await this.d.executor.execute(call, {
+            inboundMsgid: item.msgid,
+            openKfId: item.open_kfid,
+            externalUserId: item.external_userid,
+            lease,
+            log,
+            // A second before the code's expiry: the request must still reach WeCom in time.
+            ...(expiry !== undefined && { codeDeadline: expiry - CODE_SAFETY_MS }),
+          }),
+        );
+      }
+      made = plan.calls.length;
+      if (!plan.pending) break;
+      plan = await this.continueAfterCall(item, plan, plan.pending, lease, log);
+      if (!plan) return;
     }
     if (outcomes.some(refusedEnd))
       log.warn(

@@ -168,4 +168,17 @@ export class KfbotMetrics {
     buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
     registers: [this.registry],
   });
+  readonly backendCalls = new Counter({
+    name: 'kfbot_calls_total',
+    help: "Rules' call: actions to the company's own systems, by call name and outcome (ok, a status code, timeout, refused, not_json, too_large, redirect, host_not_allowed, env_missing, interrupted)",
+    labelNames: ['call', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly backendCallSeconds = new Histogram({
+    name: 'kfbot_call_duration_seconds',
+    help: 'Time a call: action took, attempts and waiting for a free call slot included, by call name',
+    labelNames: ['call'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
 }

@@ -111,8 +111,12 @@ export function sessionEntries(event: DecisionEvent, now: number): SessionEntry[
   };
   // The time kfbot decided, not send_time: WeCom's whole seconds cannot order a quick exchange.
   const at = now;
-  const entries: SessionEntry[] = [
-    {
+  // After a `call:` the message is decided again (message-handler.ts): its item and the calls
+  // before the call were recorded with the first decision; only what follows the call is new.
+  const after = event.made?.request.step;
+  const entries: SessionEntry[] = [];
+  if (after === undefined)
+    entries.push({
       ...base,
       at,
       seq: 0,
@@ -121,9 +125,9 @@ export function sessionEntries(event: DecisionEvent, now: number): SessionEntry[
       text: cut(itemText(item)),
       ...(decision.matched.length > 0 && { rules: decision.matched.map((r) => r.name) }),
       why: whyText(decision, event.dropped),
-    },
-  ];
+    });
   event.calls.forEach((call, i) => {
+    if (after !== undefined && call.step <= after) return;
     const { kind, text } = callText(call);
     entries.push({
       ...base,

@@ -47,5 +47,23 @@ export interface DecisionSummary {
   }[];
   calls: { api: string; rule: string; msgid?: string; body: unknown }[];
   dropped: { rule: string; reason: string }[];
+  /**
+   * Rules' calls to the company's backend: the one being made (no outcome yet), or the one just
+   * made with its answer, duration and which actions ran after it. Env values show as ‹env.X›.
+   */
+  backendCalls?: {
+    rule: string;
+    call: string;
+    request: { method: string; url: string; headers: Record<string, string>; body?: string };
+    outcome?: {
+      status?: number;
+      error?: string;
+      detail?: string;
+      saved?: Record<string, string>;
+      attempts: number;
+      durationMs: number;
+    };
+    branch?: string;
+  }[];
   rulesVersion: number;
 }

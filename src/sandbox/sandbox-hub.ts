@@ -5,6 +5,7 @@
  * pipeline reports, rule reloads, and the session state and quota after each change. New viewers
  * get the history replayed, then live events.
  */
+import { type CallRequest, redacted } from '../rules/call-request.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
 import type { RulesSnapshot } from '../runtime/live-rules.ts';
 import type { DecisionEvent } from '../runtime/message-handler.ts';
@@ -41,8 +42,29 @@ export function summarizeDecision(e: DecisionEvent): DecisionSummary {
       body: c.body,
     })),
     dropped: e.dropped.map((d) => ({ rule: d.rule, reason: d.reason })),
+    ...((e.made || e.pending) && {
+      backendCalls: [
+        ...(e.made
+          ? [
+              {
+                rule: e.made.request.rule,
+                call: e.made.request.name,
+                request: redacted(e.made.request),
+                outcome: e.made.outcome,
+                ...branchOf(e, e.made.request),
+              },
+            ]
+          : []),
+        ...(e.pending ? [{ rule: e.pending.rule, call: e.pending.name, request: redacted(e.pending) }] : []),
+      ],
+    }),
     rulesVersion: e.rulesVersion,
   };
+}
+
+function branchOf(e: DecisionEvent, req: CallRequest): { branch?: string } {
+  const run = e.decision.calls.find((c) => c.rule === req.rule && c.call === req.name);
+  return run ? { branch: run.branch } : {};
 }
 
 function customerOf(item: WireItem): string {

@@ -72,6 +72,8 @@ export class TerminalChat {
       case 'decision':
         this.#decisions.set(e.msgid, e.decision);
         for (const d of e.decision.dropped) this.write(`  ⚠ 未发送 not sent (${d.rule}): ${d.reason}\n`);
+        for (const b of e.decision.backendCalls ?? [])
+          if (b.outcome) this.write(`  ${describeBackendCall(b)[0]}\n`);
         break;
       default:
         break;
@@ -208,6 +210,7 @@ export class TerminalChat {
       for (const c of r.conditions)
         out.push(`    ${c.result === null ? '·' : c.result ? '✓' : '✗'} ${c.label}`);
     }
+    for (const b of d.backendCalls ?? []) out.push(...describeBackendCall(b));
     for (const c of d.calls) out.push(`→ POST ${c.api} (rule ${c.rule})`);
     for (const x of d.dropped) out.push(`⚠ not sent (${x.rule}): ${x.reason}`);
     const s = this.sandbox.sim.world.findSession(this.#openKfId, this.#customer);
@@ -238,4 +241,20 @@ export class TerminalChat {
     rl.close();
     await this.settle();
   }
+}
+
+/** A rule's backend call for the terminal: the request line, then what it came to and what ran. */
+function describeBackendCall(b: NonNullable<DecisionSummary['backendCalls']>[number]): string[] {
+  const o = b.outcome;
+  const result = !o
+    ? 'making it…'
+    : o.error
+      ? `✗ ${o.error}${o.detail ? ` (${o.detail})` : ''}`
+      : `✓ ${o.status}${o.saved && Object.keys(o.saved).length ? ` saved ${JSON.stringify(o.saved)}` : ''}`;
+  const lines = [
+    `↔ call ${b.call} (rule ${b.rule}): ${b.request.method} ${b.request.url} → ${result}${o ? ` in ${Math.round(o.durationMs)} ms` : ''}${b.branch ? ` → ${b.branch}` : ''}`,
+  ];
+  if (Object.keys(b.request.headers).length) lines.push(`    headers ${JSON.stringify(b.request.headers)}`);
+  if (b.request.body !== undefined) lines.push(`    body ${b.request.body}`);
+  return lines;
 }

@@ -21,6 +21,11 @@
  *           expect: { menu: satisfaction }
  *         - say: 我要投诉
  *           expect: { transfer: queue }
+ *     - name: 查订单                        # a rule's call: answered by a fixture (call-fixtures.ts)
+ *       steps:
+ *         - say: 订单 2026113012345
+ *           calls: { order_status: { status: 200, body: { data: { status: 已发货 } } } }
+ *           expect: { text: 已发货 }
  *     - name: 不说话十分钟后提醒
  *       steps:
  *         - say: 退款多久到账
@@ -38,7 +43,15 @@ import { type ConversationState, emptyState } from '../rules/conversation-state.
 import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../wecom/platform-enums.ts';
-import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, type DryRunReport, dryRun, dryRunIdle } from './dry-run.ts';
+import { type CallFixture, fixtureOutcome, readCallFixture, UnfixturedCallError } from './call-fixtures.ts';
+import {
+  type BackendCalls,
+  DRY_RUN_ACCOUNT,
+  DRY_RUN_CUSTOMER,
+  type DryRunReport,
+  dryRun,
+  dryRunIdle,
+} from './dry-run.ts';
 
 export type Expectation =
   | { type: 'text'; contains: string }
@@ -58,6 +71,8 @@ export interface TestStep {
   step: Step;
   /** undefined: the step is not checked. */
   expect?: Expectation[];
+  /** Answers for the rules' `call:` actions in this step, by call name (call-fixtures.ts). */
+  calls?: Record<string, CallFixture>;
   line: number;
 }
 
@@ -219,7 +234,7 @@ function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
   if (typeof raw !== 'object' || raw === null)
     return 'a step is a mapping such as { say: 你好, expect: { text: 您好 } }';
   const s = raw as Record<string, unknown>;
-  const keys = Object.keys(s).filter((k) => k !== 'expect');
+  const keys = Object.keys(s).filter((k) => k !== 'expect' && k !== 'calls');
   if (keys.length !== 1)
     return `a step does one thing (enter, say, click, servicer or wait); got ${keys.join(', ') || 'none'}`;
   let step: Step;
@@ -260,9 +275,21 @@ function parseStep(raw: unknown): Omit<TestStep, 'line'> | string {
   } else {
     return `unknown step "${keys[0]}": use enter, say, click, servicer or wait`;
   }
-  if (s.expect === undefined) return { step };
+  let calls: Record<string, CallFixture> | undefined;
+  if (s.calls !== undefined) {
+    if (typeof s.calls !== 'object' || s.calls === null || Array.isArray(s.calls))
+      return 'calls: maps a call name to its answer, e.g. calls: { order_status: { status: 200, body: {…} } }';
+    calls = {};
+    for (const [name, raw] of Object.entries(s.calls)) {
+      const fixture = readCallFixture(raw);
+      if (typeof fixture === 'string') return `calls.${name}: ${fixture}`;
+      calls[name] = fixture;
+    }
+  }
+  const withCalls = { step, ...(calls && { calls }) };
+  if (s.expect === undefined) return withCalls;
   const expect = parseExpect(s.expect);
-  return typeof expect === 'string' ? expect : { step, expect };
+  return typeof expect === 'string' ? expect : { ...withCalls, expect };
 }
 
 function parseExpect(raw: unknown): Expectation[] | string {
@@ -364,6 +391,12 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
   for (const [index, ts] of test.steps.entries()) {
     const step = ts.step;
     const replies: Reply[] = [];
+
+    const backend: BackendCalls = async (req) => {
+      const fixture = ts.calls?.[req.name];
+      if (!fixture) throw new UnfixturedCallError(req.name);
+      return fixtureOutcome(req, fixture);
+    };
     const take = (report: DryRunReport) => {
       state = report.decision.state;
       last = report.conversation;
@@ -373,47 +406,60 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
         if (r.type === 'transfer' && r.to === 'end') serviceState = SERVICE_STATE.ended;
       }
     };
-    if (step.type === 'wait') {
-      // The idle rules whose time comes within the wait fire in order, each at its own time.
-      const until = at + step.ms;
-      for (;;) {
-        const conversation: Conversation | undefined = last && {
-          ...last,
-          state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
-        };
-        const [rule] = conversation ? dueIdleRules(conversation, idle, until) : [];
-        if (!conversation?.silence || !rule) break;
-        const firesAt = conversation.silence.since + rule.idleFor;
-        take(await dryRunIdle(ruleSet, { conversation, rule, at: firesAt }));
-      }
-      at = until;
-    } else {
-      at += index === 0 ? 0 : 60_000;
-      if (step.type === 'servicer' && step.does === 'takes over') {
-        // As in WeCom (and the sandbox, chat and the simulator): a servicer takes a session only
-        // from the queue, after a transfer: queue.
-        if (serviceState !== SERVICE_STATE.queued) {
-          failures.push({
-            test,
-            index,
-            step: ts,
-            expected: 'a customer waiting in the queue (a step whose reply is { transfer: queue } first)',
-            got: `${serviceState === SERVICE_STATE.human ? 'a servicer already has the session' : 'the bot is serving the customer'}; a servicer takes a session only from the queue`,
-          });
-          break;
+    try {
+      if (step.type === 'wait') {
+        // The idle rules whose time comes within the wait fire in order, each at its own time.
+        const until = at + step.ms;
+        for (;;) {
+          const conversation: Conversation | undefined = last && {
+            ...last,
+            state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
+          };
+          const [rule] = conversation ? dueIdleRules(conversation, idle, until) : [];
+          if (!conversation?.silence || !rule) break;
+          const firesAt = conversation.silence.since + rule.idleFor;
+          take(await dryRunIdle(ruleSet, { conversation, rule, at: firesAt, backend }));
         }
-        serviceState = SERVICE_STATE.human;
+        at = until;
+      } else {
+        at += index === 0 ? 0 : 60_000;
+        if (step.type === 'servicer' && step.does === 'takes over') {
+          // As in WeCom (and the sandbox, chat and the simulator): a servicer takes a session only
+          // from the queue, after a transfer: queue.
+          if (serviceState !== SERVICE_STATE.queued) {
+            failures.push({
+              test,
+              index,
+              step: ts,
+              expected: 'a customer waiting in the queue (a step whose reply is { transfer: queue } first)',
+              got: `${serviceState === SERVICE_STATE.human ? 'a servicer already has the session' : 'the bot is serving the customer'}; a servicer takes a session only from the queue`,
+            });
+            break;
+          }
+          serviceState = SERVICE_STATE.human;
+        }
+        take(
+          await dryRun(ruleSet, {
+            item: itemFor(step, ruleSet, at, index),
+            state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
+            ...(serviceState !== undefined && step.type === 'say' && { serviceState }),
+            ...(last?.silence && { silence: last.silence }),
+            at,
+            backend,
+          }),
+        );
+        if (step.type === 'servicer' && step.does === 'ends') serviceState = undefined;
       }
-      take(
-        await dryRun(ruleSet, {
-          item: itemFor(step, ruleSet, at, index),
-          state: { ...state, ...(serviceState !== undefined && { service_state: serviceState }) },
-          ...(serviceState !== undefined && step.type === 'say' && { serviceState }),
-          ...(last?.silence && { silence: last.silence }),
-          at,
-        }),
-      );
-      if (step.type === 'servicer' && step.does === 'ends') serviceState = undefined;
+    } catch (err) {
+      if (!(err instanceof UnfixturedCallError)) throw err;
+      failures.push({
+        test,
+        index,
+        step: ts,
+        expected: `a fixture for call "${err.call}"`,
+        got: err.message,
+      });
+      break;
     }
     if (!ts.expect) continue;
     const missing = ts.expect.filter((e) => !satisfied(e, replies));

@@ -21,6 +21,8 @@ import {
   type StepLookups,
 } from '../conversation/conversation-step.ts';
 import { type IdleRule, idleItem, type Silence } from '../conversation/silence.ts';
+import { type CallOutcome as BackendCallOutcome, type CallBranch, callKey } from '../rules/call-model.ts';
+import type { CallRequest } from '../rules/call-request.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
 import { Decider, type Decision } from '../rules/decider.ts';
 import type { SemanticView } from '../rules/faq/semantic-fusion.ts';
@@ -60,6 +62,22 @@ export interface DryRunInput {
   now?: () => number;
   /** A semantic provider's view of the typed text (`kfbot simulate --semantic`), asked for beforehand. */
   semantic?: SemanticView;
+  /**
+   * Answers a rule's `call:` (a fixture, or the real backend). Without it a call is shown but not
+   * made, and the actions after it are not planned.
+   */
+  backend?: BackendCalls;
+}
+
+/** What a `call:` came to, for a dry run: from a fixture, or from making it; undefined: not made. */
+export type BackendCalls = (request: CallRequest) => Promise<BackendCallOutcome | undefined>;
+
+/** A `call:` the dry run reached: the request (env values redacted), and its outcome if it was answered. */
+export interface BackendCallReport {
+  request: CallRequest;
+  outcome?: BackendCallOutcome;
+  /** Which actions ran after it (from the final decision). */
+  branch?: CallBranch;
 }
 
 export interface CallOutcome {
@@ -94,6 +112,8 @@ export interface DryRunReport {
   planned: PlannedCall[];
   /** The customer's conversation after the message and its calls, as serve would record it. */
   conversation: Conversation;
+  /** The rules' `call:` actions reached, in order. */
+  backendCalls: BackendCallReport[];
   /** True when every planned call would be accepted and no action was dropped. */
   ok: boolean;
 }
@@ -177,7 +197,7 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
   const session = wecom.world.findSession(item.open_kfid, item.external_userid);
   if (session?.lastCustomerMessageAt !== undefined && !(raw.msgtype !== 'event' && raw.origin === 3))
     conversation.lastCustomerAt = session.lastCustomerMessageAt;
-  return runStep(ruleSet, wecom, item, conversation, now, decideAt, input.semantic);
+  return runStep(ruleSet, wecom, item, conversation, now, decideAt, input.semantic, input.backend);
 }
 
 /**
@@ -187,7 +207,7 @@ export async function dryRun(ruleSet: RuleSet, input: DryRunInput): Promise<DryR
  */
 export async function dryRunIdle(
   ruleSet: RuleSet,
-  input: { conversation: Conversation; rule: IdleRule; at: number },
+  input: { conversation: Conversation; rule: IdleRule; at: number; backend?: BackendCalls },
 ): Promise<DryRunReport> {
   const { conversation, rule, at } = input;
   if (!conversation.silence) throw new Error('dryRunIdle needs a conversation in a silence');
@@ -202,10 +222,14 @@ export async function dryRunIdle(
   const state = conversation.state.service_state;
   if (state !== undefined) setState(session, state, state === 3 ? SERVICER : undefined);
   const item = idleItem(DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, rule, conversation.silence);
-  return runStep(ruleSet, wecom, item, conversation, at, at);
+  return runStep(ruleSet, wecom, item, conversation, at, at, undefined, input.backend);
 }
 
-/** The step serve takes for one item, with the offline WeCom answering its lookups and calls. */
+/**
+ * The step serve takes for one item, with the offline WeCom answering its lookups and calls. A
+ * `call:` is answered by `backend`, and the message decided again with its outcome, as serve does
+ * (message-handler.ts): the calls planned before it are made first, then those after it.
+ */
 async function runStep(
   ruleSet: RuleSet,
   wecom: OfflineWeCom,
@@ -213,47 +237,79 @@ async function runStep(
   conversation: Conversation,
   now: number,
   decideAt: number,
-  semantic?: SemanticView,
+  semantic: SemanticView | undefined,
+  backend: BackendCalls | undefined,
 ): Promise<DryRunReport> {
   const { lookups, found } = await lookUp(wecom, ruleSet, item, conversation, now);
   if (semantic) found.semantic = semantic;
   const rules = { decider: new Decider(ruleSet), byName: new Map(ruleSet.rules.map((r) => [r.name, r])) };
-  const decided = await decideStep({ item, conversation, rules, now, decideAt, lookups: found });
-
+  const callOutcomes = new Map<string, BackendCallOutcome>();
   const calls: CallOutcome[] = [];
-  // Local media files are uploaded first, as serve does; the media ids they get are used below.
   const uploaded = new Map<string, string>();
-  for (const { source, type } of fileMedia(decided.decision.actions)) {
-    if (uploaded.has(source.absPath)) continue;
-    const form = new FormData();
-    form.append('media', new Blob([readFileSync(source.absPath)]), basename(source.file));
-    const response = await wecom.call('media/upload', {}, { query: { type }, form });
-    calls.push({
-      api: 'media/upload',
-      rule: '',
-      request: { type, file: source.file },
-      response,
-      accepted: response.errcode === 0,
-    });
-    if (typeof response.media_id === 'string') uploaded.set(source.absPath, response.media_id);
-  }
-  const step = planStep(decided, (m) =>
-    'media_id' in m ? m.media_id : (uploaded.get(m.absPath) ?? `<upload ${m.file} failed>`),
-  );
   const outcomes: StepCallOutcome[] = [];
-  const dropped = [...step.dropped];
-  for (const call of step.calls) outcomes.push(await execute(wecom, call, calls, dropped));
-  return {
-    item,
-    lookups,
-    decision: step.decision,
-    stateBefore: decided.conversation.state,
-    calls,
-    dropped,
-    planned: step.calls,
-    conversation: afterCalls(step.conversation, outcomes, { item, rules, now }),
-    ok: calls.every((c) => c.accepted) && dropped.length === 0,
-  };
+  const dropped: DroppedAction[] = [];
+  const planned: PlannedCall[] = [];
+  const backendCalls: BackendCallReport[] = [];
+  let after = -1; // steps up to here are already made
+  for (;;) {
+    const decided = await decideStep({
+      item,
+      conversation,
+      rules,
+      now,
+      decideAt,
+      lookups: found,
+      callOutcomes,
+    });
+    // Local media files are uploaded first, as serve does; the media ids they get are used below.
+    for (const { source, type } of fileMedia(decided.decision.actions)) {
+      if (uploaded.has(source.absPath)) continue;
+      const form = new FormData();
+      form.append('media', new Blob([readFileSync(source.absPath)]), basename(source.file));
+      const response = await wecom.call('media/upload', {}, { query: { type }, form });
+      calls.push({
+        api: 'media/upload',
+        rule: '',
+        request: { type, file: source.file },
+        response,
+        accepted: response.errcode === 0,
+      });
+      if (typeof response.media_id === 'string') uploaded.set(source.absPath, response.media_id);
+    }
+    const step = planStep(decided, (m) =>
+      'media_id' in m ? m.media_id : (uploaded.get(m.absPath) ?? `<upload ${m.file} failed>`),
+    );
+    const later = <T extends { step: number }>(x: T) => x.step > after;
+    dropped.push(...step.dropped.filter(later));
+    for (const call of step.calls.filter(later)) {
+      planned.push(call);
+      outcomes.push(await execute(wecom, call, calls, dropped));
+    }
+    const pending = step.pending && step.pending.step > after ? step.pending : undefined;
+    const outcome = pending && backend ? await backend(pending) : undefined;
+    if (!pending || !outcome) {
+      if (pending) backendCalls.push({ request: pending });
+      for (const run of step.decision.calls) {
+        const report = backendCalls.find((b) => b.request.rule === run.rule && b.request.name === run.call);
+        if (report) report.branch = run.branch;
+      }
+      return {
+        item,
+        lookups,
+        decision: step.decision,
+        stateBefore: decided.conversation.state,
+        calls,
+        dropped,
+        planned,
+        backendCalls,
+        conversation: afterCalls(step.conversation, outcomes, { item, rules, now }),
+        ok: calls.every((c) => c.accepted) && dropped.length === 0,
+      };
+    }
+    backendCalls.push({ request: pending, outcome });
+    callOutcomes.set(callKey(pending.rule, pending.name), outcome);
+    after = pending.step;
+  }
 }
 
 /**

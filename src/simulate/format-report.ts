@@ -2,11 +2,12 @@
  * A dry run, as people read it: the message, what serve looks up before deciding, the facts, which
  * rules matched and why, the calls and WeCom's answers.
  */
+import { redacted } from '../rules/call-request.ts';
 import type { ConversationState } from '../rules/conversation-state.ts';
 import { describeFaq } from '../rules/faq-step.ts';
-import { RAW_TEXT } from '../rules/message-facts.ts';
+import { CUSTOMER, RAW_TEXT } from '../rules/message-facts.ts';
 import { compactJson } from './compact-json.ts';
-import type { DryRunReport, LookupOutcome } from './dry-run.ts';
+import type { BackendCallReport, DryRunReport, LookupOutcome } from './dry-run.ts';
 
 const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
 
@@ -25,7 +26,9 @@ function describeItem(r: DryRunReport): string {
 
 function describeFacts(r: DryRunReport): string {
   return Object.entries(r.decision.facts)
-    .filter(([k, v]) => v !== undefined && k !== RAW_TEXT && k !== 'now' && k !== 'open_kfid')
+    .filter(
+      ([k, v]) => v !== undefined && k !== RAW_TEXT && k !== CUSTOMER && k !== 'now' && k !== 'open_kfid',
+    )
     .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
     .join('  ');
 }
@@ -61,6 +64,38 @@ function describeLookup(l: LookupOutcome, n: number): string {
   return `${n}. POST ${l.api}  → ${LOOKS_UP[l.looksUp]}\n   ${indent(compactJson(l.request, 86), '   ')}\n   ${answer}`;
 }
 
+/**
+ * A rule's call to the company's backend: the request as sent (env values shown as ‹env.X›),
+ * then what it came to, what was saved and which actions ran after it.
+ */
+function describeBackendCall(b: BackendCallReport, n: number): string {
+  const req = redacted(b.request);
+  const lines = [`${n}. ${req.method} ${req.url}  ← rule ${b.request.rule}, call ${b.request.name}`];
+  const headers = Object.entries(req.headers);
+  if (headers.length) lines.push(`   headers ${JSON.stringify(req.headers)}`);
+  if (req.body !== undefined) lines.push(`   body    ${req.body}`);
+  const o = b.outcome;
+  if (!o) {
+    lines.push(
+      `   not made: a ${req.method} call is made with --calls, or answered with --call ${b.request.name}=FILE`,
+    );
+    return lines.join('\n');
+  }
+  const got = o.error
+    ? `✗ ${o.error}${o.status !== undefined ? ` (status ${o.status})` : ''}: ${o.detail ?? ''}`
+    : `✓ status ${o.status}`;
+  const saved = o.saved && Object.keys(o.saved).length ? `  saved ${JSON.stringify(o.saved)}` : '';
+  lines.push(`   ${got}${saved}${o.attempts > 1 ? `  (${o.attempts} attempts)` : ''}`);
+  if (b.branch) lines.push(`   then: ${branchWords(b.branch)}`);
+  return lines.join('\n');
+}
+
+function branchWords(branch: string): string {
+  if (branch === 'rest') return "the rule's remaining actions";
+  if (branch === 'skipped') return "nothing (no on_error: the rule's remaining actions are skipped)";
+  return branch;
+}
+
 export function formatReport(r: DryRunReport): string {
   const out: string[] = [];
   const row = (label: string, text: string) =>
@@ -85,6 +120,7 @@ export function formatReport(r: DryRunReport): string {
   }
   const state = describeState(r.stateBefore, r.decision.state);
   if (state.length) row('state', state.join('\n'));
+  for (const [i, b] of r.backendCalls.entries()) row(i === 0 ? 'backend' : '', describeBackendCall(b, i + 1));
   if (r.calls.length === 0 && r.dropped.length === 0) row('calls', 'none');
   r.calls.forEach((c, i) => {
     const answer = c.accepted

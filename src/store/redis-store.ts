@@ -77,6 +77,21 @@ if ARGV[2] ~= '' then m.note = ARGV[2] end
 redis.call('SET', KEYS[1], cjson.encode(m), 'KEEPTTL')
 return 1`;
 
+// A planned message's new plan (ARGV[1]) and, in the same step, its customer's conversation.
+const REPLAN_MESSAGE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local m = cjson.decode(raw)
+if m.status ~= 'planned' then return 0 end
+m.plan = ARGV[1]
+redis.call('SET', KEYS[1], cjson.encode(m), 'KEEPTTL')
+if KEYS[2] then
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  if ARGV[5] == '' then redis.call('ZREM', KEYS[3], ARGV[4])
+  else redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4]) end
+end
+return 1`;
+
 const DELETE_IF_EQUALS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -166,6 +181,26 @@ export class RedisStore implements Store {
       );
     }
     return (await this.#redis.eval(RECORD_MESSAGE, keys.length, ...keys, ...args)) === 1;
+  }
+
+  async replanMessage(
+    msgid: string,
+    plan: string,
+    conversation?: { openKfId: string; externalUserId: string; value: Conversation },
+  ): Promise<boolean> {
+    const keys = [this.keys.message(msgid)];
+    const args: (string | number)[] = [plan];
+    if (conversation) {
+      const { openKfId, externalUserId, value } = conversation;
+      keys.push(this.keys.conversation(openKfId, externalUserId), this.keys.idleDue());
+      args.push(
+        encodeConversation(value),
+        CONVERSATION_TTL_MS,
+        `${openKfId}${SEP}${externalUserId}`,
+        value.idleDueAt ?? '',
+      );
+    }
+    return (await this.#redis.eval(REPLAN_MESSAGE, keys.length, ...keys, ...args)) === 1;
   }
 
   async finishMessage(msgid: string, status: 'done' | 'skipped', note?: string): Promise<void> {

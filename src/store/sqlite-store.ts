@@ -147,6 +147,7 @@ export class SqliteStore implements Store, PullRequestLog {
          VALUES (@msgid, @open_kfid, @external_userid, @status, @plan, @note, @created_at)`,
       ),
       finishMessage: db.prepare('UPDATE messages SET status = ?, note = COALESCE(?, note) WHERE msgid = ?'),
+      replanMessage: db.prepare("UPDATE messages SET plan = ? WHERE msgid = ? AND status = 'planned'"),
       getSend: db.prepare('SELECT * FROM sends WHERE key = ?'),
       putSend: db.prepare(
         `INSERT INTO sends (key, inbound_msgid, open_kfid, external_userid, api, rule, status, attempts, errcode, response, updated_at)
@@ -235,6 +236,19 @@ export class SqliteStore implements Store, PullRequestLog {
         created_at: message.createdAt,
       });
       if (inserted.changes === 0) return false;
+      if (conversation)
+        this.#writeConversation(conversation.openKfId, conversation.externalUserId, conversation.value);
+      return true;
+    })();
+  }
+
+  async replanMessage(
+    msgid: string,
+    plan: string,
+    conversation?: { openKfId: string; externalUserId: string; value: Conversation },
+  ): Promise<boolean> {
+    return this.#db.transaction(() => {
+      if (this.#stmt.replanMessage.run(plan, msgid).changes === 0) return false;
       if (conversation)
         this.#writeConversation(conversation.openKfId, conversation.externalUserId, conversation.value);
       return true;

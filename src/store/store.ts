@@ -129,6 +129,16 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
     conversation?: { openKfId: string; externalUserId: string; value: Conversation },
   ): Promise<boolean>;
   finishMessage(msgid: string, status: 'done' | 'skipped', note?: string): Promise<void>;
+  /**
+   * Replaces a still-`planned` message's plan and writes the customer's conversation, in one
+   * transaction: what a `call:` answered decides the replies that follow it (message-handler.ts).
+   * Returns false (and writes nothing) if the message is not `planned`.
+   */
+  replanMessage(
+    msgid: string,
+    plan: string,
+    conversation?: { openKfId: string; externalUserId: string; value: Conversation },
+  ): Promise<boolean>;
 
   getSend(key: string): Promise<SendRecord | undefined>;
   putSend(record: SendRecord): Promise<void>;

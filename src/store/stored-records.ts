@@ -5,6 +5,10 @@
  * as format 1. What a decoder cannot read is an error naming the record's key; a record from a
  * newer kfbot is its own error, so it is left alone for a kfbot that understands it.
  */
+
+import type { StepLookups } from '../conversation/conversation-step.ts';
+import type { CallOutcome } from '../rules/call-model.ts';
+import type { CallRequest } from '../rules/call-request.ts';
 import type { ConversationState } from '../rules/conversation-state.ts';
 import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
 import { isObject, type JsonObject } from '../wecom/json-reader.ts';
@@ -17,6 +21,25 @@ export const RECORD_FORMAT = 1;
 export interface StoredPlan {
   calls: PlannedCall[];
   dropped: Plan['dropped'];
+  /** A backend call to make after `calls`, and what is needed to decide the rest from its outcome. */
+  pending?: PendingCall;
+}
+
+/**
+ * A `call:` the decision stopped at. The rest of the message is decided again from the same
+ * inputs plus the outcomes, so `resume` keeps what the first decision saw.
+ */
+export interface PendingCall {
+  request: CallRequest;
+  resume: {
+    /** The customer's conversation before this message. */
+    conversation: Conversation;
+    now: number;
+    decideAt?: number;
+    lookups: StepLookups;
+    /** Outcomes of this message's earlier calls, by callKey. */
+    outcomes: Record<string, CallOutcome>;
+  };
 }
 
 /** A stored record this kfbot cannot read: corrupt, or not the shape any version wrote. */
@@ -68,7 +91,12 @@ function open(key: string, json: string): JsonObject {
 }
 
 export function encodePlan(plan: StoredPlan): string {
-  return JSON.stringify({ v: RECORD_FORMAT, calls: plan.calls, dropped: plan.dropped });
+  return JSON.stringify({
+    v: RECORD_FORMAT,
+    calls: plan.calls,
+    dropped: plan.dropped,
+    ...(plan.pending && { pending: plan.pending }),
+  });
 }
 
 /** Runs a decoder, attaching the stored text to an UnreadableRecordError so it can be kept aside. */
@@ -105,7 +133,43 @@ function readPlan(key: string, json: string): StoredPlan {
   });
   // Each call's body was built by plan-calls.ts and checked against WeCom's limits before it was
   // stored; the checks above establish it is that shape, so the cast is to what was written.
-  return { calls: calls as unknown as PlannedCall[], dropped: dropped as unknown as Plan['dropped'] };
+  const plan: StoredPlan = {
+    calls: calls as unknown as PlannedCall[],
+    dropped: dropped as unknown as Plan['dropped'],
+  };
+  if (o.pending !== undefined) plan.pending = readPending(key, o.pending);
+  return plan;
+}
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+function readPending(key: string, p: unknown): PendingCall {
+  const bad = (what: string) => new UnreadableRecordError(key, `pending call ${what}`);
+  if (!isObject(p) || !isObject(p.request) || !isObject(p.resume)) throw bad('is not { request, resume }');
+  const r = p.request;
+  for (const name of ['rule', 'name', 'key', 'urlPrefix'])
+    if (typeof r[name] !== 'string') throw bad(`${name} is not a string`);
+  for (const name of ['step', 'timeoutMs', 'retries'])
+    if (typeof r[name] !== 'number') throw bad(`${name} is not a number`);
+  if (typeof r.method !== 'string' || !METHODS.has(r.method)) throw bad('has no method');
+  const parts = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string' || (isObject(x) && typeof x.env === 'string'));
+  if (!parts(r.url)) throw bad('url is not a list of parts');
+  if (r.body !== undefined && !parts(r.body)) throw bad('body is not a list of parts');
+  if (
+    !Array.isArray(r.headers) ||
+    !r.headers.every((h) => Array.isArray(h) && typeof h[0] === 'string' && parts(h[1]))
+  )
+    throw bad('headers are not [name, parts] pairs');
+  if (!Array.isArray(r.save)) throw bad('save is not a list');
+  const resume = p.resume;
+  if (typeof resume.now !== 'number' || !isObject(resume.lookups) || !isObject(resume.outcomes))
+    throw bad('resume is not { conversation, now, lookups, outcomes }');
+  const conversation = readConversation(key, JSON.stringify(resume.conversation ?? null));
+  return {
+    request: r as unknown as CallRequest,
+    resume: { ...(resume as unknown as PendingCall['resume']), conversation },
+  };
 }
 
 export function encodeConversation(conversation: Conversation): string {

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultCallSettings } from '../../src/rules/call-model.ts';
 import { AccountPuller } from '../../src/runtime/account-puller.ts';
+import { CallRunner } from '../../src/runtime/call-runner.ts';
 import { LiveRules } from '../../src/runtime/live-rules.ts';
 import { MediaUploads } from '../../src/runtime/media-uploads.ts';
 import { MessageHandler } from '../../src/runtime/message-handler.ts';
@@ -102,6 +104,7 @@ describe('a page handled concurrently', () => {
     expect(rules.reload()).toBe(true);
     const handler = new MessageHandler({
       kf,
+      calls: new CallRunner({ store, metrics, log, env: {}, settings: defaultCallSettings }),
       store,
       rules,
       executor: new SendExecutor(kf, store, metrics, Date.now),

@@ -87,6 +87,35 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       expect(await store.getMessage('m1')).toMatchObject({ status: 'done', note: 'ok' });
     });
 
+    it("replaces a planned message's plan after a call, with the conversation in the same step, and never a finished one's", async () => {
+      await store.recordMessage(message('m1'), {
+        openKfId: 'wkA',
+        externalUserId: 'wm1',
+        value: conversation(1),
+      });
+      const after = '{"v":1,"calls":[{"api":"kf/send_msg"}],"dropped":[]}';
+      expect(
+        await store.replanMessage('m1', after, {
+          openKfId: 'wkA',
+          externalUserId: 'wm1',
+          value: conversation(4),
+        }),
+      ).toBe(true);
+      expect(await store.getMessage('m1')).toEqual(message('m1', { plan: after }));
+      expect((await store.getConversation('wkA', 'wm1'))?.state.misses).toBe(4);
+      await store.finishMessage('m1', 'done');
+      expect(
+        await store.replanMessage('m1', '{}', {
+          openKfId: 'wkA',
+          externalUserId: 'wm1',
+          value: conversation(9),
+        }),
+      ).toBe(false);
+      expect(await store.getMessage('m1')).toMatchObject({ status: 'done', plan: after });
+      expect((await store.getConversation('wkA', 'wm1'))?.state.misses).toBe(4);
+      expect(await store.replanMessage('missing', '{}')).toBe(false);
+    });
+
     it('keeps send records by client msgid', async () => {
       await store.putSend(send('kf1'));
       await store.putSend(send('kf1', { status: 'sent', attempts: 2, response: '{"errcode":0}' }));

@@ -28,7 +28,7 @@ export async function startInProcess(
     config?: Partial<KfbotConfig>;
     httpLimits?: HttpLimits;
     now?: () => number;
-    env?: Record<string, string>;
+    env?: Record<string, string | undefined>;
   } = {},
 ): Promise<InProcessKfbot> {
   const lines: string[] = [];

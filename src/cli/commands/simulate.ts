@@ -4,6 +4,7 @@
  * and whether WeCom would accept them. Exits 1 when a call would be refused or an action could not be carried out.
  */
 
+import { redacted } from '../../rules/call-request.ts';
 import { clickLabel } from '../../rules/click-label.ts';
 import type { ConversationState } from '../../rules/conversation-state.ts';
 import type { SemanticView } from '../../rules/faq/semantic-fusion.ts';
@@ -11,8 +12,16 @@ import { loadRules } from '../../rules/load-rules.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { RuleSet, Scalar } from '../../rules/rule-model.ts';
 import { isTypedText } from '../../runtime/semantic-lookup.ts';
-import { DRY_RUN_ACCOUNT, DRY_RUN_CUSTOMER, dryRun } from '../../simulate/dry-run.ts';
+import { type CallFixture, fixtureOutcome, readCallFixture } from '../../simulate/call-fixtures.ts';
+import {
+  type BackendCalls,
+  DRY_RUN_ACCOUNT,
+  DRY_RUN_CUSTOMER,
+  type DryRunReport,
+  dryRun,
+} from '../../simulate/dry-run.ts';
 import { formatReport } from '../../simulate/format-report.ts';
+import { realCalls } from '../../simulate/real-calls.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../../wecom/platform-enums.ts';
 import { decodeSyncItem } from '../../wecom/sync-item.ts';
@@ -56,6 +65,10 @@ Options:
                            item's send_time, and its codes' age is judged now)
   --semantic               ask the semantic provider (settings.faq.semantic or KFBOT_SEMANTIC_*)
                            about a typed text, as serve does; see docs/semantic.md
+  --call NAME=FILE         answer the rules' call NAME with FILE: {"status":200,"body":{…}},
+                           "timeout", or {"error":"refused"} (repeatable)
+  --calls                  make every other call for real (default: only GET calls are made;
+                           a POST, PUT, PATCH or DELETE is shown, not sent)
   --json                   print the report as JSON
   -h, --help               show this help
 `;
@@ -76,6 +89,8 @@ const OPTIONS = {
   var: { type: 'string', multiple: true },
   at: { type: 'string' },
   semantic: { type: 'boolean' },
+  call: { type: 'string', multiple: true },
+  calls: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -257,14 +272,29 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
   const serviceState = parseServiceState(values['service-state']);
   const semantic = values.semantic ? await simulateSemantic(loaded.ruleSet, item, io) : undefined;
   if (semantic === 'invalid') return 1;
-  const report = await dryRun(loaded.ruleSet, {
-    ...(semantic && { semantic }),
-    item,
-    state: parseState(values, io.cwd),
-    ...(serviceState !== undefined && { serviceState }),
-    ...(values.nickname !== undefined && { nickname: values.nickname }),
-    ...(at !== undefined && { at }),
-  });
+  const fixtures = readFixtures(values.call ?? [], io.cwd);
+  const real = realCalls(loaded.ruleSet, io.env);
+  const backend: BackendCalls = async (req) => {
+    const fixture = fixtures.get(req.name);
+    if (fixture) return fixtureOutcome(req, fixture);
+    // Not made: a call with side effects waits for --calls; the report shows it.
+    if (req.method !== 'GET' && !values.calls) return undefined;
+    return real.backend(req);
+  };
+  let report: DryRunReport;
+  try {
+    report = await dryRun(loaded.ruleSet, {
+      ...(semantic && { semantic }),
+      item,
+      state: parseState(values, io.cwd),
+      ...(serviceState !== undefined && { serviceState }),
+      ...(values.nickname !== undefined && { nickname: values.nickname }),
+      ...(at !== undefined && { at }),
+      backend,
+    });
+  } finally {
+    await real.close();
+  }
   if (values.json) {
     io.stdout.write(
       `${JSON.stringify(
@@ -283,6 +313,11 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
           // Apart from `calls`: what serve asks WeCom before deciding, not what it sends.
           lookups: report.lookups,
           calls: report.calls,
+          backendCalls: report.backendCalls.map((b) => ({
+            request: redacted(b.request),
+            ...(b.outcome && { outcome: b.outcome }),
+            ...(b.branch && { branch: b.branch }),
+          })),
           dropped: report.dropped,
         },
         null,
@@ -328,6 +363,21 @@ async function simulateSemantic(
     );
     return 'invalid';
   }
+}
+
+function readFixtures(specs: readonly string[], cwd: string): Map<string, CallFixture> {
+  const out = new Map<string, CallFixture>();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0)
+      throw new UsageError(`--call takes NAME=FILE, such as order_status=fixture.json (got "${spec}")`);
+    const name = spec.slice(0, eq);
+    const file = spec.slice(eq + 1);
+    const fixture = readCallFixture(parseInputJson(readInputFile(file, cwd, 'the call fixture'), file));
+    if (typeof fixture === 'string') throw new InputError(`${file}: ${fixture}`);
+    out.set(name, fixture);
+  }
+  return out;
 }
 
 export const simulateCommand: Command = {

@@ -357,6 +357,38 @@ function renderExplain() {
       ),
     );
   }
+  for (const b of d.backendCalls ?? []) {
+    // A rule's call to the company's backend: request (env values as ‹env.X›), answer, time, branch.
+    const o = b.outcome;
+    const result = !o
+      ? '…'
+      : o.error
+        ? `✗ ${o.error}${o.status ? ` (${o.status})` : ''}${o.detail ? `: ${o.detail}` : ''}`
+        : `✓ ${o.status}${o.saved && Object.keys(o.saved).length ? `  saved ${JSON.stringify(o.saved)}` : ''}`;
+    box.append(
+      el(
+        'div',
+        { class: 'backend-call' },
+        el(
+          'div',
+          { class: o && !o.error ? 'ok' : 'no' },
+          `↔ call ${b.call} (${b.rule}) ${b.request.method} ${b.request.url}`,
+        ),
+        el(
+          'ul',
+          {},
+          [
+            Object.keys(b.request.headers).length ? `headers ${JSON.stringify(b.request.headers)}` : '',
+            b.request.body === undefined ? '' : `body ${b.request.body}`,
+            `→ ${result}${o ? ` · ${Math.round(o.durationMs)} ms · ${o.attempts} attempt${o.attempts > 1 ? 's' : ''}` : ''}`,
+            b.branch ? `then: ${b.branch}` : '',
+          ]
+            .filter((t) => t !== '')
+            .map((t) => el('li', {}, t)),
+        ),
+      ),
+    );
+  }
   for (const dr of d.dropped)
     box.append(el('p', { class: 'dropped' }, `⚠ not sent (${dr.rule}): ${dr.reason}`));
   box.append(el('h3', {}, 'API 请求 Requests kfbot made'));
