@@ -39,6 +39,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'activity: per-day counts of rule outcomes and session ends, session ends, satisfaction scores (created on first use)',
     up: () => {},
   },
+  {
+    version: 5,
+    name: 'rules: the published rule versions and the latest number (created on first publish)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

@@ -12,6 +12,7 @@ import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { RedisRuleVersions } from './redis-rule-versions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
   CachedMedia,
@@ -96,12 +97,15 @@ export class RedisStore implements Store {
   readonly #unanswered: RedisUnanswered;
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
+  /** Published rule versions (redis-rule-versions.ts). */
+  readonly ruleVersions: RedisRuleVersions;
 
   constructor(redis: Redis, keys = new RedisKeys()) {
     this.#redis = redis;
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
+    this.ruleVersions = new RedisRuleVersions(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
+import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -99,6 +100,13 @@ CREATE TABLE kept_aside (
     name: 'unanswered.chosen: the items customers clicked in the 猜你想问 menu sent for a text',
     up: (db) => {
       db.exec(UNANSWERED_CHOSEN_COLUMN);
+    },
+  },
+  {
+    version: 7,
+    name: 'rule_versions: every published rule set (who, when, message, diff, files) for rollback and replicas',
+    up: (db) => {
+      db.exec(RULE_VERSIONS_SCHEMA);
     },
   },
 ];

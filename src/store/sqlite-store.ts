@@ -16,6 +16,7 @@ import type { CachedToken } from '../wecom/access-token.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
+import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
@@ -80,6 +81,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly #idle: SqliteIdleTimers;
   /** The activity log (sqlite-activity.ts). */
   readonly activity: SqliteActivity;
+  /** Published rule versions (sqlite-rule-versions.ts). */
+  readonly ruleVersions: SqliteRuleVersions;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') makeFolder(dirname(path));
@@ -97,6 +100,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#unanswered = new SqliteUnanswered(db);
     this.#idle = new SqliteIdleTimers(db);
     this.activity = new SqliteActivity(db);
+    this.ruleVersions = new SqliteRuleVersions(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)

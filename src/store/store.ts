@@ -13,6 +13,7 @@ export type { Conversation };
 import type { ActivityLog } from './activity-log.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
+import type { RuleVersionLog } from './rule-version-log.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
@@ -104,6 +105,8 @@ export interface PullRequestLog {
 export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex {
   /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
   readonly activity: ActivityLog;
+  /** Every published rule set (rule-version-log.ts): history, rollback, and what replicas run. */
+  readonly ruleVersions: RuleVersionLog;
 
   getCursor(openKfId: string): Promise<string | undefined>;
   /**

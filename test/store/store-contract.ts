@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState } from '../../src/rules/conversation-state.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import type { Conversation, MessageRecord, SendRecord, Store } from '../../src/store/store.ts';
+import { ruleVersionsContract } from './rule-versions-contract.ts';
 
 export interface ContractOptions {
   /** Closes the store and opens it again on the same data. */
@@ -416,6 +417,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         expect(await a.purgeActivity(D2 + 3600_000)).toEqual({ days: 0, scores: 0 });
       });
     });
+
+    ruleVersionsContract(() => store);
 
     it('answers ping while open', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
