@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { rulesFolder } from '../authoring/rules-folder.ts';
 import type { KfbotConfig } from '../config/config.ts';
 import { RulesError } from '../rules/problems.ts';
 import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
@@ -26,6 +27,7 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
+import { RulesSync } from './rules-sync.ts';
 import { SendExecutor } from './send-executor.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
@@ -57,6 +59,8 @@ export interface RunningKfbot {
   port: number;
   store: Store;
   rules: LiveRules;
+  /** Keeps the rules folder on the published version (rules-sync.ts). */
+  rulesSync: RulesSync;
   work: PullWork;
   metrics: KfbotMetrics;
   log: Logger;
@@ -81,6 +85,14 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     now,
     budgetLimits: budgetLimits(config.apiBudget, config.apiBudgetMarginPercent),
   });
+  const rulesSync = new RulesSync({
+    folder: rulesFolder(config.rules, opts.cwd),
+    versions: store.ruleVersions,
+    rules,
+    log,
+    adopt: /^rediss?:/.test(config.store),
+  });
+  await rulesSync.start();
   const client = new WeComClient({
     corpId: config.corpId,
     secret: config.secret,
@@ -150,6 +162,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         const detail: Record<string, unknown> = {
           mode: opts.sandbox ? 'sandbox' : 'wecom',
           rulesVersion: rules.current?.version ?? null,
+          // The latest published version this replica has written to its files (0: none published).
+          rulesPublished: rulesSync.version,
+          ...(!rulesSync.following && { rulesDiverged: true }),
           rules: rules.current?.ruleSet.rules.length ?? 0,
         };
         let ready = rules.current !== undefined;
@@ -220,6 +235,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     port,
     store,
     rules,
+    rulesSync,
     work,
     metrics,
     log,
@@ -231,6 +247,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     close() {
       closing ??= (async () => {
         clearInterval(purgeTimer);
+        rulesSync.stop();
         rules.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

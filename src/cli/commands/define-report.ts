@@ -67,7 +67,7 @@ function help(spec: ReportSpec): string {
   ].join('\n');
 }
 
-async function openStore(url: string, cwd: string): Promise<Store> {
+export async function openStore(url: string, cwd: string): Promise<Store> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     return new SqliteStore(path === ':memory:' || isAbsolute(path) ? path : join(cwd, path));
