@@ -50,5 +50,19 @@ if (!(process.argv.includes('--if-stale') && fresh())) {
   });
   // Every chunk sits in dist/cli/, so the sandbox's `new URL('./public/', import.meta.url)` looks there.
   cpSync(join(root, 'src/sandbox/public'), join(out, 'cli/public'), { recursive: true });
+  // The console's page code beside the sandbox's, and uPlot from npm minified into its vendor/ (no CDN).
+  cpSync(join(root, 'src/console/console-public'), join(out, 'cli/console-public'), { recursive: true });
+  buildSync({
+    absWorkingDir: root,
+    entryPoints: { 'uPlot.esm': 'node_modules/uplot/dist/uPlot.esm.js' },
+    outdir: join(out, 'cli/console-public/vendor'),
+    format: 'esm',
+    minify: true,
+    logLevel: 'warning',
+  });
+  cpSync(
+    join(root, 'node_modules/uplot/dist/uPlot.min.css'),
+    join(out, 'cli/console-public/vendor/uPlot.min.css'),
+  );
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -36,6 +36,10 @@ export interface KfbotConfig {
   apiBudgetMarginPercent: number;
   /** How long unanswered customer texts are kept after last seen (ms); 0 keeps none. */
   unansweredRetentionMs: number;
+  /** The operator console's password ('' or absent: the console is off, src/console/). */
+  consolePassword?: string;
+  /** X-Forwarded-Proto and X-Forwarded-For come from a proxy kfbot trusts (the console's cookies, limits). */
+  trustProxy?: boolean;
 }
 
 export interface ConfigKey {
@@ -116,6 +120,17 @@ export const CONFIG_KEYS = {
     default: '30d',
     doc: 'how long customer texts no rule answered are kept for `kfbot report unanswered` (customer data): 30d, 12h, …; 0 keeps none',
   },
+  consolePassword: {
+    env: 'KFBOT_CONSOLE_PASSWORD',
+    secret: true,
+    default: '',
+    doc: 'turns on the operator console at /console, signed in with this password (at least 12 characters); unset: the console is off',
+  },
+  trustProxy: {
+    env: 'KFBOT_TRUST_PROXY',
+    default: 'false',
+    doc: 'true when kfbot sits behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For (the console then marks its cookie Secure for https, and limits sign-ins per the client address the proxy saw)',
+  },
 } as const satisfies Record<keyof KfbotConfig, ConfigKey>;
 
 export interface ConfigProblem {
@@ -126,6 +141,9 @@ export interface ConfigProblem {
 export type ConfigResult =
   | { config: KfbotConfig; problems: [] }
   | { config?: undefined; problems: ConfigProblem[] };
+
+/** Shorter passwords fall to guessing even at 5 sign-in attempts a minute per address. */
+export const MIN_CONSOLE_PASSWORD = 12;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -231,6 +249,16 @@ export function loadConfig(opts: {
       ? `KFBOT_UNANSWERED_RETENTION "${v}" is not a duration such as 30d, 12h or 0 (keep none)`
       : undefined,
   );
+  if (raw.consolePassword !== '' && [...raw.consolePassword].length < MIN_CONSOLE_PASSWORD)
+    problems.push({
+      key: CONFIG_KEYS.consolePassword.env,
+      message: `KFBOT_CONSOLE_PASSWORD is ${[...raw.consolePassword].length} characters; the console needs at least ${MIN_CONSOLE_PASSWORD} (or unset it to turn the console off)`,
+    });
+  if (!/^(true|false|1|0)$/i.test(raw.trustProxy))
+    problems.push({
+      key: CONFIG_KEYS.trustProxy.env,
+      message: `KFBOT_TRUST_PROXY "${raw.trustProxy}" is true or false`,
+    });
   if (problems.length > 0) return { problems };
   return {
     problems: [],
@@ -252,6 +280,8 @@ export function loadConfig(opts: {
       apiBudget,
       apiBudgetMarginPercent: Number(raw.apiBudgetMarginPercent),
       unansweredRetentionMs: parseDuration(raw.unansweredRetentionMs, { bareUnit: 'd' }) ?? 0,
+      consolePassword: raw.consolePassword,
+      trustProxy: /^(true|1)$/i.test(raw.trustProxy),
     },
   };
 }

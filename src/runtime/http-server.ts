@@ -18,6 +18,17 @@ export interface HttpRoutes {
   log: Logger;
 }
 
+type ExtraRoutes = NonNullable<HttpRoutes['extra']>;
+
+/** Extra routes tried in order (the console's, then the sandbox's): the first that takes the path answers. */
+export function chainRoutes(...routes: (ExtraRoutes | undefined)[]): ExtraRoutes {
+  const present = routes.filter((r): r is ExtraRoutes => r !== undefined);
+  return async (req, res, url) => {
+    for (const route of present) if (await route(req, res, url)) return true;
+    return false;
+  };
+}
+
 /**
  * Query parameters decoded with decodeURIComponent only: unlike URLSearchParams it keeps a literal
  * "+" (§9.15: echostr is base64, and turning "+" into a space breaks its signature).

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { rulesFolder } from '../authoring/rules-folder.ts';
 import type { KfbotConfig } from '../config/config.ts';
+import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
+import { consoleRoutes } from '../console/console-routes.ts';
 import { RulesError } from '../rules/problems.ts';
 import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
 import { openBackend } from '../store/open-backend.ts';
@@ -19,7 +21,7 @@ import { WeComClient } from '../wecom/api-client.ts';
 import { KfApi } from '../wecom/kf-api.ts';
 import { AccountPuller } from './account-puller.ts';
 import { CallbackReceiver } from './callback-receiver.ts';
-import { createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
+import { chainRoutes, createHttpServer, type HttpLimits, type HttpRoutes } from './http-server.ts';
 import { IdleFiring } from './idle-firing.ts';
 import { IdleScheduler } from './idle-scheduler.ts';
 import { LiveRules } from './live-rules.ts';
@@ -154,6 +156,12 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     now,
     config.callbackMaxSkewSec * 1000,
   );
+  const consoleSetting = consoleMode({
+    password: config.consolePassword,
+    trustProxy: config.trustProxy,
+    sandbox: opts.sandbox === true,
+    host: config.host,
+  });
   const server: Server = createHttpServer(
     {
       receiver,
@@ -184,7 +192,16 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
       }),
-      ...(opts.extraRoutes && { extra: opts.extraRoutes }),
+      extra: chainRoutes(
+        consoleRoutes(consoleSetting, {
+          store,
+          rules,
+          log,
+          now,
+          unansweredRetentionMs: config.unansweredRetentionMs,
+        }),
+        opts.extraRoutes,
+      ),
     },
     opts.httpLimits,
   );
@@ -205,6 +222,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
+  log.info({ console: consoleSetting.kind }, consoleStartLine(consoleSetting, url));
   await work.start((job) => puller.pull(job));
   const idleScheduler = new IdleScheduler(store, work, log, now);
   idleScheduler.start();

@@ -107,6 +107,14 @@ export class RedisKeys {
   scoresByTime(): string {
     return this.#key('scores-by-time');
   }
+  /** One customer session's entries (a sorted set of JSON, by time; session-log.ts). */
+  session(openKfId: string, externalUserId: string, startedAt: number): string {
+    return this.#key('session', openKfId, externalUserId, String(startedAt));
+  }
+  /** Every kept session (a sorted set: [open_kfid, external_userid, started] as JSON → started). */
+  sessionIndex(): string {
+    return this.#key('sessions');
+  }
   /** Set while WeCom blocks an API (45009/45033): no replica calls it until the key expires. */
   budgetPause(api: string): string {
     return this.#key('budget', api, 'pause');

@@ -41,6 +41,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
   },
   {
     version: 5,
+    name: "sessions: each customer session's messages with the rule that answered them, and their index (created on first use)",
+    up: () => {},
+  },
+  {
+    version: 6,
     name: 'rules: the published rule versions and the latest number (created on first publish)',
     up: () => {},
   },

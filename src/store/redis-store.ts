@@ -13,6 +13,7 @@ import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
+import { RedisSessions } from './redis-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
   CachedMedia,
@@ -97,6 +98,8 @@ export class RedisStore implements Store {
   readonly #unanswered: RedisUnanswered;
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
+  /** The session log (redis-sessions.ts). */
+  readonly sessions: RedisSessions;
   /** Published rule versions (redis-rule-versions.ts). */
   readonly ruleVersions: RedisRuleVersions;
 
@@ -105,6 +108,7 @@ export class RedisStore implements Store {
     this.keys = keys;
     this.#unanswered = new RedisUnanswered(redis, keys);
     this.activity = new RedisActivity(redis, keys);
+    this.sessions = new RedisSessions(redis, keys);
     this.ruleVersions = new RedisRuleVersions(redis, keys);
   }
 

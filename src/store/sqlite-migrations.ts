@@ -4,10 +4,12 @@
  * process migrates at the same time), and a file from a newer kfbot is refused. Adding a table is
  * one entry at the end of SQLITE_MIGRATIONS.
  */
+
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
+import { SESSION_ENTRIES_SCHEMA } from './sqlite-sessions.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -104,6 +106,13 @@ CREATE TABLE kept_aside (
   },
   {
     version: 7,
+    name: "session_entries: each customer session's messages with the rule that answered them",
+    up: (db) => {
+      db.exec(SESSION_ENTRIES_SCHEMA);
+    },
+  },
+  {
+    version: 8,
     name: 'rule_versions: every published rule set (who, when, message, diff, files) for rollback and replicas',
     up: (db) => {
       db.exec(RULE_VERSIONS_SCHEMA);

@@ -17,6 +17,7 @@ import { SqliteActivity } from './sqlite-activity.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
+import { SqliteSessions } from './sqlite-sessions.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
@@ -81,6 +82,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly #idle: SqliteIdleTimers;
   /** The activity log (sqlite-activity.ts). */
   readonly activity: SqliteActivity;
+  /** The session log (sqlite-sessions.ts). */
+  readonly sessions: SqliteSessions;
   /** Published rule versions (sqlite-rule-versions.ts). */
   readonly ruleVersions: SqliteRuleVersions;
 
@@ -100,6 +103,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#unanswered = new SqliteUnanswered(db);
     this.#idle = new SqliteIdleTimers(db);
     this.activity = new SqliteActivity(db);
+    this.sessions = new SqliteSessions(db);
     this.ruleVersions = new SqliteRuleVersions(db);
     this.#stmt = {
       recordPull: db.prepare(

@@ -14,6 +14,7 @@ import type { ActivityLog } from './activity-log.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
 import type { RuleVersionLog } from './rule-version-log.ts';
+import type { SessionLog } from './session-log.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
@@ -105,6 +106,8 @@ export interface PullRequestLog {
 export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex {
   /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
   readonly activity: ActivityLog;
+  /** Each customer session's messages, for the console's 会话 pages (session-log.ts). */
+  readonly sessions: SessionLog;
   /** Every published rule set (rule-version-log.ts): history, rollback, and what replicas run. */
   readonly ruleVersions: RuleVersionLog;
 

@@ -7,6 +7,7 @@ import { emptyState } from '../../src/rules/conversation-state.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import type { Conversation, MessageRecord, SendRecord, Store } from '../../src/store/store.ts';
 import { ruleVersionsContract } from './rule-versions-contract.ts';
+import { sessionLogContract } from './session-log-contract.ts';
 
 export interface ContractOptions {
   /** Closes the store and opens it again on the same data. */
@@ -418,6 +419,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
+    sessionLogContract(() => store);
     ruleVersionsContract(() => store);
 
     it('answers ping while open', async () => {

@@ -1,0 +1,208 @@
+// What every console page script shares: building elements (text always through textContent, so a
+// customer's "<script>" is shown, never run), the JSON API with the CSRF token, the range and
+// account filter kept in the address bar, and drawing a chart with uPlot.
+
+const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+
+/**
+ * An element: `h('td', { class: 'num' }, 42)`. Children that are strings or numbers become text
+ * nodes; attributes are set with setAttribute (never innerHTML).
+ * @param {string} tag
+ * @param {Record<string, string | number | boolean | undefined> | null} [attrs]
+ * @param {...(Node | string | number | null | undefined | false)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === false) continue;
+    el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'object' ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export class ApiError extends Error {}
+
+/** @param {Response} r */
+async function answer(r) {
+  if (r.status === 401) {
+    location.assign('/console/login');
+    throw new ApiError('signed out');
+  }
+  const body = await r.json().catch(() => ({ error: `${r.status} ${r.statusText}` }));
+  if (!r.ok) throw new ApiError(body.error ?? `${r.status}`);
+  return body;
+}
+
+/**
+ * GET /console/api/<name>[?params].
+ * @param {string} name
+ * @param {URLSearchParams | Record<string, string>} [params]
+ * @returns {Promise<any>}
+ */
+export async function api(name, params) {
+  const q = new URLSearchParams(params ?? {}).toString();
+  return answer(await fetch(`/console/api/${name}${q ? `?${q}` : ''}`, { credentials: 'same-origin' }));
+}
+
+/**
+ * POST /console/api/<name> with a JSON body and the CSRF token.
+ * @param {string} name
+ * @param {unknown} body
+ * @returns {Promise<any>}
+ */
+export async function post(name, body) {
+  return answer(
+    await fetch(`/console/api/${name}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify(body ?? {}),
+    }),
+  );
+}
+
+/** The page's query (from, to, account, …) as the address bar holds it. */
+export function pageQuery() {
+  return new URLSearchParams(location.search);
+}
+
+/**
+ * The range and account filter: dates and an account list; changing them reloads the page's data
+ * and keeps the choice in the address bar (so a link or a reload shows the same).
+ * @param {{ from: string; to: string; account: string | null }} range
+ * @param {string[]} accounts
+ * @param {() => void} onChange
+ */
+export function rangeFilter(range, accounts, onChange) {
+  const from = /** @type {HTMLInputElement} */ (
+    h('input', { type: 'date', name: 'from', value: range.from })
+  );
+  const to = /** @type {HTMLInputElement} */ (h('input', { type: 'date', name: 'to', value: range.to }));
+  const account = /** @type {HTMLSelectElement} */ (
+    h(
+      'select',
+      { name: 'account' },
+      h('option', { value: '' }, '全部账号 all accounts'),
+      ...[...new Set([...accounts, ...(range.account ? [range.account] : [])])].map((a) =>
+        h('option', { value: a, selected: a === range.account }, a),
+      ),
+    )
+  );
+  const form = h(
+    'form',
+    { class: 'filter' },
+    h('label', null, '从 from ', from),
+    h('label', null, '到 to ', to),
+    h('label', null, '账号 account ', account),
+    h('button', { type: 'submit' }, '查看 Show'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = pageQuery();
+    for (const [k, el] of /** @type {const} */ ([
+      ['from', from],
+      ['to', to],
+      ['account', account],
+    ])) {
+      if (el.value) q.set(k, el.value);
+      else q.delete(k);
+    }
+    history.pushState(null, '', `${location.pathname}?${q}`);
+    onChange();
+  });
+  return form;
+}
+
+/** @param {string} message */
+export function errorBox(message) {
+  return h('p', { class: 'error', role: 'alert' }, message);
+}
+
+/** @param {number} ms */
+export function time(ms) {
+  const d = new Date(ms);
+  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** @type {Promise<any> | undefined} */
+let uplot;
+
+/**
+ * A bar or line chart of a table's rows, one series per column after the day; redrawn to the
+ * width of its box (phones included).
+ * @param {HTMLElement} box
+ * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
+ * @param {{ kind?: 'bars' | 'line'; stacked?: boolean }} [opts]
+ */
+export async function drawChart(box, chart, opts = {}) {
+  // Served by kfbot from the uplot package (console-assets.ts); a variable keeps tsc from resolving it.
+  const vendored = './vendor/uPlot.esm.js';
+  uplot ??= import(vendored).then((m) => m.default);
+  const uPlot = await uplot;
+  const [, ...series] = chart.columns;
+  const xs = chart.rows.map((r) => Date.parse(`${r.day}T00:00:00Z`) / 1000);
+  const ys = series.map((c) => chart.rows.map((r) => (r[c.key] === '' ? null : Number(r[c.key]))));
+  const colors = ['#2f7ed8', '#f28f43', '#8bbc21', '#910000', '#1aadce', '#492970', '#77a1e5'];
+  const bars =
+    opts.kind !== 'line' && uPlot.paths.bars
+      ? uPlot.paths.bars({ size: [0.8 / series.length, 40] })
+      : undefined;
+  const width = () => Math.max(280, box.clientWidth);
+  const plot = new uPlot(
+    {
+      width: width(),
+      height: 220,
+      scales: { x: { time: true } },
+      axes: [{ space: 60 }, { size: 40 }],
+      series: [
+        {
+          value: (/** @type {any} */ _u, /** @type {number} */ v) =>
+            v ? new Date(v * 1000).toISOString().slice(0, 10) : '',
+        },
+        ...series.map((c, i) => ({
+          label: c.label,
+          stroke: colors[i % colors.length],
+          fill: bars ? colors[i % colors.length] : undefined,
+          width: bars ? 0 : 2,
+          ...(bars && { paths: bars }),
+          points: { show: !bars && chart.rows.length < 40 },
+        })),
+      ],
+    },
+    [xs, ...ys],
+    box,
+  );
+  new ResizeObserver(() => plot.setSize({ width: width(), height: 220 })).observe(box);
+  return plot;
+}
+
+/**
+ * A table of a chart's rows (what its CSV holds), for reading exact numbers.
+ * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
+ */
+export function chartTable(chart) {
+  return h(
+    'table',
+    { class: 'data' },
+    h('thead', null, h('tr', null, ...chart.columns.map((c) => h('th', { scope: 'col' }, c.label)))),
+    h(
+      'tbody',
+      null,
+      ...chart.rows.map((r) =>
+        h(
+          'tr',
+          null,
+          ...chart.columns.map((c, i) =>
+            h(i ? 'td' : 'th', i ? { class: 'num' } : { scope: 'row' }, r[c.key]),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,98 @@
+// 概览 Overview: totals, a chart per measure with its CSV, over a range and account.
+import { api, chartTable, drawChart, errorBox, h, pageQuery, rangeFilter } from '../console-lib.js';
+
+/** @param {number | null} n @param {string} [unit] */
+const num = (n, unit = '') => (n === null ? '–' : `${n}${unit}`);
+
+/** @param {string} label @param {string} value @param {string} [hint] */
+function card(label, value, hint) {
+  return h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'card-label' }, label),
+    h('div', { class: 'card-value' }, value),
+    hint ? h('div', { class: 'muted small' }, hint) : null,
+  );
+}
+
+/** @param {HTMLElement} main */
+export async function render(main) {
+  main.replaceChildren(h('p', { class: 'muted' }, '加载中 Loading…'));
+  let data;
+  try {
+    data = await api('overview', pageQuery());
+  } catch (err) {
+    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    return;
+  }
+  const t = data.totals;
+  const cards = h(
+    'section',
+    { class: 'cards', 'aria-label': '合计 totals' },
+    card('自助解决率 Containment', num(t.containmentRate, '%'), '规则回答 ÷ 全部客户消息'),
+    card('规则回答 Answered by rules', String(t.answered)),
+    card('兜底 / 无规则 Fallback / none', `${t.fallback} / ${t.unmatched}`),
+    card('转人工 Handed over', String(t.handovers), `转人工规则命中 ${t.handoff}`),
+    card('闲置提醒 / 超时 Idle', `${t.idleReminders} / ${t.timeouts}`),
+    card('满意度 CSAT', num(t.csatAverage), `${t.csatCount} 份评价 responses`),
+  );
+  const q = pageQuery();
+  const charts = data.charts.map((/** @type {any} */ chart) => {
+    const csv = new URLSearchParams(q);
+    csv.set('chart', chart.id);
+    const box = h('div', { class: 'chart' });
+    const section = h(
+      'section',
+      { class: 'panel', id: `chart-${chart.id}` },
+      h(
+        'div',
+        { class: 'panel-head' },
+        h('h2', null, chart.title),
+        h('a', { class: 'csv', href: `/console/api/overview-csv?${csv}`, download: '' }, '下载 CSV'),
+      ),
+      box,
+      h('details', null, h('summary', null, '数据 Data'), chartTable(chart)),
+    );
+    return { section, box, chart };
+  });
+  const handoffs = h(
+    'section',
+    { class: 'panel', id: 'handoff-rules' },
+    h('h2', null, '转人工原因 Why customers were handed over'),
+    data.handoffRules.length
+      ? h(
+          'table',
+          { class: 'data' },
+          h('thead', null, h('tr', null, h('th', null, '规则 rule'), h('th', null, '命中 hits'))),
+          h(
+            'tbody',
+            null,
+            ...data.handoffRules.map((/** @type {any} */ r) =>
+              h('tr', null, h('td', null, r.rule), h('td', { class: 'num' }, r.hits)),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, '此期间没有转人工规则命中 No hand-off rule matched in this range'),
+    h(
+      'p',
+      { class: 'muted small' },
+      '满意度分布 CSAT distribution: ',
+      Object.entries(data.csatDistribution)
+        .map(([s, n]) => `${s}分 ×${n}`)
+        .join('  '),
+    ),
+  );
+  main.replaceChildren(
+    h('h1', null, '概览 Overview'),
+    rangeFilter(data.range, data.accounts, () => render(main)),
+    h(
+      'p',
+      { class: 'muted small' },
+      `日期为 UTC 日，与 kfbot report 相同 Days are UTC dates, as in kfbot report. ${data.range.from} – ${data.range.to}`,
+    ),
+    cards,
+    h('div', { class: 'grid' }, ...charts.map((c) => c.section), handoffs),
+  );
+  for (const c of charts)
+    await drawChart(c.box, c.chart, { kind: c.chart.id === 'containment' ? 'line' : 'bars' });
+}

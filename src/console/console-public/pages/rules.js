@@ -1,0 +1,144 @@
+// 规则 Rules (read-only): version, problems, rules with hits and misses, menus as trees, FAQ items.
+import { api, errorBox, h, pageQuery, rangeFilter } from '../console-lib.js';
+
+/** @param {any} menu */
+function menuTree(menu) {
+  return h(
+    'details',
+    { class: 'menu', open: true },
+    h('summary', null, menu.name),
+    menu.head ? h('p', { class: 'muted' }, menu.head) : null,
+    h(
+      'ul',
+      null,
+      ...menu.items.map((/** @type {any} */ i) =>
+        h(
+          'li',
+          null,
+          h('span', { class: 'tag' }, i.type),
+          ' ',
+          i.label,
+          i.id ? h('code', null, ` ${i.id}`) : null,
+          i.score ? ` (满意度 ${i.score})` : '',
+          i.url ? h('code', null, ` ${i.url}`) : null,
+        ),
+      ),
+    ),
+    menu.tail ? h('p', { class: 'muted' }, menu.tail) : null,
+  );
+}
+
+/** @param {HTMLElement} main */
+export async function render(main) {
+  let data;
+  try {
+    data = await api('rules', pageQuery());
+  } catch (err) {
+    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    return;
+  }
+  const roles = /** @type {Record<string, string>} */ ({
+    answered: '回答',
+    handoff: '转人工',
+    fallback: '兜底',
+    idle: '闲置',
+  });
+  main.replaceChildren(
+    h('h1', null, '规则 Rules'),
+    h(
+      'p',
+      { class: 'muted' },
+      `本实例运行规则版本 This replica runs rules version ${data.version ?? '–'}, loaded ${data.loadedAt ?? '–'} from ${data.source}`,
+    ),
+    data.problems.length
+      ? h(
+          'section',
+          { class: 'panel', id: 'problems' },
+          h('h2', null, `问题 Problems (${data.problems.length})`),
+          h(
+            'ul',
+            null,
+            ...data.problems.map((/** @type {any} */ p) => h('li', { class: p.severity }, p.text)),
+          ),
+        )
+      : h('p', { class: 'ok' }, '✓ 规则校验通过 validate finds no problem'),
+    rangeFilter(data.range, [], () => render(main)),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', null, `规则命中 Rules and hits (${data.rules.length})`),
+      h(
+        'div',
+        { class: 'scroll' },
+        h(
+          'table',
+          { class: 'data', id: 'rule-table' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ...[
+                '规则 rule',
+                '类型 role',
+                '优先级 priority',
+                '动作 actions',
+                '命中 hits',
+                '失败 misses',
+                '位置 at',
+              ].map((t) => h('th', null, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            ...data.rules.map((/** @type {any} */ r) =>
+              h(
+                'tr',
+                null,
+                h('td', null, r.name),
+                h('td', null, roles[r.role] ?? r.role),
+                h('td', { class: 'num' }, r.priority),
+                h('td', null, r.actions.join(', ')),
+                h('td', { class: 'num' }, r.hits),
+                h('td', { class: 'num' }, r.misses),
+                h('td', null, h('code', null, r.at)),
+              ),
+            ),
+            h(
+              'tr',
+              null,
+              h('td', null, '(无规则匹配 no rule matched)'),
+              h('td', null),
+              h('td', null),
+              h('td', null),
+              h('td', { class: 'num' }, data.noRule),
+              h('td', null),
+              h('td', null),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', null, `菜单 Menus (${data.menus.length})`),
+      ...data.menus.map(menuTree),
+    ),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', null, `常见问题 FAQ (${data.faq.length})`),
+      h(
+        'dl',
+        { class: 'faq' },
+        ...data.faq.flatMap((/** @type {any} */ f) => [
+          h('dt', null, f.label || f.id, h('code', null, ` ${f.id}`)),
+          h('dd', null, f.questions.join(' · ')),
+        ]),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * The console's HTTP routes, mounted in kfbot's server like the sandbox's (http-server.ts `extra`):
+ *
+ *   GET  /console/login              the sign-in form (and its style sheet: all a signed-out client gets)
+ *   POST /console/login              field `password` (and `csrf`); 5 tries a minute per address, then 429
+ *   POST /console/logout             signs out
+ *   GET  /console[/<page>[/…]]       the shell; the page's script draws it from the API
+ *   GET  /console/assets/<file>      page code and uPlot, from the package
+ *   *    /console/api/<name>[/…]     the pages' JSON endpoints (console-pages.ts); POST needs x-csrf-token
+ *
+ * Off (no password, not the loopback sandbox): every /console path is a 404.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConsoleAssets, PUBLIC_ASSETS } from './console-assets.ts';
+import {
+  BodyError,
+  clientAddress,
+  cookie,
+  isHttps,
+  readBody,
+  readCookies,
+  readForm,
+  redirect,
+  send,
+  sendHtml,
+  sendJson,
+} from './console-http.ts';
+import type { ConsoleMode } from './console-mode.ts';
+import { ConsoleApiError, type ConsoleContext, type ConsolePage, isFileAnswer } from './console-page.ts';
+import { CONSOLE_PAGES } from './console-pages.ts';
+import {
+  type ConsoleSession,
+  ConsoleSessions,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  sameSecret,
+} from './console-session.ts';
+import { loginView, shellView } from './console-views.ts';
+import { SignInLimiter } from './sign-in-limiter.ts';
+
+/** The login form's own CSRF token (double-submit: this cookie must equal the form's field). */
+const LOGIN_CSRF_COOKIE = 'kfbot_console_login';
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+export function consoleRoutes(
+  mode: ConsoleMode,
+  ctx: ConsoleContext,
+  pages: readonly ConsolePage[] = CONSOLE_PAGES,
+): Route {
+  if (mode.kind === 'off') {
+    return async (_req, res, url) => {
+      if (!isConsolePath(url.pathname)) return false;
+      send(
+        res,
+        404,
+        'the console is off: set KFBOT_CONSOLE_PASSWORD (at least 12 characters) to turn it on',
+        'text/plain; charset=utf-8',
+      );
+      return true;
+    };
+  }
+  const sessions = new ConsoleSessions(
+    mode.kind === 'password' ? mode.password : randomBytes(32).toString('hex'),
+    ctx.now,
+  );
+  const limiter = new SignInLimiter(ctx.now);
+  const assets = new ConsoleAssets();
+  const trustProxy = mode.trustProxy;
+  const endpoints = new Map(pages.flatMap((p) => Object.entries(p.api)));
+
+  const sessionCookie = (req: IncomingMessage, session: ConsoleSession) =>
+    cookie(SESSION_COOKIE, session.id, {
+      maxAgeSec: Math.floor(SESSION_TTL_MS / 1000),
+      secure: isHttps(req, trustProxy),
+    });
+
+  const loginPage = (req: IncomingMessage, res: ServerResponse, status: number, error?: string) => {
+    const token = randomBytes(18).toString('base64url');
+    const page = loginView({ csrf: token, ...(error !== undefined && { error }) });
+    send(res, status, page.html, 'text/html; charset=utf-8', {
+      'set-cookie': cookie(LOGIN_CSRF_COOKIE, token, { maxAgeSec: 3600, secure: isHttps(req, trustProxy) }),
+    });
+  };
+
+  const signIn = async (req: IncomingMessage, res: ServerResponse) => {
+    const wait = limiter.attempt(clientAddress(req, trustProxy));
+    if (wait > 0) {
+      ctx.log.warn({ client: clientAddress(req, trustProxy) }, 'console sign-in refused: too many attempts');
+      send(
+        res,
+        429,
+        `too many sign-in attempts from this address: wait ${wait} s and try again`,
+        'text/plain; charset=utf-8',
+        { 'retry-after': String(wait) },
+      );
+      return;
+    }
+    const form = await readForm(req);
+    const expected = readCookies(req)[LOGIN_CSRF_COOKIE];
+    const given = form.get('csrf') ?? '';
+    if (!expected || !sameSecret(expected, given)) {
+      loginPage(req, res, 403, '登录表单已过期，请重试 The form expired: sign in again');
+      return;
+    }
+    const ok = mode.kind === 'open' || sameSecret(form.get('password') ?? '', mode.password);
+    if (!ok) {
+      ctx.log.info({ client: clientAddress(req, trustProxy) }, 'console sign-in failed: wrong password');
+      loginPage(req, res, 401, '密码不对 Wrong password');
+      return;
+    }
+    const session = sessions.create();
+    ctx.log.info({ client: clientAddress(req, trustProxy) }, 'console sign-in');
+    redirect(res, '/console', {
+      'set-cookie': [
+        sessionCookie(req, session),
+        cookie(LOGIN_CSRF_COOKIE, '', { maxAgeSec: 0, secure: false }),
+      ],
+    });
+  };
+
+  const api = async (req: IncomingMessage, res: ServerResponse, url: URL, session: ConsoleSession) => {
+    const [, name = '', ...rest] = url.pathname.slice('/console/api'.length).split('/');
+    const endpoint = endpoints.get(name);
+    if (!endpoint) return sendJson(res, 404, { error: `no console endpoint "${name}"` });
+    const method = req.method ?? 'GET';
+    if (method !== endpoint.method)
+      return sendJson(res, 405, { error: `${name} takes ${endpoint.method}, not ${method}` });
+    let body: unknown;
+    if (method === 'POST') {
+      if (!sessions.csrfMatches(session, header(req, 'x-csrf-token')))
+        return sendJson(res, 403, { error: 'missing or wrong CSRF token: reload the page and try again' });
+      const text = await readBody(req);
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        return sendJson(res, 400, { error: 'the request body is not JSON' });
+      }
+    }
+    try {
+      const answer = await endpoint.handle(ctx, { query: url.searchParams, body, rest: rest.join('/'), req });
+      if (isFileAnswer(answer)) {
+        // RFC 5987: the file name may be Chinese; the ASCII fallback keeps older clients happy.
+        const ascii = answer.file.name.replace(/[^\w.-]/g, '_');
+        send(res, 200, answer.file.body, answer.file.type, {
+          'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(answer.file.name)}`,
+        });
+        return;
+      }
+      sendJson(res, 200, answer);
+    } catch (err) {
+      if (!(err instanceof ConsoleApiError)) throw err;
+      sendJson(res, err.status, { error: err.message });
+    }
+  };
+
+  return async (req, res, url) => {
+    const path = url.pathname;
+    if (!isConsolePath(path)) return false;
+    const method = req.method ?? 'GET';
+    try {
+      if (path === '/console/login') {
+        if (method === 'POST') await signIn(req, res);
+        else if (mode.kind === 'open') redirect(res, '/console');
+        else loginPage(req, res, 200);
+        return true;
+      }
+      const asset = path.startsWith('/console/assets/') ? path.slice('/console/assets/'.length) : undefined;
+      let session = sessions.verify(readCookies(req)[SESSION_COOKIE]);
+      if (asset !== undefined && PUBLIC_ASSETS.has(asset) && method === 'GET') {
+        serveAsset(res, assets.get(asset));
+        return true;
+      }
+      if (!session && mode.kind === 'open' && method === 'GET' && !path.startsWith('/console/api/')) {
+        // The loopback sandbox: a visitor is signed in on arrival, so the page has a CSRF token.
+        session = sessions.create();
+        redirect(res, path + url.search, { 'set-cookie': sessionCookie(req, session) });
+        return true;
+      }
+      if (!session) {
+        if (path.startsWith('/console/api/'))
+          sendJson(res, 401, { error: 'signed out: sign in again at /console/login' });
+        else if (method === 'GET' && asset === undefined) redirect(res, '/console/login');
+        else send(res, 401, 'sign in at /console/login', 'text/plain; charset=utf-8');
+        return true;
+      }
+      if (path === '/console/logout') {
+        if (method !== 'POST') {
+          send(res, 405, 'sign out with POST', 'text/plain; charset=utf-8', { allow: 'POST' });
+          return true;
+        }
+        const form = await readForm(req);
+        if (!sessions.csrfMatches(session, form.get('csrf') ?? header(req, 'x-csrf-token'))) {
+          send(
+            res,
+            403,
+            'missing or wrong CSRF token: reload the page and try again',
+            'text/plain; charset=utf-8',
+          );
+          return true;
+        }
+        sessions.revoke(session);
+        redirect(res, '/console/login', {
+          'set-cookie': cookie(SESSION_COOKIE, '', { maxAgeSec: 0, secure: isHttps(req, trustProxy) }),
+        });
+        return true;
+      }
+      if (asset !== undefined) {
+        serveAsset(res, method === 'GET' ? assets.get(asset) : undefined);
+        return true;
+      }
+      if (path.startsWith('/console/api/')) {
+        await api(req, res, url, session);
+        return true;
+      }
+      const id = path.split('/')[2] || pages[0]?.id;
+      const page = pages.find((p) => p.id === id);
+      if (!page || method !== 'GET') {
+        send(res, 404, `no console page ${path}`, 'text/plain; charset=utf-8');
+        return true;
+      }
+      sendHtml(res, 200, shellView({ pages, page, csrf: session.csrf, signOut: mode.kind === 'password' }));
+      return true;
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      send(res, 413, err.message, 'text/plain; charset=utf-8', { connection: 'close' });
+      return true;
+    }
+  };
+}
+
+function isConsolePath(path: string): boolean {
+  return path === '/console' || path.startsWith('/console/');
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function serveAsset(res: ServerResponse, asset: { type: string; body: Buffer } | undefined): void {
+  if (!asset) send(res, 404, 'no such console file', 'text/plain; charset=utf-8');
+  else send(res, 200, asset.body, asset.type);
+}

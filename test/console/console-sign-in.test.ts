@@ -1,0 +1,183 @@
+/**
+ * The console's door, over real HTTP against the real app: off without a password, the sign-in
+ * with its cookie flags, the security headers, CSRF, the sign-in limit, and that a signed-out
+ * client gets the login page and its style sheet and nothing else.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.ts';
+import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { ConsoleClient, setCookies } from './console-client.ts';
+
+const PASSWORD = 'correct horse battery';
+let sim: WeComSimulator | undefined;
+let bot: InProcessKfbot | undefined;
+
+afterEach(async () => {
+  await bot?.close();
+  await sim?.close();
+  bot = undefined;
+  sim = undefined;
+});
+
+async function start(
+  config: { consolePassword?: string; trustProxy?: boolean } = { consolePassword: PASSWORD },
+) {
+  sim = await startSimulator();
+  bot = await startInProcess(sim, { config });
+  return bot;
+}
+
+describe('the console is off without a password', () => {
+  it('answers 404 on every /console path and says so once at start', async () => {
+    const b = await start({});
+    const c = new ConsoleClient(b.app.url);
+    for (const path of ['/console', '/console/login', '/console/api/overview', '/console/assets/console.css'])
+      expect((await c.go(path)).status).toBe(404);
+    expect(b.logs().filter((l) => String(l.msg).startsWith('console off'))).toHaveLength(1);
+    expect(b.lines.join('\n')).toContain('KFBOT_CONSOLE_PASSWORD');
+  });
+
+  it('refuses a password shorter than 12 characters with one line', () => {
+    const r = loadConfig({
+      env: {
+        WECOM_CORP_ID: 'ww1234567890',
+        WECOM_SECRET: 's',
+        WECOM_TOKEN: 'tok',
+        WECOM_ENCODING_AES_KEY: 'a'.repeat(43),
+        KFBOT_CONSOLE_PASSWORD: 'short-pass',
+      },
+      cwd: mkdtempSync(join(tmpdir(), 'kfbot-console-')),
+    });
+    expect(r.problems.map((p) => p.message)).toEqual([
+      'KFBOT_CONSOLE_PASSWORD is 10 characters; the console needs at least 12 (or unset it to turn the console off)',
+    ]);
+    expect(JSON.stringify(r.problems)).not.toContain('short-pass');
+  });
+});
+
+describe('signing in', () => {
+  it('sets an HttpOnly, SameSite=Strict session cookie for a working day, and not Secure over plain HTTP', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    const r = await c.signIn(PASSWORD);
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/console');
+    const session = setCookies(r.headers).find((s) => s.startsWith('kfbot_console='));
+    expect(session).toMatch(/; HttpOnly/);
+    expect(session).toMatch(/; SameSite=Strict/);
+    expect(session).toMatch(/; Max-Age=43200/);
+    expect(session).not.toMatch(/Secure/);
+    const shell = await c.go('/console');
+    expect(shell.status).toBe(200);
+    expect(shell.body).toContain('概览 Overview');
+    expect(b.lines.join('\n')).not.toContain(PASSWORD);
+  });
+
+  it('marks the cookie Secure behind a trusted proxy that says https, and only then', async () => {
+    const b = await start({ consolePassword: PASSWORD, trustProxy: true });
+    const https = new ConsoleClient(b.app.url, { 'x-forwarded-proto': 'https' });
+    const r = await https.signIn(PASSWORD);
+    expect(setCookies(r.headers).find((s) => s.startsWith('kfbot_console='))).toMatch(/; Secure/);
+    await b.close();
+    await sim?.close();
+    const untrusted = await start({ consolePassword: PASSWORD });
+    const spoofed = new ConsoleClient(untrusted.app.url, { 'x-forwarded-proto': 'https' });
+    const r2 = await spoofed.signIn(PASSWORD);
+    expect(setCookies(r2.headers).find((s) => s.startsWith('kfbot_console='))).not.toMatch(/Secure/);
+  });
+
+  it('refuses a wrong password, and a form without its CSRF token', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    const wrong = await c.signIn('wrong password!!');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('Wrong password');
+    const noCsrf = await c.go('/console/login', { form: { password: PASSWORD } });
+    expect(noCsrf.status).toBe(403);
+    expect((await c.go('/console')).status).toBe(303);
+  });
+
+  it('allows 5 sign-in attempts a minute per address, then answers 429 saying when to retry', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    for (let i = 0; i < 5; i++) expect((await c.signIn('not the password')).status).toBe(401);
+    const sixth = await c.signIn(PASSWORD);
+    expect(sixth.status).toBe(429);
+    expect(sixth.body).toMatch(/too many sign-in attempts from this address: wait \d+ s/);
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('signs out with POST and the CSRF token; without the token it refuses', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    await c.signIn(PASSWORD);
+    const csrf = await c.csrf();
+    expect((await c.go('/console/logout', { form: {} })).status).toBe(403);
+    expect((await c.go('/console/logout', { form: { csrf: 'forged' } })).status).toBe(403);
+    const cookieBefore = c.cookies.get('kfbot_console') as string;
+    const out = await c.go('/console/logout', { form: { csrf } });
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toBe('/console/login');
+    // The old cookie, replayed, is refused too.
+    const replay = new ConsoleClient(b.app.url);
+    replay.cookies.set('kfbot_console', cookieBefore);
+    expect((await replay.go('/console/api/overview')).status).toBe(401);
+  });
+});
+
+describe('what the console sends', () => {
+  it('sends CSP, X-Frame-Options DENY and Referrer-Policy on the login page, the shell and the API', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    const login = await c.go('/console/login');
+    await c.signIn(PASSWORD);
+    for (const r of [login, await c.go('/console'), await c.go('/console/api/overview')]) {
+      expect(r.status).toBe(200);
+      expect(r.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it('gives a signed-out client the login page and its style sheet, and nothing else', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    expect((await c.go('/console/login')).status).toBe(200);
+    expect((await c.go('/console/assets/console.css')).status).toBe(200);
+    for (const path of ['/console', '/console/overview', '/console/rules']) {
+      const r = await c.go(path);
+      expect(r.status).toBe(303);
+      expect(r.headers.location).toBe('/console/login');
+      expect(r.body).toBe('');
+    }
+    for (const path of [
+      '/console/assets/console.js',
+      '/console/assets/pages/overview.js',
+      '/console/assets/vendor/uPlot.esm.js',
+    ])
+      expect((await c.go(path)).status).toBe(401);
+    const api = await c.go('/console/api/overview');
+    expect(api.status).toBe(401);
+    expect(api.body).not.toContain('charts');
+    const forged = new ConsoleClient(b.app.url);
+    forged.cookies.set('kfbot_console', `${Date.now() + 3_600_000}.abc.def`);
+    expect((await forged.go('/console/api/overview')).status).toBe(401);
+  });
+
+  it('serves the page code and the vendored uPlot from kfbot itself once signed in', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    await c.signIn(PASSWORD);
+    const uplot = await c.go('/console/assets/vendor/uPlot.esm.js');
+    expect(uplot.status).toBe(200);
+    expect(uplot.headers['content-type']).toContain('javascript');
+    expect(uplot.body).toContain('uPlot');
+    expect((await c.go('/console/assets/console.js')).status).toBe(200);
+  });
+});
