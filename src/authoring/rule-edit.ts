@@ -62,7 +62,8 @@ export type RuleFiles = Map<string, string>;
 type Data = Record<string, unknown>;
 const ANSWER_KEYS = ['reply', 'menu', 'then'] as const;
 
-function dataOf(files: RuleFiles): { file: string; data: Data }[] {
+/** Each rule file's data (tests and unreadable files left out). */
+export function dataOf(files: RuleFiles): { file: string; data: Data }[] {
   const out: { file: string; data: Data }[] = [];
   for (const [file, text] of files) {
     if (file.startsWith('tests/')) continue;
@@ -172,7 +173,7 @@ function setAnswer(
 }
 
 /** The path of the text a rule step sends, relative to the step. */
-function stepTextPath(step: unknown): YamlPath | undefined {
+export function stepTextPath(step: unknown): YamlPath | undefined {
   if (!isObj(step)) return undefined;
   for (const [key, value] of Object.entries(step)) {
     if (typeof value === 'string' && key !== 'nothing') return [key];

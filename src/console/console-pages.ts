@@ -2,8 +2,9 @@
  * The console's pages, in navigation order; the first is what /console opens. A new page is a
  * file under api/ exporting a ConsolePage, its script console-public/pages/<id>.js, and a line here.
  */
+import { editPage } from './api/edit-page.ts';
 import { overviewPage } from './api/overview-page.ts';
 import { rulesPage } from './api/rules-page.ts';
 import type { ConsolePage } from './console-page.ts';
 
-export const CONSOLE_PAGES: readonly ConsolePage[] = [overviewPage, rulesPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [overviewPage, rulesPage, editPage];
