@@ -72,6 +72,14 @@ export function addEdit(draft: Draft, edit: RuleEdit, folder: RulesFolder): Draf
   return { ...draft, edits };
 }
 
+/** The draft with several more edits (an import), applied in one pass; all or none. */
+export function addEdits(draft: Draft, more: readonly RuleEdit[], folder: RulesFolder): Draft {
+  for (const e of more) if ('file' in e && e.file !== undefined) insideRules(folder, e.file);
+  const edits = [...draft.edits, ...more];
+  applyAll(draft.base, edits);
+  return { ...draft, edits };
+}
+
 /** The draft without its last edit (undo). */
 export function undoEdit(draft: Draft): Draft {
   return { ...draft, edits: draft.edits.slice(0, -1) };

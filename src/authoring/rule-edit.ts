@@ -13,6 +13,7 @@ import {
   type EditValue,
   type ItemFields,
   insertItem,
+  insertItems,
   moveItem,
   removeItem,
   setValue,
@@ -44,6 +45,8 @@ export type RuleEdit =
       /** For a `faq:` entry: the file (default: the file that has `faq:`, else faq.yaml). */
       file?: string;
     }
+  /** Several new `faq:` entries at once (an import). */
+  | { op: 'add-items'; file: string; items: { id: string; questions: string[]; reply: string }[] }
   | {
       op: 'remove-item';
       id: string /** Which menu's occurrence (default: the answering one). */;
@@ -251,6 +254,32 @@ function addItem(files: RuleFiles, edit: Extract<RuleEdit, { op: 'add-item' }>):
   put(files, file, (s) => insertItem(s, ['faq'], edit.at ?? 'end', fields, `item "${id}"`));
 }
 
+function addItems(files: RuleFiles, edit: Extract<RuleEdit, { op: 'add-items' }>): void {
+  const known = new Set<string>();
+  for (const { data } of dataOf(files)) {
+    for (const e of list(data.faq)) if (isObj(e)) known.add(String(e.id));
+    if (isObj(data.menus))
+      for (const m of Object.values(data.menus))
+        if (isObj(m))
+          for (const e of list(m.items)) if (isObj(e) && e.click !== undefined) known.add(String(e.click));
+  }
+  const fields = edit.items.map((item): ItemFields => {
+    if (known.has(item.id))
+      throw new AuthoringError('exists', `an item with the id "${item.id}" exists already`);
+    known.add(item.id);
+    const qs = questions(item.questions, `item "${item.id}"`);
+    if (qs.length === 0)
+      throw new AuthoringError('bad-edit', `item "${item.id}" needs at least one question (相似问法)`);
+    return [
+      ['id', item.id],
+      ['questions', qs],
+      ['reply', text(item.reply, `the reply of "${item.id}"`)],
+    ];
+  });
+  if (!files.has(edit.file)) files.set(edit.file, '');
+  put(files, edit.file, (s) => insertItems(s, ['faq'], 'end', fields, `${fields.length} new items`));
+}
+
 /** Applies one edit to the files (in place). Throws AuthoringError when it cannot. */
 export function applyEdit(files: RuleFiles, edit: RuleEdit): void {
   switch (edit.op) {
@@ -283,6 +312,9 @@ export function applyEdit(files: RuleFiles, edit: RuleEdit): void {
     }
     case 'add-item':
       addItem(files, edit);
+      return;
+    case 'add-items':
+      addItems(files, edit);
       return;
     case 'remove-item': {
       const place = findItem(files, edit.id, edit.menu);

@@ -216,6 +216,18 @@ export function insertItem(
   fields: ItemFields,
   what: string,
 ): string {
+  return insertItems(source, path, index, [fields], what);
+}
+
+/** Like insertItem, for several items in one splice (an import: one parse, not one per item). */
+export function insertItems(
+  source: string,
+  path: YamlPath,
+  index: number | 'end',
+  list: readonly ItemFields[],
+  what: string,
+): string {
+  if (list.length === 0) return source;
   const { doc, data } = parse(source, 'the file');
   const listNode = doc.getIn(path, true);
   if (listNode === undefined || listNode === null) {
@@ -223,12 +235,13 @@ export function insertItem(
     const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
     const key = String(path[path.length - 1]);
     const expected = expectedAfter(data ?? {}, path, (p, last) => {
-      (p as Record<string, unknown>)[last as string] = [plainItem(fields)];
+      (p as Record<string, unknown>)[last as string] = list.map(plainItem);
     });
     if (parentPath.length === 0 && (parent === null || (isMap(parent) && !parent.flow))) {
       const sep = source.length === 0 || source.endsWith('\n') ? '' : '\n';
       const gap = source.trim() === '' ? '' : '\n';
-      return checked(`${source}${sep}${gap}${key}:\n${renderItem(fields, 2)}`, expected, what);
+      const body = list.map((f) => renderItem(f, 2)).join('');
+      return checked(`${source}${sep}${gap}${key}:\n${body}`, expected, what);
     }
     throw new AuthoringError('not-found', `${what}: there is no list to add to`);
   }
@@ -240,11 +253,11 @@ export function insertItem(
   const [seqStart] = rangeOf(seq, what);
   const indent = column(source, seqStart);
   const expected = expectedAfter(data, path, (parent, last) => {
-    ((parent as Record<string | number, unknown[]>)[last] as unknown[]).splice(at, 0, plainItem(fields));
+    ((parent as Record<string | number, unknown[]>)[last] as unknown[]).splice(at, 0, ...list.map(plainItem));
   });
   const before = items[at];
   let offset: number;
-  let text = renderItem(fields, indent);
+  let text = list.map((f) => renderItem(f, indent)).join('');
   if (before) offset = itemSpan(source, before, what)[0];
   else {
     offset = itemSpan(source, items[items.length - 1] as Node, what)[1];
