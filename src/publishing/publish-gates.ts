@@ -27,7 +27,11 @@ export interface GateResult {
 }
 
 /** Runs the gates on the folder's files with `writes` applied. */
-export async function checkCandidate(folder: RulesFolder, writes: FileWrites): Promise<GateResult> {
+export async function checkCandidate(
+  folder: RulesFolder,
+  writes: FileWrites,
+  opts: { tests?: boolean } = {},
+): Promise<GateResult> {
   const tmp = mkdtempSync(join(tmpdir(), 'kfbot-candidate-'));
   try {
     // The whole folder (media files too, which replies name by relative path), then the new files.
@@ -54,7 +58,7 @@ export async function checkCandidate(folder: RulesFolder, writes: FileWrites): P
     const testsDir = join(tmp, 'tests');
     const testFailures: string[] = [];
     let testsPassed = 0;
-    if (!folder.single && existsSync(testsDir)) {
+    if (opts.tests !== false && !folder.single && existsSync(testsDir)) {
       const { tests, problems } = readConversationTests(testsDir, tmp);
       for (const p of problems) testFailures.push(`${p.file}:${p.line}: ${p.message}`);
       for (const test of tests) {
@@ -67,4 +71,27 @@ export async function checkCandidate(folder: RulesFolder, writes: FileWrites): P
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the bot would answer `text` with under the candidate rules (the editor's 试一试): one
+ * conversation step, a new customer, on a weekday at 10:00 (business hours), nothing sent anywhere.
+ */
+export async function tryCandidate(
+  folder: RulesFolder,
+  writes: FileWrites,
+  text: string,
+): Promise<{ errors: RuleProblem[]; reply?: string }> {
+  const gates = await checkCandidate(folder, writes, { tests: false });
+  if (!gates.ruleSet) return { errors: gates.errors };
+  const step = { step: { type: 'say', text } as const, expect: [{ type: 'nothing' } as const], line: 1 };
+  const at = Date.parse('2026-11-26T10:00:00+08:00');
+  const failures = await runConversationTest(gates.ruleSet, {
+    name: 'try',
+    file: 'try',
+    line: 1,
+    at,
+    steps: [step],
+  });
+  return { errors: [], reply: failures[0]?.got ?? 'nothing' };
 }

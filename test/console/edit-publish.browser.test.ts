@@ -8,6 +8,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import pino from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,5 +152,54 @@ describe('editing and publishing in the console', () => {
     await customerSays('能寄国外吗');
     await expect.poll(() => bot('没太明白').count(), { timeout: 10_000 }).toBe(1);
     expect(await bot('全国包邮').count()).toBe(0);
+  }, 60_000);
+
+  it('adds an FAQ item with three 相似问法, tries it, publishes it (timed walk-through)', async () => {
+    const t0 = Date.now();
+    await editor.goto(consoleUrl());
+    const form = editor.locator('#new-item');
+    await form.locator('input[name=id]').fill('gift_wrap');
+    await form.locator('textarea[name=questions]').fill('有礼品包装吗\n能包装成礼物吗\n可以送礼盒吗');
+    await form.locator('textarea[name=reply]').fill('可以免费礼品包装，下单时备注“礼品包装”即可。');
+    await form.getByRole('button', { name: /加入草稿/ }).click();
+    await expect.poll(() => editor.locator('#draft pre.diff').textContent()).toContain('+  - id: gift_wrap');
+    const t1 = Date.now();
+    await editor.getByLabel('客户说 Customer says').fill('礼品包装有吗');
+    await editor.getByRole('button', { name: '试一试 Try' }).click();
+    await expect
+      .poll(() => editor.locator('#try-reply').textContent(), { timeout: 10_000 })
+      .toContain('免费礼品包装');
+    const t2 = Date.now();
+    await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    await expect
+      .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
+      .toContain('已发布版本');
+    const t3 = Date.now();
+    await customerSays('能包装成礼物吗');
+    await expect.poll(() => bot('免费礼品包装').count(), { timeout: 10_000 }).toBe(1);
+    console.log(
+      `walk-through (scripted): item with 3 相似问法 into the draft ${t1 - t0} ms, try ${t2 - t1} ms, publish (validate + tests + write + reload) ${t3 - t2} ms, the sandbox customer answered ${Date.now() - t3} ms later`,
+    );
+  }, 60_000);
+
+  it('imports a knowledge-base Excel into the draft, merging by question', async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('知识库');
+    sheet.addRow(['分组', '问题', '相似问法', '答案']);
+    sheet.addRow(['售后', '怎么取消订单', '订单能撤回吗\n下单后反悔了', '别的答案']);
+    sheet.addRow(['售前', '有实体店吗', '线下门店在哪', '我们只在线上销售。']);
+    const path = join(mkdtempSync(join(tmpdir(), 'kfbot-kb-')), '知识库.xlsx');
+    await wb.xlsx.writeFile(path);
+    await editor.goto(consoleUrl());
+    await editor.getByLabel('知识库 Excel 文件').setInputFiles(path);
+    await editor.getByRole('button', { name: /导入到草稿/ }).click();
+    await expect.poll(() => editor.locator('#kb-status').textContent()).toContain('新增 1 项 · 合并 1 项');
+    expect(await editor.locator('#kb-status').textContent()).toContain('保留原答案');
+    const diff = (await editor.locator('#draft pre.diff').textContent()) ?? '';
+    expect(diff).toContain('订单能撤回吗, 下单后反悔了]');
+    expect(diff).toContain('+    reply: 我们只在线上销售。');
+    expect(diff).not.toContain('别的答案');
+    expect(diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'))).toHaveLength(1);
+    await editor.getByRole('button', { name: /放弃草稿/ }).click();
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { AuthoringError } from '../../authoring/authoring-error.ts';
 import {
   addEdit,
+  addEdits,
   diffOf,
   draftChanges,
   draftConflicts,
@@ -16,10 +17,12 @@ import {
   rebaseDraft,
   undoEdit,
 } from '../../authoring/draft.ts';
+import { kbImportEdits, kbRowsOf, readKbWorkbook, writeKbWorkbook } from '../../authoring/kb-excel.ts';
 import { ruleCatalogue } from '../../authoring/rule-catalogue.ts';
 import type { RuleEdit } from '../../authoring/rule-edit.ts';
 import { readRuleFiles } from '../../authoring/rules-folder.ts';
 import { newDraft, publishDraft, rollbackTo } from '../../publishing/publish-draft.ts';
+import { tryCandidate } from '../../publishing/publish-gates.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage } from '../console-page.ts';
@@ -171,6 +174,61 @@ export const editPage: ConsolePage = {
           throw new ConsoleApiError(400, 'version is a number (1, 2, …)');
         const outcome = await rollbackTo(version, publisher(b.by, req), publishContext(ctx));
         return { outcome: present(outcome), state: await state(ctx, req) };
+      },
+    },
+    'draft-try': {
+      method: 'POST',
+      async handle(ctx, { body, req }) {
+        const text = obj(body).text;
+        if (typeof text !== 'string' || !text.trim())
+          throw new ConsoleApiError(400, 'type what a customer would say');
+        const draft = draftsOf(ctx).get(sessionKey(req));
+        const writes = Object.fromEntries((draft ? draftChanges(draft) : []).map((c) => [c.file, c.after]));
+        const out = await tryCandidate(publishContext(ctx).folder, writes, text.slice(0, 500));
+        return { reply: out.reply ?? null, errors: out.errors.map(formatProblem) };
+      },
+    },
+    'kb-export': {
+      method: 'GET',
+      async handle(ctx) {
+        const pc = publishContext(ctx);
+        const { rows } = kbRowsOf(ruleCatalogue(readRuleFiles(pc.folder)));
+        return {
+          file: {
+            name: `知识库-${new Date(ctx.now()).toISOString().slice(0, 10)}.xlsx`,
+            type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            body: await writeKbWorkbook(rows),
+          },
+        };
+      },
+    },
+    'kb-import': {
+      method: 'POST',
+      maxBodyBytes: 8 * 1024 * 1024,
+      async handle(ctx, { body, req }) {
+        const data = obj(body).xlsx;
+        if (typeof data !== 'string')
+          throw new ConsoleApiError(400, 'send {"xlsx": "<the .xlsx file, base64>"}');
+        const pc = publishContext(ctx);
+        const book = draftsOf(ctx);
+        const key = sessionKey(req);
+        const draft = book.get(key) ?? (await newDraft(publisher(undefined, req), pc));
+        try {
+          const { rows, skipped } = await readKbWorkbook(Buffer.from(data, 'base64'));
+          const files = draftFiles(draft);
+          const catalogue = ruleCatalogue(files);
+          const target =
+            catalogue.items.find((i) => i.kind === 'faq')?.file ?? pc.folder.single ?? 'faq.yaml';
+          const merge = kbImportEdits(rows, catalogue, target);
+          book.set(key, addEdits(draft, merge.edits, pc.folder));
+          const { edits: _e, ...report } = merge;
+          return {
+            report: { ...report, skipped: [...skipped, ...report.skipped] },
+            state: await state(ctx, req),
+          };
+        } catch (err) {
+          asError(err);
+        }
       },
     },
     'rule-version': {

@@ -146,6 +146,31 @@ function draftPanel() {
   );
 }
 
+function tryPanel() {
+  const say = input('say', '');
+  say.setAttribute('aria-label', '客户说 Customer says');
+  const out = h('pre', { class: 'diff', id: 'try-reply', hidden: true });
+  const form = h(
+    'form',
+    { class: 'filter' },
+    field('试一试（用草稿）Try the draft: 客户说', say),
+    h('button', { type: 'submit' }, '试一试 Try'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const r = await post('draft-try', { text: say.value });
+      out.textContent = r.errors.length
+        ? `规则有错误 the draft does not validate:\n${r.errors.join('\n')}`
+        : `机器人回复 bot replies: ${r.reply}`;
+    } catch (err) {
+      out.textContent = String(err instanceof Error ? err.message : err);
+    }
+    out.hidden = false;
+  });
+  return h('section', { class: 'panel', id: 'try' }, form, out);
+}
+
 function unansweredPanel() {
   const items = data.catalogue.items;
   if (data.unanswered.length === 0) return null;
@@ -384,6 +409,63 @@ function textEditor(t) {
   return h('div', null, h('span', { class: 'tag' }, t.role), form);
 }
 
+function kbPanel() {
+  const file = /** @type {HTMLInputElement} */ (
+    h('input', { type: 'file', accept: '.xlsx', 'aria-label': '知识库 Excel 文件' })
+  );
+  const status = h('div', { id: 'kb-status' });
+  const go = h('button', { type: 'button' }, '导入到草稿 Import into the draft');
+  go.addEventListener('click', async () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    try {
+      const answer = await post('kb-import', { xlsx: btoa(bin) });
+      data = answer.state;
+      draw();
+      const r = answer.report;
+      const box = /** @type {HTMLElement} */ (document.getElementById('kb-status'));
+      box.replaceChildren(
+        h(
+          'div',
+          null,
+          h(
+            'p',
+            { class: 'ok', role: 'status' },
+            `新增 ${r.added} 项 · 合并 ${r.merged} 项（加相似问法）· 不变 ${r.unchanged} 项 added ${r.added}, merged ${r.merged}, unchanged ${r.unchanged}`,
+          ),
+          r.answerDiffers.length
+            ? h(
+                'p',
+                { class: 'muted' },
+                `答案不同、保留原答案 kept the existing reply: ${r.answerDiffers.join('; ')}`,
+              )
+            : null,
+          r.skipped.length ? h('p', { class: 'error' }, `跳过 skipped: ${r.skipped.join('; ')}`) : null,
+        ),
+      );
+    } catch (err) {
+      status.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    }
+  });
+  return h(
+    'section',
+    { class: 'panel', id: 'kb' },
+    h('h2', null, '知识库 Excel (问题, 相似问法, 答案)'),
+    h(
+      'p',
+      null,
+      h('a', { href: '/console/api/kb-export', download: '' }, '导出已发布的问答 Export'),
+      ' · 导入只合并、不替换 Import merges by question, never replaces: ',
+    ),
+    h('p', null, file, ' ', go),
+    status,
+  );
+}
+
 function versionsPanel() {
   const diffBox = h('pre', { class: 'diff', hidden: true });
   const status = h('div');
@@ -457,6 +539,7 @@ function draw() {
       ),
       outcomeBox,
       draftPanel(),
+      tryPanel(),
       unansweredPanel(),
       newItemPanel(),
       h(
@@ -472,6 +555,7 @@ function draw() {
         h('h2', null, '话术 Texts (欢迎语, 结束语, 转人工, 兜底)'),
         ...c.texts.map(textEditor),
       ),
+      kbPanel(),
       versionsPanel(),
     ),
   );
