@@ -37,6 +37,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/report.ts')).reportCommand,
   },
   {
+    name: 'forget',
+    summary: 'erase everything kfbot keeps about one customer (PIPL): kfbot forget <external_userid>',
+    load: async () => (await import('./commands/forget.ts')).forgetCommand,
+  },
+  {
     name: 'rules',
     summary: 'published rule versions: list, export to a folder (git), import from one, roll back',
     load: async () => (await import('./commands/rules.ts')).rulesCommand,

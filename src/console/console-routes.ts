@@ -85,7 +85,8 @@ export function consoleRoutes(
   };
 
   const signIn = async (req: IncomingMessage, res: ServerResponse) => {
-    const wait = limiter.attempt(clientAddress(req, trustProxy));
+    const client = clientAddress(req, trustProxy);
+    const wait = limiter.waitFor(client);
     if (wait > 0) {
       ctx.log.warn({ client: clientAddress(req, trustProxy) }, 'console sign-in refused: too many attempts');
       send(
@@ -101,11 +102,13 @@ export function consoleRoutes(
     const expected = readCookies(req)[LOGIN_CSRF_COOKIE];
     const given = form.get('csrf') ?? '';
     if (!expected || !sameSecret(expected, given)) {
+      limiter.failed(client);
       loginPage(req, res, 403, '登录表单已过期，请重试 The form expired: sign in again');
       return;
     }
     const ok = mode.kind === 'open' || sameSecret(form.get('password') ?? '', mode.password);
     if (!ok) {
+      limiter.failed(client);
       ctx.log.info({ client: clientAddress(req, trustProxy) }, 'console sign-in failed: wrong password');
       loginPage(req, res, 401, '密码不对 Wrong password');
       return;

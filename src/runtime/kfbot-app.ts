@@ -31,6 +31,7 @@ import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
 import { RulesSync } from './rules-sync.ts';
 import { SendExecutor } from './send-executor.ts';
+import { SessionRecorder } from './session-recorder.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
 const RETENTION_MS = 3 * 24 * 3600_000 + 3600_000;
@@ -112,7 +113,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     ...(opts.dispatcher && { dispatcher: opts.dispatcher }),
   });
   const kf = new KfApi(client);
-  const decisionListeners = new Set<(event: DecisionEvent) => void>();
+  const decisionListeners = new Set<(event: DecisionEvent) => void>([
+    new SessionRecorder(store, log, now).listener,
+  ]);
   const executor = new SendExecutor(kf, store, metrics, now);
   const media = new MediaUploads(kf, store, now, log);
   const handler = new MessageHandler({
@@ -237,6 +240,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
       if (activity.days || activity.scores)
         log.info(activity, 'purged report activity (rule outcomes, scores, session ends) past its retention');
+      const sessions = await store.sessions.purgeSessions(now() - ACTIVITY_RETENTION_MS);
+      if (sessions) log.info({ sessions }, 'purged session records past the activity retention');
     } catch (err) {
       log.warn({ err }, 'purge failed');
     }

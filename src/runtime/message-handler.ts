@@ -62,6 +62,8 @@ export interface DecisionEvent {
   calls: PlannedCall[];
   dropped: Plan['dropped'];
   rulesVersion: number;
+  /** The customer's session after the decision (Conversation.sessionStartedAt), for the session log. */
+  sessionStartedAt?: number;
 }
 
 export interface MessageHandlerDeps {
@@ -256,7 +258,16 @@ export class MessageHandler {
     if (isCustomerMessage(item) && decision.state.misses > conversation.state.misses)
       metrics.ruleMisses.inc();
     if (decision.skipped) {
-      this.d.onDecision?.({ item, decision, calls: [], dropped: [], rulesVersion: snapshot.version });
+      this.d.onDecision?.({
+        item,
+        decision,
+        calls: [],
+        dropped: [],
+        rulesVersion: snapshot.version,
+        ...(decided.conversation.sessionStartedAt !== undefined && {
+          sessionStartedAt: decided.conversation.sessionStartedAt,
+        }),
+      });
       // Even unanswered, a servicer's message says a human has the session now (and ends a silence);
       // a spent idle timer stays spent. Recorded with the skip, in one write.
       const after = decided.conversation;
@@ -309,6 +320,9 @@ export class MessageHandler {
       calls: step.calls,
       dropped: step.dropped,
       rulesVersion: snapshot.version,
+      ...(step.conversation.sessionStartedAt !== undefined && {
+        sessionStartedAt: step.conversation.sessionStartedAt,
+      }),
     });
     for (const d of step.dropped) {
       metrics.dropped.inc({ reason: d.reason.split(';')[0]?.slice(0, 60) ?? 'other' });

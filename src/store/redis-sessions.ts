@@ -101,7 +101,16 @@ export class RedisSessions implements SessionLog {
     return this.#drop(members);
   }
 
+  /** The sessions of one customer (every account). */
+  async sessionsOf(externalUserId: string): Promise<SessionId[]> {
+    return (await this.#membersOf(externalUserId)).map((m) => JSON.parse(m) as SessionId);
+  }
+
   async forgetSessions(externalUserId: string): Promise<number> {
+    return this.#drop(await this.#membersOf(externalUserId));
+  }
+
+  async #membersOf(externalUserId: string): Promise<string[]> {
     const members: string[] = [];
     let cursor = '0';
     do {
@@ -119,7 +128,7 @@ export class RedisSessions implements SessionLog {
         if ((JSON.parse(m) as SessionId)[1] === externalUserId) members.push(m);
       }
     } while (cursor !== '0');
-    return this.#drop(members);
+    return members;
   }
 
   async #drop(members: string[]): Promise<number> {

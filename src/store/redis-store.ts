@@ -8,9 +8,11 @@
  */
 import { Redis } from 'ioredis';
 import type { CachedToken } from '../wecom/access-token.ts';
+import type { ForgetReport } from './forget-customer.ts';
 import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
+import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
 import { RedisSessions } from './redis-sessions.ts';
@@ -177,6 +179,10 @@ export class RedisStore implements Store {
   async keepAside(key: string, value: string, reason: string): Promise<void> {
     // A list, not a hash by key: the same key may be set aside more than once, and none is lost.
     await this.#redis.rpush(this.keys.keptAside(), JSON.stringify({ key, value, reason, at: Date.now() }));
+  }
+
+  async forgetCustomer(externalUserId: string): Promise<ForgetReport> {
+    return forgetInRedis(this.#redis, this.keys, this.sessions, externalUserId);
   }
 
   async keptAside(): Promise<KeptAsideRecord[]> {

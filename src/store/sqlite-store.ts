@@ -13,7 +13,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
+import type { ForgetReport } from './forget-customer.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
+import { forgetInSqlite } from './sqlite-forget.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
@@ -293,6 +295,10 @@ export class SqliteStore implements Store, PullRequestLog {
 
   async keepAside(key: string, value: string, reason: string): Promise<void> {
     this.#stmt.keepAside.run(key, value, reason, Date.now());
+  }
+
+  async forgetCustomer(externalUserId: string): Promise<ForgetReport> {
+    return forgetInSqlite(this.#db, externalUserId);
   }
 
   async keptAside(): Promise<KeptAsideRecord[]> {

@@ -11,6 +11,7 @@ import type { TokenStore } from '../wecom/access-token.ts';
 export type { Conversation };
 
 import type { ActivityLog } from './activity-log.ts';
+import type { CustomerEraser } from './forget-customer.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
 import type { RuleVersionLog } from './rule-version-log.ts';
@@ -103,7 +104,7 @@ export interface PullRequestLog {
   completePull(openKfId: string, seq: number): Promise<void>;
 }
 
-export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex {
+export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, CustomerEraser {
   /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
   readonly activity: ActivityLog;
   /** Each customer session's messages, for the console's 会话 pages (session-log.ts). */

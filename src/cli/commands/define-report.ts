@@ -67,6 +67,7 @@ function help(spec: ReportSpec): string {
   ].join('\n');
 }
 
+/** The store a report (or `kfbot forget`) reads: --store, else KFBOT_STORE, else the default. */
 export async function openStore(url: string, cwd: string): Promise<Store> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);

@@ -42,6 +42,7 @@ export async function render(main) {
     handoff: '转人工',
     fallback: '兜底',
     idle: '闲置',
+    event: '事件',
   });
   main.replaceChildren(
     h('h1', null, '规则 Rules'),

@@ -1,0 +1,73 @@
+/**
+ * 会话 Conversations: the recent sessions of an account, one row each (the rows of `kfbot report
+ * sessions --by session`), and one session's messages in order with the rule that answered each
+ * and why. The customer texts are customer data: kept as long as the activity log (90 days).
+ */
+import { sessionRows } from '../../cli/commands/session-rows.ts';
+import { describeForget } from '../../store/forget-customer.ts';
+import { ConsoleApiError, type ConsolePage } from '../console-page.ts';
+import { readRange } from './console-range.ts';
+
+const DAY_MS = 86_400_000;
+const MAX_LIMIT = 1000;
+
+export const conversationsPage: ConsolePage = {
+  id: 'conversations',
+  title: '会话 Conversations',
+  nav: true,
+  api: {
+    sessions: {
+      method: 'GET',
+      async handle(ctx, { query }) {
+        const range = readRange(query, ctx.now());
+        const raw = query.get('limit') ?? '200';
+        const limit = Number(raw);
+        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+          throw new ConsoleApiError(400, `limit is a whole number from 1 to ${MAX_LIMIT}, not "${raw}"`);
+        const rows = await sessionRows(ctx.store, {
+          since: Date.parse(`${range.from}T00:00:00Z`),
+          until: Date.parse(`${range.to}T00:00:00Z`) + DAY_MS,
+          limit,
+          ...(range.account && { openKfId: range.account }),
+        });
+        return {
+          range: { from: range.from, to: range.to, account: range.account ?? null },
+          accounts: [...new Set(rows.map((r) => r.openKfId))].sort(),
+          rows,
+        };
+      },
+    },
+    /** The 删除 button: erases everything of one customer, as `kfbot forget` does. */
+    forget: {
+      method: 'POST',
+      async handle(ctx, { body }) {
+        const id =
+          typeof body === 'object' && body !== null
+            ? (body as { externalUserId?: unknown }).externalUserId
+            : undefined;
+        if (typeof id !== 'string' || !/^[\w-]{1,128}$/.test(id))
+          throw new ConsoleApiError(400, "externalUserId is the customer's external_userid (wm…)");
+        const report = await ctx.store.forgetCustomer(id);
+        ctx.log.info({ report }, 'console: erased a customer on request (their id is not logged)');
+        return { report, summary: describeForget(report) };
+      },
+    },
+    session: {
+      method: 'GET',
+      async handle(ctx, { query }) {
+        const account = query.get('account') ?? '';
+        const customer = query.get('customer') ?? '';
+        const started = Date.parse(query.get('started') ?? '');
+        if (!account || !customer || Number.isNaN(started))
+          throw new ConsoleApiError(400, 'a session is named by account, customer and started (an ISO time)');
+        const entries = await ctx.store.sessions.sessionEntries(account, customer, started);
+        if (entries.length === 0)
+          throw new ConsoleApiError(404, 'no such session: it ended more than 90 days ago, or was erased');
+        const [row] = (
+          await sessionRows(ctx.store, { since: started, until: started + 1, openKfId: account, limit: 1000 })
+        ).filter((r) => r.externalUserId === customer);
+        return { session: row ?? null, entries };
+      },
+    },
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * 未答问题 Unanswered: `kfbot report unanswered` as a page — the same store query
+ * (listUnanswered), grouped texts most frequent first, with the nearest FAQ items and what
+ * customers chose in 猜你想问; and its CSV. (Part 2 adds turning a row into a 相似问法.)
+ */
+import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
+import { toCsv } from '../console-csv.ts';
+import { ConsoleApiError, type ConsoleContext, type ConsolePage, type FileAnswer } from '../console-page.ts';
+import { readRange } from './console-range.ts';
+
+const MAX_LIMIT = 500;
+
+async function read(ctx: ConsoleContext, query: URLSearchParams) {
+  const range = readRange(query, ctx.now());
+  const raw = query.get('limit') ?? '100';
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw new ConsoleApiError(400, `limit is a whole number from 1 to ${MAX_LIMIT}, not "${raw}"`);
+  const since = Date.parse(`${range.from}T00:00:00Z`);
+  const until = Date.parse(`${range.to}T00:00:00Z`) + 86_400_000;
+  // A group keeps a tally, not each sighting: "in the range" means last seen in it, as the report's --since.
+  const rows = (await ctx.store.listUnanswered(since, limit, range.account)).filter(
+    (q) => q.lastSeen < until,
+  );
+  return {
+    range: { from: range.from, to: range.to, account: range.account ?? null },
+    retentionDays: Math.round(ctx.unansweredRetentionMs / 86_400_000),
+    accounts: [...new Set(rows.map((r) => r.openKfId))].sort(),
+    rows,
+  };
+}
+
+const chosen = (q: UnansweredQuestion) =>
+  Object.entries(q.chosen)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([id, n]) => `${id} ×${n}`)
+    .join(', ');
+
+export const unansweredPage: ConsolePage = {
+  id: 'unanswered',
+  title: '未答问题 Unanswered',
+  nav: true,
+  api: {
+    unanswered: { method: 'GET', handle: (ctx, { query }) => read(ctx, query) },
+    'unanswered-csv': {
+      method: 'GET',
+      async handle(ctx, { query }): Promise<FileAnswer> {
+        const data = await read(ctx, query);
+        return {
+          file: {
+            name: `kfbot-unanswered-${data.range.from}-${data.range.to}.csv`,
+            type: 'text/csv; charset=utf-8',
+            body: toCsv(
+              ['count', 'example', 'text', 'first_seen', 'last_seen', 'account', 'nearest', 'chosen'],
+              data.rows.map((q) => [
+                q.count,
+                q.example,
+                q.text,
+                new Date(q.firstSeen).toISOString(),
+                new Date(q.lastSeen).toISOString(),
+                q.openKfId,
+                q.candidates.map((c) => `${c.id} ${c.score.toFixed(2)}`).join(', '),
+                chosen(q),
+              ]),
+            ),
+          },
+        };
+      },
+    },
+  },
+};

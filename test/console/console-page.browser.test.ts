@@ -1,0 +1,285 @@
+/**
+ * The console in a real Chromium (Debian's, through playwright-core, as the sandbox page's test):
+ * signing in, the headers and cookie flags, the CSRF refusal, a hostile customer text shown and
+ * never run, the overview's numbers against `kfbot report … --format json`, a session's
+ * transcript, signing out, and the sign-in limit. Screenshots of every page at 1280×800 and on a
+ * phone (390×844) land in test-results/ to be looked at.
+ */
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import type { SessionEndHow } from '../../src/store/activity-log.ts';
+import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { runInProcess } from '../cli/run-cli.ts';
+import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'browser test password';
+const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>退货';
+const DAY = 86_400_000;
+const NOW = Date.now();
+const SESSION_START = NOW - 3600_000;
+
+let sim: WeComSimulator;
+let bot: InProcessKfbot;
+let browser: Browser;
+let storeUrl: string;
+
+async function seed(path: string): Promise<void> {
+  const s = new SqliteStore(path);
+  const a = s.activity;
+  const hows: SessionEndHow[] = ['timeout', 'servicer', 'bot', 'handover'];
+  for (let d = 0; d < 30; d++)
+    for (const kf of ['wkShop', 'wkHotel']) {
+      const at = NOW - d * DAY;
+      for (let i = 0; i < 4 + (d % 6); i++) await a.recordRuleOutcomes({ openKfId: kf, at, hits: ['复述'] });
+      for (let i = 0; i < d % 3; i++) await a.recordRuleOutcomes({ openKfId: kf, at, hits: ['没听懂'] });
+      if (d % 4 === 0) await a.recordRuleOutcomes({ openKfId: kf, at, hits: ['两次没听懂转人工'] });
+      if (d % 2) await a.recordRuleOutcomes({ openKfId: kf, at, unmatched: true });
+      await a.recordSessionEnd({
+        openKfId: kf,
+        externalUserId: `wm${d}`,
+        at,
+        how: hows[d % 4] as SessionEndHow,
+      });
+      await a.recordScore({
+        openKfId: kf,
+        externalUserId: `wm${d}`,
+        sessionStartedAt: at - 1,
+        score: 1 + (d % 5),
+        clickId: 'r',
+        at,
+      });
+    }
+  await s.recordUnanswered({
+    openKfId: 'wkShop',
+    text: '退货',
+    example: HOSTILE,
+    at: NOW,
+    candidates: [{ id: 'returns', score: 0.42, question: '怎么退货' }],
+  });
+  const entry = { openKfId: 'wkShop', externalUserId: 'wmHostile', sessionStartedAt: SESSION_START };
+  await s.sessions.recordSessionEntries([
+    {
+      ...entry,
+      at: SESSION_START,
+      msgid: 'h1',
+      seq: 0,
+      from: 'customer',
+      kind: 'text',
+      text: HOSTILE,
+      why: '没有规则匹配 no rule matched',
+    },
+    {
+      ...entry,
+      at: SESSION_START + 1,
+      msgid: 'h1',
+      seq: 1,
+      from: 'bot',
+      kind: 'text',
+      text: '没听懂，请点菜单',
+      rules: ['没听懂'],
+    },
+    {
+      ...entry,
+      at: SESSION_START + 60_000,
+      msgid: 'h2',
+      seq: 0,
+      from: 'servicer',
+      kind: 'text',
+      text: '您好，我是客服小李',
+    },
+  ]);
+  await s.close();
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set CHROMIUM_PATH`,
+    );
+  mkdirSync('test-results', { recursive: true });
+  const path = join(mkdtempSync(join(tmpdir(), 'kfbot-console-page-')), 'kfbot.db');
+  await seed(path);
+  storeUrl = `sqlite:${path}`;
+  sim = await startSimulator();
+  bot = await startInProcess(sim, { config: { store: storeUrl, consolePassword: PASSWORD } });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bot?.close();
+  await sim?.close();
+});
+
+async function signedIn(width: number, height: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+  await page.goto(`${bot.app.url}/console/login`);
+  await page.getByLabel('密码 Password').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录 Sign in' }).click();
+  await page.waitForURL(/\/console$/);
+  return page;
+}
+
+describe('the console in Chromium', () => {
+  it('shows a signed-out browser the login page only, with the security headers', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const response = await page.goto(`${bot.app.url}/console/overview`);
+    expect(page.url()).toBe(`${bot.app.url}/console/login`);
+    const headers = response?.headers() ?? {};
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    const status = (path: string) => page.evaluate(async (p) => (await fetch(p)).status, path);
+    expect(await status('/console/api/overview')).toBe(401);
+    expect(await status('/console/api/sessions')).toBe(401);
+    expect(await status('/console/assets/console.js')).toBe(401);
+    await page.screenshot({ path: 'test-results/console-login-1280.png' });
+    await page.getByLabel('密码 Password').fill('not the password at all');
+    await page.getByRole('button', { name: '登录 Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong password');
+    await page.close();
+  });
+
+  it('signs in with an HttpOnly, SameSite=Strict cookie and draws the overview with the report’s numbers', async () => {
+    const page = await signedIn(1280, 800);
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'kfbot_console');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: false, path: '/console' });
+    await page.locator('#chart-sessions .u-over').waitFor();
+    // The sessions chart's table, day by day, against report sessions summed over the accounts.
+    await page.locator('#chart-sessions summary').click();
+    const shown = await page
+      .locator('#chart-sessions table.data tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? '')));
+    const report = JSON.parse(
+      (await runInProcess(['report', 'sessions', '--format', 'json', '--store', storeUrl])).stdout,
+    ) as Record<string, string | number>[];
+    const byDay = new Map<string, number[]>();
+    for (const r of report) {
+      const sums = byDay.get(r.day as string) ?? [0, 0, 0, 0];
+      ['timeout', 'servicer', 'bot', 'handover'].forEach((how, i) => {
+        sums[i] = (sums[i] as number) + Number(r[how]);
+      });
+      byDay.set(r.day as string, sums);
+    }
+    expect(shown).toHaveLength(30);
+    for (const [day, ...cells] of shown) {
+      const expected = byDay.get(day as string) ?? [0, 0, 0, 0];
+      expect(cells.map(Number), day).toEqual(expected);
+    }
+    const api = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
+      totals: { containmentRate: number };
+    };
+    await expect
+      .poll(() => page.locator('.card').first().textContent())
+      .toContain(`${api.totals.containmentRate}%`);
+    await page.screenshot({ path: 'test-results/console-overview-1280.png' });
+    await page.close();
+  });
+
+  it('refuses a state change without the CSRF token', async () => {
+    const page = await signedIn(1280, 800);
+    const status = await page.evaluate(async () => {
+      const r = await fetch('/console/api/forget', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ externalUserId: 'wmHostile' }),
+      });
+      return r.status;
+    });
+    expect(status).toBe(403);
+    expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(3);
+    await page.close();
+  });
+
+  it('shows a hostile customer text as text, never running it, on the unanswered page and in the transcript', async () => {
+    const page = await signedIn(1280, 800);
+    await page.goto(`${bot.app.url}/console/unanswered`);
+    await page.locator('#unanswered-table').waitFor();
+    expect(await page.locator('#unanswered-table .customer-text').first().textContent()).toBe(HOSTILE);
+    expect(await page.locator('#unanswered-table img').count()).toBe(0);
+    await page.screenshot({ path: 'test-results/console-unanswered-1280.png' });
+
+    await page.goto(`${bot.app.url}/console/conversations`);
+    await page.locator('#session-table').waitFor();
+    await page.screenshot({ path: 'test-results/console-conversations-1280.png' });
+    await page.getByRole('link', { name: '查看 View' }).first().click();
+    await page.locator('#transcript').waitFor();
+    const lines = await page.locator('#transcript li .text').allTextContents();
+    expect(lines).toEqual([HOSTILE, '没听懂，请点菜单', '您好，我是客服小李']);
+    expect(await page.locator('#transcript img').count()).toBe(0);
+    expect(await page.locator('#transcript li.bot .who').textContent()).toContain('没听懂');
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+    await page.screenshot({ path: 'test-results/console-transcript-1280.png', fullPage: true });
+
+    await page.goto(`${bot.app.url}/console/rules`);
+    await page.locator('#rule-table').waitFor();
+    expect(await page.locator('#rule-table').textContent()).toContain('两次没听懂转人工');
+    await page.screenshot({ path: 'test-results/console-rules-1280.png' });
+    await page.close();
+  });
+
+  it('fits a phone screen', async () => {
+    const page = await signedIn(390, 844);
+    await page.locator('#chart-messages .u-over').waitFor();
+    const overflow = await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+        innerWidth: number;
+      };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: 'test-results/console-overview-390.png', fullPage: true });
+    for (const id of ['unanswered', 'conversations', 'rules']) {
+      await page.goto(`${bot.app.url}/console/${id}`);
+      await page.locator('main h1').waitFor();
+      await page.screenshot({ path: `test-results/console-${id}-390.png` });
+    }
+    await page.close();
+  });
+
+  it('signs out, after which the pages lead to the login again', async () => {
+    const page = await signedIn(1280, 800);
+    await page.getByRole('button', { name: '退出 Sign out' }).click();
+    await page.waitForURL(/\/console\/login$/);
+    await page.goto(`${bot.app.url}/console/rules`);
+    expect(page.url()).toBe(`${bot.app.url}/console/login`);
+    await page.close();
+  });
+
+  it('answers the sixth sign-in within a minute with 429 and when to try again', async () => {
+    const page = await browser.newPage();
+    let last = '';
+    // One wrong password was tried above; the limit counts the failures from this address.
+    for (let i = 0; i < 6; i++) {
+      await page.goto(`${bot.app.url}/console/login`);
+      await page.getByLabel('密码 Password').fill(`wrong ${i}`);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/console/login') && r.request().method() === 'POST'),
+        page.getByRole('button', { name: '登录 Sign in' }).click(),
+      ]);
+      last = `${response.status()} ${await response.text()}`;
+      if (response.status() === 429) break;
+    }
+    expect(last).toMatch(/^429 too many sign-in attempts from this address: wait \d+ s and try again$/);
+    await page.close();
+  });
+});
