@@ -36,6 +36,8 @@ export class RulesSync {
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
   #following = false;
+  /** Set while reading the store fails: one warning per outage, not one a second. */
+  #failing = false;
 
   constructor(private readonly opts: RulesSyncOptions) {}
 
@@ -116,6 +118,8 @@ export class RulesSync {
     const { versions, folder, rules, log } = this.opts;
     try {
       const latest = await versions.latestRuleVersion();
+      if (this.#failing) log.info('reading the published rules from the store works again');
+      this.#failing = false;
       if (!this.#following || latest <= this.#applied) return;
       const v = await versions.ruleVersion(latest);
       if (!v) return;
@@ -130,7 +134,9 @@ export class RulesSync {
         `running published rules version ${latest}`,
       );
     } catch (err) {
-      log.warn({ err }, 'could not read the published rules from the store; trying again in a second');
+      if (!this.#failing)
+        log.warn({ err }, 'could not read the published rules from the store; trying again every second');
+      this.#failing = true;
     }
   }
 
