@@ -202,4 +202,15 @@ describe('editing and publishing in the console', () => {
     expect(diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'))).toHaveLength(1);
     await editor.getByRole('button', { name: /放弃草稿/ }).click();
   }, 60_000);
+
+  it('fits a phone-sized screen without sideways scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(consoleUrl());
+    await phone.locator('#items').waitFor();
+    await phone.locator('details.item').first().locator('summary').click();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await phone.screenshot({ path: 'test-results/console-edit-phone.png', fullPage: false });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.close();
+  }, 60_000);
 });
