@@ -7,6 +7,7 @@
  * An "item" is an FAQ answer: a `faq:` entry (by id) or a menu click item (by click id; the
  * occurrence that says what it answers — reply / menu / then / questions — is the one edited).
  */
+import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { AuthoringError } from './authoring-error.ts';
 import {
@@ -34,7 +35,8 @@ export type RuleEdit =
     }
   | {
       op: 'add-item';
-      id: string;
+      /** The click id; empty or absent: one made from the first question. */
+      id?: string;
       questions: string[];
       reply: string;
       /** Into this menu as a click item (needs label); else a `faq:` entry. */
@@ -205,8 +207,20 @@ function setRuleText(files: RuleFiles, rule: string, step: number, value: string
   throw new AuthoringError('not-found', `there is no rule named "${rule}"`);
 }
 
+/**
+ * The id of a new item nobody named: from its first question, so applying the same edit again (a
+ * rebased draft) names it the same.
+ */
+function idFor(questionList: readonly string[]): string {
+  const first = questionList[0];
+  if (first === undefined)
+    throw new AuthoringError('bad-edit', 'a new item needs an id or at least one question');
+  return `faq_${createHash('sha1').update(first).digest('hex').slice(0, 8)}`;
+}
+
 function addItem(files: RuleFiles, edit: Extract<RuleEdit, { op: 'add-item' }>): void {
-  const id = text(edit.id, 'the id').trim();
+  const given = typeof edit.id === 'string' ? edit.id.trim() : '';
+  const id = given || idFor(questions(edit.questions, 'the new item'));
   if (!/^[\p{L}\p{N}_.-]+$/u.test(id))
     throw new AuthoringError(
       'bad-edit',

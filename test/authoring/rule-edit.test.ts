@@ -134,6 +134,13 @@ describe('editing rule files keeps everything untouched byte for byte', () => {
     expect(files.get('faq.yaml')).not.toContain('cancel_order');
   });
 
+  it('names a new item from its first question when no id is given, the same every time', () => {
+    const edit: RuleEdit = { op: 'add-item', questions: ['有发票吗', '能开票吗'], reply: '可以。' };
+    const once = draftFiles(draftWith(edit)).get('faq.yaml') as string;
+    expect(once).toMatch(/- id: faq_[0-9a-f]{8}\n {4}questions: \[有发票吗, 能开票吗\]/);
+    expect(draftFiles(draftWith(edit)).get('faq.yaml')).toBe(once);
+  });
+
   it('a multi-line reply is written as a |- block', () => {
     const d = draftWith({ op: 'set-item', id: 'pay_methods', reply: '支持微信支付。\n暂不支持花呗。' });
     expect(draftFiles(d).get('faq.yaml')).toContain(

@@ -208,7 +208,7 @@ describe('editing and publishing in the console', () => {
     await phone.goto(consoleUrl());
     await phone.locator('#items').waitFor();
     await phone.locator('details.item').first().locator('summary').click();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     await phone.screenshot({ path: 'test-results/console-edit-phone.png', fullPage: false });
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.close();

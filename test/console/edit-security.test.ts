@@ -28,7 +28,12 @@ async function start() {
   return { b: bot, rules };
 }
 
-const edit = { op: 'add-item', id: 'ship_fast', questions: ['几天能发', '发货快不快'], reply: '一般当天发货。' };
+const edit = {
+  op: 'add-item',
+  id: 'ship_fast',
+  questions: ['几天能发', '发货快不快'],
+  reply: '一般当天发货。',
+};
 
 describe('editing needs a signed-in session and the CSRF token', () => {
   it('refuses a signed-out client and a missing or wrong token, and accepts the right one', async () => {

@@ -75,6 +75,12 @@ function outcomeView(o) {
   );
 }
 
+/**
+ * A wide element (a table) that scrolls sideways on its own on a phone, not the page.
+ * @param {Parameters<typeof h>} args
+ */
+const scrolling = (...args) => h('div', { class: 'scroll' }, h(...args));
+
 /** A labelled field. @param {string} label @param {HTMLElement} input */
 const field = (label, input) => h('label', { class: 'field' }, h('span', null, label), input);
 
@@ -178,7 +184,7 @@ function unansweredPanel() {
     'section',
     { class: 'panel', id: 'unanswered' },
     h('h2', null, '未答问题 Unanswered → 相似问法'),
-    h(
+    scrolling(
       'table',
       { class: 'data' },
       h(
@@ -271,7 +277,7 @@ function newItemPanel() {
   const form = h(
     'form',
     { class: 'edit-form', id: 'new-item' },
-    field('编号 Id (字母数字_)', id),
+    field('编号 Id（可不填 optional: letters, digits, _）', id),
     field('相似问法 Questions（每行一个 one per line）', questions),
     field('答案 Reply', reply),
     field('菜单 Menu', menu),
@@ -473,7 +479,7 @@ function versionsPanel() {
     'section',
     { class: 'panel', id: 'versions' },
     h('h2', null, '版本 Versions'),
-    h(
+    scrolling(
       'table',
       { class: 'data' },
       h(
