@@ -163,6 +163,8 @@ describe('the console in Chromium', () => {
     const cookie = (await page.context().cookies()).find((c) => c.name === 'kfbot_console');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: false, path: '/console' });
     await page.locator('#chart-sessions .u-over').waitFor();
+    await expect.poll(() => page.locator('.u-over').count()).toBe(6);
+    await page.screenshot({ path: 'test-results/console-overview-1280.png' });
     // The sessions chart's table, day by day, against report sessions summed over the accounts.
     await page.locator('#chart-sessions summary').click();
     const shown = await page
@@ -190,7 +192,6 @@ describe('the console in Chromium', () => {
     await expect
       .poll(() => page.locator('.card').first().textContent())
       .toContain(`${api.totals.containmentRate}%`);
-    await page.screenshot({ path: 'test-results/console-overview-1280.png' });
     await page.close();
   });
 

@@ -6,8 +6,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
+import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 import { ConsoleClient, setCookies } from './console-client.ts';
@@ -56,6 +58,29 @@ describe('the console is off without a password', () => {
       'KFBOT_CONSOLE_PASSWORD is 10 characters; the console needs at least 12 (or unset it to turn the console off)',
     ]);
     expect(JSON.stringify(r.problems)).not.toContain('short-pass');
+  });
+});
+
+describe('the sandbox', () => {
+  it('serves the console without a password on loopback, still with a session cookie and CSRF', async () => {
+    const sandbox = await startSandbox({
+      env: { KFBOT_PORT: '0', KFBOT_HOST: '127.0.0.1', KFBOT_RULES: 'test/e2e/rules' },
+      cwd: process.cwd(),
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const c = new ConsoleClient(sandbox.app.url);
+      const first = await c.go('/console');
+      expect(first.status).toBe(303);
+      expect(c.cookies.has('kfbot_console')).toBe(true);
+      const shell = await c.go('/console');
+      expect(shell.status).toBe(200);
+      expect(shell.body).toContain('沙盒 sandbox');
+      expect((await c.go('/console/api/forget', { json: { externalUserId: 'wm1' } })).status).toBe(403);
+      expect((await c.go('/console/api/overview')).status).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
   });
 });
 

@@ -183,10 +183,12 @@ export async function drawChart(box, chart, opts = {}) {
 }
 
 /**
- * A table of a chart's rows (what its CSV holds), for reading exact numbers.
+ * A table of a chart's rows (what its CSV holds), for reading exact numbers; with `dayLink`, each
+ * day leads to that day's detail (the conversations of the day).
  * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
+ * @param {(day: string) => string} [dayLink]
  */
-export function chartTable(chart) {
+export function chartTable(chart, dayLink) {
   return h(
     'table',
     { class: 'data' },
@@ -199,7 +201,11 @@ export function chartTable(chart) {
           'tr',
           null,
           ...chart.columns.map((c, i) =>
-            h(i ? 'td' : 'th', i ? { class: 'num' } : { scope: 'row' }, r[c.key]),
+            h(
+              i ? 'td' : 'th',
+              i ? { class: 'num' } : { scope: 'row' },
+              !i && dayLink ? h('a', { href: dayLink(String(r[c.key])) }, r[c.key]) : r[c.key],
+            ),
           ),
         ),
       ),

@@ -51,7 +51,16 @@ export async function render(main) {
         h('a', { class: 'csv', href: `/console/api/overview-csv?${csv}`, download: '' }, '下载 CSV'),
       ),
       box,
-      h('details', null, h('summary', null, '数据 Data'), chartTable(chart)),
+      h(
+        'details',
+        null,
+        h('summary', null, '数据 Data'),
+        chartTable(chart, (day) => {
+          const link = new URLSearchParams({ from: day, to: day });
+          if (data.range.account) link.set('account', data.range.account);
+          return `/console/conversations?${link}`;
+        }),
+      ),
     );
     return { section, box, chart };
   });
@@ -93,6 +102,19 @@ export async function render(main) {
     cards,
     h('div', { class: 'grid' }, ...charts.map((c) => c.section), handoffs),
   );
-  for (const c of charts)
-    await drawChart(c.box, c.chart, { kind: c.chart.id === 'containment' ? 'line' : 'bars' });
+  for (const c of charts) {
+    // CSAT: the average as a line (1–5); the counts of each score are in its table and CSV.
+    const plotted =
+      c.chart.id === 'csat'
+        ? {
+            ...c.chart,
+            columns: c.chart.columns.filter(
+              (/** @type {any} */ col) => col.key === 'day' || col.key === 'average',
+            ),
+          }
+        : c.chart;
+    await drawChart(c.box, plotted, {
+      kind: c.chart.id === 'containment' || c.chart.id === 'csat' ? 'line' : 'bars',
+    });
+  }
 }
