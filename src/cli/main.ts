@@ -54,6 +54,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/forget.ts')).forgetCommand,
   },
   {
+    name: 'rules',
+    summary: 'published rule versions: list, export to a folder (git), import from one, roll back',
+    load: async () => (await import('./commands/rules.ts')).rulesCommand,
+  },
+  {
     name: 'chat',
     summary: 'talk to your rules in the terminal, against the built-in WeCom simulator',
     load: async () => (await import('./commands/chat.ts')).chatCommand,

@@ -30,12 +30,14 @@ export interface ApiRequest {
 
 /** An answer other than JSON: CSV for download. */
 export interface FileAnswer {
-  file: { name: string; type: string; body: string };
+  file: { name: string; type: string; body: string | Buffer };
 }
 
 export interface ApiEndpoint {
   /** GET reads; POST changes something and needs the CSRF token (x-csrf-token header). */
   method: 'GET' | 'POST';
+  /** A POST body larger than the default 64 KB (an uploaded workbook). */
+  maxBodyBytes?: number;
   handle(ctx: ConsoleContext, request: ApiRequest): Promise<unknown>;
 }
 

@@ -3,6 +3,7 @@
  * file under api/ exporting a ConsolePage, its script console-public/pages/<id>.js, and a line here.
  */
 import { conversationsPage } from './api/conversations-page.ts';
+import { editPage } from './api/edit-page.ts';
 import { overviewPage } from './api/overview-page.ts';
 import { rulesPage } from './api/rules-page.ts';
 import { unansweredPage } from './api/unanswered-page.ts';
@@ -13,4 +14,5 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   unansweredPage,
   conversationsPage,
   rulesPage,
+  editPage,
 ];

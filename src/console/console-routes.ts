@@ -134,7 +134,7 @@ export function consoleRoutes(
     if (method === 'POST') {
       if (!sessions.csrfMatches(session, header(req, 'x-csrf-token')))
         return sendJson(res, 403, { error: 'missing or wrong CSRF token: reload the page and try again' });
-      const text = await readBody(req);
+      const text = await readBody(req, endpoint.maxBodyBytes);
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {

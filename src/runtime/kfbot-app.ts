@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { rulesFolder } from '../authoring/rules-folder.ts';
 import { type KfbotConfig, readDotEnv } from '../config/config.ts';
 import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
@@ -31,6 +32,7 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
+import { RulesSync } from './rules-sync.ts';
 import { SemanticLookup } from './semantic-lookup.ts';
 import { SendExecutor } from './send-executor.ts';
 import { SessionRecorder } from './session-recorder.ts';
@@ -66,6 +68,8 @@ export interface RunningKfbot {
   port: number;
   store: Store;
   rules: LiveRules;
+  /** Keeps the rules folder on the published version (rules-sync.ts). */
+  rulesSync: RulesSync;
   work: PullWork;
   metrics: KfbotMetrics;
   log: Logger;
@@ -106,6 +110,14 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       ),
     oldestPendingAt: () => work.oldestPendingAt(),
   };
+  const rulesSync = new RulesSync({
+    folder: rulesFolder(config.rules, opts.cwd),
+    versions: store.ruleVersions,
+    rules,
+    log,
+    adopt: /^rediss?:/.test(config.store),
+  });
+  await rulesSync.start();
   const client = new WeComClient({
     corpId: config.corpId,
     secret: config.secret,
@@ -207,6 +219,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           rulesVersion: rules.current?.version ?? null,
           // The counts validate prints: rules as written, click answers and FAQ items apart.
           ...(rules.current ? ruleCounts(rules.current.ruleSet) : { rules: 0 }),
+          // The latest published version this replica has written to its files (0: none published).
+          rulesPublished: rulesSync.version,
+          ...(!rulesSync.following && { rulesDiverged: true }),
         };
         let ready = rules.current !== undefined;
         try {
@@ -291,6 +306,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     port,
     store,
     rules,
+    rulesSync,
     work,
     metrics,
     log,
@@ -302,6 +318,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     close() {
       closing ??= (async () => {
         clearInterval(purgeTimer);
+        rulesSync.stop();
         rules.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

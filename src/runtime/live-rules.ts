@@ -30,7 +30,7 @@ export class LiveRules {
 
   constructor(
     readonly target: string,
-    private readonly cwd: string,
+    readonly cwd: string,
     private readonly log: Logger,
     private readonly metrics?: KfbotMetrics,
   ) {}

@@ -127,4 +127,12 @@ export class RedisKeys {
   budgetWindow(api: string, windowMs: number): string {
     return this.#key('budget', api, String(windowMs));
   }
+  /** The latest published rule version's number (rule-version-log.ts). */
+  rulesLatest(): string {
+    return this.#key('rules', 'latest');
+  }
+  /** One published rule version (JSON: who, when, message, diff, files). */
+  ruleVersion(version: number): string {
+    return this.#key('rules', 'v', String(version));
+  }
 }

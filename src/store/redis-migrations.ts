@@ -49,6 +49,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'embeddings: a hash of the FAQ question vectors of a semantic provider (created on first use)',
     up: () => {},
   },
+  {
+    version: 7,
+    name: 'rules: the published rule versions and the latest number (created on first publish)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

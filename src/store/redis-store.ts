@@ -16,6 +16,7 @@ import { parseRedisUrl, redisOptions } from './redis-connection.ts';
 import { RedisEmbeddings } from './redis-embeddings.ts';
 import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { RedisRuleVersions } from './redis-rule-versions.ts';
 import { RedisSessions } from './redis-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
@@ -125,6 +126,8 @@ export class RedisStore implements Store {
   /** The session log (redis-sessions.ts). */
   readonly sessions: RedisSessions;
   readonly embeddings: RedisEmbeddings;
+  /** Published rule versions (redis-rule-versions.ts). */
+  readonly ruleVersions: RedisRuleVersions;
 
   /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
   readonly #replicaWait: { settle(): Promise<void> } | undefined;
@@ -137,6 +140,7 @@ export class RedisStore implements Store {
     this.activity = new RedisActivity(redis, keys);
     this.sessions = new RedisSessions(redis, keys);
     this.embeddings = new RedisEmbeddings(redis, keys);
+    this.ruleVersions = new RedisRuleVersions(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {

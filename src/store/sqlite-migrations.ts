@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
+import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
 import { SESSION_ENTRIES_SCHEMA } from './sqlite-sessions.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
@@ -116,6 +117,13 @@ CREATE TABLE kept_aside (
     name: 'embeddings: the FAQ question vectors of a semantic provider, by provider, model and text',
     up: (db) => {
       db.exec(EMBEDDINGS_SCHEMA);
+    },
+  },
+  {
+    version: 9,
+    name: 'rule_versions: every published rule set (who, when, message, diff, files) for rollback and replicas',
+    up: (db) => {
+      db.exec(RULE_VERSIONS_SCHEMA);
     },
   },
 ];

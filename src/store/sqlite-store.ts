@@ -19,6 +19,7 @@ import { SqliteEmbeddings } from './sqlite-embeddings.ts';
 import { forgetInSqlite } from './sqlite-forget.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
+import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
 import { SqliteSessions } from './sqlite-sessions.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
@@ -89,6 +90,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly sessions: SqliteSessions;
   /** The FAQ's question embeddings (sqlite-embeddings.ts). */
   readonly embeddings: SqliteEmbeddings;
+  /** Published rule versions (sqlite-rule-versions.ts). */
+  readonly ruleVersions: SqliteRuleVersions;
 
   /**
    * `mode: 'read'` (reports): opens an existing file read-only and checks its version; a missing
@@ -124,6 +127,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.activity = new SqliteActivity(db);
     this.sessions = new SqliteSessions(db);
     this.embeddings = new SqliteEmbeddings(db);
+    this.ruleVersions = new SqliteRuleVersions(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)

@@ -159,3 +159,17 @@ export const CONCURRENT_CALLS_PER_API = 50;
  * the same shape with the address it saw.
  */
 export const ERRMSG_FROM_IP = /from ip:\s*([0-9A-Fa-f.:]+)/;
+
+/**
+ * The columns of the WeCom knowledge base's (微信客服 → 机器人 → 知识库) Excel import/export. The
+ * fact sheet does not give the console's template; its API (kf/knowledge/add_intent) has a group
+ * (分组), a main question, similar questions and answers. We choose one row per Q&A with these
+ * headers, several 相似问法 in one cell one per line (Alt+Enter), and on import also accept the
+ * names other Chinese consoles use for the same columns.
+ */
+export const KB_EXCEL_COLUMNS = {
+  group: ['分组', '分类', '问题分组'],
+  question: ['问题', '标准问法', '主问题', '标准问题'],
+  similar: ['相似问法', '相似问题', '扩展问', '相似问'],
+  answer: ['答案', '回复', '答案内容', '回答'],
+} as const;

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState } from '../../src/rules/conversation-state.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import type { Conversation, MessageRecord, SendRecord, Store } from '../../src/store/store.ts';
+import { ruleVersionsContract } from './rule-versions-contract.ts';
 import { sessionLogContract } from './session-log-contract.ts';
 
 export interface ContractOptions {
@@ -448,6 +449,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
     sessionLogContract(() => store);
+    ruleVersionsContract(() => store);
 
     describe('question embeddings', () => {
       it('gives back the vectors it was given, by key, and nothing for keys it never had', async () => {

@@ -141,7 +141,7 @@ async function renderSession(main, q) {
     h(
       'ol',
       { class: 'transcript', id: 'transcript' },
-      ...data.entries.map((/** @type {any} */ e) =>
+      ...data.entries.map((/** @type {any} */ e, /** @type {number} */ i) =>
         h(
           'li',
           { class: e.from },
@@ -151,6 +151,7 @@ async function renderSession(main, q) {
             `${FROM[e.from] ?? e.from} · ${time(e.at)}${e.rules ? ` · ${e.rules.join(', ')}` : ''}`,
           ),
           h('div', { class: 'text' }, e.text),
+          e.from === 'servicer' ? faqLink(data.entries, i) : null,
           e.why
             ? h('details', { class: 'why' }, h('summary', null, '为什么 Why'), h('pre', null, e.why))
             : null,
@@ -170,4 +171,18 @@ async function renderSession(main, q) {
       status,
     ),
   );
+}
+
+/**
+ * A servicer's answer → a new FAQ item in the editor's draft (pages/edit.js), with the customer's
+ * last question before it; nothing goes live until it is published there.
+ * @param {any[]} entries @param {number} i
+ */
+function faqLink(entries, i) {
+  const asked = entries
+    .slice(0, i)
+    .reverse()
+    .find((x) => x.from === 'customer');
+  const q = new URLSearchParams({ question: asked?.text ?? '', answer: entries[i].text ?? '' });
+  return h('a', { class: 'small', href: `/console/edit?${q}#new-item` }, '做成问答 Make this an FAQ item');
 }

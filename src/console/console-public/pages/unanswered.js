@@ -19,6 +19,8 @@ export async function render(main) {
       { class: 'muted small' },
       `只有兜底回复或无规则回答的客户消息，按规范化文本分组，最常见的在前。保留 ${data.retentionDays} 天（客户数据）。 Texts only a fallback answered, grouped, most frequent first; kept ${data.retentionDays} days (customer data). `,
       h('a', { href: `/console/api/unanswered-csv?${csv}`, download: '' }, '下载 CSV'),
+      ' · ',
+      h('a', { href: '/console/edit#unanswered' }, '加为相似问法或新建问答 Turn them into 相似问法'),
     ),
     data.rows.length === 0
       ? h('p', { class: 'muted' }, '此期间没有未答问题 No unanswered questions in this range')

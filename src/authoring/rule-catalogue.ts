@@ -1,0 +1,134 @@
+/**
+ * What the editor shows: the FAQ items (with 相似问法 and answer), the menus (head, items in
+ * order, tail) and the texts rules send (welcome, closing, hand-off, fallback…), read from a
+ * draft's files so every edit shows at once. Plain data for the console's page.
+ */
+import { dataOf, type RuleFiles, stepTextPath } from './rule-edit.ts';
+
+export interface CatalogueItem {
+  id: string;
+  /** `faq`: a faq: entry; `menu`: a click item of `menu`. */
+  kind: 'faq' | 'menu';
+  menu?: string;
+  label?: string;
+  questions: string[];
+  /** The reply text; for a menu answer "→ menu name"; for actions, a summary. */
+  reply: string;
+  /** `text` when the reply can be edited as text. */
+  answer: 'text' | 'menu' | 'actions';
+  file: string;
+}
+
+export interface CatalogueMenu {
+  name: string;
+  file: string;
+  head: string;
+  tail: string;
+  items: { id?: string; label: string }[];
+}
+
+export interface CatalogueText {
+  rule: string;
+  step: number;
+  /** What the rule is for: welcome, closing, handoff (a transfer notice), fallback, reply. */
+  role: string;
+  text: string;
+  file: string;
+}
+
+export interface Catalogue {
+  items: CatalogueItem[];
+  menus: CatalogueMenu[];
+  texts: CatalogueText[];
+  files: string[];
+}
+
+type Data = Record<string, unknown>;
+const isObj = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const strings = (v: unknown) => list(v).map(str);
+
+function answerOf(item: Data): Pick<CatalogueItem, 'reply' | 'answer'> {
+  if (typeof item.reply === 'string') return { reply: item.reply, answer: 'text' };
+  if (isObj(item.reply) && typeof item.reply.menu === 'string')
+    return { reply: `→ ${item.reply.menu}`, answer: 'menu' };
+  if (typeof item.menu === 'string') return { reply: `→ ${item.menu}`, answer: 'menu' };
+  if (item.then !== undefined)
+    return {
+      reply: list(item.then)
+        .map((a) => (isObj(a) ? Object.keys(a).join('+') : str(a)))
+        .join(', '),
+      answer: 'actions',
+    };
+  return { reply: '', answer: 'text' };
+}
+
+export function ruleCatalogue(files: RuleFiles): Catalogue {
+  const items: CatalogueItem[] = [];
+  const menus: CatalogueMenu[] = [];
+  const texts: CatalogueText[] = [];
+  for (const { file, data } of dataOf(files)) {
+    for (const e of list(data.faq)) {
+      if (!isObj(e)) continue;
+      items.push({ id: str(e.id), kind: 'faq', questions: strings(e.questions), ...answerOf(e), file });
+    }
+    if (isObj(data.menus)) {
+      for (const [name, m] of Object.entries(data.menus)) {
+        if (!isObj(m)) continue;
+        const entries = list(m.items).filter(isObj);
+        menus.push({
+          name,
+          file,
+          head: str(m.head),
+          tail: str(m.tail),
+          items: entries.map((e) => ({
+            ...(e.click !== undefined && { id: str(e.click) }),
+            label: str(e.label ?? e.text),
+          })),
+        });
+        for (const e of entries) {
+          if (e.click === undefined) continue;
+          const answers =
+            e.reply !== undefined ||
+            e.menu !== undefined ||
+            e.then !== undefined ||
+            e.questions !== undefined;
+          if (!answers) continue; // a reference to an item answered elsewhere
+          items.push({
+            id: str(e.click),
+            kind: 'menu',
+            menu: name,
+            label: str(e.label),
+            questions: strings(e.questions),
+            ...answerOf(e),
+            file,
+          });
+        }
+      }
+    }
+    for (const r of list(data.rules)) {
+      if (!isObj(r)) continue;
+      const when = isObj(r.when) ? r.when : {};
+      list(r.then).forEach((step, i) => {
+        const path = stepTextPath(step);
+        if (!path || !isObj(step)) return;
+        let value: unknown = step;
+        for (const k of path) value = (value as Data)[k];
+        const key = path[0] as string;
+        const role =
+          key === 'welcome' || when.kind === 'enter_session'
+            ? 'welcome'
+            : key === 'closing' || when.kind === 'session_status_change'
+              ? 'closing'
+              : key === 'transfer'
+                ? 'handoff'
+                : r.fallback === true
+                  ? 'fallback'
+                  : 'reply';
+        texts.push({ rule: str(r.name), step: i, role, text: str(value), file });
+      });
+    }
+  }
+  return { items, menus, texts, files: [...files.keys()].filter((f) => !f.startsWith('tests/')) };
+}

@@ -1,0 +1,256 @@
+/**
+ * 编辑与发布 Edit & publish: FAQ items (label, 相似问法, reply), menus (head, tail, order) and the
+ * texts rules send, edited into a draft of this session; the draft's YAML diff; publish through
+ * validate and the conversation tests; the published versions with rollback; and the 未答问题
+ * rows, each one click from becoming a 相似问法 (preselected: the item customers chose in 猜你想问,
+ * else the nearest) or a new item. The files stay the truth (publishing/publish-draft.ts).
+ */
+import type { IncomingMessage } from 'node:http';
+import { AuthoringError } from '../../authoring/authoring-error.ts';
+import {
+  addEdit,
+  addEdits,
+  diffOf,
+  draftChanges,
+  draftConflicts,
+  draftFiles,
+  rebaseDraft,
+  undoEdit,
+} from '../../authoring/draft.ts';
+import { kbImportEdits, kbRowsOf, readKbWorkbook, writeKbWorkbook } from '../../authoring/kb-excel.ts';
+import { ruleCatalogue } from '../../authoring/rule-catalogue.ts';
+import type { RuleEdit } from '../../authoring/rule-edit.ts';
+import { readRuleFiles } from '../../authoring/rules-folder.ts';
+import { newDraft, publishDraft, rollbackTo } from '../../publishing/publish-draft.ts';
+import { tryCandidate } from '../../publishing/publish-gates.ts';
+import { formatProblem } from '../../rules/problems.ts';
+import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
+import { ConsoleApiError, type ConsoleContext, type ConsolePage } from '../console-page.ts';
+import { draftsOf, publishContext, publisher, sessionKey } from './console-drafts.ts';
+
+/** What the browser may ask for; whole-file replacement is for rollback and import only. */
+const EDIT_OPS = ['set-item', 'add-item', 'remove-item', 'move-item', 'set-menu', 'set-rule-text'] as const;
+const UNANSWERED_DAYS = 30;
+
+const obj = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+function asError(err: unknown): never {
+  if (err instanceof AuthoringError)
+    throw new ConsoleApiError(
+      err.code === 'not-found' ? 404 : err.code === 'exists' ? 409 : 400,
+      err.message,
+    );
+  throw err;
+}
+
+/** The item an unanswered text most likely belongs to: chosen in 猜你想问 most, else the nearest. */
+function preselect(
+  u: UnansweredQuestion,
+  ids: Set<string>,
+): { id: string; why: 'chosen' | 'nearest' } | null {
+  const chosen = Object.entries(u.chosen)
+    .filter(([id]) => ids.has(id))
+    .sort((a, b) => b[1] - a[1])[0];
+  if (chosen) return { id: chosen[0], why: 'chosen' };
+  const nearest = u.candidates.find((c) => ids.has(c.id));
+  return nearest ? { id: nearest.id, why: 'nearest' } : null;
+}
+
+async function state(ctx: ConsoleContext, req: IncomingMessage) {
+  const pc = publishContext(ctx);
+  const draft = draftsOf(ctx).get(sessionKey(req));
+  const files = draft ? draftFiles(draft) : readRuleFiles(pc.folder);
+  const changes = draft ? draftChanges(draft) : [];
+  const catalogue = ruleCatalogue(files);
+  const ids = new Set(catalogue.items.map((i) => i.id));
+  const [latest, versions, unanswered] = await Promise.all([
+    pc.versions.latestRuleVersion(),
+    pc.versions.listRuleVersions(10),
+    ctx.store.listUnanswered(ctx.now() - UNANSWERED_DAYS * 86_400_000, 30),
+  ]);
+  return {
+    rules: ctx.rules.target,
+    running: ctx.rules.current?.version ?? null,
+    latest,
+    catalogue,
+    draft: draft && {
+      startedAt: draft.startedAt,
+      baseVersion: draft.baseVersion,
+      edits: draft.edits,
+      files: changes.map((c) => c.file),
+      diff: diffOf(changes),
+      conflicts: draftConflicts(draft, pc.folder, changes),
+    },
+    versions,
+    unanswered: unanswered.map((u) => ({
+      text: u.example,
+      count: u.count,
+      lastSeen: u.lastSeen,
+      suggest: preselect(u, ids),
+    })),
+  };
+}
+
+function readEdit(body: unknown): RuleEdit {
+  const edit = obj(obj(body).edit);
+  if (!(EDIT_OPS as readonly unknown[]).includes(edit.op))
+    throw new ConsoleApiError(400, `edit.op is one of ${EDIT_OPS.join(', ')}`);
+  return edit as unknown as RuleEdit;
+}
+
+export const editPage: ConsolePage = {
+  id: 'edit',
+  title: '编辑与发布 Edit',
+  nav: true,
+  api: {
+    authoring: { method: 'GET', handle: (ctx, { req }) => state(ctx, req) },
+    'draft-edit': {
+      method: 'POST',
+      async handle(ctx, { body, req }) {
+        const edit = readEdit(body);
+        const book = draftsOf(ctx);
+        const key = sessionKey(req);
+        const pc = publishContext(ctx);
+        const draft = book.get(key) ?? (await newDraft(publisher(undefined, req), pc));
+        try {
+          book.set(key, addEdit(draft, edit, pc.folder));
+        } catch (err) {
+          asError(err);
+        }
+        return state(ctx, req);
+      },
+    },
+    'draft-undo': {
+      method: 'POST',
+      async handle(ctx, { req }) {
+        const book = draftsOf(ctx);
+        const draft = book.get(sessionKey(req));
+        if (draft) book.set(sessionKey(req), undoEdit(draft));
+        return state(ctx, req);
+      },
+    },
+    'draft-discard': {
+      method: 'POST',
+      async handle(ctx, { req }) {
+        draftsOf(ctx).delete(sessionKey(req));
+        return state(ctx, req);
+      },
+    },
+    'draft-rebase': {
+      method: 'POST',
+      async handle(ctx, { req }) {
+        const book = draftsOf(ctx);
+        const draft = book.get(sessionKey(req));
+        if (!draft) throw new ConsoleApiError(404, 'there is no draft');
+        const pc = publishContext(ctx);
+        try {
+          book.set(sessionKey(req), rebaseDraft(draft, pc.folder, await pc.versions.latestRuleVersion()));
+        } catch (err) {
+          asError(err);
+        }
+        return state(ctx, req);
+      },
+    },
+    publish: {
+      method: 'POST',
+      async handle(ctx, { body, req }) {
+        const book = draftsOf(ctx);
+        const draft = book.get(sessionKey(req));
+        if (!draft) throw new ConsoleApiError(400, 'there is no draft to publish: make an edit first');
+        const b = obj(body);
+        const message = typeof b.message === 'string' ? b.message.slice(0, 200) : '';
+        const outcome = await publishDraft(draft, { by: publisher(b.by, req), message }, publishContext(ctx));
+        if (outcome.ok) book.delete(sessionKey(req));
+        return { outcome: present(outcome), state: await state(ctx, req) };
+      },
+    },
+    rollback: {
+      method: 'POST',
+      async handle(ctx, { body, req }) {
+        const b = obj(body);
+        const version = Number(b.version);
+        if (!Number.isInteger(version) || version < 1)
+          throw new ConsoleApiError(400, 'version is a number (1, 2, …)');
+        const outcome = await rollbackTo(version, publisher(b.by, req), publishContext(ctx));
+        return { outcome: present(outcome), state: await state(ctx, req) };
+      },
+    },
+    'draft-try': {
+      method: 'POST',
+      async handle(ctx, { body, req }) {
+        const text = obj(body).text;
+        if (typeof text !== 'string' || !text.trim())
+          throw new ConsoleApiError(400, 'type what a customer would say');
+        const draft = draftsOf(ctx).get(sessionKey(req));
+        const writes = Object.fromEntries((draft ? draftChanges(draft) : []).map((c) => [c.file, c.after]));
+        const out = await tryCandidate(publishContext(ctx).folder, writes, text.slice(0, 500));
+        return { reply: out.reply ?? null, errors: out.errors.map(formatProblem) };
+      },
+    },
+    'kb-export': {
+      method: 'GET',
+      async handle(ctx) {
+        const pc = publishContext(ctx);
+        const { rows } = kbRowsOf(ruleCatalogue(readRuleFiles(pc.folder)));
+        return {
+          file: {
+            name: `知识库-${new Date(ctx.now()).toISOString().slice(0, 10)}.xlsx`,
+            type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            body: await writeKbWorkbook(rows),
+          },
+        };
+      },
+    },
+    'kb-import': {
+      method: 'POST',
+      maxBodyBytes: 8 * 1024 * 1024,
+      async handle(ctx, { body, req }) {
+        const data = obj(body).xlsx;
+        if (typeof data !== 'string')
+          throw new ConsoleApiError(400, 'send {"xlsx": "<the .xlsx file, base64>"}');
+        const pc = publishContext(ctx);
+        const book = draftsOf(ctx);
+        const key = sessionKey(req);
+        const draft = book.get(key) ?? (await newDraft(publisher(undefined, req), pc));
+        try {
+          const { rows, skipped } = await readKbWorkbook(Buffer.from(data, 'base64'));
+          const files = draftFiles(draft);
+          const catalogue = ruleCatalogue(files);
+          const target =
+            catalogue.items.find((i) => i.kind === 'faq')?.file ?? pc.folder.single ?? 'faq.yaml';
+          const merge = kbImportEdits(rows, catalogue, target);
+          book.set(key, addEdits(draft, merge.edits, pc.folder));
+          const { edits: _e, ...report } = merge;
+          return {
+            report: { ...report, skipped: [...skipped, ...report.skipped] },
+            state: await state(ctx, req),
+          };
+        } catch (err) {
+          asError(err);
+        }
+      },
+    },
+    'rule-version': {
+      method: 'GET',
+      async handle(ctx, { rest }) {
+        const v = await ctx.store.ruleVersions.ruleVersion(Number(rest));
+        if (!v) throw new ConsoleApiError(404, `there is no published version ${rest}`);
+        const { files: _files, ...shown } = v;
+        return shown;
+      },
+    },
+  },
+};
+
+function present(outcome: Awaited<ReturnType<typeof publishDraft>>) {
+  const warnings = outcome.ok ? outcome.warnings : 'warnings' in outcome ? outcome.warnings : [];
+  return {
+    ok: outcome.ok,
+    ...(outcome.ok
+      ? { version: outcome.version, files: outcome.files, testsPassed: outcome.testsPassed }
+      : {}),
+    ...(!outcome.ok && { reason: outcome.reason, message: outcome.message }),
+    warnings: warnings.map(formatProblem),
+  };
+}

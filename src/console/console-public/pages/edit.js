@@ -1,0 +1,580 @@
+// 编辑与发布 Edit & publish: FAQ items, menus and texts edited into this session's draft, the
+// draft's YAML diff, publish (validate + conversation tests), versions with rollback, and the
+// unanswered questions one click from becoming a 相似问法 or a new item. Every text goes through
+// h() (textContent): a reply holding "<script>" is shown as those characters.
+import { api, errorBox, h, pageQuery, post, time } from '../console-lib.js';
+
+/** @type {any} */
+let data;
+/** @type {HTMLElement} */
+let root;
+/** What the last publish or rollback said (kept across the redraw that follows it). */
+/** @type {HTMLElement | null} */
+let outcomeBox = null;
+
+const lines = (/** @type {string} */ text) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/**
+ * Runs a POST and redraws with the state it returns; a refusal is shown where the action was.
+ * @param {string} name
+ * @param {unknown} body
+ * @param {HTMLElement} [where]
+ */
+async function act(name, body, where) {
+  try {
+    const answer = await post(name, body);
+    if (answer.outcome) {
+      outcomeBox = outcomeView(answer.outcome);
+      data = answer.state;
+    } else {
+      outcomeBox = null;
+      data = answer;
+    }
+    draw();
+  } catch (err) {
+    const box = errorBox(String(err instanceof Error ? err.message : err));
+    if (where) where.replaceChildren(box);
+    else root.prepend(box);
+  }
+}
+
+/** @param {any} edit @param {HTMLElement} [where] */
+const edit = (edit, where) => act('draft-edit', { edit }, where);
+
+/** @param {any} o */
+function outcomeView(o) {
+  const warnings = o.warnings.length
+    ? h(
+        'details',
+        null,
+        h('summary', null, `${o.warnings.length} 条提示 warnings`),
+        h('pre', { class: 'diff' }, o.warnings.join('\n')),
+      )
+    : null;
+  if (o.ok)
+    return h(
+      'div',
+      { class: 'panel', role: 'status', id: 'outcome' },
+      h(
+        'p',
+        { class: 'ok' },
+        `✓ 已发布版本 ${o.version} Published version ${o.version} (${o.files.join(', ')}; ${o.testsPassed} 个对话测试通过)`,
+      ),
+      warnings,
+    );
+  return h(
+    'div',
+    { class: 'panel', role: 'alert', id: 'outcome' },
+    h('p', { class: 'error' }, `✗ 未发布 Not published: ${o.reason}`),
+    h('pre', { class: 'diff' }, o.message),
+    warnings,
+  );
+}
+
+/**
+ * A wide element (a table) that scrolls sideways on its own on a phone, not the page.
+ * @param {Parameters<typeof h>} args
+ */
+const scrolling = (...args) => h('div', { class: 'scroll' }, h(...args));
+
+/** A labelled field. @param {string} label @param {HTMLElement} input */
+const field = (label, input) => h('label', { class: 'field' }, h('span', null, label), input);
+
+/** @param {string} name @param {string} value @param {number} [rows] */
+const area = (name, value, rows = 3) =>
+  /** @type {HTMLTextAreaElement} */ (h('textarea', { name, rows }, value));
+
+/** @param {string} name @param {string} value */
+const input = (name, value) => /** @type {HTMLInputElement} */ (h('input', { name, value }));
+
+function draftPanel() {
+  const d = data.draft;
+  if (!d)
+    return h(
+      'section',
+      { class: 'panel', id: 'draft' },
+      h('h2', null, '草稿 Draft'),
+      h(
+        'p',
+        { class: 'muted' },
+        '没有修改。下面的每处修改都先进入草稿，发布后才生效。No changes yet: edits stay in a draft until published.',
+      ),
+    );
+  const by = input('by', localStorage.getItem('kfbot-editor') ?? '');
+  by.setAttribute('aria-label', '发布人 Your name');
+  const message = input('message', '');
+  message.setAttribute('aria-label', '说明 Message');
+  const publish = h('button', { type: 'submit' }, '验证并发布 Publish');
+  const form = h(
+    'form',
+    { class: 'filter' },
+    field('发布人 Name', by),
+    field('说明 Message', message),
+    publish,
+  );
+  const status = h('div');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    localStorage.setItem('kfbot-editor', by.value);
+    publish.setAttribute('disabled', '');
+    status.replaceChildren(
+      h('p', { class: 'muted' }, '正在验证和运行对话测试… Validating and running the conversation tests…'),
+    );
+    act('publish', { by: by.value, message: message.value }, status);
+  });
+  const undo = h('button', { type: 'button' }, '撤销上一步 Undo');
+  undo.addEventListener('click', () => act('draft-undo', {}));
+  const discard = h('button', { type: 'button' }, '放弃草稿 Discard');
+  discard.addEventListener('click', () => act('draft-discard', {}));
+  const rebase = h('button', { type: 'button' }, '在最新文件上重做我的修改 Redo my edits on the new files');
+  rebase.addEventListener('click', () => act('draft-rebase', {}, status));
+  return h(
+    'section',
+    { class: 'panel', id: 'draft' },
+    h('h2', null, `草稿 Draft: ${d.edits.length} 处修改 edits → ${d.files.join(', ') || '—'}`),
+    d.conflicts.length
+      ? h(
+          'div',
+          { role: 'alert', class: 'error', id: 'conflict' },
+          `冲突 Conflict: ${d.conflicts.join(', ')} 在草稿开始后被修改过（他人编辑或发布）。 changed on disk since this draft began.`,
+          ' ',
+          rebase,
+        )
+      : null,
+    h('pre', { class: 'diff', 'aria-label': 'YAML diff' }, d.diff || '(no change)'),
+    form,
+    h('p', null, undo, ' ', discard),
+    status,
+  );
+}
+
+function tryPanel() {
+  const say = input('say', '');
+  say.setAttribute('aria-label', '客户说 Customer says');
+  const out = h('pre', { class: 'diff', id: 'try-reply', hidden: true });
+  const form = h(
+    'form',
+    { class: 'filter' },
+    field('试一试（用草稿）Try the draft: 客户说', say),
+    h('button', { type: 'submit' }, '试一试 Try'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const r = await post('draft-try', { text: say.value });
+      out.textContent = r.errors.length
+        ? `规则有错误 the draft does not validate:\n${r.errors.join('\n')}`
+        : `机器人回复 bot replies: ${r.reply}`;
+    } catch (err) {
+      out.textContent = String(err instanceof Error ? err.message : err);
+    }
+    out.hidden = false;
+  });
+  return h('section', { class: 'panel', id: 'try' }, form, out);
+}
+
+function unansweredPanel() {
+  const items = data.catalogue.items;
+  if (data.unanswered.length === 0) return null;
+  return h(
+    'section',
+    { class: 'panel', id: 'unanswered' },
+    h('h2', null, '未答问题 Unanswered → 相似问法'),
+    scrolling(
+      'table',
+      { class: 'data' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, '客户说 Customer text'),
+          h('th', null, '次数'),
+          h('th', null, '加到问答 Add to item'),
+          h('th', null, ''),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        ...data.unanswered.map((/** @type {any} */ u) => {
+          const select = /** @type {HTMLSelectElement} */ (
+            h(
+              'select',
+              { 'aria-label': `item for ${u.text}` },
+              ...items.map((/** @type {any} */ i) =>
+                h(
+                  'option',
+                  { value: i.id, selected: u.suggest?.id === i.id },
+                  `${i.label || i.questions[0] || i.id} (${i.id})`,
+                ),
+              ),
+            )
+          );
+          const add = h('button', { type: 'button' }, '加为相似问法 Add');
+          const cell = h('td');
+          add.addEventListener('click', () => {
+            const item = items.find((/** @type {any} */ i) => i.id === select.value);
+            if (item) edit({ op: 'set-item', id: item.id, questions: [...item.questions, u.text] }, cell);
+          });
+          const fresh = h('button', { type: 'button' }, '新建问答 New item');
+          fresh.addEventListener('click', () => {
+            const q = /** @type {HTMLTextAreaElement | null} */ (
+              document.querySelector('#new-item textarea[name=questions]')
+            );
+            if (q) {
+              q.value = u.text;
+              q.focus();
+            }
+          });
+          return h(
+            'tr',
+            null,
+            h('td', null, u.text),
+            h('td', { class: 'num' }, u.count),
+            h(
+              'td',
+              null,
+              select,
+              u.suggest
+                ? h(
+                    'span',
+                    { class: 'muted small' },
+                    u.suggest.why === 'chosen' ? ' 客户在猜你想问中选过' : ' 最接近',
+                  )
+                : null,
+              ' ',
+              add,
+            ),
+            h('td', null, fresh, cell),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function newItemPanel() {
+  const q = pageQuery();
+  const id = input('id', '');
+  const questions = area('questions', q.get('question') ?? '', 4);
+  const reply = area('reply', q.get('answer') ?? '', 3);
+  const menu = /** @type {HTMLSelectElement} */ (
+    h(
+      'select',
+      { name: 'menu' },
+      h('option', { value: '' }, '不放进菜单（faq:）'),
+      ...data.catalogue.menus.map((/** @type {any} */ m) => h('option', { value: m.name }, m.name)),
+    )
+  );
+  const label = input('label', '');
+  const status = h('div');
+  const form = h(
+    'form',
+    { class: 'edit-form', id: 'new-item' },
+    field('编号 Id（可不填 optional: letters, digits, _）', id),
+    field('相似问法 Questions（每行一个 one per line）', questions),
+    field('答案 Reply', reply),
+    field('菜单 Menu', menu),
+    field('菜单上显示 Label (menu only)', label),
+    h('button', { type: 'submit' }, '加入草稿 Add to draft'),
+    status,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    edit(
+      {
+        op: 'add-item',
+        id: id.value.trim(),
+        questions: lines(questions.value),
+        reply: reply.value,
+        ...(menu.value && { menu: menu.value, label: label.value }),
+      },
+      status,
+    );
+  });
+  return h('section', { class: 'panel' }, h('h2', null, '新建问答 New FAQ item'), form);
+}
+
+/** @param {any} item */
+function itemEditor(item) {
+  const label = input('label', item.label ?? '');
+  const questions = area('questions', item.questions.join('\n'), Math.min(8, item.questions.length + 1));
+  const reply = area('reply', item.reply, 3);
+  if (item.answer !== 'text') reply.setAttribute('disabled', '');
+  const status = h('div');
+  const save = h('button', { type: 'submit' }, '保存到草稿 Save to draft');
+  const remove = h('button', { type: 'button' }, '删除 Remove');
+  const form = h(
+    'form',
+    { class: 'edit-form', 'data-item': item.id },
+    item.kind === 'menu' ? field('菜单上显示 Label', label) : null,
+    field('相似问法 Questions（每行一个）', questions),
+    field(item.answer === 'text' ? '答案 Reply' : '答案 Answer (menu/actions: edit the file)', reply),
+    h('p', null, save, ' ', remove),
+    status,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    /** @type {any} */
+    const change = { op: 'set-item', id: item.id, questions: lines(questions.value) };
+    if (item.kind === 'menu' && label.value !== item.label) change.label = label.value;
+    if (item.answer === 'text' && reply.value !== item.reply) change.reply = reply.value;
+    edit(change, status);
+  });
+  remove.addEventListener('click', () => edit({ op: 'remove-item', id: item.id }, status));
+  return h(
+    'details',
+    { class: 'item' },
+    h(
+      'summary',
+      null,
+      h('code', null, item.id),
+      ' ',
+      item.label || item.questions[0] || '',
+      h(
+        'span',
+        { class: 'muted small' },
+        ` ${item.kind === 'menu' ? `菜单 ${item.menu}` : 'faq'} · ${item.questions.length} 个相似问法 · ${item.file}`,
+      ),
+    ),
+    form,
+  );
+}
+
+/** @param {any} menu */
+function menuEditor(menu) {
+  const head = input('head', menu.head);
+  const tail = input('tail', menu.tail);
+  const status = h('div');
+  const form = h(
+    'form',
+    { class: 'edit-form' },
+    field('开头 Head', head),
+    field('结尾 Tail', tail),
+    h('button', { type: 'submit' }, '保存到草稿 Save'),
+    status,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    edit({ op: 'set-menu', menu: menu.name, head: head.value, tail: tail.value }, status);
+  });
+  const items = menu.items.map((/** @type {any} */ it, /** @type {number} */ i) => {
+    const up = h(
+      'button',
+      { type: 'button', 'aria-label': `上移 ${it.label}`, disabled: i === 0 || !it.id },
+      '↑',
+    );
+    const down = h(
+      'button',
+      { type: 'button', 'aria-label': `下移 ${it.label}`, disabled: i === menu.items.length - 1 || !it.id },
+      '↓',
+    );
+    up.addEventListener('click', () =>
+      edit({ op: 'move-item', menu: menu.name, id: it.id, to: i - 1 }, status),
+    );
+    down.addEventListener('click', () =>
+      edit({ op: 'move-item', menu: menu.name, id: it.id, to: i + 1 }, status),
+    );
+    return h('li', null, up, down, ' ', it.label, it.id ? h('code', null, ` ${it.id}`) : null);
+  });
+  return h(
+    'details',
+    { class: 'item' },
+    h(
+      'summary',
+      null,
+      h('code', null, menu.name),
+      h('span', { class: 'muted small' }, ` ${menu.items.length} 项 · ${menu.file}`),
+    ),
+    form,
+    h('ol', null, ...items),
+  );
+}
+
+/** @param {any} t */
+function textEditor(t) {
+  const text = area('text', t.text, 2);
+  const status = h('div');
+  const form = h(
+    'form',
+    { class: 'edit-form' },
+    field(`${t.rule}（第 ${t.step + 1} 步）`, text),
+    h('button', { type: 'submit' }, '保存到草稿 Save'),
+    status,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    edit({ op: 'set-rule-text', rule: t.rule, step: t.step, text: text.value }, status);
+  });
+  return h('div', null, h('span', { class: 'tag' }, t.role), form);
+}
+
+function kbPanel() {
+  const file = /** @type {HTMLInputElement} */ (
+    h('input', { type: 'file', accept: '.xlsx', 'aria-label': '知识库 Excel 文件' })
+  );
+  const status = h('div', { id: 'kb-status' });
+  const go = h('button', { type: 'button' }, '导入到草稿 Import into the draft');
+  go.addEventListener('click', async () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    try {
+      const answer = await post('kb-import', { xlsx: btoa(bin) });
+      data = answer.state;
+      draw();
+      const r = answer.report;
+      const box = /** @type {HTMLElement} */ (document.getElementById('kb-status'));
+      box.replaceChildren(
+        h(
+          'div',
+          null,
+          h(
+            'p',
+            { class: 'ok', role: 'status' },
+            `新增 ${r.added} 项 · 合并 ${r.merged} 项（加相似问法）· 不变 ${r.unchanged} 项 added ${r.added}, merged ${r.merged}, unchanged ${r.unchanged}`,
+          ),
+          r.answerDiffers.length
+            ? h(
+                'p',
+                { class: 'muted' },
+                `答案不同、保留原答案 kept the existing reply: ${r.answerDiffers.join('; ')}`,
+              )
+            : null,
+          r.skipped.length ? h('p', { class: 'error' }, `跳过 skipped: ${r.skipped.join('; ')}`) : null,
+        ),
+      );
+    } catch (err) {
+      status.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    }
+  });
+  return h(
+    'section',
+    { class: 'panel', id: 'kb' },
+    h('h2', null, '知识库 Excel (问题, 相似问法, 答案)'),
+    h(
+      'p',
+      null,
+      h('a', { href: '/console/api/kb-export', download: '' }, '导出已发布的问答 Export'),
+      ' · 导入只合并、不替换 Import merges by question, never replaces: ',
+    ),
+    h('p', null, file, ' ', go),
+    status,
+  );
+}
+
+function versionsPanel() {
+  const diffBox = h('pre', { class: 'diff', hidden: true });
+  const status = h('div');
+  return h(
+    'section',
+    { class: 'panel', id: 'versions' },
+    h('h2', null, '版本 Versions'),
+    scrolling(
+      'table',
+      { class: 'data' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, '版本'),
+          h('th', null, '时间'),
+          h('th', null, '发布人'),
+          h('th', null, '说明'),
+          h('th', null, ''),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        ...data.versions.map((/** @type {any} */ v) => {
+          const show = h('button', { type: 'button' }, '差异 Diff');
+          show.addEventListener('click', async () => {
+            const full = await api(`rule-version/${v.version}`);
+            diffBox.textContent = full.diff || '(the files as found on disk)';
+            diffBox.hidden = false;
+          });
+          const back = h(
+            'button',
+            { type: 'button', 'aria-label': `回滚到版本 ${v.version}`, disabled: v.version === data.latest },
+            '回滚到此版本 Roll back',
+          );
+          back.addEventListener('click', () => {
+            if (confirm(`回滚到版本 ${v.version}？Roll back to version ${v.version}?`))
+              act('rollback', { version: v.version, by: localStorage.getItem('kfbot-editor') ?? '' }, status);
+          });
+          return h(
+            'tr',
+            null,
+            h('td', { class: 'num' }, v.version),
+            h('td', null, time(v.at)),
+            h('td', null, v.by),
+            h('td', null, v.message),
+            h('td', null, show, ' ', back),
+          );
+        }),
+      ),
+    ),
+    status,
+    diffBox,
+  );
+}
+
+function draw() {
+  const c = data.catalogue;
+  root.replaceChildren(
+    h(
+      'div',
+      null,
+      h('h1', null, '编辑与发布 Edit & publish'),
+      h(
+        'p',
+        { class: 'muted' },
+        `规则 ${data.rules} · 运行中 loaded #${data.running ?? '—'} · 最新发布 published v${data.latest}`,
+      ),
+      outcomeBox,
+      draftPanel(),
+      tryPanel(),
+      unansweredPanel(),
+      newItemPanel(),
+      h(
+        'section',
+        { class: 'panel', id: 'items' },
+        h('h2', null, `问答 FAQ items (${c.items.length})`),
+        ...c.items.map(itemEditor),
+      ),
+      h('section', { class: 'panel', id: 'menus' }, h('h2', null, '菜单 Menus'), ...c.menus.map(menuEditor)),
+      h(
+        'section',
+        { class: 'panel', id: 'texts' },
+        h('h2', null, '话术 Texts (欢迎语, 结束语, 转人工, 兜底)'),
+        ...c.texts.map(textEditor),
+      ),
+      kbPanel(),
+      versionsPanel(),
+    ),
+  );
+}
+
+/** @param {HTMLElement} main */
+export async function render(main) {
+  root = main;
+  try {
+    data = await api('authoring');
+  } catch (err) {
+    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    return;
+  }
+  draw();
+}

@@ -1,0 +1,76 @@
+/**
+ * Every published rule set, kept in the store: who published it (the console user, or `import`),
+ * when, a message, the YAML diff against the version before, and the whole set of files. On one
+ * machine it is the history behind rollback; with Redis it is also where replicas read the rule set
+ * they run (runtime/rules-sync.ts). Publishing is a compare-and-set on the latest version number,
+ * so two publishes begun from the same version cannot both land.
+ */
+
+export interface RuleVersionSummary {
+  /** 1, 2, 3, … in publish order. */
+  version: number;
+  at: number;
+  by: string;
+  message: string;
+  /** How many files the version changed. */
+  changed: number;
+}
+
+export interface RuleVersion extends RuleVersionSummary {
+  /** Unified diff against the version before (or the files found on disk). */
+  diff: string;
+  /** Every rule and test file, by path relative to the rules folder. */
+  files: Record<string, string>;
+}
+
+export type NewRuleVersion = Omit<RuleVersion, 'version'>;
+
+export interface RuleVersionLog {
+  /**
+   * Records `v` as the version after `base`; returns its number, or undefined when the latest
+   * version is no longer `base` (someone published meanwhile: nothing is written).
+   */
+  publishRuleVersion(base: number, v: NewRuleVersion): Promise<number | undefined>;
+  /** The latest version number, 0 when nothing was published. */
+  latestRuleVersion(): Promise<number>;
+  ruleVersion(version: number): Promise<RuleVersion | undefined>;
+  /** The newest `limit` versions, newest first, without their files. */
+  listRuleVersions(limit: number): Promise<RuleVersionSummary[]>;
+}
+
+/** The stored form's format version: a record another format wrote is refused, not misread. */
+export const RULE_VERSION_FORMAT = 1;
+
+export function encodeRuleVersion(v: RuleVersion): string {
+  return JSON.stringify({ format: RULE_VERSION_FORMAT, ...v });
+}
+
+/** Reads a stored version; throws with what is wrong rather than returning a half-read record. */
+export function decodeRuleVersion(text: string): RuleVersion {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  if (raw.format !== RULE_VERSION_FORMAT)
+    throw new Error(
+      `rule version record of format ${String(raw.format)}; this kfbot reads format ${RULE_VERSION_FORMAT}`,
+    );
+  const files = raw.files as Record<string, unknown>;
+  const ok =
+    typeof raw.version === 'number' &&
+    typeof raw.at === 'number' &&
+    typeof raw.by === 'string' &&
+    typeof raw.message === 'string' &&
+    typeof raw.changed === 'number' &&
+    typeof raw.diff === 'string' &&
+    files !== null &&
+    typeof files === 'object' &&
+    Object.values(files).every((t) => typeof t === 'string');
+  if (!ok) throw new Error('rule version record is incomplete');
+  return {
+    version: raw.version as number,
+    at: raw.at as number,
+    by: raw.by as string,
+    message: raw.message as string,
+    changed: raw.changed as number,
+    diff: raw.diff as string,
+    files: files as Record<string, string>,
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * 编辑与发布 in a real Chromium, against the sandbox (whose console is open on the loopback): an
+ * unanswered question becomes a 相似问法 and is published, and the next sandbox customer typing it
+ * gets the answer; a breaking edit is refused with the reason and nothing changes; rollback
+ * restores the previous answers; a file changed on disk meanwhile is a conflict; a reply holding
+ * markup is shown as text.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import pino from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let sandbox: Sandbox;
+let browser: Browser;
+let chat: Page;
+let editor: Page;
+let rulesDir: string;
+let original: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  rulesDir = mkdtempSync(join(tmpdir(), 'kfbot-edit-rules-'));
+  cpSync('rules', rulesDir, { recursive: true });
+  original = readFileSync(join(rulesDir, 'welcome.yaml'), 'utf8');
+  sandbox = await startSandbox({
+    env: { KFBOT_PORT: '0', KFBOT_HOST: '127.0.0.1', KFBOT_RULES: rulesDir },
+    cwd: process.cwd(),
+    logger: pino({ level: 'silent' }),
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  chat = await context.newPage();
+  editor = await context.newPage();
+  editor.on('dialog', (d) => void d.accept());
+  await chat.goto(sandbox.url);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.close();
+});
+
+const consoleUrl = () => sandbox.url.replace(/\/sandbox$/, '/console/edit');
+
+async function customerSays(text: string): Promise<void> {
+  await chat.getByRole('button', { name: /New customer/ }).click();
+  await chat.getByLabel('Message', { exact: true }).fill(text);
+  await chat.getByRole('button', { name: '发送' }).first().click();
+}
+const bot = (text: string) => chat.locator('.msg.bot .bubble', { hasText: text });
+
+describe('editing and publishing in the console', () => {
+  it('turns an unanswered question into a 相似问法; the next customer typing it gets the answer', async () => {
+    await chat.getByRole('button', { name: /New customer/ }).waitFor();
+    await customerSays('能寄国外吗');
+    await expect.poll(() => bot('没太明白').count()).toBeGreaterThan(0);
+    expect(await bot('全国包邮').count()).toBe(0);
+
+    const started = Date.now();
+    await editor.goto(consoleUrl());
+    const row = editor.locator('#unanswered tr', { hasText: '能寄国外吗' });
+    await row.waitFor();
+    // Preselected: the nearest item (no one chose from 猜你想问 yet).
+    await expect.poll(() => row.locator('select').inputValue()).toBe('shipping_fee');
+    await row.getByRole('button', { name: /加为相似问法/ }).click();
+    await expect
+      .poll(() => editor.locator('#draft pre.diff').textContent())
+      .toContain('+        questions: [配送范围');
+    expect(await editor.locator('#draft pre.diff').textContent()).toContain('能寄国外吗]');
+    await editor.getByLabel('发布人 Your name').fill('运营小王');
+    await editor.getByLabel('说明 Message').fill('国外配送的问法');
+    await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    await expect
+      .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
+      .toContain('已发布版本 2');
+    console.log(`unanswered row → published: ${Date.now() - started} ms`);
+
+    await customerSays('能寄国外吗');
+    await expect.poll(() => bot('全国包邮').count(), { timeout: 10_000 }).toBe(1);
+    expect(readFileSync(join(rulesDir, 'welcome.yaml'), 'utf8')).toContain('能寄国外吗]');
+  }, 60_000);
+
+  it('refuses an edit that breaks a conversation test, showing why, and changes nothing', async () => {
+    const before = readFileSync(join(rulesDir, 'faq.yaml'), 'utf8');
+    await editor.goto(consoleUrl());
+    const item = editor.locator('details.item', { hasText: 'ship_time' });
+    await item.locator('summary').click();
+    await item.locator('textarea[name=reply]').fill('请联系客服。<b>粗体</b>');
+    await item.getByRole('button', { name: /保存到草稿/ }).click();
+    await expect
+      .poll(() => editor.locator('#draft pre.diff').textContent())
+      .toContain('请联系客服。<b>粗体</b>');
+    await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    const outcome = editor.locator('#outcome');
+    await expect
+      .poll(() => outcome.textContent(), { timeout: 15_000 })
+      .toContain('未发布 Not published: tests');
+    expect(await outcome.textContent()).toContain('- expected: a text containing "48 小时内发货"');
+    // Markup in a reply is text on the page, never an element.
+    expect(await editor.locator('#draft pre.diff b').count()).toBe(0);
+    expect(readFileSync(join(rulesDir, 'faq.yaml'), 'utf8')).toBe(before);
+    await editor.getByRole('button', { name: /放弃草稿/ }).click();
+    await expect.poll(() => editor.locator('#draft').textContent()).toContain('没有修改');
+  }, 60_000);
+
+  it('reports a file changed on disk since the draft began as a conflict', async () => {
+    await editor.goto(consoleUrl());
+    const item = editor.locator('details.item', { hasText: 'pay_methods' });
+    await item.locator('summary').click();
+    await item.locator('textarea[name=reply]').fill('支持微信支付（含信用卡）。');
+    await item.getByRole('button', { name: /保存到草稿/ }).click();
+    await editor.locator('#draft pre.diff').waitFor();
+    const path = join(rulesDir, 'faq.yaml');
+    const theirs = readFileSync(path, 'utf8').replace('能用花呗吗', '能用花呗分期吗');
+    writeFileSync(path, theirs);
+    await editor.reload();
+    await expect.poll(() => editor.locator('#conflict').textContent()).toContain('faq.yaml');
+    await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    await expect
+      .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
+      .toContain('conflict');
+    expect(readFileSync(path, 'utf8')).toBe(theirs);
+    // Redoing the edits on the new files keeps both changes.
+    await editor.getByRole('button', { name: /在最新文件上重做/ }).click();
+    await expect.poll(() => editor.locator('#conflict').count()).toBe(0);
+    await editor.getByRole('button', { name: /放弃草稿/ }).click();
+  }, 60_000);
+
+  it('rolls back to the version before, and customers get the previous answers', async () => {
+    await editor.goto(consoleUrl());
+    await editor.getByRole('button', { name: '回滚到版本 1' }).click();
+    await expect
+      .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
+      .toContain('已发布版本 3');
+    expect(readFileSync(join(rulesDir, 'welcome.yaml'), 'utf8')).toBe(original);
+    await customerSays('能寄国外吗');
+    await expect.poll(() => bot('没太明白').count(), { timeout: 10_000 }).toBe(1);
+    expect(await bot('全国包邮').count()).toBe(0);
+  }, 60_000);
+
+  it('adds an FAQ item with three 相似问法, tries it, publishes it (timed walk-through)', async () => {
+    const t0 = Date.now();
+    await editor.goto(consoleUrl());
+    const form = editor.locator('#new-item');
+    await form.locator('input[name=id]').fill('gift_wrap');
+    await form.locator('textarea[name=questions]').fill('有礼品包装吗\n能包装成礼物吗\n可以送礼盒吗');
+    await form.locator('textarea[name=reply]').fill('可以免费礼品包装，下单时备注“礼品包装”即可。');
+    await form.getByRole('button', { name: /加入草稿/ }).click();
+    await expect.poll(() => editor.locator('#draft pre.diff').textContent()).toContain('+  - id: gift_wrap');
+    const t1 = Date.now();
+    await editor.getByLabel('客户说 Customer says').fill('礼品包装有吗');
+    await editor.getByRole('button', { name: '试一试 Try' }).click();
+    await expect
+      .poll(() => editor.locator('#try-reply').textContent(), { timeout: 10_000 })
+      .toContain('免费礼品包装');
+    const t2 = Date.now();
+    await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    await expect
+      .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
+      .toContain('已发布版本');
+    const t3 = Date.now();
+    await customerSays('能包装成礼物吗');
+    await expect.poll(() => bot('免费礼品包装').count(), { timeout: 10_000 }).toBe(1);
+    console.log(
+      `walk-through (scripted): item with 3 相似问法 into the draft ${t1 - t0} ms, try ${t2 - t1} ms, publish (validate + tests + write + reload) ${t3 - t2} ms, the sandbox customer answered ${Date.now() - t3} ms later`,
+    );
+  }, 60_000);
+
+  it('imports a knowledge-base Excel into the draft, merging by question', async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('知识库');
+    sheet.addRow(['分组', '问题', '相似问法', '答案']);
+    sheet.addRow(['售后', '怎么取消订单', '订单能撤回吗\n下单后反悔了', '别的答案']);
+    sheet.addRow(['售前', '有实体店吗', '线下门店在哪', '我们只在线上销售。']);
+    const path = join(mkdtempSync(join(tmpdir(), 'kfbot-kb-')), '知识库.xlsx');
+    await wb.xlsx.writeFile(path);
+    await editor.goto(consoleUrl());
+    await editor.getByLabel('知识库 Excel 文件').setInputFiles(path);
+    await editor.getByRole('button', { name: /导入到草稿/ }).click();
+    await expect.poll(() => editor.locator('#kb-status').textContent()).toContain('新增 1 项 · 合并 1 项');
+    expect(await editor.locator('#kb-status').textContent()).toContain('保留原答案');
+    const diff = (await editor.locator('#draft pre.diff').textContent()) ?? '';
+    expect(diff).toContain('订单能撤回吗, 下单后反悔了]');
+    expect(diff).toContain('+    reply: 我们只在线上销售。');
+    expect(diff).not.toContain('别的答案');
+    expect(diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'))).toHaveLength(1);
+    await editor.getByRole('button', { name: /放弃草稿/ }).click();
+  }, 60_000);
+
+  it('fits a phone-sized screen without sideways scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(consoleUrl());
+    await phone.locator('#items').waitFor();
+    await phone.locator('details.item').first().locator('summary').click();
+    const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    await phone.screenshot({ path: 'test-results/console-edit-phone.png', fullPage: false });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.close();
+  }, 60_000);
+});
