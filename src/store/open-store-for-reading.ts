@@ -10,12 +10,14 @@ import { StoreOpenError } from './store-open-error.ts';
 /**
  * `change` (kfbot forget) opens the same way — never creating or migrating — but may write: a
  * customer's data is erased from the store serve uses, or the command says why it cannot.
+ * `migrate` (kfbot rules: publishing into a store, possibly before serve ever ran) opens it as
+ * serve does: created if missing, brought to this kfbot's schema.
  */
 export async function openStoreForReading(
   url: string,
   cwd: string,
   redisCaFile?: string,
-  mode: 'read' | 'change' = 'read',
+  mode: 'read' | 'change' | 'migrate' = 'read',
 ): Promise<Store> {
   if (url.startsWith('sqlite:')) return openSqliteStore(sqliteFile(url, cwd), mode);
   if (/^rediss?(\+sentinel)?:\/\//.test(url)) {
@@ -23,6 +25,11 @@ export async function openStoreForReading(
     const { REDIS_SCHEMA_VERSION } = await import('./redis-migrations.ts');
     const redis = await openRedis(url, undefined, redisCaFile);
     const store = new RedisStore(redis);
+    if (mode === 'migrate') {
+      const { migrateRedis } = await import('./redis-migrations.ts');
+      await migrateRedis({ redis, keys: store.keys }, `redis://${redisTarget(url)}`);
+      return store;
+    }
     try {
       const version = await redis.get(store.keys.schemaVersion());
       checkReadable(

@@ -94,12 +94,12 @@ describe('publishing a draft', () => {
     const d = await draftWith({
       op: 'set-item',
       id: 'pay_methods',
-      questions: ['支持哪些付款方式', '怎么开发票'],
+      questions: ['支持哪些付款方式', '开专票'],
     });
     const out = await publishDraft(d, { by: 'ops', message: '' }, ctx);
     expect(out.ok).toBe(true);
     expect(out.ok && out.warnings.map((w) => w.message).join('\n')).toMatch(
-      /question "怎么开发票" of "pay_methods" is as close to "order_invoice"/,
+      /question "开专票" of "pay_methods" is as close to "order_invoice"/,
     );
   });
 

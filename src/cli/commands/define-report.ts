@@ -90,7 +90,7 @@ function help(spec: ReportSpec): string {
 export async function openStore(
   flag: string | undefined,
   io: CommandIo,
-  mode: 'read' | 'change' = 'read',
+  mode: 'read' | 'change' | 'migrate' = 'read',
 ): Promise<Store> {
   const key = CONFIG_KEYS.store;
   const setting = new Settings({ env: io.env, cwd: io.cwd, flags: { store: flag } }).get(key);

@@ -148,8 +148,8 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     default:
       throw new UsageError(`unknown rules command "${sub}" (versions, export, import, rollback)`);
   }
-  // The store serve uses (flag, environment, .env), never created or migrated here.
-  const store = await openStore(values.store, io, 'change');
+  // The store serve uses (flag, environment, .env); publishing may come before serve's first start.
+  const store = await openStore(values.store, io, 'migrate');
   try {
     return await run(store);
   } finally {
