@@ -37,6 +37,11 @@ export interface RedisPullWorkOptions {
    * group. Default: 60 leases (5 minutes), far past any pause a live replica survives.
    */
   pruneIdleMs?: number;
+  /**
+   * KFBOT_REDIS_WAIT_REPLICAS: a callback is answered 200 only once a replica holds its entry, so
+   * a failover cannot lose a notice WeCom will not send again.
+   */
+  replicaWait?: { settle(): Promise<void> };
 }
 
 const GROUP = 'pullers';
@@ -82,6 +87,7 @@ export class RedisPullWork implements PullWork {
   readonly #consumer: string;
   readonly #leaseMs: number;
   readonly #pruneIdleMs: number;
+  readonly #replicaWait: { settle(): Promise<void> } | undefined;
   #prunedAt = 0;
   readonly #accounts = new Map<string, AccountWork>();
   #pull: ((job: PullJob) => Promise<void>) | undefined;
@@ -109,6 +115,7 @@ export class RedisPullWork implements PullWork {
     this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#leaseMs = options.leaseMs ?? 5_000;
     this.#pruneIdleMs = options.pruneIdleMs ?? 60 * this.#leaseMs;
+    this.#replicaWait = options.replicaWait;
   }
 
   /**
@@ -147,6 +154,7 @@ export class RedisPullWork implements PullWork {
         const failed = results?.find(([err]) => err);
         if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the transaction');
       });
+    await this.#replicaWait?.settle();
   }
 
   /** An entry in the pulls stream like a callback's, marked as a nudge (no WeCom read for it alone). */
