@@ -116,6 +116,9 @@ export class RedisPullWork implements PullWork {
     this.#leaseMs = options.leaseMs ?? 5_000;
     this.#pruneIdleMs = options.pruneIdleMs ?? 60 * this.#leaseMs;
     this.#replicaWait = options.replicaWait;
+    this.#redis.on('ready', () => {
+      if (this.#refused.size > 0 && !this.#stopped) void this.#recordRefused();
+    });
   }
 
   /**
@@ -145,16 +148,35 @@ export class RedisPullWork implements PullWork {
   }
 
   async enqueue(openKfId: string, token: string, at: number): Promise<void> {
-    await this.#redis
-      .multi()
-      .set(this.#keys.pullToken(openKfId), JSON.stringify({ token, at }), 'PX', TOKEN_USABLE_MS)
-      .xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId)
-      .exec()
-      .then((results) => {
-        const failed = results?.find(([err]) => err);
-        if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the transaction');
-      });
-    await this.#replicaWait?.settle();
+    try {
+      await this.#redis
+        .multi()
+        .set(this.#keys.pullToken(openKfId), JSON.stringify({ token, at }), 'PX', TOKEN_USABLE_MS)
+        .xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId)
+        .exec()
+        .then((results) => {
+          const failed = results?.find(([err]) => err);
+          if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the transaction');
+        });
+      await this.#replicaWait?.settle();
+    } catch (err) {
+      this.#refused.set(openKfId, { token, at });
+      throw err;
+    }
+  }
+
+  /**
+   * Notices this replica refused (503) because Redis was away. WeCom retries a refused callback
+   * only a few times; if a failover outlasts them and every customer of the account is waiting for
+   * a reply, no new callback comes. So they are recorded again as soon as Redis is back.
+   */
+  readonly #refused = new Map<string, { token: string; at: number }>();
+
+  async #recordRefused(): Promise<void> {
+    for (const [openKfId, { token, at }] of [...this.#refused]) {
+      this.#refused.delete(openKfId);
+      await this.enqueue(openKfId, token, at).catch(() => {}); // kept for the next 'ready'
+    }
   }
 
   /** An entry in the pulls stream like a callback's, marked as a nudge (no WeCom read for it alone). */
