@@ -121,14 +121,37 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
     }
   });
   const deadline = Date.now() + 30_000;
-  let switchedAfterMs = Number.NaN;
-  while (sim.sent().length < total && Date.now() < deadline) {
-    if (Number.isNaN(switchedAfterMs) && group.sentinels.some((x) => x.output().includes('+switch-master')))
-      switchedAfterMs = Date.now() - killedAt;
-    await sleep(50);
+  while (sim.sent().length < total && Date.now() < deadline) await sleep(50);
+  // When the sentinels promoted the replica, from the time in their log line (UTC, ms).
+  const line = group.sentinels
+    .map((x) => /(\d\d):(\d\d):(\d\d)\.(\d\d\d) # \+switch-master/.exec(x.output()))
+    .find(Boolean);
+  const today = new Date(killedAt);
+  const switchedAfterMs = line
+    ? Date.UTC(
+        today.getUTCFullYear(),
+        today.getUTCMonth(),
+        today.getUTCDate(),
+        Number(line[1]),
+        Number(line[2]),
+        Number(line[3]),
+        Number(line[4]),
+      ) - killedAt
+    : Number.NaN;
+  if (process.env.BENCH_TIMELINE) {
+    // Answers per 250 ms from 1 s before the primary's death.
+    const buckets = new Map<number, number>();
+    for (const m of sim.sent()) {
+      const b = Math.floor((m.at - killedAt) / 250);
+      if (b >= -4) buckets.set(b, (buckets.get(b) ?? 0) + 1);
+    }
+    console.log(
+      [...buckets]
+        .sort((a, b) => a[0] - b[0])
+        .map(([b, n]) => `${b * 250}:${n}`)
+        .join(' '),
+    );
   }
-  if (Number.isNaN(switchedAfterMs) && group.sentinels.some((x) => x.output().includes('+switch-master')))
-    switchedAfterMs = Date.now() - killedAt; // promoted, but only after the answers were all in
   await sleep(1500);
   let doubled = 0;
   let lost = 0;
@@ -140,13 +163,14 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
   const refusedRepeats = bot.logs.filter(
     (l) => /WeCom refused/.test(String(l.msg)) && Number(l.errcode) === 40058,
   ).length;
-  // The pause the customers saw: the longest gap between answers from the death on (the calls in
-  // flight at the death still land in the first milliseconds).
+  // The pause the customers saw: the longest gap between answers from the death on, the death
+  // included (the calls in flight at the death still land in the first milliseconds).
   const times = sim
     .sent()
     .map((m) => m.at)
     .filter((at) => at >= killedAt)
     .sort((a, b) => a - b);
+  times.unshift(killedAt);
   let answerPauseMs = 0;
   for (let i = 1; i < times.length; i++)
     answerPauseMs = Math.max(answerPauseMs, (times[i] ?? 0) - (times[i - 1] ?? 0));

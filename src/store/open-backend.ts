@@ -76,7 +76,13 @@ export async function openBackend(
     reportMigration(deps.log, name, await migrateRedis({ redis, keys: store.keys }, name));
     return {
       store,
-      work: new RedisPullWork({ redis, keys: store.keys }, deps.metrics, deps.log, deps.now),
+      work: new RedisPullWork(
+        { redis, keys: store.keys },
+        deps.metrics,
+        deps.log,
+        deps.now,
+        replicaWait ? { replicaWait } : {},
+      ),
       budget: new RedisApiBudget(redis, store.keys, deps.budgetLimits, deps.now),
     };
   }

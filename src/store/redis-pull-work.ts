@@ -37,6 +37,11 @@ export interface RedisPullWorkOptions {
    * group. Default: 60 leases (5 minutes), far past any pause a live replica survives.
    */
   pruneIdleMs?: number;
+  /**
+   * KFBOT_REDIS_WAIT_REPLICAS: a callback is answered 200 only once a replica holds its entry, so
+   * a failover cannot lose a notice WeCom will not send again.
+   */
+  replicaWait?: { settle(): Promise<void> };
 }
 
 const GROUP = 'pullers';
@@ -82,6 +87,7 @@ export class RedisPullWork implements PullWork {
   readonly #consumer: string;
   readonly #leaseMs: number;
   readonly #pruneIdleMs: number;
+  readonly #replicaWait: { settle(): Promise<void> } | undefined;
   #prunedAt = 0;
   readonly #accounts = new Map<string, AccountWork>();
   #pull: ((job: PullJob) => Promise<void>) | undefined;
@@ -109,6 +115,10 @@ export class RedisPullWork implements PullWork {
     this.#consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.#leaseMs = options.leaseMs ?? 5_000;
     this.#pruneIdleMs = options.pruneIdleMs ?? 60 * this.#leaseMs;
+    this.#replicaWait = options.replicaWait;
+    this.#redis.on('ready', () => {
+      if (this.#refused.size > 0 && !this.#stopped) void this.#recordRefused();
+    });
   }
 
   /**
@@ -138,15 +148,35 @@ export class RedisPullWork implements PullWork {
   }
 
   async enqueue(openKfId: string, token: string, at: number): Promise<void> {
-    await this.#redis
-      .multi()
-      .set(this.#keys.pullToken(openKfId), JSON.stringify({ token, at }), 'PX', TOKEN_USABLE_MS)
-      .xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId)
-      .exec()
-      .then((results) => {
-        const failed = results?.find(([err]) => err);
-        if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the transaction');
-      });
+    try {
+      await this.#redis
+        .multi()
+        .set(this.#keys.pullToken(openKfId), JSON.stringify({ token, at }), 'PX', TOKEN_USABLE_MS)
+        .xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId)
+        .exec()
+        .then((results) => {
+          const failed = results?.find(([err]) => err);
+          if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the transaction');
+        });
+      await this.#replicaWait?.settle();
+    } catch (err) {
+      this.#refused.set(openKfId, { token, at });
+      throw err;
+    }
+  }
+
+  /**
+   * Notices this replica refused (503) because Redis was away. WeCom retries a refused callback
+   * only a few times; if a failover outlasts them and every customer of the account is waiting for
+   * a reply, no new callback comes. So they are recorded again as soon as Redis is back.
+   */
+  readonly #refused = new Map<string, { token: string; at: number }>();
+
+  async #recordRefused(): Promise<void> {
+    for (const [openKfId, { token, at }] of [...this.#refused]) {
+      this.#refused.delete(openKfId);
+      await this.enqueue(openKfId, token, at).catch(() => {}); // kept for the next 'ready'
+    }
   }
 
   /** An entry in the pulls stream like a callback's, marked as a nudge (no WeCom read for it alone). */

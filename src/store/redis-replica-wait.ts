@@ -2,9 +2,11 @@
  * Redis replicates asynchronously: a failover can lose the last writes the primary acknowledged.
  * Lost before a WeCom call, they are what would double or drop a reply — the `attempting` record
  * (without it the repeated call is taken as new), the message's plan and the conversation (without
- * them it is decided again, from an older state). So, when KFBOT_REDIS_WAIT_REPLICAS is set, kfbot
- * sends WAIT after writing `attempting` and before calling WeCom: WAIT covers every earlier write
- * of the connection, and kfbot writes through one connection.
+ * them it is decided again, from an older state) — and a callback's entry in the pulls stream
+ * (WeCom, answered 200, does not send it again). So, when KFBOT_REDIS_WAIT_REPLICAS is set, kfbot
+ * sends WAIT after writing `attempting` and before calling WeCom, and after recording a callback
+ * and before answering it: WAIT covers every earlier write of the connection, and kfbot writes
+ * through one connection.
  *
  * When the replicas do not acknowledge in time (a replica down or far behind), kfbot does not stop
  * answering: it warns, counts it, and stops waiting for SKIP_MS before trying again — WAIT blocks

@@ -1,10 +1,13 @@
 /**
  * kfbot on a highly available Redis: a primary, a replica and three sentinels. The primary is
  * killed while customers are writing; the sentinels promote the replica, kfbot follows the
- * promotion by itself (redis+sentinel:// URL) and every customer keeps getting answers.
+ * promotion by itself (redis+sentinel:// URL) and every customer keeps getting answers — also
+ * when the replica's link was cut just before, so that the promoted replica lacks the primary's
+ * last writes (KFBOT_REDIS_WAIT_REPLICAS=1 keeps them from mattering).
  */
-import { afterAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { redisClient } from '../../src/store/redis-store.ts';
 import { type SentinelGroup, startSentinelGroup } from '../support/redis-servers.ts';
 import { expectNoSecrets } from '../support/secrets.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
@@ -16,7 +19,7 @@ let group: SentinelGroup | undefined;
 let sim: WeComSimulator | undefined;
 let bot: KfbotProcess | undefined;
 
-afterAll(async () => {
+afterEach(async () => {
   if (bot && sim) expectNoSecrets(bot.lines, sim, [TOKEN, AES_KEY]);
   await bot?.stop('SIGKILL');
   await sim?.close();
@@ -33,10 +36,12 @@ function problems(): string {
   return JSON.stringify([...counts]);
 }
 
+type Server = SentinelGroup['servers'][number];
+
 const replyText = (m: { content: Record<string, unknown> }) =>
   (m.content.text as { content: string }).content;
 
-it('follows a Sentinel failover while customers are writing and keeps answering', async () => {
+async function failover(cutReplicaLinkFirst: boolean): Promise<void> {
   group = await startSentinelGroup('kfbot');
   sim = await startSimulator();
   const s = sim;
@@ -52,7 +57,16 @@ it('follows a Sentinel failover while customers are writing and keeps answering'
 
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => ({ id: `wmSentinel${i}`, sent: 0 }));
   const answered = (c: { id: string }) => s.sent(s.openKfId, c.id).length;
-  const [primary] = group.servers as [NonNullable<SentinelGroup['servers'][number]>];
+  const [primary, replica] = group.servers as [Server, Server];
+  /** The replica stops hearing from the primary for 200 ms before the primary dies. */
+  const cutReplicaLink = async () => {
+    const admin = redisClient(`redis://127.0.0.1:${replica.port}/0`);
+    await admin.connect();
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'master');
+    replica.child.kill('SIGSTOP'); // it cannot reconnect meanwhile
+    admin.disconnect();
+    await new Promise((r) => setTimeout(r, 200));
+  };
   let killedAt = 0;
   const deadline = Date.now() + 90_000;
   // Each customer keeps at most two messages unanswered, like a person waiting for replies.
@@ -64,12 +78,18 @@ it('follows a Sentinel failover while customers are writing and keeps answering'
       }
     }
     if (killedAt === 0 && s.sent().length >= (CUSTOMERS * PER_CUSTOMER) / 3) {
-      primary.kill();
-      killedAt = Date.now();
+      killedAt = -1; // under way, while customers go on writing
+      void (async () => {
+        if (cutReplicaLinkFirst) await cutReplicaLink();
+        primary.kill();
+        killedAt = Date.now();
+        replica.child.kill('SIGCONT');
+      })();
     }
     if (Date.now() > deadline) throw new Error(`stalled at ${s.sent().length} answers`);
     await new Promise((r) => setTimeout(r, 20));
   }
+  await waitFor(() => killedAt > 0, 'the primary to be killed');
   await waitFor(() => s.sent().length >= CUSTOMERS * PER_CUSTOMER, 'every message answered', 60_000).catch(
     (err: Error) => {
       throw new Error(`${err.message}: ${s.sent().length} answers; kfbot said ${problems()}`);
@@ -92,4 +112,16 @@ it('follows a Sentinel failover while customers are writing and keeps answering'
   expect(bot.logs.filter((l) => /WeCom refused|quota .* is used up/.test(String(l.msg)))).toEqual([]);
   const res = await fetch(`${bot.url}/readyz`);
   expect(res.status).toBe(200);
-}, 150_000);
+}
+
+it(
+  'follows a Sentinel failover while customers are writing and keeps answering',
+  () => failover(false),
+  150_000,
+);
+
+it(
+  'loses nothing with KFBOT_REDIS_WAIT_REPLICAS=1 when the promoted replica lacks the last writes',
+  () => failover(true),
+  150_000,
+);
