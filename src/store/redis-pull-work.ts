@@ -116,8 +116,14 @@ export class RedisPullWork implements PullWork {
     this.#leaseMs = options.leaseMs ?? 5_000;
     this.#pruneIdleMs = options.pruneIdleMs ?? 60 * this.#leaseMs;
     this.#replicaWait = options.replicaWait;
+    let away = false;
+    this.#redis.on('close', () => {
+      away = true;
+    });
     this.#redis.on('ready', () => {
-      if (this.#refused.size > 0 && !this.#stopped) void this.#recordRefused();
+      if (!away || this.#stopped) return;
+      away = false;
+      void this.#recordRefused().then(() => this.#pullAgainAfterOutage());
     });
   }
 
@@ -171,6 +177,19 @@ export class RedisPullWork implements PullWork {
    * a reply, no new callback comes. So they are recorded again as soon as Redis is back.
    */
   readonly #refused = new Map<string, { token: string; at: number }>();
+
+  /**
+   * After an outage (a failover above all) the promoted replica may lack the last entries of the
+   * stream, for callbacks already answered 200 that WeCom will not send again. Each replica asks
+   * once more for a pull of every account it has worked on: one sync_msg each, by cursor, and
+   * nothing is answered twice (messages are deduplicated by msgid).
+   */
+  async #pullAgainAfterOutage(): Promise<void> {
+    for (const openKfId of this.#accounts.keys()) {
+      if (this.#refused.has(openKfId)) continue;
+      await this.#redis.xadd(this.#keys.pulls(), '*', 'open_kfid', openKfId).catch(() => {});
+    }
+  }
 
   async #recordRefused(): Promise<void> {
     for (const [openKfId, { token, at }] of [...this.#refused]) {
