@@ -50,6 +50,12 @@ export interface PullJob {
   /** The newest callback token, if it is still usable (§3: valid 10 minutes). */
   token: string | undefined;
   lease: Lease;
+  /**
+   * Given only by pull work whose lease cannot be lost (one process): the pull may end while work
+   * it started is still running (a backend call, runtime/account-backlog.ts); it hands that work
+   * here, and the notice is recorded as covered only once it settles, so a restart reads again.
+   */
+  finishLater?: (unfinished: Promise<void>) => void;
 }
 
 export interface PullWork {
