@@ -56,6 +56,11 @@ export class AccountBacklog {
 
   constructor(private readonly d: AccountBacklogDeps) {}
 
+  /** The lease this backlog's cursor writes and calls run under. */
+  get lease(): Lease {
+    return this.d.lease;
+  }
+
   /** A customer (lane key) with deferred work in flight: their next item must join it. */
   busy(key: string): boolean {
     return this.#chains.has(key);
@@ -133,6 +138,7 @@ export class AccountBacklog {
    */
   async finished(): Promise<void> {
     await this.drained();
+    if (this.#failure) throw this.#failure.error; // kept for the next pull to see too
     if (this.#blocked) throw new Error('work after a call was left unfinished; it is read again');
   }
 

@@ -12,10 +12,9 @@
  *
  * A message that reaches a backend `call:` is recorded with its pending call and its page moves
  * on: the call and what follows it finish on the customer's own chain (account-backlog.ts), and
- * the cursor is stored only once every page before it has nothing left. On one process (SQLite)
- * the pull ends without waiting and its notice stays owed until the backlog drains (a restart
- * reads the page again); across replicas (a lease with a fence) the pull waits for its backlog
- * before it ends, so the lease is held while its calls run.
+ * the cursor is stored only once every page before it has nothing left. The pull ends without
+ * waiting, and its pull work keeps the notice owed (SQLite) or unacknowledged with the lease held
+ * (Redis) until the backlog drains, so a restart or a takeover reads the page again.
  */
 import type { Logger } from 'pino';
 import { codeExpiry } from '../conversation/platform-guards.ts';
@@ -89,17 +88,24 @@ export class AccountPuller {
     await this.d.idle?.fireDue(job.openKfId, job.lease);
   }
 
-  /** The account's backlog for this pull: kept between pulls only where the lease cannot be lost. */
+  /**
+   * The account's backlog for this pull: kept between pulls under the same lease (one process: for
+   * ever; a replica: while its pull work holds the lease). After a failure the pull reads again
+   * from the stored cursor.
+   */
   #backlog(job: PullJob): AccountBacklog {
-    const failToPull = job.finishLater === undefined;
     const kept = this.#backlogs.get(job.openKfId);
-    if (kept && !failToPull) return kept;
+    if (kept && kept.lease === job.lease && job.finishLater) {
+      if (kept.takeFailure()) kept.reset();
+      return kept;
+    }
     const backlog = new AccountBacklog({
       openKfId: job.openKfId,
       store: this.d.store,
       lease: job.lease,
       log: this.d.log,
-      failToPull,
+      // Across replicas a failed piece leaves the pull work pending: it is claimed and read again.
+      failToPull: job.lease.fence !== undefined || job.finishLater === undefined,
     });
     this.#backlogs.set(job.openKfId, backlog);
     return backlog;

@@ -51,9 +51,10 @@ export interface PullJob {
   token: string | undefined;
   lease: Lease;
   /**
-   * Given only by pull work whose lease cannot be lost (one process): the pull may end while work
-   * it started is still running (a backend call, runtime/account-backlog.ts); it hands that work
-   * here, and the notice is recorded as covered only once it settles, so a restart reads again.
+   * The pull may end while work it started is still running (a backend call finishing after its
+   * page, runtime/account-backlog.ts): it hands that work here, and the pull work counts the
+   * notices as covered only once it settles — until then SQLite keeps them owed and Redis keeps
+   * them unacknowledged with the lease held — so a restart or a takeover reads them again.
    */
   finishLater?: (unfinished: Promise<void>) => void;
 }

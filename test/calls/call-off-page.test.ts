@@ -1,15 +1,20 @@
 /**
  * A backend call occupies its own customer only: while one customer's backend hangs, another
  * customer of the same account is answered, and the first customer's later message is answered
- * after the call's reply, in order. Real app on SQLite, real HTTP backend on loopback that holds
- * its answer until the test lets it go — no timing assertions.
+ * after the call's reply, in order. Real app on SQLite and on Redis (replicas' pull work: the
+ * lease is held while the call runs), real HTTP backend on loopback that holds its answer until
+ * the test lets it go — no timing assertions.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { redisClient } from '../../src/store/redis-store.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+
+// Its own database, emptied first: other files use 12–15.
+const REDIS = (process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13').replace(/\/\d+$/, '/10');
 
 let sim: WeComSimulator | undefined;
 let bot: InProcessKfbot | undefined;
@@ -81,13 +86,24 @@ afterEach(async () => {
   await backend?.close();
 });
 
-describe('a call off its page', () => {
+describe.each(['sqlite', 'redis'] as const)('a call off its page (%s)', (store) => {
   it('answers another customer of the same account while one customer’s backend hangs, and that customer’s later message after the call', async () => {
     backend = await startHeldBackend();
     const held = backend;
     sim = await startSimulator();
     const s = sim;
-    bot = await startInProcess(s, { config: { rules: ruleDir({ 'rules.yaml': RULES(held.port) }) } });
+    if (store === 'redis') {
+      const admin = redisClient(REDIS);
+      await admin.connect();
+      await admin.flushdb();
+      await admin.quit();
+    }
+    bot = await startInProcess(s, {
+      config: {
+        rules: ruleDir({ 'rules.yaml': RULES(held.port) }),
+        ...(store === 'redis' && { store: REDIS }),
+      },
+    });
     const texts = (id: string) =>
       s.sent(s.openKfId, id).map((m) => (m.content.text as { content: string } | undefined)?.content);
 
