@@ -126,7 +126,7 @@ export class AccountPuller {
       if (!backlog.idle) job.finishLater(backlog.finished());
       return;
     }
-    // Across replicas the lease must be held while the calls run: wait for them here.
+    // Pull work that cannot keep a notice owed past the pull: the pull itself waits for its calls.
     await backlog.settled();
     this.#backlogs.delete(job.openKfId);
     const failure = backlog.takeFailure();
@@ -147,6 +147,7 @@ export class AccountPuller {
         { open_kfid: job.openKfId },
         'callback token rejected (95007); pulling by cursor without it',
       );
+      backlog.reset(); // read again from the stored cursor, as before the token was tried
       await this.#pages(job.openKfId, await stored(), undefined, firstStart, job.lease, backlog);
     } finally {
       timer();
