@@ -10,8 +10,8 @@
  * - hanging backend: timeout 1 s, retries 1: time until on_error reaches the customer
  *   (target: within timeout × (retries + 1) + 2 s in every run).
  *
- * The known limit this shows: a pull page completes when its slowest lane does, so a slow
- * backend delays the *next* page for everyone (docs/calls.md, "Limits today").
+ * A call finishes outside its page (runtime/account-backlog.ts), so the others' figure should
+ * match the no-call one (docs/calls.md, "Limits today").
  *
  * Run alone: `npm run bench:calls` (~40 s). Numbers are ratios measured side by side.
  */

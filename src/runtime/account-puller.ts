@@ -9,6 +9,12 @@
  * item waits on WeCom round trips: one at a time, an account answers about 1 / (round trips per
  * message × RTT). The next page is fetched while the current one finishes (reading does not move
  * the stored cursor), and the page's unknown nicknames are asked for in one batch.
+ *
+ * A message that reaches a backend `call:` is recorded with its pending call and its page moves
+ * on: the call and what follows it finish on the customer's own chain (account-backlog.ts), and
+ * the cursor is stored only once every page before it has nothing left. The pull ends without
+ * waiting, and its pull work keeps the notice owed (SQLite) or unacknowledged with the lease held
+ * (Redis) until the backlog drains, so a restart or a takeover reads the page again.
  */
 import type { Logger } from 'pino';
 import { codeExpiry } from '../conversation/platform-guards.ts';
@@ -21,6 +27,7 @@ import type { KfApi, SyncMsgPage } from '../wecom/kf-api.ts';
 import { isCustomerMessage } from '../wecom/platform-enums.ts';
 import { SEND_WINDOW_MS } from '../wecom/send-limits.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+import { AccountBacklog, type PageMark } from './account-backlog.ts';
 import { runInLanes } from './customer-lanes.ts';
 import { PageNicknames } from './customer-names.ts';
 import type { IdleFiring } from './idle-firing.ts';
@@ -44,6 +51,8 @@ export interface AccountPullerDeps {
 
 export class AccountPuller {
   readonly #concurrency: number;
+  /** Per account, work left running after its page (one process: kept between pulls). */
+  readonly #backlogs = new Map<string, AccountBacklog>();
 
   constructor(private readonly d: AccountPullerDeps) {
     this.#concurrency = Math.max(1, d.concurrency);
@@ -60,18 +69,77 @@ export class AccountPuller {
     );
   }
 
+  /** Resolves when no account has work left running after its page (tests, the sandbox, stop). */
+  async settled(): Promise<void> {
+    while (!this.isSettled()) await Promise.all([...this.#backlogs.values()].map((b) => b.settled()));
+  }
+
+  isSettled(): boolean {
+    return [...this.#backlogs.values()].every((b) => b.idle);
+  }
+
+  /** Lets the calls in flight finish, and starts nothing new: what is left is read again at start. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.#backlogs.values()].map((b) => b.stop()));
+  }
+
   async #pull(job: PullJob): Promise<void> {
     if (job.notified) await this.#read(job);
     await this.d.idle?.fireDue(job.openKfId, job.lease);
   }
 
+  /**
+   * The account's backlog for this pull: kept between pulls under the same lease (one process: for
+   * ever; a replica: while its pull work holds the lease). After a failure the pull reads again
+   * from the stored cursor.
+   */
+  #backlog(job: PullJob): AccountBacklog {
+    const kept = this.#backlogs.get(job.openKfId);
+    if (kept && kept.lease === job.lease && job.finishLater) {
+      if (kept.takeFailure()) kept.reset();
+      return kept;
+    }
+    const backlog = new AccountBacklog({
+      openKfId: job.openKfId,
+      store: this.d.store,
+      lease: job.lease,
+      log: this.d.log,
+      // Across replicas a failed piece leaves the pull work pending: it is claimed and read again.
+      failToPull: job.lease.fence !== undefined || job.finishLater === undefined,
+    });
+    this.#backlogs.set(job.openKfId, backlog);
+    return backlog;
+  }
+
   /** Reads and handles everything WeCom holds for the account since the stored cursor. */
   async #read(job: PullJob): Promise<void> {
+    const backlog = this.#backlog(job);
+    try {
+      await this.#readPages(job, backlog);
+    } catch (err) {
+      backlog.reset(); // the retry reads from the stored cursor
+      if (!job.finishLater) await backlog.settled();
+      throw err;
+    }
+    if (job.finishLater) {
+      // The notice stays owed until what this pull deferred is done: a restart reads it again.
+      if (!backlog.idle) job.finishLater(backlog.finished());
+      return;
+    }
+    // Pull work that cannot keep a notice owed past the pull: the pull itself waits for its calls.
+    await backlog.settled();
+    this.#backlogs.delete(job.openKfId);
+    const failure = backlog.takeFailure();
+    if (failure) throw failure.error;
+  }
+
+  async #readPages(job: PullJob, backlog: AccountBacklog): Promise<void> {
     const timer = this.d.metrics.pullSeconds.startTimer();
-    const cursor = await this.d.store.getCursor(job.openKfId);
+    const stored = async () => backlog.readCursor ?? (await this.d.store.getCursor(job.openKfId));
+    const cursor = await stored();
     const firstStart = cursor === undefined;
     try {
-      await this.#pages(job.openKfId, cursor, job.token, firstStart, job.lease);
+      await this.#pages(job.openKfId, cursor, job.token, firstStart, job.lease, backlog);
     } catch (err) {
       // §8 95007: the callback token expired or is not valid: pull again by cursor alone.
       if (!(job.token && err instanceof WeComApiError && err.errcode === ERRCODE.invalidMsgToken)) throw err;
@@ -79,13 +147,8 @@ export class AccountPuller {
         { open_kfid: job.openKfId },
         'callback token rejected (95007); pulling by cursor without it',
       );
-      await this.#pages(
-        job.openKfId,
-        await this.d.store.getCursor(job.openKfId),
-        undefined,
-        firstStart,
-        job.lease,
-      );
+      backlog.reset(); // read again from the stored cursor, as before the token was tried
+      await this.#pages(job.openKfId, await stored(), undefined, firstStart, job.lease, backlog);
     } finally {
       timer();
     }
@@ -97,6 +160,7 @@ export class AccountPuller {
     token: string | undefined,
     firstStart: boolean,
     lease: Lease,
+    backlog: AccountBacklog,
   ): Promise<void> {
     // No call to WeCom, not even a read, without the lease: a puller that lost the account stops.
     lease.check();
@@ -117,8 +181,11 @@ export class AccountPuller {
           next = pages.next();
           next.catch(() => {}); // its failure is met when it is awaited, if it ever is
         }
-        await this.#handlePage(page, firstStart, lease);
-        if (page.next_cursor) await this.d.store.setCursor(openKfId, page.next_cursor, lease.fence);
+        const mark = backlog.openPage();
+        await this.#handlePage(page, firstStart, lease, backlog, mark);
+        if (page.next_cursor) backlog.readCursor = page.next_cursor;
+        // Stored now if nothing before it is still running; else when the last of that finishes.
+        await backlog.closePage(mark, page.next_cursor || undefined);
         lease.check();
         if (!page.has_more) return;
       }
@@ -128,7 +195,13 @@ export class AccountPuller {
     }
   }
 
-  async #handlePage(page: SyncMsgPage, firstStart: boolean, lease: Lease): Promise<void> {
+  async #handlePage(
+    page: SyncMsgPage,
+    firstStart: boolean,
+    lease: Lease,
+    backlog: AccountBacklog,
+    mark: PageMark,
+  ): Promise<void> {
     // WeCom resets a customer's 5-message quota when a message arrives, so replies to an older
     // message count against the newest one's allowance: tell the handler which is newest.
     const newest = new Map<string, string>();
@@ -145,13 +218,24 @@ export class AccountPuller {
         deadline: deadlineOf(item),
       })),
       this.#concurrency,
-      ({ item }) =>
-        this.d.handler.handle(item, {
+      async ({ item }) => {
+        const ctx = {
           firstStart,
           lease,
-          newestFromCustomer: (id) => newest.get(id),
-          nickname: (id) => nicknames.get(id),
-        }),
+          newestFromCustomer: (id: string) => newest.get(id),
+          nickname: (id: string) => nicknames.get(id),
+        };
+        const chain = item.external_userid || `#${item.msgid}`;
+        // A customer whose call is still running: this item waits behind it, off the page.
+        if (backlog.busy(chain)) {
+          backlog.defer(mark, chain, () => this.d.handler.handle(item, ctx));
+          return;
+        }
+        await this.d.handler.handle(item, {
+          ...ctx,
+          defer: (work) => backlog.defer(mark, chain, work),
+        });
+      },
     );
   }
 }

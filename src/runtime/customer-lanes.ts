@@ -4,8 +4,8 @@
  * - items of one customer form a lane and run strictly one after another, in page order (a
  *   customer's replies follow their messages; the conversation is read and written in turn);
  * - lanes of different customers run at the same time, at most `concurrency` at once, so a page
- *   costs about (its longest lane) round trips instead of (its items) — and a call that hangs holds
- *   one slot until its timeout, never the whole account;
+ *   costs about (its longest lane) round trips instead of (its items) — and a backend `call:` does
+ *   not hold a slot at all: it finishes outside the page (account-backlog.ts);
  * - when a slot frees, the lane whose next item has the shortest deadline goes first: a
  *   welcome_code or closing msg_code lives 20 s, a reply may wait 48 h (§5, §6);
  * - a lane whose item fails stops (its later items must not overtake it); the others finish what

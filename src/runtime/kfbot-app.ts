@@ -36,6 +36,7 @@ import { RulesSync } from './rules-sync.ts';
 import { SemanticLookup } from './semantic-lookup.ts';
 import { SendExecutor } from './send-executor.ts';
 import { SessionRecorder } from './session-recorder.ts';
+import { withBacklog } from './with-backlog.ts';
 
 /** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
 const RETENTION_MS = 3 * 24 * 3600_000 + 3600_000;
@@ -195,6 +196,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     concurrency: config.concurrency,
     idle: idleFiring,
   });
+  const appWork = withBacklog(work, puller);
   const receiver = new CallbackReceiver(
     { token: config.token, encodingAesKey: config.encodingAesKey, corpId: config.corpId },
     work,
@@ -307,7 +309,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     store,
     rules,
     rulesSync,
-    work,
+    work: appWork,
     metrics,
     log,
     idle: idleScheduler,
@@ -329,7 +331,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         });
         await idleScheduler.stop();
         budget.close(); // calls waiting out a block give up; their work stays pending
-        await work.stop();
+        await appWork.stop(); // calls in flight finish; what is left is read again at start
         await calls.close();
         await store.close();
       })();

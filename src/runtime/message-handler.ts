@@ -60,6 +60,12 @@ export interface HandleContext {
   newestFromCustomer?: (externalUserId: string) => string | undefined;
   /** What the page's batch lookup found for this customer (undefined: it did not ask). */
   nickname?: (externalUserId: string) => PageNickname | undefined;
+  /**
+   * Where a message that reached a backend call finishes: the call and what follows it run later,
+   * on the customer's own chain (account-backlog.ts), once the message is recorded with its
+   * pending call. Without it, the call is made inline.
+   */
+  defer?: (work: () => Promise<void>) => void;
 }
 
 /** What one decision was, for observers (the sandbox's explain panel, debugging tools). */
@@ -152,7 +158,7 @@ export class MessageHandler {
         return;
       }
       log.info('resuming a message whose replies were interrupted');
-      await this.run(item, plan, ctx.lease, log);
+      await this.run(item, plan, ctx, log);
       return;
     }
     await this.decideAndRun(item, ctx, log);
@@ -356,7 +362,7 @@ export class MessageHandler {
       ...(step.pending && { pending: step.pending }),
     });
     this.countDropped(step.dropped, log);
-    await this.run(item, stored, ctx.lease, log);
+    await this.run(item, stored, ctx, log);
   }
 
   private countDropped(dropped: Plan['dropped'], log: Logger): void {
@@ -444,14 +450,22 @@ export class MessageHandler {
 
   /**
    * Makes the planned calls in order — and a backend call the plan stopped at, then the calls
-   * planned from its outcome — then marks the message done.
+   * planned from its outcome — then marks the message done. With `ctx.defer`, the backend call and
+   * everything after it are handed over once the calls before it are made: the message is already
+   * recorded `planned` with its pending call, so a restart finds it and resumes it.
    */
-  private async run(item: SyncItem, first: StoredPlan, lease: Lease, log: Logger): Promise<void> {
+  private async run(
+    item: SyncItem,
+    first: StoredPlan,
+    ctx: Pick<HandleContext, 'lease' | 'defer'>,
+    log: Logger,
+    made = 0,
+    outcomes: CallOutcome[] = [],
+  ): Promise<void> {
     const { store, metrics } = this.d;
-    const outcomes: CallOutcome[] = [];
+    const { lease, defer } = ctx;
     const expiry = codeExpiry(item);
     let plan: StoredPlan | undefined = first;
-    let made = 0;
     while (plan) {
       for (const call of plan.calls.slice(made)) {
         outcomes.push(
@@ -468,6 +482,12 @@ export class MessageHandler {
       }
       made = plan.calls.length;
       if (!plan.pending) break;
+      if (defer) {
+        const current = plan;
+        const done = made;
+        defer(() => this.run(item, current, { lease }, log, done, outcomes));
+        return;
+      }
       plan = await this.continueAfterCall(item, plan, plan.pending, lease, log);
       if (!plan) return;
     }

@@ -104,8 +104,28 @@ export class LocalPullWork implements PullWork {
           request.tokenAt !== undefined &&
           this.now() - request.tokenAt < TOKEN_USABLE_MS;
         const notified = request !== undefined && request.seq > request.doneSeq;
-        await pull({ openKfId, token: fresh ? request.token : undefined, lease: LOCAL_LEASE, notified });
-        if (request) await this.requests.completePull(openKfId, request.seq);
+        let unfinished: Promise<void> | undefined;
+        await pull({
+          openKfId,
+          token: fresh ? request.token : undefined,
+          lease: LOCAL_LEASE,
+          notified,
+          finishLater: (p) => {
+            unfinished = p;
+          },
+        });
+        if (request && unfinished) {
+          // Covered once the work the pull left running is done; until then a restart pulls again.
+          const seq = request.seq;
+          void unfinished
+            .then(() => this.requests.completePull(openKfId, seq))
+            .catch((err: unknown) =>
+              this.log.info(
+                { open_kfid: openKfId, reason: (err as Error).message },
+                'the pull stays owed: it runs again at the next start or notice',
+              ),
+            );
+        } else if (request) await this.requests.completePull(openKfId, request.seq);
         state.failures = 0;
         // A notice that arrived during the pull raised the stored seq: run again for it.
         const latest = await this.requests.pullRequest(openKfId);

@@ -50,6 +50,13 @@ export interface PullJob {
   /** The newest callback token, if it is still usable (§3: valid 10 minutes). */
   token: string | undefined;
   lease: Lease;
+  /**
+   * The pull may end while work it started is still running (a backend call finishing after its
+   * page, runtime/account-backlog.ts): it hands that work here, and the pull work counts the
+   * notices as covered only once it settles — until then SQLite keeps them owed and Redis keeps
+   * them unacknowledged with the lease held — so a restart or a takeover reads them again.
+   */
+  finishLater?: (unfinished: Promise<void>) => void;
 }
 
 export interface PullWork {

@@ -73,6 +73,8 @@ interface AccountWork {
   /** Those of them that are nudges for due idle rules, not callback notices. */
   nudges: Set<string>;
   running: Promise<void> | undefined;
+  /** Wakes a run that waits, lease held, for work its pulls left running (a new entry arrived). */
+  wake?: () => void;
 }
 
 /** Whether Redis answered with this error (BUSYGROUP, NOGROUP). */
@@ -329,6 +331,7 @@ export class RedisPullWork implements PullWork {
         this.#accounts.set(openKfId, work);
       }
       work.ids.add(id);
+      work.wake?.();
       const kind = fields.indexOf('kind');
       if (kind >= 0 && kind % 2 === 0 && fields[kind + 1] === 'idle') work.nudges.add(id);
     }
@@ -373,33 +376,77 @@ export class RedisPullWork implements PullWork {
     let failures = 0;
     while (work.ids.size > 0 && !this.#stopped) {
       let lease: RedisLease | undefined;
+      // Entries covered by a pull that left work running (a backend call, runtime/account-backlog.ts):
+      // acknowledged when it is done; until then the lease is held, and a failure leaves them
+      // pending, so they are claimed and pulled again.
+      const unfinished: Promise<void>[] = [];
+      let lost: LeaseLostError | undefined;
       try {
         lease = await this.#acquire(openKfId);
         if (!lease) return;
+        const held = lease;
         this.metrics.pendingPulls.inc();
         try {
-          while (work.ids.size > 0 && !this.#stopped) {
+          while ((work.ids.size > 0 || unfinished.length > 0) && !this.#stopped) {
+            if (lost) throw lost;
+            if (work.ids.size === 0) {
+              await new Promise<void>((resolve) => {
+                work.wake = resolve;
+                void Promise.race(unfinished).then(resolve);
+              });
+              delete work.wake;
+              continue;
+            }
             const covered = [...work.ids];
             const raw = await this.#redis.get(this.#keys.pullToken(openKfId));
             const newest = raw ? (JSON.parse(raw) as { token: string; at: number }) : undefined;
             const token = newest && this.now() - newest.at < TOKEN_USABLE_MS ? newest.token : undefined;
             const notified = covered.some((id) => !work.nudges.has(id));
-            await pull({ openKfId, token, lease, notified });
+            let later: Promise<void> | undefined;
+            await pull({
+              openKfId,
+              token,
+              lease,
+              notified,
+              finishLater: (p) => {
+                later = p;
+              },
+            });
             lease.check(); // a pull that outlived its lease must not acknowledge the work
-            await this.#redis
-              .multi()
-              .xack(this.#keys.pulls(), GROUP, ...covered)
-              .xdel(this.#keys.pulls(), ...covered)
-              .exec();
             for (const id of covered) {
               work.ids.delete(id);
               work.nudges.delete(id);
             }
+            const ack = async () => {
+              held.check();
+              await this.#redis
+                .multi()
+                .xack(this.#keys.pulls(), GROUP, ...covered)
+                .xdel(this.#keys.pulls(), ...covered)
+                .exec();
+            };
+            if (later) {
+              const settle: Promise<void> = later
+                .then(ack)
+                .catch((err: unknown) => {
+                  if (err instanceof LeaseLostError) lost ??= err;
+                  else
+                    this.log.info(
+                      { open_kfid: openKfId, reason: (err as Error).message },
+                      'pull work left pending: it is claimed and pulled again',
+                    );
+                })
+                .finally(() => unfinished.splice(unfinished.indexOf(settle), 1));
+              unfinished.push(settle);
+            } else await ack();
             failures = 0;
           }
         } finally {
+          // Stopping or failing: the lease is held until the work the pulls left running is done.
+          await Promise.allSettled([...unfinished]);
           this.metrics.pendingPulls.dec();
         }
+        if (lost) throw lost;
       } catch (err) {
         if (err instanceof LeaseLostError) {
           // The work is not ours any more: the replica that took the lease has the entries too.
