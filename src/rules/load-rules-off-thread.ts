@@ -34,11 +34,14 @@ const WORKER = new URL(fromSource ? './load-rules-worker.ts' : './load-rules-wor
 
 function inWorker(load: WorkerLoad): Promise<WorkerLoaded> {
   return new Promise((resolve, reject) => {
-    const tsx = fromSource && !process.execArgv.some((a) => a.includes('tsx'));
-    const worker = new Worker(WORKER, {
-      workerData: load,
-      ...(tsx && { execArgv: [...process.execArgv, '--import', 'tsx'] }),
-    });
+    // A worker does not inherit tsx's hooks from `--import tsx` (Node 20): from src/, its first line
+    // loads the .ts file through tsx's API.
+    const worker = fromSource
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(WORKER.href)}, ${JSON.stringify(import.meta.url)}))`,
+          { eval: true, workerData: load },
+        )
+      : new Worker(WORKER, { workerData: load });
     let result: WorkerLoaded | undefined;
     worker.once('message', (m: WorkerLoaded) => {
       result = m;
