@@ -12,24 +12,7 @@ import { checkFaq } from '../src/rules/check-faq.ts';
 import { calibrateFaq } from '../src/rules/faq/faq-calibration.ts';
 import { FaqIndex } from '../src/rules/faq/faq-index.ts';
 import { loadRules } from '../src/rules/load-rules.ts';
-
-const TOPICS = '退款发票运费快递地址订单优惠会员积分售后尺码颜色保修安装配送价格库存预售定金尾款赠品';
-const ASK = ['怎么', '多久', '能不能', '在哪', '为什么', '可以', '要不要', '什么时候', '多少钱', '有没有'];
-
-/** A question built from everyday wording shared across items, plus a word of its own. */
-function question(i: number, k: number): string {
-  const t = (n: number) => TOPICS[n % TOPICS.length] as string;
-  return `${t(i)}${t(i * 7 + k)}${ASK[(i + k) % ASK.length]}${t(i * 13 + 5)}处理${i}号${k}`;
-}
-
-function manyItems(items: number, perItem: number): string {
-  const lines = ['faq:'];
-  for (let i = 0; i < items; i++) {
-    const qs = Array.from({ length: perItem }, (_, k) => JSON.stringify(question(i, k)));
-    lines.push(`  - id: item_${i}`, `    questions: [${qs.join(', ')}]`, `    reply: 第 ${i} 项的答案`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { bigFaqYaml } from '../test/e2e/big-faq-rules.ts';
 
 function time<T>(f: () => T): [T, number] {
   const t = performance.now();
@@ -44,7 +27,7 @@ export function measureFaqLoad() {
     ['1 item × 10,000 questions', 1, 10_000],
   ] as const) {
     const dir = mkdtempSync(join(tmpdir(), 'kfbot-faq-load-'));
-    writeFileSync(join(dir, 'rules.yaml'), manyItems(items, perItem));
+    writeFileSync(join(dir, 'rules.yaml'), bigFaqYaml(items, perItem));
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const [loaded, total] = time(() => loadRules(dir));

@@ -37,7 +37,8 @@ if (!(process.argv.includes('--if-stale') && fresh())) {
   rmSync(out, { recursive: true, force: true });
   buildSync({
     absWorkingDir: root,
-    entryPoints: ['src/cli/main.ts'],
+    // The rules worker (load-rules-off-thread.ts) is its own entry, beside the chunks that start it.
+    entryPoints: { main: 'src/cli/main.ts', 'load-rules-worker': 'src/rules/load-rules-worker.ts' },
     outdir: join(out, 'cli'),
     bundle: true,
     splitting: true,

@@ -13,8 +13,14 @@ import type { SemanticOptions } from '../semantic/semantic-config.ts';
 import { type CompileContext, describeValue, isRecord } from './compile-context.ts';
 import { compileText } from './compile-reply.ts';
 import { BUILTIN_SYNONYMS } from './faq/builtin-synonyms.ts';
-import { type CalibratedKey, calibrateFaq } from './faq/faq-calibration.ts';
-import { DEFAULT_MARGIN, DEFAULT_SUGGEST, DEFAULT_THRESHOLD, FaqIndex } from './faq/faq-index.ts';
+import { type CalibratedKey, calibrateFaq, type FaqCalibration } from './faq/faq-calibration.ts';
+import {
+  DEFAULT_MARGIN,
+  DEFAULT_SUGGEST,
+  DEFAULT_THRESHOLD,
+  FaqIndex,
+  type FaqIndexData,
+} from './faq/faq-index.ts';
 import { fitMenuText } from './faq/menu-text.ts';
 import { readSemanticSettings } from './faq/semantic-settings.ts';
 import type { SourcePosition } from './problems.ts';
@@ -197,11 +203,29 @@ export function answerTexts(rules: readonly RuleModel[]): Map<string, string> {
   return out;
 }
 
+/**
+ * An FAQ's costly part (index and calibration) built elsewhere, e.g. by the worker thread that
+ * loads rules off the event loop: used only when `key` says it was built from the same entries,
+ * synonyms and settings.
+ */
+export interface PrebuiltFaq {
+  key: string;
+  data: FaqIndexData;
+  calibration: FaqCalibration;
+}
+
+/** What buildFaq may reuse (`use`) and where it leaves what it built (`made`). */
+export interface FaqBuildCache {
+  use?: PrebuiltFaq;
+  made?: PrebuiltFaq;
+}
+
 /** Builds the index once per rule set; undefined when no item lists a question. */
 export function buildFaq(
   items: readonly FaqItemSource[],
   settings: FaqSettings,
   answers: ReadonlyMap<string, string> = new Map(),
+  cache?: FaqBuildCache,
 ): FaqModel | undefined {
   if (!items.some((i) => i.questions.length > 0)) return undefined;
   const byId = new Map<string, FaqItemSource>();
@@ -217,28 +241,30 @@ export function buildFaq(
     else byId.set(item.id, { ...item, questions: [...item.questions] });
   }
   const sources = [...byId.values()];
-  const index = new FaqIndex(
-    sources.map((s) => {
-      const answer = answers.get(s.id);
-      return {
-        id: s.id,
-        label: s.label,
-        questions: s.questions,
-        strict: s.strict === true,
-        ...(answer !== undefined && { answer }),
-      };
-    }),
-    {
-      threshold: settings.threshold,
-      suggest: settings.suggest,
-      margin: settings.margin,
-      synonyms: [...BUILTIN_SYNONYMS, ...settings.synonyms],
-    },
-  );
+  const entries = sources.map((s) => {
+    const answer = answers.get(s.id);
+    return {
+      id: s.id,
+      label: s.label,
+      questions: s.questions,
+      strict: s.strict === true,
+      ...(answer !== undefined && { answer }),
+    };
+  });
+  const tuning = {
+    threshold: settings.threshold,
+    suggest: settings.suggest,
+    margin: settings.margin,
+    synonyms: [...BUILTIN_SYNONYMS, ...settings.synonyms],
+  };
   // Calibrated on the author's own questions unless settings.faq pins both values.
   const pinned = Object.fromEntries(settings.pinned.map((k) => [k, settings[k]]));
-  const calibration = calibrateFaq(index, pinned);
+  const key = cache ? JSON.stringify([entries, tuning, pinned]) : '';
+  const prebuilt = cache?.use?.key === key ? cache.use : undefined;
+  const index = new FaqIndex(entries, tuning, prebuilt?.data);
+  const calibration = prebuilt?.calibration ?? calibrateFaq(index, pinned);
   index.retune(calibration.settings);
+  if (cache) cache.made = prebuilt ?? { key, data: index.data, calibration };
   return {
     index,
     calibration,

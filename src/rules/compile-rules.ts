@@ -21,6 +21,7 @@ import {
   defaultFaqSettings,
   FAQ_ID,
   FAQ_KEYS,
+  type FaqBuildCache,
   type FaqItemSource,
   type FaqSettings,
   readFaqSettings,
@@ -71,7 +72,8 @@ export interface CompileResult {
   broken: ReadonlySet<RuleModel>;
 }
 
-export function compileRuleSources(sources: RuleSources): CompileResult {
+/** `faqCache`: an FAQ index built elsewhere to reuse, and where the one built here is left (compile-faq.ts). */
+export function compileRuleSources(sources: RuleSources, faqCache?: FaqBuildCache): CompileResult {
   const problems: RuleProblem[] = [...sources.problems];
   const settings = readSettings(sources.docs, problems);
   const menuNames = new Set<string>();
@@ -262,7 +264,7 @@ export function compileRuleSources(sources: RuleSources): CompileResult {
     });
   }
 
-  const faq = faqWanted ? buildFaq(faqItems, settings.faq, answerTexts(rules)) : undefined;
+  const faq = faqWanted ? buildFaq(faqItems, settings.faq, answerTexts(rules), faqCache) : undefined;
   for (const rule of rules) {
     const found = ruleCallProblems(rule);
     problems.push(...found);

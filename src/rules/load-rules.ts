@@ -3,6 +3,7 @@
  * `kfbot validate`, `kfbot simulate`, and `kfbot serve` (at start and on every hot reload).
  */
 import { checkRuleSet } from './check-rule-set.ts';
+import type { FaqBuildCache } from './compile-faq.ts';
 import { compileRuleSources } from './compile-rules.ts';
 import { type RuleProblem, RulesError, sortProblems } from './problems.ts';
 import type { RuleSet } from './rule-model.ts';
@@ -15,13 +16,20 @@ export interface LoadedRules {
   files: string[];
 }
 
+export interface LoadOptions {
+  /** An FAQ index built elsewhere to reuse, and where the one built is left (compile-faq.ts). */
+  faq?: FaqBuildCache;
+  /** Every problem the load that built `faq.use` found: the checks are not run again when it is reused. */
+  checked?: readonly RuleProblem[];
+}
+
 /**
  * Reads, compiles and checks the rules. Never throws: whatever is wrong with the files is a
  * problem in the result, so no rule file can stop `validate` or a running server.
  */
-export function loadRules(target: string, cwd: string = process.cwd()): LoadedRules {
+export function loadRules(target: string, cwd: string = process.cwd(), opts: LoadOptions = {}): LoadedRules {
   try {
-    return load(target, cwd);
+    return load(target, cwd, opts);
   } catch (err) {
     // Every known mistake is a problem already; this is the net under the ones nobody foresaw.
     const message = `kfbot could not read these rules: ${(err as Error).message} (a kfbot bug: please report it with the file)`;
@@ -29,11 +37,14 @@ export function loadRules(target: string, cwd: string = process.cwd()): LoadedRu
   }
 }
 
-function load(target: string, cwd: string): LoadedRules {
+function load(target: string, cwd: string, opts: LoadOptions): LoadedRules {
   const sources = readRuleSources(target, cwd);
-  const compiled = compileRuleSources(sources);
-  // The whole-set checks run even when compiling found errors: every problem in one run.
-  const problems = [...compiled.problems, ...checkRuleSet(compiled.ruleSet, compiled.broken)];
+  const compiled = compileRuleSources(sources, opts.faq);
+  // The whole-set checks run even when compiling found errors: every problem in one run. Those of
+  // the worker that built the reused FAQ stand for them (the same files, as the FAQ's key shows).
+  const reused = opts.faq?.use !== undefined && opts.faq.made === opts.faq.use;
+  const checks = reused && opts.checked ? opts.checked : checkRuleSet(compiled.ruleSet, compiled.broken);
+  const problems = [...compiled.problems, ...checks];
   const errors = problems.some((p) => p.severity === 'error');
   if (!errors && compiled.ruleSet.rules.length === 0) {
     problems.push({

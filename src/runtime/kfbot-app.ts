@@ -87,7 +87,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const metrics = new KfbotMetrics();
   const rules = new LiveRules(config.rules, opts.cwd, log, metrics);
-  if (!rules.reload()) throw new RulesError(rules.problems);
+  if (!(await rules.reload())) throw new RulesError(rules.problems);
   const { store, work, budget } = await openBackend(config.store, {
     cwd: opts.cwd,
     metrics,

@@ -6,7 +6,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Decider } from '../rules/decider.ts';
-import { loadRules } from '../rules/load-rules.ts';
+import { loadRulesOffThread } from '../rules/load-rules-off-thread.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
 import { ruleCounts } from '../rules/rule-counts.ts';
 import type { RuleModel, RuleSet } from '../rules/rule-model.ts';
@@ -26,6 +26,7 @@ export class LiveRules {
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #version = 0;
+  #loading: Promise<unknown> = Promise.resolve();
   readonly #listeners = new Set<(s: RulesSnapshot | undefined, problems: readonly RuleProblem[]) => void>();
 
   constructor(
@@ -49,9 +50,19 @@ export class LiveRules {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Loads the rules now; returns whether they are valid. */
-  reload(): boolean {
-    const loaded = loadRules(this.target, this.cwd);
+  /**
+   * Loads the rules now; resolves to whether they are valid. The costly part runs on a worker
+   * thread, so the event loop keeps answering with the previous rules meanwhile; reloads run one
+   * after another, so the last change is the one that stays.
+   */
+  reload(): Promise<boolean> {
+    const next = this.#loading.then(() => this.#load());
+    this.#loading = next.catch(() => false);
+    return next;
+  }
+
+  async #load(): Promise<boolean> {
+    const loaded = await loadRulesOffThread(this.target, this.cwd);
     this.#problems = loaded.problems;
     for (const p of loaded.problems.filter((x) => x.severity === 'warning'))
       this.log.warn(`rules: ${formatProblem(p)}`);
@@ -85,7 +96,7 @@ export class LiveRules {
   watch(): void {
     const schedule = () => {
       clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => this.reload(), 150);
+      this.#timer = setTimeout(() => void this.reload(), 150);
     };
     try {
       this.#watcher = watch(resolve(this.cwd, this.target), { recursive: true }, schedule);

@@ -101,7 +101,7 @@ describe('a page handled concurrently', () => {
     const metrics = new KfbotMetrics();
     const kf = new KfApi(new WeComClient({ corpId: sim.corpId, secret: sim.secret, baseUrl: sim.url }));
     const rules = new LiveRules('test/e2e/rules', process.cwd(), log, metrics);
-    expect(rules.reload()).toBe(true);
+    expect(await rules.reload()).toBe(true);
     const handler = new MessageHandler({
       kf,
       calls: new CallRunner({ store, metrics, log, env: {}, settings: defaultCallSettings }),

@@ -2,7 +2,7 @@
  * `kfbot validate [path]`: loads the rules, prints every problem with file:line:column and a
  * plain explanation, and exits 1 if any is an error (warnings alone exit 0).
  */
-import { loadRules } from '../../rules/load-rules.ts';
+import { loadRulesOffThread } from '../../rules/load-rules-off-thread.ts';
 import { formatProblem, type RuleProblem } from '../../rules/problems.ts';
 import { type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
 import type { RuleSet } from '../../rules/rule-model.ts';
@@ -32,7 +32,8 @@ export const validateCommand: Command = {
     }
     if (positionals.length > 1) throw new UsageError('give at most one rules path');
     const target = rulesTarget(positionals[0], io);
-    const loaded = loadRules(target, io.cwd);
+    // As serve loads them: the costly part on a worker thread (load-rules-off-thread.ts).
+    const loaded = await loadRulesOffThread(target, io.cwd);
     // The provider as serve would use it: the rules' setting with the environment's (and its key).
     loaded.problems.push(...semanticEnvProblems(loaded.ruleSet, io.env));
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;

@@ -126,24 +126,42 @@ const STRICT_PRECISION = 0.5;
 
 export type { FaqOutcome };
 
+/** An index's built part (see FaqIndex.data): plain data, so a worker thread can hand it over. */
+export interface FaqIndexData {
+  featureIds: Map<string, number>;
+  weight: number[];
+  postings: number[][];
+  answerPostings: number[][];
+  questionEntry: Int32Array;
+  questionText: string[];
+  questionCount: number;
+  questionWeight: Float64Array;
+  questionNegations: Uint8Array;
+  unknownWeight: number;
+  common: Uint8Array;
+  commonOf: Int32Array;
+  commonAt: Int32Array;
+  mostlyCommon: Int32Array;
+}
+
 export class FaqIndex {
   readonly entries: readonly FaqEntry[];
   #tuning: FaqTuning;
   readonly #synonyms: SynonymMap;
   readonly #beta2: number;
-  readonly #featureIds = new Map<string, number>();
+  readonly #featureIds: Map<string, number>;
   /** idf × kind weight, by feature id. */
-  readonly #weight: number[] = [];
+  readonly #weight: number[];
   /**
    * Questions holding each feature, by feature id, each as 2·question + 1 when the question's
    * entry's answer holds the feature too (so it is not explained twice), else 2·question.
    */
-  readonly #postings: number[][] = [];
+  readonly #postings: number[][];
   /** Entries whose answer holds each feature, by feature id. */
-  readonly #answerPostings: number[][] = [];
+  readonly #answerPostings: number[][];
   /** Per listed question: its entry, its text as written, its total weight, its negations. */
   readonly #questionEntry: Int32Array;
-  readonly #questionText: string[] = [];
+  readonly #questionText: string[];
   readonly #questionCount: number;
   readonly #questionWeight: Float64Array;
   readonly #questionNegations: Uint8Array;
@@ -178,11 +196,73 @@ export class FaqIndex {
   /** Per-call: a listed question left out of scoring (leave-one-out calibration), else -1. */
   #skipQuestion = -1;
 
-  constructor(entries: readonly FaqEntry[], tuning: FaqTuning) {
+  /**
+   * `data` is what another index built from the same entries and synonyms handed over (`.data`,
+   * e.g. from the worker thread that loads rules: rules-load-worker.ts); without it the index is
+   * built here.
+   */
+  constructor(entries: readonly FaqEntry[], tuning: FaqTuning, data?: FaqIndexData) {
     this.entries = entries;
     this.#tuning = tuning;
     this.#synonyms = new SynonymMap(tuning.synonyms);
     this.#beta2 = tuning.beta2 ?? DEFAULT_BETA2;
+    const d = data ?? this.#build(entries);
+    this.#featureIds = d.featureIds;
+    this.#weight = d.weight;
+    this.#postings = d.postings;
+    this.#answerPostings = d.answerPostings;
+    this.#questionEntry = d.questionEntry;
+    this.#questionText = d.questionText;
+    this.#questionCount = d.questionCount;
+    this.#questionWeight = d.questionWeight;
+    this.#questionNegations = d.questionNegations;
+    this.#unknownWeight = d.unknownWeight;
+    this.#common = d.common;
+    this.#commonOf = d.commonOf;
+    this.#commonAt = d.commonAt;
+    this.#mostlyCommon = d.mostlyCommon;
+    const questions = d.questionEntry.length;
+    this.#commonWeight = new Float64Array(d.weight.length);
+    this.#covered = new Float64Array(questions);
+    this.#coveredByBoth = new Float64Array(questions);
+    this.#answered = new Float64Array(entries.length);
+    this.#answeredEntries = new Int32Array(entries.length);
+    this.#touched = new Int32Array(questions);
+    this.#entryScore = new Float64Array(entries.length).fill(-1);
+    this.#entryQuestion = new Int32Array(entries.length);
+    this.#entryCoverage = new Float64Array(entries.length);
+    this.#entryRecall = new Float64Array(entries.length);
+    this.#strict = Uint8Array.from(entries, (e) => (e.strict ? 1 : 0));
+    this.#touchedEntries = new Int32Array(entries.length);
+  }
+
+  /** The built part, plain data: structured-cloneable, for `new FaqIndex(entries, tuning, data)`. */
+  get data(): FaqIndexData {
+    return {
+      featureIds: this.#featureIds,
+      weight: this.#weight,
+      postings: this.#postings,
+      answerPostings: this.#answerPostings,
+      questionEntry: this.#questionEntry,
+      questionText: this.#questionText,
+      questionCount: this.#questionCount,
+      questionWeight: this.#questionWeight,
+      questionNegations: this.#questionNegations,
+      unknownWeight: this.#unknownWeight,
+      common: this.#common,
+      commonOf: this.#commonOf,
+      commonAt: this.#commonAt,
+      mostlyCommon: this.#mostlyCommon,
+    };
+  }
+
+  /** The expensive part of building: every question's features, their weights and postings. */
+  #build(entries: readonly FaqEntry[]): FaqIndexData {
+    const featureIds = new Map<string, number>();
+    const weight: number[] = [];
+    const postings: number[][] = [];
+    const answerPostings: number[][] = [];
+    const questionText: string[] = [];
     const perQuestion: Map<string, FeatureKind>[] = [];
     const questionEntry: number[] = [];
     const entryDf = new Map<string, { kind: FeatureKind; items: Set<number> }>();
@@ -194,7 +274,7 @@ export class FaqIndex {
         for (const features of forms) {
           perQuestion.push(features);
           questionEntry.push(e);
-          this.#questionText.push(q);
+          questionText.push(q);
           for (const [f, kind] of features) {
             let df = entryDf.get(f);
             if (!df) {
@@ -206,20 +286,19 @@ export class FaqIndex {
         }
       }
     });
-    this.#questionCount = questionCount;
     const n = Math.max(entries.length, 1);
     // Document frequency counts items, not questions: an item with many 相似问法 must not make its
     // own words look common.
     for (const [f, { kind, items }] of entryDf) {
-      this.#featureIds.set(f, this.#weight.length);
+      featureIds.set(f, weight.length);
       // A negation (不满意, 没到) always counts fully, however many items use it: it reverses
       // what the words around it mean.
       const df = NEGATION.has(f) ? 1 : items.size;
-      this.#weight.push(Math.log(1 + n / df) * FEATURE_WEIGHT[kind]);
-      this.#postings.push([]);
+      weight.push(Math.log(1 + n / df) * FEATURE_WEIGHT[kind]);
+      postings.push([]);
     }
-    this.#unknownWeight = Math.log(1 + n);
-    for (let id = 0; id < this.#weight.length; id++) this.#answerPostings.push([]);
+    const unknownWeight = Math.log(1 + n);
+    for (let id = 0; id < weight.length; id++) answerPostings.push([]);
     // An answer's words keep their question weight; one no question has weighs what an unknown
     // word weighs, as it would in a message anyway.
     const answerFeatures = entries.map((entry, e) => {
@@ -229,69 +308,73 @@ export class FaqIndex {
         for (const [f, kind] of form) {
           if (features.has(f)) continue;
           features.add(f);
-          let id = this.#featureIds.get(f);
+          let id = featureIds.get(f);
           if (id === undefined) {
-            id = this.#weight.length;
-            this.#featureIds.set(f, id);
-            this.#weight.push(this.#unknownWeight * FEATURE_WEIGHT[kind]);
-            this.#postings.push([]);
-            this.#answerPostings.push([]);
+            id = weight.length;
+            featureIds.set(f, id);
+            weight.push(unknownWeight * FEATURE_WEIGHT[kind]);
+            postings.push([]);
+            answerPostings.push([]);
           }
-          this.#answerPostings[id]?.push(e);
+          answerPostings[id]?.push(e);
         }
       return features;
     });
-    this.#questionEntry = Int32Array.from(questionEntry);
-    this.#questionWeight = new Float64Array(perQuestion.length);
-    this.#questionNegations = Uint8Array.from(perQuestion, negationMask);
+    const questionEntryIds = Int32Array.from(questionEntry);
+    const questionWeight = new Float64Array(perQuestion.length);
+    const questionNegations = Uint8Array.from(perQuestion, negationMask);
     perQuestion.forEach((features, q) => {
       let total = 0;
       for (const f of features.keys()) {
-        const id = this.#featureIds.get(f) as number;
-        total += this.#weight[id] as number;
+        const id = featureIds.get(f) as number;
+        total += weight[id] as number;
         const alsoInAnswer = answerFeatures[questionEntry[q] as number]?.has(f) ? 1 : 0;
-        this.#postings[id]?.push(2 * q + alsoInAnswer);
+        postings[id]?.push(2 * q + alsoInAnswer);
       }
-      this.#questionWeight[q] = total;
+      questionWeight[q] = total;
     });
     // Shared wording (处理, 怎么 in thousands of questions): such a feature's postings are not walked
     // per message; each question keeps the list of the common features it holds, read only for the
     // questions a rarer feature of the message already touched. A search then costs what its rare
     // words cost, not what the whole FAQ's shared wording does.
     const commonLimit = Math.max(COMMON_POSTINGS, perQuestion.length * COMMON_SHARE);
-    this.#common = Uint8Array.from(this.#postings, (p) => (p.length > commonLimit ? 1 : 0));
+    const common = Uint8Array.from(postings, (p) => (p.length > commonLimit ? 1 : 0));
     const commonOf: number[][] = perQuestion.map(() => []);
-    this.#postings.forEach((postings, id) => {
-      if (this.#common[id] !== 1) return;
-      for (const posting of postings) commonOf[posting >> 1]?.push(2 * id + (posting & 1));
+    postings.forEach((list, id) => {
+      if (common[id] !== 1) return;
+      for (const posting of list) commonOf[posting >> 1]?.push(2 * id + (posting & 1));
     });
-    this.#commonAt = new Int32Array(perQuestion.length + 1);
+    const commonAt = new Int32Array(perQuestion.length + 1);
     commonOf.forEach((list, q) => {
-      this.#commonAt[q + 1] = (this.#commonAt[q] as number) + list.length;
+      commonAt[q + 1] = (commonAt[q] as number) + list.length;
     });
-    this.#commonOf = Int32Array.from(commonOf.flat());
+    const commonOfFlat = Int32Array.from(commonOf.flat());
     // A question mostly made of shared wording may score high on it alone (recall counts most):
     // those are always scored. Any other question not touched by a rarer word of the message has
     // recall below MOSTLY_COMMON, so a score below 9/8 of it (0.45), under every threshold.
     const mostly: number[] = [];
     commonOf.forEach((list, q) => {
       let w = 0;
-      for (const packed of list) w += this.#weight[packed >> 1] as number;
-      if (w >= MOSTLY_COMMON * (this.#questionWeight[q] as number)) mostly.push(q);
+      for (const packed of list) w += weight[packed >> 1] as number;
+      if (w >= MOSTLY_COMMON * (questionWeight[q] as number)) mostly.push(q);
     });
-    this.#mostlyCommon = Int32Array.from(mostly);
-    this.#commonWeight = new Float64Array(this.#weight.length);
-    this.#covered = new Float64Array(perQuestion.length);
-    this.#coveredByBoth = new Float64Array(perQuestion.length);
-    this.#answered = new Float64Array(entries.length);
-    this.#answeredEntries = new Int32Array(entries.length);
-    this.#touched = new Int32Array(perQuestion.length);
-    this.#entryScore = new Float64Array(entries.length).fill(-1);
-    this.#entryQuestion = new Int32Array(entries.length);
-    this.#entryCoverage = new Float64Array(entries.length);
-    this.#entryRecall = new Float64Array(entries.length);
-    this.#strict = Uint8Array.from(entries, (e) => (e.strict ? 1 : 0));
-    this.#touchedEntries = new Int32Array(entries.length);
+    const mostlyCommon = Int32Array.from(mostly);
+    return {
+      featureIds,
+      weight,
+      postings,
+      answerPostings,
+      questionEntry: questionEntryIds,
+      questionText,
+      questionCount,
+      questionWeight,
+      questionNegations,
+      unknownWeight,
+      common,
+      commonOf: commonOfFlat,
+      commonAt,
+      mostlyCommon,
+    };
   }
 
   /** How many listed questions (labels included) the index holds. */
