@@ -237,8 +237,10 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         // The last reload's errors: the previous rules (rulesVersion) are still the ones serving.
         const errors = rules.problems.filter((p) => p.severity === 'error').length;
         if (errors) detail.rulesProblems = errors;
-        // Every live replica's rules (this one included), from the store's replica registry.
-        if (detail.store === 'ok') detail.replicas = await store.replicas.listReplicas(now()).catch(() => []);
+        // Every live replica's rules (this one included), from the store's replica registry. Liveness
+        // is wall-clock time, not the app's clock (a sandbox skips its clock ahead).
+        if (detail.store === 'ok')
+          detail.replicas = await store.replicas.listReplicas(Date.now()).catch(() => []);
         return { ready, detail };
       },
       metrics: async () => ({
@@ -311,7 +313,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       rulesDiverged: !rulesSync.following,
     }),
     log,
-    now,
+    now: Date.now,
   });
   await heartbeat.start();
   rules.onChange(() => void heartbeat.beat());

@@ -53,7 +53,8 @@ export const rulesPage: ConsolePage = {
         const [outcomes, unmatched, replicas] = await Promise.all([
           ctx.store.activity.listRuleOutcomes(q),
           ctx.store.activity.listUnmatched(q),
-          ctx.store.replicas.listReplicas(ctx.now()),
+          // Wall-clock time, as the heartbeats are written (a sandbox's clock skips ahead).
+          ctx.store.replicas.listReplicas(Date.now()),
         ]);
         const within = <T extends { day: string }>(rows: T[]) => rows.filter((r) => r.day <= range.to);
         const counts = ruleRows(within(outcomes), within(unmatched));
