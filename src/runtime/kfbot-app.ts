@@ -206,6 +206,16 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     now,
     config.callbackMaxSkewSec * 1000,
   );
+  const heartbeat = new ReplicaHeartbeat({
+    registry: store.replicas,
+    state: () => ({
+      rulesVersion: rules.current?.version ?? null,
+      rulesPublished: rulesSync.version,
+      rulesDiverged: !rulesSync.following,
+    }),
+    log,
+    now: Date.now,
+  });
   const consoleSetting = consoleMode({
     password: config.consolePassword,
     trustProxy: config.trustProxy,
@@ -254,6 +264,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           log,
           now,
           unansweredRetentionMs: config.unansweredRetentionMs,
+          replicaId: heartbeat.id,
         }),
         opts.extraRoutes,
       ),
@@ -305,16 +316,6 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
   purgeTimer.unref();
   if (opts.watchRules !== false) rules.watch();
-  const heartbeat = new ReplicaHeartbeat({
-    registry: store.replicas,
-    state: () => ({
-      rulesVersion: rules.current?.version ?? null,
-      rulesPublished: rulesSync.version,
-      rulesDiverged: !rulesSync.following,
-    }),
-    log,
-    now: Date.now,
-  });
   await heartbeat.start();
   rules.onChange(() => void heartbeat.beat());
 

@@ -43,7 +43,9 @@ async function rulesPage(bot: InProcessKfbot) {
   await c.signIn(PASSWORD);
   const r = await c.go('/console/api/rules');
   expect(r.status).toBe(200);
-  return JSON.parse(r.body) as { replicas: { id: string; rulesPublished: number; at: string }[] };
+  return JSON.parse(r.body) as {
+    replicas: { id: string; self: boolean; rulesPublished: number; at: string }[];
+  };
 }
 
 beforeAll(async () => {
@@ -72,6 +74,8 @@ describe('replicas on one Redis', () => {
       for (const r of ready.replicas) expect(r).toMatchObject({ rulesPublished: 1, rulesVersion: 1 });
       const page = await rulesPage(bot);
       expect(page.replicas.map((r) => r.id)).toEqual(ids);
+      // The page marks the row of the replica that drew it.
+      expect(page.replicas.filter((r) => r.self).map((r) => r.id)).toEqual([bot.app.replicaId]);
     }
     await b.close();
     running.splice(running.indexOf(b), 1);

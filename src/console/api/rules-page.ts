@@ -76,6 +76,7 @@ export const rulesPage: ConsolePage = {
           // Every live replica (this one included): which published version each has written.
           replicas: replicas.map((r) => ({
             id: r.id,
+            self: r.id === ctx.replicaId,
             host: r.host,
             rulesVersion: r.rulesVersion,
             rulesPublished: r.rulesPublished,

@@ -64,7 +64,7 @@ function replicasPanel(replicas) {
             h(
               'tr',
               { class: r.rulesDiverged || r.rulesPublished < newest ? 'warn' : '' },
-              h('td', null, h('code', null, r.id)),
+              h('td', null, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
               h(
                 'td',
                 null,
