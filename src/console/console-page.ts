@@ -17,6 +17,8 @@ export interface ConsoleContext {
   now: () => number;
   /** How long unanswered texts are kept (KFBOT_UNANSWERED_RETENTION), for what the pages say. */
   unansweredRetentionMs: number;
+  /** This replica's id in the store's replica registry: the 规则 page marks its own row. */
+  replicaId?: string;
 }
 
 export interface ApiRequest {

@@ -32,6 +32,7 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { type DecisionEvent, MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
+import { ReplicaHeartbeat } from './replica-heartbeat.ts';
 import { RulesSync } from './rules-sync.ts';
 import { SemanticLookup } from './semantic-lookup.ts';
 import { SendExecutor } from './send-executor.ts';
@@ -71,6 +72,8 @@ export interface RunningKfbot {
   rules: LiveRules;
   /** Keeps the rules folder on the published version (rules-sync.ts). */
   rulesSync: RulesSync;
+  /** This replica's id in the store's replica registry (replica-heartbeat.ts). */
+  replicaId: string;
   work: PullWork;
   metrics: KfbotMetrics;
   log: Logger;
@@ -205,6 +208,16 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     now,
     config.callbackMaxSkewSec * 1000,
   );
+  const heartbeat = new ReplicaHeartbeat({
+    registry: store.replicas,
+    state: () => ({
+      rulesVersion: rules.current?.version ?? null,
+      rulesPublished: rulesSync.version,
+      rulesDiverged: !rulesSync.following,
+    }),
+    log,
+    now: Date.now,
+  });
   const consoleSetting = consoleMode({
     password: config.consolePassword,
     trustProxy: config.trustProxy,
@@ -236,6 +249,10 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         // The last reload's errors: the previous rules (rulesVersion) are still the ones serving.
         const errors = rules.problems.filter((p) => p.severity === 'error').length;
         if (errors) detail.rulesProblems = errors;
+        // Every live replica's rules (this one included), from the store's replica registry. Liveness
+        // is wall-clock time, not the app's clock (a sandbox skips its clock ahead).
+        if (detail.store === 'ok')
+          detail.replicas = await store.replicas.listReplicas(Date.now()).catch(() => []);
         return { ready, detail };
       },
       metrics: async () => ({
@@ -249,6 +266,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
           log,
           now,
           unansweredRetentionMs: config.unansweredRetentionMs,
+          replicaId: heartbeat.id,
         }),
         opts.extraRoutes,
       ),
@@ -300,6 +318,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
   purgeTimer.unref();
   if (opts.watchRules !== false) rules.watch();
+  await heartbeat.start();
+  rules.onChange(() => void heartbeat.beat());
 
   let closing: Promise<void> | undefined;
   return {
@@ -309,6 +329,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     store,
     rules,
     rulesSync,
+    replicaId: heartbeat.id,
     work: appWork,
     metrics,
     log,
@@ -322,6 +343,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         clearInterval(purgeTimer);
         rulesSync.stop();
         rules.close();
+        await heartbeat.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -47,6 +47,13 @@ for _, field in ipairs(scores) do
 end
 return { #days, #scores }`;
 
+/** One read of the day hashes, split by what they count. */
+interface DayCounts {
+  outcomes: RuleOutcomeCount[];
+  unmatched: UnmatchedCount[];
+  ends: SessionEndCount[];
+}
+
 /** Redis sorts nothing for us here; SQLite's order is UTF-8 byte order, and so is this. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -94,56 +101,76 @@ export class RedisActivity implements ActivityLog {
       .exec();
   }
 
-  /** Each day's counts from `fromDay` on, as [day, parsed field, count]. */
-  async #counts(q: ActivityQuery): Promise<[string, unknown[], number][]> {
+  /** Reads of the day hashes under way, by query: concurrent readers share one (see #read). */
+  readonly #reading = new Map<string, Promise<DayCounts>>();
+
+  /**
+   * Every day's counts from `fromDay` on, of one account or all, split by measure. The overview
+   * asks for rule outcomes, unmatched messages and session ends at once, and each lives in the
+   * same day hashes: callers asking for the same query while a read is under way share it, so the
+   * hashes are fetched (one pipeline) and parsed once rather than three times. Nothing is kept
+   * after the read settles: the next request reads afresh.
+   */
+  #read(q: ActivityQuery): Promise<DayCounts> {
+    const key = JSON.stringify([q.fromDay, q.openKfId ?? null]);
+    const pending = this.#reading.get(key);
+    if (pending) return pending;
+    const read = this.#fetch(q).finally(() => this.#reading.delete(key));
+    this.#reading.set(key, read);
+    return read;
+  }
+
+  async #fetch(q: ActivityQuery): Promise<DayCounts> {
+    const out: DayCounts = { outcomes: [], unmatched: [], ends: [] };
     const days = await this.#redis.zrangebyscore(this.#keys.activityDays(), dayStart(q.fromDay), '+inf');
-    if (days.length === 0) return [];
+    if (days.length === 0) return out;
     const pipeline = this.#redis.pipeline();
     for (const day of days) pipeline.hgetall(this.#keys.dayCounts(day));
-    const out: [string, unknown[], number][] = [];
+    // A field names its account as the array's second string: a field that cannot be the asked
+    // account's is skipped before it is parsed (one account of twenty parses a twentieth).
+    const account = q.openKfId === undefined ? undefined : `,${JSON.stringify(q.openKfId)}`;
+    const rules = new Map<string, RuleOutcomeCount>();
     for (const [i, [err, hash]] of ((await pipeline.exec()) ?? []).entries()) {
       if (err) throw err;
-      for (const [field, count] of Object.entries(hash as Record<string, string>)) {
+      const day = days[i] as string;
+      for (const [field, value] of Object.entries(hash as Record<string, string>)) {
+        if (account !== undefined && !field.includes(account)) continue;
         const parsed: unknown = JSON.parse(field);
-        if (Array.isArray(parsed)) out.push([days[i] as string, parsed, Number(count)]);
+        if (!Array.isArray(parsed)) continue;
+        const [measure, openKfId, third] = parsed as unknown[];
+        if (typeof openKfId !== 'string' || (q.openKfId !== undefined && openKfId !== q.openKfId)) continue;
+        const count = Number(value);
+        if ((measure === 'hits' || measure === 'misses') && typeof third === 'string') {
+          const key = JSON.stringify([day, openKfId, third]);
+          const row = rules.get(key) ?? { day, openKfId, rule: third, hits: 0, misses: 0 };
+          row[measure] = count;
+          rules.set(key, row);
+        } else if (measure === 'unmatched') out.unmatched.push({ day, openKfId, messages: count });
+        else if (measure === 'ended' && isSessionEndHow(third))
+          out.ends.push({ day, openKfId, how: third, count });
       }
     }
+    out.outcomes = [...rules.values()].sort(
+      (a, b) => byBytes(a.day, b.day) || byBytes(a.openKfId, b.openKfId) || byBytes(a.rule, b.rule),
+    );
+    out.unmatched.sort((a, b) => byBytes(a.day, b.day) || byBytes(a.openKfId, b.openKfId));
+    out.ends.sort(
+      (a, b) => byBytes(a.day, b.day) || byBytes(a.openKfId, b.openKfId) || byBytes(a.how, b.how),
+    );
     return out;
   }
 
+  // Each caller gets its own array (a sharer may sort or filter what it was given).
   async listRuleOutcomes(q: ActivityQuery): Promise<RuleOutcomeCount[]> {
-    const rows = new Map<string, RuleOutcomeCount>();
-    for (const [day, [measure, openKfId, rule], count] of await this.#counts(q)) {
-      if ((measure !== 'hits' && measure !== 'misses') || typeof openKfId !== 'string') continue;
-      if (typeof rule !== 'string' || (q.openKfId !== undefined && openKfId !== q.openKfId)) continue;
-      const key = JSON.stringify([day, openKfId, rule]);
-      const row = rows.get(key) ?? { day, openKfId, rule, hits: 0, misses: 0 };
-      row[measure] = count;
-      rows.set(key, row);
-    }
-    return [...rows.values()].sort(
-      (a, b) => byBytes(a.day, b.day) || byBytes(a.openKfId, b.openKfId) || byBytes(a.rule, b.rule),
-    );
+    return (await this.#read(q)).outcomes.map((r) => ({ ...r }));
   }
 
   async listUnmatched(q: ActivityQuery): Promise<UnmatchedCount[]> {
-    const rows: UnmatchedCount[] = [];
-    for (const [day, [measure, openKfId], messages] of await this.#counts(q)) {
-      if (measure !== 'unmatched' || typeof openKfId !== 'string') continue;
-      if (q.openKfId === undefined || openKfId === q.openKfId) rows.push({ day, openKfId, messages });
-    }
-    return rows.sort((a, b) => byBytes(a.day, b.day) || byBytes(a.openKfId, b.openKfId));
+    return (await this.#read(q)).unmatched.map((r) => ({ ...r }));
   }
 
   async countSessionEnds(q: ActivityQuery): Promise<SessionEndCount[]> {
-    const rows: SessionEndCount[] = [];
-    for (const [day, [measure, openKfId, how], count] of await this.#counts(q)) {
-      if (measure !== 'ended' || typeof openKfId !== 'string' || !isSessionEndHow(how)) continue;
-      if (q.openKfId === undefined || openKfId === q.openKfId) rows.push({ day, openKfId, how, count });
-    }
-    return rows.sort(
-      (a, b) => byBytes(a.day, b.day) || byBytes(a.openKfId, b.openKfId) || byBytes(a.how, b.how),
-    );
+    return (await this.#read(q)).ends.map((r) => ({ ...r }));
   }
 
   async listScores(q: ActivityQuery): Promise<SatisfactionScore[]> {

@@ -135,4 +135,12 @@ export class RedisKeys {
   ruleVersion(version: number): string {
     return this.#key('rules', 'v', String(version));
   }
+  /** Live replicas' entries: a hash, field = replica id, value = JSON (redis-replicas.ts). */
+  replicas(): string {
+    return this.#key('replicas');
+  }
+  /** The same replica ids by when their entry expires (a sorted set). */
+  replicaExpiries(): string {
+    return this.#key('replicas', 'expiries');
+  }
 }

@@ -16,6 +16,7 @@ import { parseRedisUrl, redisOptions } from './redis-connection.ts';
 import { RedisEmbeddings } from './redis-embeddings.ts';
 import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { RedisReplicas } from './redis-replicas.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
 import { RedisSessions } from './redis-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
@@ -128,6 +129,8 @@ export class RedisStore implements Store {
   readonly embeddings: RedisEmbeddings;
   /** Published rule versions (redis-rule-versions.ts). */
   readonly ruleVersions: RedisRuleVersions;
+  /** Live replicas and the rules each runs (redis-replicas.ts). */
+  readonly replicas: RedisReplicas;
 
   /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
   readonly #replicaWait: { settle(): Promise<void> } | undefined;
@@ -141,6 +144,7 @@ export class RedisStore implements Store {
     this.sessions = new RedisSessions(redis, keys);
     this.embeddings = new RedisEmbeddings(redis, keys);
     this.ruleVersions = new RedisRuleVersions(redis, keys);
+    this.replicas = new RedisReplicas(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {

@@ -7,6 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
+import { ACTIVITY_INDEXES_SCHEMA } from './sqlite-activity-indexes.ts';
 import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
@@ -124,6 +125,13 @@ CREATE TABLE kept_aside (
     name: 'rule_versions: every published rule set (who, when, message, diff, files) for rollback and replicas',
     up: (db) => {
       db.exec(RULE_VERSIONS_SCHEMA);
+    },
+  },
+  {
+    version: 10,
+    name: 'activity covering indexes: the overview and reports read 90 days from one index each',
+    up: (db) => {
+      db.exec(ACTIVITY_INDEXES_SCHEMA);
     },
   },
 ];

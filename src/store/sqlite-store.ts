@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
 import type { ForgetReport } from './forget-customer.ts';
+import { LocalReplicaRegistry } from './replica-registry.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
 import { SqliteEmbeddings } from './sqlite-embeddings.ts';
 import { forgetInSqlite } from './sqlite-forget.ts';
@@ -92,6 +93,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly embeddings: SqliteEmbeddings;
   /** Published rule versions (sqlite-rule-versions.ts). */
   readonly ruleVersions: SqliteRuleVersions;
+  /** Live replicas: with SQLite, the kfbot in this process (replica-registry.ts). */
+  readonly replicas = new LocalReplicaRegistry();
 
   /**
    * `mode: 'read'` (reports): opens an existing file read-only and checks its version; a missing

@@ -15,6 +15,7 @@ import type { EmbeddingCache } from './embedding-cache.ts';
 import type { CustomerEraser } from './forget-customer.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
+import type { ReplicaRegistry } from './replica-registry.ts';
 import type { RuleVersionLog } from './rule-version-log.ts';
 import type { SessionLog } from './session-log.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
@@ -114,6 +115,8 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
   readonly embeddings: EmbeddingCache;
   /** Every published rule set (rule-version-log.ts): history, rollback, and what replicas run. */
   readonly ruleVersions: RuleVersionLog;
+  /** Live replicas and the rules each runs, for the 规则 page and /readyz (replica-registry.ts). */
+  readonly replicas: ReplicaRegistry;
 
   getCursor(openKfId: string): Promise<string | undefined>;
   /**

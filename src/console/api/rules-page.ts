@@ -1,5 +1,6 @@
 /**
- * 规则 Rules, read-only: the rules this replica runs (version, when loaded), its menus as trees,
+ * 规则 Rules, read-only: the rules this replica runs (version, when loaded), every live replica's
+ * published version (the store's replica registry), its menus as trees,
  * the FAQ items with their 相似问法, every rule with its hits and undelivered replies over the range (`report
  * rules`'s rows), and the problems of the last load (what `kfbot validate` says).
  */
@@ -49,9 +50,11 @@ export const rulesPage: ConsolePage = {
       async handle(ctx, { query }) {
         const range = readRange(query, ctx.now());
         const q = { fromDay: range.from, ...(range.account && { openKfId: range.account }) };
-        const [outcomes, unmatched] = await Promise.all([
+        const [outcomes, unmatched, replicas] = await Promise.all([
           ctx.store.activity.listRuleOutcomes(q),
           ctx.store.activity.listUnmatched(q),
+          // Wall-clock time, as the heartbeats are written (a sandbox's clock skips ahead).
+          ctx.store.replicas.listReplicas(Date.now()),
         ]);
         const within = <T extends { day: string }>(rows: T[]) => rows.filter((r) => r.day <= range.to);
         const counts = ruleRows(within(outcomes), within(unmatched));
@@ -70,6 +73,17 @@ export const rulesPage: ConsolePage = {
           version: snapshot?.version ?? null,
           loadedAt: snapshot ? new Date(snapshot.loadedAt).toISOString() : null,
           source: ctx.rules.target,
+          // Every live replica (this one included): which published version each has written.
+          replicas: replicas.map((r) => ({
+            id: r.id,
+            self: r.id === ctx.replicaId,
+            host: r.host,
+            rulesVersion: r.rulesVersion,
+            rulesPublished: r.rulesPublished,
+            rulesDiverged: r.rulesDiverged,
+            startedAt: new Date(r.startedAt).toISOString(),
+            at: new Date(r.at).toISOString(),
+          })),
           problems: ctx.rules.problems.map((p) => ({ severity: p.severity, text: formatProblem(p) })),
           rules: (ruleSet?.rules ?? []).map((r) => ({
             ...describeRule(r),

@@ -1,4 +1,4 @@
-// 规则 Rules (read-only): version, problems, rules with hits and undelivered replies, menus as trees, FAQ items.
+// 规则 Rules (read-only): version, every live replica's published version, problems, rules with hits and undelivered replies, menus as trees, FAQ items.
 import { api, errorBox, h, pageQuery, rangeFilter } from '../console-lib.js';
 
 /** @param {any} menu */
@@ -28,6 +28,61 @@ function menuTree(menu) {
   );
 }
 
+/**
+ * Every live replica and the published version it runs; one not on the newest is marked.
+ * @param {any[]} replicas
+ */
+function replicasPanel(replicas) {
+  const newest = Math.max(0, ...replicas.map((r) => r.rulesPublished));
+  return h(
+    'section',
+    { class: 'panel', id: 'replicas' },
+    h('h2', null, `实例 Replicas (${replicas.length})`),
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { class: 'data' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', null, '实例 replica'),
+            h('th', null, '发布版本 published version'),
+            h('th', null, '加载次数 loads'),
+            h('th', null, '启动 started'),
+            h('th', null, '心跳 last heartbeat'),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          ...replicas.map((r) =>
+            h(
+              'tr',
+              { class: r.rulesDiverged || r.rulesPublished < newest ? 'warn' : '' },
+              h('td', null, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
+              h(
+                'td',
+                null,
+                String(r.rulesPublished),
+                r.rulesDiverged ? ' (本地文件未发布 unpublished local files)' : '',
+                !r.rulesDiverged && r.rulesPublished < newest ? ' (落后 behind)' : '',
+              ),
+              h('td', null, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
+              h('td', null, r.startedAt),
+              h('td', null, r.at),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /** @param {HTMLElement} main */
 export async function render(main) {
   let data;
@@ -51,6 +106,7 @@ export async function render(main) {
       { class: 'muted' },
       `本实例运行规则版本 This replica runs rules version ${data.version ?? '–'}, loaded ${data.loadedAt ?? '–'} from ${data.source}`,
     ),
+    replicasPanel(data.replicas),
     data.problems.length
       ? h(
           'section',
