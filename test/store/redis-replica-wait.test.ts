@@ -21,6 +21,12 @@ beforeAll(async () => {
     Date.now() - started < 10_000
   )
     await new Promise((r) => setTimeout(r, 20));
+  // …and WAIT counts it only once the replica has acknowledged an offset: wait for that, so the
+  // test measures kfbot's waits, not the replica's start.
+  const probe = redisClient(`redis://127.0.0.1:${primary.port}/0`);
+  await probe.connect();
+  while (Number(await probe.call('WAIT', 1, 1000)) < 1 && Date.now() - started < 20_000);
+  probe.disconnect();
 }, 30_000);
 
 afterAll(() => {
