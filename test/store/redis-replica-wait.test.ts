@@ -4,9 +4,11 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/runtime/logger.ts';
-import { ReplicaWait, SKIP_MS, WAIT_TIMEOUT_MS } from '../../src/store/redis-replica-wait.ts';
+import { ReplicaWait, SKIP_MS } from '../../src/store/redis-replica-wait.ts';
 import { RedisStore, redisClient } from '../../src/store/redis-store.ts';
 import { type RedisProcess, startRedisProcess } from '../support/redis-servers.ts';
+
+const TEST_TIMEOUT_MS = 2000;
 
 let primary: RedisProcess;
 let replica: RedisProcess;
@@ -34,7 +36,9 @@ afterAll(() => {
   replica?.kill();
 });
 
-it('has the attempting record on the replica when putSend returns, and stops waiting for a dead replica', async () => {
+it('has the attempting record on the replica when putSend returns, and stops waiting for a dead replica', {
+  timeout: 30_000,
+}, async () => {
   const redis = redisClient(`redis://127.0.0.1:${primary.port}/0`);
   const onReplica = redisClient(`redis://127.0.0.1:${replica.port}/0`);
   await redis.connect();
@@ -48,6 +52,9 @@ it('has the attempting record on the replica when putSend returns, and stops wai
     createLogger('silent'),
     { observe: (s) => waits.push(s), shortfall: () => shortfalls++ },
     () => clock,
+    // A replica on a loaded test machine may take longer than production's 250 ms to acknowledge;
+    // what is tested is that kfbot waits for it, and how it stops waiting for a dead one.
+    TEST_TIMEOUT_MS,
   );
   const store = new RedisStore(redis, undefined, wait);
   const record = {
@@ -71,7 +78,7 @@ it('has the attempting record on the replica when putSend returns, and stops wai
   await new Promise((r) => setTimeout(r, 200));
   const before = performance.now();
   await store.putSend({ ...record, key: 'in2:0' });
-  expect(performance.now() - before).toBeGreaterThanOrEqual(WAIT_TIMEOUT_MS - 5);
+  expect(performance.now() - before).toBeGreaterThanOrEqual(TEST_TIMEOUT_MS - 5);
   expect(shortfalls).toBe(1);
   // Within SKIP_MS the next send does not wait at all; after it, kfbot tries again.
   await store.putSend({ ...record, key: 'in3:0' });
