@@ -2,10 +2,8 @@
  * `kfbot faq calibrate`: prints the decision values chosen for a rule set at load
  * (faq-calibration.ts) and what they are expected to do.
  */
-import { loadRules } from '../../rules/load-rules.ts';
-import { formatProblem } from '../../rules/problems.ts';
 import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
-import { rulesTarget } from '../rules-target.ts';
+import { loadFaqRules } from '../faq-rules.ts';
 
 const HELP = `Usage: kfbot faq calibrate [path] [--json]
 
@@ -35,19 +33,9 @@ async function calibrate(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) throw new UsageError('give at most one rules path');
-  const target = rulesTarget(positionals[0], io);
-  const loaded = loadRules(target, io.cwd);
-  const errors = loaded.problems.filter((p) => p.severity === 'error');
-  if (!loaded.ruleSet || errors.length > 0) {
-    for (const p of errors) io.stderr.write(`${formatProblem(p)}\n`);
-    io.stderr.write(`✗ ${target}: fix the rules first (kfbot validate ${target})\n`);
-    return 1;
-  }
-  const faq = loaded.ruleSet.faq;
-  if (!faq) {
-    io.stderr.write(`${target} has no FAQ: no menu item or faq: entry lists questions: (相似问法)\n`);
-    return 1;
-  }
+  const rules = loadFaqRules(positionals[0], io, 'kfbot faq calibrate');
+  if (!rules) return 1;
+  const { target, faq } = rules;
   const c = faq.calibration;
   if (values.json) {
     io.stdout.write(`${JSON.stringify(c, null, 2)}\n`);

@@ -5,8 +5,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { loadRules } from '../../rules/load-rules.ts';
-import { formatProblem } from '../../rules/problems.ts';
 import { EmbeddingsClient } from '../../semantic/embeddings-client.ts';
 import { expandQuestions } from '../../semantic/expand-questions.ts';
 import {
@@ -17,7 +15,7 @@ import {
 } from '../../semantic/question-proposals.ts';
 import { resolveSemantic, SEMANTIC_ENV } from '../../semantic/semantic-config.ts';
 import { type Command, parseCommandLine, UsageError } from '../command.ts';
-import { rulesTarget } from '../rules-target.ts';
+import { loadFaqRules } from '../faq-rules.ts';
 
 const HELP = `Usage: kfbot faq expand [options]
 
@@ -54,22 +52,9 @@ export const faqExpandCommand: Command = {
     const count = values.count === undefined ? 5 : Number(values.count);
     if (!Number.isInteger(count) || count < 1 || count > 20)
       throw new UsageError(`--count takes a whole number from 1 to 20, not "${values.count}"`);
-    const target = rulesTarget(values.rules, io);
-    const loaded = loadRules(target, io.cwd);
-    if (!loaded.ruleSet) {
-      for (const p of loaded.problems) io.stderr.write(`${formatProblem(p)}\n`);
-      io.stderr.write(
-        `kfbot faq expand: the rules in ${target} have errors; fix them first (kfbot validate ${target})\n`,
-      );
-      return 1;
-    }
-    const faq = loaded.ruleSet.faq;
-    if (!faq) {
-      io.stderr.write(
-        'kfbot faq expand: these rules have no FAQ (no questions: on any click item and no faq: section)\n',
-      );
-      return 1;
-    }
+    const rules = loadFaqRules(values.rules, io, 'kfbot faq expand');
+    if (!rules) return 1;
+    const { target, faq } = rules;
     const { config, problems } = resolveSemantic(faq.semantic, io.env);
     for (const p of problems) io.stderr.write(`kfbot faq expand: semantic provider: ${p.message}\n`);
     if (problems.length) return 1;

@@ -6,11 +6,9 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { FaqIndex } from '../../rules/faq/faq-index.ts';
-import { loadRules } from '../../rules/load-rules.ts';
-import { formatProblem } from '../../rules/problems.ts';
 import { type ProposalsFile, proposalsPath, readProposals } from '../../semantic/question-proposals.ts';
 import { type Command, InputError, parseCommandLine } from '../command.ts';
-import { rulesTarget } from '../rules-target.ts';
+import { loadFaqRules } from '../faq-rules.ts';
 
 const HELP = `Usage: kfbot faq review [options]
 
@@ -79,22 +77,9 @@ export const faqReviewCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    const target = rulesTarget(values.rules, io);
-    const loaded = loadRules(target, io.cwd);
-    if (!loaded.ruleSet) {
-      for (const p of loaded.problems) io.stderr.write(`${formatProblem(p)}\n`);
-      io.stderr.write(
-        `kfbot faq review: the rules in ${target} have errors; fix them first (kfbot validate ${target})\n`,
-      );
-      return 1;
-    }
-    const faq = loaded.ruleSet.faq;
-    if (!faq) {
-      io.stderr.write(
-        'kfbot faq review: these rules have no FAQ (no questions: on any click item and no faq: section)\n',
-      );
-      return 1;
-    }
+    const rules = loadFaqRules(values.rules, io, 'kfbot faq review');
+    if (!rules) return 1;
+    const { target, faq } = rules;
     const path = values.file ?? proposalsPath(target, io.cwd);
     if (!existsSync(path))
       throw new InputError(
