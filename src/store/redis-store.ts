@@ -178,17 +178,24 @@ export class RedisStore implements Store {
   ): Promise<boolean> {
     const keys = [this.keys.message(message.msgid)];
     const args: (string | number)[] = [encodeMessage(message), RECORD_TTL_MS];
-    if (conversation) {
-      const { openKfId, externalUserId, value } = conversation;
-      keys.push(this.keys.conversation(openKfId, externalUserId), this.keys.idleDue());
-      args.push(
-        encodeConversation(value),
-        CONVERSATION_TTL_MS,
-        `${openKfId}${SEP}${externalUserId}`,
-        value.idleDueAt ?? '',
-      );
-    }
+    if (conversation) this.#withConversation(conversation, keys, args);
     return (await this.#redis.eval(RECORD_MESSAGE, keys.length, ...keys, ...args)) === 1;
+  }
+
+  /** The keys and arguments RECORD_MESSAGE and REPLAN_MESSAGE take to write the conversation too. */
+  #withConversation(
+    conversation: { openKfId: string; externalUserId: string; value: Conversation },
+    keys: string[],
+    args: (string | number)[],
+  ): void {
+    const { openKfId, externalUserId, value } = conversation;
+    keys.push(this.keys.conversation(openKfId, externalUserId), this.keys.idleDue());
+    args.push(
+      encodeConversation(value),
+      CONVERSATION_TTL_MS,
+      `${openKfId}${SEP}${externalUserId}`,
+      value.idleDueAt ?? '',
+    );
   }
 
   async replanMessage(
@@ -198,16 +205,7 @@ export class RedisStore implements Store {
   ): Promise<boolean> {
     const keys = [this.keys.message(msgid)];
     const args: (string | number)[] = [plan];
-    if (conversation) {
-      const { openKfId, externalUserId, value } = conversation;
-      keys.push(this.keys.conversation(openKfId, externalUserId), this.keys.idleDue());
-      args.push(
-        encodeConversation(value),
-        CONVERSATION_TTL_MS,
-        `${openKfId}${SEP}${externalUserId}`,
-        value.idleDueAt ?? '',
-      );
-    }
+    if (conversation) this.#withConversation(conversation, keys, args);
     return (await this.#redis.eval(REPLAN_MESSAGE, keys.length, ...keys, ...args)) === 1;
   }
 
