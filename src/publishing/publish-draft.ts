@@ -28,7 +28,7 @@ export interface PublishContext {
   versions: RuleVersionLog;
   now: () => number;
   /** Loads the written files now (serve's LiveRules.reload) rather than waiting for the watcher. */
-  reload?: () => void;
+  reload?: () => unknown;
   /** Where the audit line of every publish, rollback and refusal goes. */
   audit?: Logger;
 }
@@ -144,7 +144,8 @@ async function publishChanges(
     return audit(refuse({ reason: 'stale', latest: await ctx.versions.latestRuleVersion() }));
   // The store holds the version now (the commit point); the files follow, crash-safe.
   const written = writeRuleFiles(ctx.folder, version, writes);
-  ctx.reload?.();
+  // The reload runs on a worker thread: "published" is said once this replica answers with it.
+  await ctx.reload?.();
   return audit({
     ok: true,
     version,

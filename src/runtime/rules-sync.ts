@@ -54,7 +54,7 @@ export class RulesSync {
         { version: finished },
         `finished writing rules version ${finished}, which a stop had interrupted`,
       );
-      rules.reload();
+      await rules.reload();
     }
     const latest = await versions.latestRuleVersion();
     if (!this.opts.adopt) {
@@ -126,7 +126,9 @@ export class RulesSync {
       const writes = writesToMatch(readRuleFiles(folder), v.files);
       if (Object.keys(writes).length > 0) {
         writeRuleFiles(folder, latest, writes);
-        rules.reload();
+        // The reload runs on a worker thread (live-rules.ts): the version counts as applied, and
+        // /readyz says so, only once the replica answers with it.
+        await rules.reload();
       }
       this.#applied = latest;
       log.info(
