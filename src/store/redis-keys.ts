@@ -135,6 +135,10 @@ export class RedisKeys {
   ruleVersion(version: number): string {
     return this.#key('rules', 'v', String(version));
   }
+  /** One console session's unpublished draft (JSON, draft-book.ts). */
+  draft(sessionKey: string): string {
+    return this.#key('draft', sessionKey);
+  }
   /** Live replicas' entries: a hash, field = replica id, value = JSON (redis-replicas.ts). */
   replicas(): string {
     return this.#key('replicas');

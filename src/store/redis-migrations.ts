@@ -54,6 +54,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'rules: the published rule versions and the latest number (created on first publish)',
     up: () => {},
   },
+  {
+    version: 8,
+    name: "drafts: each console session's unpublished draft, expiring after 30 days untouched (created on first use)",
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

@@ -13,6 +13,7 @@ import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { parseRedisUrl, redisOptions } from './redis-connection.ts';
+import { RedisDrafts } from './redis-drafts.ts';
 import { RedisEmbeddings } from './redis-embeddings.ts';
 import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
@@ -129,6 +130,7 @@ export class RedisStore implements Store {
   readonly embeddings: RedisEmbeddings;
   /** Published rule versions (redis-rule-versions.ts). */
   readonly ruleVersions: RedisRuleVersions;
+  readonly drafts: RedisDrafts;
   /** Live replicas and the rules each runs (redis-replicas.ts). */
   readonly replicas: RedisReplicas;
 
@@ -144,6 +146,7 @@ export class RedisStore implements Store {
     this.sessions = new RedisSessions(redis, keys);
     this.embeddings = new RedisEmbeddings(redis, keys);
     this.ruleVersions = new RedisRuleVersions(redis, keys);
+    this.drafts = new RedisDrafts(redis, keys);
     this.replicas = new RedisReplicas(redis, keys);
   }
 
