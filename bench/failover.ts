@@ -18,6 +18,9 @@
  *   npx tsx bench/failover.ts [runs per mode, default 10] [both|wait|nowait|throughput]
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSimulator, type WeComSimulator } from '../src/simulator/index.ts';
 import { redisClient } from '../src/store/redis-store.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN } from '../test/e2e/kfbot-process.ts';
@@ -175,8 +178,36 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
   for (let i = 1; i < times.length; i++)
     answerPauseMs = Math.max(answerPauseMs, (times[i] ?? 0) - (times[i - 1] ?? 0));
   replicaAdmin.disconnect();
+  if (lost > 0 && process.env.BENCH_DUMP) dump(x, killedAt);
   await tearDown(x);
   return { doubled, lost, refusedRepeats, answerPauseMs, switchedAfterMs };
+}
+
+/** A run that left messages unanswered: kfbot's log, the callbacks' attempts and the sentinels', for reading. */
+function dump(x: { group: SentinelGroup; sim: WeComSimulator; bot: KfbotProcess }, killedAt: number): void {
+  const dir = mkdtempSync(join(process.env.BENCH_DUMP ?? tmpdir(), 'failover-'));
+  writeFileSync(join(dir, 'kfbot.log'), x.bot.lines.join('\n'));
+  const callbacks = x.sim.callbacks.deliveries.map((d) => ({
+    id: d.id,
+    state: d.state,
+    attempts: d.attempts,
+  }));
+  writeFileSync(join(dir, 'callbacks.json'), JSON.stringify({ killedAt, callbacks }, null, 1));
+  writeFileSync(
+    join(dir, 'answers.json'),
+    JSON.stringify(
+      x.sim
+        .sent()
+        .map((m) => ({
+          to: m.externalUserId,
+          at: m.at - killedAt,
+          text: (m.content.text as { content: string }).content,
+        })),
+    ),
+  );
+  for (const [i, s] of [...x.group.servers, ...x.group.sentinels].entries())
+    writeFileSync(join(dir, `redis-${i}.log`), s.output());
+  console.log(`  unanswered messages: logs in ${dir}`);
 }
 
 async function throughput(wait: boolean, run: number): Promise<{ perSecond: number; waitMs?: number }> {
