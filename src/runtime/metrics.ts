@@ -164,7 +164,7 @@ export class KfbotMetrics {
   });
   readonly lanesPerAccount = new Gauge({
     name: 'kfbot_lanes_per_account',
-    help: "KFBOT_CONCURRENCY: customers of one account a pull answers at once",
+    help: 'KFBOT_CONCURRENCY: customers of one account a pull answers at once',
     registers: [this.registry],
   });
   readonly #lanes = new Map<string, number>();
