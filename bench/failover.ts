@@ -182,7 +182,8 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
     .filter((at) => at >= killedAt)
     .sort((a, b) => a - b);
   times.unshift(killedAt);
-  let answerPauseMs = 0;
+  // No answer at all after the death: the pause never ended (null in the JSON line).
+  let answerPauseMs = times.length === 1 ? Number.POSITIVE_INFINITY : 0;
   for (let i = 1; i < times.length; i++)
     answerPauseMs = Math.max(answerPauseMs, (times[i] ?? 0) - (times[i - 1] ?? 0));
   replicaAdmin.disconnect();
