@@ -56,6 +56,7 @@ export class AccountPuller {
 
   constructor(private readonly d: AccountPullerDeps) {
     this.#concurrency = Math.max(1, d.concurrency);
+    d.metrics.lanesPerAccount.set(this.#concurrency);
   }
 
   /**
@@ -182,7 +183,7 @@ export class AccountPuller {
           next.catch(() => {}); // its failure is met when it is awaited, if it ever is
         }
         const mark = backlog.openPage();
-        await this.#handlePage(page, firstStart, lease, backlog, mark);
+        await this.#handlePage(openKfId, page, firstStart, lease, backlog, mark);
         if (page.next_cursor) backlog.readCursor = page.next_cursor;
         // Stored now if nothing before it is still running; else when the last of that finishes.
         await backlog.closePage(mark, page.next_cursor || undefined);
@@ -196,6 +197,7 @@ export class AccountPuller {
   }
 
   async #handlePage(
+    openKfId: string,
     page: SyncMsgPage,
     firstStart: boolean,
     lease: Lease,
@@ -231,10 +233,15 @@ export class AccountPuller {
           backlog.defer(mark, chain, () => this.d.handler.handle(item, ctx));
           return;
         }
-        await this.d.handler.handle(item, {
-          ...ctx,
-          defer: (work) => backlog.defer(mark, chain, work),
-        });
+        const done = this.d.metrics.laneBusy(openKfId);
+        try {
+          await this.d.handler.handle(item, {
+            ...ctx,
+            defer: (work) => backlog.defer(mark, chain, work),
+          });
+        } finally {
+          done();
+        }
       },
     );
   }

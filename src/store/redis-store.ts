@@ -19,6 +19,7 @@ import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisReplicas } from './redis-replicas.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
+import { FailoverSafeSentinelConnector } from './redis-sentinel-connector.ts';
 import { RedisSessions } from './redis-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
@@ -105,6 +106,8 @@ export function redisClient(url: string, onError?: (err: Error) => void, caFile?
   if ('problem' in parsed) throw new Error(parsed.problem);
   const redis = new Redis({
     ...redisOptions(parsed, caFile),
+    // duplicate() copies the options, so the pull work's reading connection has it too.
+    ...(parsed.sentinel && { Connector: FailoverSafeSentinelConnector }),
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
