@@ -135,6 +135,8 @@ export interface FaqIndexData {
   questionEntry: Int32Array;
   questionText: string[];
   questionCount: number;
+  /** Per listed question (entries' questions in order): its first slot; one more at the end. */
+  questionSlots: Int32Array;
   questionWeight: Float64Array;
   questionNegations: Uint8Array;
   unknownWeight: number;
@@ -163,6 +165,7 @@ export class FaqIndex {
   readonly #questionEntry: Int32Array;
   readonly #questionText: string[];
   readonly #questionCount: number;
+  readonly #questionSlots: Int32Array;
   readonly #questionWeight: Float64Array;
   readonly #questionNegations: Uint8Array;
   /** Weight of a feature no listed question has: as informative as the rarest known feature. */
@@ -214,6 +217,7 @@ export class FaqIndex {
     this.#questionEntry = d.questionEntry;
     this.#questionText = d.questionText;
     this.#questionCount = d.questionCount;
+    this.#questionSlots = d.questionSlots;
     this.#questionWeight = d.questionWeight;
     this.#questionNegations = d.questionNegations;
     this.#unknownWeight = d.unknownWeight;
@@ -246,6 +250,7 @@ export class FaqIndex {
       questionEntry: this.#questionEntry,
       questionText: this.#questionText,
       questionCount: this.#questionCount,
+      questionSlots: this.#questionSlots,
       questionWeight: this.#questionWeight,
       questionNegations: this.#questionNegations,
       unknownWeight: this.#unknownWeight,
@@ -267,9 +272,11 @@ export class FaqIndex {
     const questionEntry: number[] = [];
     const entryDf = new Map<string, { kind: FeatureKind; items: Set<number> }>();
     let questionCount = 0;
+    const questionSlots: number[] = [0];
     entries.forEach((entry, e) => {
       for (const q of entry.questions) {
         const forms = this.forms(q);
+        questionSlots.push((questionSlots.at(-1) as number) + forms.length);
         if (forms.length > 0) questionCount++;
         for (const features of forms) {
           perQuestion.push(features);
@@ -367,6 +374,7 @@ export class FaqIndex {
       questionEntry: questionEntryIds,
       questionText,
       questionCount,
+      questionSlots: Int32Array.from(questionSlots),
       questionWeight,
       questionNegations,
       unknownWeight,
@@ -441,6 +449,19 @@ export class FaqIndex {
   }
   #skipFrom = -1;
   #skipEntry = -1;
+
+  /**
+   * The slots (leaveOneOut's numbering) of listed question number `n`, counting every entry's
+   * questions in order: one per form, none for a question that is nothing once normalised.
+   */
+  slotsOf(n: number): { from: number; to: number } {
+    return { from: this.#questionSlots[n] ?? 0, to: this.#questionSlots[n + 1] ?? 0 };
+  }
+
+  /** β² of the score (see the top of this file). */
+  get beta2(): number {
+    return this.#beta2;
+  }
 
   /** How many slots leaveOneOut takes (each form of each listed question is a slot). */
   get slots(): number {
