@@ -53,12 +53,15 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
     nextListed += entry.questions.length;
     const item = faq.items.get(entry.id);
     if (!item) continue;
-    for (const q of entry.questions)
-      if (index.canonical(q) === '')
+    // A question that is nothing once normalised has no slot in the index (no features).
+    entry.questions.forEach((q, k) => {
+      const { from, to } = index.slotsOf(listed + k);
+      if (from === to)
         warn(
           item.at,
           `question "${q}" of "${entry.id}" is nothing once punctuation, emoji and filler (请问, 谢谢, 吗…) are removed: no typed text can match it; write the words customers use`,
         );
+    });
     const shown = fitMenuText(entry.label);
     if (
       shown !== entry.label &&

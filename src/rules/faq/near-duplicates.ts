@@ -64,6 +64,14 @@ export function questionsNearOtherItems(index: FaqIndex, threshold: number): Uin
   const pMin = t / (1 + beta2 - beta2 * t);
   // Rarest first (fewest slots hold it), so that the lists walked are short; any order is exact.
   const held = Int32Array.from(postings, (p) => p.length);
+  const order = Array.from(weight, (_, id) => id).sort(
+    (a, b) =>
+      (held[a] as number) - (held[b] as number) || (weight[b] as number) - (weight[a] as number) || a - b,
+  );
+  const rank = new Int32Array(weight.length);
+  order.forEach((id, r) => {
+    rank[id] = r;
+  });
   const slotWeight = new Float64Array(slots);
   const byRarity = new Int32Array(features.length);
   const probeEnd = new Int32Array(slots);
@@ -71,11 +79,10 @@ export function questionsNearOtherItems(index: FaqIndex, threshold: number): Uin
   const prefixOf: number[][] = [];
   for (let s = 0; s < slots; s++) {
     const from = featureAt[s] as number;
-    const own = Array.from(features.subarray(from, featureAt[s + 1]));
-    own.sort(
-      (a, b) =>
-        (held[a] as number) - (held[b] as number) || (weight[b] as number) - (weight[a] as number) || a - b,
-    );
+    // A numeric sort of ranks (no comparator), mapped back to feature ids.
+    const own = features.subarray(from, featureAt[s + 1]).map((id) => rank[id] as number);
+    own.sort();
+    for (let i = 0; i < own.length; i++) own[i] = order[own[i] as number] as number;
     byRarity.set(own, from);
     let total = 0;
     for (const id of own) total += weight[id] as number;
