@@ -276,7 +276,8 @@ export class FaqIndex {
     const questionText: string[] = [];
     const perQuestion: Map<string, FeatureKind>[] = [];
     const questionEntry: number[] = [];
-    const entryDf = new Map<string, { kind: FeatureKind; items: Set<number> }>();
+    // Per feature: its kind, how many items hold it, and the last item counted (items come in order).
+    const entryDf = new Map<string, { kind: FeatureKind; items: number; last: number }>();
     let questionCount = 0;
     const questionSlots: number[] = [0];
     entries.forEach((entry, e) => {
@@ -289,12 +290,12 @@ export class FaqIndex {
           questionEntry.push(e);
           questionText.push(q);
           for (const [f, kind] of features) {
-            let df = entryDf.get(f);
-            if (!df) {
-              df = { kind, items: new Set() };
-              entryDf.set(f, df);
+            const df = entryDf.get(f);
+            if (!df) entryDf.set(f, { kind, items: 1, last: e });
+            else if (df.last !== e) {
+              df.items++;
+              df.last = e;
             }
-            df.items.add(e);
           }
         }
       }
@@ -306,7 +307,7 @@ export class FaqIndex {
       featureIds.set(f, weight.length);
       // A negation (不满意, 没到) always counts fully, however many items use it: it reverses
       // what the words around it mean.
-      const df = NEGATION.has(f) ? 1 : items.size;
+      const df = NEGATION.has(f) ? 1 : items;
       weight.push(Math.log(1 + n / df) * FEATURE_WEIGHT[kind]);
       postings.push([]);
     }
@@ -361,7 +362,11 @@ export class FaqIndex {
     commonOf.forEach((list, q) => {
       commonAt[q + 1] = (commonAt[q] as number) + list.length;
     });
-    const commonOfFlat = Int32Array.from(commonOf.flat());
+    // Filled by hand: Array.prototype.flat over thousands of small lists is slow.
+    const commonOfFlat = new Int32Array(commonAt[perQuestion.length] as number);
+    commonOf.forEach((list, q) => {
+      commonOfFlat.set(list, commonAt[q] as number);
+    });
     // A question mostly made of shared wording may score high on it alone (recall counts most):
     // those are always scored. Any other question not touched by a rarer word of the message has
     // recall below MOSTLY_COMMON, so a score below 9/8 of it (0.45), under every threshold.
