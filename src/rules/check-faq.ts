@@ -24,6 +24,12 @@ import type { RuleSet } from './rule-model.ts';
  */
 const MAX_DUPLICATE_CHECKS = 2000;
 
+/** 2nd, 3rd, 11th, 21st… */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
 export function checkFaq(set: RuleSet): RuleProblem[] {
   const faq = set.faq;
   if (!faq) return [];
@@ -43,7 +49,7 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
   if (every > 1)
     warn(
       faq.at,
-      `the FAQ lists ${total} questions, ${close} of them close to another item's: every ${every}th of those (${Math.ceil(close / every)}) was checked for near-duplicates, not all`,
+      `the FAQ lists ${total} questions, ${close} of them close to another item's: every ${ordinal(every)} of those (${Math.ceil(close / every)}) was checked for near-duplicates, not all`,
     );
   let nextListed = 0;
   let nth = 0;

@@ -105,6 +105,21 @@ describe('near-duplicate questions', () => {
     expect(said).toEqual(BEFORE);
   });
 
+  it('are checked in an even spread, and validate says so, past 2,000 questions another item could take', () => {
+    // Two items listing the same 1,100 questions: every one of the 2,200 is another item's too.
+    const questions = JSON.stringify(Array.from({ length: 1100 }, (_, i) => `订单${i}号怎么退款`));
+    const dir = ruleDir({
+      'rules.yaml': `faq:\n  - id: a\n    questions: ${questions}\n    reply: 甲\n  - id: b\n    questions: ${questions}\n    reply: 乙\n`,
+    });
+    const set = loadRules(dir).ruleSet;
+    if (!set) throw new Error('the rules do not load');
+    const messages = checkFaq(set).map((p) => p.message);
+    expect(messages).toContain(
+      "the FAQ lists 2200 questions, 2200 of them close to another item's: every 2nd of those (1100) was checked for near-duplicates, not all",
+    );
+    expect(messages.filter((m) => m.includes('is as close to'))).toHaveLength(1100);
+  });
+
   it('are never filtered out when a full match would name them, at any threshold and margin', () => {
     const loaded = loadRules(FIXTURE);
     const index = loaded.ruleSet?.faq?.index;
