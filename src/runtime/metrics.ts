@@ -105,6 +105,11 @@ export class KfbotMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly cursorResets = new Counter({
+    name: 'kfbot_cursor_resets_total',
+    help: 'Accounts read again from the start of WeCom history because sync_msg refused the stored cursor',
+    registers: [this.registry],
+  });
   readonly workClaimed = new Counter({
     name: 'kfbot_work_claimed_total',
     help: 'Pull work taken over from a replica that died or froze (Redis mode)',
