@@ -145,7 +145,9 @@ export class AccountPuller {
     try {
       for (;;) {
         try {
-          await this.#pages(job.openKfId, cursor, token, firstStart, job.lease, backlog);
+          // A read from the start after a refused cursor is a first start too: what kfbot has no
+          // record of and is older than KFBOT_HISTORY_MAX_AGE is recorded, not answered days late.
+          await this.#pages(job.openKfId, cursor, token, firstStart || cursorRefused, job.lease, backlog);
           return;
         } catch (err) {
           if (!(err instanceof WeComApiError) || err.method !== 'kf/sync_msg') throw err;
@@ -176,14 +178,15 @@ export class AccountPuller {
    * start of WeCom's 3-day history (§3) — loudly, never silently (§3 ⚠, §9.4). Nothing is
    * answered twice: every message kfbot handled has its record, kept longer than WeCom keeps
    * messages (store purge), and is recognised by msgid (message-handler.ts); what kfbot never
-   * saw is answered as usual. The first page read this way stores its cursor in place of the
+   * saw is treated as on a first start: answered when recent, recorded without an answer when
+   * older than KFBOT_HISTORY_MAX_AGE. The first page read this way stores its cursor in place of the
    * refused one; until then the refused one stays, and the next pull recovers the same way.
    */
   #cursorRefused(openKfId: string, errcode: number): void {
     this.d.metrics.cursorResets.inc();
     this.d.log.warn(
       { open_kfid: openKfId, errcode },
-      `sync_msg refused the stored cursor (errcode ${errcode}): it was issued by another WeCom or simulator, or is no longer valid; reading this account again from the start of WeCom's 3-day history — messages already handled are recognised by msgid and not answered again`,
+      `sync_msg refused the stored cursor (errcode ${errcode}): it was issued by another WeCom or simulator, or is no longer valid; reading this account again from the start of WeCom's 3-day history — messages already handled are recognised by msgid and not answered again, and unseen ones older than KFBOT_HISTORY_MAX_AGE are recorded without an answer`,
     );
   }
 

@@ -48,7 +48,10 @@ import type { SendExecutor } from './send-executor.ts';
 import { readOrSetAside } from './set-aside.ts';
 
 export interface HandleContext {
-  /** This pull started without a stored cursor: old history is recorded, not answered. */
+  /**
+   * This pull reads without a cursor (kfbot's first start, or WeCom refused the stored one): old
+   * history kfbot has no record of is recorded, not answered.
+   */
   firstStart: boolean;
   /** The pull's ownership of the account, checked before every call to WeCom. */
   lease: Lease;
@@ -236,7 +239,7 @@ export class MessageHandler {
     if (ctx.firstStart && ageMs > this.d.historyMaxAgeMs) {
       await this.skip(
         item,
-        `history from before kfbot's first start (${Math.round(ageMs / 1000)} s old)`,
+        `history read without a cursor (first start or a refused cursor), ${Math.round(ageMs / 1000)} s old`,
         'history',
         log,
       );

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { ManualClock, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
 import { INVALID_CURSOR_ERRCODE } from '../../src/wecom/platform-choices.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
@@ -101,5 +101,36 @@ describe.each(backends)('a stored cursor WeCom refuses, on %s', (name, storeUrl)
     expect(s.requests.byApi('kf/send_msg')).toHaveLength(4);
     const metrics = await (await request(`${b.app.url}/metrics`)).body.text();
     expect(metrics).toContain('kfbot_cursor_resets_total 1');
+  });
+
+  it('answers what it missed lately, but not what it missed long ago (as on a first start)', async () => {
+    if (name === 'Redis') await flushRedis();
+    const clock = new ManualClock(Date.now());
+    const s = await startSimulator({ clock });
+    sim = s;
+    const store = storeUrl();
+    const first = await startInProcess(s, { config: { store } });
+    bot = first;
+    const replies = (customer: string) =>
+      s.sent(s.openKfId, customer).map((m) => (m.content.text as { content: string }).content);
+    const a = s.customerSays({ text: 'echo 一' }).external_userid as string;
+    await until(() => replies(a).length === 1, 'the first answer');
+    await first.app.work.idle();
+    await first.close();
+
+    // While kfbot is down: one message half an hour before it is back, one a minute before.
+    clock.set(Date.now() - 30 * 60_000);
+    s.customerSays({ externalUserId: a, text: 'echo 半小时前' });
+    clock.set(Date.now() - 60_000);
+    s.customerSays({ externalUserId: a, text: 'echo 一分钟前' });
+    clock.set(Date.now());
+    const b = await startInProcess(s, { config: { store } });
+    bot = b;
+    await b.app.store.setCursor(s.openKfId, 'CursorOfAnotherWeCom1');
+    s.customerSays({ externalUserId: a, text: 'echo 现在' });
+    await until(() => replies(a).length === 3, 'the answers after the refused cursor');
+    await b.app.work.idle();
+    expect(replies(a)).toEqual(['收到：echo 一', '收到：echo 一分钟前', '收到：echo 现在']);
+    expect(b.logs().some((l) => String(l.note).startsWith('history read without a cursor'))).toBe(true);
   });
 });
