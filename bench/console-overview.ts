@@ -10,6 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSimulator } from '../src/simulator/index.ts';
+import { daysQuery } from '../src/store/activity-days.ts';
 import type { SessionEndHow } from '../src/store/activity-log.ts';
 import { RedisStore, redisClient } from '../src/store/redis-store.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
@@ -76,7 +77,7 @@ async function measure(name: string, storeUrl: string, withBrowser: boolean): Pr
   const reads: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    const q = { fromDay: from };
+    const q = daysQuery('Asia/Shanghai', from);
     await bot.app.store.activity.listRuleOutcomes(q);
     await bot.app.store.activity.listUnmatched(q);
     await bot.app.store.activity.listScores(q);

@@ -90,8 +90,8 @@ export async function forgetInRedis(
     anonymisedScores++;
   }
   let anonymisedSessionEnds = 0;
-  for (const day of await redis.zrange(keys.activityDays(), 0, -1)) {
-    const list = keys.sessionEnds(day);
+  for (const hour of await redis.zrange(keys.activityHours(), 0, -1)) {
+    const list = keys.hourSessionEnds(hour);
     const entries = await redis.lrange(list, 0, -1);
     const tx = redis.multi();
     entries.forEach((entry, i) => {

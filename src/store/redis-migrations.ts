@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { migrateActivityToHours } from './redis-activity-hourly.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -53,6 +54,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     version: 7,
     name: 'rules: the published rule versions and the latest number (created on first publish)',
     up: () => {},
+  },
+  {
+    version: 8,
+    name: 'activity per UTC hour, so reports and the console show settings.timezone days (old days filed at 12:00 UTC, session ends at their hour)',
+    up: ({ redis, keys }) => migrateActivityToHours(redis, keys),
   },
 ];
 

@@ -7,6 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
+import { HOURLY_ACTIVITY_SCHEMA } from './sqlite-activity-hourly.ts';
 import { ACTIVITY_INDEXES_SCHEMA } from './sqlite-activity-indexes.ts';
 import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
@@ -132,6 +133,13 @@ CREATE TABLE kept_aside (
     name: 'activity covering indexes: the overview and reports read 90 days from one index each',
     up: (db) => {
       db.exec(ACTIVITY_INDEXES_SCHEMA);
+    },
+  },
+  {
+    version: 11,
+    name: 'activity counts per UTC hour, so reports and the console show settings.timezone days (old days filed at 12:00 UTC)',
+    up: (db) => {
+      db.exec(HOURLY_ACTIVITY_SCHEMA);
     },
   },
 ];

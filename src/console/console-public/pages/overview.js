@@ -97,7 +97,7 @@ export async function render(main) {
     h(
       'p',
       { class: 'muted small' },
-      `日期为 UTC 日，与 kfbot report 相同 Days are UTC dates, as in kfbot report. ${data.range.from} – ${data.range.to}`,
+      `日期按 ${data.range.timezone} 时区（规则 settings.timezone），与 kfbot report 相同 · Days in ${data.range.timezone} (settings.timezone), as in kfbot report. ${data.range.from} – ${data.range.to}`,
     ),
     cards,
     h('div', { class: 'grid' }, ...charts.map((c) => c.section), handoffs),
