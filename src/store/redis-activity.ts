@@ -47,6 +47,33 @@ for _, field in ipairs(scores) do
 end
 return { #hours, #scores }`;
 
+// KEYS: hour hashes; ARGV[1] a text a field must hold ('' for any: one account's fields hold
+// its id), ARGV[1 + i] the day KEYS[i] counts on. Returns [day .. "\n" .. field, sum, …]: each
+// field's counts summed over the hours of its day, in first-seen order. Integer counts only.
+const SUM_DAYS = `
+local sums, order, only = {}, {}, ARGV[1]
+for i, key in ipairs(KEYS) do
+  local day, flat = ARGV[i + 1], redis.call('HGETALL', key)
+  for j = 1, #flat, 2 do
+    local field = flat[j]
+    if only == '' or string.find(field, only, 1, true) then
+      local k = day .. '\\n' .. field
+      local sum = sums[k]
+      if sum == nil then order[#order + 1] = k; sum = 0 end
+      sums[k] = sum + tonumber(flat[j + 1])
+    end
+  end
+end
+local out = {}
+for _, k in ipairs(order) do out[#out + 1] = k; out[#out + 1] = sums[k] end
+return out`;
+
+/**
+ * Days per SUM_DAYS call: each call holds Redis for what it sums (a few thousand fields, a few
+ * milliseconds), and other clients' commands run between the calls of one read.
+ */
+const DAYS_PER_SCRIPT = 3;
+
 /** One read of the hour hashes, split by what they count, per day of the query's timezone. */
 interface DayCounts {
   outcomes: RuleOutcomeCount[];
@@ -160,14 +187,32 @@ export class RedisActivity implements ActivityLog {
       'WITHSCORES',
     );
     if (hours.length === 0) return out;
+    // The hours of each day of the query's timezone (activityDay: the one rule every reader
+    // dates by), in chunks of a few days: Redis sums each chunk's hours into its days (SUM_DAYS),
+    // one pipeline for all chunks, so a reply carries a day's counts once, not once per hour.
+    // A field names its account as the array's second string: for one account the script keeps
+    // only fields that can be its (one account of twenty moves a twentieth).
+    const account = q.openKfId === undefined ? '' : `,${JSON.stringify(q.openKfId)}`;
     const pipeline = this.#redis.pipeline();
-    for (let i = 0; i < hours.length; i += 2) pipeline.hgetall(this.#keys.hourCounts(hours[i] as string));
-    // A field names its account as the array's second string: a field that cannot be the asked
-    // account's is skipped before it is parsed (one account of twenty parses a twentieth). The same
-    // fields recur hour after hour, so each distinct one is parsed once.
-    const account = q.openKfId === undefined ? undefined : `,${JSON.stringify(q.openKfId)}`;
+    let chunk: { keys: string[]; days: string[] } = { keys: [], days: [] };
+    let chunkDays = new Set<string>();
+    const send = () => {
+      if (chunk.keys.length > 0)
+        pipeline.eval(SUM_DAYS, chunk.keys.length, ...chunk.keys, account, ...chunk.days);
+      chunk = { keys: [], days: [] };
+      chunkDays = new Set();
+    };
+    for (let i = 0; i < hours.length; i += 2) {
+      const day = activityDay(Number(hours[i + 1]), q.timezone);
+      if (!chunkDays.has(day) && chunkDays.size >= DAYS_PER_SCRIPT) send();
+      chunkDays.add(day);
+      chunk.keys.push(this.#keys.hourCounts(hours[i] as string));
+      chunk.days.push(day);
+    }
+    send();
+    // The same fields recur day after day, so each distinct one is parsed once.
     const fields = new Map<string, Field>();
-    // day → account → rule (or how) → counts; days arrive in order, as the hours do.
+    // day → account → rule (or how) → counts.
     const rules = new Map<string, Map<string, Map<string, { hits: number; misses: number }>>>();
     const unmatched = new Map<string, Map<string, number>>();
     const ends = new Map<string, Map<string, Map<string, number>>>();
@@ -178,11 +223,15 @@ export class RedisActivity implements ActivityLog {
       byAccount.set(openKfId, v);
       return v;
     };
-    for (const [i, [err, hash]] of ((await pipeline.exec()) ?? []).entries()) {
+    for (const [err, reply] of (await pipeline.exec()) ?? []) {
       if (err) throw err;
-      const day = activityDay(Number(hours[2 * i + 1]), q.timezone);
-      for (const [field, value] of Object.entries(hash as Record<string, string>)) {
-        if (account !== undefined && !field.includes(account)) continue;
+      const flat = reply as (string | number)[];
+      for (let j = 0; j < flat.length; j += 2) {
+        const dayField = String(flat[j]);
+        const cut = dayField.indexOf('\n');
+        const day = dayField.slice(0, cut);
+        const field = dayField.slice(cut + 1);
+        const value = flat[j + 1];
         const parsed = fields.has(field) ? fields.get(field) : parseField(field);
         fields.set(field, parsed);
         if (parsed === undefined) continue;
