@@ -108,6 +108,10 @@ export class RedisKeys {
   activityHours(): string {
     return this.#key('activity-hours');
   }
+  /** A console session signed out (a string, expiring when its cookie would; signed-out-sessions.ts). */
+  signedOutSession(id: string): string {
+    return this.#key('console-signed-out', id);
+  }
   /** Before schema 8: one UTC day's counts, as hourCounts (migrated to hours, then deleted). */
   legacyDayCounts(day: string): string {
     return this.#key('activity', day);

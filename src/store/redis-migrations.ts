@@ -60,6 +60,11 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'activity per UTC hour, so reports and the console show settings.timezone days (old days filed at 12:00 UTC, session ends at their hour)',
     up: ({ redis, keys }) => migrateActivityToHours(redis, keys),
   },
+  {
+    version: 9,
+    name: 'console-signed-out: console sessions signed out on any replica, each expiring with its cookie (created on first use)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

@@ -19,6 +19,7 @@ import { RedisKeys } from './redis-keys.ts';
 import { RedisReplicas } from './redis-replicas.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
 import { RedisSessions } from './redis-sessions.ts';
+import { RedisSignedOutSessions } from './redis-signed-out-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
   CachedMedia,
@@ -131,6 +132,8 @@ export class RedisStore implements Store {
   readonly ruleVersions: RedisRuleVersions;
   /** Live replicas and the rules each runs (redis-replicas.ts). */
   readonly replicas: RedisReplicas;
+  /** Signed-out console sessions (redis-signed-out-sessions.ts). */
+  readonly signedOut: RedisSignedOutSessions;
 
   /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
   readonly #replicaWait: { settle(): Promise<void> } | undefined;
@@ -145,6 +148,7 @@ export class RedisStore implements Store {
     this.embeddings = new RedisEmbeddings(redis, keys);
     this.ruleVersions = new RedisRuleVersions(redis, keys);
     this.replicas = new RedisReplicas(redis, keys);
+    this.signedOut = new RedisSignedOutSessions(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {

@@ -13,6 +13,7 @@ import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
 import { SESSION_ENTRIES_SCHEMA } from './sqlite-sessions.ts';
+import { SIGNED_OUT_SESSIONS_SCHEMA } from './sqlite-signed-out-sessions.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -140,6 +141,13 @@ CREATE TABLE kept_aside (
     name: 'activity counts per UTC hour, so reports and the console show settings.timezone days (old days filed at 12:00 UTC)',
     up: (db) => {
       db.exec(HOURLY_ACTIVITY_SCHEMA);
+    },
+  },
+  {
+    version: 12,
+    name: 'console_signed_out: console sessions signed out on any replica, until their cookies expire',
+    up: (db) => {
+      db.exec(SIGNED_OUT_SESSIONS_SCHEMA);
     },
   },
 ];

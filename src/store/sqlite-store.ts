@@ -22,6 +22,7 @@ import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
 import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
 import { SqliteSessions } from './sqlite-sessions.ts';
+import { SqliteSignedOutSessions } from './sqlite-signed-out-sessions.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
@@ -95,6 +96,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly ruleVersions: SqliteRuleVersions;
   /** Live replicas: with SQLite, the kfbot in this process (replica-registry.ts). */
   readonly replicas = new LocalReplicaRegistry();
+  /** Signed-out console sessions (sqlite-signed-out-sessions.ts). */
+  readonly signedOut: SqliteSignedOutSessions;
 
   /**
    * `mode: 'read'` (reports): opens an existing file read-only and checks its version; a missing
@@ -131,6 +134,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.sessions = new SqliteSessions(db);
     this.embeddings = new SqliteEmbeddings(db);
     this.ruleVersions = new SqliteRuleVersions(db);
+    this.signedOut = new SqliteSignedOutSessions(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)

@@ -452,6 +452,16 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
+    describe('signed-out console sessions', () => {
+      it('refuses a signed-out session until its cookie would expire, and no other', async () => {
+        const until = Date.now() + 60_000;
+        await store.signedOut.signOutSession('hash-a', until);
+        expect(await store.signedOut.isSignedOut('hash-a', Date.now())).toBe(true);
+        expect(await store.signedOut.isSignedOut('hash-b', Date.now())).toBe(false);
+        expect(await store.signedOut.isSignedOut('hash-a', until)).toBe(false);
+      });
+    });
+
     describe('activity days in settings.timezone', () => {
       const at = (iso: string) => Date.parse(iso);
       const ends = (openKfId: string, t: number) => ({
