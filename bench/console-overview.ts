@@ -29,17 +29,20 @@ const HOWS: SessionEndHow[] = ['timeout', 'servicer', 'bot', 'handover'];
 const HOUR = 3_600_000;
 
 /**
- * Each account's day spread over the hours customers write in: every rule hit in three different
- * hours, the unmatched messages in a fourth, session ends and scores each in an hour of their own
- * (stores that count per hour keep up to 3× the rows of per-day counts for this).
+ * Each account's day spread over the hours customers write in: every rule hit in SPREAD different
+ * hours (BENCH_CONSOLE_SPREAD, default 3; 1 puts them in one hour, as this bench seeded before
+ * hourly counts), the unmatched messages in another, session ends and scores each in an hour of
+ * their own. Stores that count per hour keep SPREAD× the rule rows of per-day counts.
  */
+const SPREAD = Number(process.env.BENCH_CONSOLE_SPREAD ?? 3);
+
 async function seed(store: Store): Promise<void> {
   const now = Date.now();
   for (let d = 0; d < DAYS; d++)
     for (let k = 0; k < ACCOUNTS; k++) {
       const kf = `wkBench${k}`;
       const day = now - d * DAY - 12 * HOUR;
-      for (let j = 0; j < 3; j++)
+      for (let j = 0; j < SPREAD; j++)
         await store.activity.recordRuleOutcomes({
           openKfId: kf,
           at: day + (j * 4 + (k % 4)) * HOUR,
