@@ -12,12 +12,17 @@
  * customer saw one reply, kfbot's records say "refused"), and the time from the primary's death
  * to answers flowing again (the longest pause between answers after it).
  *
- * Then the cost of the measure: answers per second at 50 ms per WeCom call, no failover, side
- * by side with and without WAIT.
+ * Then the cost of the measure at WeCom's pace (50 ms per call), no failover, side by side with
+ * and without WAIT, alternating: answers per second while customers keep writing, and answer
+ * latency p50 / p95 (message said → reply at WeCom) for that and for bursts of 48 customers
+ * writing at once, after one warm-up answer. BENCH_RATE_RUNS runs each (default 3).
  *
  *   npx tsx bench/failover.ts [runs per mode, default 10] [both|wait|nowait|throughput]
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSimulator, type WeComSimulator } from '../src/simulator/index.ts';
 import { redisClient } from '../src/store/redis-store.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN } from '../test/e2e/kfbot-process.ts';
@@ -67,12 +72,16 @@ async function tearDown(x: { group: SentinelGroup; sim: WeComSimulator; bot: Kfb
   x.group.kill();
 }
 
+/** When each message was said, by the text of its reply (收到：echo …): for answer latencies. */
+type SaidAt = Map<string, number>;
+
 /** Customers write until each sent `per` messages; `during` runs alongside. */
 async function converse(
   sim: WeComSimulator,
   prefix: string,
   per: number,
   during?: () => void,
+  said?: SaidAt,
 ): Promise<{ id: string; sent: number }[]> {
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => ({ id: `${prefix}${i}`, sent: 0 }));
   const answered = (c: { id: string }) => sim.sent(sim.openKfId, c.id).length;
@@ -80,7 +89,9 @@ async function converse(
   while (customers.some((c) => c.sent < per) && Date.now() < deadline) {
     for (const c of customers) {
       while (c.sent < per && c.sent - answered(c) < 2) {
-        sim.customerSays({ externalUserId: c.id, text: `echo ${c.id} #${c.sent}` });
+        const text = `echo ${c.id} #${c.sent}`;
+        said?.set(`收到：${text}`, Date.now());
+        sim.customerSays({ externalUserId: c.id, text });
         c.sent++;
       }
     }
@@ -171,30 +182,109 @@ async function failoverRun(wait: boolean): Promise<RunResult> {
     .filter((at) => at >= killedAt)
     .sort((a, b) => a - b);
   times.unshift(killedAt);
-  let answerPauseMs = 0;
+  // No answer at all after the death: the pause never ended (null in the JSON line).
+  let answerPauseMs = times.length === 1 ? Number.POSITIVE_INFINITY : 0;
   for (let i = 1; i < times.length; i++)
     answerPauseMs = Math.max(answerPauseMs, (times[i] ?? 0) - (times[i - 1] ?? 0));
   replicaAdmin.disconnect();
+  if (lost > 0 && process.env.BENCH_DUMP) dump(x, killedAt);
   await tearDown(x);
   return { doubled, lost, refusedRepeats, answerPauseMs, switchedAfterMs };
 }
 
-async function throughput(wait: boolean, run: number): Promise<{ perSecond: number; waitMs?: number }> {
+/** A run that left messages unanswered: kfbot's log, the callbacks' attempts and the sentinels', for reading. */
+function dump(x: { group: SentinelGroup; sim: WeComSimulator; bot: KfbotProcess }, killedAt: number): void {
+  const dir = mkdtempSync(join(process.env.BENCH_DUMP ?? tmpdir(), 'failover-'));
+  writeFileSync(join(dir, 'kfbot.log'), x.bot.lines.join('\n'));
+  const callbacks = x.sim.callbacks.deliveries.map((d) => ({
+    id: d.id,
+    state: d.state,
+    attempts: d.attempts,
+  }));
+  writeFileSync(join(dir, 'callbacks.json'), JSON.stringify({ killedAt, callbacks }, null, 1));
+  writeFileSync(
+    join(dir, 'answers.json'),
+    JSON.stringify(
+      x.sim.sent().map((m) => ({
+        to: m.externalUserId,
+        at: m.at - killedAt,
+        text: (m.content.text as { content: string }).content,
+      })),
+    ),
+  );
+  for (const [i, s] of [...x.group.servers, ...x.group.sentinels].entries())
+    writeFileSync(join(dir, `redis-${i}.log`), s.output());
+  console.log(`  unanswered messages: logs in ${dir}`);
+}
+
+/** Customers writing all at once, as after a broadcast or at opening time: BURSTS of BURST_CUSTOMERS. */
+const BURSTS = 3;
+const BURST_CUSTOMERS = 48;
+
+interface Pace {
+  /** Answers per second while 16 customers keep writing (each waits for replies, at most two owed). */
+  perSecond: number;
+  /** Answer latencies (message said → reply at WeCom), ms: steady writing, and bursts. */
+  steadyMs: number[];
+  burstMs: number[];
+  /** Mean WAIT, from kfbot's own histogram (WAIT runs only). */
+  waitMs?: number;
+}
+
+/** Latencies of the replies sent so far whose message is in `said`. */
+function latencies(sim: WeComSimulator, said: SaidAt): number[] {
+  const out: number[] = [];
+  for (const m of sim.sent()) {
+    const at = said.get((m.content.text as { content: string } | undefined)?.content ?? '');
+    if (at !== undefined) out.push(m.at - at);
+  }
+  return out;
+}
+
+async function throughput(wait: boolean, run: number): Promise<Pace> {
   const x = await setUp(wait);
+  // Warm up first (the access token, the first sync_msg without a cursor, the JIT): the first
+  // answers of a fresh process take seconds either way and would swamp the p95.
+  x.sim.customerSays({ externalUserId: `wmWarm${run}`, text: 'echo warm' });
+  const warm = Date.now() + 30_000;
+  while (x.sim.sent().length < 1 && Date.now() < warm) await sleep(20);
+  const steady: SaidAt = new Map();
   const started = Date.now();
-  await converse(x.sim, `wmT${run}${wait ? 'w' : 'n'}`, 20);
+  const before = x.sim.sent().length;
+  await converse(x.sim, `wmT${run}${wait ? 'w' : 'n'}`, 20, undefined, steady);
   const deadline = Date.now() + 30_000;
-  while (x.sim.sent().length < CUSTOMERS * 20 && Date.now() < deadline) await sleep(20);
-  const perSecond = (x.sim.sent().length / (Date.now() - started)) * 1000;
+  while (x.sim.sent().length < before + CUSTOMERS * 20 && Date.now() < deadline) await sleep(20);
+  const perSecond = ((x.sim.sent().length - before) / (Date.now() - started)) * 1000;
+  // Bursts: every customer writes at the same moment, then nobody until all are answered.
+  const burst: SaidAt = new Map();
+  for (let b = 0; b < BURSTS; b++) {
+    const sent = x.sim.sent().length;
+    for (let i = 0; i < BURST_CUSTOMERS; i++) {
+      const text = `echo wmB${run}${wait ? 'w' : 'n'}${i} burst ${b}`;
+      burst.set(`收到：${text}`, Date.now());
+      x.sim.customerSays({ externalUserId: `wmB${run}${wait ? 'w' : 'n'}${i}`, text });
+    }
+    const until = Date.now() + 30_000;
+    while (x.sim.sent().length < sent + BURST_CUSTOMERS && Date.now() < until) await sleep(10);
+    await sleep(500);
+  }
   // What each WAIT cost, from kfbot's own histogram.
   const text = await (await fetch(`${x.bot.url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
   const waits = value('kfbot_redis_replica_wait_seconds_count');
-  await tearDown(x);
-  return {
+  const pace: Pace = {
     perSecond,
+    steadyMs: latencies(x.sim, steady),
+    burstMs: latencies(x.sim, burst),
     ...(wait && { waitMs: (value('kfbot_redis_replica_wait_seconds_sum') / waits) * 1000 }),
   };
+  await tearDown(x);
+  return pace;
+}
+
+function quantile(xs: number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {
@@ -216,17 +306,27 @@ async function main(): Promise<void> {
   }
   if (MODES !== 'both' && MODES !== 'throughput') return process.exit(0);
   // Side by side, alternating, so that the shared machine's load falls on both alike.
-  const rates: Record<'without' | 'with', number[]> = { without: [], with: [] };
-  const waitMs: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    rates.without.push((await throughput(false, run)).perSecond);
-    const w = await throughput(true, run);
-    rates.with.push(w.perSecond);
-    if (w.waitMs !== undefined) waitMs.push(w.waitMs);
+  const RATE_RUNS = Number(process.env.BENCH_RATE_RUNS ?? 3);
+  const paces: Record<'without' | 'with', Pace[]> = { without: [], with: [] };
+  for (let run = 0; run < RATE_RUNS; run++) {
+    paces.without.push(await throughput(false, run));
+    paces.with.push(await throughput(true, run));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rate = (ps: Pace[]) => mean(ps.map((p) => p.perSecond));
+  const line = (label: string, ps: Pace[]) => {
+    const steady = ps.flatMap((p) => p.steadyMs);
+    const burst = ps.flatMap((p) => p.burstMs);
+    return `  ${label.padEnd(28)} answers/s ${ps.map((p) => p.perSecond.toFixed(1)).join(', ')} (mean ${rate(ps).toFixed(1)}); latency steady p50 ${quantile(steady, 0.5)} ms p95 ${quantile(steady, 0.95)} ms (${steady.length}); bursts of ${BURST_CUSTOMERS} p50 ${quantile(burst, 0.5)} ms p95 ${quantile(burst, 0.95)} ms (${burst.length})`;
+  };
+  const waitMs = paces.with.flatMap((p) => (p.waitMs === undefined ? [] : [p.waitMs]));
   console.log(
-    `answers/s at ${LATENCY_MS} ms per WeCom call, ${CUSTOMERS} customers, no failover, 3 alternating runs each: without WAIT ${rates.without.map((r) => r.toFixed(1)).join(', ')} (mean ${mean(rates.without).toFixed(1)}); with WAIT 1 ${rates.with.map((r) => r.toFixed(1)).join(', ')} (mean ${mean(rates.with).toFixed(1)}, ${(((mean(rates.with) - mean(rates.without)) / mean(rates.without)) * 100).toFixed(1)} %); mean WAIT ${mean(waitMs).toFixed(2)} ms per send`,
+    `WAIT's cost at ${LATENCY_MS} ms per WeCom call, no failover, ${RATE_RUNS} alternating runs each (${CUSTOMERS} customers x 20 messages, then ${BURSTS} bursts of ${BURST_CUSTOMERS} customers at once):`,
+  );
+  console.log(line('KFBOT_REDIS_WAIT_REPLICAS=0', paces.without));
+  console.log(line('KFBOT_REDIS_WAIT_REPLICAS=1', paces.with));
+  console.log(
+    `  answers/s with WAIT ${(((rate(paces.with) - rate(paces.without)) / rate(paces.without)) * 100).toFixed(1)} %; mean WAIT ${mean(waitMs).toFixed(2)} ms`,
   );
   process.exit(0);
 }

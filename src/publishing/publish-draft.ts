@@ -19,7 +19,7 @@ import {
 } from '../authoring/draft.ts';
 import { insideRules, type RulesFolder, readRuleFiles } from '../authoring/rules-folder.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
-import type { RuleVersionLog } from '../store/rule-version-log.ts';
+import { filesLetGo, type RuleVersionLog } from '../store/rule-version-log.ts';
 import { checkCandidate } from './publish-gates.ts';
 import { type FileWrites, writeRuleFiles, writesToMatch } from './write-rule-files.ts';
 
@@ -199,6 +199,7 @@ export async function publishFiles(
 export async function rollbackTo(version: number, by: string, ctx: PublishContext): Promise<PublishOutcome> {
   const old = await ctx.versions.ruleVersion(version);
   if (!old) return refuse({ reason: 'refused', message: `there is no published version ${version}` });
+  if (!old.files) return refuse({ reason: 'refused', message: filesLetGo(version) });
   return publishFiles(old.files, { by, message: `rollback to version ${version}`, kind: 'rollback' }, ctx);
 }
 

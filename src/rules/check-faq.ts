@@ -12,12 +12,23 @@
 
 import { byteLength, MENU_CLICK_CONTENT_MAX_BYTES } from '../wecom/send-limits.ts';
 import { fitMenuText } from './faq/menu-text.ts';
+import { questionsNearOtherItems } from './faq/near-duplicates.ts';
 import { questionText } from './faq/question-text.ts';
 import type { RuleProblem } from './problems.ts';
 import type { RuleSet } from './rule-model.ts';
 
-/** At most this many questions are matched for near-duplicates (about 1 s on a busy machine). */
+/**
+ * At most this many questions are matched in full for near-duplicates (about 1 s on a busy
+ * machine): only those that share enough wording with another item's to be taken for it
+ * (near-duplicates.ts), which in most FAQs is a small share of them.
+ */
 const MAX_DUPLICATE_CHECKS = 2000;
+
+/** 2nd, 3rd, 11th, 21st… */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
 
 export function checkFaq(set: RuleSet): RuleProblem[] {
   const faq = set.faq;
@@ -28,25 +39,35 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
   const warn = (at: { file: string; line: number; col: number }, message: string) =>
     out.push({ ...at, severity: 'warning', message });
 
-  // Each near-duplicate check is one full match: past MAX_DUPLICATE_CHECKS questions, an even
-  // spread of them is checked (and validate says so), so a big FAQ validates in seconds.
+  // Each near-duplicate check is one full match, made only for a question another item could
+  // score the threshold for. Past MAX_DUPLICATE_CHECKS of those, an even spread of them is
+  // checked (and validate says so), so a big FAQ validates in seconds.
+  const near = index.entries.length > 1 ? questionsNearOtherItems(index, threshold) : new Uint8Array(0);
   const total = index.entries.reduce((n, e) => n + e.questions.length, 0);
-  const every = Math.max(1, Math.ceil(total / MAX_DUPLICATE_CHECKS));
-  if (every > 1 && index.entries.length > 1)
+  const close = near.reduce((n, v) => n + v, 0);
+  const every = Math.max(1, Math.ceil(close / MAX_DUPLICATE_CHECKS));
+  if (every > 1)
     warn(
       faq.at,
-      `the FAQ lists ${total} questions: every ${every}th (${Math.ceil(total / every)}) was checked for near-duplicates of other items' questions, not all`,
+      `the FAQ lists ${total} questions, ${close} of them close to another item's: every ${ordinal(every)} of those (${Math.ceil(close / every)}) was checked for near-duplicates, not all`,
     );
+  let nextListed = 0;
   let nth = 0;
   for (const entry of index.entries) {
+    // Listed questions are numbered across entries, as near-duplicates.ts numbers them.
+    let listed = nextListed;
+    nextListed += entry.questions.length;
     const item = faq.items.get(entry.id);
     if (!item) continue;
-    for (const q of entry.questions)
-      if (index.canonical(q) === '')
+    // A question that is nothing once normalised has no slot in the index (no features).
+    entry.questions.forEach((q, k) => {
+      const { from, to } = index.slotsOf(listed + k);
+      if (from === to)
         warn(
           item.at,
           `question "${q}" of "${entry.id}" is nothing once punctuation, emoji and filler (请问, 谢谢, 吗…) are removed: no typed text can match it; write the words customers use`,
         );
+    });
     const shown = fitMenuText(entry.label);
     if (
       shown !== entry.label &&
@@ -59,7 +80,7 @@ export function checkFaq(set: RuleSet): RuleProblem[] {
     // With one item no question can be taken for another item's.
     if (index.entries.length < 2) continue;
     for (const q of entry.questions) {
-      if (nth++ % every !== 0) continue;
+      if (near[listed++] !== 1 || nth++ % every !== 0) continue;
       const outcome = index.match(q);
       if (outcome.type === 'answer' && outcome.candidate.id === entry.id) continue;
       const rival = outcome.candidates.find((c) => c.id !== entry.id);

@@ -24,6 +24,7 @@ import { WeComApiError } from '../wecom/api-errors.ts';
 import { withAttemptGuard } from '../wecom/attempt-guard.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi, SyncMsgPage } from '../wecom/kf-api.ts';
+import { INVALID_CURSOR_ERRCODE } from '../wecom/platform-choices.ts';
 import { isCustomerMessage } from '../wecom/platform-enums.ts';
 import { SEND_WINDOW_MS } from '../wecom/send-limits.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
@@ -56,6 +57,7 @@ export class AccountPuller {
 
   constructor(private readonly d: AccountPullerDeps) {
     this.#concurrency = Math.max(1, d.concurrency);
+    d.metrics.lanesPerAccount.set(this.#concurrency);
   }
 
   /**
@@ -136,22 +138,53 @@ export class AccountPuller {
   async #readPages(job: PullJob, backlog: AccountBacklog): Promise<void> {
     const timer = this.d.metrics.pullSeconds.startTimer();
     const stored = async () => backlog.readCursor ?? (await this.d.store.getCursor(job.openKfId));
-    const cursor = await stored();
+    let cursor = await stored();
     const firstStart = cursor === undefined;
+    let token = job.token;
+    let cursorRefused = false;
     try {
-      await this.#pages(job.openKfId, cursor, job.token, firstStart, job.lease, backlog);
-    } catch (err) {
-      // §8 95007: the callback token expired or is not valid: pull again by cursor alone.
-      if (!(job.token && err instanceof WeComApiError && err.errcode === ERRCODE.invalidMsgToken)) throw err;
-      this.d.log.warn(
-        { open_kfid: job.openKfId },
-        'callback token rejected (95007); pulling by cursor without it',
-      );
-      backlog.reset(); // read again from the stored cursor, as before the token was tried
-      await this.#pages(job.openKfId, await stored(), undefined, firstStart, job.lease, backlog);
+      for (;;) {
+        try {
+          await this.#pages(job.openKfId, cursor, token, firstStart, job.lease, backlog);
+          return;
+        } catch (err) {
+          if (!(err instanceof WeComApiError) || err.method !== 'kf/sync_msg') throw err;
+          if (token && err.errcode === ERRCODE.invalidMsgToken) {
+            // §8 95007: the callback token expired or is not valid: pull again by cursor alone.
+            this.d.log.warn(
+              { open_kfid: job.openKfId },
+              'callback token rejected (95007); pulling by cursor without it',
+            );
+            token = undefined;
+          } else if (cursor !== undefined && !cursorRefused && err.errcode === INVALID_CURSOR_ERRCODE) {
+            this.#cursorRefused(job.openKfId, err.errcode);
+            cursorRefused = true;
+          } else throw err;
+          backlog.reset(); // read again from the stored cursor (or none), as before the retry
+          cursor = cursorRefused ? undefined : await stored();
+        }
+      }
     } finally {
       timer();
     }
+  }
+
+  /**
+   * WeCom refused the cursor kfbot stored (platform-choices.ts INVALID_CURSOR_ERRCODE): one that
+   * another WeCom (or another simulator) issued, or one it no longer honours. Pulling with it
+   * again would fail for ever and leave the account unanswered, so the account is read from the
+   * start of WeCom's 3-day history (§3) — loudly, never silently (§3 ⚠, §9.4). Nothing is
+   * answered twice: every message kfbot handled has its record, kept longer than WeCom keeps
+   * messages (store purge), and is recognised by msgid (message-handler.ts); what kfbot never
+   * saw is answered as usual. The first page read this way stores its cursor in place of the
+   * refused one; until then the refused one stays, and the next pull recovers the same way.
+   */
+  #cursorRefused(openKfId: string, errcode: number): void {
+    this.d.metrics.cursorResets.inc();
+    this.d.log.warn(
+      { open_kfid: openKfId, errcode },
+      `sync_msg refused the stored cursor (errcode ${errcode}): it was issued by another WeCom or simulator, or is no longer valid; reading this account again from the start of WeCom's 3-day history — messages already handled are recognised by msgid and not answered again`,
+    );
   }
 
   async #pages(
@@ -182,7 +215,7 @@ export class AccountPuller {
           next.catch(() => {}); // its failure is met when it is awaited, if it ever is
         }
         const mark = backlog.openPage();
-        await this.#handlePage(page, firstStart, lease, backlog, mark);
+        await this.#handlePage(openKfId, page, firstStart, lease, backlog, mark);
         if (page.next_cursor) backlog.readCursor = page.next_cursor;
         // Stored now if nothing before it is still running; else when the last of that finishes.
         await backlog.closePage(mark, page.next_cursor || undefined);
@@ -196,6 +229,7 @@ export class AccountPuller {
   }
 
   async #handlePage(
+    openKfId: string,
     page: SyncMsgPage,
     firstStart: boolean,
     lease: Lease,
@@ -231,10 +265,15 @@ export class AccountPuller {
           backlog.defer(mark, chain, () => this.d.handler.handle(item, ctx));
           return;
         }
-        await this.d.handler.handle(item, {
-          ...ctx,
-          defer: (work) => backlog.defer(mark, chain, work),
-        });
+        const done = this.d.metrics.laneBusy(openKfId);
+        try {
+          await this.d.handler.handle(item, {
+            ...ctx,
+            defer: (work) => backlog.defer(mark, chain, work),
+          });
+        } finally {
+          done();
+        }
       },
     );
   }

@@ -105,6 +105,11 @@ export class KfbotMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly cursorResets = new Counter({
+    name: 'kfbot_cursor_resets_total',
+    help: 'Accounts read again from the start of WeCom history because sync_msg refused the stored cursor',
+    registers: [this.registry],
+  });
   readonly workClaimed = new Counter({
     name: 'kfbot_work_claimed_total',
     help: 'Pull work taken over from a replica that died or froze (Redis mode)',
@@ -156,6 +161,36 @@ export class KfbotMetrics {
     help: 'Accounts being pulled right now',
     registers: [this.registry],
   });
+  readonly lanesBusy = new Gauge({
+    name: 'kfbot_lanes_busy',
+    help: "Customers of an account whose messages this replica is handling right now (a pull's lanes in use, at most kfbot_lanes_per_account), by account; an account is listed only while busy",
+    labelNames: ['open_kfid'],
+    registers: [this.registry],
+  });
+  readonly lanesPerAccount = new Gauge({
+    name: 'kfbot_lanes_per_account',
+    help: 'KFBOT_CONCURRENCY: customers of one account a pull answers at once',
+    registers: [this.registry],
+  });
+  readonly #lanes = new Map<string, number>();
+  /**
+   * A lane of `openKfId` starts handling an item; the returned function says it ended. An account
+   * with no lane busy leaves the gauge, so 500 quiet accounts add no series.
+   */
+  laneBusy(openKfId: string): () => void {
+    this.#lanes.set(openKfId, (this.#lanes.get(openKfId) ?? 0) + 1);
+    this.lanesBusy.inc({ open_kfid: openKfId });
+    return () => {
+      const left = (this.#lanes.get(openKfId) ?? 1) - 1;
+      if (left > 0) {
+        this.#lanes.set(openKfId, left);
+        this.lanesBusy.dec({ open_kfid: openKfId });
+      } else {
+        this.#lanes.delete(openKfId);
+        this.lanesBusy.remove({ open_kfid: openKfId });
+      }
+    };
+  }
   readonly pullSeconds = new Histogram({
     name: 'kfbot_pull_duration_seconds',
     help: 'Time to pull and answer everything new for one account',

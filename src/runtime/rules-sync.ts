@@ -96,7 +96,7 @@ export class RulesSync {
     for (let v = latest; v >= 1 && v > latest - RECENT; v--) numbers.add(v);
     for (const n of numbers) {
       const v = await this.opts.versions.ruleVersion(n);
-      if (v && Object.keys(writesToMatch(disk, v.files)).length === 0) return true;
+      if (v?.files && Object.keys(writesToMatch(disk, v.files)).length === 0) return true;
     }
     return false;
   }
@@ -122,7 +122,8 @@ export class RulesSync {
       this.#failing = false;
       if (!this.#following || latest <= this.#applied) return;
       const v = await versions.ruleVersion(latest);
-      if (!v) return;
+      // The latest version always keeps its files; a record without them is not one to adopt.
+      if (!v?.files) return;
       const writes = writesToMatch(readRuleFiles(folder), v.files);
       if (Object.keys(writes).length > 0) {
         writeRuleFiles(folder, latest, writes);

@@ -58,8 +58,10 @@ export async function startSandbox(opts: {
   });
   const token = randomBytes(12).toString('hex');
   const encodingAesKey = generateEncodingAesKey();
-  // The simulator's state lives in memory, so kfbot's must start fresh with it: cursors of an
-  // earlier sandbox would name messages this simulator never had. An explicit store is respected.
+  // The simulator's state lives in memory, so by default kfbot's does too. An explicit store is
+  // respected: its accounts keep their ids (derived from their names, account-ids.ts), and the
+  // cursors it kept, which this simulator never issued, are refused as WeCom would refuse them and
+  // kfbot reads those accounts again from the start (account-puller.ts).
   const explicitStore = opts.flags?.store ?? opts.env.KFBOT_STORE;
   const loaded = loadConfig({
     env: {

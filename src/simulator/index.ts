@@ -4,6 +4,7 @@
  * the end-to-end and fault-injection tests and by the sandbox.
  */
 import type { AddressInfo } from 'node:net';
+import { stableOpenKfId } from './account-ids.ts';
 import { ApiLimits } from './api-limits.ts';
 import { CallbackDispatcher } from './callbacks/callback-dispatcher.ts';
 import { systemClock } from './clock.ts';
@@ -26,7 +27,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<We
     options.unionid ?? true,
   );
   for (const a of options.accounts ?? DEFAULT_ACCOUNTS) {
-    const openKfId = a.openKfId ?? ids.openKfId();
+    const openKfId = a.openKfId ?? stableOpenKfId(a.name, world.accounts);
     world.accounts.set(openKfId, {
       openKfId,
       name: a.name,

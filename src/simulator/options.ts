@@ -8,7 +8,7 @@ import type { SimulatorSettings } from './settings.ts';
 import type { ServicerStatus } from './world.ts';
 
 export interface AccountInit {
-  /** Default: a generated `wk…` id. */
+  /** Default: a `wk…` id derived from the name, the same on every start (account-ids.ts). */
   openKfId?: string;
   name: string;
   avatar?: string;

@@ -112,15 +112,15 @@ export class RedisKeys {
   signedOutSession(id: string): string {
     return this.#key('console-signed-out', id);
   }
-  /** Before schema 8: one UTC day's counts, as hourCounts (migrated to hours, then deleted). */
+  /** Before schema 9: one UTC day's counts, as hourCounts (migrated to hours, then deleted). */
   legacyDayCounts(day: string): string {
     return this.#key('activity', day);
   }
-  /** Before schema 8: one UTC day's session ends (migrated to hours, then deleted). */
+  /** Before schema 9: one UTC day's session ends (migrated to hours, then deleted). */
   legacySessionEnds(day: string): string {
     return this.#key('session-ends', day);
   }
-  /** Before schema 8: the UTC days with activity (a sorted set: day → its start). */
+  /** Before schema 9: the UTC days with activity (a sorted set: day → its start). */
   legacyActivityDays(): string {
     return this.#key('activity-days');
   }
@@ -155,6 +155,10 @@ export class RedisKeys {
   /** One published rule version (JSON: who, when, message, diff, files). */
   ruleVersion(version: number): string {
     return this.#key('rules', 'v', String(version));
+  }
+  /** One console session's unpublished draft (JSON, draft-book.ts). */
+  draft(sessionKey: string): string {
+    return this.#key('draft', sessionKey);
   }
   /** Live replicas' entries: a hash, field = replica id, value = JSON (redis-replicas.ts). */
   replicas(): string {

@@ -57,11 +57,16 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
   },
   {
     version: 8,
+    name: "drafts: each console session's unpublished draft, expiring after 30 days untouched (created on first use)",
+    up: () => {},
+  },
+  {
+    version: 9,
     name: 'activity per UTC hour, so reports and the console show settings.timezone days (old days filed at 12:00 UTC, session ends at their hour)',
     up: ({ redis, keys }) => migrateActivityToHours(redis, keys),
   },
   {
-    version: 9,
+    version: 10,
     name: 'console-signed-out: console sessions signed out on any replica, each expiring with its cookie (created on first use)',
     up: () => {},
   },

@@ -13,6 +13,7 @@ import {
   type RuleVersion,
   type RuleVersionLog,
   type RuleVersionSummary,
+  versionToTrim,
 } from './rule-version-log.ts';
 
 // KEYS[1] latest, KEYS[2] the new version's key; ARGV[1] base, ARGV[2] the record.
@@ -40,7 +41,22 @@ export class RedisRuleVersions implements RuleVersionLog {
       String(base),
       encodeRuleVersion(record),
     )) as number;
-    return got === 0 ? undefined : got;
+    if (got === 0) return undefined;
+    await this.#trimFiles(versionToTrim(got));
+    return got;
+  }
+
+  /**
+   * Lets an old version's files go (rule-version-log.ts). After the publish, not in its script: a
+   * replica that dies in between leaves one more version whole, which costs nothing but space.
+   */
+  async #trimFiles(version: number | undefined): Promise<void> {
+    if (version === undefined) return;
+    const key = this.keys.ruleVersion(version);
+    const text = await this.redis.get(key);
+    if (text === null) return;
+    const old = decodeRuleVersion(text);
+    if (old.files !== null) await this.redis.set(key, encodeRuleVersion({ ...old, files: null }));
   }
 
   async latestRuleVersion(): Promise<number> {

@@ -13,11 +13,13 @@ import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { parseRedisUrl, redisOptions } from './redis-connection.ts';
+import { RedisDrafts } from './redis-drafts.ts';
 import { RedisEmbeddings } from './redis-embeddings.ts';
 import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
 import { RedisReplicas } from './redis-replicas.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
+import { FailoverSafeSentinelConnector } from './redis-sentinel-connector.ts';
 import { RedisSessions } from './redis-sessions.ts';
 import { RedisSignedOutSessions } from './redis-signed-out-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
@@ -105,6 +107,8 @@ export function redisClient(url: string, onError?: (err: Error) => void, caFile?
   if ('problem' in parsed) throw new Error(parsed.problem);
   const redis = new Redis({
     ...redisOptions(parsed, caFile),
+    // duplicate() copies the options, so the pull work's reading connection has it too.
+    ...(parsed.sentinel && { Connector: FailoverSafeSentinelConnector }),
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -130,6 +134,7 @@ export class RedisStore implements Store {
   readonly embeddings: RedisEmbeddings;
   /** Published rule versions (redis-rule-versions.ts). */
   readonly ruleVersions: RedisRuleVersions;
+  readonly drafts: RedisDrafts;
   /** Live replicas and the rules each runs (redis-replicas.ts). */
   readonly replicas: RedisReplicas;
   /** Signed-out console sessions (redis-signed-out-sessions.ts). */
@@ -147,6 +152,7 @@ export class RedisStore implements Store {
     this.sessions = new RedisSessions(redis, keys);
     this.embeddings = new RedisEmbeddings(redis, keys);
     this.ruleVersions = new RedisRuleVersions(redis, keys);
+    this.drafts = new RedisDrafts(redis, keys);
     this.replicas = new RedisReplicas(redis, keys);
     this.signedOut = new RedisSignedOutSessions(redis, keys);
   }

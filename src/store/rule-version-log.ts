@@ -19,11 +19,33 @@ export interface RuleVersionSummary {
 export interface RuleVersion extends RuleVersionSummary {
   /** Unified diff against the version before (or the files found on disk). */
   diff: string;
-  /** Every rule and test file, by path relative to the rules folder. */
-  files: Record<string, string>;
+  /**
+   * Every rule and test file, by path relative to the rules folder; null for a version older than
+   * the newest RULE_VERSIONS_KEPT_WHOLE (its who, when, message and diff are kept, its files let go).
+   */
+  files: Record<string, string> | null;
 }
 
-export type NewRuleVersion = Omit<RuleVersion, 'version'>;
+export type NewRuleVersion = Omit<RuleVersion, 'version' | 'files'> & { files: Record<string, string> };
+
+/**
+ * How many of the newest versions keep their whole files (for rollback and export). Older ones
+ * keep their history line and diff only, so a store does not grow by a whole rule set per publish
+ * forever. Version 1 is always kept whole: it is the files found on disk at the first publish, how
+ * a replica recognises a folder the store may write to (runtime/rules-sync.ts).
+ */
+export const RULE_VERSIONS_KEPT_WHOLE = 100;
+
+/** Why a version's files cannot be had (rollback, export). */
+export function filesLetGo(version: number): string {
+  return `version ${version} is older than the newest ${RULE_VERSIONS_KEPT_WHOLE} published versions, whose files kfbot keeps: its history and diff are kept (kfbot rules versions), not its files; restore it from git or a backup`;
+}
+
+/** The version whose files a publish of `version` lets go, if any. */
+export function versionToTrim(version: number): number | undefined {
+  const n = version - RULE_VERSIONS_KEPT_WHOLE;
+  return n > 1 ? n : undefined;
+}
 
 export interface RuleVersionLog {
   /**
@@ -60,9 +82,8 @@ export function decodeRuleVersion(text: string): RuleVersion {
     typeof raw.message === 'string' &&
     typeof raw.changed === 'number' &&
     typeof raw.diff === 'string' &&
-    files !== null &&
-    typeof files === 'object' &&
-    Object.values(files).every((t) => typeof t === 'string');
+    (files === null ||
+      (typeof files === 'object' && Object.values(files).every((t) => typeof t === 'string')));
   if (!ok) throw new Error('rule version record is incomplete');
   return {
     version: raw.version as number,
@@ -71,6 +92,6 @@ export function decodeRuleVersion(text: string): RuleVersion {
     message: raw.message as string,
     changed: raw.changed as number,
     diff: raw.diff as string,
-    files: files as Record<string, string>,
+    files: files as Record<string, string> | null,
   };
 }

@@ -14,7 +14,7 @@ import {
 } from './activity-log.ts';
 
 /**
- * The schema of version 5: counts per UTC day. Since version 11 (sqlite-activity-hourly.ts) the
+ * The schema of version 5: counts per UTC day. Since version 12 (sqlite-activity-hourly.ts) the
  * counts are per UTC hour — `hour`, epoch ms of its start, in place of `day` — so that reads can
  * form the days of any timezone; scores and session ends are one row each, dated by their time.
  */

@@ -7,6 +7,7 @@ import {
   type RuleVersion,
   type RuleVersionLog,
   type RuleVersionSummary,
+  versionToTrim,
 } from './rule-version-log.ts';
 
 export const RULE_VERSIONS_SCHEMA = `
@@ -33,6 +34,7 @@ export class SqliteRuleVersions implements RuleVersionLog {
   readonly #insert;
   readonly #get;
   readonly #list;
+  readonly #trim;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -41,6 +43,9 @@ export class SqliteRuleVersions implements RuleVersionLog {
       'INSERT INTO rule_versions (version, at, by, message, changed, record) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#get = db.prepare('SELECT record FROM rule_versions WHERE version = ?');
+    this.#trim = db.prepare(
+      "UPDATE rule_versions SET record = json_set(record, '$.files', json('null')) WHERE version = ?",
+    );
     this.#list = db.prepare(
       'SELECT version, at, by, message, changed FROM rule_versions ORDER BY version DESC LIMIT ?',
     );
@@ -55,6 +60,8 @@ export class SqliteRuleVersions implements RuleVersionLog {
         const version = latest + 1;
         const record: RuleVersion = { ...v, version };
         this.#insert.run(version, v.at, v.by, v.message, v.changed, encodeRuleVersion(record));
+        const trim = versionToTrim(version);
+        if (trim !== undefined) this.#trim.run(trim);
         return version;
       })
       .immediate();

@@ -16,6 +16,7 @@ import type { CachedToken } from '../wecom/access-token.ts';
 import type { ForgetReport } from './forget-customer.ts';
 import { LocalReplicaRegistry } from './replica-registry.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
+import { SqliteDrafts } from './sqlite-drafts.ts';
 import { SqliteEmbeddings } from './sqlite-embeddings.ts';
 import { forgetInSqlite } from './sqlite-forget.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
@@ -94,6 +95,7 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly embeddings: SqliteEmbeddings;
   /** Published rule versions (sqlite-rule-versions.ts). */
   readonly ruleVersions: SqliteRuleVersions;
+  readonly drafts: SqliteDrafts;
   /** Live replicas: with SQLite, the kfbot in this process (replica-registry.ts). */
   readonly replicas = new LocalReplicaRegistry();
   /** Signed-out console sessions (sqlite-signed-out-sessions.ts). */
@@ -134,6 +136,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.sessions = new SqliteSessions(db);
     this.embeddings = new SqliteEmbeddings(db);
     this.ruleVersions = new SqliteRuleVersions(db);
+    this.drafts = new SqliteDrafts(db);
     this.signedOut = new SqliteSignedOutSessions(db);
     this.#stmt = {
       recordPull: db.prepare(

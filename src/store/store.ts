@@ -11,6 +11,7 @@ import type { TokenStore } from '../wecom/access-token.ts';
 export type { Conversation };
 
 import type { ActivityLog } from './activity-log.ts';
+import type { DraftBook } from './draft-book.ts';
 import type { EmbeddingCache } from './embedding-cache.ts';
 import type { CustomerEraser } from './forget-customer.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
@@ -116,6 +117,8 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
   readonly embeddings: EmbeddingCache;
   /** Every published rule set (rule-version-log.ts): history, rollback, and what replicas run. */
   readonly ruleVersions: RuleVersionLog;
+  /** The console's unpublished drafts, one per console session (draft-book.ts). */
+  readonly drafts: DraftBook;
   /** Live replicas and the rules each runs, for the 规则 page and /readyz (replica-registry.ts). */
   readonly replicas: ReplicaRegistry;
   /** Console sessions signed out on any replica (signed-out-sessions.ts). */

@@ -53,7 +53,11 @@ export const MENU_CLICK_OPENS_SEND_WINDOW = true;
  * The errcode sync_msg answers for a `cursor` it did not issue, or issued for another open_kfid.
  * §3: "What error a stale or invalid cursor returns: no source documents it ⚠" and "Cursor scope
  * (per app? per KF account?) ... unanswered". We keep cursors per open_kfid (as peers do) and
- * choose 40058 (invalid parameter), so a client must not treat it as retryable.
+ * choose 40058 (invalid parameter), so a client must not treat it as retryable. kfbot reads a
+ * 40058 on a pull that sent a stored cursor as this: retrying with that cursor would fail for
+ * ever, so it logs one warning and reads the account from an empty cursor, where msgid dedup
+ * keeps what it already handled from being answered again (account-puller.ts). §3 warns against
+ * resetting *silently* (a replay of 3 days); the dedup records outlive WeCom's retention.
  */
 export const INVALID_CURSOR_ERRCODE = 40058;
 export const INVALID_CURSOR_ERRMSG = 'invalid cursor: not issued by sync_msg for this open_kfid';

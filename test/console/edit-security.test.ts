@@ -108,3 +108,36 @@ describe('editing needs a signed-in session and the CSRF token', () => {
     expect(b.app.rules.current?.ruleSet.faq?.index.match('几天能发')).toMatchObject({ type: 'answer' });
   });
 });
+
+describe('a draft belongs to the console session, not to one replica', () => {
+  it('is still there after a restart, and on another replica sharing the store', async () => {
+    const rules = mkdtempSync(join(tmpdir(), 'kfbot-draft-store-'));
+    cpSync('rules', rules, { recursive: true });
+    const store = `sqlite:${join(rules, '..', `${rules.split('/').pop()}.db`)}`;
+    sim = await startSimulator();
+    const first = await startInProcess(sim, { config: { consolePassword: PASSWORD, rules, store } });
+    const c = new ConsoleClient(first.app.url);
+    await c.signIn(PASSWORD);
+    const csrf = await c.csrf();
+    const made = await c.go('/console/api/draft-edit', { json: { edit }, headers: { 'x-csrf-token': csrf } });
+    expect(made.status).toBe(200);
+    await first.close();
+
+    // The same browser, now served by a replica that never saw the edit.
+    bot = await startInProcess(sim, { config: { consolePassword: PASSWORD, rules, store } });
+    const again = new ConsoleClient(bot.app.url);
+    for (const [k, v] of c.cookies) again.cookies.set(k, v);
+    const seen = JSON.parse((await again.go('/console/api/authoring')).body);
+    expect(seen.draft.diff).toContain('几天能发');
+
+    // Another console session has a draft of its own: none.
+    const other = new ConsoleClient(bot.app.url);
+    await other.signIn(PASSWORD);
+    expect(JSON.parse((await other.go('/console/api/authoring')).body).draft).toBeFalsy();
+
+    // Discarding it there removes it for good.
+    const token = await again.csrf();
+    await again.go('/console/api/draft-discard', { json: {}, headers: { 'x-csrf-token': token } });
+    expect(JSON.parse((await again.go('/console/api/authoring')).body).draft).toBeFalsy();
+  });
+});

@@ -10,6 +10,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisKeys } from '../../src/store/redis-keys.ts';
+import { migrateRedis } from '../../src/store/redis-migrations.ts';
+import { redisClient } from '../../src/store/redis-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { KFBOT, ROOT } from '../cli/run-cli.ts';
 import { commandsIn, type DocCommand, docCommands } from '../support/doc-commands.ts';
@@ -27,10 +30,13 @@ const SKIP: readonly { match: RegExp; why: string }[] = [
   },
 ];
 
+/** The Redis the docs' `--store redis://127.0.0.1:6379/0` reaches here (REWRITES). */
+const DOC_REDIS = process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15';
+
 /** Rewrites so a command reaches what this machine has, never changing what it does. */
 const REWRITES: readonly [RegExp, string][] = [
   // Docs show the usual local Redis; tests use their own (KFBOT_TEST_REDIS).
-  [/redis:\/\/127\.0\.0\.1:6379\/0/g, process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15'],
+  [/redis:\/\/127\.0\.0\.1:6379\/0/g, DOC_REDIS],
   [/\bnpx kfbot\b/g, `node ${KFBOT}`],
   [/^((?:[A-Z_][A-Z0-9_]*=\S*\s+)*)kfbot\b/, `$1node ${KFBOT}`],
   // package.json: "start": "exec node bin/kfbot.js serve"
@@ -42,7 +48,12 @@ const SERVER = /(\bserve\b|wecom-simulator(?!.*--help))/;
 const READY = /listening on|sandbox mode|kfbot listening/;
 
 let scratch: string;
-beforeAll(() => {
+beforeAll(async () => {
+  // As a replica's serve leaves it: reports only read a store, and refuse one never started.
+  const redis = redisClient(DOC_REDIS);
+  await redis.connect();
+  await migrateRedis({ redis, keys: new RedisKeys() }, DOC_REDIS);
+  await redis.quit();
   scratch = mkdtempSync(join(tmpdir(), 'kfbot-doc-commands-'));
   // Everything the docs may name (rules/, examples/, …), but a fresh data/ and no .env.
   for (const entry of readdirSync(ROOT)) {

@@ -147,7 +147,7 @@ describe('published rules on three replicas', () => {
         `${delay} ms: ${latest > before ? 'published' : 'nothing'}${existsSync(join(folder.root, JOURNAL)) ? ' (journal left)' : ''}`,
       );
       const published = await store.ruleVersions.ruleVersion(latest);
-      expect(published?.files['faq.yaml']).toBeDefined();
+      expect(published?.files?.['faq.yaml']).toBeDefined();
       // The folder holds the old version or the new one; a journal (a write cut short) is
       // finished by the next start, which the replicas' sync does too.
       if (!existsSync(join(folder.root, JOURNAL))) {

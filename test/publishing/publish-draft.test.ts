@@ -13,6 +13,7 @@ import {
 } from '../../src/publishing/publish-draft.ts';
 import { finishInterruptedWrite, JOURNAL } from '../../src/publishing/write-rule-files.ts';
 import { loadRules } from '../../src/rules/load-rules.ts';
+import { RULE_VERSIONS_KEPT_WHOLE } from '../../src/store/rule-version-log.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 
 let dir: string;
@@ -62,7 +63,7 @@ describe('publishing a draft', () => {
       [1, 'kfbot', 'the rules as found on disk before the first publish'],
     ]);
     expect((await store.ruleVersions.ruleVersion(2))?.diff).toContain('+  - id: gift_wrap');
-    expect((await store.ruleVersions.ruleVersion(2))?.files['faq.yaml']).toBe(
+    expect((await store.ruleVersions.ruleVersion(2))?.files?.['faq.yaml']).toBe(
       readFileSync(join(dir, 'faq.yaml'), 'utf8'),
     );
     expect(existsSync(join(dir, JOURNAL))).toBe(false);
@@ -131,6 +132,18 @@ describe('publishing a draft', () => {
     expect(snapshot()).toEqual(original);
     expect((await store.ruleVersions.ruleVersion(3))?.message).toBe('rollback to version 1');
     expect(await rollbackTo(9, 'ops', ctx)).toMatchObject({ ok: false, reason: 'refused' });
+  });
+
+  it('refuses to roll back to a version whose files were let go, saying why and leaving the files', async () => {
+    const files = snapshot();
+    const entry = { at: 1, by: 'ops', message: 'm', changed: 1, diff: '', files };
+    for (let n = 1; n <= RULE_VERSIONS_KEPT_WHOLE + 2; n++)
+      await store.ruleVersions.publishRuleVersion(n - 1, entry);
+    const out = await rollbackTo(2, 'ops', ctx);
+    expect(out).toMatchObject({ ok: false, reason: 'refused' });
+    expect(JSON.stringify(out)).toContain(`newest ${RULE_VERSIONS_KEPT_WHOLE} published versions`);
+    expect(snapshot()).toEqual(files);
+    expect(await store.ruleVersions.latestRuleVersion()).toBe(RULE_VERSIONS_KEPT_WHOLE + 2);
   });
 });
 

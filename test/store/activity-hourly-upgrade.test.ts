@@ -1,5 +1,5 @@
 /**
- * Stores from before hourly activity counts (SQLite schema 10, Redis schema 7) kept one count per
+ * Stores from before hourly activity counts (SQLite schema 11, Redis schema 8) kept one count per
  * UTC day. Upgrading moves every count to an hour, nothing lost: a day's counts to its 12:00 UTC
  * (the same date in every zone from UTC−12 to UTC+11), Redis's session ends to their own hour.
  */
@@ -34,12 +34,12 @@ async function perDay(a: ActivityLog, timezone: string) {
   return out;
 }
 
-describe('a SQLite store with activity counted per UTC day (schema 10)', () => {
+describe('a SQLite store with activity counted per UTC day (schema 11)', () => {
   it('keeps every count, each old day on its own date in Beijing time and in New York time', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kfbot-hourly-')), 'kfbot.db');
     const db = new Database(file);
-    for (const m of SQLITE_MIGRATIONS.slice(0, 10)) m.up(db);
-    db.pragma('user_version = 10');
+    for (const m of SQLITE_MIGRATIONS.slice(0, 11)) m.up(db);
+    db.pragma('user_version = 11');
     const outcome = db.prepare(
       'INSERT INTO rule_outcomes (day, open_kfid, rule, hits, misses) VALUES (?, ?, ?, ?, ?)',
     );
@@ -85,13 +85,13 @@ describe('a SQLite store with activity counted per UTC day (schema 10)', () => {
   });
 });
 
-describe('a Redis keyspace with activity counted per UTC day (schema 7)', () => {
+describe('a Redis keyspace with activity counted per UTC day (schema 8)', () => {
   it('moves every count to hours, session ends to their own hour, and deletes the day keys', async () => {
     const redis = redisClient(REDIS_URL);
     await redis.connect();
     const keys = new RedisKeys(`kfbot-hourly-${process.pid}:`);
     try {
-      await redis.set(keys.schemaVersion(), '7');
+      await redis.set(keys.schemaVersion(), '8');
       const day = (d: string, fields: Record<string, number>, ends: object[]) => {
         const tx = redis.multi();
         for (const [f, n] of Object.entries(fields)) tx.hset(keys.legacyDayCounts(d), f, n);
@@ -121,7 +121,7 @@ describe('a Redis keyspace with activity counted per UTC day (schema 7)', () => 
       );
 
       expect(await migrateRedis({ redis, keys }, 'redis-test')).toEqual({
-        from: 7,
+        from: 8,
         to: REDIS_SCHEMA_VERSION,
       });
       const store = new RedisStore(redis, keys);

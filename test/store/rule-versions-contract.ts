@@ -1,6 +1,6 @@
 /** The published rule versions, as every Store must keep them (part of store-contract.ts). */
 import { describe, expect, it } from 'vitest';
-import type { NewRuleVersion } from '../../src/store/rule-version-log.ts';
+import { type NewRuleVersion, RULE_VERSIONS_KEPT_WHOLE } from '../../src/store/rule-version-log.ts';
 import type { Store } from '../../src/store/store.ts';
 
 const version = (n: number, extra: Partial<NewRuleVersion> = {}): NewRuleVersion => ({
@@ -52,11 +52,27 @@ export function ruleVersionsContract(store: () => Store, reopen?: (s: Store) => 
       expect(got.filter((g) => g === undefined)).toHaveLength(1);
     });
 
+    it(`keeps the files of version 1 and the newest ${RULE_VERSIONS_KEPT_WHOLE}, and only the history and diff of older ones`, async () => {
+      const log = store().ruleVersions;
+      const last = RULE_VERSIONS_KEPT_WHOLE + 3;
+      for (let n = 1; n <= last; n++) expect(await log.publishRuleVersion(n - 1, version(n))).toBe(n);
+      const whole = (n: number) => log.ruleVersion(n).then((v) => v?.files?.['faq.yaml']);
+      expect(await whole(1)).toBe('faq: [] # 1\n');
+      for (const n of [2, 3]) {
+        const old = await log.ruleVersion(n);
+        expect(old?.files).toBeNull();
+        expect(old).toMatchObject({ version: n, by: 'ops', message: `v${n}`, diff: version(n).diff });
+      }
+      expect(await whole(4)).toBe('faq: [] # 4\n');
+      expect(await whole(last)).toBe(`faq: [] # ${last}\n`);
+      expect(await log.listRuleVersions(last)).toHaveLength(last);
+    });
+
     if (reopen) {
       it('keeps the versions across a reopen', async () => {
         await store().ruleVersions.publishRuleVersion(0, version(1));
         const again = await reopen(store());
-        expect((await again.ruleVersions.ruleVersion(1))?.files['faq.yaml']).toBe('faq: [] # 1\n');
+        expect((await again.ruleVersions.ruleVersion(1))?.files?.['faq.yaml']).toBe('faq: [] # 1\n');
         await again.close();
       });
     }

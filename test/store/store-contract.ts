@@ -17,7 +17,7 @@ export interface ContractOptions {
    * For a store whose records expire by themselves (so purge() has nothing to do): the remaining
    * time to live, in ms, of a message or send record.
    */
-  ttlOf?: (kind: 'msg' | 'send', id: string) => Promise<number>;
+  ttlOf?: (kind: 'msg' | 'send' | 'draft', id: string) => Promise<number>;
   /** Writes a lease owner to `key` (for stores that fence the cursor). */
   setLeaseOwner?: (key: string, token: string) => Promise<void>;
 }
@@ -560,6 +560,37 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     sessionLogContract(() => store);
     ruleVersionsContract(() => store);
 
+    describe('console drafts', () => {
+      const T = Date.UTC(2026, 11, 7, 10);
+      it("gives back each console session's draft as it was put, and nothing after it is deleted", async () => {
+        expect(await store.drafts.getDraft('s1', T)).toBeUndefined();
+        await store.drafts.putDraft('s1', '{"edits":[1]}', T);
+        await store.drafts.putDraft('s2', '{"edits":[2]}', T);
+        await store.drafts.putDraft('s1', '{"edits":[1,3]}', T + 1);
+        expect(await store.drafts.getDraft('s1', T + 2)).toBe('{"edits":[1,3]}');
+        expect(await store.drafts.getDraft('s2', T + 2)).toBe('{"edits":[2]}');
+        await store.drafts.deleteDraft('s1');
+        expect(await store.drafts.getDraft('s1', T + 3)).toBeUndefined();
+        expect(await store.drafts.getDraft('s2', T + 3)).toBe('{"edits":[2]}');
+      });
+
+      it('drops a draft nobody touched for 30 days, and keeps one touched since', async () => {
+        const month = 30 * 86_400_000;
+        await store.drafts.putDraft('old', '{}', T);
+        await store.drafts.putDraft('kept', '{}', T);
+        await store.drafts.putDraft('kept', '{"v":2}', T + month / 2);
+        if (options.ttlOf) {
+          // Redis expires keys by the clock: the key carries the 30 days itself.
+          const ttl = await options.ttlOf('draft', 'old');
+          expect(ttl).toBeGreaterThan(month - 60_000);
+          expect(ttl).toBeLessThanOrEqual(month);
+        } else {
+          expect(await store.drafts.getDraft('old', T + month + 1)).toBeUndefined();
+          expect(await store.drafts.getDraft('kept', T + month + 1)).toBe('{"v":2}');
+        }
+      });
+    });
+
     describe('question embeddings', () => {
       it('gives back the vectors it was given, by key, and nothing for keys it never had', async () => {
         const a = Float32Array.from([0.6, -0.8, 0]);
@@ -591,7 +622,9 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.setCursor('wkA', 'c9');
         await store.recordMessage(message('m9'));
         await store.embeddings.putEmbeddings(new Map([['q', Float32Array.from([0.5, 0.5])]]));
+        await store.drafts.putDraft('s9', '{"edits":[]}', Date.now());
         store = await reopen(store);
+        expect(await store.drafts.getDraft('s9', Date.now())).toBe('{"edits":[]}');
         expect((await store.embeddings.getEmbeddings(['q'])).get('q')?.length).toBe(2);
         expect(await store.getCursor('wkA')).toBe('c9');
         expect(await store.getMessage('m9')).toBeDefined();

@@ -19,6 +19,7 @@ import {
 } from '../../publishing/publish-draft.ts';
 import { writeRuleFiles, writesToMatch } from '../../publishing/write-rule-files.ts';
 import { formatProblem } from '../../rules/problems.ts';
+import { filesLetGo } from '../../store/rule-version-log.ts';
 import type { Store } from '../../store/store.ts';
 import { type Command, type CommandIo, InputError, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
@@ -97,6 +98,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
           throw new InputError(`nothing is published yet: the files in ${target} are the rules (copy them)`);
         const v = await store.ruleVersions.ruleVersion(n);
         if (!v) throw new InputError(`there is no published version ${n}`);
+        if (!v.files) throw new InputError(filesLetGo(n));
         const folder = rulesFolder(resolve(io.cwd, dir), io.cwd);
         if (existsSync(folder.root) && !statSync(folder.root).isDirectory())
           throw new InputError(`"${dir}" is a file; export writes into a folder`);

@@ -1,7 +1,7 @@
 /**
- * Each console session's draft, kept in this process until it is published or discarded (a
- * restart loses an unpublished draft; the files and published versions are never at risk). The
- * key is a hash of the session cookie, so the cookie itself is never kept or logged.
+ * Each console session's draft, kept in the store (store/draft-book.ts) until it is published or
+ * discarded: it survives a restart, and with replicas any of them serves the next request. The key
+ * is a hash of the session cookie, so the cookie itself is never kept or logged.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -9,10 +9,11 @@ import type { Draft } from '../../authoring/draft.ts';
 import { rulesFolder } from '../../authoring/rules-folder.ts';
 import type { PublishContext } from '../../publishing/publish-draft.ts';
 import { readCookies } from '../console-http.ts';
-import type { ConsoleContext } from '../console-page.ts';
+import { ConsoleApiError, type ConsoleContext } from '../console-page.ts';
 import { SESSION_COOKIE } from '../console-session.ts';
 
-const drafts = new WeakMap<ConsoleContext, Map<string, Draft>>();
+/** The stored form's format version: a draft another format wrote is refused, not misread. */
+const DRAFT_FORMAT = 1;
 
 /** A short name for the signed-in session (the console has one password, so no user names). */
 export function sessionKey(req: IncomingMessage): string {
@@ -20,13 +21,37 @@ export function sessionKey(req: IncomingMessage): string {
   return createHash('sha256').update(id).digest('hex').slice(0, 10);
 }
 
-export function draftsOf(ctx: ConsoleContext): Map<string, Draft> {
-  let map = drafts.get(ctx);
-  if (!map) {
-    map = new Map();
-    drafts.set(ctx, map);
-  }
-  return map;
+/** The session's draft, or undefined when it has none. */
+export async function loadDraft(ctx: ConsoleContext, req: IncomingMessage): Promise<Draft | undefined> {
+  const text = await ctx.store.drafts.getDraft(sessionKey(req), ctx.now());
+  if (text === undefined) return undefined;
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  const { format, ...draft } = raw;
+  const ok =
+    format === DRAFT_FORMAT &&
+    typeof draft.id === 'string' &&
+    typeof draft.baseVersion === 'number' &&
+    typeof draft.base === 'object' &&
+    draft.base !== null &&
+    Array.isArray(draft.edits);
+  if (!ok)
+    throw new ConsoleApiError(
+      409,
+      `your draft was saved by another kfbot version (format ${String(format)}, this one reads ${DRAFT_FORMAT}); discard it to start again`,
+    );
+  return draft as unknown as Draft;
+}
+
+export async function saveDraft(ctx: ConsoleContext, req: IncomingMessage, draft: Draft): Promise<void> {
+  await ctx.store.drafts.putDraft(
+    sessionKey(req),
+    JSON.stringify({ format: DRAFT_FORMAT, ...draft }),
+    ctx.now(),
+  );
+}
+
+export async function dropDraft(ctx: ConsoleContext, req: IncomingMessage): Promise<void> {
+  await ctx.store.drafts.deleteDraft(sessionKey(req));
 }
 
 export function publishContext(ctx: ConsoleContext): PublishContext {

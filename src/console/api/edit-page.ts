@@ -10,6 +10,7 @@ import { AuthoringError } from '../../authoring/authoring-error.ts';
 import {
   addEdit,
   addEdits,
+  type Draft,
   diffOf,
   draftChanges,
   draftConflicts,
@@ -26,7 +27,7 @@ import { tryCandidate } from '../../publishing/publish-gates.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage } from '../console-page.ts';
-import { draftsOf, publishContext, publisher, sessionKey } from './console-drafts.ts';
+import { dropDraft, loadDraft, publishContext, publisher, saveDraft } from './console-drafts.ts';
 
 /** What the browser may ask for; whole-file replacement is for rollback and import only. */
 const EDIT_OPS = ['set-item', 'add-item', 'remove-item', 'move-item', 'set-menu', 'set-rule-text'] as const;
@@ -59,7 +60,7 @@ function preselect(
 
 async function state(ctx: ConsoleContext, req: IncomingMessage) {
   const pc = publishContext(ctx);
-  const draft = draftsOf(ctx).get(sessionKey(req));
+  const draft = await loadDraft(ctx, req);
   const files = draft ? draftFiles(draft) : readRuleFiles(pc.folder);
   const changes = draft ? draftChanges(draft) : [];
   const catalogue = ruleCatalogue(files);
@@ -109,59 +110,58 @@ export const editPage: ConsolePage = {
       method: 'POST',
       async handle(ctx, { body, req }) {
         const edit = readEdit(body);
-        const book = draftsOf(ctx);
-        const key = sessionKey(req);
         const pc = publishContext(ctx);
-        const draft = book.get(key) ?? (await newDraft(publisher(undefined, req), pc));
+        const draft = (await loadDraft(ctx, req)) ?? (await newDraft(publisher(undefined, req), pc));
+        let next: Draft;
         try {
-          book.set(key, addEdit(draft, edit, pc.folder));
+          next = addEdit(draft, edit, pc.folder);
         } catch (err) {
           asError(err);
         }
+        await saveDraft(ctx, req, next);
         return state(ctx, req);
       },
     },
     'draft-undo': {
       method: 'POST',
       async handle(ctx, { req }) {
-        const book = draftsOf(ctx);
-        const draft = book.get(sessionKey(req));
-        if (draft) book.set(sessionKey(req), undoEdit(draft));
+        const draft = await loadDraft(ctx, req);
+        if (draft) await saveDraft(ctx, req, undoEdit(draft));
         return state(ctx, req);
       },
     },
     'draft-discard': {
       method: 'POST',
       async handle(ctx, { req }) {
-        draftsOf(ctx).delete(sessionKey(req));
+        await dropDraft(ctx, req);
         return state(ctx, req);
       },
     },
     'draft-rebase': {
       method: 'POST',
       async handle(ctx, { req }) {
-        const book = draftsOf(ctx);
-        const draft = book.get(sessionKey(req));
+        const draft = await loadDraft(ctx, req);
         if (!draft) throw new ConsoleApiError(404, 'there is no draft');
         const pc = publishContext(ctx);
+        let next: Draft;
         try {
-          book.set(sessionKey(req), rebaseDraft(draft, pc.folder, await pc.versions.latestRuleVersion()));
+          next = rebaseDraft(draft, pc.folder, await pc.versions.latestRuleVersion());
         } catch (err) {
           asError(err);
         }
+        await saveDraft(ctx, req, next);
         return state(ctx, req);
       },
     },
     publish: {
       method: 'POST',
       async handle(ctx, { body, req }) {
-        const book = draftsOf(ctx);
-        const draft = book.get(sessionKey(req));
+        const draft = await loadDraft(ctx, req);
         if (!draft) throw new ConsoleApiError(400, 'there is no draft to publish: make an edit first');
         const b = obj(body);
         const message = typeof b.message === 'string' ? b.message.slice(0, 200) : '';
         const outcome = await publishDraft(draft, { by: publisher(b.by, req), message }, publishContext(ctx));
-        if (outcome.ok) book.delete(sessionKey(req));
+        if (outcome.ok) await dropDraft(ctx, req);
         return { outcome: present(outcome), state: await state(ctx, req) };
       },
     },
@@ -182,7 +182,7 @@ export const editPage: ConsolePage = {
         const text = obj(body).text;
         if (typeof text !== 'string' || !text.trim())
           throw new ConsoleApiError(400, 'type what a customer would say');
-        const draft = draftsOf(ctx).get(sessionKey(req));
+        const draft = await loadDraft(ctx, req);
         const writes = Object.fromEntries((draft ? draftChanges(draft) : []).map((c) => [c.file, c.after]));
         const out = await tryCandidate(publishContext(ctx).folder, writes, text.slice(0, 500));
         return { reply: out.reply ?? null, errors: out.errors.map(formatProblem) };
@@ -210,9 +210,7 @@ export const editPage: ConsolePage = {
         if (typeof data !== 'string')
           throw new ConsoleApiError(400, 'send {"xlsx": "<the .xlsx file, base64>"}');
         const pc = publishContext(ctx);
-        const book = draftsOf(ctx);
-        const key = sessionKey(req);
-        const draft = book.get(key) ?? (await newDraft(publisher(undefined, req), pc));
+        const draft = (await loadDraft(ctx, req)) ?? (await newDraft(publisher(undefined, req), pc));
         try {
           const { rows, skipped } = await readKbWorkbook(Buffer.from(data, 'base64'));
           const files = draftFiles(draft);
@@ -220,7 +218,7 @@ export const editPage: ConsolePage = {
           const target =
             catalogue.items.find((i) => i.kind === 'faq')?.file ?? pc.folder.single ?? 'faq.yaml';
           const merge = kbImportEdits(rows, catalogue, target);
-          book.set(key, addEdits(draft, merge.edits, pc.folder));
+          await saveDraft(ctx, req, addEdits(draft, merge.edits, pc.folder));
           const { edits: _e, ...report } = merge;
           return {
             report: { ...report, skipped: [...skipped, ...report.skipped] },

@@ -121,6 +121,11 @@ function negationMask(features: Map<string, FeatureKind>): number {
   });
   return mask;
 }
+/** An item's score while no question of it met the message (entryScore's scratch value). */
+const UNTOUCHED = -1;
+/** …once a question of it met the message but was not scored: it cannot reach the top. */
+const NOT_SCORED = -0.5;
+
 /** How much of a message a strict entry's question must cover. */
 const STRICT_PRECISION = 0.5;
 
@@ -135,6 +140,8 @@ export interface FaqIndexData {
   questionEntry: Int32Array;
   questionText: string[];
   questionCount: number;
+  /** Per listed question (entries' questions in order): its first slot; one more at the end. */
+  questionSlots: Int32Array;
   questionWeight: Float64Array;
   questionNegations: Uint8Array;
   unknownWeight: number;
@@ -163,6 +170,7 @@ export class FaqIndex {
   readonly #questionEntry: Int32Array;
   readonly #questionText: string[];
   readonly #questionCount: number;
+  readonly #questionSlots: Int32Array;
   readonly #questionWeight: Float64Array;
   readonly #questionNegations: Uint8Array;
   /** Weight of a feature no listed question has: as informative as the rarest known feature. */
@@ -214,6 +222,7 @@ export class FaqIndex {
     this.#questionEntry = d.questionEntry;
     this.#questionText = d.questionText;
     this.#questionCount = d.questionCount;
+    this.#questionSlots = d.questionSlots;
     this.#questionWeight = d.questionWeight;
     this.#questionNegations = d.questionNegations;
     this.#unknownWeight = d.unknownWeight;
@@ -228,7 +237,8 @@ export class FaqIndex {
     this.#answered = new Float64Array(entries.length);
     this.#answeredEntries = new Int32Array(entries.length);
     this.#touched = new Int32Array(questions);
-    this.#entryScore = new Float64Array(entries.length).fill(-1);
+    this.#entryScore = new Float64Array(entries.length).fill(UNTOUCHED);
+    this.#rareTouched = new Int32Array(questions);
     this.#entryQuestion = new Int32Array(entries.length);
     this.#entryCoverage = new Float64Array(entries.length);
     this.#entryRecall = new Float64Array(entries.length);
@@ -246,6 +256,7 @@ export class FaqIndex {
       questionEntry: this.#questionEntry,
       questionText: this.#questionText,
       questionCount: this.#questionCount,
+      questionSlots: this.#questionSlots,
       questionWeight: this.#questionWeight,
       questionNegations: this.#questionNegations,
       unknownWeight: this.#unknownWeight,
@@ -265,23 +276,26 @@ export class FaqIndex {
     const questionText: string[] = [];
     const perQuestion: Map<string, FeatureKind>[] = [];
     const questionEntry: number[] = [];
-    const entryDf = new Map<string, { kind: FeatureKind; items: Set<number> }>();
+    // Per feature: its kind, how many items hold it, and the last item counted (items come in order).
+    const entryDf = new Map<string, { kind: FeatureKind; items: number; last: number }>();
     let questionCount = 0;
+    const questionSlots: number[] = [0];
     entries.forEach((entry, e) => {
       for (const q of entry.questions) {
         const forms = this.forms(q);
+        questionSlots.push((questionSlots.at(-1) as number) + forms.length);
         if (forms.length > 0) questionCount++;
         for (const features of forms) {
           perQuestion.push(features);
           questionEntry.push(e);
           questionText.push(q);
           for (const [f, kind] of features) {
-            let df = entryDf.get(f);
-            if (!df) {
-              df = { kind, items: new Set() };
-              entryDf.set(f, df);
+            const df = entryDf.get(f);
+            if (!df) entryDf.set(f, { kind, items: 1, last: e });
+            else if (df.last !== e) {
+              df.items++;
+              df.last = e;
             }
-            df.items.add(e);
           }
         }
       }
@@ -293,7 +307,7 @@ export class FaqIndex {
       featureIds.set(f, weight.length);
       // A negation (不满意, 没到) always counts fully, however many items use it: it reverses
       // what the words around it mean.
-      const df = NEGATION.has(f) ? 1 : items.size;
+      const df = NEGATION.has(f) ? 1 : items;
       weight.push(Math.log(1 + n / df) * FEATURE_WEIGHT[kind]);
       postings.push([]);
     }
@@ -348,7 +362,11 @@ export class FaqIndex {
     commonOf.forEach((list, q) => {
       commonAt[q + 1] = (commonAt[q] as number) + list.length;
     });
-    const commonOfFlat = Int32Array.from(commonOf.flat());
+    // Filled by hand: Array.prototype.flat over thousands of small lists is slow.
+    const commonOfFlat = new Int32Array(commonAt[perQuestion.length] as number);
+    commonOf.forEach((list, q) => {
+      commonOfFlat.set(list, commonAt[q] as number);
+    });
     // A question mostly made of shared wording may score high on it alone (recall counts most):
     // those are always scored. Any other question not touched by a rarer word of the message has
     // recall below MOSTLY_COMMON, so a score below 9/8 of it (0.45), under every threshold.
@@ -367,6 +385,7 @@ export class FaqIndex {
       questionEntry: questionEntryIds,
       questionText,
       questionCount,
+      questionSlots: Int32Array.from(questionSlots),
       questionWeight,
       questionNegations,
       unknownWeight,
@@ -442,6 +461,19 @@ export class FaqIndex {
   #skipFrom = -1;
   #skipEntry = -1;
 
+  /**
+   * The slots (leaveOneOut's numbering) of listed question number `n`, counting every entry's
+   * questions in order: one per form, none for a question that is nothing once normalised.
+   */
+  slotsOf(n: number): { from: number; to: number } {
+    return { from: this.#questionSlots[n] ?? 0, to: this.#questionSlots[n + 1] ?? 0 };
+  }
+
+  /** β² of the score (see the top of this file). */
+  get beta2(): number {
+    return this.#beta2;
+  }
+
   /** How many slots leaveOneOut takes (each form of each listed question is a slot). */
   get slots(): number {
     return this.#questionText.length;
@@ -457,7 +489,7 @@ export class FaqIndex {
     let entryCount = 0;
     let first = true;
     for (const features of forms) {
-      entryCount = this.#score(features, entryCount, first);
+      entryCount = this.#score(features, entryCount, first, limit);
       first = false;
     }
     // The best items: a partial selection, no sort of everything.
@@ -482,7 +514,7 @@ export class FaqIndex {
         recall: Math.round((this.#entryRecall[e] as number) * 1000) / 1000,
       };
     });
-    for (let k = 0; k < entryCount; k++) entryScore[entries[k] as number] = -1;
+    for (let k = 0; k < entryCount; k++) entryScore[entries[k] as number] = UNTOUCHED;
     return { candidates: result, unknown: Math.round(this.#unknown * 1000) / 1000, empty: false };
   }
 
@@ -490,7 +522,7 @@ export class FaqIndex {
    * Scores one form of a message against every listed question sharing a feature with it and
    * raises each touched item's best score; returns the new count of touched items.
    */
-  #score(features: Map<string, FeatureKind>, entryCount: number, first: boolean): number {
+  #score(features: Map<string, FeatureKind>, entryCount: number, first: boolean, limit: number): number {
     const covered = this.#covered;
     const coveredByBoth = this.#coveredByBoth;
     const answered = this.#answered;
@@ -539,40 +571,6 @@ export class FaqIndex {
         answered[e] = (answered[e] as number) + w;
       }
     }
-    if (count === 0) {
-      // Nothing but shared wording: walk it after all (rare, and such a message scores low).
-      for (const id of commonIds) walk(id, commonWeight[id] as number);
-    } else if (commonIds.length > 0) {
-      const commonOf = this.#commonOf;
-      const commonAt = this.#commonAt;
-      for (let k = 0; k < count; k++) {
-        const q = touched[k] as number;
-        for (let j = commonAt[q] as number, end = commonAt[q + 1] as number; j < end; j++) {
-          const packed = commonOf[j] as number;
-          const w = commonWeight[packed >> 1] as number;
-          if (w === 0) continue;
-          covered[q] = (covered[q] as number) + w;
-          if (packed & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
-        }
-      }
-      for (const q of this.#mostlyCommon) {
-        if (covered[q] !== 0) continue;
-        if (skipping && ((q >= skipFrom && q <= skipTo) || questionEntry[q] === skipEntry)) continue;
-        let c = 0;
-        let both = 0;
-        for (let j = commonAt[q] as number, end = commonAt[q + 1] as number; j < end; j++) {
-          const packed = commonOf[j] as number;
-          const w = commonWeight[packed >> 1] as number;
-          c += w;
-          if (packed & 1) both += w;
-        }
-        if (c === 0) continue;
-        covered[q] = c;
-        coveredByBoth[q] = both;
-        touched[count++] = q;
-      }
-    }
-    for (const id of commonIds) commonWeight[id] = 0;
     const entryScore = this.#entryScore;
     const entryQuestion = this.#entryQuestion;
     const entries = this.#touchedEntries;
@@ -583,13 +581,10 @@ export class FaqIndex {
     const entryCoverage = this.#entryCoverage;
     const entryRecall = this.#entryRecall;
     if (first) this.#unknown = messageWeight > 0 ? unknownWeight / messageWeight : 0;
-    for (let k = 0; k < count; k++) {
-      const q = touched[k] as number;
-      const c = covered[q] as number;
+    /** Scores listed question q, covered c (of it, also in its answer: both), for its item. */
+    const score = (q: number, c: number, both: number) => {
       const e = questionEntry[q] as number;
-      const explained = c + (answered[e] as number) - (coveredByBoth[q] as number);
-      covered[q] = 0;
-      coveredByBoth[q] = 0;
+      const explained = c + (answered[e] as number) - both;
       // A rating is the customer's verdict: most of the message must be its words (not its
       // answer's), and its negations must be the message's (满意 is not 不满意, even with no 满意
       // item to match).
@@ -597,22 +592,117 @@ export class FaqIndex {
         strict[e] === 1 &&
         (c / messageWeight < STRICT_PRECISION || this.#questionNegations[q] !== negations)
       )
-        continue;
+        return;
       const recall = c / (questionWeight[q] as number);
       const precision = explained / messageWeight;
-      const score = ((1 + beta2) * precision * recall) / (beta2 * precision + recall);
+      const value = ((1 + beta2) * precision * recall) / (beta2 * precision + recall);
       const prior = entryScore[e] as number;
-      if (prior < 0) entries[entryCount++] = e;
-      if (score > prior) {
-        entryScore[e] = score;
+      if (prior === UNTOUCHED) entries[entryCount++] = e;
+      if (value > prior) {
+        entryScore[e] = value;
         entryQuestion[e] = q;
         entryCoverage[e] = precision;
         entryRecall[e] = recall;
       }
+    };
+    const scoreTouched = () => {
+      for (let k = 0; k < count; k++) {
+        const q = touched[k] as number;
+        const c = covered[q] as number;
+        const both = coveredByBoth[q] as number;
+        covered[q] = 0;
+        coveredByBoth[q] = 0;
+        score(q, c, both);
+      }
+    };
+    if (count === 0) {
+      // Nothing but shared wording: walk it after all (rare, and such a message scores low).
+      for (const id of commonIds) walk(id, commonWeight[id] as number);
+      scoreTouched();
+    } else if (commonIds.length === 0) scoreTouched();
+    else {
+      const commonOf = this.#commonOf;
+      const commonAt = this.#commonAt;
+      const rareTouched = this.#rareTouched;
+      if (this.#calls === 0x7fffffff) {
+        this.#rareTouched.fill(0);
+        this.#calls = 0;
+      }
+      const call = ++this.#calls;
+      let commonTotal = 0;
+      for (const id of commonIds) commonTotal += commonWeight[id] as number;
+      for (let k = 0; k < count; k++) {
+        const q = touched[k] as number;
+        rareTouched[q] = call;
+        for (let j = commonAt[q] as number, end = commonAt[q + 1] as number; j < end; j++) {
+          const packed = commonOf[j] as number;
+          const w = commonWeight[packed >> 1] as number;
+          if (w === 0) continue;
+          covered[q] = (covered[q] as number) + w;
+          if (packed & 1) coveredByBoth[q] = (coveredByBoth[q] as number) + w;
+        }
+      }
+      scoreTouched();
+      // Then the questions mostly made of shared wording that no rarer word touched, in their
+      // order. One whose best possible score (the message's whole shared wording covering it,
+      // precision 1) stays below the `limit`-th best item so far cannot change what is returned:
+      // it is not scored, and only marks its item as met here, where it would have, so that the
+      // items' order (which breaks ties) stays the same.
+      const floor = this.#best(entryCount, limit);
+      for (const q of this.#mostlyCommon) {
+        if (rareTouched[q] === call) continue;
+        if (skipping && ((q >= skipFrom && q <= skipTo) || questionEntry[q] === skipEntry)) continue;
+        const e = questionEntry[q] as number;
+        const from = commonAt[q] as number;
+        const end = commonAt[q + 1] as number;
+        if (strict[e] !== 1) {
+          const r = Math.min(1, commonTotal / (questionWeight[q] as number));
+          if ((((1 + beta2) * r) / (beta2 + r)) * (1 + 1e-9) < floor) {
+            if (entryScore[e] !== UNTOUCHED) continue;
+            for (let j = from; j < end; j++)
+              if ((commonWeight[(commonOf[j] as number) >> 1] as number) !== 0) {
+                entries[entryCount++] = e;
+                entryScore[e] = NOT_SCORED;
+                break;
+              }
+            continue;
+          }
+        }
+        let c = 0;
+        let both = 0;
+        for (let j = from; j < end; j++) {
+          const packed = commonOf[j] as number;
+          const w = commonWeight[packed >> 1] as number;
+          c += w;
+          if (packed & 1) both += w;
+        }
+        if (c !== 0) score(q, c, both);
+      }
     }
+    for (const id of commonIds) commonWeight[id] = 0;
     for (let k = 0; k < answeredCount; k++) answered[answeredEntries[k] as number] = 0;
     return entryCount;
   }
+
+  /** The `limit`-th best score of the items met so far (-Infinity while fewer have a score). */
+  #best(entryCount: number, limit: number): number {
+    const best = this.#bestScratch;
+    best.length = 0;
+    for (let k = 0; k < entryCount; k++) {
+      const score = this.#entryScore[this.#touchedEntries[k] as number] as number;
+      if (score < 0) continue;
+      if (best.length === limit && score <= (best[limit - 1] as number)) continue;
+      let at = best.length;
+      while (at > 0 && (best[at - 1] as number) < score) at--;
+      best.splice(at, 0, score);
+      if (best.length > limit) best.pop();
+    }
+    return best.length === limit ? (best[limit - 1] as number) : Number.NEGATIVE_INFINITY;
+  }
+  readonly #bestScratch: number[] = [];
+  /** Per question: the call of #score whose rarer words touched it. */
+  #rareTouched = new Int32Array(0);
+  #calls = 0;
 
   /** The tuning as given (threshold and margin as written or calibrated). */
   get tuning(): FaqTuning {
