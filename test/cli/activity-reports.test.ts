@@ -291,6 +291,13 @@ describe('report days', () => {
     expect(await days('sessions', { KFBOT_RULES: join(dir, 'rules.yaml') })).toEqual(['2026-03-01']);
   });
 
+  it('are not what report unanswered shows: it takes no --timezone', async () => {
+    expect((await kfbot('report', 'unanswered', '--help')).stdout).not.toContain('--timezone');
+    const r = await runInProcess(['report', 'unanswered', '--store', url, '--timezone', 'UTC']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('kfbot report unanswered shows no days: --timezone does not apply');
+  });
+
   it('refuse a timezone Intl does not know, with one line', async () => {
     const r = await runInProcess(['report', 'sessions', '--store', url, '--timezone', 'Mars/Olympus']);
     expect(r.code).toBe(2);

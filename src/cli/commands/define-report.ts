@@ -38,6 +38,8 @@ export interface ReportSpec {
   about: string;
   /** Options of its own (a value each), with their help lines. */
   options?: Record<string, { value: string; help: string }>;
+  /** Whether it shows days (and so takes --timezone); true unless it says false. */
+  days?: boolean;
   /**
    * Reads the store and prints; `option` gives the value of one of its own options, `notice`
    * writes a line to stderr (what was left out, say).
@@ -63,10 +65,14 @@ function help(spec: ReportSpec): string {
   const lines: [string, string][] = [
     ['--since DURATION', 'only the last DURATION, e.g. 7d, 24h, 90m (default: everything kept)'],
     ['--account OPEN_KFID', 'only this customer-service account (default: every account)'],
-    [
-      '--timezone ZONE',
-      "days in this IANA zone, e.g. UTC (default: the rules' settings.timezone, else Asia/Shanghai)",
-    ],
+    ...(spec.days === false
+      ? []
+      : [
+          [
+            '--timezone ZONE',
+            "days in this IANA zone, e.g. UTC (default: the rules' settings.timezone, else Asia/Shanghai)",
+          ] as [string, string],
+        ]),
     ['--format FORMAT', 'table (default), csv or json'],
     ['--no-bom', 'CSV without the UTF-8 byte order mark it starts with (Excel needs it to show Chinese)'],
     ...Object.entries(spec.options ?? {}).map(([name, o]): [string, string] => [
@@ -162,7 +168,11 @@ export function defineReport(spec: ReportSpec): Report {
         return typeof value === 'string' ? value : undefined;
       };
       const notice = (line: string) => io.stderr.write(`${line}\n`);
-      const base = { ...readQuery(text), timezone: reportTimezone(text('timezone'), io, notice) };
+      if (spec.days === false && text('timezone') !== undefined)
+        throw new UsageError(`kfbot report ${spec.name} shows no days: --timezone does not apply`);
+      // Only a report of days reads the rules for their timezone.
+      const timezone = spec.days === false ? 'UTC' : reportTimezone(text('timezone'), io, notice);
+      const base = { ...readQuery(text), timezone };
       // Only a table is for people; CSV and JSON keep the ids programs join on.
       const query = base.format === 'table' ? { ...base, names: await accountNames(io, notice) } : base;
       const store = await openStore(text('store'), io);
