@@ -121,6 +121,10 @@ export class SqliteStore implements Store, PullRequestLog {
       this.#db.pragma('synchronous = NORMAL');
     }
     this.#db.pragma('busy_timeout = 5000');
+    // The activity reads group a range's hourly rows into days with a sort larger than SQLite's
+    // default cache; kept in memory it is ~20 % faster than spilled to a temporary file (measured
+    // alternating both on the bench's 90-day store: 167 vs 207 ms).
+    this.#db.pragma('temp_store = MEMORY');
     try {
       this.migrated = read
         ? checkSqliteForReading(this.#db, `sqlite:${path}`)
