@@ -10,6 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startSimulator } from '../src/simulator/index.ts';
+import { daysQuery } from '../src/store/activity-days.ts';
 import type { SessionEndHow } from '../src/store/activity-log.ts';
 import { RedisStore, redisClient } from '../src/store/redis-store.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
@@ -25,29 +26,45 @@ const PASSWORD = 'console bench password';
 const REDIS = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/7');
 const HOWS: SessionEndHow[] = ['timeout', 'servicer', 'bot', 'handover'];
 
+const HOUR = 3_600_000;
+
+/**
+ * Each account's day spread over the hours customers write in: every rule hit in SPREAD different
+ * hours (BENCH_CONSOLE_SPREAD, default 3; 1 puts them in one hour, as this bench seeded before
+ * hourly counts), the unmatched messages in another, session ends and scores each in an hour of
+ * their own. Stores that count per hour keep SPREAD× the rule rows of per-day counts.
+ */
+const SPREAD = Number(process.env.BENCH_CONSOLE_SPREAD ?? 3);
+
 async function seed(store: Store): Promise<void> {
   const now = Date.now();
   for (let d = 0; d < DAYS; d++)
     for (let k = 0; k < ACCOUNTS; k++) {
       const kf = `wkBench${k}`;
-      const at = now - d * DAY;
-      await store.activity.recordRuleOutcomes({ openKfId: kf, at, hits: RULES, misses: RULES.slice(0, 2) });
-      await store.activity.recordRuleOutcomes({ openKfId: kf, at, unmatched: true });
+      const day = now - d * DAY - 12 * HOUR;
+      for (let j = 0; j < SPREAD; j++)
+        await store.activity.recordRuleOutcomes({
+          openKfId: kf,
+          at: day + (j * 4 + (k % 4)) * HOUR,
+          hits: RULES,
+          ...(j === 0 && { misses: RULES.slice(0, 2) }),
+        });
+      await store.activity.recordRuleOutcomes({ openKfId: kf, at: day + 3 * HOUR, unmatched: true });
       for (let i = 0; i < 10; i++)
         await store.activity.recordSessionEnd({
           openKfId: kf,
           externalUserId: `wm${d}-${k}-${i}`,
-          at,
+          at: day + i * HOUR,
           how: HOWS[i % 4] as SessionEndHow,
         });
       for (let i = 0; i < 5; i++)
         await store.activity.recordScore({
           openKfId: kf,
           externalUserId: `wm${d}-${k}-${i}`,
-          sessionStartedAt: at - 1000,
+          sessionStartedAt: day + i * HOUR - 1000,
           score: 1 + ((d + i) % 5),
           clickId: 'r',
-          at,
+          at: day + i * HOUR,
         });
     }
 }
@@ -76,7 +93,8 @@ async function measure(name: string, storeUrl: string, withBrowser: boolean): Pr
   const reads: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    const q = { fromDay: from };
+    // fromDay: what kfbot before hourly counts read (bench:console-vs runs this file on it too).
+    const q = { fromDay: from, ...daysQuery('Asia/Shanghai', from) };
     await bot.app.store.activity.listRuleOutcomes(q);
     await bot.app.store.activity.listUnmatched(q);
     await bot.app.store.activity.listScores(q);
@@ -92,7 +110,7 @@ async function measure(name: string, storeUrl: string, withBrowser: boolean): Pr
   line(`the four report reads alone (what kfbot report reads), ${DAYS} days, all accounts`, median(reads));
   line(`GET /console/api/overview, ${DAYS} days, all ${ACCOUNTS} accounts`, all);
   line(`GET /console/api/overview, ${DAYS} days, one account`, one);
-  if (withBrowser) {
+  if (withBrowser && process.env.BENCH_CONSOLE_BROWSER !== '0') {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu'],

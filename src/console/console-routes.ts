@@ -64,6 +64,7 @@ export function consoleRoutes(
   const sessions = new ConsoleSessions(
     mode.kind === 'password' ? mode.password : randomBytes(32).toString('hex'),
     ctx.now,
+    ctx.store.signedOut,
   );
   const limiter = new SignInLimiter(ctx.now);
   const assets = new ConsoleAssets();
@@ -170,7 +171,7 @@ export function consoleRoutes(
         return true;
       }
       const asset = path.startsWith('/console/assets/') ? path.slice('/console/assets/'.length) : undefined;
-      let session = sessions.verify(readCookies(req)[SESSION_COOKIE]);
+      let session = await sessions.verify(readCookies(req)[SESSION_COOKIE]);
       if (asset !== undefined && PUBLIC_ASSETS.has(asset) && method === 'GET') {
         serveAsset(res, assets.get(asset));
         return true;
@@ -203,7 +204,7 @@ export function consoleRoutes(
           );
           return true;
         }
-        sessions.revoke(session);
+        await sessions.revoke(session);
         redirect(res, '/console/login', {
           'set-cookie': cookie(SESSION_COOKIE, '', { maxAgeSec: 0, secure: isHttps(req, trustProxy) }),
         });

@@ -3,9 +3,12 @@
  * same cookie: the cookie is `<expires>.<nonce>.<mac>`, an HMAC under a key derived from the
  * password (changing the password signs everyone out). The CSRF token is a second HMAC of the
  * cookie, so it needs no storage either and is worthless without the cookie it belongs to.
- * Signing out forgets the nonce on this replica until the cookie would have expired anyway.
+ * Signing out is the one thing kept: a hash of the cookie's nonce goes to the store every replica
+ * shares (signed-out-sessions.ts) until the cookie would have expired anyway, so a cookie signed
+ * out on one replica is refused by all of them.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SignedOutSessions } from '../store/signed-out-sessions.ts';
 
 /** A working day: a session signed in at 8:00 ends by 20:00. */
 export const SESSION_TTL_MS = 12 * 3600_000;
@@ -27,14 +30,20 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
+/** What the store keeps of a signed-out cookie: a hash of its nonce, which alone signs nobody in. */
+const signedOutId = (nonce: string) => createHash('sha256').update(`signed out:${nonce}`).digest('base64url');
+
 export class ConsoleSessions {
   readonly #key: Buffer;
-  readonly #revoked = new Map<string, number>();
 
-  /** `secret`: the password, or for the open sandbox console random bytes of this process. */
+  /**
+   * `secret`: the password, or for the open sandbox console random bytes of this process;
+   * `signedOut`: the store's list of signed-out sessions, shared by every replica.
+   */
   constructor(
     secret: string,
     private readonly now: () => number,
+    private readonly signedOut: SignedOutSessions,
   ) {
     this.#key = createHmac('sha256', 'kfbot console session v1').update(secret).digest();
   }
@@ -50,8 +59,8 @@ export class ConsoleSessions {
     return { id, expiresAt, csrf: this.#mac(`csrf:${id}`) };
   }
 
-  /** The session the cookie names, if it is ours, unexpired and not signed out. */
-  verify(id: string | undefined): ConsoleSession | undefined {
+  /** The session the cookie names, if it is ours, unexpired and not signed out on any replica. */
+  async verify(id: string | undefined): Promise<ConsoleSession | undefined> {
     if (!id) return undefined;
     const parts = id.split('.');
     if (parts.length !== 3) return undefined;
@@ -59,15 +68,13 @@ export class ConsoleSessions {
     if (!sameSecret(mac, this.#mac(`${expires}.${nonce}`))) return undefined;
     const expiresAt = Number(expires);
     if (!Number.isFinite(expiresAt) || expiresAt <= this.now()) return undefined;
-    if (this.#revoked.has(nonce)) return undefined;
+    if (await this.signedOut.isSignedOut(signedOutId(nonce), this.now())) return undefined;
     return { id, expiresAt, csrf: this.#mac(`csrf:${id}`) };
   }
 
-  /** Signs out: this cookie is refused from now on (on this replica). */
-  revoke(session: ConsoleSession): void {
-    const now = this.now();
-    for (const [nonce, until] of this.#revoked) if (until <= now) this.#revoked.delete(nonce);
-    this.#revoked.set(session.id.split('.')[1] as string, session.expiresAt);
+  /** Signs out: this cookie is refused from now on, by every replica sharing the store. */
+  async revoke(session: ConsoleSession): Promise<void> {
+    await this.signedOut.signOutSession(signedOutId(session.id.split('.')[1] as string), session.expiresAt);
   }
 
   /** Whether `token` is the CSRF token of `session`. */

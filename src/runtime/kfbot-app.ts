@@ -306,7 +306,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
       );
       if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
       const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
-      if (activity.days || activity.scores)
+      if (activity.hours || activity.scores)
         log.info(activity, 'purged report activity (rule outcomes, scores, session ends) past its retention');
       const sessions = await store.sessions.purgeSessions(now() - ACTIVITY_RETENTION_MS);
       if (sessions) log.info({ sessions }, 'purged session records past the activity retention');

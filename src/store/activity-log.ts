@@ -1,14 +1,18 @@
 /**
  * What happened, for the operator's reports (`kfbot report rules | satisfaction | sessions`):
  *
- * - rule outcomes per UTC day, account and rule: hits (the rule matched a message) and misses
+ * - rule outcomes per UTC hour, account and rule: hits (the rule matched a message) and misses
  *   (its reply did not reach the customer: dropped by a platform guard, or refused by WeCom), and
  *   the customer messages no rule matched;
  * - satisfaction scores: one per customer session, a later click in the session replacing the
  *   earlier;
  * - session ends and hand-overs, each with how.
  *
- * Days are UTC dates (YYYY-MM-DD): one day means the same on every replica and in every report.
+ * Counts are kept per UTC hour, so a reader forms the days of any timezone from them: a query
+ * names its timezone (the rules' settings.timezone) and gets rows per day of that zone, each
+ * count on the local date at the start of its hour (activity-days.ts). Stores from before hourly
+ * counts kept one count per UTC day; their migration files each such day at its UTC noon, which is
+ * the same date in every zone from UTC−12 to UTC+11.
  * Scores and session ends name the customer (external_userid), so they are customer data: the
  * whole log is kept for ACTIVITY_RETENTION_MS, then purged with kfbot's other records.
  */
@@ -16,15 +20,11 @@
 /** 90 days: a quarter of trends, and customer ids kept no longer than that. */
 export const ACTIVITY_RETENTION_MS = 90 * 86_400_000;
 
-/** The UTC date of an epoch-ms time, YYYY-MM-DD. */
-export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
-}
-
-/** Epoch ms at which a UTC date (YYYY-MM-DD) begins. */
-export function dayStart(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`);
-}
+/**
+ * Where a migration files a count kept per UTC day before counts were hourly: that day's 12:00
+ * UTC, the same date in every zone from UTC−12 to UTC+11 (Asia/Shanghai: 20:00 the same day).
+ */
+export const LEGACY_DAY_HOUR_MS = 12 * 3_600_000;
 
 /**
  * How a session ended or left the bot:
@@ -36,7 +36,7 @@ export function dayStart(day: string): number {
 export const SESSION_END_HOWS = ['timeout', 'servicer', 'bot', 'handover'] as const;
 export type SessionEndHow = (typeof SESSION_END_HOWS)[number];
 
-/** One message's rule outcomes, counted on the UTC day of `at`. */
+/** One message's rule outcomes, counted in the UTC hour of `at`. */
 export interface RuleOutcomes {
   openKfId: string;
   /** Epoch ms. */
@@ -70,12 +70,20 @@ export interface SessionEnd {
   how: SessionEndHow;
 }
 
-/** What a report reads: whole UTC days from `fromDay` on, of one account or all. */
+/**
+ * What a report reads: the UTC hours from the one holding `from` up to the one holding `until`
+ * (excluded), of one account or all, as days of `timezone`. Readers ask for whole days of their
+ * timezone through daysQuery (activity-days.ts).
+ */
 export interface ActivityQuery {
-  /** YYYY-MM-DD (UTC), included. */
-  fromDay: string;
+  /** Epoch ms, included. */
+  from: number;
+  /** Epoch ms, excluded; no end when absent. */
+  until?: number;
   /** An open_kfid; every account when absent. */
   openKfId?: string;
+  /** The IANA zone whose dates the rows' `day` are (settings.timezone). */
+  timezone: string;
 }
 
 export interface RuleOutcomeCount {
@@ -111,16 +119,16 @@ export interface ActivityLog {
   listRuleOutcomes(query: ActivityQuery): Promise<RuleOutcomeCount[]>;
   /** Customer messages no rule matched, per day and account, in that order. */
   listUnmatched(query: ActivityQuery): Promise<UnmatchedCount[]>;
-  /** Every score given on or after the first day (by the click's time), oldest first. */
+  /** Every score given in the query's time (by the click's time), oldest first. */
   listScores(query: ActivityQuery): Promise<SatisfactionScore[]>;
   /** Session ends per day, account and how, in that order. */
   countSessionEnds(query: ActivityQuery): Promise<SessionEndCount[]>;
 
   /**
-   * Drops scores given before `before` (epoch ms), and the counts and session ends of the UTC days
-   * before the day `before` falls on (a day goes whole); returns how many days and scores went.
+   * Drops scores given before `before` (epoch ms), and the counts and session ends of the UTC hours
+   * before the hour `before` falls in (an hour goes whole); returns how many hours and scores went.
    */
-  purgeActivity(before: number): Promise<{ days: number; scores: number }>;
+  purgeActivity(before: number): Promise<{ hours: number; scores: number }>;
 }
 
 export function isSessionEndHow(value: unknown): value is SessionEndHow {

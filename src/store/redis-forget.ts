@@ -90,17 +90,24 @@ export async function forgetInRedis(
     anonymisedScores++;
   }
   let anonymisedSessionEnds = 0;
-  for (const day of await redis.zrange(keys.activityDays(), 0, -1)) {
-    const list = keys.sessionEnds(day);
-    const entries = await redis.lrange(list, 0, -1);
-    const tx = redis.multi();
-    entries.forEach((entry, i) => {
+  // Every hour's list read in one pipeline (90 days are ~2,000 hours), rewritten only where they appear.
+  const hours = await redis.zrange(keys.activityHours(), 0, -1);
+  const read = redis.pipeline();
+  for (const hour of hours) read.lrange(keys.hourSessionEnds(hour), 0, -1);
+  const lists = (await read.exec()) ?? [];
+  for (const [i, hour] of hours.entries()) {
+    const [err, value] = lists[i] ?? [];
+    if (err) throw err;
+    const theirs: [number, object][] = [];
+    (value as string[]).forEach((entry, j) => {
       const end = JSON.parse(entry) as { externalUserId?: string };
-      if (end.externalUserId !== externalUserId) return;
-      anonymisedSessionEnds++;
-      tx.lset(list, i, JSON.stringify({ ...end, externalUserId: anonymous }));
+      if (end.externalUserId === externalUserId) theirs.push([j, { ...end, externalUserId: anonymous }]);
     });
+    if (theirs.length === 0) continue;
+    const tx = redis.multi();
+    for (const [j, end] of theirs) tx.lset(keys.hourSessionEnds(hour), j, JSON.stringify(end));
     await tx.exec();
+    anonymisedSessionEnds += theirs.length;
   }
   return {
     conversations,

@@ -2,6 +2,10 @@
  * kfbot's whole Redis keyspace, in one place: every key the store, the pull stream and the leases
  * use is built here, under one prefix (so tests and several kfbot deployments can share a Redis).
  */
+/** An hour's name in keys: its start as YYYY-MM-DDTHH (UTC). */
+export const hourName = (at: number): string =>
+  new Date(Math.floor(at / 3_600_000) * 3_600_000).toISOString().slice(0, 13);
+
 export class RedisKeys {
   constructor(readonly prefix = 'kfbot:') {}
 
@@ -89,18 +93,35 @@ export class RedisKeys {
     return this.#key('idle-claim', openKfId);
   }
   /**
-   * One UTC day's activity counts (a hash, created on first use): field ["hits"|"misses", open_kfid,
-   * rule], ["unmatched", open_kfid] or ["ended", open_kfid, how] (JSON) → count.
+   * One UTC hour's activity counts (a hash, created on first use): field ["hits"|"misses",
+   * open_kfid, rule], ["unmatched", open_kfid] or ["ended", open_kfid, how] (JSON) → count. `hour`
+   * is its start as YYYY-MM-DDTHH (UTC).
    */
-  dayCounts(day: string): string {
+  hourCounts(hour: string): string {
+    return this.#key('activity-hour', hour);
+  }
+  /** One UTC hour's session ends and hand-overs (a list of JSON {openKfId, externalUserId, at, how}). */
+  hourSessionEnds(hour: string): string {
+    return this.#key('session-ends-hour', hour);
+  }
+  /** The UTC hours with activity (a sorted set: YYYY-MM-DDTHH → its start, epoch ms), to read and purge. */
+  activityHours(): string {
+    return this.#key('activity-hours');
+  }
+  /** A console session signed out (a string, expiring when its cookie would; signed-out-sessions.ts). */
+  signedOutSession(id: string): string {
+    return this.#key('console-signed-out', id);
+  }
+  /** Before schema 9: one UTC day's counts, as hourCounts (migrated to hours, then deleted). */
+  legacyDayCounts(day: string): string {
     return this.#key('activity', day);
   }
-  /** One UTC day's session ends and hand-overs (a list of JSON {openKfId, externalUserId, at, how}). */
-  sessionEnds(day: string): string {
+  /** Before schema 9: one UTC day's session ends (migrated to hours, then deleted). */
+  legacySessionEnds(day: string): string {
     return this.#key('session-ends', day);
   }
-  /** The UTC days with activity (a sorted set: day → its start, epoch ms), to read and purge by day. */
-  activityDays(): string {
+  /** Before schema 9: the UTC days with activity (a sorted set: day → its start). */
+  legacyActivityDays(): string {
     return this.#key('activity-days');
   }
   /** Satisfaction scores (a hash): [open_kfid, external_userid, sessionStartedAt] (JSON) → {score, clickId, at}. */

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { migrateActivityToHours } from './redis-activity-hourly.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -57,6 +58,16 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
   {
     version: 8,
     name: "drafts: each console session's unpublished draft, expiring after 30 days untouched (created on first use)",
+    up: () => {},
+  },
+  {
+    version: 9,
+    name: 'activity per UTC hour, so reports and the console show settings.timezone days (old days filed at 12:00 UTC, session ends at their hour)',
+    up: ({ redis, keys }) => migrateActivityToHours(redis, keys),
+  },
+  {
+    version: 10,
+    name: 'console-signed-out: console sessions signed out on any replica, each expiring with its cookie (created on first use)',
     up: () => {},
   },
 ];

@@ -21,6 +21,7 @@ import { RedisReplicas } from './redis-replicas.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
 import { FailoverSafeSentinelConnector } from './redis-sentinel-connector.ts';
 import { RedisSessions } from './redis-sessions.ts';
+import { RedisSignedOutSessions } from './redis-signed-out-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
 import type {
   CachedMedia,
@@ -136,6 +137,8 @@ export class RedisStore implements Store {
   readonly drafts: RedisDrafts;
   /** Live replicas and the rules each runs (redis-replicas.ts). */
   readonly replicas: RedisReplicas;
+  /** Signed-out console sessions (redis-signed-out-sessions.ts). */
+  readonly signedOut: RedisSignedOutSessions;
 
   /** KFBOT_REDIS_WAIT_REPLICAS: waits for replicas before a WeCom call (redis-replica-wait.ts). */
   readonly #replicaWait: { settle(): Promise<void> } | undefined;
@@ -151,6 +154,7 @@ export class RedisStore implements Store {
     this.ruleVersions = new RedisRuleVersions(redis, keys);
     this.drafts = new RedisDrafts(redis, keys);
     this.replicas = new RedisReplicas(redis, keys);
+    this.signedOut = new RedisSignedOutSessions(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {

@@ -1,9 +1,9 @@
 /** The activity log (activity-log.ts) in the SQLite store's database. */
 import type Database from 'better-sqlite3';
+import { activityDay, HOUR_MS, hourOf } from './activity-days.ts';
 import {
   type ActivityLog,
   type ActivityQuery,
-  dayStart,
   isSessionEndHow,
   type RuleOutcomeCount,
   type RuleOutcomes,
@@ -11,12 +11,12 @@ import {
   type SessionEnd,
   type SessionEndCount,
   type UnmatchedCount,
-  utcDay,
 } from './activity-log.ts';
 
 /**
- * Counts are kept per day (what the reports show); scores and session ends one row each, dated by
- * their time. Every read is a range of days, so each table is indexed by its day or time first.
+ * The schema of version 5: counts per UTC day. Since version 12 (sqlite-activity-hourly.ts) the
+ * counts are per UTC hour — `hour`, epoch ms of its start, in place of `day` — so that reads can
+ * form the days of any timezone; scores and session ends are one row each, dated by their time.
  */
 export const ACTIVITY_SCHEMA = `
 CREATE TABLE rule_outcomes (
@@ -55,24 +55,31 @@ CREATE INDEX session_ends_at ON session_ends (at);
 /** `AND open_kfid = ?` only when the query names an account: one statement for both. */
 const ACCOUNT = '(@account IS NULL OR open_kfid = @account)';
 
+/**
+ * The SQL function the reads date rows with: the same `activityDay` every reader uses, so SQLite's
+ * days are Redis's and the reports' (a count on the local date at the start of its UTC hour).
+ */
+const DAY = 'kfbot_activity_day';
+
 export class SqliteActivity implements ActivityLog {
   readonly #db: Database.Database;
   readonly #stmt;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    db.function(DAY, { deterministic: true }, (at, timezone) => activityDay(Number(at), String(timezone)));
     this.#stmt = {
       hit: db.prepare(
-        `INSERT INTO rule_outcomes (day, open_kfid, rule, hits) VALUES (?, ?, ?, 1)
-         ON CONFLICT (day, open_kfid, rule) DO UPDATE SET hits = hits + 1`,
+        `INSERT INTO rule_outcomes (hour, open_kfid, rule, hits) VALUES (?, ?, ?, 1)
+         ON CONFLICT (hour, open_kfid, rule) DO UPDATE SET hits = hits + 1`,
       ),
       miss: db.prepare(
-        `INSERT INTO rule_outcomes (day, open_kfid, rule, misses) VALUES (?, ?, ?, 1)
-         ON CONFLICT (day, open_kfid, rule) DO UPDATE SET misses = misses + 1`,
+        `INSERT INTO rule_outcomes (hour, open_kfid, rule, misses) VALUES (?, ?, ?, 1)
+         ON CONFLICT (hour, open_kfid, rule) DO UPDATE SET misses = misses + 1`,
       ),
       unmatched: db.prepare(
-        `INSERT INTO unmatched_messages (day, open_kfid, messages) VALUES (?, ?, 1)
-         ON CONFLICT (day, open_kfid) DO UPDATE SET messages = messages + 1`,
+        `INSERT INTO unmatched_messages (hour, open_kfid, messages) VALUES (?, ?, 1)
+         ON CONFLICT (hour, open_kfid) DO UPDATE SET messages = messages + 1`,
       ),
       score: db.prepare(
         `INSERT INTO satisfaction_scores (open_kfid, external_userid, session_started_at, score, click_id, at)
@@ -85,42 +92,45 @@ export class SqliteActivity implements ActivityLog {
         'INSERT INTO session_ends (open_kfid, external_userid, at, how) VALUES (@openKfId, @externalUserId, @at, @how)',
       ),
       listRules: db.prepare(
-        `SELECT day, open_kfid AS openKfId, rule, hits, misses FROM rule_outcomes
-         WHERE day >= @fromDay AND ${ACCOUNT} ORDER BY day, open_kfid, rule`,
+        `SELECT ${DAY}(hour, @timezone) AS day, open_kfid AS openKfId, rule,
+           SUM(hits) AS hits, SUM(misses) AS misses
+         FROM rule_outcomes WHERE hour >= @from AND hour < @until AND ${ACCOUNT}
+         GROUP BY day, open_kfid, rule ORDER BY day, open_kfid, rule`,
       ),
       listUnmatched: db.prepare(
-        `SELECT day, open_kfid AS openKfId, messages FROM unmatched_messages
-         WHERE day >= @fromDay AND ${ACCOUNT} ORDER BY day, open_kfid`,
+        `SELECT ${DAY}(hour, @timezone) AS day, open_kfid AS openKfId, SUM(messages) AS messages
+         FROM unmatched_messages WHERE hour >= @from AND hour < @until AND ${ACCOUNT}
+         GROUP BY day, open_kfid ORDER BY day, open_kfid`,
       ),
       listScores: db.prepare(
         `SELECT open_kfid AS openKfId, external_userid AS externalUserId, session_started_at AS sessionStartedAt,
            score, click_id AS clickId, at
-         FROM satisfaction_scores WHERE at >= @from AND ${ACCOUNT}
+         FROM satisfaction_scores WHERE at >= @from AND at < @until AND ${ACCOUNT}
          ORDER BY at, open_kfid, external_userid`,
       ),
       countEnds: db.prepare(
-        `SELECT date(at / 1000, 'unixepoch') AS day, open_kfid AS openKfId, how, COUNT(*) AS count FROM session_ends
-         WHERE at >= @from AND ${ACCOUNT} GROUP BY day, open_kfid, how ORDER BY day, open_kfid, how`,
+        `SELECT ${DAY}(at, @timezone) AS day, open_kfid AS openKfId, how, COUNT(*) AS count FROM session_ends
+         WHERE at >= @from AND at < @until AND ${ACCOUNT} GROUP BY day, open_kfid, how ORDER BY day, open_kfid, how`,
       ),
-      purgedDays: db.prepare(
-        `SELECT COUNT(*) AS days FROM (
-           SELECT day FROM rule_outcomes WHERE day < @day
-           UNION SELECT day FROM unmatched_messages WHERE day < @day
-           UNION SELECT date(at / 1000, 'unixepoch') FROM session_ends WHERE at < @dayStart)`,
+      purgedHours: db.prepare(
+        `SELECT COUNT(*) AS hours FROM (
+           SELECT hour FROM rule_outcomes WHERE hour < @hour
+           UNION SELECT hour FROM unmatched_messages WHERE hour < @hour
+           UNION SELECT (at / ${HOUR_MS}) * ${HOUR_MS} FROM session_ends WHERE at < @hour)`,
       ),
-      purgeRules: db.prepare('DELETE FROM rule_outcomes WHERE day < ?'),
-      purgeUnmatched: db.prepare('DELETE FROM unmatched_messages WHERE day < ?'),
+      purgeRules: db.prepare('DELETE FROM rule_outcomes WHERE hour < ?'),
+      purgeUnmatched: db.prepare('DELETE FROM unmatched_messages WHERE hour < ?'),
       purgeEnds: db.prepare('DELETE FROM session_ends WHERE at < ?'),
       purgeScores: db.prepare('DELETE FROM satisfaction_scores WHERE at < ?'),
     };
   }
 
   async recordRuleOutcomes(o: RuleOutcomes): Promise<void> {
-    const day = utcDay(o.at);
+    const hour = hourOf(o.at);
     this.#db.transaction(() => {
-      for (const rule of o.hits ?? []) this.#stmt.hit.run(day, o.openKfId, rule);
-      for (const rule of o.misses ?? []) this.#stmt.miss.run(day, o.openKfId, rule);
-      if (o.unmatched) this.#stmt.unmatched.run(day, o.openKfId);
+      for (const rule of o.hits ?? []) this.#stmt.hit.run(hour, o.openKfId, rule);
+      for (const rule of o.misses ?? []) this.#stmt.miss.run(hour, o.openKfId, rule);
+      if (o.unmatched) this.#stmt.unmatched.run(hour, o.openKfId);
     })();
   }
 
@@ -142,7 +152,8 @@ export class SqliteActivity implements ActivityLog {
   }
 
   async listScores(q: ActivityQuery): Promise<SatisfactionScore[]> {
-    return this.#stmt.listScores.all(params(q)) as SatisfactionScore[];
+    const { timezone: _, ...p } = params(q);
+    return this.#stmt.listScores.all(p) as SatisfactionScore[];
   }
 
   async countSessionEnds(q: ActivityQuery): Promise<SessionEndCount[]> {
@@ -151,19 +162,29 @@ export class SqliteActivity implements ActivityLog {
     return rows.filter((r): r is SessionEndCount => isSessionEndHow(r.how));
   }
 
-  async purgeActivity(before: number): Promise<{ days: number; scores: number }> {
-    const day = utcDay(before);
-    const start = dayStart(day);
+  async purgeActivity(before: number): Promise<{ hours: number; scores: number }> {
+    const hour = hourOf(before);
     return this.#db.transaction(() => {
-      const { days } = this.#stmt.purgedDays.get({ day, dayStart: start }) as { days: number };
-      this.#stmt.purgeRules.run(day);
-      this.#stmt.purgeUnmatched.run(day);
-      this.#stmt.purgeEnds.run(start);
-      return { days, scores: this.#stmt.purgeScores.run(before).changes };
+      const { hours } = this.#stmt.purgedHours.get({ hour }) as { hours: number };
+      this.#stmt.purgeRules.run(hour);
+      this.#stmt.purgeUnmatched.run(hour);
+      this.#stmt.purgeEnds.run(hour);
+      return { hours, scores: this.#stmt.purgeScores.run(before).changes };
     })();
   }
 }
 
-function params(q: ActivityQuery): { fromDay: string; from: number; account: string | null } {
-  return { fromDay: q.fromDay, from: dayStart(q.fromDay), account: q.openKfId ?? null };
+/** The query's bounds taken to their hours (activity-log.ts), as the statements name them. */
+function params(q: ActivityQuery): {
+  from: number;
+  until: number;
+  account: string | null;
+  timezone: string;
+} {
+  return {
+    from: hourOf(q.from),
+    until: q.until === undefined ? Number.MAX_SAFE_INTEGER : hourOf(q.until),
+    account: q.openKfId ?? null,
+    timezone: q.timezone,
+  };
 }

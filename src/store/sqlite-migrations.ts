@@ -7,12 +7,14 @@
 
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
+import { HOURLY_ACTIVITY_SCHEMA } from './sqlite-activity-hourly.ts';
 import { ACTIVITY_INDEXES_SCHEMA } from './sqlite-activity-indexes.ts';
 import { DRAFTS_SCHEMA } from './sqlite-drafts.ts';
 import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
 import { SESSION_ENTRIES_SCHEMA } from './sqlite-sessions.ts';
+import { SIGNED_OUT_SESSIONS_SCHEMA } from './sqlite-signed-out-sessions.ts';
 import { UNANSWERED_CHOSEN_COLUMN, UNANSWERED_SCHEMA } from './sqlite-unanswered.ts';
 import { latestVersion, type Migration, NewerStoreError } from './store-version.ts';
 
@@ -140,6 +142,20 @@ CREATE TABLE kept_aside (
     name: "console_drafts: each console session's unpublished draft, so it survives restarts and replicas",
     up: (db) => {
       db.exec(DRAFTS_SCHEMA);
+    },
+  },
+  {
+    version: 12,
+    name: 'activity counts per UTC hour, so reports and the console show settings.timezone days (old days filed at 12:00 UTC)',
+    up: (db) => {
+      db.exec(HOURLY_ACTIVITY_SCHEMA);
+    },
+  },
+  {
+    version: 13,
+    name: 'console_signed_out: console sessions signed out on any replica, until their cookies expire',
+    up: (db) => {
+      db.exec(SIGNED_OUT_SESSIONS_SCHEMA);
     },
   },
 ];

@@ -23,6 +23,7 @@ import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
 import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
 import { SqliteSessions } from './sqlite-sessions.ts';
+import { SqliteSignedOutSessions } from './sqlite-signed-out-sessions.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
   CachedMedia,
@@ -97,6 +98,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly drafts: SqliteDrafts;
   /** Live replicas: with SQLite, the kfbot in this process (replica-registry.ts). */
   readonly replicas = new LocalReplicaRegistry();
+  /** Signed-out console sessions (sqlite-signed-out-sessions.ts). */
+  readonly signedOut: SqliteSignedOutSessions;
 
   /**
    * `mode: 'read'` (reports): opens an existing file read-only and checks its version; a missing
@@ -118,6 +121,10 @@ export class SqliteStore implements Store, PullRequestLog {
       this.#db.pragma('synchronous = NORMAL');
     }
     this.#db.pragma('busy_timeout = 5000');
+    // The activity reads group a range's hourly rows into days with a sort larger than SQLite's
+    // default cache; kept in memory it is ~20 % faster than spilled to a temporary file (measured
+    // alternating both on the bench's 90-day store: 167 vs 207 ms).
+    this.#db.pragma('temp_store = MEMORY');
     try {
       this.migrated = read
         ? checkSqliteForReading(this.#db, `sqlite:${path}`)
@@ -134,6 +141,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.embeddings = new SqliteEmbeddings(db);
     this.ruleVersions = new SqliteRuleVersions(db);
     this.drafts = new SqliteDrafts(db);
+    this.signedOut = new SqliteSignedOutSessions(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)

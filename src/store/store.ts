@@ -19,6 +19,7 @@ import type { Fence } from './pull-work.ts';
 import type { ReplicaRegistry } from './replica-registry.ts';
 import type { RuleVersionLog } from './rule-version-log.ts';
 import type { SessionLog } from './session-log.ts';
+import type { SignedOutSessions } from './signed-out-sessions.ts';
 import type { UnansweredLog } from './unanswered-log.ts';
 
 /** A verified callback said "pull now" for this account (wecom-kf.md §2.1). */
@@ -120,6 +121,8 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
   readonly drafts: DraftBook;
   /** Live replicas and the rules each runs, for the 规则 page and /readyz (replica-registry.ts). */
   readonly replicas: ReplicaRegistry;
+  /** Console sessions signed out on any replica (signed-out-sessions.ts). */
+  readonly signedOut: SignedOutSessions;
 
   getCursor(openKfId: string): Promise<string | undefined>;
   /**

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { daysQuery } from '../../src/store/activity-days.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 import { type OrderBackend, startOrderBackend } from '../support/order-backend.ts';
@@ -121,7 +122,7 @@ describe('call: against a real backend', () => {
     await ask('订单 2026113012345');
     backend.behave(() => ({ status: 404 }));
     await ask('订单 2026113012346');
-    const rows = await bot.app.store.activity.listRuleOutcomes({ fromDay: '2000-01-01' });
+    const rows = await bot.app.store.activity.listRuleOutcomes(daysQuery('UTC', '2000-01-01'));
     expect(rows.find((r) => r.rule === '查订单')).toMatchObject({ hits: 2, misses: 1 });
     const metrics = await (await fetch(`${bot.app.url}/metrics`)).text();
     expect(metrics).toMatch(/kfbot_calls_total\{call="order_status",outcome="503"\} 1/);

@@ -2,11 +2,12 @@
  * `kfbot report rules | satisfaction | sessions` (and `unanswered --account`) on a seeded store,
  * SQLite and Redis alike: exact tables, CSV and JSON that say the same, --since and --account.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SessionEndHow, utcDay } from '../../src/store/activity-log.ts';
+import { activityDay } from '../../src/store/activity-days.ts';
+import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import { migrateRedis } from '../../src/store/redis-migrations.ts';
 import { RedisStore, redisClient } from '../../src/store/redis-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
@@ -16,9 +17,9 @@ import { runInProcess } from './run-cli.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.now();
-const TODAY = utcDay(NOW);
-const YESTERDAY = utcDay(NOW - DAY);
-const LONG_AGO = utcDay(NOW - 10 * DAY);
+const TODAY = activityDay(NOW, 'Asia/Shanghai');
+const YESTERDAY = activityDay(NOW - DAY, 'Asia/Shanghai');
+const LONG_AGO = activityDay(NOW - 10 * DAY, 'Asia/Shanghai');
 
 const kfbot = (...argv: string[]) => runInProcess(argv);
 
@@ -90,7 +91,7 @@ const redis: Backend = async () => {
   const admin = redisClient(REDIS_URL);
   await admin.connect();
   const clean = async () => {
-    for (const pattern of ['kfbot:activity*', 'kfbot:session-ends:*', 'kfbot:scores*', 'kfbot:unanswered*']) {
+    for (const pattern of ['kfbot:activity*', 'kfbot:session-ends*', 'kfbot:scores*', 'kfbot:unanswered*']) {
       const keys = await admin.keys(pattern);
       if (keys.length) await admin.del(...keys);
     }
@@ -144,11 +145,11 @@ describe.each([
     const r = await report('satisfaction');
     expect(r.stdout).toBe(
       [
-        'day (UTC) 日期  account 账号  scores 评价数  average 平均分  1分  2分  3分  4分  5分',
-        `${LONG_AGO}      wkA           1              1.00            1    0    0    0    0`,
-        `${YESTERDAY}      wkA           1              3.00            0    0    1    0    0`,
-        `${TODAY}      wkA           3              3.33            1    0    0    1    1`,
-        `${TODAY}      wkB           1              5.00            0    0    0    0    1`,
+        'day 日期    account 账号  scores 评价数  average 平均分  1分  2分  3分  4分  5分',
+        `${LONG_AGO}  wkA           1              1.00            1    0    0    0    0`,
+        `${YESTERDAY}  wkA           1              3.00            0    0    1    0    0`,
+        `${TODAY}  wkA           3              3.33            1    0    0    1    1`,
+        `${TODAY}  wkB           1              5.00            0    0    0    0    1`,
         '',
       ].join('\n'),
     );
@@ -158,10 +159,10 @@ describe.each([
     const r = await report('sessions');
     expect(r.stdout).toBe(
       [
-        'day (UTC) 日期  account 账号  ended by timeout 超时结束  ended by servicers 客服结束  ended by the bot 机器人结束  handed over 转人工',
-        `${LONG_AGO}      wkA           0                          0                            1                            0`,
-        `${YESTERDAY}      wkB           0                          1                            0                            0`,
-        `${TODAY}      wkA           2                          1                            1                            3`,
+        'day 日期    account 账号  ended by timeout 超时结束  ended by servicers 客服结束  ended by the bot 机器人结束  handed over 转人工',
+        `${LONG_AGO}  wkA           0                          0                            1                            0`,
+        `${YESTERDAY}  wkB           0                          1                            0                            0`,
+        `${TODAY}  wkA           2                          1                            1                            3`,
         '',
       ].join('\n'),
     );
@@ -228,7 +229,7 @@ describe.each([
     );
   });
 
-  it('keeps to --since (whole UTC days) and --account', async () => {
+  it('keeps to --since (whole days of settings.timezone) and --account', async () => {
     const json = async (...args: string[]) => JSON.parse((await report(...args, '--format', 'json')).stdout);
     const days = (rows: { day: string; openKfId: string }[]) => rows.map((r) => `${r.day} ${r.openKfId}`);
     expect(days(await json('sessions', '--since', '7d'))).toEqual([`${YESTERDAY} wkB`, `${TODAY} wkA`]);
@@ -236,7 +237,7 @@ describe.each([
       `${YESTERDAY} wkA`,
       `${TODAY} wkA`,
     ]);
-    // 1 h back reaches into today only (or yesterday too, right after midnight UTC).
+    // 1 h back reaches into today only (or yesterday too, right after midnight Beijing time).
     const recent = await json('rules', '--since', '1h', '--account', 'wkA');
     expect(recent.find((r: { rule: string | null }) => r.rule === '没听懂')).toBeUndefined();
     expect(await json('rules', '--account', 'wkB')).toEqual([
@@ -247,6 +248,62 @@ describe.each([
     );
     const unanswered = await json('unanswered', '--account', 'wkB');
     expect(unanswered.map((q: { text: string }) => q.text)).toEqual(['能开发票吗']);
+  });
+});
+
+describe('report days', () => {
+  // 00:30 on 2 March in Beijing is 16:30 UTC on 1 March, and 11:30 on 1 March in New York.
+  const AT = Date.parse('2026-03-02T00:30:00+08:00');
+  let url = '';
+  beforeAll(async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kfbot-report-days-')), 'kfbot.db');
+    const store = new SqliteStore(path);
+    await store.activity.recordSessionEnd({ openKfId: 'wkA', externalUserId: 'wm1', at: AT, how: 'bot' });
+    await store.activity.recordScore({
+      openKfId: 'wkA',
+      externalUserId: 'wm1',
+      sessionStartedAt: AT - 60_000,
+      score: 5,
+      clickId: 'rate_5',
+      at: AT,
+    });
+    await store.close();
+    url = `sqlite:${path}`;
+  });
+  const days = async (name: string, env: NodeJS.ProcessEnv, ...args: string[]) => {
+    const r = await runInProcess(['report', name, '--format', 'json', '--store', url, ...args], env);
+    expect(r.stderr).toBe('');
+    return (JSON.parse(r.stdout) as { day: string }[]).map((row) => row.day);
+  };
+
+  it("are the rules' settings.timezone days, as the console's, unless --timezone says otherwise", async () => {
+    // ./rules says Asia/Shanghai.
+    expect(await days('sessions', {})).toEqual(['2026-03-02']);
+    expect(await days('satisfaction', {})).toEqual(['2026-03-02']);
+    expect(await days('sessions', {}, '--timezone', 'UTC')).toEqual(['2026-03-01']);
+    expect(await days('satisfaction', {}, '--timezone', 'America/New_York')).toEqual(['2026-03-01']);
+    // Rules that say UTC.
+    const dir = mkdtempSync(join(tmpdir(), 'kfbot-report-rules-'));
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      'settings:\n  timezone: UTC\nrules:\n  - name: hi\n    when: { text: hi }\n    then:\n      - reply: hello\n',
+    );
+    expect(await days('sessions', { KFBOT_RULES: join(dir, 'rules.yaml') })).toEqual(['2026-03-01']);
+  });
+
+  it('are not what report unanswered shows: it takes no --timezone', async () => {
+    expect((await kfbot('report', 'unanswered', '--help')).stdout).not.toContain('--timezone');
+    const r = await runInProcess(['report', 'unanswered', '--store', url, '--timezone', 'UTC']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('kfbot report unanswered shows no days: --timezone does not apply');
+  });
+
+  it('refuse a timezone Intl does not know, with one line', async () => {
+    const r = await runInProcess(['report', 'sessions', '--store', url, '--timezone', 'Mars/Olympus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      '--timezone takes an IANA name such as Asia/Shanghai or UTC, not "Mars/Olympus"',
+    );
   });
 });
 
@@ -272,6 +329,7 @@ describe('report options', () => {
     const help = (await kfbot('report', 'sessions', '--help')).stdout;
     for (const option of ['--since DURATION', '--account OPEN_KFID', '--format FORMAT', '--store URL'])
       expect(help).toContain(option);
-    expect(help).toContain('Days are UTC dates');
+    expect(help).toContain("Days are dates in the rules' settings.timezone (or --timezone)");
+    expect(help).toContain('--timezone ZONE');
   });
 });

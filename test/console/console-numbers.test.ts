@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { type SessionEndHow, utcDay } from '../../src/store/activity-log.ts';
+import { activityDay } from '../../src/store/activity-days.ts';
+import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import { RedisStore, redisClient } from '../../src/store/redis-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -21,8 +22,8 @@ const PASSWORD = 'console numbers test';
 const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/9');
 const DAY = 86_400_000;
 const NOW = Date.now();
-const FROM = utcDay(NOW - 20 * DAY);
-const TO = utcDay(NOW);
+const FROM = activityDay(NOW - 20 * DAY, 'Asia/Shanghai');
+const TO = activityDay(NOW, 'Asia/Shanghai');
 
 /** Activity on two accounts over three weeks, with the rule names of test/e2e/rules. */
 async function seed(store: Store): Promise<void> {

@@ -248,11 +248,39 @@ describe('the console in Chromium', () => {
       return g.document.documentElement.scrollWidth - g.innerWidth;
     });
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: 'test-results/console-overview-390.png', fullPage: true });
-    for (const id of ['unanswered', 'conversations', 'rules']) {
+    await page.screenshot({ path: 'test-results/console-overview-390-full.png', fullPage: true });
+    // Before any pointing, a legend shows what the range comes to, not uPlot's "--".
+    const legend = await page.locator('#chart-messages .u-legend').textContent();
+    expect(legend).toContain('合计 total');
+    expect(legend).not.toContain('--');
+    expect(await page.locator('#chart-containment .u-legend').textContent()).toContain('全期 overall');
+    // The two numbers of a card each say what they are.
+    const notUnderstood = await page.locator('.card', { hasText: '未答 Not understood' }).textContent();
+    expect(notUnderstood).toMatch(/\d+\s+兜底回复 fallback/);
+    expect(notUnderstood).toMatch(/\d+\s+无规则 no rule/);
+    for (const id of ['overview', 'unanswered', 'conversations', 'rules']) {
       await page.goto(`${bot.app.url}/console/${id}`);
       await page.locator('main h1').waitFor();
-      await page.screenshot({ path: `test-results/console-${id}-390.png` });
+      await page.locator('main table, main .cards').first().waitFor();
+      // Nothing pushes the page sideways (wide tables scroll inside themselves), and every page's
+      // link is on the screen: the nav wraps rather than hiding links off its edge.
+      const sideways = await page.evaluate(() => {
+        const g = globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number } };
+          innerWidth: number;
+        };
+        return g.document.documentElement.scrollWidth - g.innerWidth;
+      });
+      expect(sideways, id).toBeLessThanOrEqual(0);
+      for (const link of await page.locator('.top nav a').all()) {
+        const box = await link.boundingBox();
+        expect(box, id).not.toBeNull();
+        expect(
+          (box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 390,
+          `${id}: ${await link.textContent()}`,
+        ).toBe(true);
+      }
+      await page.screenshot({ path: `test-results/console-${id}-390.png`, fullPage: id !== 'overview' });
     }
     await page.close();
   });

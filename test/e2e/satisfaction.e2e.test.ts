@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { utcDay } from '../../src/store/activity-log.ts';
+import { activityDay } from '../../src/store/activity-days.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
@@ -42,7 +42,7 @@ describe('satisfaction scores', () => {
     await waitFor(() => JSON.stringify(sentTo(customer)).includes('感谢您的好评'), 'the answer to the click');
 
     const store = `sqlite:${join(dir, 'kfbot.db')}`;
-    const day = utcDay(click.send_time * 1000);
+    const day = activityDay(click.send_time * 1000, 'Asia/Shanghai');
     const json = await runCli([
       'report',
       'satisfaction',

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, MINUTE, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { daysQuery } from '../../src/store/activity-days.ts';
 import type { ActivityQuery } from '../../src/store/activity-log.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
@@ -71,7 +72,7 @@ async function settled(): Promise<void> {
   await bot.app.work.idle();
 }
 
-const today = (): ActivityQuery => ({ fromDay: new Date().toISOString().slice(0, 10) });
+const today = (): ActivityQuery => daysQuery('UTC', new Date().toISOString().slice(0, 10));
 const sentTo = (customer: string) => sim.sent(sim.openKfId, customer);
 
 describe('the activity kfbot records for the reports', () => {
@@ -189,9 +190,9 @@ describe('the activity kfbot records for the reports', () => {
       () => bot.app.idle.wake(),
     );
     await settled();
-    const counts = await bot.app.store.activity.countSessionEnds({ fromDay: '2000-01-01' });
+    const counts = await bot.app.store.activity.countSessionEnds(daysQuery('UTC', '2000-01-01'));
     expect(counts.map((c) => [c.openKfId, c.how, c.count])).toEqual([[sim.openKfId, 'timeout', 1]]);
-    expect(await bot.app.store.activity.listRuleOutcomes({ fromDay: '2000-01-01' })).toContainEqual(
+    expect(await bot.app.store.activity.listRuleOutcomes(daysQuery('UTC', '2000-01-01'))).toContainEqual(
       expect.objectContaining({ rule: '超时结束', hits: 1, misses: 0 }),
     );
   });

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyState } from '../../src/rules/conversation-state.ts';
+import { daysQuery } from '../../src/store/activity-days.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import type { Conversation, MessageRecord, SendRecord, Store } from '../../src/store/store.ts';
 import { ruleVersionsContract } from './rule-versions-contract.ts';
@@ -356,7 +357,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         at,
       });
 
-      it('counts hits and misses per UTC day, account and rule, and the messages no rule matched', async () => {
+      it('counts hits and misses per day, account and rule, and the messages no rule matched', async () => {
         const a = store.activity;
         await a.recordRuleOutcomes({ openKfId: 'wkA', at: D1, hits: ['欢迎语', 'main → 退款'] });
         await a.recordRuleOutcomes({
@@ -369,13 +370,13 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await a.recordRuleOutcomes({ openKfId: 'wkA', at: D1 + 60_000, unmatched: true });
         await a.recordRuleOutcomes({ openKfId: 'wkB', at: D2, hits: ['欢迎语'], unmatched: true });
         await a.recordRuleOutcomes({ openKfId: 'wkA', at: D2, misses: ['没听懂'] });
-        expect(await a.listRuleOutcomes({ fromDay: '2026-11-20' })).toEqual([
+        expect(await a.listRuleOutcomes(daysQuery('UTC', '2026-11-20'))).toEqual([
           { day: '2026-11-20', openKfId: 'wkA', rule: 'main → 退款', hits: 2, misses: 1 },
           { day: '2026-11-20', openKfId: 'wkA', rule: '欢迎语', hits: 1, misses: 0 },
           { day: '2026-11-21', openKfId: 'wkA', rule: '没听懂', hits: 0, misses: 1 },
           { day: '2026-11-21', openKfId: 'wkB', rule: '欢迎语', hits: 1, misses: 0 },
         ]);
-        expect(await a.listUnmatched({ fromDay: '2026-11-20' })).toEqual([
+        expect(await a.listUnmatched(daysQuery('UTC', '2026-11-20'))).toEqual([
           { day: '2026-11-20', openKfId: 'wkA', messages: 2 },
           { day: '2026-11-21', openKfId: 'wkB', messages: 1 },
         ]);
@@ -390,15 +391,17 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await a.recordSessionEnd(end(D2, 'servicer', 'wkB'));
         await a.recordScore(score(D1, 5));
         await a.recordScore(score(D2, 4, D2, 'wm2'));
-        const q = { fromDay: '2026-11-21', openKfId: 'wkA' };
+        const q = daysQuery('UTC', '2026-11-21', undefined, 'wkA');
         expect((await a.listRuleOutcomes(q)).map((r) => [r.day, r.openKfId])).toEqual([
           ['2026-11-21', 'wkA'],
         ]);
         expect((await a.listUnmatched(q)).map((r) => [r.day, r.openKfId])).toEqual([['2026-11-21', 'wkA']]);
         expect(await a.countSessionEnds(q)).toEqual([]);
         expect((await a.listScores(q)).map((s) => s.score)).toEqual([4]);
-        expect((await a.countSessionEnds({ fromDay: '2026-11-21' })).map((r) => r.openKfId)).toEqual(['wkB']);
-        expect((await a.listScores({ fromDay: '2026-11-20' })).map((s) => s.score)).toEqual([5, 4]);
+        expect((await a.countSessionEnds(daysQuery('UTC', '2026-11-21'))).map((r) => r.openKfId)).toEqual([
+          'wkB',
+        ]);
+        expect((await a.listScores(daysQuery('UTC', '2026-11-20'))).map((s) => s.score)).toEqual([5, 4]);
       });
 
       it('keeps one score per customer session: a later click replaces it, a replayed older one does not', async () => {
@@ -408,20 +411,20 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await a.recordScore(score(D1 + 1500, 1));
         await a.recordScore(score(D1 + 3000, 2, D1 + 2500));
         await a.recordScore(score(D1 + 4000, 4, D1, 'wm2'));
-        expect(await a.listScores({ fromDay: '2026-11-20' })).toEqual([
+        expect(await a.listScores(daysQuery('UTC', '2026-11-20'))).toEqual([
           score(D1 + 2000, 5),
           score(D1 + 3000, 2, D1 + 2500),
           score(D1 + 4000, 4, D1, 'wm2'),
         ]);
       });
 
-      it('counts session ends per UTC day, account and how', async () => {
+      it('counts session ends per day, account and how', async () => {
         const a = store.activity;
         for (const how of ['timeout', 'servicer', 'servicer', 'bot', 'handover'] as const)
           await a.recordSessionEnd(end(D1, how));
         await a.recordSessionEnd(end(D1 + 13 * 3600_000, 'timeout', 'wkA', 'wm2')); // 23:00 UTC, same day
         await a.recordSessionEnd(end(D2, 'handover', 'wkB'));
-        expect(await a.countSessionEnds({ fromDay: '2026-11-20' })).toEqual([
+        expect(await a.countSessionEnds(daysQuery('UTC', '2026-11-20'))).toEqual([
           { day: '2026-11-20', openKfId: 'wkA', how: 'bot', count: 1 },
           { day: '2026-11-20', openKfId: 'wkA', how: 'handover', count: 1 },
           { day: '2026-11-20', openKfId: 'wkA', how: 'servicer', count: 2 },
@@ -430,21 +433,127 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         ]);
       });
 
-      it('purges the days before the cutoff’s day whole, and the scores given before the cutoff', async () => {
+      it('purges the hours before the cutoff’s hour whole, and the scores given before the cutoff', async () => {
         const a = store.activity;
         for (const at of [D1, D2, D3]) {
           await a.recordRuleOutcomes({ openKfId: 'wkA', at, hits: ['r'], unmatched: true });
           await a.recordSessionEnd(end(at, 'bot'));
           await a.recordScore(score(at, 5, at));
         }
-        // The cutoff falls in the middle of D2: D1 goes, D2 stays whole; D2's score (10:00) goes.
-        expect(await a.purgeActivity(D2 + 3600_000)).toEqual({ days: 1, scores: 2 });
-        const all = { fromDay: '2026-01-01' };
+        // The cutoff falls in the middle of D2's 10:00 hour: D1 goes, that hour stays whole; D2's
+        // score (10:00) goes.
+        expect(await a.purgeActivity(D2 + 1800_000)).toEqual({ hours: 1, scores: 2 });
+        const all = daysQuery('UTC', '2026-01-01');
         expect((await a.listRuleOutcomes(all)).map((r) => r.day)).toEqual(['2026-11-21', '2026-11-22']);
         expect((await a.listUnmatched(all)).map((r) => r.day)).toEqual(['2026-11-21', '2026-11-22']);
         expect((await a.countSessionEnds(all)).map((r) => r.day)).toEqual(['2026-11-21', '2026-11-22']);
         expect((await a.listScores(all)).map((s) => s.at)).toEqual([D3]);
-        expect(await a.purgeActivity(D2 + 3600_000)).toEqual({ days: 0, scores: 0 });
+        expect(await a.purgeActivity(D2 + 1800_000)).toEqual({ hours: 0, scores: 0 });
+      });
+    });
+
+    describe('signed-out console sessions', () => {
+      it('refuses a signed-out session until its cookie would expire, and no other', async () => {
+        const until = Date.now() + 60_000;
+        await store.signedOut.signOutSession('hash-a', until);
+        expect(await store.signedOut.isSignedOut('hash-a', Date.now())).toBe(true);
+        expect(await store.signedOut.isSignedOut('hash-b', Date.now())).toBe(false);
+        expect(await store.signedOut.isSignedOut('hash-a', until)).toBe(false);
+      });
+    });
+
+    describe('activity days in settings.timezone', () => {
+      const at = (iso: string) => Date.parse(iso);
+      const ends = (openKfId: string, t: number) => ({
+        openKfId,
+        externalUserId: `wm${t}`,
+        at: t,
+        how: 'bot' as const,
+      });
+      const score = (t: number, value: number) => ({
+        openKfId: 'wkA',
+        externalUserId: `wm${t}`,
+        sessionStartedAt: t - 60_000,
+        score: value,
+        clickId: `rate_${value}`,
+        at: t,
+      });
+      const days = (rows: { day: string }[]) => rows.map((r) => r.day);
+
+      it('counts a message at 23:30 Beijing time on that Beijing date, and on the UTC date it was in UTC', async () => {
+        const a = store.activity;
+        // 2026-03-01T23:30+08:00 is 15:30Z the same date; 2026-03-02T00:30+08:00 is 16:30Z on 03-01.
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: at('2026-03-01T23:30:00+08:00'), hits: ['r'] });
+        await a.recordRuleOutcomes({
+          openKfId: 'wkA',
+          at: at('2026-03-02T00:30:00+08:00'),
+          hits: ['r'],
+          unmatched: true,
+        });
+        await a.recordSessionEnd(ends('wkA', at('2026-03-02T00:30:00+08:00')));
+        await a.recordScore(score(at('2026-03-02T00:30:00+08:00'), 4));
+        const shanghai = daysQuery('Asia/Shanghai', '2026-03-01', '2026-03-02');
+        expect(await a.listRuleOutcomes(shanghai)).toEqual([
+          { day: '2026-03-01', openKfId: 'wkA', rule: 'r', hits: 1, misses: 0 },
+          { day: '2026-03-02', openKfId: 'wkA', rule: 'r', hits: 1, misses: 0 },
+        ]);
+        expect(days(await a.listUnmatched(shanghai))).toEqual(['2026-03-02']);
+        expect(days(await a.countSessionEnds(shanghai))).toEqual(['2026-03-02']);
+        const utc = daysQuery('UTC', '2026-03-01', '2026-03-02');
+        expect(await a.listRuleOutcomes(utc)).toEqual([
+          { day: '2026-03-01', openKfId: 'wkA', rule: 'r', hits: 2, misses: 0 },
+        ]);
+        expect(days(await a.listUnmatched(utc))).toEqual(['2026-03-01']);
+        expect(days(await a.countSessionEnds(utc))).toEqual(['2026-03-01']);
+        // One Beijing day asked: the 00:30 message of the next is not in it, whatever UTC says.
+        const first = daysQuery('Asia/Shanghai', '2026-03-01', '2026-03-01');
+        expect(await a.listRuleOutcomes(first)).toEqual([
+          { day: '2026-03-01', openKfId: 'wkA', rule: 'r', hits: 1, misses: 0 },
+        ]);
+        expect(await a.listUnmatched(first)).toEqual([]);
+        expect(await a.countSessionEnds(first)).toEqual([]);
+        expect(await a.listScores(first)).toEqual([]);
+        expect(
+          (await a.listScores(daysQuery('Asia/Shanghai', '2026-03-02', '2026-03-02'))).map((s) => s.score),
+        ).toEqual([4]);
+      });
+
+      it('follows daylight saving time: America/New_York days of 23 and 25 hours begin at local midnight', async () => {
+        const a = store.activity;
+        // 2026-03-08 springs forward (23 h, from 05:00Z); 2026-11-01 falls back (25 h, to 05:00Z on 11-02).
+        const times = [
+          '2026-03-07T23:30:00-05:00', // 03-08T04:30Z
+          '2026-03-08T00:30:00-05:00', // 03-08T05:30Z
+          '2026-03-08T23:30:00-04:00', // 03-09T03:30Z: still 03-08 in New York
+          '2026-03-09T00:30:00-04:00', // 03-09T04:30Z
+          '2026-11-01T00:30:00-04:00', // 11-01T04:30Z
+          '2026-11-01T23:30:00-05:00', // 11-02T04:30Z: still 11-01 in New York
+          '2026-11-02T00:30:00-05:00', // 11-02T05:30Z
+        ];
+        for (const t of times) await a.recordRuleOutcomes({ openKfId: 'wkA', at: at(t), hits: ['r'] });
+        const ny = await a.listRuleOutcomes(daysQuery('America/New_York', '2026-03-07', '2026-11-02'));
+        expect(ny.map((r) => [r.day, r.hits])).toEqual([
+          ['2026-03-07', 1],
+          ['2026-03-08', 2],
+          ['2026-03-09', 1],
+          ['2026-11-01', 2],
+          ['2026-11-02', 1],
+        ]);
+        const fallBack = await a.listRuleOutcomes(daysQuery('America/New_York', '2026-11-01', '2026-11-01'));
+        expect(fallBack.map((r) => [r.day, r.hits])).toEqual([['2026-11-01', 2]]);
+      });
+
+      it('counts the first half hour after midnight in Asia/Kolkata (UTC+5:30) on the day before, as documented', async () => {
+        const a = store.activity;
+        // 00:10 IST is 18:40Z, in the UTC hour that began at 23:30 IST: that hour counts whole on 03-01.
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: at('2026-03-02T00:10:00+05:30'), hits: ['r'] });
+        // 00:40 IST is 19:10Z, in the hour that began at 00:30 IST: 03-02.
+        await a.recordRuleOutcomes({ openKfId: 'wkA', at: at('2026-03-02T00:40:00+05:30'), hits: ['r'] });
+        const rows = await a.listRuleOutcomes(daysQuery('Asia/Kolkata', '2026-03-01', '2026-03-02'));
+        expect(rows.map((r) => [r.day, r.hits])).toEqual([
+          ['2026-03-01', 1],
+          ['2026-03-02', 1],
+        ]);
       });
     });
 

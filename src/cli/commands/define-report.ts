@@ -15,6 +15,7 @@ import { type CommandIo, InputError, parseCommandLine, UsageError } from '../com
 import type { Report } from './report.ts';
 import { accountNames } from './report-account-names.ts';
 import { REPORT_FORMATS, type ReportFormat, UTF8_BOM } from './report-format.ts';
+import { reportTimezone } from './report-timezone.ts';
 
 /** What the common options asked for. */
 export interface ReportQuery {
@@ -25,6 +26,8 @@ export interface ReportQuery {
   format: ReportFormat;
   /** Account names by open_kfid, for tables (report-account-names.ts); empty when unknown. */
   names: ReadonlyMap<string, string>;
+  /** The IANA zone whose days the rows are (report-timezone.ts). */
+  timezone: string;
 }
 
 export interface ReportSpec {
@@ -35,6 +38,8 @@ export interface ReportSpec {
   about: string;
   /** Options of its own (a value each), with their help lines. */
   options?: Record<string, { value: string; help: string }>;
+  /** Whether it shows days (and so takes --timezone); true unless it says false. */
+  days?: boolean;
   /**
    * Reads the store and prints; `option` gives the value of one of its own options, `notice`
    * writes a line to stderr (what was left out, say).
@@ -50,6 +55,7 @@ export interface ReportSpec {
 const COMMON: Record<string, { type: 'string' | 'boolean' }> = {
   since: { type: 'string' },
   account: { type: 'string' },
+  timezone: { type: 'string' },
   format: { type: 'string' },
   'no-bom': { type: 'boolean' },
   store: { type: 'string' },
@@ -59,6 +65,14 @@ function help(spec: ReportSpec): string {
   const lines: [string, string][] = [
     ['--since DURATION', 'only the last DURATION, e.g. 7d, 24h, 90m (default: everything kept)'],
     ['--account OPEN_KFID', 'only this customer-service account (default: every account)'],
+    ...(spec.days === false
+      ? []
+      : [
+          [
+            '--timezone ZONE',
+            "days in this IANA zone, e.g. UTC (default: the rules' settings.timezone, else Asia/Shanghai)",
+          ] as [string, string],
+        ]),
     ['--format FORMAT', 'table (default), csv or json'],
     ['--no-bom', 'CSV without the UTF-8 byte order mark it starts with (Excel needs it to show Chinese)'],
     ...Object.entries(spec.options ?? {}).map(([name, o]): [string, string] => [
@@ -111,7 +125,7 @@ export async function openStore(
 }
 
 /** The common options, checked; `text` reads an option's value. */
-function readQuery(text: (name: string) => string | undefined): ReportQuery {
+function readQuery(text: (name: string) => string | undefined): Omit<ReportQuery, 'timezone'> {
   const format = text('format') ?? 'table';
   if (!(REPORT_FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format is table, csv or json, not "${format}"`);
@@ -153,8 +167,12 @@ export function defineReport(spec: ReportSpec): Report {
         const value = values[name];
         return typeof value === 'string' ? value : undefined;
       };
-      const base = readQuery(text);
       const notice = (line: string) => io.stderr.write(`${line}\n`);
+      if (spec.days === false && text('timezone') !== undefined)
+        throw new UsageError(`kfbot report ${spec.name} shows no days: --timezone does not apply`);
+      // Only a report of days reads the rules for their timezone.
+      const timezone = spec.days === false ? 'UTC' : reportTimezone(text('timezone'), io, notice);
+      const base = { ...readQuery(text), timezone };
       // Only a table is for people; CSV and JSON keep the ids programs join on.
       const query = base.format === 'table' ? { ...base, names: await accountNames(io, notice) } : base;
       const store = await openStore(text('store'), io);

@@ -1,10 +1,10 @@
 /**
  * `kfbot report satisfaction`: the satisfaction scores customers gave by clicking menu items with
- * `score:` (or typing a rating the FAQ answered with one), per UTC day and account: how many, their average, and how many of each score.
+ * `score:` (or typing a rating the FAQ answered with one), per day and account: how many, their average, and how many of each score.
  */
 
 import { MAX_SCORE, MIN_SCORE } from '../../rules/item-scores.ts';
-import { utcDay } from '../../store/activity-log.ts';
+import { activityDay } from '../../store/activity-days.ts';
 import { defineReport, named, nothingFound } from './define-report.ts';
 import { activityQuery, DAYS_NOTE, perDayAndAccount } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
@@ -22,7 +22,7 @@ export interface SatisfactionRow {
 const SCORES = Array.from({ length: MAX_SCORE - MIN_SCORE + 1 }, (_, i) => String(MIN_SCORE + i));
 
 const COLUMNS: readonly Column<SatisfactionRow>[] = [
-  { table: 'day (UTC) 日期', csv: 'day', cell: (r) => r.day },
+  { table: 'day 日期', csv: 'day', cell: (r) => r.day },
   { table: 'account 账号', csv: 'account', cell: (r) => r.openKfId },
   { table: 'scores 评价数', csv: 'count', cell: (r) => r.count },
   { table: 'average 平均分', csv: 'average', cell: (r) => r.average.toFixed(2) },
@@ -33,13 +33,15 @@ const COLUMNS: readonly Column<SatisfactionRow>[] = [
   })),
 ];
 
+/** Per day of `timezone` (activityDay, as every count is dated) and account. */
 export function satisfactionRows(
   scores: readonly { openKfId: string; score: number; at: number }[],
+  timezone: string,
 ): SatisfactionRow[] {
   const sums = new Map<SatisfactionRow, number>();
   const rows = perDayAndAccount(
     scores,
-    (s) => ({ day: utcDay(s.at), openKfId: s.openKfId }),
+    (s) => ({ day: activityDay(s.at, timezone), openKfId: s.openKfId }),
     (key) => ({ ...key, count: 0, average: 0, scores: Object.fromEntries(SCORES.map((s) => [s, 0])) }),
     (row, s) => {
       row.count++;
@@ -62,7 +64,7 @@ ${DAYS_NOTE}`,
   async produce(store, query) {
     const scores = await store.activity.listScores(activityQuery(query));
     return formatRows(
-      named(satisfactionRows(scores), query),
+      named(satisfactionRows(scores, query.timezone), query),
       COLUMNS,
       query.format,
       nothingFound('satisfaction scores', query),

@@ -1,5 +1,5 @@
 /**
- * `kfbot report sessions`: per UTC day and account, how sessions ended — by an idle timeout, by a
+ * `kfbot report sessions`: per day and account, how sessions ended — by an idle timeout, by a
  * servicer, by the bot — and how many the bot handed over to the queue or a servicer.
  */
 import { SESSION_END_HOWS, type SessionEndHow } from '../../store/activity-log.ts';
@@ -19,7 +19,7 @@ const HEADS: Record<SessionEndHow, string> = {
 };
 
 const COLUMNS: readonly Column<SessionsRow>[] = [
-  { table: 'day (UTC) 日期', csv: 'day', cell: (r) => r.day },
+  { table: 'day 日期', csv: 'day', cell: (r) => r.day },
   { table: 'account 账号', csv: 'account', cell: (r) => r.openKfId },
   ...SESSION_END_HOWS.map((how) => ({ table: HEADS[how], csv: how, cell: (r: SessionsRow) => r[how] })),
 ];

@@ -40,6 +40,7 @@ const COLUMNS: readonly Column<UnansweredQuestion>[] = [
 export const unansweredReport = defineReport({
   name: 'unanswered',
   summary: 'customer questions no rule answered, most frequent first',
+  days: false,
   about: `Lists the customer texts that no rule answered (only a fallback did), grouped by their
 normalised form (a greeting such as 你好 that folds to nothing under its own
 words), most frequent first: how often, first and last seen, an example as typed, and

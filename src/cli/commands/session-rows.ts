@@ -55,7 +55,8 @@ export async function sessionRows(
   if (sessions.length === 0) return [];
   const oldest = Math.min(...sessions.map((s) => s.sessionStartedAt));
   const scores = await store.activity.listScores({
-    fromDay: new Date(oldest).toISOString().slice(0, 10),
+    from: oldest,
+    timezone: 'UTC', // scores come back one each, with their time: no day is formed
     ...(q.openKfId !== undefined && { openKfId: q.openKfId }),
   });
   const rating = new Map(

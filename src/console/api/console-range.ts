@@ -1,11 +1,14 @@
 /**
  * The range and account every report page is asked for: ?from=YYYY-MM-DD&to=YYYY-MM-DD&account=wk…,
- * by default the last 30 days up to today, every account. Days are UTC dates, as the activity log
- * keeps them and `kfbot report` prints them (activity-log.ts), so a chart and the report's rows
- * for the same days are the same numbers.
+ * by default the last 30 days up to today, every account. Days are dates in the rules'
+ * settings.timezone, formed from the activity log's hourly counts the way `kfbot report` forms
+ * them (activity-days.ts), so a chart and the report's rows for the same days are the same numbers.
  */
-import { ACTIVITY_RETENTION_MS, utcDay } from '../../store/activity-log.ts';
-import { ConsoleApiError } from '../console-page.ts';
+
+import { DEFAULT_TIMEZONE } from '../../rules/schedule.ts';
+import { activityDay, daysQuery, nextDay } from '../../store/activity-days.ts';
+import { ACTIVITY_RETENTION_MS, type ActivityQuery } from '../../store/activity-log.ts';
+import { ConsoleApiError, type ConsoleContext } from '../console-page.ts';
 
 export const DEFAULT_RANGE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -18,6 +21,8 @@ export interface ConsoleRange {
   /** Every day from `from` to `to`. */
   days: string[];
   account?: string;
+  /** The IANA zone the days are dates of (settings.timezone). */
+  timezone: string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -30,15 +35,22 @@ function day(query: URLSearchParams, name: string, fallback: string): string {
   return v;
 }
 
-export function readRange(query: URLSearchParams, now: number): ConsoleRange {
-  const today = utcDay(now);
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** The range a page is asked for, in the days of the rules this replica runs (settings.timezone). */
+export function readRange(query: URLSearchParams, ctx: Pick<ConsoleContext, 'now' | 'rules'>): ConsoleRange {
+  return rangeIn(query, ctx.now(), ctx.rules.current?.ruleSet.settings.timezone ?? DEFAULT_TIMEZONE);
+}
+
+export function rangeIn(query: URLSearchParams, now: number, timezone: string): ConsoleRange {
+  const today = activityDay(now, timezone);
   const to = day(query, 'to', today);
-  const from = day(query, 'from', utcDay(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS));
+  const from = day(query, 'from', isoDay(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS));
   if (from > to) throw new ConsoleApiError(400, `from (${from}) is after to (${to})`);
   const days: string[] = [];
   const maxDays = ACTIVITY_RETENTION_MS / DAY_MS + 1;
-  for (let t = Date.parse(`${from}T00:00:00Z`); utcDay(t) <= to; t += DAY_MS) {
-    days.push(utcDay(t));
+  for (let d = from; d <= to; d = nextDay(d)) {
+    days.push(d);
     if (days.length > maxDays)
       throw new ConsoleApiError(
         400,
@@ -48,5 +60,10 @@ export function readRange(query: URLSearchParams, now: number): ConsoleRange {
   const account = query.get('account') ?? '';
   if (account !== '' && !/^\S{1,128}$/.test(account))
     throw new ConsoleApiError(400, `account is an open_kfid (wk…), not "${account}"`);
-  return { from, to, days, ...(account !== '' && { account }) };
+  return { from, to, days, timezone, ...(account !== '' && { account }) };
+}
+
+/** What the store is asked for the range: its days in its timezone, of its account or all. */
+export function rangeQuery(range: ConsoleRange): ActivityQuery {
+  return daysQuery(range.timezone, range.from, range.to, range.account);
 }

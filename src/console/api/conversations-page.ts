@@ -6,9 +6,8 @@
 import { sessionRows } from '../../cli/commands/session-rows.ts';
 import { describeForget } from '../../store/forget-customer.ts';
 import { ConsoleApiError, type ConsolePage } from '../console-page.ts';
-import { readRange } from './console-range.ts';
+import { rangeQuery, readRange } from './console-range.ts';
 
-const DAY_MS = 86_400_000;
 const MAX_LIMIT = 1000;
 
 export const conversationsPage: ConsolePage = {
@@ -19,14 +18,15 @@ export const conversationsPage: ConsolePage = {
     sessions: {
       method: 'GET',
       async handle(ctx, { query }) {
-        const range = readRange(query, ctx.now());
+        const range = readRange(query, ctx);
         const raw = query.get('limit') ?? '200';
         const limit = Number(raw);
         if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
           throw new ConsoleApiError(400, `limit is a whole number from 1 to ${MAX_LIMIT}, not "${raw}"`);
+        const days = rangeQuery(range);
         const rows = await sessionRows(ctx.store, {
-          since: Date.parse(`${range.from}T00:00:00Z`),
-          until: Date.parse(`${range.to}T00:00:00Z`) + DAY_MS,
+          since: days.from,
+          until: days.until ?? Number.MAX_SAFE_INTEGER,
           limit,
           ...(range.account && { openKfId: range.account }),
         });

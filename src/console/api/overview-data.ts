@@ -9,10 +9,10 @@ import { satisfactionRows } from '../../cli/commands/report-satisfaction.ts';
 import { sessionsRows } from '../../cli/commands/report-sessions.ts';
 import { MAX_SCORE, MIN_SCORE } from '../../rules/item-scores.ts';
 import type { RuleModel } from '../../rules/rule-model.ts';
-import { type ActivityQuery, SESSION_END_HOWS } from '../../store/activity-log.ts';
+import { SESSION_END_HOWS } from '../../store/activity-log.ts';
 import type { Store } from '../../store/store.ts';
 import { EVENT_KIND_NAMES } from '../../wecom/message-kinds.ts';
-import type { ConsoleRange } from './console-range.ts';
+import { type ConsoleRange, rangeQuery } from './console-range.ts';
 
 /**
  * What a rule's hit means for containment: `answered` (the bot answered a customer message: a
@@ -49,7 +49,7 @@ export interface Chart {
 }
 
 export interface Overview {
-  range: { from: string; to: string; account: string | null };
+  range: { from: string; to: string; account: string | null; timezone: string };
   /** Accounts with activity in the range, for the filter. */
   accounts: string[];
   totals: {
@@ -85,7 +85,7 @@ export async function overviewData(
   rulesByName: ReadonlyMap<string, RuleModel>,
   range: ConsoleRange,
 ): Promise<Overview> {
-  const query: ActivityQuery = { fromDay: range.from, ...(range.account && { openKfId: range.account }) };
+  const query = rangeQuery(range);
   const [outcomes, unmatched, scores, ends] = await Promise.all([
     store.activity.listRuleOutcomes(query),
     store.activity.listUnmatched(query),
@@ -139,7 +139,7 @@ export async function overviewData(
     sum: 0,
     ...Object.fromEntries(SCORES.map((s) => [s, 0])),
   }));
-  for (const r of satisfactionRows(scores)) {
+  for (const r of satisfactionRows(scores, range.timezone)) {
     accounts.add(r.openKfId);
     const row = inRange(r.day) ? csat(r.day) : undefined;
     if (!row) continue;
@@ -176,7 +176,7 @@ export async function overviewData(
   const csatSum = sum((d) => c(d).sum);
   totals.csatAverage = totals.csatCount ? Math.round((csatSum / totals.csatCount) * 100) / 100 : null;
 
-  const dayColumn = { key: 'day', label: '日期 day (UTC)' };
+  const dayColumn = { key: 'day', label: '日期 day' };
   const charts: Chart[] = [
     {
       id: 'messages',
@@ -255,7 +255,7 @@ export async function overviewData(
     },
   ];
   return {
-    range: { from: range.from, to: range.to, account: range.account ?? null },
+    range: { from: range.from, to: range.to, account: range.account ?? null, timezone: range.timezone },
     accounts: [...accounts].sort(),
     totals,
     handoffRules: [...handoffHits]

@@ -5,7 +5,7 @@ import { readRange } from './console-range.ts';
 import { overviewData } from './overview-data.ts';
 
 async function read(ctx: ConsoleContext, query: URLSearchParams) {
-  const range = readRange(query, ctx.now());
+  const range = readRange(query, ctx);
   return overviewData(ctx.store, ctx.rules.current?.byName ?? new Map(), range);
 }
 

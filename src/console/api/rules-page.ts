@@ -9,7 +9,7 @@ import { formatProblem } from '../../rules/problems.ts';
 import type { MenuModel, RuleModel } from '../../rules/rule-model.ts';
 import type { Template } from '../../rules/template.ts';
 import type { ConsolePage } from '../console-page.ts';
-import { readRange } from './console-range.ts';
+import { rangeQuery, readRange } from './console-range.ts';
 import { ruleRole } from './overview-data.ts';
 
 /** A template as written, its placeholders shown as {{name}}. */
@@ -48,8 +48,8 @@ export const rulesPage: ConsolePage = {
     rules: {
       method: 'GET',
       async handle(ctx, { query }) {
-        const range = readRange(query, ctx.now());
-        const q = { fromDay: range.from, ...(range.account && { openKfId: range.account }) };
+        const range = readRange(query, ctx);
+        const q = rangeQuery(range);
         const [outcomes, unmatched, replicas] = await Promise.all([
           ctx.store.activity.listRuleOutcomes(q),
           ctx.store.activity.listUnmatched(q),

@@ -6,18 +6,19 @@
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { toCsv } from '../console-csv.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage, type FileAnswer } from '../console-page.ts';
-import { readRange } from './console-range.ts';
+import { rangeQuery, readRange } from './console-range.ts';
 
 const MAX_LIMIT = 500;
 
 async function read(ctx: ConsoleContext, query: URLSearchParams) {
-  const range = readRange(query, ctx.now());
+  const range = readRange(query, ctx);
   const raw = query.get('limit') ?? '100';
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
     throw new ConsoleApiError(400, `limit is a whole number from 1 to ${MAX_LIMIT}, not "${raw}"`);
-  const since = Date.parse(`${range.from}T00:00:00Z`);
-  const until = Date.parse(`${range.to}T00:00:00Z`) + 86_400_000;
+  const days = rangeQuery(range);
+  const since = days.from;
+  const until = days.until ?? Number.MAX_SAFE_INTEGER;
   // A group keeps a tally, not each sighting: "in the range" means last seen in it, as the report's --since.
   const rows = (await ctx.store.listUnanswered(since, limit, range.account)).filter(
     (q) => q.lastSeen < until,

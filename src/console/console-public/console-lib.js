@@ -135,10 +135,12 @@ let uplot;
 
 /**
  * A bar or line chart of a table's rows, one series per column after the day; redrawn to the
- * width of its box (phones included).
+ * width of its box (phones included). Its legend shows the day under the cursor; with no day
+ * pointed at, what the range comes to: each series' total for bars, for a line `idle`'s values
+ * (the overall rate, say) or else its latest value — never uPlot's bare "--".
  * @param {HTMLElement} box
  * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
- * @param {{ kind?: 'bars' | 'line'; stacked?: boolean }} [opts]
+ * @param {{ kind?: 'bars' | 'line'; stacked?: boolean; idle?: (string | null)[] }} [opts]
  */
 export async function drawChart(box, chart, opts = {}) {
   // Served by kfbot from the uplot package (console-assets.ts); a variable keeps tsc from resolving it.
@@ -153,6 +155,14 @@ export async function drawChart(box, chart, opts = {}) {
     opts.kind !== 'line' && uPlot.paths.bars
       ? uPlot.paths.bars({ size: [0.8 / series.length, 40] })
       : undefined;
+  /** @param {(number | null)[]} values @param {number} i */
+  const idle = (values, i) => {
+    const given = opts.idle?.[i];
+    if (given !== undefined && given !== null) return given;
+    const known = /** @type {number[]} */ (values.filter((v) => v !== null && !Number.isNaN(v)));
+    if (!known.length) return '–';
+    return String(bars ? known.reduce((a, b) => a + b, 0) : known[known.length - 1]);
+  };
   const width = () => Math.max(280, box.clientWidth);
   const plot = new uPlot(
     {
@@ -162,11 +172,31 @@ export async function drawChart(box, chart, opts = {}) {
       axes: [{ space: 60 }, { size: 40 }],
       series: [
         {
-          value: (/** @type {any} */ _u, /** @type {number} */ v) =>
-            v ? new Date(v * 1000).toISOString().slice(0, 10) : '',
+          label: '日期 day',
+          value: (
+            /** @type {any} */ _u,
+            /** @type {number} */ v,
+            /** @type {number} */ _s,
+            /** @type {number | null} */ idx,
+          ) =>
+            idx === null
+              ? bars
+                ? '合计 total'
+                : opts.idle
+                  ? '全期 overall'
+                  : '最近 latest'
+              : v
+                ? new Date(v * 1000).toISOString().slice(0, 10)
+                : '',
         },
         ...series.map((c, i) => ({
           label: c.label,
+          value: (
+            /** @type {any} */ _u,
+            /** @type {number | null} */ v,
+            /** @type {number} */ _s,
+            /** @type {number | null} */ idx,
+          ) => (idx === null ? idle(ys[i] ?? [], i) : v === null ? '–' : String(v)),
           stroke: colors[i % colors.length],
           fill: bars ? colors[i % colors.length] : undefined,
           width: bars ? 0 : 2,

@@ -15,6 +15,27 @@ function card(label, value, hint) {
   );
 }
 
+/**
+ * A card of two numbers, each with its own name beside it (never "12 / 3" for the reader to decode).
+ * @param {string} label @param {[number, string][]} parts
+ */
+function partsCard(label, parts) {
+  return h(
+    'div',
+    { class: 'card' },
+    h('div', { class: 'card-label' }, label),
+    ...parts.map(([n, name]) =>
+      h(
+        'div',
+        { class: 'card-part' },
+        h('span', { class: 'card-value' }, String(n)),
+        ' ',
+        h('span', { class: 'muted small' }, name),
+      ),
+    ),
+  );
+}
+
 /** @param {HTMLElement} main */
 export async function render(main) {
   main.replaceChildren(h('p', { class: 'muted' }, '加载中 Loading…'));
@@ -31,9 +52,15 @@ export async function render(main) {
     { class: 'cards', 'aria-label': '合计 totals' },
     card('自助解决率 Containment', num(t.containmentRate, '%'), '规则回答 ÷ 全部客户消息'),
     card('规则回答 Answered by rules', String(t.answered)),
-    card('兜底 / 无规则 Fallback / none', `${t.fallback} / ${t.unmatched}`),
+    partsCard('未答 Not understood', [
+      [t.fallback, '兜底回复 fallback'],
+      [t.unmatched, '无规则 no rule'],
+    ]),
     card('转人工 Handed over', String(t.handovers), `转人工规则命中 ${t.handoff}`),
-    card('闲置提醒 / 超时 Idle', `${t.idleReminders} / ${t.timeouts}`),
+    partsCard('闲置 Idle customers', [
+      [t.idleReminders, '闲置提醒 reminders'],
+      [t.timeouts, '超时结束 timeouts'],
+    ]),
     card('满意度 CSAT', num(t.csatAverage), `${t.csatCount} 份评价 responses`),
   );
   const q = pageQuery();
@@ -97,7 +124,7 @@ export async function render(main) {
     h(
       'p',
       { class: 'muted small' },
-      `日期为 UTC 日，与 kfbot report 相同 Days are UTC dates, as in kfbot report. ${data.range.from} – ${data.range.to}`,
+      `日期按 ${data.range.timezone} 时区（规则 settings.timezone），与 kfbot report 相同 · Days in ${data.range.timezone} (settings.timezone), as in kfbot report. ${data.range.from} – ${data.range.to}`,
     ),
     cards,
     h('div', { class: 'grid' }, ...charts.map((c) => c.section), handoffs),
@@ -113,8 +140,16 @@ export async function render(main) {
             ),
           }
         : c.chart;
+    // A line's legend, with no day pointed at, shows the range's overall figure (the cards' own).
+    const overall =
+      c.chart.id === 'containment'
+        ? [num(t.containmentRate, '%')]
+        : c.chart.id === 'csat'
+          ? [num(t.csatAverage)]
+          : undefined;
     await drawChart(c.box, plotted, {
       kind: c.chart.id === 'containment' || c.chart.id === 'csat' ? 'line' : 'bars',
+      ...(overall && { idle: overall }),
     });
   }
 }
