@@ -13,6 +13,7 @@ import {
   type UnmatchedCount,
   utcDay,
 } from './activity-log.ts';
+import type { SqliteReportWrites } from './sqlite-report-writes.ts';
 
 /**
  * Counts are kept per day (what the reports show); scores and session ends one row each, dated by
@@ -59,7 +60,11 @@ export class SqliteActivity implements ActivityLog {
   readonly #db: Database.Database;
   readonly #stmt;
 
-  constructor(db: Database.Database) {
+  /** Counters, scores and session ends are committed with the turn's other report writes. */
+  constructor(
+    db: Database.Database,
+    private readonly writes: SqliteReportWrites,
+  ) {
     this.#db = db;
     this.#stmt = {
       hit: db.prepare(
@@ -115,21 +120,21 @@ export class SqliteActivity implements ActivityLog {
     };
   }
 
-  async recordRuleOutcomes(o: RuleOutcomes): Promise<void> {
+  recordRuleOutcomes(o: RuleOutcomes): Promise<void> {
     const day = utcDay(o.at);
-    this.#db.transaction(() => {
+    return this.writes.add(() => {
       for (const rule of o.hits ?? []) this.#stmt.hit.run(day, o.openKfId, rule);
       for (const rule of o.misses ?? []) this.#stmt.miss.run(day, o.openKfId, rule);
       if (o.unmatched) this.#stmt.unmatched.run(day, o.openKfId);
-    })();
+    });
   }
 
-  async recordScore(s: SatisfactionScore): Promise<void> {
-    this.#stmt.score.run(s);
+  recordScore(s: SatisfactionScore): Promise<void> {
+    return this.writes.add(() => this.#stmt.score.run(s));
   }
 
-  async recordSessionEnd(e: SessionEnd): Promise<void> {
-    this.#stmt.sessionEnd.run(e);
+  recordSessionEnd(e: SessionEnd): Promise<void> {
+    return this.writes.add(() => this.#stmt.sessionEnd.run(e));
   }
 
   // The statements name their columns as the rows are typed (SELECT open_kfid AS openKfId, …).
@@ -152,6 +157,7 @@ export class SqliteActivity implements ActivityLog {
   }
 
   async purgeActivity(before: number): Promise<{ days: number; scores: number }> {
+    this.writes.flush();
     const day = utcDay(before);
     const start = dayStart(day);
     return this.#db.transaction(() => {

@@ -7,7 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
-import { ACTIVITY_INDEXES_SCHEMA } from './sqlite-activity-indexes.ts';
+import { ACTIVITY_INDEXES_SCHEMA, RULE_OUTCOMES_CLUSTERED_SCHEMA } from './sqlite-activity-indexes.ts';
 import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
 import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
@@ -132,6 +132,13 @@ CREATE TABLE kept_aside (
     name: 'activity covering indexes: the overview and reports read 90 days from one index each',
     up: (db) => {
       db.exec(ACTIVITY_INDEXES_SCHEMA);
+    },
+  },
+  {
+    version: 11,
+    name: 'rule_outcomes kept in key order (WITHOUT ROWID): the same covering read, one page per counter bump',
+    up: (db) => {
+      db.exec(RULE_OUTCOMES_CLUSTERED_SCHEMA);
     },
   },
 ];
