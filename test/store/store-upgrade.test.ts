@@ -73,6 +73,40 @@ describe('a SQLite store at version 5, before 猜你想问 choices were kept', (
   });
 });
 
+describe('a SQLite store at version 10, with rule counts under the covering index', () => {
+  it('keeps every count, reads them back in order, and counts on from them', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kfbot-upgrade-')), 'kfbot.db');
+    const db = new Database(file);
+    for (const m of SQLITE_MIGRATIONS.slice(0, 10)) m.up(db);
+    db.pragma('user_version = 10');
+    const row = db.prepare(
+      'INSERT INTO rule_outcomes (day, open_kfid, rule, hits, misses) VALUES (?, ?, ?, ?, ?)',
+    );
+    row.run('2026-12-06', 'wkB', '欢迎语', 7, 0);
+    row.run('2026-12-06', 'wkA', '转人工', 2, 1);
+    row.run('2026-12-07', 'wkA', '欢迎语', 3, 0);
+    db.close();
+    const store = new SqliteStore(file);
+    try {
+      expect(store.migrated).toEqual({ from: 10, to: SQLITE_SCHEMA_VERSION });
+      await store.activity.recordRuleOutcomes({
+        openKfId: 'wkA',
+        at: Date.parse('2026-12-07T08:00:00Z'),
+        hits: ['欢迎语'],
+        misses: ['转人工'],
+      });
+      expect(await store.activity.listRuleOutcomes({ fromDay: '2026-12-06' })).toEqual([
+        { day: '2026-12-06', openKfId: 'wkA', rule: '转人工', hits: 2, misses: 1 },
+        { day: '2026-12-06', openKfId: 'wkB', rule: '欢迎语', hits: 7, misses: 0 },
+        { day: '2026-12-07', openKfId: 'wkA', rule: '欢迎语', hits: 4, misses: 0 },
+        { day: '2026-12-07', openKfId: 'wkA', rule: '转人工', hits: 0, misses: 1 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('a SQLite store written before stored data had a version', () => {
   it('opens, migrates, and resumes its in-flight planned message exactly once', async () => {
     const file = copyOf(FIXTURE);
