@@ -12,6 +12,7 @@ import {
   type SessionEndCount,
   type UnmatchedCount,
 } from './activity-log.ts';
+import type { SqliteReportWrites } from './sqlite-report-writes.ts';
 
 /**
  * The schema of version 5: counts per UTC day. Since version 12 (sqlite-activity-hourly.ts) the
@@ -65,7 +66,11 @@ export class SqliteActivity implements ActivityLog {
   readonly #db: Database.Database;
   readonly #stmt;
 
-  constructor(db: Database.Database) {
+  /** Counters, scores and session ends are committed with the turn's other report writes. */
+  constructor(
+    db: Database.Database,
+    private readonly writes: SqliteReportWrites,
+  ) {
     this.#db = db;
     db.function(DAY, { deterministic: true }, (at, timezone) => activityDay(Number(at), String(timezone)));
     this.#stmt = {
@@ -125,21 +130,21 @@ export class SqliteActivity implements ActivityLog {
     };
   }
 
-  async recordRuleOutcomes(o: RuleOutcomes): Promise<void> {
+  recordRuleOutcomes(o: RuleOutcomes): Promise<void> {
     const hour = hourOf(o.at);
-    this.#db.transaction(() => {
+    return this.writes.add(() => {
       for (const rule of o.hits ?? []) this.#stmt.hit.run(hour, o.openKfId, rule);
       for (const rule of o.misses ?? []) this.#stmt.miss.run(hour, o.openKfId, rule);
       if (o.unmatched) this.#stmt.unmatched.run(hour, o.openKfId);
-    })();
+    });
   }
 
-  async recordScore(s: SatisfactionScore): Promise<void> {
-    this.#stmt.score.run(s);
+  recordScore(s: SatisfactionScore): Promise<void> {
+    return this.writes.add(() => this.#stmt.score.run(s));
   }
 
-  async recordSessionEnd(e: SessionEnd): Promise<void> {
-    this.#stmt.sessionEnd.run(e);
+  recordSessionEnd(e: SessionEnd): Promise<void> {
+    return this.writes.add(() => this.#stmt.sessionEnd.run(e));
   }
 
   // The statements name their columns as the rows are typed (SELECT open_kfid AS openKfId, …).
@@ -163,6 +168,7 @@ export class SqliteActivity implements ActivityLog {
   }
 
   async purgeActivity(before: number): Promise<{ hours: number; scores: number }> {
+    this.writes.flush();
     const hour = hourOf(before);
     return this.#db.transaction(() => {
       const { hours } = this.#stmt.purgedHours.get({ hour }) as { hours: number };

@@ -8,6 +8,7 @@ import {
   type SessionQuery,
   type SessionSummary,
 } from './session-log.ts';
+import type { SqliteReportWrites } from './sqlite-report-writes.ts';
 
 export const SESSION_ENTRIES_SCHEMA = `
 CREATE TABLE session_entries (
@@ -45,7 +46,11 @@ interface EntryRow {
 export class SqliteSessions implements SessionLog {
   readonly #stmt;
 
-  constructor(private readonly db: Database.Database) {
+  /** Entries are committed with the turn's other report writes (sqlite-report-writes.ts). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writes: SqliteReportWrites,
+  ) {
     this.#stmt = {
       insert: db.prepare(
         `INSERT OR IGNORE INTO session_entries
@@ -67,8 +72,8 @@ export class SqliteSessions implements SessionLog {
     };
   }
 
-  async recordSessionEntries(entries: readonly SessionEntry[]): Promise<void> {
-    this.db.transaction(() => {
+  recordSessionEntries(entries: readonly SessionEntry[]): Promise<void> {
+    return this.writes.add(() => {
       for (const e of entries)
         this.#stmt.insert.run(
           e.openKfId,
@@ -83,7 +88,7 @@ export class SqliteSessions implements SessionLog {
           e.rules ? JSON.stringify(e.rules) : null,
           e.why ?? null,
         );
-    })();
+    });
   }
 
   async listSessions(q: SessionQuery): Promise<SessionSummary[]> {
@@ -136,6 +141,7 @@ export class SqliteSessions implements SessionLog {
   }
 
   async purgeSessions(before: number): Promise<number> {
+    this.writes.flush();
     return this.db.transaction(() => {
       const { n } = this.#stmt.purgedSessions.get(before) as { n: number };
       this.#stmt.purge.run(before);
@@ -144,6 +150,7 @@ export class SqliteSessions implements SessionLog {
   }
 
   async forgetSessions(externalUserId: string): Promise<number> {
+    this.writes.flush(); // a turn's pending entries of this customer go too
     return this.db.transaction(() => {
       const { n } = this.#stmt.forgottenSessions.get(externalUserId) as { n: number };
       this.#stmt.forget.run(externalUserId);

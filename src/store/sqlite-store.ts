@@ -21,6 +21,7 @@ import { SqliteEmbeddings } from './sqlite-embeddings.ts';
 import { forgetInSqlite } from './sqlite-forget.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
+import { SqliteReportWrites } from './sqlite-report-writes.ts';
 import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
 import { SqliteSessions } from './sqlite-sessions.ts';
 import { SqliteSignedOutSessions } from './sqlite-signed-out-sessions.ts';
@@ -87,6 +88,8 @@ export class SqliteStore implements Store, PullRequestLog {
   readonly migrated: { from: number; to: number };
   readonly #unanswered: SqliteUnanswered;
   readonly #idle: SqliteIdleTimers;
+  /** The activity and session logs' writes, one transaction per event-loop turn. */
+  readonly #reports: SqliteReportWrites;
   /** The activity log (sqlite-activity.ts). */
   readonly activity: SqliteActivity;
   /** The session log (sqlite-sessions.ts). */
@@ -136,8 +139,9 @@ export class SqliteStore implements Store, PullRequestLog {
     const db = this.#db;
     this.#unanswered = new SqliteUnanswered(db);
     this.#idle = new SqliteIdleTimers(db);
-    this.activity = new SqliteActivity(db);
-    this.sessions = new SqliteSessions(db);
+    this.#reports = new SqliteReportWrites(db);
+    this.activity = new SqliteActivity(db, this.#reports);
+    this.sessions = new SqliteSessions(db, this.#reports);
     this.embeddings = new SqliteEmbeddings(db);
     this.ruleVersions = new SqliteRuleVersions(db);
     this.drafts = new SqliteDrafts(db);
@@ -347,6 +351,7 @@ export class SqliteStore implements Store, PullRequestLog {
   }
 
   async forgetCustomer(externalUserId: string): Promise<ForgetReport> {
+    this.#reports.flush(); // a turn's pending session entries of this customer go too
     return forgetInSqlite(this.#db, externalUserId);
   }
 
@@ -404,7 +409,9 @@ export class SqliteStore implements Store, PullRequestLog {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    this.#reports.flush();
+    this.#db.close();
   }
 }
 
