@@ -89,7 +89,12 @@ export class SemanticMatcher {
    */
   async prepare(
     items: readonly SemanticItem[],
-  ): Promise<{ cached: number; computed: number; calibration: SemanticCalibration }> {
+    /**
+     * Also delete the stored vectors of questions no longer in these rules (and of other models):
+     * what serve does for the rules it runs. A one-off command over other rules must not.
+     */
+    opts: { prune?: boolean } = {},
+  ): Promise<{ cached: number; computed: number; pruned: number; calibration: SemanticCalibration }> {
     const ids: string[] = [];
     const questions: string[] = [];
     for (const item of items)
@@ -125,7 +130,10 @@ export class SemanticMatcher {
     const vectors = questions.map((q) => byText.get(q) as Float32Array);
     const calibration = calibrateSemantic(ids, vectors, this.config);
     this.#prepared.set(items, { ready: { ids, questions, vectors, calibration } });
-    return { cached: unique.length - missing.length, computed: missing.length, calibration };
+    // After the rules' own vectors are in place: a replica still on the previous rules only
+    // recomputes what it misses at its next load, it never reads a wrong vector.
+    const pruned = opts.prune ? await this.#deps.cache.pruneEmbeddings(new Set(keys)) : 0;
+    return { cached: unique.length - missing.length, computed: missing.length, pruned, calibration };
   }
 
   /** Starts preparing in the background (logged), unless ready, under way, or failed recently. */
@@ -136,19 +144,20 @@ export class SemanticMatcher {
     if (state && 'failedAt' in state && this.#now() - state.failedAt < PREPARE_RETRY_MS)
       return Promise.resolve();
     const t0 = this.#now();
-    const pending = this.prepare(items).then(
-      ({ cached, computed, calibration: { threshold, margin } }) =>
+    const pending = this.prepare(items, { prune: true }).then(
+      ({ cached, computed, pruned, calibration: { threshold, margin } }) =>
         this.#deps.log?.info(
           {
             provider: this.config.label,
             model: this.config.model,
             cached,
             computed,
+            pruned,
             threshold,
             margin,
             ms: this.#now() - t0,
           },
-          `semantic FAQ ready: ${cached} question vectors from the store, ${computed} from ${this.config.label}; fusion threshold ${threshold}, margin ${margin}`,
+          `semantic FAQ ready: ${cached} question vectors from the store, ${computed} from ${this.config.label}, ${pruned} no longer used deleted; fusion threshold ${threshold}, margin ${margin}`,
         ),
       (err: unknown) => {
         this.#prepared.set(items, { failedAt: this.#now() });
