@@ -3,6 +3,12 @@
  * (compiled, dist/): RSS 1 s and 15 s after /readyz (once V8's memory reducer has given back what
  * loading allocated) and the V8 heap in use, with the default rules (an FAQ of 18 items and 172
  * questions) beside the same rules without their FAQ, median of three starts each.
+ *
+ * KFBOT_BENCH_BEFORE=<another checkout's bin/kfbot.js> (built) measures that kfbot too, start for
+ * start interleaved with this one, so a change is measured side by side in one run:
+ *   git archive main | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/ &&
+ *   (cd /tmp/before && node scripts/build.mjs) &&
+ *   KFBOT_BENCH_BEFORE=/tmp/before/bin/kfbot.js npm run bench:faq-memory
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +23,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** When the second reading is taken: after V8's memory reducer (about 10 s after start) has run. */
 const SETTLED_MS = 15_000;
 
-async function idleRss(rules: string): Promise<{ early: number; settled: number; heap: number }> {
+async function idleRss(
+  rules: string,
+  entry: string,
+): Promise<{ early: number; settled: number; heap: number }> {
   const sim = await startSimulator();
   const dir = storeDir();
   const bot = await startKfbotProcess({
@@ -26,7 +35,7 @@ async function idleRss(rules: string): Promise<{ early: number; settled: number;
     secret: sim.secret,
     store: dir,
     rules,
-    entry: KFBOT,
+    entry,
     nodeArgs: [],
     env: { KFBOT_STORE: `sqlite:${dir}/kfbot.db`, LOG_LEVEL: 'info' },
   });
@@ -45,7 +54,13 @@ async function idleRss(rules: string): Promise<{ early: number; settled: number;
   }
 }
 
-export async function measureFaqMemory() {
+export async function measureFaqMemory(before = process.env.KFBOT_BENCH_BEFORE) {
+  const kfbots: [string, string][] = before
+    ? [
+        ['before', before],
+        ['now', KFBOT],
+      ]
+    : [['now', KFBOT]];
   const rows: Record<string, string | number>[] = [];
   // The default rules without their FAQ: every questions: list and the faq: section removed.
   const bare = mkdtempSync(join(tmpdir(), 'kfbot-bench-noq-'));
@@ -59,14 +74,17 @@ export async function measureFaqMemory() {
     ['default rules without their FAQ (no questions:, no faq:)', bare],
     ['default rules (rules/: an FAQ of 18 items, 172 questions)', 'rules'],
   ] as const) {
-    const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await idleRss(rules));
-    rows.push({
-      'kfbot serve, idle': name,
-      'RSS MB 1 s after /readyz': median(runs.map((r) => r.early)),
-      'RSS MB 15 s after': median(runs.map((r) => r.settled)),
-      'V8 heap in use MB': median(runs.map((r) => r.heap)),
-    });
+    const runs = new Map(kfbots.map(([which]) => [which, [] as Awaited<ReturnType<typeof idleRss>>[]]));
+    for (let i = 0; i < 3; i++)
+      for (const [which, entry] of kfbots) runs.get(which)?.push(await idleRss(rules, entry));
+    for (const [which, list] of runs)
+      rows.push({
+        kfbot: which,
+        'kfbot serve, idle': name,
+        'RSS MB 1 s after /readyz': median(list.map((r) => r.early)),
+        'RSS MB 15 s after': median(list.map((r) => r.settled)),
+        'V8 heap in use MB': median(list.map((r) => r.heap)),
+      });
   }
   return rows;
 }

@@ -78,6 +78,7 @@ export async function evaluateSemantic() {
           'matcher alone: right / wrong / out-of-domain answered': `${pct(lexical.accuracy)} / ${pct(lexical.wrong / lexical.inDomain)} / ${pct(lexical.falseAnswerRate)}`,
           'added latency p50 / p95': `${percentile(run.addedMs, 50).toFixed(1)} / ${percentile(run.addedMs, 95).toFixed(1)} ms`,
           'lexical stood (provider failed)': String(phrasings.length - (run.outcomes.fused ?? 0)),
+          'fusion threshold / margin': `${run.calibration.threshold} / ${run.calibration.margin}${config.pinned.length ? ` (pinned: ${config.pinned.join(', ')})` : ' (calibrated)'}`,
         });
       }
     }

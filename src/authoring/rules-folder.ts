@@ -5,6 +5,7 @@
  */
 import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { compareNames } from '../rules/compare-names.ts';
 import { AuthoringError } from './authoring-error.ts';
 import type { RuleFiles } from './rule-edit.ts';
 
@@ -35,7 +36,7 @@ function list(dir: string, root: string, out: string[]): void {
   } catch {
     return;
   }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries.sort((a, b) => compareNames(a.name, b.name))) {
     if (e.name.startsWith('.')) continue;
     const full = join(dir, e.name);
     if (e.isDirectory()) list(full, root, out);

@@ -204,7 +204,7 @@ export function answerTexts(rules: readonly RuleModel[]): Map<string, string> {
 }
 
 /**
- * An FAQ's costly part (index and calibration) built elsewhere, e.g. by the worker thread that
+ * An FAQ's costly part (index and calibration) built elsewhere, e.g. by the loader process that
  * loads rules off the event loop: used only when `key` says it was built from the same entries,
  * synonyms and settings.
  */

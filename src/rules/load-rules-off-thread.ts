@@ -1,25 +1,31 @@
 /**
- * loadRules without stopping the event loop for the costly part (issue #25 item 8): a worker thread
- * loads the rules in full (load-rules-worker.ts) while the server keeps answering /healthz and
- * callbacks with the rules it has. Invalid rules come back as the worker's problems and cost the
- * main thread nothing; valid ones are compiled again here, reusing the worker's FAQ index and
- * calibration (plain arrays, handed over by structured clone) and its checks — what remains is
- * reading the YAML and building the rule objects, which cannot cross threads (classes, closures).
- * Should the files change between the two reads, the FAQ's key no longer matches and this thread
+ * loadRules without stopping the event loop for the costly part (issue #25 item 8): a short-lived
+ * child process loads the rules in full (load-rules-worker.ts) while the server keeps answering
+ * /healthz and callbacks with the rules it has. Invalid rules come back as the child's problems and
+ * cost this process nothing; valid ones are compiled again here, reusing the child's FAQ index and
+ * calibration (plain arrays, handed over by V8's serializer) and its checks — what remains is
+ * reading the YAML and building the rule objects, which cannot cross processes (classes, closures).
+ * Should the files change between the two reads, the FAQ's key no longer matches and this process
  * builds it as loadRules always did: slower, never wrong.
+ *
+ * A process, not a worker thread (issue #28, memory): a worker's heap goes with it, but the pages
+ * its allocator arena and thread touched stay with the server — 3–5 MB of every idle `kfbot serve`
+ * (npm run bench:faq-memory). A child's memory all goes back when it exits; starting it costs
+ * ~50 ms more than a thread, once per load.
  */
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { PrebuiltFaq } from './compile-faq.ts';
 import { type LoadedRules, loadRules } from './load-rules.ts';
 import type { RuleProblem } from './problems.ts';
 
-/** What the worker is given. */
+/** What the child is given (as its one argument, JSON). */
 export interface WorkerLoad {
   target: string;
   cwd: string;
 }
 
-/** What the worker hands back. */
+/** What the child hands back. */
 export interface WorkerLoaded {
   ok: boolean;
   problems: RuleProblem[];
@@ -27,39 +33,46 @@ export interface WorkerLoaded {
   faq?: PrebuiltFaq;
 }
 
-// From src/ (tsx, the tests) the worker is the .ts file beside this one; in dist/cli/ the bundle's
-// own entry (scripts/build.mjs) beside every chunk.
+// From src/ (tsx, the tests) the child runs the .ts file beside this one through tsx; in dist/cli/
+// the bundle's own entry (scripts/build.mjs) beside every chunk.
 const fromSource = import.meta.url.endsWith('.ts');
 const WORKER = new URL(fromSource ? './load-rules-worker.ts' : './load-rules-worker.js', import.meta.url);
 
-function inWorker(load: WorkerLoad): Promise<WorkerLoaded> {
+function inChild(load: WorkerLoad): Promise<WorkerLoaded> {
   return new Promise((resolve, reject) => {
-    // A worker does not inherit tsx's hooks from `--import tsx` (Node 20): from src/, its first line
-    // loads the .ts file through tsx's API.
-    const worker = fromSource
-      ? new Worker(
-          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(WORKER.href)}, ${JSON.stringify(import.meta.url)}))`,
-          { eval: true, workerData: load },
-        )
-      : new Worker(WORKER, { workerData: load });
-    let result: WorkerLoaded | undefined;
-    worker.once('message', (m: WorkerLoaded) => {
-      result = m;
+    const child = fork(fileURLToPath(WORKER), [JSON.stringify(load)], {
+      // Typed arrays and Maps cross as they are (the FAQ index's built part).
+      serialization: 'advanced',
+      // Not the server's own flags (an inspector port, --cpu-prof): only what running the file needs.
+      execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) =>
-      result ? resolve(result) : reject(new Error(`the rules worker exited with code ${code}`)),
+    let result: WorkerLoaded | undefined;
+    child.once('message', (m) => {
+      result = m as WorkerLoaded;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`the rules loader exited with code ${code}`)),
     );
   });
 }
 
-/** loadRules (same result, never throws), the costly part on a worker thread. */
-export async function loadRulesOffThread(target: string, cwd: string = process.cwd()): Promise<LoadedRules> {
+/**
+ * loadRules (same result, never throws), the costly part in a child process. `fellBack` hears why
+ * the child could not be used, when the rules were loaded here instead.
+ */
+export async function loadRulesOffThread(
+  target: string,
+  cwd: string = process.cwd(),
+  fellBack?: (err: unknown) => void,
+): Promise<LoadedRules> {
   let built: WorkerLoaded;
   try {
-    built = await inWorker({ target, cwd });
-  } catch {
-    // No worker (a thread limit, a broken install): load here, as before.
+    built = await inChild({ target, cwd });
+  } catch (err) {
+    // No child (a process limit, a broken install): load here, as before.
+    fellBack?.(err);
     return loadRules(target, cwd);
   }
   if (!built.ok) return { problems: built.problems, files: built.files };

@@ -41,7 +41,7 @@ function load(target: string, cwd: string, opts: LoadOptions): LoadedRules {
   const sources = readRuleSources(target, cwd);
   const compiled = compileRuleSources(sources, opts.faq);
   // The whole-set checks run even when compiling found errors: every problem in one run. Those of
-  // the worker that built the reused FAQ stand for them (the same files, as the FAQ's key shows).
+  // the loader process that built the reused FAQ stand for them (the same files, as the FAQ's key shows).
   const reused = opts.faq?.use !== undefined && opts.faq.made === opts.faq.use;
   const checks = reused && opts.checked ? opts.checked : checkRuleSet(compiled.ruleSet, compiled.broken);
   const problems = [...compiled.problems, ...checks];

@@ -3,6 +3,8 @@
  * `kfbot validate` collect every problem before reporting, never just the first.
  */
 
+import { compareNames } from './compare-names.ts';
+
 export interface SourcePosition {
   file: string;
   /** 1-based. */
@@ -21,7 +23,7 @@ export function formatProblem(p: RuleProblem): string {
 }
 
 export function sortProblems(problems: RuleProblem[]): RuleProblem[] {
-  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  return problems.sort((a, b) => compareNames(a.file, b.file) || a.line - b.line || a.col - b.col);
 }
 
 /** Thrown when rules cannot be loaded; carries every problem found. */

@@ -4,6 +4,7 @@
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { compareNames } from './compare-names.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import { unreadable } from './unreadable.ts';
 import { readYamlFile, type YamlPath } from './yaml-file.ts';
@@ -44,7 +45,7 @@ function listFolder(dir: string, shown: (p: string) => string, problems: RulePro
     return [];
   }
   const out: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => compareNames(a.name, b.name))) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     // tests/ beside the rules holds conversation tests (kfbot test), not rules.

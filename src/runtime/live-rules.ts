@@ -51,8 +51,8 @@ export class LiveRules {
   }
 
   /**
-   * Loads the rules now; resolves to whether they are valid. The costly part runs on a worker
-   * thread, so the event loop keeps answering with the previous rules meanwhile; reloads run one
+   * Loads the rules now; resolves to whether they are valid. The costly part runs in a child
+   * process, so the event loop keeps answering with the previous rules meanwhile; reloads run one
    * after another, so the last change is the one that stays.
    */
   reload(): Promise<boolean> {
@@ -62,7 +62,9 @@ export class LiveRules {
   }
 
   async #load(): Promise<boolean> {
-    const loaded = await loadRulesOffThread(this.target, this.cwd);
+    const loaded = await loadRulesOffThread(this.target, this.cwd, (err) =>
+      this.log.warn({ err }, 'the rules loader process failed; loading on the event loop instead'),
+    );
     this.#problems = loaded.problems;
     for (const p of loaded.problems.filter((x) => x.severity === 'warning'))
       this.log.warn(`rules: ${formatProblem(p)}`);

@@ -7,6 +7,7 @@
 import type { FaqOutcome } from '../rules/faq/faq-index.ts';
 import { fuseSemantic, type SemanticView } from '../rules/faq/semantic-fusion.ts';
 import type { FaqModel } from '../rules/rule-model.ts';
+import type { SemanticCalibration } from '../semantic/semantic-calibration.ts';
 import type { SemanticMatcher, SemanticOutcome } from '../semantic/semantic-matcher.ts';
 
 export interface SemanticRun {
@@ -16,6 +17,8 @@ export interface SemanticRun {
   addedMs: number[];
   /** How the lookups went (fused, timeout, …). */
   outcomes: Partial<Record<SemanticOutcome, number>>;
+  /** The fusion's threshold and margin for this rule set (calibrated unless pinned). */
+  calibration: SemanticCalibration;
 }
 
 export async function runSemantic(
@@ -25,7 +28,7 @@ export async function runSemantic(
 ): Promise<SemanticRun> {
   const outcomes: Partial<Record<SemanticOutcome, number>> = {};
   const entries = faq.index.entries;
-  await matcher.prepare(entries);
+  const { calibration } = await matcher.prepare(entries);
   const views = new Map<string, SemanticView | undefined>();
   const addedMs: number[] = [];
   for (const text of texts) {
@@ -44,6 +47,7 @@ export async function runSemantic(
     },
     addedMs,
     outcomes,
+    calibration,
   };
 }
 

@@ -16,4 +16,14 @@ export class MemoryEmbeddingCache implements EmbeddingCache {
   async putEmbeddings(entries: ReadonlyMap<string, Float32Array>): Promise<void> {
     for (const [k, v] of entries) this.#map.set(k, v);
   }
+
+  async pruneEmbeddings(keep: ReadonlySet<string>): Promise<number> {
+    let gone = 0;
+    for (const k of [...this.#map.keys()])
+      if (!keep.has(k)) {
+        this.#map.delete(k);
+        gone++;
+      }
+    return gone;
+  }
 }

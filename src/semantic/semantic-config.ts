@@ -42,8 +42,11 @@ export interface SemanticConfig {
   dimensions?: number;
   batchSize: number;
   deadlineMs: number;
+  /** Until a rule set's questions calibrate them (semantic-calibration.ts), unless pinned. */
   threshold: number;
   margin: number;
+  /** Which of threshold and margin settings.faq.semantic or the environment set: used as written. */
+  pinned: ('threshold' | 'margin')[];
   /** What a stored question vector is keyed by besides its text: provider, model and dimensions. */
   cacheId: string;
 }
@@ -236,6 +239,7 @@ export function resolveSemantic(
       deadlineMs: o.deadlineMs ?? DEFAULT_DEADLINE_MS,
       threshold: o.threshold ?? DEFAULT_SEMANTIC_THRESHOLD,
       margin: o.margin ?? DEFAULT_SEMANTIC_MARGIN,
+      pinned: (['threshold', 'margin'] as const).filter((k) => o[k] !== undefined),
       cacheId: `${provider ?? baseUrl}|${model}|${o.dimensions ?? ''}`,
     },
   };

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { EmbeddingCache } from '../store/embedding-cache.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { EmbeddingsClient, type FetchLike } from './embeddings-client.ts';
+import { calibrateSemantic, type SemanticCalibration } from './semantic-calibration.ts';
 import type { SemanticConfig } from './semantic-config.ts';
 import { SemanticError } from './semantic-error.ts';
 
@@ -51,6 +52,8 @@ interface Prepared {
   ids: string[];
   questions: string[];
   vectors: Float32Array[];
+  /** The fusion's threshold and margin for this rule set (semantic-calibration.ts). */
+  calibration: SemanticCalibration;
 }
 
 type PrepState = { ready: Prepared } | { pending: Promise<void> } | { failedAt: number };
@@ -84,7 +87,14 @@ export class SemanticMatcher {
    * Prepares a rule set's question vectors (at load and reload): only questions never embedded
    * with this provider and model are sent. Resolves once ready; throws what went wrong.
    */
-  async prepare(items: readonly SemanticItem[]): Promise<{ cached: number; computed: number }> {
+  async prepare(
+    items: readonly SemanticItem[],
+    /**
+     * Also delete the stored vectors of questions no longer in these rules (and of other models):
+     * what serve does for the rules it runs. A one-off command over other rules must not.
+     */
+    opts: { prune?: boolean } = {},
+  ): Promise<{ cached: number; computed: number; pruned: number; calibration: SemanticCalibration }> {
     const ids: string[] = [];
     const questions: string[] = [];
     for (const item of items)
@@ -117,10 +127,13 @@ export class SemanticMatcher {
         'dimensions',
         'stored question vectors differ in size: the model changed; its old vectors are ignored after a restart with a new model name',
       );
-    this.#prepared.set(items, {
-      ready: { ids, questions, vectors: questions.map((q) => byText.get(q) as Float32Array) },
-    });
-    return { cached: unique.length - missing.length, computed: missing.length };
+    const vectors = questions.map((q) => byText.get(q) as Float32Array);
+    const calibration = calibrateSemantic(ids, vectors, this.config);
+    this.#prepared.set(items, { ready: { ids, questions, vectors, calibration } });
+    // After the rules' own vectors are in place: a replica still on the previous rules only
+    // recomputes what it misses at its next load, it never reads a wrong vector.
+    const pruned = opts.prune ? await this.#deps.cache.pruneEmbeddings(new Set(keys)) : 0;
+    return { cached: unique.length - missing.length, computed: missing.length, pruned, calibration };
   }
 
   /** Starts preparing in the background (logged), unless ready, under way, or failed recently. */
@@ -131,11 +144,20 @@ export class SemanticMatcher {
     if (state && 'failedAt' in state && this.#now() - state.failedAt < PREPARE_RETRY_MS)
       return Promise.resolve();
     const t0 = this.#now();
-    const pending = this.prepare(items).then(
-      ({ cached, computed }) =>
+    const pending = this.prepare(items, { prune: true }).then(
+      ({ cached, computed, pruned, calibration: { threshold, margin } }) =>
         this.#deps.log?.info(
-          { provider: this.config.label, model: this.config.model, cached, computed, ms: this.#now() - t0 },
-          `semantic FAQ ready: ${cached} question vectors from the store, ${computed} from ${this.config.label}`,
+          {
+            provider: this.config.label,
+            model: this.config.model,
+            cached,
+            computed,
+            pruned,
+            threshold,
+            margin,
+            ms: this.#now() - t0,
+          },
+          `semantic FAQ ready: ${cached} question vectors from the store, ${computed} from ${this.config.label}, ${pruned} no longer used deleted; fusion threshold ${threshold}, margin ${margin}`,
         ),
       (err: unknown) => {
         this.#prepared.set(items, { failedAt: this.#now() });
@@ -191,7 +213,7 @@ export class SemanticMatcher {
       );
       return undefined;
     }
-    const { ids, questions, vectors } = state.ready;
+    const { ids, questions, vectors, calibration } = state.ready;
     const scores = new Map<string, { similarity: number; question: string }>();
     vectors.forEach((q, i) => {
       if (q.length !== vector.length) return;
@@ -203,6 +225,6 @@ export class SemanticMatcher {
         scores.set(id, { similarity: dot, question: questions[i] as string });
     });
     done('fused');
-    return { scores, threshold: this.config.threshold, margin: this.config.margin };
+    return { scores, threshold: calibration.threshold, margin: calibration.margin };
   }
 }

@@ -10,6 +10,11 @@ export interface EmbeddingCache {
   /** The stored vectors among `keys`; missing ones are absent from the map. */
   getEmbeddings(keys: readonly string[]): Promise<Map<string, Float32Array>>;
   putEmbeddings(entries: ReadonlyMap<string, Float32Array>): Promise<void>;
+  /**
+   * Deletes every stored vector whose key is not in `keep` (questions no longer in the rules, a
+   * model no longer used); resolves to how many went.
+   */
+  pruneEmbeddings(keep: ReadonlySet<string>): Promise<number>;
 }
 
 const FORMAT = 1;

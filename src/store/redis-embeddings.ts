@@ -30,4 +30,13 @@ export class RedisEmbeddings implements EmbeddingCache {
     for (const [key, v] of entries) fields.push(key, encodeEmbedding(v));
     await this.#redis.hset(this.#key, ...fields);
   }
+
+  async pruneEmbeddings(keep: ReadonlySet<string>): Promise<number> {
+    const stale = (await this.#redis.hkeys(this.#key)).filter((k) => !keep.has(k));
+    let gone = 0;
+    // In slices: one HDEL of thousands of fields would hold Redis up for the others.
+    for (let i = 0; i < stale.length; i += 500)
+      gone += await this.#redis.hdel(this.#key, ...stale.slice(i, i + 500));
+    return gone;
+  }
 }

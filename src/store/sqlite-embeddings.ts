@@ -10,11 +10,15 @@ export class SqliteEmbeddings implements EmbeddingCache {
   readonly #db: Database.Database;
   readonly #get: Database.Statement<[string], { vector: Buffer }>;
   readonly #put: Database.Statement<[string, Buffer, number]>;
+  readonly #keys: Database.Statement<[], { key: string }>;
+  readonly #delete: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#get = db.prepare('SELECT vector FROM embeddings WHERE key = ?');
     this.#put = db.prepare('INSERT OR REPLACE INTO embeddings (key, vector, created_at) VALUES (?, ?, ?)');
+    this.#keys = db.prepare('SELECT key FROM embeddings');
+    this.#delete = db.prepare('DELETE FROM embeddings WHERE key = ?');
   }
 
   async getEmbeddings(keys: readonly string[]): Promise<Map<string, Float32Array>> {
@@ -31,6 +35,14 @@ export class SqliteEmbeddings implements EmbeddingCache {
     const now = Date.now();
     this.#db.transaction(() => {
       for (const [key, v] of entries) this.#put.run(key, encodeEmbedding(v), now);
+    })();
+  }
+
+  async pruneEmbeddings(keep: ReadonlySet<string>): Promise<number> {
+    return this.#db.transaction(() => {
+      let gone = 0;
+      for (const { key } of this.#keys.all()) if (!keep.has(key)) gone += this.#delete.run(key).changes;
+      return gone;
     })();
   }
 }

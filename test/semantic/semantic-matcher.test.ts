@@ -80,17 +80,35 @@ describe('semantic FAQ: the provider fused with the lexical decision', () => {
   it('keeps question vectors in the store and asks the provider again only for changed questions', async () => {
     const entries = HOTEL.faq?.index.entries ?? [];
     const total = new Set(entries.flatMap((e) => e.questions)).size;
-    expect(await matcher().prepare(entries)).toEqual({ cached: 0, computed: total });
+    expect(await matcher().prepare(entries)).toMatchObject({ cached: 0, computed: total });
     expect(fake.requests.every((r) => (r.body.input as string[]).length <= 10)).toBe(true);
     fake.requests.length = 0;
     const edited = entries.map((e) =>
       e.id === 'pets' ? { ...e, questions: [...e.questions, '狗狗可以进房间吗'] } : e,
     );
-    expect(await matcher().prepare(edited)).toEqual({ cached: total, computed: 1 });
+    expect(await matcher().prepare(edited)).toMatchObject({ cached: total, computed: 1 });
     expect(inputs()).toEqual(['狗狗可以进房间吗']);
     // Another model is another vector space: nothing of the first is reused.
     fake.requests.length = 0;
     expect((await matcher({ KFBOT_SEMANTIC_MODEL: 'other' }).prepare(entries)).computed).toBe(total);
+  });
+
+  it('deletes from the store the vectors of questions the rules no longer have, when serving them', async () => {
+    const entries = HOTEL.faq?.index.entries ?? [];
+    const m = matcher();
+    await m.prepare(entries);
+    const pets = entries.find((e) => e.id === 'pets');
+    const dropped = pets?.questions.at(-1) as string;
+    const edited = entries.map((e) => (e.id === 'pets' ? { ...e, questions: e.questions.slice(0, -1) } : e));
+    // A one-off command over other rules leaves the store alone…
+    expect((await matcher().prepare(edited)).pruned).toBe(0);
+    expect((await store.embeddings.getEmbeddings([m.cacheKey(dropped)])).size).toBe(1);
+    // …serve, loading the edited rules, deletes what they no longer ask.
+    const served = await matcher().prepare(edited, { prune: true });
+    expect(served).toMatchObject({ computed: 0, pruned: 1 });
+    expect((await store.embeddings.getEmbeddings([m.cacheKey(dropped)])).size).toBe(0);
+    const kept = edited.flatMap((e) => e.questions).map((q) => m.cacheKey(q));
+    expect((await store.embeddings.getEmbeddings(kept)).size).toBe(new Set(kept).size);
   });
 
   it('lets the lexical decision stand, within the deadline, when the provider is slow, and counts it', async () => {

@@ -611,6 +611,21 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           ...b,
         ]);
       });
+
+      it('deletes the vectors no longer kept, and only those', async () => {
+        const v = Float32Array.from([1, 0]);
+        await store.embeddings.putEmbeddings(
+          new Map([
+            ['k-kept', v],
+            ['k-old-question', v],
+            ['k-old-model', v],
+          ]),
+        );
+        expect(await store.embeddings.pruneEmbeddings(new Set(['k-kept', 'k-never-stored']))).toBe(2);
+        const got = await store.embeddings.getEmbeddings(['k-kept', 'k-old-question', 'k-old-model']);
+        expect([...got.keys()]).toEqual(['k-kept']);
+        expect(await store.embeddings.pruneEmbeddings(new Set(['k-kept']))).toBe(0);
+      });
     });
 
     it('answers ping while open', async () => {

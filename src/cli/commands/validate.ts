@@ -32,7 +32,7 @@ export const validateCommand: Command = {
     }
     if (positionals.length > 1) throw new UsageError('give at most one rules path');
     const target = rulesTarget(positionals[0], io);
-    // As serve loads them: the costly part on a worker thread (load-rules-off-thread.ts).
+    // As serve loads them: the costly part in a child process (load-rules-off-thread.ts).
     const loaded = await loadRulesOffThread(target, io.cwd);
     // The provider as serve would use it: the rules' setting with the environment's (and its key).
     loaded.problems.push(...semanticEnvProblems(loaded.ruleSet, io.env));

@@ -13,8 +13,10 @@
  *   it (unknown words: "健身房有教练吗" in a hotel whose FAQ never says 教练);
  * - a runner-up within `margin` makes it a clarifying menu of the close items;
  * - otherwise 猜你想问 offers the items that ranked near the top (at least 0.4 of the best score and
- *   `suggest`), however low the best is, unless the message is out of domain: nothing scored
- *   `outOfDomain`.
+ *   `suggest`), however low the best is, and any item that explains most of the message
+ *   (SUGGEST_COVERAGE), unless the message is out of domain: nothing scored `outOfDomain` and no
+ *   item explains most of it. (Tuning sets: right within one click 95.7 → 96.1 %, out-of-domain
+ *   messages offered 猜你想问 67.4 → 68.5 %; direct answers unchanged.)
  */
 import type { FaqCandidate, FaqSearch } from './faq-index.ts';
 
@@ -55,6 +57,10 @@ const RATIO_RECALL = 0.4;
 const ANSWER_UNKNOWN_SHARE = 0.6;
 /** …and the best item explains less than this of it: "健身房有教练吗" is not the gym's opening hours. */
 const ANSWER_UNKNOWN_COVERAGE = 0.3;
+/** 猜你想问 also offers an item that explains this share of the message… */
+const SUGGEST_COVERAGE = 0.6;
+/** …as long as its question meets the message at all (a score above noise). */
+const SUGGEST_COVERAGE_FLOOR = 0.1;
 /** 猜你想问 offers items scoring at least this share of the best. */
 const SUGGEST_RELATIVE = 0.4;
 
@@ -85,6 +91,10 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome {
   const { candidates } = search;
   const [top, second] = candidates;
+  // An item that explains most of the message is offered however low its score: the message is
+  // about it even when its questions say little of what was asked ("导盲犬可以进吗" and the pets
+  // item whose answer speaks of 导盲犬).
+  const explains = (c: FaqCandidate) => c.coverage >= SUGGEST_COVERAGE;
   const none = (outOfDomain: boolean): FaqOutcome => ({
     type: 'none',
     candidates,
@@ -92,7 +102,11 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
     suggestions: outOfDomain
       ? []
       : candidates
-          .filter((c) => c.score >= s.suggest && c.score >= (top?.score ?? 0) * SUGGEST_RELATIVE)
+          .filter(
+            (c) =>
+              (c.score >= s.suggest && c.score >= (top?.score ?? 0) * SUGGEST_RELATIVE) ||
+              (explains(c) && c.score >= SUGGEST_COVERAGE_FLOOR),
+          )
           .slice(0, MAX_OPTIONS),
   });
   if (!top) return none(true);
@@ -111,5 +125,9 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
   }
   // Unknown words alone do not make a message out of domain here: in a small FAQ most words of
   // any message are unknown, and 猜你想问 costs a wrong guess only a glance.
-  return none(search.empty || top.score < s.outOfDomain);
+  return none(
+    search.empty ||
+      (top.score < s.outOfDomain &&
+        !candidates.some((c) => explains(c) && c.score >= SUGGEST_COVERAGE_FLOOR)),
+  );
 }

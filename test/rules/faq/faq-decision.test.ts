@@ -51,10 +51,25 @@ describe('the FAQ decision', () => {
   });
 
   it('offers the near-top items in 猜你想问 however low, but nothing for a message out of domain', () => {
-    const near = decideFaq(search([c('a', 0.3, 0.3), c('b', 0.25, 0.3), c('x', 0.1)]), SETTINGS);
+    const near = decideFaq(search([c('a', 0.3, 0.3), c('b', 0.25, 0.3), c('x', 0.1, 0.2)]), SETTINGS);
     expect(near.type === 'none' && near.suggestions.map((x) => x.id)).toEqual(['a', 'b']);
     const far = decideFaq(search([c('a', 0.18, 0.3)]), SETTINGS);
     expect(far.type === 'none' && [far.outOfDomain, far.suggestions]).toEqual([true, []]);
+  });
+
+  it('offers in 猜你想问 an item that explains most of the message however low its score (导盲犬可以进吗: the pets item)', () => {
+    // The pets item's answer speaks of 导盲犬; its questions only of 宠物: a low score, most of the message.
+    const o = decideFaq(
+      search([c('parking', 0.171, 0.1), c('extra_bed', 0.171, 0.1), c('pets', 0.146, 0.72)]),
+      SETTINGS,
+    );
+    expect(o.type === 'none' && [o.outOfDomain, o.suggestions.map((x) => x.id)]).toEqual([
+      false,
+      ['parking', 'extra_bed', 'pets'],
+    ]);
+    // An item that explains much but meets the message barely (noise) does not make it in domain.
+    const chat = decideFaq(search([c('a', 0.12, 0.3), c('b', 0.05, 0.9)]), SETTINGS);
+    expect(chat.type === 'none' && [chat.outOfDomain, chat.suggestions]).toEqual([true, []]);
   });
 });
 
