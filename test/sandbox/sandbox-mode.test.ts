@@ -39,6 +39,14 @@ describe('kfbot serve with no WeCom credentials', () => {
     const page = await request(line.url);
     expect(page.statusCode).toBe(200);
     expect(await page.body.text()).toContain('kfbot 沙盒');
+    // The same headers as the console: only its own script, never framed, no sniffing.
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const script = await request(line.url.replace('/sandbox', '/sandbox/app.js'));
+    expect(script.headers['x-content-type-options']).toBe('nosniff');
+    await script.body.text();
     const ready = await request(line.url.replace('/sandbox', '/readyz'));
     expect(ready.statusCode).toBe(200);
     expect(JSON.parse(await ready.body.text())).toMatchObject({ ready: true, mode: 'sandbox' });
