@@ -4,7 +4,7 @@
  */
 import { loadRulesOffThread } from '../../rules/load-rules-off-thread.ts';
 import { formatProblem, type RuleProblem } from '../../rules/problems.ts';
-import { type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
+import { describeCounts, type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
 import type { RuleSet } from '../../rules/rule-model.ts';
 import { resolveSemantic } from '../../semantic/semantic-config.ts';
 import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
@@ -59,7 +59,7 @@ export const validateCommand: Command = {
 };
 
 function summarise(target: string, files: number, c: RuleCounts, faq: boolean): string {
-  return `${target}: ${count(files, 'file')}, ${count(c.rules, 'rule')}, ${count(c.menus, 'menu')} with ${count(c.clickAnswers, 'click answer')}${faq ? `, FAQ of ${count(c.faqItems, 'item')} and ${count(c.typedQuestions, 'typed question')}` : ''}`;
+  return `${target}: ${count(files, 'file')}, ${describeCounts(c, faq)}`;
 }
 
 function semanticEnvProblems(set: RuleSet | undefined, env: CommandIo['env']): RuleProblem[] {
