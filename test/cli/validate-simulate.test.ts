@@ -26,6 +26,15 @@ describe('kfbot validate', () => {
     expect(r.stdout).toContain('examples/01-welcome-menu/rules.yaml: 1 file, 2 rules');
   });
 
+  it('takes --rules PATH as simulate, test, serve and doctor do, and refuses two paths', async () => {
+    const r = await runCli(['validate', '--rules', 'examples/01-welcome-menu/rules.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('examples/01-welcome-menu/rules.yaml: 1 file, 2 rules');
+    const two = await runCli(['validate', 'rules', '--rules', 'examples/01-welcome-menu/rules.yaml']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('give at most one rules path');
+  });
+
   it('prints every problem with file:line:col and exits 1', async () => {
     const file = rulesFile('rules:\n  - name: a\n    when: { txt: x }\n    then: [ { say: x } ]\n');
     const r = await runCli(['validate', file]);
