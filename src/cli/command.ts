@@ -70,7 +70,13 @@ export function parseCommandLine<const O extends Options>(
   try {
     return parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    // Node's own sentence goes on about positionals after '--'; a user wants the options there are.
+    const unknown = /^Unknown option '([^']+)'/.exec((err as Error).message)?.[1];
+    if (unknown === undefined) throw new UsageError((err as Error).message);
+    const known = Object.keys(options).map((name) => `--${name}`);
+    throw new UsageError(
+      `unknown option ${unknown}${known.length > 0 ? `; the options are ${known.join(', ')}` : ''}`,
+    );
   }
 }
 

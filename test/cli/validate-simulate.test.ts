@@ -55,6 +55,7 @@ describe('kfbot validate', () => {
   it('rejects an unknown option with usage help', async () => {
     const r = await runCli(['validate', '--strict']);
     expect(r.code).toBe(2);
+    expect(r.stderr).toContain('kfbot validate: unknown option --strict; the options are --json, --rules\n');
     expect(r.stderr).toContain('Run "kfbot validate --help"');
   });
 });
