@@ -47,7 +47,8 @@ export function sandboxRoutes(hub: SandboxHub, sim: WeComSimulator, time: Sandbo
   const publicDir = new URL('./public/', import.meta.url);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const asset = STATIC[url.pathname];
-    if (asset && req.method === 'GET') {
+    // HEAD as GET (Node leaves the body out): a link checker or `curl -I` sees the page is there.
+    if (asset && (req.method === 'GET' || req.method === 'HEAD')) {
       // Read on each request: the page is small, and an edited page shows on reload.
       const body = readFileSync(new URL(asset.file, publicDir));
       // The console's headers: the page loads only its own script and style and is never framed,

@@ -44,6 +44,10 @@ describe('kfbot serve with no WeCom credentials', () => {
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const head = await request(line.url, { method: 'HEAD' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['x-frame-options']).toBe('DENY');
+    await head.body.text();
     const script = await request(line.url.replace('/sandbox', '/sandbox/app.js'));
     expect(script.headers['x-content-type-options']).toBe('nosniff');
     await script.body.text();
