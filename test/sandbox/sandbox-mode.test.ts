@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isLoopback, serveMode } from '../../src/cli/serve-mode.ts';
 import { KFBOT, runCli } from '../cli/run-cli.ts';
 
@@ -32,6 +32,10 @@ describe('kfbot serve with no WeCom credentials', () => {
         }
       });
       child.on('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
+    });
+    // A failed assertion below must not leave the server running after the test run.
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
     });
     expect(line.msg).toMatch(
       /^sandbox mode \(no WeCom credentials\): kfbot runs against its built-in WeCom simulator — open http:\/\/127\.0\.0\.1:\d+\/sandbox$/,
