@@ -23,6 +23,22 @@ export interface Command {
 /** A usage mistake: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** The command whose --help answers it, when narrower than the top one ("report unanswered"). */
+  helpFor: string | undefined;
+  constructor(message: string, helpFor?: string) {
+    super(message);
+    this.helpFor = helpFor;
+  }
+}
+
+/** Runs a subcommand so that its usage errors point at its own --help ("kfbot report rules --help"). */
+export async function runSubcommand(path: string, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof UsageError && err.helpFor === undefined) throw new UsageError(err.message, path);
+    throw err;
+  }
 }
 
 /** Bad input the command cannot work with (a missing file, invalid JSON): one line, exit code 1. */
@@ -70,7 +86,13 @@ export function parseCommandLine<const O extends Options>(
   try {
     return parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    // Node's own sentence goes on about positionals after '--'; a user wants the options there are.
+    const unknown = /^Unknown option '([^']+)'/.exec((err as Error).message)?.[1];
+    if (unknown === undefined) throw new UsageError((err as Error).message);
+    const known = Object.keys(options).map((name) => `--${name}`);
+    throw new UsageError(
+      `unknown option ${unknown}${known.length > 0 ? `; the options are ${known.join(', ')}` : ''}`,
+    );
   }
 }
 

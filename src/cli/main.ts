@@ -120,7 +120,7 @@ export async function main(argv: string[], io: Partial<CommandIo> = {}): Promise
   } catch (err) {
     if (err instanceof UsageError) {
       full.stderr.write(
-        `kfbot ${command.name}: ${err.message}\nRun "kfbot ${command.name} --help" for usage.\n`,
+        `kfbot ${command.name}: ${err.message}\nRun "kfbot ${err.helpFor ?? command.name} --help" for usage.\n`,
       );
       return 2;
     }

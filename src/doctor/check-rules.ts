@@ -3,6 +3,7 @@
  * names must be an account this app manages, or that rule can never answer.
  */
 import type { LoadedRules } from '../rules/load-rules.ts';
+import { describeCounts, ruleCounts } from '../rules/rule-counts.ts';
 import type { Condition, RuleSet } from '../rules/rule-model.ts';
 import { type DoctorCheck, fail, ok } from './doctor-check.ts';
 
@@ -19,8 +20,8 @@ export function checkRules(target: string, loaded: LoadedRules): DoctorCheck {
       `run kfbot validate ${target} and fix each problem at the file:line:col it names`,
     );
   }
-  const n = loaded.ruleSet.rules.length;
-  return ok('rules', `rules: ${target} is valid (${n} rule${n === 1 ? '' : 's'} and menu answers)`);
+  const set = loaded.ruleSet;
+  return ok('rules', `rules: ${target} is valid (${describeCounts(ruleCounts(set), set.faq !== undefined)})`);
 }
 
 /** open_kfid → the names of the rules whose conditions name it. */

@@ -24,3 +24,15 @@ export function ruleCounts(set: RuleSet): RuleCounts {
     typedQuestions: set.faq?.index.size ?? 0,
   };
 }
+
+/** "15 rules, 5 menus with 15 click answers, FAQ of 18 items and 172 typed questions": validate and doctor say it alike. */
+export function describeCounts(c: RuleCounts, hasFaq: boolean): string {
+  const faq = hasFaq
+    ? `, FAQ of ${count(c.faqItems, 'item')} and ${count(c.typedQuestions, 'typed question')}`
+    : '';
+  return `${count(c.rules, 'rule')}, ${count(c.menus, 'menu')} with ${count(c.clickAnswers, 'click answer')}${faq}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

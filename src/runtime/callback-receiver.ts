@@ -57,9 +57,11 @@ export class CallbackReceiver {
       { skewSec: Math.round(skew / 1000), maxSkewSec: this.maxSkewMs / 1000 },
       'callback refused: its timestamp is outside the freshness window (a replay, or this server’s clock is wrong)',
     );
+    const sec = Math.round(skew / 1000);
+    const when = ts * 1000 < this.now() ? `${sec} s ago` : `${sec} s in the future`;
     return {
       status: 403,
-      body: `STALE_TIMESTAMP: the request was signed ${Math.round(skew / 1000)} s from now`,
+      body: `STALE_TIMESTAMP: the request was signed ${when}, outside the ${this.maxSkewMs / 1000} s window (KFBOT_CALLBACK_MAX_SKEW): a replay, or this server's clock is wrong (sync it with NTP)`,
     };
   }
 
@@ -105,6 +107,14 @@ export class CallbackReceiver {
     this.metrics.callbacks.inc({ result: 'accepted' });
     this.log.debug({ open_kfid: event.openKfId }, 'callback accepted');
     return { status: 200, body: 'success' };
+  }
+
+  /**
+   * A POST the HTTP adapter refused before reading it (a body too large, or a form or JSON body):
+   * counted with the other refusals, so the callback-refusal alert sees it too.
+   */
+  refusedUnread(result: 'too_large' | 'bad_request'): void {
+    this.metrics.callbacks.inc({ result });
   }
 
   #refuse(err: unknown, what: string): Answer {

@@ -115,8 +115,9 @@ async function handle(routes: HttpRoutes, req: IncomingMessage, res: ServerRespo
       if (method === 'POST') {
         const type = req.headers['content-type'] ?? '';
         if (FOREIGN_CONTENT_TYPES.test(type)) {
+          routes.receiver.refusedUnread('bad_request');
           routes.log.warn({ contentType: type }, 'callback refused: not an XML body');
-          send(res, 415, `a WeCom callback is XML, not ${type}`);
+          send(res, 415, `a WeCom callback is XML, not ${type}: send the envelope as text/xml`);
           return;
         }
         let body: string;
@@ -124,6 +125,7 @@ async function handle(routes: HttpRoutes, req: IncomingMessage, res: ServerRespo
           body = await readBody(req);
         } catch (err) {
           if (!(err instanceof BodyTooLarge)) throw err;
+          routes.receiver.refusedUnread('too_large');
           routes.log.warn({ limit: MAX_BODY_BYTES }, 'callback refused: body too large');
           res.setHeader('connection', 'close');
           send(res, 413, `body larger than ${MAX_BODY_BYTES} bytes`);

@@ -31,7 +31,7 @@ export class KfbotMetrics {
 
   readonly callbacks = new Counter({
     name: 'kfbot_callbacks_total',
-    help: 'Callbacks received, by result (accepted, verified, bad_signature, bad_request, too_large, unavailable)',
+    help: 'Callbacks received, by result (accepted, ignored, verified, stale, bad_signature, bad_request, too_large, unavailable)',
     labelNames: ['result'],
     registers: [this.registry],
   });

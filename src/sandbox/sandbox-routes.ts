@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SECURITY_HEADERS } from '../console/console-http.ts';
 import type { WeComSimulator } from '../simulator/index.ts';
 import { parseAction, performAction, SandboxActionError } from './sandbox-actions.ts';
 import type { SandboxHub } from './sandbox-hub.ts';
@@ -35,6 +36,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...SECURITY_HEADERS,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });
@@ -45,10 +47,13 @@ export function sandboxRoutes(hub: SandboxHub, sim: WeComSimulator, time: Sandbo
   const publicDir = new URL('./public/', import.meta.url);
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const asset = STATIC[url.pathname];
-    if (asset && req.method === 'GET') {
+    // HEAD as GET (Node leaves the body out): a link checker or `curl -I` sees the page is there.
+    if (asset && (req.method === 'GET' || req.method === 'HEAD')) {
       // Read on each request: the page is small, and an edited page shows on reload.
       const body = readFileSync(new URL(asset.file, publicDir));
-      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' });
+      // The console's headers: the page loads only its own script and style and is never framed,
+      // so a page elsewhere cannot drive a sandbox customer or servicer by clickjacking.
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.type });
       res.end(body);
       return true;
     }
@@ -83,8 +88,8 @@ export function sandboxRoutes(hub: SandboxHub, sim: WeComSimulator, time: Sandbo
       const stored = sim.world.media.live(media[1] as string, sim.clock.now());
       if (!stored) return false;
       res.writeHead(200, {
+        ...SECURITY_HEADERS,
         'content-type': stored.contentType || 'application/octet-stream',
-        'cache-control': 'no-store',
       });
       res.end(Buffer.from(stored.bytes));
       return true;

@@ -312,7 +312,7 @@ describe('report options', () => {
     expect(await kfbot('report', 'rules', '--format', 'xml')).toMatchObject({
       code: 2,
       stderr:
-        'kfbot report: --format is table, csv or json, not "xml"\nRun "kfbot report --help" for usage.\n',
+        'kfbot report: --format is table, csv or json, not "xml"\nRun "kfbot report rules --help" for usage.\n',
     });
     expect((await kfbot('report', 'satisfaction', '--since', 'a week')).stderr).toContain(
       '--since takes a duration such as 7d, 24h or 90m, not "a week"',

@@ -70,6 +70,11 @@ describe('kfbot doctor', () => {
         '✓ kf accounts the app manages: 售前咨询 (wkPRESALES), 售后服务 (wkAFTERSALES)',
       );
       expect(r.stdout).toContain('✓ rules: no rule names an open_kfid, so the rules answer on every account');
+      // The rules counted as kfbot validate counts them (not menu answers added to the rules).
+      const validated = /: \d+ files?, (.*)$/m.exec(
+        (await runInProcess(['validate', 'rules'], {})).stdout,
+      )?.[1];
+      expect(r.stdout).toContain(`✓ rules: rules is valid (${validated})`);
       expect(r.stdout).toMatch(/✓ clock: within \d s of WeCom’s/);
       expect(r.stdout).toMatch(/✓ callback URL: .* answered WeCom’s URL verification correctly/);
       expect(r.stdout).toContain('will be created on first start');

@@ -16,6 +16,17 @@ describe('kfbot', () => {
     expect(r.stdout).toMatch(/validate\s+check rule files/);
   });
 
+  it.each([['serve'], ['doctor'], ['forget'], ['rules'], ['report', 'unanswered']])(
+    'names both store kinds --store takes in "kfbot %s --help"',
+    async (...command) => {
+      const r = await runCli([...command.filter((c) => c !== undefined), '--help']);
+      expect(r.code).toBe(0);
+      const store = r.stdout.split('\n').find((l) => l.trimStart().startsWith('--store'));
+      expect(store).toContain('sqlite:PATH');
+      expect(store).toContain('redis://');
+    },
+  );
+
   it('says what to do about an unknown command', async () => {
     const r = await runCli(['serv']);
     expect(r.code).toBe(2);

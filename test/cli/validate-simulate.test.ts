@@ -26,6 +26,15 @@ describe('kfbot validate', () => {
     expect(r.stdout).toContain('examples/01-welcome-menu/rules.yaml: 1 file, 2 rules');
   });
 
+  it('takes --rules PATH as simulate, test, serve and doctor do, and refuses two paths', async () => {
+    const r = await runCli(['validate', '--rules', 'examples/01-welcome-menu/rules.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('examples/01-welcome-menu/rules.yaml: 1 file, 2 rules');
+    const two = await runCli(['validate', 'rules', '--rules', 'examples/01-welcome-menu/rules.yaml']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('give at most one rules path');
+  });
+
   it('prints every problem with file:line:col and exits 1', async () => {
     const file = rulesFile('rules:\n  - name: a\n    when: { txt: x }\n    then: [ { say: x } ]\n');
     const r = await runCli(['validate', file]);
@@ -46,6 +55,7 @@ describe('kfbot validate', () => {
   it('rejects an unknown option with usage help', async () => {
     const r = await runCli(['validate', '--strict']);
     expect(r.code).toBe(2);
+    expect(r.stderr).toContain('kfbot validate: unknown option --strict; the options are --json, --rules\n');
     expect(r.stderr).toContain('Run "kfbot validate --help"');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
 
@@ -93,4 +94,25 @@ describe('kfbot chat', () => {
       '✗ wait takes a duration such as 30s, 5m, 2h or 1h30m, up to 168h (got "soon")',
     );
   }, 60_000);
+});
+
+describe('the kfbot chat transcript the README and docs/sandbox.md show', () => {
+  it.each(['README.md', 'docs/sandbox.md'])(
+    'is what kfbot chat prints with the shipped rules (%s)',
+    async (file) => {
+      const text = readFileSync(file, 'utf8');
+      const block = /```text\n\$ npx kfbot chat\n([\s\S]*?)```/.exec(text)?.[1];
+      expect(block, `${file} shows a kfbot chat transcript`).toBeDefined();
+      const lines = (block as string).split('\n').filter((l) => l.trim() !== '');
+      const typed = lines.filter((l) => l.startsWith('> ')).map((l) => l.slice(2));
+      const r = await runCli(['chat', '--rules', 'rules'], { input: [...typed, '/quit', ''].join('\n') });
+      expect(r.code).toBe(0);
+      // The customer's nickname is invented anew each run; the docs show 小明.
+      const nickname = /you are (\S+),/.exec(r.stdout)?.[1] as string;
+      for (const line of lines.filter((l) => !l.startsWith('> '))) {
+        expect(r.stdout).toContain(line.replaceAll('小明', nickname));
+      }
+    },
+    60_000,
+  );
 });

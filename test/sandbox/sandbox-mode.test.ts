@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isLoopback, serveMode } from '../../src/cli/serve-mode.ts';
 import { KFBOT, runCli } from '../cli/run-cli.ts';
 
@@ -33,12 +33,28 @@ describe('kfbot serve with no WeCom credentials', () => {
       });
       child.on('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
     });
+    // A failed assertion below must not leave the server running after the test run.
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
     expect(line.msg).toMatch(
       /^sandbox mode \(no WeCom credentials\): kfbot runs against its built-in WeCom simulator — open http:\/\/127\.0\.0\.1:\d+\/sandbox$/,
     );
     const page = await request(line.url);
     expect(page.statusCode).toBe(200);
     expect(await page.body.text()).toContain('kfbot 沙盒');
+    // The same headers as the console: only its own script, never framed, no sniffing.
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const head = await request(line.url, { method: 'HEAD' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['x-frame-options']).toBe('DENY');
+    await head.body.text();
+    const script = await request(line.url.replace('/sandbox', '/sandbox/app.js'));
+    expect(script.headers['x-content-type-options']).toBe('nosniff');
+    await script.body.text();
     const ready = await request(line.url.replace('/sandbox', '/readyz'));
     expect(ready.statusCode).toBe(200);
     expect(JSON.parse(await ready.body.text())).toMatchObject({ ready: true, mode: 'sandbox' });

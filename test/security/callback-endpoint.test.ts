@@ -86,6 +86,14 @@ async function expectNothingProcessed(): Promise<void> {
 
 const logged = (text: string) => lines.some((l) => l.includes(text));
 
+/** kfbot_callbacks_total{result} as /metrics shows it (0 when the series is not there yet). */
+async function callbacksCounted(result: string): Promise<number> {
+  const res = await request(`${app.url}/metrics`);
+  const text = await res.body.text();
+  const line = text.split('\n').find((l) => l.startsWith(`kfbot_callbacks_total{result="${result}"}`));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
 describe('refused callbacks', () => {
   const cases: [
     string,
@@ -168,11 +176,33 @@ describe('refused callbacks', () => {
     await expectNothingProcessed();
   });
 
-  it('refuses a huge body with 413', async () => {
+  it('refuses a huge body with 413, and counts it in /metrics for the refusal alert', async () => {
+    const before = await callbacksCounted('too_large');
     const res = await post(sealed().query, `<xml>${'x'.repeat(200_000)}</xml>`);
     expect(res.status).toBe(413);
     expect(logged('body too large')).toBe(true);
     await expectNothingProcessed();
+    expect(await callbacksCounted('too_large')).toBe(before + 1);
+  });
+
+  it('counts a form body refused with 415 as a bad request, and says to send text/xml', async () => {
+    const before = await callbacksCounted('bad_request');
+    const s = sealed();
+    const res = await post(s.query, s.body, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(res.text).toContain('text/xml');
+    expect(await callbacksCounted('bad_request')).toBe(before + 1);
+  });
+
+  it('says how old a stale notice is and which setting bounds it', async () => {
+    const res = await post(
+      sealed({ timestamp: String(Math.floor(Date.now() / 1000) - 3600) }).query,
+      sealed().body,
+    );
+    expect(res.status).toBe(403);
+    expect(res.text).toMatch(
+      /^STALE_TIMESTAMP: the request was signed 360\d s ago, outside the 600 s window \(KFBOT_CALLBACK_MAX_SKEW\)/,
+    );
   });
 
   it.each(['PUT', 'DELETE', 'PATCH'])('refuses %s with 405 and says so in the log', async (method) => {

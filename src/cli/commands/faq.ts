@@ -2,7 +2,7 @@
  * `kfbot faq <subcommand>`: tools for the typed-question FAQ. One entry per subcommand
  * in SUBCOMMANDS (a file each), as `kfbot report` does.
  */
-import { type Command, UsageError } from '../command.ts';
+import { type Command, runSubcommand, UsageError } from '../command.ts';
 import { faqCalibrateCommand } from './faq-calibrate.ts';
 import { faqExpandCommand } from './faq-expand.ts';
 import { faqReviewCommand } from './faq-review.ts';
@@ -42,6 +42,6 @@ export const faqCommand: Command = {
     const sub = SUBCOMMANDS.find((c) => c.name === name);
     if (!sub)
       throw new UsageError(`unknown faq subcommand "${name}": ${SUBCOMMANDS.map((c) => c.name).join(', ')}`);
-    return sub.run(rest, io);
+    return runSubcommand(`faq ${name}`, () => sub.run(rest, io));
   },
 };

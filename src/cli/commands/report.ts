@@ -2,7 +2,7 @@
  * `kfbot report <what>`: reports read from the store. One entry per report in REPORTS, so adding
  * one is a file (defineReport, define-report.ts) and a line here.
  */
-import { type Command, type CommandIo, UsageError } from '../command.ts';
+import { type Command, type CommandIo, runSubcommand, UsageError } from '../command.ts';
 import { rulesReport } from './report-rules.ts';
 import { satisfactionReport } from './report-satisfaction.ts';
 import { sessionsReport } from './report-sessions.ts';
@@ -40,6 +40,6 @@ export const reportCommand: Command = {
     const report = REPORTS.find((r) => r.name === name);
     if (!report)
       throw new UsageError(`unknown report "${name}"; reports: ${REPORTS.map((r) => r.name).join(', ')}`);
-    return report.run(rest, io);
+    return runSubcommand(`report ${name}`, () => report.run(rest, io));
   },
 };

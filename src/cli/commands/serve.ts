@@ -38,7 +38,8 @@ or a .env file in the working directory):
   --port N          HTTP port                      (KFBOT_PORT, default 8080)
   --host ADDR       listen address                 (KFBOT_HOST, default 0.0.0.0;
                                                     the sandbox's default is 127.0.0.1)
-  --store URL       sqlite:PATH                    (KFBOT_STORE, default sqlite:./data/kfbot.db;
+  --store URL       sqlite:PATH or redis://host:port/db (several replicas)
+                                                    (KFBOT_STORE, default sqlite:./data/kfbot.db;
                                                     in sandbox mode a fresh in-memory store)
   --log-level L     fatal … trace                  (LOG_LEVEL, default info)
   --sandbox         sandbox mode even when credentials are set

@@ -4,23 +4,24 @@
  */
 import { loadRulesOffThread } from '../../rules/load-rules-off-thread.ts';
 import { formatProblem, type RuleProblem } from '../../rules/problems.ts';
-import { type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
+import { describeCounts, type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
 import type { RuleSet } from '../../rules/rule-model.ts';
 import { resolveSemantic } from '../../semantic/semantic-config.ts';
 import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
 import { rulesTarget } from '../rules-target.ts';
 
-const HELP = `Usage: kfbot validate [path] [--json]
+const HELP = `Usage: kfbot validate [path | --rules PATH] [--json]
 
 Checks rule files (a YAML file, or every *.yaml under a folder) and prints every problem
 with its file:line:column. Exits 1 if there is any error, 0 otherwise (warnings only).
 
-  path        rule file or folder (default: $KFBOT_RULES, else ./rules)
-  --json      print {"ok", "problems": [...], "summary"} as JSON
-  -h, --help  show this help
+  path          rule file or folder (default: $KFBOT_RULES, else ./rules)
+  --rules PATH  the same, spelt as every other command spells it
+  --json        print {"ok", "problems": [...], "summary"} as JSON
+  -h, --help    show this help
 `;
 
-const OPTIONS = { json: { type: 'boolean' } } as const;
+const OPTIONS = { json: { type: 'boolean' }, rules: { type: 'string' } } as const;
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -30,8 +31,10 @@ export const validateCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    if (positionals.length > 1) throw new UsageError('give at most one rules path');
-    const target = rulesTarget(positionals[0], io);
+    // `--rules PATH` as simulate, test, serve and doctor take it; the path alone as well.
+    const paths = [...positionals, ...(values.rules === undefined ? [] : [values.rules])];
+    if (paths.length > 1) throw new UsageError('give at most one rules path (a path, or --rules PATH)');
+    const target = rulesTarget(paths[0], io);
     // As serve loads them: the costly part in a child process (load-rules-off-thread.ts).
     const loaded = await loadRulesOffThread(target, io.cwd);
     // The provider as serve would use it: the rules' setting with the environment's (and its key).
@@ -59,7 +62,7 @@ export const validateCommand: Command = {
 };
 
 function summarise(target: string, files: number, c: RuleCounts, faq: boolean): string {
-  return `${target}: ${count(files, 'file')}, ${count(c.rules, 'rule')}, ${count(c.menus, 'menu')} with ${count(c.clickAnswers, 'click answer')}${faq ? `, FAQ of ${count(c.faqItems, 'item')} and ${count(c.typedQuestions, 'typed question')}` : ''}`;
+  return `${target}: ${count(files, 'file')}, ${describeCounts(c, faq)}`;
 }
 
 function semanticEnvProblems(set: RuleSet | undefined, env: CommandIo['env']): RuleProblem[] {
