@@ -97,7 +97,7 @@ export class SqliteActivity implements ActivityLog {
       HOURS_OF_DAY.map((_, h) => {
         const c = hourColumn(measure, h);
         return db.prepare(
-          `INSERT INTO ${table} (day, ${keys}, ${c}) VALUES (${keys === 'open_kfid' ? '?, ?' : '?, ?, ?'}, 1)
+          `INSERT INTO ${table} (day, ${keys}, ${c}) VALUES (${keys.replace(/\w+/g, '?')}, ?, 1)
            ON CONFLICT (day, ${keys}) DO UPDATE SET ${c} = ${c} + 1`,
         );
       });
