@@ -84,6 +84,8 @@ const DAY = 'kfbot_activity_day';
 export class SqliteActivity implements ActivityLog {
   readonly #db: Database.Database;
   readonly #stmt;
+  /** The grouped reads prepared so far, by their text (sqlite-activity-day-reads.ts). */
+  readonly #dayReads = new Map<string, Database.Statement>();
 
   /** Counters, scores and session ends are committed with the turn's other report writes. */
   constructor(
@@ -182,8 +184,6 @@ export class SqliteActivity implements ActivityLog {
   async listUnmatched(q: ActivityQuery): Promise<UnmatchedCount[]> {
     return this.#readDays(UNMATCHED_READ, this.#stmt.unmatchedDays, q) as UnmatchedCount[];
   }
-
-  readonly #dayReads = new Map<string, Database.Statement>();
 
   /** The query's local days of `read`, within the UTC days the table holds (an open end is bounded by them). */
   #readDays(read: DayRead, held: Database.Statement, q: ActivityQuery): unknown[] {
