@@ -30,9 +30,11 @@ const HOUR = 3_600_000;
 
 /**
  * Each account's day spread over the hours customers write in: every rule hit in SPREAD different
- * hours (BENCH_CONSOLE_SPREAD, default 3; 1 puts them in one hour, as this bench seeded before
- * hourly counts), the unmatched messages in another, session ends and scores each in an hour of
- * their own. Stores that count per hour keep SPREAD× the rule rows of per-day counts.
+ * hours of its day, evenly apart (BENCH_CONSOLE_SPREAD, default 3; real traffic spreads over ~12;
+ * 1 puts them in one hour, as this bench seeded before hourly counts), the unmatched messages in
+ * another, session ends and scores each in an hour of their own. A store that keeps a row per hour
+ * keeps SPREAD× the rule rows of per-day counts. (Before the spacing, SPREAD over 6 ran into the
+ * next seeded day's hours: 12 hit only 6 distinct hours a day, each twice.)
  */
 const SPREAD = Number(process.env.BENCH_CONSOLE_SPREAD ?? 3);
 
@@ -45,7 +47,9 @@ async function seed(store: Store): Promise<void> {
       for (let j = 0; j < SPREAD; j++)
         await store.activity.recordRuleOutcomes({
           openKfId: kf,
-          at: day + (j * 4 + (k % 4)) * HOUR,
+          // Spaced over the 24 hours after `day` (distinct hours for any SPREAD up to 24), so one
+          // seeded day's hours do not fall on the next's.
+          at: day + ((Math.floor((j * 24) / SPREAD) + (k % 4)) % 24) * HOUR,
           hits: RULES,
           ...(j === 0 && { misses: RULES.slice(0, 2) }),
         });

@@ -8,8 +8,9 @@
  * on the day it begins in, so what happened in the first 30 or 15 minutes after midnight counts on
  * the day before — the price of hourly counts, documented in docs/reports.md.
  *
- * Every reader dates activity through `activityDay`: the stores (SQLite calls it as an SQL
- * function, Redis in JavaScript), the satisfaction rows, the console's range.
+ * Every reader dates activity through `activityDay`: the stores (SQLite to split each UTC day's
+ * row of hourly counts, sqlite-activity-day-reads.ts, and as an SQL function for session ends;
+ * Redis in JavaScript), the satisfaction rows, the console's range.
  */
 
 import type { ActivityQuery } from './activity-log.ts';

@@ -12,12 +12,15 @@ import {
   type SessionEndCount,
   type UnmatchedCount,
 } from './activity-log.ts';
+import { HOURS_OF_DAY, hourColumn } from './sqlite-activity-daily.ts';
+import { type DayRead, dayReadStatement, dayRuns, utcDate } from './sqlite-activity-day-reads.ts';
 import type { SqliteReportWrites } from './sqlite-report-writes.ts';
 
 /**
  * The schema of version 5: counts per UTC day. Since version 12 (sqlite-activity-hourly.ts) the
- * counts are per UTC hour — `hour`, epoch ms of its start, in place of `day` — so that reads can
- * form the days of any timezone; scores and session ends are one row each, dated by their time.
+ * counts are per UTC hour, so that reads can form the days of any timezone; since version 14
+ * (sqlite-activity-daily.ts) a row holds the 24 hourly counts of its UTC day. Scores and session
+ * ends are one row each, dated by their time.
  */
 export const ACTIVITY_SCHEMA = `
 CREATE TABLE rule_outcomes (
@@ -56,8 +59,24 @@ CREATE INDEX session_ends_at ON session_ends (at);
 /** `AND open_kfid = ?` only when the query names an account: one statement for both. */
 const ACCOUNT = '(@account IS NULL OR open_kfid = @account)';
 
+const RULE_READ: DayRead = {
+  table: 'rule_outcomes',
+  keys: [
+    ['open_kfid', 'openKfId'],
+    ['rule', 'rule'],
+  ],
+  measures: ['hits', 'misses'],
+};
+const UNMATCHED_READ: DayRead = {
+  table: 'unmatched_messages',
+  keys: [['open_kfid', 'openKfId']],
+  measures: ['messages'],
+};
+/** Prepared grouped reads by their text; a handful of range shapes recur, so a small bound. */
+const MAX_DAY_READS = 64;
+
 /**
- * The SQL function the reads date rows with: the same `activityDay` every reader uses, so SQLite's
+ * The SQL function session ends are dated with: the same `activityDay` every reader uses, so SQLite's
  * days are Redis's and the reports' (a count on the local date at the start of its UTC hour).
  */
 const DAY = 'kfbot_activity_day';
@@ -65,6 +84,8 @@ const DAY = 'kfbot_activity_day';
 export class SqliteActivity implements ActivityLog {
   readonly #db: Database.Database;
   readonly #stmt;
+  /** The grouped reads prepared so far, by their text (sqlite-activity-day-reads.ts). */
+  readonly #dayReads = new Map<string, Database.Statement>();
 
   /** Counters, scores and session ends are committed with the turn's other report writes. */
   constructor(
@@ -73,18 +94,24 @@ export class SqliteActivity implements ActivityLog {
   ) {
     this.#db = db;
     db.function(DAY, { deterministic: true }, (at, timezone) => activityDay(Number(at), String(timezone)));
+    // One upsert per count, into its hour's column of its UTC day's row.
+    const count = (table: string, keys: string, measure: 'hits' | 'misses' | 'messages') =>
+      HOURS_OF_DAY.map((_, h) => {
+        const c = hourColumn(measure, h);
+        return db.prepare(
+          `INSERT INTO ${table} (day, ${keys}, ${c}) VALUES (${keys.replace(/\w+/g, '?')}, ?, 1)
+           ON CONFLICT (day, ${keys}) DO UPDATE SET ${c} = ${c} + 1`,
+        );
+      });
     this.#stmt = {
-      hit: db.prepare(
-        `INSERT INTO rule_outcomes (hour, open_kfid, rule, hits) VALUES (?, ?, ?, 1)
-         ON CONFLICT (hour, open_kfid, rule) DO UPDATE SET hits = hits + 1`,
+      hit: count('rule_outcomes', 'open_kfid, rule', 'hits'),
+      miss: count('rule_outcomes', 'open_kfid, rule', 'misses'),
+      unmatched: count('unmatched_messages', 'open_kfid', 'messages'),
+      ruleDays: db.prepare(
+        'SELECT (SELECT MIN(day) FROM rule_outcomes) AS first, (SELECT MAX(day) FROM rule_outcomes) AS last',
       ),
-      miss: db.prepare(
-        `INSERT INTO rule_outcomes (hour, open_kfid, rule, misses) VALUES (?, ?, ?, 1)
-         ON CONFLICT (hour, open_kfid, rule) DO UPDATE SET misses = misses + 1`,
-      ),
-      unmatched: db.prepare(
-        `INSERT INTO unmatched_messages (hour, open_kfid, messages) VALUES (?, ?, 1)
-         ON CONFLICT (hour, open_kfid) DO UPDATE SET messages = messages + 1`,
+      unmatchedDays: db.prepare(
+        'SELECT (SELECT MIN(day) FROM unmatched_messages) AS first, (SELECT MAX(day) FROM unmatched_messages) AS last',
       ),
       score: db.prepare(
         `INSERT INTO satisfaction_scores (open_kfid, external_userid, session_started_at, score, click_id, at)
@@ -96,17 +123,6 @@ export class SqliteActivity implements ActivityLog {
       sessionEnd: db.prepare(
         'INSERT INTO session_ends (open_kfid, external_userid, at, how) VALUES (@openKfId, @externalUserId, @at, @how)',
       ),
-      listRules: db.prepare(
-        `SELECT ${DAY}(hour, @timezone) AS day, open_kfid AS openKfId, rule,
-           SUM(hits) AS hits, SUM(misses) AS misses
-         FROM rule_outcomes WHERE hour >= @from AND hour < @until AND ${ACCOUNT}
-         GROUP BY day, open_kfid, rule ORDER BY day, open_kfid, rule`,
-      ),
-      listUnmatched: db.prepare(
-        `SELECT ${DAY}(hour, @timezone) AS day, open_kfid AS openKfId, SUM(messages) AS messages
-         FROM unmatched_messages WHERE hour >= @from AND hour < @until AND ${ACCOUNT}
-         GROUP BY day, open_kfid ORDER BY day, open_kfid`,
-      ),
       listScores: db.prepare(
         `SELECT open_kfid AS openKfId, external_userid AS externalUserId, session_started_at AS sessionStartedAt,
            score, click_id AS clickId, at
@@ -117,25 +133,38 @@ export class SqliteActivity implements ActivityLog {
         `SELECT ${DAY}(at, @timezone) AS day, open_kfid AS openKfId, how, COUNT(*) AS count FROM session_ends
          WHERE at >= @from AND at < @until AND ${ACCOUNT} GROUP BY day, open_kfid, how ORDER BY day, open_kfid, how`,
       ),
-      purgedHours: db.prepare(
-        `SELECT COUNT(*) AS hours FROM (
-           SELECT hour FROM rule_outcomes WHERE hour < @hour
-           UNION SELECT hour FROM unmatched_messages WHERE hour < @hour
-           UNION SELECT (at / ${HOUR_MS}) * ${HOUR_MS} FROM session_ends WHERE at < @hour)`,
+      endedHours: db.prepare(
+        `SELECT DISTINCT (at / ${HOUR_MS}) * ${HOUR_MS} AS hour FROM session_ends WHERE at < ?`,
       ),
-      purgeRules: db.prepare('DELETE FROM rule_outcomes WHERE hour < ?'),
-      purgeUnmatched: db.prepare('DELETE FROM unmatched_messages WHERE hour < ?'),
+      ruleHours: db
+        .prepare(
+          `SELECT day, ${HOURS_OF_DAY.map((_, h) => `SUM(${hourColumn('hits', h)}) + SUM(${hourColumn('misses', h)})`).join(', ')}
+         FROM rule_outcomes WHERE day <= ? GROUP BY day`,
+        )
+        .raw(),
+      unmatchedHours: db
+        .prepare(
+          `SELECT day, ${HOURS_OF_DAY.map((_, h) => `SUM(${hourColumn('messages', h)})`).join(', ')}
+         FROM unmatched_messages WHERE day <= ? GROUP BY day`,
+        )
+        .raw(),
+      purgeRules: db.prepare('DELETE FROM rule_outcomes WHERE day < ?'),
+      purgeUnmatched: db.prepare('DELETE FROM unmatched_messages WHERE day < ?'),
       purgeEnds: db.prepare('DELETE FROM session_ends WHERE at < ?'),
       purgeScores: db.prepare('DELETE FROM satisfaction_scores WHERE at < ?'),
     };
   }
 
   recordRuleOutcomes(o: RuleOutcomes): Promise<void> {
-    const hour = hourOf(o.at);
+    const day = utcDate(o.at);
+    const h = new Date(o.at).getUTCHours();
+    const hit = this.#stmt.hit[h];
+    const miss = this.#stmt.miss[h];
+    const unmatched = this.#stmt.unmatched[h];
     return this.writes.add(() => {
-      for (const rule of o.hits ?? []) this.#stmt.hit.run(hour, o.openKfId, rule);
-      for (const rule of o.misses ?? []) this.#stmt.miss.run(hour, o.openKfId, rule);
-      if (o.unmatched) this.#stmt.unmatched.run(hour, o.openKfId);
+      for (const rule of o.hits ?? []) hit?.run(day, o.openKfId, rule);
+      for (const rule of o.misses ?? []) miss?.run(day, o.openKfId, rule);
+      if (o.unmatched) unmatched?.run(day, o.openKfId);
     });
   }
 
@@ -149,11 +178,29 @@ export class SqliteActivity implements ActivityLog {
 
   // The statements name their columns as the rows are typed (SELECT open_kfid AS openKfId, …).
   async listRuleOutcomes(q: ActivityQuery): Promise<RuleOutcomeCount[]> {
-    return this.#stmt.listRules.all(params(q)) as RuleOutcomeCount[];
+    return this.#readDays(RULE_READ, this.#stmt.ruleDays, q) as RuleOutcomeCount[];
   }
 
   async listUnmatched(q: ActivityQuery): Promise<UnmatchedCount[]> {
-    return this.#stmt.listUnmatched.all(params(q)) as UnmatchedCount[];
+    return this.#readDays(UNMATCHED_READ, this.#stmt.unmatchedDays, q) as UnmatchedCount[];
+  }
+
+  /** The query's local days of `read`, within the UTC days the table holds (an open end is bounded by them). */
+  #readDays(read: DayRead, held: Database.Statement, q: ActivityQuery): unknown[] {
+    const { first, last } = held.get() as { first: string | null; last: string | null };
+    if (first === null || last === null) return [];
+    const p = params(q);
+    const from = Math.max(p.from, Date.parse(`${first}T00:00:00Z`));
+    const until = Math.min(p.until, Date.parse(`${last}T00:00:00Z`) + 24 * HOUR_MS);
+    if (from >= until) return [];
+    const { sql, args } = dayReadStatement(read, dayRuns(from, until, q.timezone), p.account);
+    let stmt = this.#dayReads.get(sql);
+    if (!stmt) {
+      if (this.#dayReads.size >= MAX_DAY_READS) this.#dayReads.clear();
+      stmt = this.#db.prepare(sql);
+      this.#dayReads.set(sql, stmt);
+    }
+    return stmt.all(args);
   }
 
   async listScores(q: ActivityQuery): Promise<SatisfactionScore[]> {
@@ -170,13 +217,37 @@ export class SqliteActivity implements ActivityLog {
   async purgeActivity(before: number): Promise<{ hours: number; scores: number }> {
     this.writes.flush();
     const hour = hourOf(before);
+    const day = utcDate(hour);
+    const h = new Date(hour).getUTCHours();
     return this.#db.transaction(() => {
-      const { hours } = this.#stmt.purgedHours.get({ hour }) as { hours: number };
-      this.#stmt.purgeRules.run(hour);
-      this.#stmt.purgeUnmatched.run(hour);
+      // The hours that held a count or a session end, before the cutoff's hour.
+      const hours = new Set<number>();
+      for (const stmt of [this.#stmt.ruleHours, this.#stmt.unmatchedHours])
+        for (const [d, ...counts] of stmt.all(day) as [string, ...number[]][]) {
+          const start = Date.parse(`${d}T00:00:00Z`);
+          counts.forEach((c, i) => {
+            if (c > 0 && start + i * HOUR_MS < hour) hours.add(start + i * HOUR_MS);
+          });
+        }
+      for (const { hour: ended } of this.#stmt.endedHours.all(hour) as { hour: number }[]) hours.add(ended);
+      this.#stmt.purgeRules.run(day);
+      this.#stmt.purgeUnmatched.run(day);
+      if (h > 0) this.#purgeHoursOf(day, h);
       this.#stmt.purgeEnds.run(hour);
-      return { hours, scores: this.#stmt.purgeScores.run(before).changes };
+      return { hours: hours.size, scores: this.#stmt.purgeScores.run(before).changes };
     })();
+  }
+
+  /** Empties hours 0 … h − 1 of UTC day `day`, and drops its rows left with no count. */
+  #purgeHoursOf(day: string, h: number): void {
+    const cleared = (ms: DayRead['measures']) =>
+      ms.flatMap((m) => HOURS_OF_DAY.slice(0, h).map((_, i) => `${hourColumn(m, i)} = 0`)).join(', ');
+    const all = (ms: DayRead['measures']) =>
+      ms.flatMap((m) => HOURS_OF_DAY.map((_, i) => hourColumn(m, i))).join(' + ');
+    for (const { table, measures } of [RULE_READ, UNMATCHED_READ]) {
+      this.#db.prepare(`UPDATE ${table} SET ${cleared(measures)} WHERE day = ?`).run(day);
+      this.#db.prepare(`DELETE FROM ${table} WHERE day = ? AND ${all(measures)} = 0`).run(day);
+    }
   }
 }
 

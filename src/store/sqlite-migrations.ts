@@ -7,6 +7,7 @@
 
 import type Database from 'better-sqlite3';
 import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
+import { DAILY_ACTIVITY_SCHEMA } from './sqlite-activity-daily.ts';
 import { HOURLY_ACTIVITY_SCHEMA } from './sqlite-activity-hourly.ts';
 import { ACTIVITY_INDEXES_SCHEMA } from './sqlite-activity-indexes.ts';
 import { DRAFTS_SCHEMA } from './sqlite-drafts.ts';
@@ -156,6 +157,13 @@ CREATE TABLE kept_aside (
     name: 'console_signed_out: console sessions signed out on any replica, until their cookies expire',
     up: (db) => {
       db.exec(SIGNED_OUT_SESSIONS_SCHEMA);
+    },
+  },
+  {
+    version: 14,
+    name: "activity counts: one row per UTC day holding its 24 hours' counts, so a 90-day read is per-day rows",
+    up: (db) => {
+      db.exec(DAILY_ACTIVITY_SCHEMA);
     },
   },
 ];

@@ -89,7 +89,10 @@ describe('report writes on SQLite', () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.prepare('SELECT text FROM session_entries').all()).toEqual([{ text: '最后一句' }]);
-      expect(db.prepare('SELECT messages FROM unmatched_messages').all()).toEqual([{ messages: 1 }]);
+      // 08:00 UTC on 2026-12-07: that UTC day's row, its 08 hour.
+      expect(db.prepare('SELECT day, messages_08 AS messages FROM unmatched_messages').all()).toEqual([
+        { day: '2026-12-07', messages: 1 },
+      ]);
     } finally {
       db.close();
     }
