@@ -144,7 +144,7 @@ async function publishChanges(
     return audit(refuse({ reason: 'stale', latest: await ctx.versions.latestRuleVersion() }));
   // The store holds the version now (the commit point); the files follow, crash-safe.
   const written = writeRuleFiles(ctx.folder, version, writes);
-  // The reload runs on a worker thread: "published" is said once this replica answers with it.
+  // The reload runs in a loader process: "published" is said once this replica answers with it.
   await ctx.reload?.();
   return audit({
     ok: true,

@@ -127,7 +127,7 @@ export class RulesSync {
       const writes = writesToMatch(readRuleFiles(folder), v.files);
       if (Object.keys(writes).length > 0) {
         writeRuleFiles(folder, latest, writes);
-        // The reload runs on a worker thread (live-rules.ts): the version counts as applied, and
+        // The reload runs in a loader process (live-rules.ts): the version counts as applied, and
         // /readyz says so, only once the replica answers with it.
         await rules.reload();
       }

@@ -131,7 +131,7 @@ const STRICT_PRECISION = 0.5;
 
 export type { FaqOutcome };
 
-/** An index's built part (see FaqIndex.data): plain data, so a worker thread can hand it over. */
+/** An index's built part (see FaqIndex.data): plain data, so the loader process can hand it over. */
 export interface FaqIndexData {
   featureIds: Map<string, number>;
   weight: number[];
