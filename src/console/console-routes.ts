@@ -128,9 +128,9 @@ export function consoleRoutes(
     const [, name = '', ...rest] = url.pathname.slice('/console/api'.length).split('/');
     const endpoint = endpoints.get(name);
     if (!endpoint) return sendJson(res, 404, { error: `no console endpoint "${name}"` });
-    const method = req.method ?? 'GET';
+    const method = readMethod(req);
     if (method !== endpoint.method)
-      return sendJson(res, 405, { error: `${name} takes ${endpoint.method}, not ${method}` });
+      return sendJson(res, 405, { error: `${name} takes ${endpoint.method}, not ${req.method}` });
     let body: unknown;
     if (method === 'POST') {
       if (!sessions.csrfMatches(session, header(req, 'x-csrf-token')))
@@ -162,7 +162,7 @@ export function consoleRoutes(
   return async (req, res, url) => {
     const path = url.pathname;
     if (!isConsolePath(path)) return false;
-    const method = req.method ?? 'GET';
+    const method = readMethod(req);
     try {
       if (path === '/console/login') {
         if (method === 'POST') await signIn(req, res);
@@ -236,6 +236,15 @@ export function consoleRoutes(
 
 function isConsolePath(path: string): boolean {
   return path === '/console' || path.startsWith('/console/');
+}
+
+/**
+ * HEAD is GET without the body (RFC 9110 §9.3.2): the same status and headers, so a link checker
+ * or `curl -I` sees the redirect to sign-in a browser gets. Node's response drops the body itself.
+ */
+function readMethod(req: IncomingMessage): string {
+  const method = req.method ?? 'GET';
+  return method === 'HEAD' ? 'GET' : method;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

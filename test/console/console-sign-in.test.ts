@@ -195,6 +195,28 @@ describe('what the console sends', () => {
     expect((await forged.go('/console/api/overview')).status).toBe(401);
   });
 
+  it('answers HEAD as it answers GET, without the body, signed out and signed in', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    const same = async (paths: string[]) => {
+      for (const path of paths) {
+        const get = await c.go(path);
+        const head = await c.go(path, { method: 'HEAD' });
+        expect(head.status, `HEAD ${path}`).toBe(get.status);
+        expect(head.body, `HEAD ${path}`).toBe('');
+        for (const name of ['location', 'content-type', 'content-length', 'content-security-policy'])
+          expect(head.headers[name], `HEAD ${path} ${name}`).toBe(get.headers[name]);
+      }
+    };
+    // Signed out: the pages redirect to sign-in (303), not 401; the login page and its style sheet answer.
+    await same(['/console', '/console/overview', '/console/login', '/console/assets/console.css']);
+    expect((await c.go('/console', { method: 'HEAD' })).headers.location).toBe('/console/login');
+    expect((await c.go('/console/api/overview', { method: 'HEAD' })).status).toBe(401);
+    await c.signIn(PASSWORD);
+    await same(['/console', '/console/rules', '/console/assets/console.js', '/console/api/overview']);
+    expect((await c.go('/console/rules', { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('serves the page code and the vendored uPlot from kfbot itself once signed in', async () => {
     const b = await start();
     const c = new ConsoleClient(b.app.url);
