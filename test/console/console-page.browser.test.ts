@@ -187,11 +187,56 @@ describe('the console in Chromium', () => {
       expect(cells.map(Number), day).toEqual(expected);
     }
     const api = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
-      totals: { containmentRate: number };
+      range: { from: string; to: string };
+      totals: {
+        containmentRate: number;
+        handovers: number;
+        handoff: number;
+        csatAverage: number;
+        csatCount: number;
+      };
     };
     await expect
       .poll(() => page.locator('.card').first().textContent())
       .toContain(`${api.totals.containmentRate}%`);
+    await page.close();
+  });
+
+  it('says what each overview number counts and on what scale, in yyyy-mm-dd days', async () => {
+    const page = await signedIn(1280, 800);
+    await page.locator('#chart-containment .u-over').waitFor();
+    const { range, totals } = (await page.evaluate(async () =>
+      (await fetch('/console/api/overview')).json(),
+    )) as {
+      range: { from: string; to: string };
+      totals: { handovers: number; handoff: number; csatAverage: number; csatCount: number };
+    };
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    // Hand-overs (sessions) and hand-off rule hits (messages) are named, and why they differ is told.
+    const handover = page.locator('#card-handover');
+    expect(await handover.textContent()).toContain(`${totals.handovers} 个会话 sessions`);
+    expect(await handover.textContent()).toContain(`${totals.handoff} 次规则命中 rule hits`);
+    expect(totals.handovers).not.toBe(totals.handoff);
+    await handover.getByText('为何两数不同 Why they differ').click();
+    expect(await handover.locator('details p').first().isVisible()).toBe(true);
+    expect(await handover.locator('details').textContent()).toContain('企业微信接受了转接');
+    // CSAT on its scale, with how many ratings it comes from.
+    const csat = await page.locator('.card', { hasText: '满意度 CSAT' }).textContent();
+    expect(csat).toContain(`${totals.csatAverage.toFixed(1)} / 5`);
+    expect(csat).toContain(`${totals.csatCount} 份评价`);
+    // The containment axis starts at 0 %, CSAT's at the lowest score.
+    const axis = async (id: string) => {
+      const box = page.locator(`#chart-${id} .chart`);
+      return [await box.getAttribute('data-y-min'), await box.getAttribute('data-y-max')];
+    };
+    expect(await axis('containment')).toEqual(['0', '100']);
+    expect(await axis('csat')).toEqual(['1', '5']);
+    // Whatever the browser's language does to the date inputs, the chosen days read yyyy-mm-dd.
+    expect(await page.locator('form.filter output.iso').allTextContents()).toEqual([range.from, range.to]);
+    await page.locator('input[name="from"]').fill('2026-01-31');
+    expect(await page.locator('form.filter output.iso').first().textContent()).toBe('2026-01-31');
+    expect(await page.locator('input[name="to"]').getAttribute('min')).toBe('2026-01-31');
+    await page.screenshot({ path: 'test-results/console-overview-cards-1280.png' });
     await page.close();
   });
 
@@ -258,10 +303,23 @@ describe('the console in Chromium', () => {
     const notUnderstood = await page.locator('.card', { hasText: '未答 Not understood' }).textContent();
     expect(notUnderstood).toMatch(/\d+\s+兜底回复 fallback/);
     expect(notUnderstood).toMatch(/\d+\s+无规则 no rule/);
+    // Every chart's download link stays on one line beside its title.
+    const lineHeights = await page.locator('.panel-head .csv').evaluateAll((links) =>
+      links.map((a) => {
+        const g = globalThis as unknown as {
+          getComputedStyle(e: unknown): { fontSize: string };
+        };
+        const el = a as unknown as { getBoundingClientRect(): { height: number } };
+        return el.getBoundingClientRect().height / Number.parseFloat(g.getComputedStyle(a).fontSize);
+      }),
+    );
+    expect(lineHeights).toHaveLength(6);
+    for (const lines of lineHeights) expect(lines).toBeLessThan(2);
     for (const id of ['overview', 'unanswered', 'conversations', 'rules']) {
       await page.goto(`${bot.app.url}/console/${id}`);
       await page.locator('main h1').waitFor();
       await page.locator('main table, main .cards').first().waitFor();
+      expect(await page.getAttribute('html', 'lang'), id).toBe('zh-CN');
       // Nothing pushes the page sideways (wide tables scroll inside themselves), and every page's
       // link is on the screen: the nav wraps rather than hiding links off its edge.
       const sideways = await page.evaluate(() => {

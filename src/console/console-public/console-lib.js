@@ -93,11 +93,30 @@ export function rangeFilter(range, accounts, onChange) {
       ),
     )
   );
+  // A date input draws its value in the browser's own language (mm/dd/yyyy in an English
+  // Chromium), whatever the page's lang says; beside it the chosen day is written yyyy-mm-dd, as
+  // the charts, tables, CSV and `kfbot report` write days, so 11/09 is never read as 9 November.
+  /** @param {HTMLInputElement} input */
+  const iso = (input) => {
+    const shown = h('output', { class: 'iso', for: input.name, 'aria-live': 'polite' }, input.value);
+    input.addEventListener('input', () => {
+      shown.textContent = input.value;
+    });
+    return shown;
+  };
+  // The picker offers no "to" before "from" (the server refuses such a range).
+  const bound = () => {
+    to.min = from.value;
+    from.max = to.value;
+  };
+  from.addEventListener('input', bound);
+  to.addEventListener('input', bound);
+  bound();
   const form = h(
     'form',
     { class: 'filter' },
-    h('label', null, '从 from ', from),
-    h('label', null, '到 to ', to),
+    h('label', null, '从 from ', from, iso(from)),
+    h('label', null, '到 to ', to, iso(to)),
     h('label', null, '账号 account ', account),
     h('button', { type: 'submit' }, '查看 Show'),
   );
@@ -140,7 +159,9 @@ let uplot;
  * (the overall rate, say) or else its latest value — never uPlot's bare "--".
  * @param {HTMLElement} box
  * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
- * @param {{ kind?: 'bars' | 'line'; stacked?: boolean; idle?: (string | null)[] }} [opts]
+ * `yRange` fixes the value axis (a rate's 0–100) instead of fitting it to the data; the drawn
+ * axis's ends are kept on the box (data-y-min, data-y-max) for the page's tests.
+ * @param {{ kind?: 'bars' | 'line'; stacked?: boolean; idle?: (string | null)[]; yRange?: [number, number] }} [opts]
  */
 export async function drawChart(box, chart, opts = {}) {
   // Served by kfbot from the uplot package (console-assets.ts); a variable keeps tsc from resolving it.
@@ -168,8 +189,16 @@ export async function drawChart(box, chart, opts = {}) {
     {
       width: width(),
       height: 220,
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, ...(opts.yRange && { y: { range: opts.yRange } }) },
       axes: [{ space: 60 }, { size: 40 }],
+      hooks: {
+        draw: [
+          (/** @type {any} */ u) => {
+            box.dataset.yMin = String(u.scales.y?.min);
+            box.dataset.yMax = String(u.scales.y?.max);
+          },
+        ],
+      },
       series: [
         {
           label: '日期 day',

@@ -16,13 +16,14 @@ function card(label, value, hint) {
 }
 
 /**
- * A card of two numbers, each with its own name beside it (never "12 / 3" for the reader to decode).
- * @param {string} label @param {[number, string][]} parts
+ * A card of numbers, each with its own name beside it (never "12 / 3" for the reader to decode),
+ * and a note saying how they relate when that is not obvious.
+ * @param {string} label @param {[number, string][]} parts @param {Node} [note] @param {string} [id]
  */
-function partsCard(label, parts) {
+function partsCard(label, parts, note, id) {
   return h(
     'div',
-    { class: 'card' },
+    { class: 'card', ...(id && { id }) },
     h('div', { class: 'card-label' }, label),
     ...parts.map(([n, name]) =>
       h(
@@ -33,8 +34,12 @@ function partsCard(label, parts) {
         h('span', { class: 'muted small' }, name),
       ),
     ),
+    note ? h('div', { class: 'muted small card-note' }, note) : null,
   );
 }
+
+/** A CSAT average on its scale: 3 → "3.0 / 5"; none yet → "–". @param {number | null} n */
+const csat = (n) => (n === null ? '–' : `${n.toFixed(1)} / 5`);
 
 /** @param {HTMLElement} main */
 export async function render(main) {
@@ -56,12 +61,43 @@ export async function render(main) {
       [t.fallback, '兜底回复 fallback'],
       [t.unmatched, '无规则 no rule'],
     ]),
-    card('转人工 Handed over', String(t.handovers), `转人工规则命中 ${t.handoff}`),
+    // Two counts that differ on purpose: sessions WeCom moved to a person (any rule's transfer it
+    // accepted, an idle rule's included) and customer messages a hand-off rule answered (refused
+    // transfers and a second request in one session included). activity-recorder.ts counts both.
+    partsCard(
+      '转人工 Handed over',
+      [
+        [t.handovers, '个会话 sessions'],
+        [t.handoff, '次规则命中 rule hits'],
+      ],
+      h(
+        'details',
+        null,
+        h('summary', null, '为何两数不同 Why they differ'),
+        h(
+          'p',
+          null,
+          '会话：企业微信接受了转接、交给人工的会话（闲置规则的转接也算）。命中：客户消息命中转人工规则的次数（转接被拒、同一会话再次要求人工也算）。',
+        ),
+        h(
+          'p',
+          null,
+          'Sessions: moved to a person, the transfer accepted by WeCom (idle rules’ included). Hits: customer messages a hand-off rule answered (refused transfers and repeats included).',
+        ),
+      ),
+      'card-handover',
+    ),
     partsCard('闲置 Idle customers', [
       [t.idleReminders, '闲置提醒 reminders'],
       [t.timeouts, '超时结束 timeouts'],
     ]),
-    card('满意度 CSAT', num(t.csatAverage), `${t.csatCount} 份评价 responses`),
+    card(
+      '满意度 CSAT',
+      csat(t.csatAverage),
+      t.csatCount
+        ? `${t.csatCount} 份评价的平均分 average of ${t.csatCount} ratings`
+        : '还没有评价 no ratings yet',
+    ),
   );
   const q = pageQuery();
   const charts = data.charts.map((/** @type {any} */ chart) => {
@@ -145,11 +181,20 @@ export async function render(main) {
       c.chart.id === 'containment'
         ? [num(t.containmentRate, '%')]
         : c.chart.id === 'csat'
-          ? [num(t.csatAverage)]
+          ? [csat(t.csatAverage)]
+          : undefined;
+    // A rate's axis runs 0–100 % and a score's 1–5, whatever the range holds: an axis fitted to
+    // the data (65–100 %) would make a small change look large.
+    const yRange =
+      c.chart.id === 'containment'
+        ? /** @type {[number, number]} */ ([0, 100])
+        : c.chart.id === 'csat'
+          ? /** @type {[number, number]} */ ([1, 5])
           : undefined;
     await drawChart(c.box, plotted, {
       kind: c.chart.id === 'containment' || c.chart.id === 'csat' ? 'line' : 'bars',
       ...(overall && { idle: overall }),
+      ...(yRange && { yRange }),
     });
   }
 }
