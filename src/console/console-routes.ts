@@ -77,10 +77,17 @@ export function consoleRoutes(
       secure: isHttps(req, trustProxy),
     });
 
-  const loginPage = (req: IncomingMessage, res: ServerResponse, status: number, error?: string) => {
+  const loginPage = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    error?: string,
+    headers: Record<string, string> = {},
+  ) => {
     const token = randomBytes(18).toString('base64url');
     const page = loginView({ csrf: token, ...(error !== undefined && { error }) });
     send(res, status, page.html, 'text/html; charset=utf-8', {
+      ...headers,
       'set-cookie': cookie(LOGIN_CSRF_COOKIE, token, { maxAgeSec: 3600, secure: isHttps(req, trustProxy) }),
     });
   };
@@ -90,11 +97,12 @@ export function consoleRoutes(
     const wait = limiter.waitFor(client);
     if (wait > 0) {
       ctx.log.warn({ client: clientAddress(req, trustProxy) }, 'console sign-in refused: too many attempts');
-      send(
+      // The login page again, saying so in both languages, so the operator can try from it.
+      loginPage(
+        req,
         res,
         429,
-        `too many sign-in attempts from this address: wait ${wait} s and try again`,
-        'text/plain; charset=utf-8',
+        `登录尝试过多，请 ${wait} 秒后再试 · too many sign-in attempts from this address: wait ${wait} s and try again`,
         { 'retry-after': String(wait) },
       );
       return;

@@ -240,6 +240,38 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it('says in Chinese when the range is wrong, with a way back to the last 30 days', async () => {
+    const page = await signedIn(1280, 800);
+    for (const id of ['overview', 'unanswered', 'conversations', 'rules']) {
+      await page.goto(`${bot.app.url}/console/${id}?from=2026-12-08&to=2026-11-01`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent(), id).toBe(
+        '加载失败 Could not load: 开始日期晚于结束日期 · from (2026-12-08) is after to (2026-11-01)',
+      );
+      await page.getByRole('link', { name: '改看最近 30 天 Show the last 30 days' }).click();
+      await page.locator('form.filter').waitFor();
+      expect(page.url(), id).toBe(`${bot.app.url}/console/${id}`);
+    }
+    await page.close();
+  });
+
+  it('writes times on the rules page as the other pages do, yyyy-mm-dd hh:mm', async () => {
+    const page = await signedIn(1280, 800);
+    await page.goto(`${bot.app.url}/console/rules`);
+    await page.locator('#rule-table').waitFor();
+    const intro = await page.locator('main h1 + p').textContent();
+    expect(intro).toMatch(/loaded \d{4}-\d{2}-\d{2} \d{2}:\d{2} from/);
+    const replicaTimes = await page
+      .locator('main table.data')
+      .first()
+      .locator('tbody tr td:nth-child(n+4)')
+      .allTextContents();
+    expect(replicaTimes.length).toBeGreaterThan(0);
+    for (const t of replicaTimes) expect(t).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    await page.close();
+  });
+
   it('refuses a state change without the CSRF token', async () => {
     const page = await signedIn(1280, 800);
     const status = await page.evaluate(async () => {
@@ -363,10 +395,14 @@ describe('the console in Chromium', () => {
         page.waitForResponse((r) => r.url().endsWith('/console/login') && r.request().method() === 'POST'),
         page.getByRole('button', { name: '登录 Sign in' }).click(),
       ]);
-      last = `${response.status()} ${await response.text()}`;
+      last = `${response.status()} ${await page.getByRole('alert').textContent()}`;
       if (response.status() === 429) break;
     }
-    expect(last).toMatch(/^429 too many sign-in attempts from this address: wait \d+ s and try again$/);
+    // Said on the login page, in Chinese first like the rest of it, with the form to try again.
+    expect(last).toMatch(
+      /^429 登录尝试过多，请 (\d+) 秒后再试 · too many sign-in attempts from this address: wait \1 s and try again$/,
+    );
+    expect(await page.getByLabel('密码 Password').isVisible()).toBe(true);
     await page.close();
   });
 });

@@ -76,6 +76,9 @@ describe('editing and publishing in the console', () => {
     await editor.goto(consoleUrl());
     const row = editor.locator('#unanswered tr', { hasText: '能寄国外吗' });
     await row.waitFor();
+    // Nothing published yet: the versions panel says so rather than showing an empty table.
+    expect(await editor.locator('#versions').textContent()).toContain('还没有发布过');
+    expect(await editor.locator('#versions table').count()).toBe(0);
     // Preselected: the nearest item (no one chose from 猜你想问 yet).
     await expect.poll(() => row.locator('select').inputValue()).toBe('shipping_fee');
     await row.getByRole('button', { name: /加为相似问法/ }).click();

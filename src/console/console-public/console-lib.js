@@ -142,6 +142,26 @@ export function errorBox(message) {
   return h('p', { class: 'error', role: 'alert' }, message);
 }
 
+/**
+ * What a page shows when its data did not load: why, and, when the address bar asked for a range
+ * or an account, a link back to the page's default view (the filter itself needs the data, so a
+ * bad range would otherwise leave the operator with the back button only).
+ * @param {HTMLElement} main @param {unknown} err
+ */
+export function loadFailed(main, err) {
+  main.replaceChildren(
+    errorBox(`加载失败 Could not load: ${err instanceof Error ? err.message : String(err)}`),
+  );
+  if (location.search)
+    main.append(
+      h(
+        'p',
+        null,
+        h('a', { href: location.pathname, class: 'reset' }, '改看最近 30 天 Show the last 30 days'),
+      ),
+    );
+}
+
 /** @param {number} ms */
 export function time(ms) {
   const d = new Date(ms);

@@ -1,6 +1,6 @@
 // 会话 Conversations: a row per session; /console/conversations?account=…&customer=…&started=… shows
 // one session's messages in order, each with the rule that answered it and why.
-import { api, errorBox, h, pageQuery, post, rangeFilter, time } from '../console-lib.js';
+import { api, errorBox, h, loadFailed, pageQuery, post, rangeFilter, time } from '../console-lib.js';
 
 const ENDED = /** @type {Record<string, string>} */ ({
   timeout: '超时结束 timeout',
@@ -24,7 +24,7 @@ export async function render(main) {
   try {
     data = await api('sessions', q);
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   main.replaceChildren(

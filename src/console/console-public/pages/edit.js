@@ -479,53 +479,67 @@ function versionsPanel() {
     'section',
     { class: 'panel', id: 'versions' },
     h('h2', null, '版本 Versions'),
-    scrolling(
-      'table',
-      { class: 'data' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, '版本'),
-          h('th', null, '时间'),
-          h('th', null, '发布人'),
-          h('th', null, '说明'),
-          h('th', null, ''),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...data.versions.map((/** @type {any} */ v) => {
-          const show = h('button', { type: 'button' }, '差异 Diff');
-          show.addEventListener('click', async () => {
-            const full = await api(`rule-version/${v.version}`);
-            diffBox.textContent = full.diff || '(the files as found on disk)';
-            diffBox.hidden = false;
-          });
-          const back = h(
-            'button',
-            { type: 'button', 'aria-label': `回滚到版本 ${v.version}`, disabled: v.version === data.latest },
-            '回滚到此版本 Roll back',
-          );
-          back.addEventListener('click', () => {
-            if (confirm(`回滚到版本 ${v.version}？Roll back to version ${v.version}?`))
-              act('rollback', { version: v.version, by: localStorage.getItem('kfbot-editor') ?? '' }, status);
-          });
-          return h(
-            'tr',
+    data.versions.length === 0
+      ? h(
+          'p',
+          { class: 'muted', id: 'no-versions' },
+          '还没有发布过：发布草稿后，每个版本都列在这里，可以回滚 · Nothing published yet: each published version is listed here, to roll back to.',
+        )
+      : scrolling(
+          'table',
+          { class: 'data' },
+          h(
+            'thead',
             null,
-            h('td', { class: 'num' }, v.version),
-            h('td', null, time(v.at)),
-            h('td', null, v.by),
-            h('td', null, v.message),
-            h('td', null, show, ' ', back),
-          );
-        }),
-      ),
-    ),
+            h(
+              'tr',
+              null,
+              h('th', null, '版本'),
+              h('th', null, '时间'),
+              h('th', null, '发布人'),
+              h('th', null, '说明'),
+              h('th', null, ''),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            ...data.versions.map((/** @type {any} */ v) => {
+              const show = h('button', { type: 'button' }, '差异 Diff');
+              show.addEventListener('click', async () => {
+                const full = await api(`rule-version/${v.version}`);
+                diffBox.textContent = full.diff || '(the files as found on disk)';
+                diffBox.hidden = false;
+              });
+              const back = h(
+                'button',
+                {
+                  type: 'button',
+                  'aria-label': `回滚到版本 ${v.version}`,
+                  disabled: v.version === data.latest,
+                },
+                '回滚到此版本 Roll back',
+              );
+              back.addEventListener('click', () => {
+                if (confirm(`回滚到版本 ${v.version}？Roll back to version ${v.version}?`))
+                  act(
+                    'rollback',
+                    { version: v.version, by: localStorage.getItem('kfbot-editor') ?? '' },
+                    status,
+                  );
+              });
+              return h(
+                'tr',
+                null,
+                h('td', { class: 'num' }, v.version),
+                h('td', null, time(v.at)),
+                h('td', null, v.by),
+                h('td', null, v.message),
+                h('td', null, show, ' ', back),
+              );
+            }),
+          ),
+        ),
     status,
     diffBox,
   );

@@ -1,5 +1,5 @@
 // 概览 Overview: totals, a chart per measure with its CSV, over a range and account.
-import { api, chartTable, drawChart, errorBox, h, pageQuery, rangeFilter } from '../console-lib.js';
+import { api, chartTable, drawChart, h, loadFailed, pageQuery, rangeFilter } from '../console-lib.js';
 
 /** @param {number | null} n @param {string} [unit] */
 const num = (n, unit = '') => (n === null ? '–' : `${n}${unit}`);
@@ -48,7 +48,7 @@ export async function render(main) {
   try {
     data = await api('overview', pageQuery());
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   const t = data.totals;

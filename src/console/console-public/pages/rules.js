@@ -1,5 +1,5 @@
 // 规则 Rules (read-only): version, every live replica's published version, problems, rules with hits and undelivered replies, menus as trees, FAQ items.
-import { api, errorBox, h, pageQuery, rangeFilter } from '../console-lib.js';
+import { api, h, loadFailed, pageQuery, rangeFilter, time } from '../console-lib.js';
 
 /** @param {any} menu */
 function menuTree(menu) {
@@ -73,8 +73,8 @@ function replicasPanel(replicas) {
                 !r.rulesDiverged && r.rulesPublished < newest ? ' (落后 behind)' : '',
               ),
               h('td', null, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
-              h('td', null, r.startedAt),
-              h('td', null, r.at),
+              h('td', null, when(r.startedAt)),
+              h('td', null, when(r.at)),
             ),
           ),
         ),
@@ -83,13 +83,16 @@ function replicasPanel(replicas) {
   );
 }
 
+/** An ISO time from the API as the other pages write times (yyyy-mm-dd hh:mm, this browser's clock). @param {string} iso */
+const when = (iso) => time(Date.parse(iso));
+
 /** @param {HTMLElement} main */
 export async function render(main) {
   let data;
   try {
     data = await api('rules', pageQuery());
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   const roles = /** @type {Record<string, string>} */ ({
@@ -104,7 +107,7 @@ export async function render(main) {
     h(
       'p',
       { class: 'muted' },
-      `本实例运行规则版本 This replica runs rules version ${data.version ?? '–'}, loaded ${data.loadedAt ?? '–'} from ${data.source}`,
+      `本实例运行规则版本 This replica runs rules version ${data.version ?? '–'}, loaded ${data.loadedAt ? when(data.loadedAt) : '–'} from ${data.source}`,
     ),
     replicasPanel(data.replicas),
     data.problems.length

@@ -1,5 +1,5 @@
 // 未答问题 Unanswered: the texts no rule answered, most frequent first, with the nearest FAQ items.
-import { api, errorBox, h, pageQuery, rangeFilter, time } from '../console-lib.js';
+import { api, h, loadFailed, pageQuery, rangeFilter, time } from '../console-lib.js';
 
 /** @param {HTMLElement} main */
 export async function render(main) {
@@ -7,7 +7,7 @@ export async function render(main) {
   try {
     data = await api('unanswered', pageQuery());
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   const csv = new URLSearchParams(pageQuery());
