@@ -240,6 +240,20 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it('tells an operator looking at a range with no activity that it is empty, not broken', async () => {
+    const page = await signedIn(1280, 800);
+    await page.locator('#chart-messages .u-over').waitFor();
+    expect(await page.locator('#no-activity').count()).toBe(0);
+    await page.goto(`${bot.app.url}/console/overview?from=2025-01-01&to=2025-01-30`);
+    await page.locator('#chart-messages .u-over').waitFor();
+    expect(await page.locator('#no-activity').textContent()).toContain('此期间还没有客户消息');
+    expect(await page.locator('.card', { hasText: '满意度 CSAT' }).textContent()).toContain(
+      '还没有评价 no ratings yet',
+    );
+    await page.screenshot({ path: 'test-results/console-overview-empty-1280.png' });
+    await page.close();
+  });
+
   it('says in Chinese when the range is wrong, with a way back to the last 30 days', async () => {
     const page = await signedIn(1280, 800);
     for (const id of ['overview', 'unanswered', 'conversations', 'rules']) {

@@ -88,10 +88,25 @@ describe('editing and publishing in the console', () => {
     expect(await editor.locator('#draft pre.diff').textContent()).toContain('能寄国外吗]');
     await editor.getByLabel('发布人 Your name').fill('运营小王');
     await editor.getByLabel('说明 Message').fill('国外配送的问法');
+    // While the publish runs (held here until looked at), the page says so and takes no second click.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await editor.route('**/console/api/publish', async (route) => {
+      await held;
+      await route.continue();
+    });
     await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    await editor.locator('#working').waitFor();
+    expect(await editor.locator('#working').textContent()).toBe('处理中… Working…');
+    expect(await editor.getByRole('button', { name: '验证并发布 Publish' }).isDisabled()).toBe(true);
+    release();
     await expect
       .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
       .toContain('已发布版本 2');
+    await editor.unroute('**/console/api/publish');
+    expect(await editor.locator('#working').count()).toBe(0);
     console.log(`unanswered row → published: ${Date.now() - started} ms`);
 
     await customerSays('能寄国外吗');

@@ -25,8 +25,22 @@ const lines = (/** @type {string} */ text) =>
  * @param {HTMLElement} [where]
  */
 async function act(name, body, where) {
+  // Until the answer comes the page says it is working and takes no second click: a publish runs
+  // validate and every conversation test, which takes seconds on a large rule set.
+  const idle = [...root.querySelectorAll('button')].filter((b) => !b.disabled);
+  for (const b of idle) b.disabled = true;
+  root.setAttribute('aria-busy', 'true');
+  const working = h('p', { class: 'muted', role: 'status', id: 'working' }, '处理中… Working…');
+  if (where) where.replaceChildren(working);
+  else root.prepend(working);
+  const settle = () => {
+    working.remove();
+    root.removeAttribute('aria-busy');
+    for (const b of idle) b.disabled = false;
+  };
   try {
     const answer = await post(name, body);
+    settle();
     if (answer.outcome) {
       outcomeBox = outcomeView(answer.outcome);
       data = answer.state;
@@ -36,6 +50,7 @@ async function act(name, body, where) {
     }
     draw();
   } catch (err) {
+    settle();
     const box = errorBox(String(err instanceof Error ? err.message : err));
     if (where) where.replaceChildren(box);
     else root.prepend(box);
@@ -145,7 +160,7 @@ function draftPanel() {
           rebase,
         )
       : null,
-    h('pre', { class: 'diff', 'aria-label': 'YAML diff' }, d.diff || '(no change)'),
+    h('pre', { class: 'diff', 'aria-label': 'YAML diff' }, d.diff || '（没有修改 no change）'),
     form,
     h('p', null, undo, ' ', discard),
     status,
@@ -507,8 +522,13 @@ function versionsPanel() {
             ...data.versions.map((/** @type {any} */ v) => {
               const show = h('button', { type: 'button' }, '差异 Diff');
               show.addEventListener('click', async () => {
-                const full = await api(`rule-version/${v.version}`);
-                diffBox.textContent = full.diff || '(the files as found on disk)';
+                try {
+                  const full = await api(`rule-version/${v.version}`);
+                  diffBox.textContent =
+                    full.diff || '（首个版本：当时磁盘上的文件）(the files as found on disk)';
+                } catch (err) {
+                  diffBox.textContent = `加载失败 Could not load: ${err instanceof Error ? err.message : err}`;
+                }
                 diffBox.hidden = false;
               });
               const back = h(

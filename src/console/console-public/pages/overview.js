@@ -41,6 +41,26 @@ function partsCard(label, parts, note, id) {
 /** A CSAT average on its scale: 3 → "3.0 / 5"; none yet → "–". @param {number | null} n */
 const csat = (n) => (n === null ? '–' : `${n.toFixed(1)} / 5`);
 
+/** Whether the range holds nothing at all: every chart's every count is zero or empty. @param {any[]} charts */
+const quiet = (charts) =>
+  charts.every((c) =>
+    c.rows.every((/** @type {any} */ r) =>
+      c.columns.slice(1).every((/** @type {any} */ col) => !Number(r[col.key])),
+    ),
+  );
+
+/** What a first look at an empty range (a new install, a quiet account) needs to be told. */
+function noActivity() {
+  const sandbox = document.querySelector('.sandbox-note') !== null;
+  return h(
+    'p',
+    { class: 'notice', id: 'no-activity', role: 'status' },
+    '此期间还没有客户消息：客户发消息后，这里按天统计。 No customer messages in this range yet: the numbers appear day by day as customers write.',
+    sandbox ? ' ' : null,
+    sandbox ? h('a', { href: '/sandbox' }, '在沙盒里试聊 Try a chat in the sandbox') : null,
+  );
+}
+
 /** @param {HTMLElement} main */
 export async function render(main) {
   main.replaceChildren(h('p', { class: 'muted' }, '加载中 Loading…'));
@@ -162,6 +182,7 @@ export async function render(main) {
       { class: 'muted small' },
       `日期按 ${data.range.timezone} 时区（规则 settings.timezone），与 kfbot report 相同 · Days in ${data.range.timezone} (settings.timezone), as in kfbot report. ${data.range.from} – ${data.range.to}`,
     ),
+    ...(quiet(data.charts) ? [noActivity()] : []),
     cards,
     h('div', { class: 'grid' }, ...charts.map((c) => c.section), handoffs),
   );
