@@ -5,18 +5,18 @@
  * transcript, signing out, and the sign-in limit. Screenshots of every page at 1280×800 and on a
  * phone (390×844) land in test-results/ to be looked at.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { runInProcess } from '../cli/run-cli.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'browser test password';
 const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>退货';
 const DAY = 86_400_000;
@@ -97,27 +97,13 @@ async function seed(path: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set CHROMIUM_PATH`,
-    );
   mkdirSync('test-results', { recursive: true });
   const path = join(mkdtempSync(join(tmpdir(), 'kfbot-console-page-')), 'kfbot.db');
   await seed(path);
   storeUrl = `sqlite:${path}`;
   sim = await startSimulator();
   bot = await startInProcess(sim, { config: { store: storeUrl, consolePassword: PASSWORD } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

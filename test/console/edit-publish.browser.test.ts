@@ -5,16 +5,16 @@
  * restores the previous answers; a file changed on disk meanwhile is a conflict; a reply holding
  * markup is shown as text.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
+import { launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let sandbox: Sandbox;
 let browser: Browser;
 let chat: Page;
@@ -23,8 +23,6 @@ let rulesDir: string;
 let original: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   rulesDir = mkdtempSync(join(tmpdir(), 'kfbot-edit-rules-'));
   cpSync('rules', rulesDir, { recursive: true });
   original = readFileSync(join(rulesDir, 'welcome.yaml'), 'utf8');
@@ -33,17 +31,7 @@ beforeAll(async () => {
     cwd: process.cwd(),
     logger: pino({ level: 'silent' }),
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   chat = await context.newPage();
   editor = await context.newPage();
