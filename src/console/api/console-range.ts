@@ -69,6 +69,15 @@ export function rangeIn(query: URLSearchParams, now: number, timezone: string): 
   return { from, to, days, timezone, ...(account !== '' && { account }) };
 }
 
+/** A page's `?limit=`: how many rows at most, `fallback` when not given. */
+export function readLimit(query: URLSearchParams, fallback: number, max: number): number {
+  const raw = query.get('limit') ?? String(fallback);
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max)
+    throw new ConsoleApiError(400, `limit is a whole number from 1 to ${max}, not "${raw}"`);
+  return limit;
+}
+
 /** What the store is asked for the range: its days in its timezone, of its account or all. */
 export function rangeQuery(range: ConsoleRange): ActivityQuery {
   return daysQuery(range.timezone, range.from, range.to, range.account);

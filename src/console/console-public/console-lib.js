@@ -262,6 +262,26 @@ export async function drawChart(box, chart, opts = {}) {
 }
 
 /**
+ * A table of records: a head row naming the columns and the body's rows, in a box that scrolls
+ * sideways on its own on a phone (the page does not). Every table of the pages but a chart's is one.
+ * @param {Record<string, string>} attrs the table's own (an id); its class is "data"
+ * @param {string[]} columns
+ * @param {HTMLElement[]} rows the body's <tr> elements
+ */
+export function dataTable(attrs, columns, rows) {
+  return h(
+    'div',
+    { class: 'scroll' },
+    h(
+      'table',
+      { class: 'data', ...attrs },
+      h('thead', null, h('tr', null, ...columns.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', null, ...rows),
+    ),
+  );
+}
+
+/**
  * A table of a chart's rows (what its CSV holds), for reading exact numbers; with `dayLink`, each
  * day leads to that day's detail (the conversations of the day).
  * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart

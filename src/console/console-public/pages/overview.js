@@ -1,5 +1,14 @@
 // 概览 Overview: totals, a chart per measure with its CSV, over a range and account.
-import { api, chartTable, drawChart, h, loadFailed, pageQuery, rangeFilter } from '../console-lib.js';
+import {
+  api,
+  chartTable,
+  dataTable,
+  drawChart,
+  h,
+  loadFailed,
+  pageQuery,
+  rangeFilter,
+} from '../console-lib.js';
 
 /** @param {number | null} n @param {string} [unit] */
 const num = (n, unit = '') => (n === null ? '–' : `${n}${unit}`);
@@ -152,16 +161,11 @@ export async function render(main) {
     { class: 'panel', id: 'handoff-rules' },
     h('h2', null, '转人工原因 Why customers were handed over'),
     data.handoffRules.length
-      ? h(
-          'table',
-          { class: 'data' },
-          h('thead', null, h('tr', null, h('th', null, '规则 rule'), h('th', null, '命中 hits'))),
-          h(
-            'tbody',
-            null,
-            ...data.handoffRules.map((/** @type {any} */ r) =>
-              h('tr', null, h('td', null, r.rule), h('td', { class: 'num' }, r.hits)),
-            ),
+      ? dataTable(
+          {},
+          ['规则 rule', '命中 hits'],
+          data.handoffRules.map((/** @type {any} */ r) =>
+            h('tr', null, h('td', null, r.rule), h('td', { class: 'num' }, r.hits)),
           ),
         )
       : h('p', { class: 'muted' }, '此期间没有转人工规则命中 No hand-off rule matched in this range'),
