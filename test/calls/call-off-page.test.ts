@@ -12,6 +12,7 @@ import { startSimulator, type WeComSimulator } from '../../src/simulator/index.t
 import { redisClient } from '../../src/store/redis-store.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { until } from '../support/until.ts';
 
 // Its own database, emptied first: other files use 12–15.
 const REDIS = (process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13').replace(/\/\d+$/, '/10');
@@ -70,14 +71,6 @@ rules:
           on_error: [ { reply: 查询失败 } ]
       - reply: "状态：{{var.status}}"
 `;
-
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 afterEach(async () => {
   backend?.release();

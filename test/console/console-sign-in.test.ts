@@ -7,30 +7,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
+import { startInProcess } from '../support/in-process-kfbot.ts';
 import { ConsoleClient, setCookies } from './console-client.ts';
 
 const PASSWORD = 'correct horse battery';
-let sim: WeComSimulator | undefined;
-let bot: InProcessKfbot | undefined;
-
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
+const closing = closeAfterEach();
 
 async function start(
   config: { consolePassword?: string; trustProxy?: boolean } = { consolePassword: PASSWORD },
 ) {
-  sim = await startSimulator();
-  bot = await startInProcess(sim, { config });
-  return bot;
+  const sim = closing(await startSimulator());
+  return closing(await startInProcess(sim, { config }));
 }
 
 describe('the console is off without a password', () => {
@@ -107,8 +99,6 @@ describe('signing in', () => {
     const https = new ConsoleClient(b.app.url, { 'x-forwarded-proto': 'https' });
     const r = await https.signIn(PASSWORD);
     expect(setCookies(r.headers).find((s) => s.startsWith('kfbot_console='))).toMatch(/; Secure/);
-    await b.close();
-    await sim?.close();
     const untrusted = await start({ consolePassword: PASSWORD });
     const spoofed = new ConsoleClient(untrusted.app.url, { 'x-forwarded-proto': 'https' });
     const r2 = await spoofed.signIn(PASSWORD);
