@@ -256,6 +256,18 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it('says in Chinese when a session is gone (erased, or past 90 days)', async () => {
+    const page = await signedIn(1280, 800);
+    const gone = new URLSearchParams({
+      account: 'wkShop',
+      customer: 'wmNobody',
+      started: new Date(SESSION_START).toISOString(),
+    });
+    await page.goto(`${bot.app.url}/console/conversations?${gone}`);
+    expect(await page.getByRole('alert').textContent()).toContain('没有这个会话');
+    await page.close();
+  });
+
   it('writes times on the rules page as the other pages do, yyyy-mm-dd hh:mm', async () => {
     const page = await signedIn(1280, 800);
     await page.goto(`${bot.app.url}/console/rules`);
@@ -372,6 +384,35 @@ describe('the console in Chromium', () => {
       }
       await page.screenshot({ path: `test-results/console-${id}-390.png`, fullPage: id !== 'overview' });
     }
+    await page.close();
+  });
+
+  it('erases a customer from their session page, saying it is at work meanwhile', async () => {
+    const page = await signedIn(1280, 800);
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${bot.app.url}/console/conversations`);
+    await page.getByRole('link', { name: '查看 View' }).first().click();
+    await page.locator('#transcript').waitFor();
+    const session = page.url();
+    // The erasure is held here until the page has been looked at.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/console/api/forget', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByRole('button', { name: '删除该客户的全部数据 Erase this customer' }).click();
+    await expect.poll(() => page.getByRole('status').last().textContent()).toBe('删除中… Erasing…');
+    expect(await page.locator('#forget').isDisabled()).toBe(true);
+    release();
+    await expect.poll(() => page.getByRole('status').last().textContent()).toContain('已删除 Erased');
+    expect(await page.locator('#forget').isDisabled()).toBe(true);
+    // The session is gone, and the page says so in Chinese too.
+    await page.goto(session);
+    expect(await page.getByRole('alert').textContent()).toContain('没有这个会话');
+    expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(0);
     await page.close();
   });
 

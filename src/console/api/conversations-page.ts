@@ -59,7 +59,10 @@ export const conversationsPage: ConsolePage = {
           throw new ConsoleApiError(400, 'a session is named by account, customer and started (an ISO time)');
         const entries = await ctx.store.sessions.sessionEntries(account, customer, started);
         if (entries.length === 0)
-          throw new ConsoleApiError(404, 'no such session: it ended more than 90 days ago, or was erased');
+          throw new ConsoleApiError(
+            404,
+            '没有这个会话：它开始于 90 天之前，或已被删除 · no such session: it ended more than 90 days ago, or was erased',
+          );
         const [row] = (
           await sessionRows(ctx.store, { since: started, until: started + 1, openKfId: account, limit: 1000 })
         ).filter((r) => r.externalUserId === customer);

@@ -117,11 +117,14 @@ async function renderSession(main, q) {
       )
     )
       return;
+    // Erasing walks every account's records: say so, and take no second click meanwhile.
+    forget.setAttribute('disabled', '');
+    status.textContent = '删除中… Erasing…';
     try {
       const r = await post('forget', { externalUserId: customer });
       status.textContent = `已删除 Erased: ${r.summary}`;
-      forget.setAttribute('disabled', '');
     } catch (err) {
+      forget.removeAttribute('disabled');
       status.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
     }
   });
