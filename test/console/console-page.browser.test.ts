@@ -14,7 +14,7 @@ import { startSimulator, type WeComSimulator } from '../../src/simulator/index.t
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { runInProcess } from '../cli/run-cli.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { holdRequests, launchChromium } from '../support/chromium.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
 const PASSWORD = 'browser test password';
@@ -395,18 +395,11 @@ describe('the console in Chromium', () => {
     await page.locator('#transcript').waitFor();
     const session = page.url();
     // The erasure is held here until the page has been looked at.
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    await page.route('**/console/api/forget', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const erasing = await holdRequests(page, '**/console/api/forget');
     await page.getByRole('button', { name: '删除该客户的全部数据 Erase this customer' }).click();
     await expect.poll(() => page.getByRole('status').last().textContent()).toBe('删除中… Erasing…');
     expect(await page.locator('#forget').isDisabled()).toBe(true);
-    release();
+    erasing.release();
     await expect.poll(() => page.getByRole('status').last().textContent()).toContain('已删除 Erased');
     expect(await page.locator('#forget').isDisabled()).toBe(true);
     // The session is gone, and the page says so in Chinese too.

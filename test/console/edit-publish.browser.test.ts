@@ -13,7 +13,7 @@ import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { holdRequests, launchChromium } from '../support/chromium.ts';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -77,19 +77,12 @@ describe('editing and publishing in the console', () => {
     await editor.getByLabel('发布人 Your name').fill('运营小王');
     await editor.getByLabel('说明 Message').fill('国外配送的问法');
     // While the publish runs (held here until looked at), the page says so and takes no second click.
-    let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    await editor.route('**/console/api/publish', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const publishing = await holdRequests(editor, '**/console/api/publish');
     await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
     await editor.locator('#working').waitFor();
     expect(await editor.locator('#working').textContent()).toBe('处理中… Working…');
     expect(await editor.getByRole('button', { name: '验证并发布 Publish' }).isDisabled()).toBe(true);
-    release();
+    publishing.release();
     await expect
       .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
       .toContain('已发布版本 2');

@@ -5,7 +5,7 @@
  * keep it from calling home during a test.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -25,4 +25,20 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Holds the page's requests to `url` until release(): to look at what the page shows while it
+ * waits for an answer (a busy button, a 处理中 line) without racing the server.
+ */
+export async function holdRequests(page: Page, url: string): Promise<{ release(): void }> {
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  await page.route(url, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return { release };
 }
