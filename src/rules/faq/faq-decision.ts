@@ -34,6 +34,8 @@ export interface FaqDecisionSettings {
   outOfDomain: number;
   /** Weight (0–1) of an `extra` score (a semantic provider's) fused with the lexical one. */
   extraWeight: number;
+  /** false: a contested best item is answered all the same (calibration's threshold search, see there). */
+  contest?: boolean;
 }
 
 export type FaqOutcome =
@@ -63,6 +65,16 @@ const SUGGEST_COVERAGE = 0.6;
 const SUGGEST_COVERAGE_FLOOR = 0.1;
 /** 猜你想问 offers items scoring at least this share of the best. */
 const SUGGEST_RELATIVE = 0.4;
+/** A runner-up at least this share of the best… */
+const CONTESTED_RATIO = 0.75;
+/** …that explains this much more of the message than the best contests a direct answer: ask instead. */
+const CONTESTED_COVERAGE = 0.05;
+/** A best item explaining less than this of the message… */
+const THIN_COVERAGE = 0.25;
+/** …is contested by a runner-up at least this share of it. */
+const THIN_RATIO = 0.6;
+/** A clarifying menu also offers items scoring at least this share of the best (not only those within margin). */
+const CLARIFY_RELATIVE = 0.8;
 
 /**
  * Per-item extra scores (0–1, by click id) fused with the lexical ones: score = (1 − w)·lexical +
@@ -118,11 +130,27 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
     top.coverage >= RATIO_COVERAGE &&
     top.recall >= RATIO_RECALL;
   const unexplained = search.unknown >= ANSWER_UNKNOWN_SHARE && top.coverage < ANSWER_UNKNOWN_COVERAGE;
-  if ((byMargin || byRatio) && !unexplained) return { type: 'answer', candidate: top, candidates };
-  if (top.score >= s.threshold) {
-    const close = candidates.filter((c) => top.score - c.score < s.margin);
-    if (close.length > 1) return { type: 'clarify', options: close.slice(0, MAX_OPTIONS), candidates };
+  const contested =
+    second !== undefined &&
+    ((second.score >= CONTESTED_RATIO * top.score && second.coverage >= top.coverage + CONTESTED_COVERAGE) ||
+      (top.coverage < THIN_COVERAGE && second.score >= THIN_RATIO * top.score));
+  const close = () =>
+    candidates.filter(
+      (c) =>
+        top.score - c.score < s.margin ||
+        c.score >= CLARIFY_RELATIVE * top.score ||
+        (contested && c === second),
+    );
+  const clarify = (): FaqOutcome => ({
+    type: 'clarify',
+    options: close().slice(0, MAX_OPTIONS),
+    candidates,
+  });
+  if ((byMargin || byRatio) && !unexplained) {
+    if (!contested || s.contest === false) return { type: 'answer', candidate: top, candidates };
+    return clarify();
   }
+  if (top.score >= s.threshold && close().length > 1) return clarify();
   // Unknown words alone do not make a message out of domain here: in a small FAQ most words of
   // any message are unknown, and 猜你想问 costs a wrong guess only a glance.
   return none(

@@ -49,13 +49,35 @@ export const FILLER = [
 ] as const;
 
 const FILLER_RE = new RegExp([...FILLER].sort((a, b) => b.length - a.length).join('|'), 'g');
+
+/**
+ * A-not-A questions (有没有, 要不要, 含不含, 喜不喜欢) ask what "A 吗" asks: folded to A, so their 不 and
+ * 没 are not read as negations (which count fully, see faq-index.ts) and 有没有淋浴 meets 有淋浴吗.
+ * 能不能 and 可不可以 are left to the built-in synonyms (可以). 有木有 is the colloquial 有没有.
+ */
+const A_NOT_A = /(\p{Script=Han})[不没]\1|有木有/gu;
+const A_NOT_A_KEPT = new Set(['能不能', '可不可']);
+/**
+ * A question ending in 不, 没 or 没有 ("能寄不", "开着没", "还有票没有") is "…吗": the tail is a
+ * question particle, not a negation. Not after 还/都/也/并/从 ("怎么还没" is "not yet"), nor after a
+ * single character ("我不" is a refusal).
+ */
+const TAIL_NOT = /(?<=\p{Script=Han}{2})(?<![还都也并从])(?:没有|不|没)(?= |$)/gu;
+
+/** Colloquial question forms folded to the plain ones (A-not-A, a trailing 不/没): see A_NOT_A, TAIL_NOT. */
+export function foldQuestionForms(text: string): string {
+  return text
+    .replace(A_NOT_A, (m, a: string | undefined) => (a === undefined ? '有' : A_NOT_A_KEPT.has(m) ? m : a))
+    .replace(TAIL_NOT, '');
+}
 // Everything that is not a letter or a digit (punctuation, symbols, emoji, spaces) separates words.
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** NFKC + case + traditional → simplified + punctuation/emoji/filler removed; words joined by one space. */
 export function questionText(raw: string): string {
   const simplified = toSimplified(normalizeText(raw));
-  return simplified.replace(NOT_WORD, ' ').replace(FILLER_RE, ' ').replace(/ +/g, ' ').trim();
+  const words = simplified.replace(NOT_WORD, ' ').replace(FILLER_RE, ' ').replace(/ +/g, ' ').trim();
+  return foldQuestionForms(words);
 }
 
 /**
