@@ -66,13 +66,9 @@ const SUGGEST_COVERAGE_FLOOR = 0.1;
 /** 猜你想问 offers items scoring at least this share of the best. */
 const SUGGEST_RELATIVE = 0.4;
 /** A runner-up at least this share of the best… */
-const CONTESTED_RATIO = 0.75;
+const CONTESTED_RATIO = 0.85;
 /** …that explains this much more of the message than the best contests a direct answer: ask instead. */
 const CONTESTED_COVERAGE = 0.05;
-/** A best item explaining less than this of the message… */
-const THIN_COVERAGE = 0.25;
-/** …is contested by a runner-up at least this share of it. */
-const THIN_RATIO = 0.6;
 /** A clarifying menu also offers items scoring at least this share of the best (not only those within margin). */
 const CLARIFY_RELATIVE = 0.8;
 
@@ -132,8 +128,8 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
   const unexplained = search.unknown >= ANSWER_UNKNOWN_SHARE && top.coverage < ANSWER_UNKNOWN_COVERAGE;
   const contested =
     second !== undefined &&
-    ((second.score >= CONTESTED_RATIO * top.score && second.coverage >= top.coverage + CONTESTED_COVERAGE) ||
-      (top.coverage < THIN_COVERAGE && second.score >= THIN_RATIO * top.score));
+    second.score >= CONTESTED_RATIO * top.score &&
+    second.coverage >= top.coverage + CONTESTED_COVERAGE;
   const close = () =>
     candidates.filter(
       (c) =>

@@ -57,18 +57,12 @@ const FILLER_RE = new RegExp([...FILLER].sort((a, b) => b.length - a.length).joi
  */
 const A_NOT_A = /(\p{Script=Han})[不没]\1|有木有/gu;
 const A_NOT_A_KEPT = new Set(['能不能', '可不可']);
-/**
- * A question ending in 不, 没 or 没有 ("能寄不", "开着没", "还有票没有") is "…吗": the tail is a
- * question particle, not a negation. Not after 还/都/也/并/从 ("怎么还没" is "not yet"), nor after a
- * single character ("我不" is a refusal).
- */
-const TAIL_NOT = /(?<=\p{Script=Han}{2})(?<![还都也并从])(?:没有|不|没)(?= |$)/gu;
 
-/** Colloquial question forms folded to the plain ones (A-not-A, a trailing 不/没): see A_NOT_A, TAIL_NOT. */
+/** A-not-A questions folded to the plain ones: see A_NOT_A. */
 export function foldQuestionForms(text: string): string {
-  return text
-    .replace(A_NOT_A, (m, a: string | undefined) => (a === undefined ? '有' : A_NOT_A_KEPT.has(m) ? m : a))
-    .replace(TAIL_NOT, '');
+  return text.replace(A_NOT_A, (m, a: string | undefined) =>
+    a === undefined ? '有' : A_NOT_A_KEPT.has(m) ? m : a,
+  );
 }
 // Everything that is not a letter or a digit (punctuation, symbols, emoji, spaces) separates words.
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
