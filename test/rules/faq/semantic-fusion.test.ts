@@ -71,4 +71,40 @@ describe('fusing a semantic view with the lexical decision', () => {
       'clarify:breakfast|parking',
     );
   });
+
+  it('answers below its own threshold when the words lean to the same item, and asks when they lean elsewhere', () => {
+    const leaning = (id: string, score: number): FaqOutcome => ({
+      type: 'none',
+      candidates: [cand(id, score), cand('checkin_time', 0.2)],
+      suggestions: [],
+      outOfDomain: false,
+    });
+    // Neither is sure alone (0.62 < 0.75; 0.5 below the matcher's own threshold): together they agree.
+    expect(got(fuseSemantic(leaning('pets', 0.5), view({ pets: 0.62, parking: 0.3 }), entries))).toBe('pets');
+    // The words barely meet it: the provider alone, below its threshold, answers nothing.
+    expect(got(fuseSemantic(leaning('pets', 0.3), view({ pets: 0.62, parking: 0.3 }), entries))).toBe('none');
+    // Too far below the threshold, or level with another item: no answer either.
+    expect(got(fuseSemantic(leaning('pets', 0.5), view({ pets: 0.5, parking: 0.3 }), entries))).toBe('none');
+    expect(got(fuseSemantic(leaning('pets', 0.5), view({ pets: 0.62, parking: 0.61 }), entries))).not.toBe(
+      'pets',
+    );
+    // Each leaning to another item: a clarifying menu offers both.
+    expect(got(fuseSemantic(leaning('parking', 0.5), view({ pets: 0.62, parking: 0.3 }), entries))).toBe(
+      'clarify:parking|pets',
+    );
+  });
+
+  it('leaves a rating item to the matcher even when both lean to it', () => {
+    const rated: FaqEntry[] = [
+      ...entries,
+      { id: 'rate_ok', label: '一般', questions: ['一般'], strict: true },
+    ];
+    const lexical: FaqOutcome = {
+      type: 'none',
+      candidates: [cand('rate_ok', 0.5)],
+      suggestions: [],
+      outOfDomain: false,
+    };
+    expect(got(fuseSemantic(lexical, view({ rate_ok: 0.62, parking: 0.3 }), rated))).toBe('none');
+  });
 });
