@@ -49,7 +49,9 @@ describe('fusing a semantic view with the lexical decision', () => {
   it('is not sure below the threshold or with two items close: a miss stays a miss or becomes a menu of the close ones, an answer stands', () => {
     expect(got(fuseSemantic(none, view({ pets: 0.7, parking: 0.2 }), entries))).toBe('none');
     expect(got(fuseSemantic(none, view({ pets: 0.9, parking: 0.89 }), entries))).toBe('clarify:pets|parking');
-    expect(got(fuseSemantic(answered, view({ pets: 0.9, parking: 0.89 }), entries))).toBe('checkin_time');
+    expect(got(fuseSemantic(answered, view({ pets: 0.9, parking: 0.89, checkin_time: 0.8 }), entries))).toBe(
+      'checkin_time',
+    );
   });
 
   it('never answers directly when the two disagree: a clarifying menu offers both', () => {
@@ -58,6 +60,13 @@ describe('fusing a semantic view with the lexical decision', () => {
     );
     // The provider rating the lexical item well too is agreement enough.
     expect(got(fuseSemantic(answered, view({ pets: 0.9, checkin_time: 0.8 }), entries))).toBe('checkin_time');
+    // Not sure, but leaning clearly elsewhere (0.65 against 0.3): still asked, not answered.
+    expect(got(fuseSemantic(answered, view({ pets: 0.65, checkin_time: 0.3 }), entries))).toBe(
+      'clarify:pets|checkin_time',
+    );
+    expect(got(fuseSemantic(answered, view({ pets: 0.65, checkin_time: 0.55 }), entries))).toBe(
+      'checkin_time',
+    );
   });
 
   it('resolves a lexical clarifying menu with a sure item, else ranks its options by similarity', () => {
