@@ -27,8 +27,8 @@ import { markdownTable } from './decide.ts';
  *   alone and committed before the first run. Only their totals are printed, never which phrasing
  *   failed, so that looking at the output cannot tune to them.
  */
-type Role = 'tuning' | 'held-out';
-const SETS: readonly { domain: string; rules: string; file: string; role: Role }[] = [
+export type Role = 'tuning' | 'held-out';
+export const SETS: readonly { domain: string; rules: string; file: string; role: Role }[] = [
   { domain: 'shop', rules: 'rules', file: 'bench/faq/shop.txt', role: 'tuning' },
   { domain: 'shop', rules: 'rules', file: 'bench/faq/shop-heldout.txt', role: 'tuning' },
   { domain: 'shop', rules: 'rules', file: 'bench/faq/shop-test.txt', role: 'tuning' },
