@@ -32,8 +32,8 @@ import { markdownTable } from './decide.ts';
  * `--tuning` measures the tuning sets alone: what to run while changing the matcher, so that the
  * held-out totals are read only to report them; `--no-fresh` leaves out the fresh held-out set.
  */
-type Role = 'tuning' | 'held-out' | 'fresh held-out';
-const SETS: readonly { domain: string; rules: string; file: string; role: Role }[] = [
+export type Role = 'tuning' | 'held-out' | 'fresh held-out';
+export const SETS: readonly { domain: string; rules: string; file: string; role: Role }[] = [
   { domain: 'shop', rules: 'rules', file: 'bench/faq/shop.txt', role: 'tuning' },
   { domain: 'shop', rules: 'rules', file: 'bench/faq/shop-heldout.txt', role: 'tuning' },
   { domain: 'shop', rules: 'rules', file: 'bench/faq/shop-test.txt', role: 'tuning' },
