@@ -55,7 +55,9 @@ describe('kfbot test: what a test file can say', () => {
     });
     const r = await runCli(['test', '--rules', dir]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/a\.yaml:4: YAML: Missing closing "quote: the " that starts this text is never closed/);
+    expect(r.stderr).toMatch(
+      /a\.yaml:4: YAML: Missing closing "quote: the " that starts this text is never closed/,
+    );
     expect(r.stderr).not.toMatch(/a\.yaml:1[01]:/);
   }, 30_000);
 
