@@ -98,7 +98,7 @@ export const CONFIG_KEYS = {
   callbackMaxSkewSec: {
     env: 'KFBOT_CALLBACK_MAX_SKEW',
     default: String(CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC),
-    doc: 'seconds: 0 (default) accepts any signed timestamp, as WeCom does; 30 or more refuses a callback signed further than this from now as a replay (optional hardening: it needs a correct clock)',
+    doc: "seconds: 0 (default) accepts any signed timestamp, as WeCom's own samples do; 30 or more refuses a callback signed further than this from now as a replay (optional hardening: it needs a correct clock)",
   },
   apiTimeoutSec: {
     env: 'KFBOT_API_TIMEOUT',
