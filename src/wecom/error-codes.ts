@@ -20,6 +20,14 @@ export interface ErrcodeInfo {
   action: ErrcodeAction;
   /** What to do about it, said to an operator. */
   remedy?: string;
+  /**
+   * The app's setup refuses every call alike (secret, API permission, trusted IP, API switch):
+   * nothing about this request is wrong, and once the operator fixes the setup in the admin
+   * console the same request succeeds, with kfbot still running. Work that met it waits and is
+   * tried again; a refusal without this flag is about the request itself (an account, a message)
+   * and trying it again cannot succeed.
+   */
+  appWide?: true;
 }
 
 /**
@@ -42,6 +50,8 @@ export const ERRCODE = {
 } as const;
 
 const FIX_CONFIG = 'check WECOM_CORP_ID and WECOM_SECRET against the WeCom admin console';
+const NOT_THIS_CORPS_ACCOUNT =
+  "the open_kfid is not a 客服 account of this corp (another enterprise's, or deleted): check the account in the 微信客服 admin console, and that WECOM_CORP_ID and WECOM_SECRET are this enterprise's";
 
 export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   [-1]: {
@@ -54,6 +64,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     meaning: 'invalid secret',
     action: 'none',
     remedy: `${FIX_CONFIG}; the secret must belong to an app enabled for 微信客服 (repeated failures ban the IP for 1 hour)`,
+    appWide: true,
   },
   40003: {
     meaning: 'invalid UserID',
@@ -71,14 +82,19 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   40008: { meaning: 'invalid msgtype', action: 'none' },
   40009: { meaning: 'invalid image size', action: 'none' },
   40011: { meaning: 'invalid video size', action: 'none' },
-  40013: { meaning: 'invalid CorpID', action: 'none', remedy: FIX_CONFIG },
+  40013: { meaning: 'invalid CorpID', action: 'none', remedy: FIX_CONFIG, appWide: true },
   40014: { meaning: 'invalid access_token', action: 'refresh-token' },
   40058: {
     meaning: 'invalid parameter',
     action: 'none',
     remedy: 'a field is missing, too long or malformed',
   },
-  40091: { meaning: 'secret belongs to another enterprise', action: 'none', remedy: FIX_CONFIG },
+  40091: {
+    meaning: 'secret belongs to another enterprise',
+    action: 'none',
+    remedy: FIX_CONFIG,
+    appWide: true,
+  },
   41001: {
     meaning: 'missing access_token',
     action: 'none',
@@ -103,14 +119,16 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     meaning: 'API not permitted for this app',
     action: 'none',
     remedy: 'grant the app the 微信客服 API permission',
+    appWide: true,
   },
   60020: {
     meaning: 'caller IP not trusted',
     action: 'none',
     remedy: "add this server's public IP to 企业可信IP in the app settings; it takes effect after 1 minute",
+    appWide: true,
   },
   90207: { meaning: 'invalid mini-program appid', action: 'none' },
-  95000: { meaning: 'invalid open_kfid', action: 'none' },
+  95000: { meaning: 'invalid open_kfid', action: 'none', remedy: NOT_THIS_CORPS_ACCOUNT },
   95001: {
     meaning: 'send quota used up: at most 5 messages per customer message',
     action: 'none',
@@ -118,7 +136,13 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   },
   95002: { meaning: 'send window closed: 48 h after the customer message', action: 'none' },
   95003: { meaning: 'limit on customers served (enterprise not verified)', action: 'none' },
-  95004: { meaning: 'open_kfid does not exist', action: 'none' },
+  95004: {
+    meaning: 'open_kfid does not exist',
+    action: 'none',
+    remedy: NOT_THIS_CORPS_ACCOUNT,
+  },
+  95005: { meaning: 'too many kf accounts', action: 'none' },
+  95006: { meaning: 'invalid kf account name', action: 'none' },
   95007: {
     meaning: 'invalid msgtoken (sync_msg token expired after 10 min, or illegal)',
     action: 'none',
@@ -147,6 +171,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     meaning: 'API switch is off',
     action: 'none',
     remedy: 'turn on "通过API管理微信客服账号" in the admin console',
+    appWide: true,
   },
   95018: {
     meaning: 'the session state does not allow sending',
@@ -157,6 +182,14 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   95019: { meaning: 'servicer stopped or suspended reception', action: 'none' },
   95022: { meaning: 'invalid location_type', action: 'none' },
   95026: { meaning: 'low kf-account usage rate, cannot create a new account', action: 'none' },
+  95027: { meaning: 'an unverified enterprise may create only 10 kf accounts', action: 'none' },
+  95030: { meaning: 'message type forbidden by the kf component', action: 'none' },
+  95031: { meaning: 'the customer has not started a consultation within 48 h', action: 'none' },
+  95032: {
+    meaning: "the kf component's permission to read chat records has lapsed",
+    action: 'none',
+    remedy: 'authorise the component again for this 客服 account in the 微信客服 admin console',
+  },
 };
 
 export function errcodeInfo(errcode: number): ErrcodeInfo | undefined {

@@ -15,8 +15,8 @@ import { closeAfterEach } from '../support/close-after-each.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 import { lastWarnings, until as waitUntil } from '../support/until.ts';
 
-/** A database of its own (sign-out-replicas has 6, which this file flushed too), flushed before each test. */
-const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/4');
+/** A database of its own (sign-out-replicas has 6, which this file flushed too; rules-command has 4), flushed before each test. */
+const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/2');
 const WARNING = 'sync_msg refused the stored cursor';
 
 const closing = closeAfterEach();
