@@ -18,29 +18,16 @@
 import { startSimulator, type WeComSimulator } from '../src/simulator/index.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN } from '../test/e2e/kfbot-process.ts';
 import { ruleDir } from '../test/rules/helpers.ts';
-import { ORDER, type OrderBackend, startOrderBackend } from '../test/support/order-backend.ts';
+import {
+  ORDER,
+  type OrderBackend,
+  orderLookupRules,
+  startOrderBackend,
+} from '../test/support/order-backend.ts';
 import { LATENCY_MS } from './real-pace.ts';
 
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const RULES = (port: number) => `settings:
-  calls: { allow: ["127.0.0.1:${port}"], timeout: 3s, concurrency: 64 }
-rules:
-  - name: echo
-    when: { text: { regex: '^echo (?<t>.+)$' } }
-    then: [ { reply: "收到：{{match.t}}" } ]
-  - name: 查订单
-    when: { text: { regex: '^订单(?<order>\\d{12})$' } }
-    then:
-      - call:
-          name: order_status
-          url: http://127.0.0.1:${port}/orders/{{match.order}}
-          retries: 1
-          save: { status: data.status }
-          on_error: [ { reply: 查询失败 } ]
-      - reply: "状态：{{var.status}}"
-`;
 
 interface Run {
   sim: WeComSimulator;
@@ -57,7 +44,9 @@ async function start(timeout = '3s'): Promise<Run> {
     corpId: sim.corpId,
     secret: sim.secret,
     store: storeDir(),
-    rules: ruleDir({ 'rules.yaml': RULES(backend.port).replace('timeout: 3s', `timeout: ${timeout}`) }),
+    rules: ruleDir({
+      'rules.yaml': orderLookupRules(backend.port, { timeout, retries: 1, concurrency: 64 }),
+    }),
     env: { LOG_LEVEL: 'info' },
   });
   sim.callbacks.configure({ url: `${bot.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });

@@ -8,7 +8,6 @@
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startSimulator } from '../src/simulator/index.ts';
 import { daysQuery } from '../src/store/activity-days.ts';
 import type { SessionEndHow } from '../src/store/activity-log.ts';
@@ -16,6 +15,7 @@ import { RedisStore, redisClient } from '../src/store/redis-store.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { ConsoleClient } from '../test/console/console-client.ts';
+import { launchChromium } from '../test/support/chromium.ts';
 import { startInProcess } from '../test/support/in-process-kfbot.ts';
 
 const DAYS = 90;
@@ -115,10 +115,7 @@ async function measure(name: string, storeUrl: string, withBrowser: boolean): Pr
   line(`GET /console/api/overview, ${DAYS} days, all ${ACCOUNTS} accounts`, all);
   line(`GET /console/api/overview, ${DAYS} days, one account`, one);
   if (withBrowser && process.env.BENCH_CONSOLE_BROWSER !== '0') {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
+    const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${bot.app.url}/console/login`);
     await page.getByLabel('密码 Password').fill(PASSWORD);

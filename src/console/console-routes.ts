@@ -77,10 +77,17 @@ export function consoleRoutes(
       secure: isHttps(req, trustProxy),
     });
 
-  const loginPage = (req: IncomingMessage, res: ServerResponse, status: number, error?: string) => {
+  const loginPage = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    error?: string,
+    headers: Record<string, string> = {},
+  ) => {
     const token = randomBytes(18).toString('base64url');
     const page = loginView({ csrf: token, ...(error !== undefined && { error }) });
     send(res, status, page.html, 'text/html; charset=utf-8', {
+      ...headers,
       'set-cookie': cookie(LOGIN_CSRF_COOKIE, token, { maxAgeSec: 3600, secure: isHttps(req, trustProxy) }),
     });
   };
@@ -90,11 +97,12 @@ export function consoleRoutes(
     const wait = limiter.waitFor(client);
     if (wait > 0) {
       ctx.log.warn({ client: clientAddress(req, trustProxy) }, 'console sign-in refused: too many attempts');
-      send(
+      // The login page again, saying so in both languages, so the operator can try from it.
+      loginPage(
+        req,
         res,
         429,
-        `too many sign-in attempts from this address: wait ${wait} s and try again`,
-        'text/plain; charset=utf-8',
+        `登录尝试过多，请 ${wait} 秒后再试 · too many sign-in attempts from this address: wait ${wait} s and try again`,
         { 'retry-after': String(wait) },
       );
       return;
@@ -128,9 +136,9 @@ export function consoleRoutes(
     const [, name = '', ...rest] = url.pathname.slice('/console/api'.length).split('/');
     const endpoint = endpoints.get(name);
     if (!endpoint) return sendJson(res, 404, { error: `no console endpoint "${name}"` });
-    const method = req.method ?? 'GET';
+    const method = readMethod(req);
     if (method !== endpoint.method)
-      return sendJson(res, 405, { error: `${name} takes ${endpoint.method}, not ${method}` });
+      return sendJson(res, 405, { error: `${name} takes ${endpoint.method}, not ${req.method}` });
     let body: unknown;
     if (method === 'POST') {
       if (!sessions.csrfMatches(session, header(req, 'x-csrf-token')))
@@ -162,7 +170,7 @@ export function consoleRoutes(
   return async (req, res, url) => {
     const path = url.pathname;
     if (!isConsolePath(path)) return false;
-    const method = req.method ?? 'GET';
+    const method = readMethod(req);
     try {
       if (path === '/console/login') {
         if (method === 'POST') await signIn(req, res);
@@ -236,6 +244,15 @@ export function consoleRoutes(
 
 function isConsolePath(path: string): boolean {
   return path === '/console' || path.startsWith('/console/');
+}
+
+/**
+ * HEAD is GET without the body (RFC 9110 §9.3.2): the same status and headers, so a link checker
+ * or `curl -I` sees the redirect to sign-in a browser gets. Node's response drops the body itself.
+ */
+function readMethod(req: IncomingMessage): string {
+  const method = req.method ?? 'GET';
+  return method === 'HEAD' ? 'GET' : method;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -5,79 +5,20 @@
  * lease is held while the call runs), real HTTP backend on loopback that holds its answer until
  * the test lets it go — no timing assertions.
  */
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { ORDER, type OrderBackend, orderLookupRules, startOrderBackend } from '../support/order-backend.ts';
+import { until } from '../support/until.ts';
 
 // Its own database, emptied first: other files use 12–15.
 const REDIS = (process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13').replace(/\/\d+$/, '/10');
 
 let sim: WeComSimulator | undefined;
 let bot: InProcessKfbot | undefined;
-let backend: HeldBackend | undefined;
-
-interface HeldBackend {
-  port: number;
-  /** Requests received and not yet answered. */
-  held: ServerResponse[];
-  answered: number;
-  /** Answers every held request with the order. */
-  release(): void;
-  close(): Promise<void>;
-}
-
-/** Answers nothing until release(): the backend is "hanging" for as long as the test wants. */
-async function startHeldBackend(): Promise<HeldBackend> {
-  const b: HeldBackend = {
-    port: 0,
-    held: [],
-    answered: 0,
-    release() {
-      for (const res of b.held.splice(0)) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: { status: '已发货' } }));
-        b.answered++;
-      }
-    },
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => b.held.push(res));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  b.port = (server.address() as AddressInfo).port;
-  return b;
-}
-
-const RULES = (port: number) => `settings:
-  calls: { allow: ["127.0.0.1:${port}"], timeout: 30s }
-rules:
-  - name: echo
-    when: { text: { regex: '^echo (?<t>.+)$' } }
-    then: [ { reply: "收到：{{match.t}}" } ]
-  - name: 查订单
-    when: { text: { regex: '^订单(?<order>\\d{12})$' } }
-    then:
-      - call:
-          name: order_status
-          url: http://127.0.0.1:${port}/orders/{{match.order}}
-          save: { status: data.status }
-          on_error: [ { reply: 查询失败 } ]
-      - reply: "状态：{{var.status}}"
-`;
-
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+let backend: OrderBackend | undefined;
 
 afterEach(async () => {
   backend?.release();
@@ -88,7 +29,9 @@ afterEach(async () => {
 
 describe.each(['sqlite', 'redis'] as const)('a call off its page (%s)', (store) => {
   it('answers another customer of the same account while one customer’s backend hangs, and that customer’s later message after the call', async () => {
-    backend = await startHeldBackend();
+    // The order lookup hangs until the test lets it go.
+    backend = await startOrderBackend();
+    backend.behave(() => ({ json: ORDER, hold: true }));
     const held = backend;
     sim = await startSimulator();
     const s = sim;
@@ -100,7 +43,7 @@ describe.each(['sqlite', 'redis'] as const)('a call off its page (%s)', (store) 
     }
     bot = await startInProcess(s, {
       config: {
-        rules: ruleDir({ 'rules.yaml': RULES(held.port) }),
+        rules: ruleDir({ 'rules.yaml': orderLookupRules(held.port, { timeout: '30s' }) }),
         ...(store === 'redis' && { store: REDIS }),
       },
     });
@@ -108,7 +51,7 @@ describe.each(['sqlite', 'redis'] as const)('a call off its page (%s)', (store) 
       s.sent(s.openKfId, id).map((m) => (m.content.text as { content: string } | undefined)?.content);
 
     const slow = s.customerSays({ text: '订单202612070001' }).external_userid as string;
-    await until(() => held.held.length === 1, 'the backend to receive the order lookup');
+    await until(() => held.held === 1, 'the backend to receive the order lookup');
     // The same customer writes again while the call hangs: this must wait for the call's reply.
     s.customerSays({ externalUserId: slow, text: 'echo 还在吗' });
     const other = s.customerSays({ text: 'echo 你好' }).external_userid as string;
@@ -117,7 +60,7 @@ describe.each(['sqlite', 'redis'] as const)('a call off its page (%s)', (store) 
     expect(texts(other)).toEqual(['收到：你好']);
     // Answered while the backend has still not answered anyone, and the slow customer waits.
     expect(held.answered).toBe(0);
-    expect(held.held).toHaveLength(1);
+    expect(held.held).toBe(1);
     expect(texts(slow)).toEqual([]);
 
     held.release();

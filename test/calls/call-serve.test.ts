@@ -10,6 +10,7 @@ import { daysQuery } from '../../src/store/activity-days.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 import { type OrderBackend, startOrderBackend } from '../support/order-backend.ts';
+import { until } from '../support/until.ts';
 
 const SECRET = 'sk-live-9f8e7d6c5b4a';
 let sim: WeComSimulator;
@@ -57,14 +58,6 @@ async function start(extra = '', env: Record<string, string | undefined> = { SHO
   sim = await startSimulator();
   const dir = ruleDir({ 'rules.yaml': rules(backend.port, extra) });
   bot = await startInProcess(sim, { config: { rules: dir }, env });
-}
-
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const texts = (id: string) =>

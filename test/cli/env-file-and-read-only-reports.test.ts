@@ -168,14 +168,15 @@ describe('reports only read the store', () => {
     const url = process.env.KFBOT_TEST_REDIS;
     if (!url) return ctx.skip();
     const { Redis } = await import('ioredis');
-    const empty = url.replace(/\/\d+$/, '/11');
+    // No other test uses 3 (rules-replicas.e2e writes kfbot's keys to 11, which this flushed).
+    const empty = url.replace(/\/\d+$/, '/3');
     const redis = new Redis(empty);
     await redis.flushdb();
     redis.disconnect();
     const r = await run(['report', 'unanswered', '--store', empty], tmpdir());
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^kfbot report: no kfbot store at redis:\/\/127\.0\.0\.1:\d+\/11 yet .*: point at the one serve uses with --store URL or KFBOT_STORE\n$/,
+      /^kfbot report: no kfbot store at redis:\/\/127\.0\.0\.1:\d+\/3 yet .*: point at the one serve uses with --store URL or KFBOT_STORE\n$/,
     );
   });
 });

@@ -18,7 +18,7 @@ export class ConsoleClient {
   async go(
     path: string,
     opts: {
-      method?: 'GET' | 'POST';
+      method?: 'GET' | 'HEAD' | 'POST';
       form?: Record<string, string>;
       json?: unknown;
       headers?: Record<string, string>;

@@ -5,18 +5,18 @@
  * transcript, signing out, and the sign-in limit. Screenshots of every page at 1280×800 and on a
  * phone (390×844) land in test-results/ to be looked at.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { runInProcess } from '../cli/run-cli.ts';
+import { holdRequests, launchChromium } from '../support/chromium.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'browser test password';
 const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>退货';
 const DAY = 86_400_000;
@@ -97,27 +97,13 @@ async function seed(path: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set CHROMIUM_PATH`,
-    );
   mkdirSync('test-results', { recursive: true });
   const path = join(mkdtempSync(join(tmpdir(), 'kfbot-console-page-')), 'kfbot.db');
   await seed(path);
   storeUrl = `sqlite:${path}`;
   sim = await startSimulator();
   bot = await startInProcess(sim, { config: { store: storeUrl, consolePassword: PASSWORD } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -187,11 +173,114 @@ describe('the console in Chromium', () => {
       expect(cells.map(Number), day).toEqual(expected);
     }
     const api = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
-      totals: { containmentRate: number };
+      range: { from: string; to: string };
+      totals: {
+        containmentRate: number;
+        handovers: number;
+        handoff: number;
+        csatAverage: number;
+        csatCount: number;
+      };
     };
     await expect
       .poll(() => page.locator('.card').first().textContent())
       .toContain(`${api.totals.containmentRate}%`);
+    await page.close();
+  });
+
+  it('says what each overview number counts and on what scale, in yyyy-mm-dd days', async () => {
+    const page = await signedIn(1280, 800);
+    await page.locator('#chart-containment .u-over').waitFor();
+    const { range, totals } = (await page.evaluate(async () =>
+      (await fetch('/console/api/overview')).json(),
+    )) as {
+      range: { from: string; to: string };
+      totals: { handovers: number; handoff: number; csatAverage: number; csatCount: number };
+    };
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    // Hand-overs (sessions) and hand-off rule hits (messages) are named, and why they differ is told.
+    const handover = page.locator('#card-handover');
+    expect(await handover.textContent()).toContain(`${totals.handovers} 个会话 sessions`);
+    expect(await handover.textContent()).toContain(`${totals.handoff} 次规则命中 rule hits`);
+    expect(totals.handovers).not.toBe(totals.handoff);
+    await handover.getByText('为何两数不同 Why they differ').click();
+    expect(await handover.locator('details p').first().isVisible()).toBe(true);
+    expect(await handover.locator('details').textContent()).toContain('企业微信接受了转接');
+    // CSAT on its scale, with how many ratings it comes from.
+    const csat = await page.locator('.card', { hasText: '满意度 CSAT' }).textContent();
+    expect(csat).toContain(`${totals.csatAverage.toFixed(1)} / 5`);
+    expect(csat).toContain(`${totals.csatCount} 份评价`);
+    // The containment axis starts at 0 %, CSAT's at the lowest score.
+    const axis = async (id: string) => {
+      const box = page.locator(`#chart-${id} .chart`);
+      return [await box.getAttribute('data-y-min'), await box.getAttribute('data-y-max')];
+    };
+    expect(await axis('containment')).toEqual(['0', '100']);
+    expect(await axis('csat')).toEqual(['1', '5']);
+    // Whatever the browser's language does to the date inputs, the chosen days read yyyy-mm-dd.
+    expect(await page.locator('form.filter output.iso').allTextContents()).toEqual([range.from, range.to]);
+    await page.locator('input[name="from"]').fill('2026-01-31');
+    expect(await page.locator('form.filter output.iso').first().textContent()).toBe('2026-01-31');
+    expect(await page.locator('input[name="to"]').getAttribute('min')).toBe('2026-01-31');
+    await page.screenshot({ path: 'test-results/console-overview-cards-1280.png' });
+    await page.close();
+  });
+
+  it('tells an operator looking at a range with no activity that it is empty, not broken', async () => {
+    const page = await signedIn(1280, 800);
+    await page.locator('#chart-messages .u-over').waitFor();
+    expect(await page.locator('#no-activity').count()).toBe(0);
+    await page.goto(`${bot.app.url}/console/overview?from=2025-01-01&to=2025-01-30`);
+    await page.locator('#chart-messages .u-over').waitFor();
+    expect(await page.locator('#no-activity').textContent()).toContain('此期间还没有客户消息');
+    expect(await page.locator('.card', { hasText: '满意度 CSAT' }).textContent()).toContain(
+      '还没有评价 no ratings yet',
+    );
+    await page.screenshot({ path: 'test-results/console-overview-empty-1280.png' });
+    await page.close();
+  });
+
+  it('says in Chinese when the range is wrong, with a way back to the last 30 days', async () => {
+    const page = await signedIn(1280, 800);
+    for (const id of ['overview', 'unanswered', 'conversations', 'rules']) {
+      await page.goto(`${bot.app.url}/console/${id}?from=2026-12-08&to=2026-11-01`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent(), id).toBe(
+        '加载失败 Could not load: 开始日期晚于结束日期 · from (2026-12-08) is after to (2026-11-01)',
+      );
+      await page.getByRole('link', { name: '改看最近 30 天 Show the last 30 days' }).click();
+      await page.locator('form.filter').waitFor();
+      expect(page.url(), id).toBe(`${bot.app.url}/console/${id}`);
+    }
+    await page.close();
+  });
+
+  it('says in Chinese when a session is gone (erased, or past 90 days)', async () => {
+    const page = await signedIn(1280, 800);
+    const gone = new URLSearchParams({
+      account: 'wkShop',
+      customer: 'wmNobody',
+      started: new Date(SESSION_START).toISOString(),
+    });
+    await page.goto(`${bot.app.url}/console/conversations?${gone}`);
+    expect(await page.getByRole('alert').textContent()).toContain('没有这个会话');
+    await page.close();
+  });
+
+  it('writes times on the rules page as the other pages do, yyyy-mm-dd hh:mm', async () => {
+    const page = await signedIn(1280, 800);
+    await page.goto(`${bot.app.url}/console/rules`);
+    await page.locator('#rule-table').waitFor();
+    const intro = await page.locator('main h1 + p').textContent();
+    expect(intro).toMatch(/loaded \d{4}-\d{2}-\d{2} \d{2}:\d{2} from/);
+    const replicaTimes = await page
+      .locator('main table.data')
+      .first()
+      .locator('tbody tr td:nth-child(n+4)')
+      .allTextContents();
+    expect(replicaTimes.length).toBeGreaterThan(0);
+    for (const t of replicaTimes) expect(t).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await page.close();
   });
 
@@ -258,10 +347,23 @@ describe('the console in Chromium', () => {
     const notUnderstood = await page.locator('.card', { hasText: '未答 Not understood' }).textContent();
     expect(notUnderstood).toMatch(/\d+\s+兜底回复 fallback/);
     expect(notUnderstood).toMatch(/\d+\s+无规则 no rule/);
+    // Every chart's download link stays on one line beside its title.
+    const lineHeights = await page.locator('.panel-head .csv').evaluateAll((links) =>
+      links.map((a) => {
+        const g = globalThis as unknown as {
+          getComputedStyle(e: unknown): { fontSize: string };
+        };
+        const el = a as unknown as { getBoundingClientRect(): { height: number } };
+        return el.getBoundingClientRect().height / Number.parseFloat(g.getComputedStyle(a).fontSize);
+      }),
+    );
+    expect(lineHeights).toHaveLength(6);
+    for (const lines of lineHeights) expect(lines).toBeLessThan(2);
     for (const id of ['overview', 'unanswered', 'conversations', 'rules']) {
       await page.goto(`${bot.app.url}/console/${id}`);
       await page.locator('main h1').waitFor();
       await page.locator('main table, main .cards').first().waitFor();
+      expect(await page.getAttribute('html', 'lang'), id).toBe('zh-CN');
       // Nothing pushes the page sideways (wide tables scroll inside themselves), and every page's
       // link is on the screen: the nav wraps rather than hiding links off its edge.
       const sideways = await page.evaluate(() => {
@@ -285,6 +387,28 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it('erases a customer from their session page, saying it is at work meanwhile', async () => {
+    const page = await signedIn(1280, 800);
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${bot.app.url}/console/conversations`);
+    await page.getByRole('link', { name: '查看 View' }).first().click();
+    await page.locator('#transcript').waitFor();
+    const session = page.url();
+    // The erasure is held here until the page has been looked at.
+    const erasing = await holdRequests(page, '**/console/api/forget');
+    await page.getByRole('button', { name: '删除该客户的全部数据 Erase this customer' }).click();
+    await expect.poll(() => page.getByRole('status').last().textContent()).toBe('删除中… Erasing…');
+    expect(await page.locator('#forget').isDisabled()).toBe(true);
+    erasing.release();
+    await expect.poll(() => page.getByRole('status').last().textContent()).toContain('已删除 Erased');
+    expect(await page.locator('#forget').isDisabled()).toBe(true);
+    // The session is gone, and the page says so in Chinese too.
+    await page.goto(session);
+    expect(await page.getByRole('alert').textContent()).toContain('没有这个会话');
+    expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(0);
+    await page.close();
+  });
+
   it('signs out, after which the pages lead to the login again', async () => {
     const page = await signedIn(1280, 800);
     await page.getByRole('button', { name: '退出 Sign out' }).click();
@@ -305,10 +429,14 @@ describe('the console in Chromium', () => {
         page.waitForResponse((r) => r.url().endsWith('/console/login') && r.request().method() === 'POST'),
         page.getByRole('button', { name: '登录 Sign in' }).click(),
       ]);
-      last = `${response.status()} ${await response.text()}`;
+      last = `${response.status()} ${await page.getByRole('alert').textContent()}`;
       if (response.status() === 429) break;
     }
-    expect(last).toMatch(/^429 too many sign-in attempts from this address: wait \d+ s and try again$/);
+    // Said on the login page, in Chinese first like the rest of it, with the form to try again.
+    expect(last).toMatch(
+      /^429 登录尝试过多，请 (\d+) 秒后再试 · too many sign-in attempts from this address: wait \1 s and try again$/,
+    );
+    expect(await page.getByLabel('密码 Password').isVisible()).toBe(true);
     await page.close();
   });
 });

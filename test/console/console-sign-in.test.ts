@@ -7,30 +7,22 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
+import { startInProcess } from '../support/in-process-kfbot.ts';
 import { ConsoleClient, setCookies } from './console-client.ts';
 
 const PASSWORD = 'correct horse battery';
-let sim: WeComSimulator | undefined;
-let bot: InProcessKfbot | undefined;
-
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
+const closing = closeAfterEach();
 
 async function start(
   config: { consolePassword?: string; trustProxy?: boolean } = { consolePassword: PASSWORD },
 ) {
-  sim = await startSimulator();
-  bot = await startInProcess(sim, { config });
-  return bot;
+  const sim = closing(await startSimulator());
+  return closing(await startInProcess(sim, { config }));
 }
 
 describe('the console is off without a password', () => {
@@ -107,8 +99,6 @@ describe('signing in', () => {
     const https = new ConsoleClient(b.app.url, { 'x-forwarded-proto': 'https' });
     const r = await https.signIn(PASSWORD);
     expect(setCookies(r.headers).find((s) => s.startsWith('kfbot_console='))).toMatch(/; Secure/);
-    await b.close();
-    await sim?.close();
     const untrusted = await start({ consolePassword: PASSWORD });
     const spoofed = new ConsoleClient(untrusted.app.url, { 'x-forwarded-proto': 'https' });
     const r2 = await spoofed.signIn(PASSWORD);
@@ -193,6 +183,28 @@ describe('what the console sends', () => {
     const forged = new ConsoleClient(b.app.url);
     forged.cookies.set('kfbot_console', `${Date.now() + 3_600_000}.abc.def`);
     expect((await forged.go('/console/api/overview')).status).toBe(401);
+  });
+
+  it('answers HEAD as it answers GET, without the body, signed out and signed in', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    const same = async (paths: string[]) => {
+      for (const path of paths) {
+        const get = await c.go(path);
+        const head = await c.go(path, { method: 'HEAD' });
+        expect(head.status, `HEAD ${path}`).toBe(get.status);
+        expect(head.body, `HEAD ${path}`).toBe('');
+        for (const name of ['location', 'content-type', 'content-length', 'content-security-policy'])
+          expect(head.headers[name], `HEAD ${path} ${name}`).toBe(get.headers[name]);
+      }
+    };
+    // Signed out: the pages redirect to sign-in (303), not 401; the login page and its style sheet answer.
+    await same(['/console', '/console/overview', '/console/login', '/console/assets/console.css']);
+    expect((await c.go('/console', { method: 'HEAD' })).headers.location).toBe('/console/login');
+    expect((await c.go('/console/api/overview', { method: 'HEAD' })).status).toBe(401);
+    await c.signIn(PASSWORD);
+    await same(['/console', '/console/rules', '/console/assets/console.js', '/console/api/overview']);
+    expect((await c.go('/console/rules', { method: 'HEAD' })).status).toBe(200);
   });
 
   it('serves the page code and the vendored uPlot from kfbot itself once signed in', async () => {

@@ -5,16 +5,16 @@
  * restores the previous answers; a file changed on disk meanwhile is a conflict; a reply holding
  * markup is shown as text.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
+import { holdRequests, launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let sandbox: Sandbox;
 let browser: Browser;
 let chat: Page;
@@ -23,8 +23,6 @@ let rulesDir: string;
 let original: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   rulesDir = mkdtempSync(join(tmpdir(), 'kfbot-edit-rules-'));
   cpSync('rules', rulesDir, { recursive: true });
   original = readFileSync(join(rulesDir, 'welcome.yaml'), 'utf8');
@@ -33,17 +31,7 @@ beforeAll(async () => {
     cwd: process.cwd(),
     logger: pino({ level: 'silent' }),
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   chat = await context.newPage();
   editor = await context.newPage();
@@ -76,6 +64,9 @@ describe('editing and publishing in the console', () => {
     await editor.goto(consoleUrl());
     const row = editor.locator('#unanswered tr', { hasText: '能寄国外吗' });
     await row.waitFor();
+    // Nothing published yet: the versions panel says so rather than showing an empty table.
+    expect(await editor.locator('#versions').textContent()).toContain('还没有发布过');
+    expect(await editor.locator('#versions table').count()).toBe(0);
     // Preselected: the nearest item (no one chose from 猜你想问 yet).
     await expect.poll(() => row.locator('select').inputValue()).toBe('shipping_fee');
     await row.getByRole('button', { name: /加为相似问法/ }).click();
@@ -85,10 +76,18 @@ describe('editing and publishing in the console', () => {
     expect(await editor.locator('#draft pre.diff').textContent()).toContain('能寄国外吗]');
     await editor.getByLabel('发布人 Your name').fill('运营小王');
     await editor.getByLabel('说明 Message').fill('国外配送的问法');
+    // While the publish runs (held here until looked at), the page says so and takes no second click.
+    const publishing = await holdRequests(editor, '**/console/api/publish');
     await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    await editor.locator('#working').waitFor();
+    expect(await editor.locator('#working').textContent()).toBe('处理中… Working…');
+    expect(await editor.getByRole('button', { name: '验证并发布 Publish' }).isDisabled()).toBe(true);
+    publishing.release();
     await expect
       .poll(() => editor.locator('#outcome').textContent(), { timeout: 15_000 })
       .toContain('已发布版本 2');
+    await editor.unroute('**/console/api/publish');
+    expect(await editor.locator('#working').count()).toBe(0);
     console.log(`unanswered row → published: ${Date.now() - started} ms`);
 
     await customerSays('能寄国外吗');

@@ -8,11 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
 import { runInProcess } from '../cli/run-cli.ts';
-import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
+import { startInProcess } from '../support/in-process-kfbot.ts';
+import { until } from '../support/until.ts';
 import { ConsoleClient } from './console-client.ts';
 
 const PASSWORD = 'forget customer password';
@@ -20,23 +22,7 @@ const PASSWORD = 'forget customer password';
 const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/8');
 const SECRET_TEXT = '我的手机号是13812345678怎么查快递';
 
-let sim: WeComSimulator | undefined;
-let bot: InProcessKfbot | undefined;
-
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const closing = closeAfterEach();
 
 /** Everything the SQLite store holds, as text. */
 function sqliteDump(path: string): string {
@@ -101,16 +87,16 @@ describe.each(backends)('forgetting a customer on %s', (name, storeUrl, dump) =>
   it('leaves nothing that names them or holds their words, keeps the counts, and meets them anew', async () => {
     if (name === 'Redis') await flushRedis();
     const url = storeUrl();
-    sim = await startSimulator();
-    bot = await startInProcess(sim, { config: { store: url, consolePassword: PASSWORD } });
+    const sim = closing(await startSimulator());
+    const bot = closing(await startInProcess(sim, { config: { store: url, consolePassword: PASSWORD } }));
     const app = bot.app;
     const entered = sim.customerEnters() as { event?: { external_userid?: string } };
     const a = entered.event?.external_userid as string;
-    await until(() => sim?.sent(sim.openKfId, a).length === 1, 'the welcome');
+    await until(() => sim.sent(sim.openKfId, a).length === 1, 'the welcome');
     sim.customerSays({ externalUserId: a, text: SECRET_TEXT });
-    await until(() => sim?.sent(sim.openKfId, a).length === 2, 'the fallback');
+    await until(() => sim.sent(sim.openKfId, a).length === 2, 'the fallback');
     const b = sim.customerSays({ text: '另一个客户的问题 echo' }).external_userid as string;
-    await until(() => sim?.sent(sim.openKfId, b).length === 1, "the other customer's answer");
+    await until(() => sim.sent(sim.openKfId, b).length === 1, "the other customer's answer");
     await app.work.idle();
     const at = Date.now();
     await app.store.activity.recordScore({
@@ -171,7 +157,7 @@ describe.each(backends)('forgetting a customer on %s', (name, storeUrl, dump) =>
     // Their next message: a new customer's — a first miss gets the fallback, not the hand-over a
     // second miss in the same conversation would have brought.
     sim.customerSays({ externalUserId: a, text: SECRET_TEXT });
-    await until(() => sim?.sent(sim.openKfId, a).length === 3, 'the answer to the next message');
+    await until(() => sim.sent(sim.openKfId, a).length === 3, 'the answer to the next message');
     expect(JSON.stringify(sim.sent(sim.openKfId, a)[2]?.content)).toContain('没听懂，请点菜单');
     if (name === 'Redis') await flushRedis();
   });

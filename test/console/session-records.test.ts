@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { runInProcess } from '../cli/run-cli.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { until } from '../support/until.ts';
 import { ConsoleClient } from './console-client.ts';
 
 const PASSWORD = 'session records password';
@@ -20,14 +21,6 @@ afterEach(async () => {
   await bot?.close();
   await sim?.close();
 });
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('session records', () => {
   it("keeps a session's messages with the rule behind each, for the console and report sessions --by session", async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
 import { ruleDir } from '../rules/helpers.ts';
-import { ORDER, type OrderBackend, startOrderBackend } from '../support/order-backend.ts';
+import { ORDER, type OrderBackend, orderLookupRules, startOrderBackend } from '../support/order-backend.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
 const REDIS = (() => {
@@ -29,20 +29,7 @@ beforeAll(async () => {
   sim = await startSimulator({ accounts: [{ name: '售前' }] });
   backend = await startOrderBackend();
   const rules = ruleDir({
-    'rules.yaml': `settings:
-  calls: { allow: ["127.0.0.1:${backend.port}"], timeout: 3s }
-rules:
-  - name: 查订单
-    when: { text: { regex: '^订单(?<order>\\d{12})$' } }
-    then:
-      - call:
-          name: order_status
-          url: http://127.0.0.1:${backend.port}/orders/{{match.order}}
-          retries: 1
-          save: { status: data.status }
-          on_error: [ { reply: 查询失败 } ]
-      - reply: "状态：{{var.status}}"
-`,
+    'rules.yaml': orderLookupRules(backend.port, { timeout: '3s', retries: 1 }),
   });
   const start = () =>
     startKfbotProcess({

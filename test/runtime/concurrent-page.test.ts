@@ -20,6 +20,10 @@ import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { WeComClient } from '../../src/wecom/api-client.ts';
 import { KfApi } from '../../src/wecom/kf-api.ts';
 import { startInProcess } from '../support/in-process-kfbot.ts';
+import { until as waitUntil } from '../support/until.ts';
+
+/** Many customers and slow answers on purpose: this file waits up to 30 s. */
+const until = (check: () => boolean, what: string, ms = 30_000) => waitUntil(check, what, ms);
 
 const log = pino({ level: 'silent' });
 const cleanup: Array<() => Promise<void>> = [];
@@ -29,14 +33,6 @@ afterEach(async () => {
 
 const replies = (sim: WeComSimulator, id: string) =>
   sim.sent(sim.openKfId, id).map((m) => (m.content.text as { content: string }).content);
-
-async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a page handled concurrently', () => {
   it('answers every message exactly once, in each customer’s order, whatever the latencies and interleaving', async () => {

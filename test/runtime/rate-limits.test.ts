@@ -9,6 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { until as waitUntil } from '../support/until.ts';
+
+/** Many customers and slow answers on purpose: this file waits up to 30 s. */
+const until = (check: () => boolean, what: string, ms = 30_000) => waitUntil(check, what, ms);
 
 /** This file's own database on the Redis the e2e tests use (so parallel files do not collide). */
 const REDIS = (process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13').replace(/\/\d+$/, '/14');
@@ -17,14 +21,6 @@ const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
-
-async function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const texts = (sim: WeComSimulator, openKfId: string, id: string) =>
   sim.sent(openKfId, id).map((m) => (m.content.text as { content?: string } | undefined)?.content);

@@ -7,24 +7,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { ManualClock, startSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
 import { INVALID_CURSOR_ERRCODE } from '../../src/wecom/platform-choices.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { lastWarnings, until as waitUntil } from '../support/until.ts';
 
-const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/6');
+/** A database of its own (sign-out-replicas has 6, which this file flushed too; rules-command has 4), flushed before each test. */
+const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/2');
 const WARNING = 'sync_msg refused the stored cursor';
 
-let sim: WeComSimulator | undefined;
+const closing = closeAfterEach();
+/** The kfbot running now, whose warnings a timed-out wait reports. */
 let bot: InProcessKfbot | undefined;
-
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
 
 async function flushRedis(): Promise<void> {
   const r = redisClient(REDIS_URL);
@@ -33,19 +30,9 @@ async function flushRedis(): Promise<void> {
   await r.quit();
 }
 
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}; kfbot warned: ${bot?.lines
-          .filter((l) => /"level":(40|50)/.test(l))
-          .slice(-5)
-          .join('\n')}`,
-      );
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits, and on a timeout says what kfbot warned meanwhile. */
+const until = (check: () => boolean, what: string, ms?: number) =>
+  waitUntil(check, what, ms, () => lastWarnings(bot?.lines));
 
 const backends = [
   ['SQLite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'kfbot-cursor-')), 'kfbot.db')}`],
@@ -55,10 +42,9 @@ const backends = [
 describe.each(backends)('a stored cursor WeCom refuses, on %s', (name, storeUrl) => {
   it('is said once, the account is read again from the start, and every customer gets each answer once', async () => {
     if (name === 'Redis') await flushRedis();
-    const s = await startSimulator();
-    sim = s;
+    const s = closing(await startSimulator());
     const store = storeUrl();
-    const first = await startInProcess(s, { config: { store } });
+    const first = closing(await startInProcess(s, { config: { store } }));
     bot = first;
     const replies = (customer: string) =>
       s.sent(s.openKfId, customer).map((m) => (m.content.text as { content: string }).content);
@@ -69,7 +55,7 @@ describe.each(backends)('a stored cursor WeCom refuses, on %s', (name, storeUrl)
     await first.close();
 
     // kfbot starts again on a store that holds a cursor this WeCom never issued.
-    const b = await startInProcess(s, { config: { store } });
+    const b = closing(await startInProcess(s, { config: { store } }));
     bot = b;
     await b.app.work.idle();
     await b.app.store.setCursor(s.openKfId, 'CursorOfAnotherWeCom1');
@@ -106,10 +92,9 @@ describe.each(backends)('a stored cursor WeCom refuses, on %s', (name, storeUrl)
   it('answers what it missed lately, but not what it missed long ago (as on a first start)', async () => {
     if (name === 'Redis') await flushRedis();
     const clock = new ManualClock(Date.now());
-    const s = await startSimulator({ clock });
-    sim = s;
+    const s = closing(await startSimulator({ clock }));
     const store = storeUrl();
-    const first = await startInProcess(s, { config: { store } });
+    const first = closing(await startInProcess(s, { config: { store } }));
     bot = first;
     const replies = (customer: string) =>
       s.sent(s.openKfId, customer).map((m) => (m.content.text as { content: string }).content);
@@ -124,7 +109,7 @@ describe.each(backends)('a stored cursor WeCom refuses, on %s', (name, storeUrl)
     clock.set(Date.now() - 60_000);
     s.customerSays({ externalUserId: a, text: 'echo 一分钟前' });
     clock.set(Date.now());
-    const b = await startInProcess(s, { config: { store } });
+    const b = closing(await startInProcess(s, { config: { store } }));
     bot = b;
     await b.app.store.setCursor(s.openKfId, 'CursorOfAnotherWeCom1');
     s.customerSays({ externalUserId: a, text: 'echo 现在' });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { type FakeEmbeddings, startFakeEmbeddings } from '../support/fake-embeddings-server.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { until } from '../support/until.ts';
 
 let sim: WeComSimulator;
 let bot: InProcessKfbot;
@@ -18,14 +19,6 @@ afterEach(async () => {
   await sim.close();
   await fake.close();
 });
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const texts = (id: string) =>
   sim.sent(sim.openKfId, id).map((m) => (m.content.text as { content?: string } | undefined)?.content);

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FaultSpec, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { AES_KEY, type InProcessKfbot, startInProcess, TOKEN } from '../support/in-process-kfbot.ts';
 import { expectNoSecrets } from '../support/secrets.ts';
+import { lastWarnings, until as waitUntil } from '../support/until.ts';
 
 let sim: WeComSimulator;
 let bot: InProcessKfbot;
@@ -23,19 +24,9 @@ afterEach(async () => {
   await sim.close();
 });
 
-async function until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}; kfbot said: ${bot.lines
-          .filter((l) => /"level":(40|50)/.test(l))
-          .slice(-5)
-          .join('\n')}`,
-      );
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits, and on a timeout says what kfbot warned meanwhile. */
+const until = (check: () => boolean, what: string, ms?: number) =>
+  waitUntil(check, what, ms, () => lastWarnings(bot.lines));
 
 const metrics = async () => await (await request(`${bot.app.url}/metrics`)).body.text();
 const logged = (text: string) => bot.lines.some((l) => l.includes(text));

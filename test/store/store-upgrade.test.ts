@@ -7,8 +7,8 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { seededRandom, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { seededRandom, startSimulator } from '../../src/simulator/index.ts';
 import { RedisKeys } from '../../src/store/redis-keys.ts';
 import { migrateRedis, REDIS_SCHEMA_VERSION } from '../../src/store/redis-migrations.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
@@ -17,21 +17,15 @@ import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { NewerStoreError } from '../../src/store/store-version.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { waitFor } from '../e2e/kfbot-process.ts';
-import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
+import { startInProcess } from '../support/in-process-kfbot.ts';
 import { REDIS_URL } from './redis-url.ts';
 
 const FIXTURE = 'test/fixtures/store-v0/kfbot.db';
 const ACCOUNT = 'wkFixtureAccount000000000000001';
 const CUSTOMER = 'wmFixtureCustomer01';
 
-let sim: WeComSimulator | undefined;
-let bot: InProcessKfbot | undefined;
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
+const closing = closeAfterEach();
 
 /** A copy of a store file, so the committed fixture stays as it was written. */
 function copyOf(file: string): string {
@@ -78,16 +72,18 @@ describe('a SQLite store written before stored data had a version', () => {
     const file = copyOf(FIXTURE);
     expect(userVersion(file)).toBe(0);
     // The world the fixture was written against (see its README): same seed, same customer message.
-    sim = await startSimulator({
-      random: seededRandom(20261201),
-      corpId: 'wwfixture00000001',
-      secret: 'FixtureSecretFixtureSecretFixtureSecret0001',
-      accounts: [{ openKfId: ACCOUNT, name: '售前' }],
-    });
+    const sim = closing(
+      await startSimulator({
+        random: seededRandom(20261201),
+        corpId: 'wwfixture00000001',
+        secret: 'FixtureSecretFixtureSecretFixtureSecret0001',
+        accounts: [{ openKfId: ACCOUNT, name: '售前' }],
+      }),
+    );
     const said = sim.customerSays({ openKfId: ACCOUNT, externalUserId: CUSTOMER, text: 'echo 升级之前' });
     expect(said.msgid).toBe('from_msgid_8167028037296767634');
 
-    bot = await startInProcess(sim, { config: { store: `sqlite:${file}` } });
+    const bot = closing(await startInProcess(sim, { config: { store: `sqlite:${file}` } }));
     const current = sim;
     // The pull owed from before the upgrade resumes at start; the planned reply goes out.
     await waitFor(() => current.sent(ACCOUNT, CUSTOMER).length > 0, 'the resumed reply', 15_000);
@@ -111,7 +107,6 @@ describe('a SQLite store written before stored data had a version', () => {
     });
     expect(bot.lines.some((l) => l.includes('store schema migrated from version 0 to'))).toBe(true);
     await bot.close();
-    bot = undefined;
     expect(userVersion(file)).toBe(SQLITE_SCHEMA_VERSION);
   });
 });
@@ -169,9 +164,8 @@ describe('a store from a newer kfbot', () => {
 describe('a stored record no version of kfbot wrote', () => {
   it('is kept aside with its key and reported, and the customer is still answered', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kfbot-corrupt-')), 'kfbot.db');
-    const current = await startSimulator();
-    sim = current;
-    bot = await startInProcess(current, { config: { store: `sqlite:${file}` } });
+    const current = closing(await startSimulator());
+    const bot = closing(await startInProcess(current, { config: { store: `sqlite:${file}` } }));
     const customer = 'wmCorruptConversation1';
     // A conversation damaged as a bad manual edit or a disk error would leave it.
     const db = new Database(file);

@@ -31,7 +31,10 @@ function day(query: URLSearchParams, name: string, fallback: string): string {
   const v = query.get(name);
   if (v === null || v === '') return fallback;
   if (!DAY.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
-    throw new ConsoleApiError(400, `${name} is a date such as 2026-01-31, not "${v}"`);
+    throw new ConsoleApiError(
+      400,
+      `日期写作 2026-01-31 这样 · ${name} is a date such as 2026-01-31, not "${v}"`,
+    );
   return v;
 }
 
@@ -46,7 +49,7 @@ export function rangeIn(query: URLSearchParams, now: number, timezone: string): 
   const today = activityDay(now, timezone);
   const to = day(query, 'to', today);
   const from = day(query, 'from', isoDay(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS));
-  if (from > to) throw new ConsoleApiError(400, `from (${from}) is after to (${to})`);
+  if (from > to) throw new ConsoleApiError(400, `开始日期晚于结束日期 · from (${from}) is after to (${to})`);
   const days: string[] = [];
   const maxDays = ACTIVITY_RETENTION_MS / DAY_MS + 1;
   for (let d = from; d <= to; d = nextDay(d)) {
@@ -54,13 +57,25 @@ export function rangeIn(query: URLSearchParams, now: number, timezone: string): 
     if (days.length > maxDays)
       throw new ConsoleApiError(
         400,
-        `choose at most ${maxDays} days: kfbot keeps its activity ${maxDays - 1} days`,
+        `最多选 ${maxDays} 天：kfbot 只保留 ${maxDays - 1} 天的记录 · choose at most ${maxDays} days: kfbot keeps its activity ${maxDays - 1} days`,
       );
   }
   const account = query.get('account') ?? '';
   if (account !== '' && !/^\S{1,128}$/.test(account))
-    throw new ConsoleApiError(400, `account is an open_kfid (wk…), not "${account}"`);
+    throw new ConsoleApiError(
+      400,
+      `账号是客服账号的 open_kfid（wk…）· account is an open_kfid (wk…), not "${account}"`,
+    );
   return { from, to, days, timezone, ...(account !== '' && { account }) };
+}
+
+/** A page's `?limit=`: how many rows at most, `fallback` when not given. */
+export function readLimit(query: URLSearchParams, fallback: number, max: number): number {
+  const raw = query.get('limit') ?? String(fallback);
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max)
+    throw new ConsoleApiError(400, `limit is a whole number from 1 to ${max}, not "${raw}"`);
+  return limit;
 }
 
 /** What the store is asked for the range: its days in its timezone, of its account or all. */

@@ -6,7 +6,7 @@
 import { sessionRows } from '../../cli/commands/session-rows.ts';
 import { describeForget } from '../../store/forget-customer.ts';
 import { ConsoleApiError, type ConsolePage } from '../console-page.ts';
-import { rangeQuery, readRange } from './console-range.ts';
+import { rangeQuery, readLimit, readRange } from './console-range.ts';
 
 const MAX_LIMIT = 1000;
 
@@ -19,10 +19,7 @@ export const conversationsPage: ConsolePage = {
       method: 'GET',
       async handle(ctx, { query }) {
         const range = readRange(query, ctx);
-        const raw = query.get('limit') ?? '200';
-        const limit = Number(raw);
-        if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-          throw new ConsoleApiError(400, `limit is a whole number from 1 to ${MAX_LIMIT}, not "${raw}"`);
+        const limit = readLimit(query, 200, MAX_LIMIT);
         const days = rangeQuery(range);
         const rows = await sessionRows(ctx.store, {
           since: days.from,
@@ -62,7 +59,10 @@ export const conversationsPage: ConsolePage = {
           throw new ConsoleApiError(400, 'a session is named by account, customer and started (an ISO time)');
         const entries = await ctx.store.sessions.sessionEntries(account, customer, started);
         if (entries.length === 0)
-          throw new ConsoleApiError(404, 'no such session: it ended more than 90 days ago, or was erased');
+          throw new ConsoleApiError(
+            404,
+            '没有这个会话：它开始于 90 天之前，或已被删除 · no such session: it ended more than 90 days ago, or was erased',
+          );
         const [row] = (
           await sessionRows(ctx.store, { since: started, until: started + 1, openKfId: account, limit: 1000 })
         ).filter((r) => r.externalUserId === customer);

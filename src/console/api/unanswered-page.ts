@@ -5,17 +5,14 @@
  */
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { toCsv } from '../console-csv.ts';
-import { ConsoleApiError, type ConsoleContext, type ConsolePage, type FileAnswer } from '../console-page.ts';
-import { rangeQuery, readRange } from './console-range.ts';
+import type { ConsoleContext, ConsolePage, FileAnswer } from '../console-page.ts';
+import { rangeQuery, readLimit, readRange } from './console-range.ts';
 
 const MAX_LIMIT = 500;
 
 async function read(ctx: ConsoleContext, query: URLSearchParams) {
   const range = readRange(query, ctx);
-  const raw = query.get('limit') ?? '100';
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    throw new ConsoleApiError(400, `limit is a whole number from 1 to ${MAX_LIMIT}, not "${raw}"`);
+  const limit = readLimit(query, 100, MAX_LIMIT);
   const days = rangeQuery(range);
   const since = days.from;
   const until = days.until ?? Number.MAX_SAFE_INTEGER;

@@ -93,11 +93,30 @@ export function rangeFilter(range, accounts, onChange) {
       ),
     )
   );
+  // A date input draws its value in the browser's own language (mm/dd/yyyy in an English
+  // Chromium), whatever the page's lang says; beside it the chosen day is written yyyy-mm-dd, as
+  // the charts, tables, CSV and `kfbot report` write days, so 11/09 is never read as 9 November.
+  /** @param {HTMLInputElement} input */
+  const iso = (input) => {
+    const shown = h('output', { class: 'iso', for: input.name, 'aria-live': 'polite' }, input.value);
+    input.addEventListener('input', () => {
+      shown.textContent = input.value;
+    });
+    return shown;
+  };
+  // The picker offers no "to" before "from" (the server refuses such a range).
+  const bound = () => {
+    to.min = from.value;
+    from.max = to.value;
+  };
+  from.addEventListener('input', bound);
+  to.addEventListener('input', bound);
+  bound();
   const form = h(
     'form',
     { class: 'filter' },
-    h('label', null, '从 from ', from),
-    h('label', null, '到 to ', to),
+    h('label', null, '从 from ', from, iso(from)),
+    h('label', null, '到 to ', to, iso(to)),
     h('label', null, '账号 account ', account),
     h('button', { type: 'submit' }, '查看 Show'),
   );
@@ -123,6 +142,26 @@ export function errorBox(message) {
   return h('p', { class: 'error', role: 'alert' }, message);
 }
 
+/**
+ * What a page shows when its data did not load: why, and, when the address bar asked for a range
+ * or an account, a link back to the page's default view (the filter itself needs the data, so a
+ * bad range would otherwise leave the operator with the back button only).
+ * @param {HTMLElement} main @param {unknown} err
+ */
+export function loadFailed(main, err) {
+  main.replaceChildren(
+    errorBox(`加载失败 Could not load: ${err instanceof Error ? err.message : String(err)}`),
+  );
+  if (location.search)
+    main.append(
+      h(
+        'p',
+        null,
+        h('a', { href: location.pathname, class: 'reset' }, '改看最近 30 天 Show the last 30 days'),
+      ),
+    );
+}
+
 /** @param {number} ms */
 export function time(ms) {
   const d = new Date(ms);
@@ -140,7 +179,9 @@ let uplot;
  * (the overall rate, say) or else its latest value — never uPlot's bare "--".
  * @param {HTMLElement} box
  * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
- * @param {{ kind?: 'bars' | 'line'; stacked?: boolean; idle?: (string | null)[] }} [opts]
+ * `yRange` fixes the value axis (a rate's 0–100) instead of fitting it to the data; the drawn
+ * axis's ends are kept on the box (data-y-min, data-y-max) for the page's tests.
+ * @param {{ kind?: 'bars' | 'line'; stacked?: boolean; idle?: (string | null)[]; yRange?: [number, number] }} [opts]
  */
 export async function drawChart(box, chart, opts = {}) {
   // Served by kfbot from the uplot package (console-assets.ts); a variable keeps tsc from resolving it.
@@ -168,8 +209,16 @@ export async function drawChart(box, chart, opts = {}) {
     {
       width: width(),
       height: 220,
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, ...(opts.yRange && { y: { range: opts.yRange } }) },
       axes: [{ space: 60 }, { size: 40 }],
+      hooks: {
+        draw: [
+          (/** @type {any} */ u) => {
+            box.dataset.yMin = String(u.scales.y?.min);
+            box.dataset.yMax = String(u.scales.y?.max);
+          },
+        ],
+      },
       series: [
         {
           label: '日期 day',
@@ -210,6 +259,26 @@ export async function drawChart(box, chart, opts = {}) {
   );
   new ResizeObserver(() => plot.setSize({ width: width(), height: 220 })).observe(box);
   return plot;
+}
+
+/**
+ * A table of records: a head row naming the columns and the body's rows, in a box that scrolls
+ * sideways on its own on a phone (the page does not). Every table of the pages but a chart's is one.
+ * @param {Record<string, string>} attrs the table's own (an id); its class is "data"
+ * @param {string[]} columns
+ * @param {HTMLElement[]} rows the body's <tr> elements
+ */
+export function dataTable(attrs, columns, rows) {
+  return h(
+    'div',
+    { class: 'scroll' },
+    h(
+      'table',
+      { class: 'data', ...attrs },
+      h('thead', null, h('tr', null, ...columns.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', null, ...rows),
+    ),
+  );
 }
 
 /**

@@ -1,6 +1,16 @@
 // 会话 Conversations: a row per session; /console/conversations?account=…&customer=…&started=… shows
 // one session's messages in order, each with the rule that answered it and why.
-import { api, errorBox, h, pageQuery, post, rangeFilter, time } from '../console-lib.js';
+import {
+  api,
+  dataTable,
+  errorBox,
+  h,
+  loadFailed,
+  pageQuery,
+  post,
+  rangeFilter,
+  time,
+} from '../console-lib.js';
 
 const ENDED = /** @type {Record<string, string>} */ ({
   timeout: '超时结束 timeout',
@@ -24,7 +34,7 @@ export async function render(main) {
   try {
     data = await api('sessions', q);
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   main.replaceChildren(
@@ -39,55 +49,42 @@ export async function render(main) {
       ? h('p', { class: 'muted' }, '此期间没有会话 No sessions in this range')
       : h(
           'div',
-          { class: 'panel scroll' },
-          h(
-            'table',
-            { class: 'data', id: 'session-table' },
-            h(
-              'thead',
-              null,
-              h(
+          { class: 'panel' },
+          dataTable(
+            { id: 'session-table' },
+            [
+              '开始 started',
+              '客户 customer',
+              '账号 account',
+              '结束 ended',
+              '评分 rating',
+              '客户/机器人/客服 messages',
+              '',
+            ],
+            data.rows.map((/** @type {any} */ r) => {
+              const link = new URLSearchParams({
+                account: r.openKfId,
+                customer: r.externalUserId,
+                started: r.startedAt,
+              });
+              return h(
                 'tr',
                 null,
-                ...[
-                  '开始 started',
-                  '客户 customer',
-                  '账号 account',
-                  '结束 ended',
-                  '评分 rating',
-                  '客户/机器人/客服 messages',
-                  '',
-                ].map((t) => h('th', null, t)),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              ...data.rows.map((/** @type {any} */ r) => {
-                const link = new URLSearchParams({
-                  account: r.openKfId,
-                  customer: r.externalUserId,
-                  started: r.startedAt,
-                });
-                return h(
-                  'tr',
-                  null,
-                  h('td', null, time(Date.parse(r.startedAt))),
-                  h(
-                    'td',
-                    { class: 'customer-name' },
-                    r.nickname ?? '',
-                    r.nickname ? h('br') : null,
-                    h('code', { class: 'small' }, r.externalUserId),
-                  ),
-                  h('td', null, r.openKfId),
-                  h('td', null, ENDED[r.ended] ?? r.ended),
-                  h('td', { class: 'num' }, r.rating ?? '–'),
-                  h('td', { class: 'num' }, `${r.customer} / ${r.bot} / ${r.servicer}`),
-                  h('td', null, h('a', { href: `/console/conversations?${link}` }, '查看 View')),
-                );
-              }),
-            ),
+                h('td', null, time(Date.parse(r.startedAt))),
+                h(
+                  'td',
+                  { class: 'customer-name' },
+                  r.nickname ?? '',
+                  r.nickname ? h('br') : null,
+                  h('code', { class: 'small' }, r.externalUserId),
+                ),
+                h('td', null, r.openKfId),
+                h('td', null, ENDED[r.ended] ?? r.ended),
+                h('td', { class: 'num' }, r.rating ?? '–'),
+                h('td', { class: 'num' }, `${r.customer} / ${r.bot} / ${r.servicer}`),
+                h('td', null, h('a', { href: `/console/conversations?${link}` }, '查看 View')),
+              );
+            }),
           ),
         ),
   );
@@ -120,11 +117,14 @@ async function renderSession(main, q) {
       )
     )
       return;
+    // Erasing walks every account's records: say so, and take no second click meanwhile.
+    forget.setAttribute('disabled', '');
+    status.textContent = '删除中… Erasing…';
     try {
       const r = await post('forget', { externalUserId: customer });
       status.textContent = `已删除 Erased: ${r.summary}`;
-      forget.setAttribute('disabled', '');
     } catch (err) {
+      forget.removeAttribute('disabled');
       status.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
     }
   });

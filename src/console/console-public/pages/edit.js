@@ -2,7 +2,7 @@
 // draft's YAML diff, publish (validate + conversation tests), versions with rollback, and the
 // unanswered questions one click from becoming a 相似问法 or a new item. Every text goes through
 // h() (textContent): a reply holding "<script>" is shown as those characters.
-import { api, errorBox, h, pageQuery, post, time } from '../console-lib.js';
+import { api, dataTable, errorBox, h, pageQuery, post, time } from '../console-lib.js';
 
 /** @type {any} */
 let data;
@@ -25,8 +25,22 @@ const lines = (/** @type {string} */ text) =>
  * @param {HTMLElement} [where]
  */
 async function act(name, body, where) {
+  // Until the answer comes the page says it is working and takes no second click: a publish runs
+  // validate and every conversation test, which takes seconds on a large rule set.
+  const idle = [...root.querySelectorAll('button')].filter((b) => !b.disabled);
+  for (const b of idle) b.disabled = true;
+  root.setAttribute('aria-busy', 'true');
+  const working = h('p', { class: 'muted', role: 'status', id: 'working' }, '处理中… Working…');
+  if (where) where.replaceChildren(working);
+  else root.prepend(working);
+  const settle = () => {
+    working.remove();
+    root.removeAttribute('aria-busy');
+    for (const b of idle) b.disabled = false;
+  };
   try {
     const answer = await post(name, body);
+    settle();
     if (answer.outcome) {
       outcomeBox = outcomeView(answer.outcome);
       data = answer.state;
@@ -36,6 +50,7 @@ async function act(name, body, where) {
     }
     draw();
   } catch (err) {
+    settle();
     const box = errorBox(String(err instanceof Error ? err.message : err));
     if (where) where.replaceChildren(box);
     else root.prepend(box);
@@ -74,12 +89,6 @@ function outcomeView(o) {
     warnings,
   );
 }
-
-/**
- * A wide element (a table) that scrolls sideways on its own on a phone, not the page.
- * @param {Parameters<typeof h>} args
- */
-const scrolling = (...args) => h('div', { class: 'scroll' }, h(...args));
 
 /** A labelled field. @param {string} label @param {HTMLElement} input */
 const field = (label, input) => h('label', { class: 'field' }, h('span', null, label), input);
@@ -145,7 +154,7 @@ function draftPanel() {
           rebase,
         )
       : null,
-    h('pre', { class: 'diff', 'aria-label': 'YAML diff' }, d.diff || '(no change)'),
+    h('pre', { class: 'diff', 'aria-label': 'YAML diff' }, d.diff || '（没有修改 no change）'),
     form,
     h('p', null, undo, ' ', discard),
     status,
@@ -184,77 +193,61 @@ function unansweredPanel() {
     'section',
     { class: 'panel', id: 'unanswered' },
     h('h2', null, '未答问题 Unanswered → 相似问法'),
-    scrolling(
-      'table',
-      { class: 'data' },
-      h(
-        'thead',
-        null,
-        h(
+    dataTable(
+      {},
+      ['客户说 Customer text', '次数', '加到问答 Add to item', ''],
+      data.unanswered.map((/** @type {any} */ u) => {
+        const select = /** @type {HTMLSelectElement} */ (
+          h(
+            'select',
+            { 'aria-label': `item for ${u.text}` },
+            ...items.map((/** @type {any} */ i) =>
+              h(
+                'option',
+                { value: i.id, selected: u.suggest?.id === i.id },
+                `${i.label || i.questions[0] || i.id} (${i.id})`,
+              ),
+            ),
+          )
+        );
+        const add = h('button', { type: 'button' }, '加为相似问法 Add');
+        const cell = h('td');
+        add.addEventListener('click', () => {
+          const item = items.find((/** @type {any} */ i) => i.id === select.value);
+          if (item) edit({ op: 'set-item', id: item.id, questions: [...item.questions, u.text] }, cell);
+        });
+        const fresh = h('button', { type: 'button' }, '新建问答 New item');
+        fresh.addEventListener('click', () => {
+          const q = /** @type {HTMLTextAreaElement | null} */ (
+            document.querySelector('#new-item textarea[name=questions]')
+          );
+          if (q) {
+            q.value = u.text;
+            q.focus();
+          }
+        });
+        return h(
           'tr',
           null,
-          h('th', null, '客户说 Customer text'),
-          h('th', null, '次数'),
-          h('th', null, '加到问答 Add to item'),
-          h('th', null, ''),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...data.unanswered.map((/** @type {any} */ u) => {
-          const select = /** @type {HTMLSelectElement} */ (
-            h(
-              'select',
-              { 'aria-label': `item for ${u.text}` },
-              ...items.map((/** @type {any} */ i) =>
-                h(
-                  'option',
-                  { value: i.id, selected: u.suggest?.id === i.id },
-                  `${i.label || i.questions[0] || i.id} (${i.id})`,
-                ),
-              ),
-            )
-          );
-          const add = h('button', { type: 'button' }, '加为相似问法 Add');
-          const cell = h('td');
-          add.addEventListener('click', () => {
-            const item = items.find((/** @type {any} */ i) => i.id === select.value);
-            if (item) edit({ op: 'set-item', id: item.id, questions: [...item.questions, u.text] }, cell);
-          });
-          const fresh = h('button', { type: 'button' }, '新建问答 New item');
-          fresh.addEventListener('click', () => {
-            const q = /** @type {HTMLTextAreaElement | null} */ (
-              document.querySelector('#new-item textarea[name=questions]')
-            );
-            if (q) {
-              q.value = u.text;
-              q.focus();
-            }
-          });
-          return h(
-            'tr',
+          h('td', null, u.text),
+          h('td', { class: 'num' }, u.count),
+          h(
+            'td',
             null,
-            h('td', null, u.text),
-            h('td', { class: 'num' }, u.count),
-            h(
-              'td',
-              null,
-              select,
-              u.suggest
-                ? h(
-                    'span',
-                    { class: 'muted small' },
-                    u.suggest.why === 'chosen' ? ' 客户在猜你想问中选过' : ' 最接近',
-                  )
-                : null,
-              ' ',
-              add,
-            ),
-            h('td', null, fresh, cell),
-          );
-        }),
-      ),
+            select,
+            u.suggest
+              ? h(
+                  'span',
+                  { class: 'muted small' },
+                  u.suggest.why === 'chosen' ? ' 客户在猜你想问中选过' : ' 最接近',
+                )
+              : null,
+            ' ',
+            add,
+          ),
+          h('td', null, fresh, cell),
+        );
+      }),
     ),
   );
 }
@@ -479,53 +472,55 @@ function versionsPanel() {
     'section',
     { class: 'panel', id: 'versions' },
     h('h2', null, '版本 Versions'),
-    scrolling(
-      'table',
-      { class: 'data' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, '版本'),
-          h('th', null, '时间'),
-          h('th', null, '发布人'),
-          h('th', null, '说明'),
-          h('th', null, ''),
+    data.versions.length === 0
+      ? h(
+          'p',
+          { class: 'muted', id: 'no-versions' },
+          '还没有发布过：发布草稿后，每个版本都列在这里，可以回滚 · Nothing published yet: each published version is listed here, to roll back to.',
+        )
+      : dataTable(
+          {},
+          ['版本', '时间', '发布人', '说明', ''],
+          data.versions.map((/** @type {any} */ v) => {
+            const show = h('button', { type: 'button' }, '差异 Diff');
+            show.addEventListener('click', async () => {
+              try {
+                const full = await api(`rule-version/${v.version}`);
+                diffBox.textContent =
+                  full.diff || '（首个版本：当时磁盘上的文件）(the files as found on disk)';
+              } catch (err) {
+                diffBox.textContent = `加载失败 Could not load: ${err instanceof Error ? err.message : err}`;
+              }
+              diffBox.hidden = false;
+            });
+            const back = h(
+              'button',
+              {
+                type: 'button',
+                'aria-label': `回滚到版本 ${v.version}`,
+                disabled: v.version === data.latest,
+              },
+              '回滚到此版本 Roll back',
+            );
+            back.addEventListener('click', () => {
+              if (confirm(`回滚到版本 ${v.version}？Roll back to version ${v.version}?`))
+                act(
+                  'rollback',
+                  { version: v.version, by: localStorage.getItem('kfbot-editor') ?? '' },
+                  status,
+                );
+            });
+            return h(
+              'tr',
+              null,
+              h('td', { class: 'num' }, v.version),
+              h('td', null, time(v.at)),
+              h('td', null, v.by),
+              h('td', null, v.message),
+              h('td', null, show, ' ', back),
+            );
+          }),
         ),
-      ),
-      h(
-        'tbody',
-        null,
-        ...data.versions.map((/** @type {any} */ v) => {
-          const show = h('button', { type: 'button' }, '差异 Diff');
-          show.addEventListener('click', async () => {
-            const full = await api(`rule-version/${v.version}`);
-            diffBox.textContent = full.diff || '(the files as found on disk)';
-            diffBox.hidden = false;
-          });
-          const back = h(
-            'button',
-            { type: 'button', 'aria-label': `回滚到版本 ${v.version}`, disabled: v.version === data.latest },
-            '回滚到此版本 Roll back',
-          );
-          back.addEventListener('click', () => {
-            if (confirm(`回滚到版本 ${v.version}？Roll back to version ${v.version}?`))
-              act('rollback', { version: v.version, by: localStorage.getItem('kfbot-editor') ?? '' }, status);
-          });
-          return h(
-            'tr',
-            null,
-            h('td', { class: 'num' }, v.version),
-            h('td', null, time(v.at)),
-            h('td', null, v.by),
-            h('td', null, v.message),
-            h('td', null, show, ' ', back),
-          );
-        }),
-      ),
-    ),
     status,
     diffBox,
   );

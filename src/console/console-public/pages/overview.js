@@ -1,5 +1,14 @@
 // 概览 Overview: totals, a chart per measure with its CSV, over a range and account.
-import { api, chartTable, drawChart, errorBox, h, pageQuery, rangeFilter } from '../console-lib.js';
+import {
+  api,
+  chartTable,
+  dataTable,
+  drawChart,
+  h,
+  loadFailed,
+  pageQuery,
+  rangeFilter,
+} from '../console-lib.js';
 
 /** @param {number | null} n @param {string} [unit] */
 const num = (n, unit = '') => (n === null ? '–' : `${n}${unit}`);
@@ -16,13 +25,14 @@ function card(label, value, hint) {
 }
 
 /**
- * A card of two numbers, each with its own name beside it (never "12 / 3" for the reader to decode).
- * @param {string} label @param {[number, string][]} parts
+ * A card of numbers, each with its own name beside it (never "12 / 3" for the reader to decode),
+ * and a note saying how they relate when that is not obvious.
+ * @param {string} label @param {[number, string][]} parts @param {Node} [note] @param {string} [id]
  */
-function partsCard(label, parts) {
+function partsCard(label, parts, note, id) {
   return h(
     'div',
-    { class: 'card' },
+    { class: 'card', ...(id && { id }) },
     h('div', { class: 'card-label' }, label),
     ...parts.map(([n, name]) =>
       h(
@@ -33,6 +43,30 @@ function partsCard(label, parts) {
         h('span', { class: 'muted small' }, name),
       ),
     ),
+    note ? h('div', { class: 'muted small card-note' }, note) : null,
+  );
+}
+
+/** A CSAT average on its scale: 3 → "3.0 / 5"; none yet → "–". @param {number | null} n */
+const csat = (n) => (n === null ? '–' : `${n.toFixed(1)} / 5`);
+
+/** Whether the range holds nothing at all: every chart's every count is zero or empty. @param {any[]} charts */
+const quiet = (charts) =>
+  charts.every((c) =>
+    c.rows.every((/** @type {any} */ r) =>
+      c.columns.slice(1).every((/** @type {any} */ col) => !Number(r[col.key])),
+    ),
+  );
+
+/** What a first look at an empty range (a new install, a quiet account) needs to be told. */
+function noActivity() {
+  const sandbox = document.querySelector('.sandbox-note') !== null;
+  return h(
+    'p',
+    { class: 'notice', id: 'no-activity', role: 'status' },
+    '此期间还没有客户消息：客户发消息后，这里按天统计。 No customer messages in this range yet: the numbers appear day by day as customers write.',
+    sandbox ? ' ' : null,
+    sandbox ? h('a', { href: '/sandbox' }, '在沙盒里试聊 Try a chat in the sandbox') : null,
   );
 }
 
@@ -43,7 +77,7 @@ export async function render(main) {
   try {
     data = await api('overview', pageQuery());
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   const t = data.totals;
@@ -56,12 +90,43 @@ export async function render(main) {
       [t.fallback, '兜底回复 fallback'],
       [t.unmatched, '无规则 no rule'],
     ]),
-    card('转人工 Handed over', String(t.handovers), `转人工规则命中 ${t.handoff}`),
+    // Two counts that differ on purpose: sessions WeCom moved to a person (any rule's transfer it
+    // accepted, an idle rule's included) and customer messages a hand-off rule answered (refused
+    // transfers and a second request in one session included). activity-recorder.ts counts both.
+    partsCard(
+      '转人工 Handed over',
+      [
+        [t.handovers, '个会话 sessions'],
+        [t.handoff, '次规则命中 rule hits'],
+      ],
+      h(
+        'details',
+        null,
+        h('summary', null, '为何两数不同 Why they differ'),
+        h(
+          'p',
+          null,
+          '会话：企业微信接受了转接、交给人工的会话（闲置规则的转接也算）。命中：客户消息命中转人工规则的次数（转接被拒、同一会话再次要求人工也算）。',
+        ),
+        h(
+          'p',
+          null,
+          'Sessions: moved to a person, the transfer accepted by WeCom (idle rules’ included). Hits: customer messages a hand-off rule answered (refused transfers and repeats included).',
+        ),
+      ),
+      'card-handover',
+    ),
     partsCard('闲置 Idle customers', [
       [t.idleReminders, '闲置提醒 reminders'],
       [t.timeouts, '超时结束 timeouts'],
     ]),
-    card('满意度 CSAT', num(t.csatAverage), `${t.csatCount} 份评价 responses`),
+    card(
+      '满意度 CSAT',
+      csat(t.csatAverage),
+      t.csatCount
+        ? `${t.csatCount} 份评价的平均分 average of ${t.csatCount} ratings`
+        : '还没有评价 no ratings yet',
+    ),
   );
   const q = pageQuery();
   const charts = data.charts.map((/** @type {any} */ chart) => {
@@ -96,16 +161,11 @@ export async function render(main) {
     { class: 'panel', id: 'handoff-rules' },
     h('h2', null, '转人工原因 Why customers were handed over'),
     data.handoffRules.length
-      ? h(
-          'table',
-          { class: 'data' },
-          h('thead', null, h('tr', null, h('th', null, '规则 rule'), h('th', null, '命中 hits'))),
-          h(
-            'tbody',
-            null,
-            ...data.handoffRules.map((/** @type {any} */ r) =>
-              h('tr', null, h('td', null, r.rule), h('td', { class: 'num' }, r.hits)),
-            ),
+      ? dataTable(
+          {},
+          ['规则 rule', '命中 hits'],
+          data.handoffRules.map((/** @type {any} */ r) =>
+            h('tr', null, h('td', null, r.rule), h('td', { class: 'num' }, r.hits)),
           ),
         )
       : h('p', { class: 'muted' }, '此期间没有转人工规则命中 No hand-off rule matched in this range'),
@@ -126,6 +186,7 @@ export async function render(main) {
       { class: 'muted small' },
       `日期按 ${data.range.timezone} 时区（规则 settings.timezone），与 kfbot report 相同 · Days in ${data.range.timezone} (settings.timezone), as in kfbot report. ${data.range.from} – ${data.range.to}`,
     ),
+    ...(quiet(data.charts) ? [noActivity()] : []),
     cards,
     h('div', { class: 'grid' }, ...charts.map((c) => c.section), handoffs),
   );
@@ -145,11 +206,20 @@ export async function render(main) {
       c.chart.id === 'containment'
         ? [num(t.containmentRate, '%')]
         : c.chart.id === 'csat'
-          ? [num(t.csatAverage)]
+          ? [csat(t.csatAverage)]
+          : undefined;
+    // A rate's axis runs 0–100 % and a score's 1–5, whatever the range holds: an axis fitted to
+    // the data (65–100 %) would make a small change look large.
+    const yRange =
+      c.chart.id === 'containment'
+        ? /** @type {[number, number]} */ ([0, 100])
+        : c.chart.id === 'csat'
+          ? /** @type {[number, number]} */ ([1, 5])
           : undefined;
     await drawChart(c.box, plotted, {
       kind: c.chart.id === 'containment' || c.chart.id === 'csat' ? 'line' : 'bars',
       ...(overall && { idle: overall }),
+      ...(yRange && { yRange }),
     });
   }
 }

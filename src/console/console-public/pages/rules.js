@@ -1,5 +1,5 @@
 // 规则 Rules (read-only): version, every live replica's published version, problems, rules with hits and undelivered replies, menus as trees, FAQ items.
-import { api, errorBox, h, pageQuery, rangeFilter } from '../console-lib.js';
+import { api, dataTable, h, loadFailed, pageQuery, rangeFilter, time } from '../console-lib.js';
 
 /** @param {any} menu */
 function menuTree(menu) {
@@ -38,50 +38,32 @@ function replicasPanel(replicas) {
     'section',
     { class: 'panel', id: 'replicas' },
     h('h2', null, `实例 Replicas (${replicas.length})`),
-    h(
-      'div',
-      { class: 'scroll' },
-      h(
-        'table',
-        { class: 'data' },
+    dataTable(
+      {},
+      ['实例 replica', '发布版本 published version', '加载次数 loads', '启动 started', '心跳 last heartbeat'],
+      replicas.map((r) =>
         h(
-          'thead',
-          null,
+          'tr',
+          { class: r.rulesDiverged || r.rulesPublished < newest ? 'warn' : '' },
+          h('td', null, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
           h(
-            'tr',
+            'td',
             null,
-            h('th', null, '实例 replica'),
-            h('th', null, '发布版本 published version'),
-            h('th', null, '加载次数 loads'),
-            h('th', null, '启动 started'),
-            h('th', null, '心跳 last heartbeat'),
+            String(r.rulesPublished),
+            r.rulesDiverged ? ' (本地文件未发布 unpublished local files)' : '',
+            !r.rulesDiverged && r.rulesPublished < newest ? ' (落后 behind)' : '',
           ),
-        ),
-        h(
-          'tbody',
-          null,
-          ...replicas.map((r) =>
-            h(
-              'tr',
-              { class: r.rulesDiverged || r.rulesPublished < newest ? 'warn' : '' },
-              h('td', null, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
-              h(
-                'td',
-                null,
-                String(r.rulesPublished),
-                r.rulesDiverged ? ' (本地文件未发布 unpublished local files)' : '',
-                !r.rulesDiverged && r.rulesPublished < newest ? ' (落后 behind)' : '',
-              ),
-              h('td', null, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
-              h('td', null, r.startedAt),
-              h('td', null, r.at),
-            ),
-          ),
+          h('td', null, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
+          h('td', null, when(r.startedAt)),
+          h('td', null, when(r.at)),
         ),
       ),
     ),
   );
 }
+
+/** An ISO time from the API as the other pages write times (yyyy-mm-dd hh:mm, this browser's clock). @param {string} iso */
+const when = (iso) => time(Date.parse(iso));
 
 /** @param {HTMLElement} main */
 export async function render(main) {
@@ -89,7 +71,7 @@ export async function render(main) {
   try {
     data = await api('rules', pageQuery());
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   const roles = /** @type {Record<string, string>} */ ({
@@ -104,7 +86,7 @@ export async function render(main) {
     h(
       'p',
       { class: 'muted' },
-      `本实例运行规则版本 This replica runs rules version ${data.version ?? '–'}, loaded ${data.loadedAt ?? '–'} from ${data.source}`,
+      `本实例运行规则版本 This replica runs rules version ${data.version ?? '–'}, loaded ${data.loadedAt ? when(data.loadedAt) : '–'} from ${data.source}`,
     ),
     replicasPanel(data.replicas),
     data.problems.length
@@ -124,58 +106,43 @@ export async function render(main) {
       'section',
       { class: 'panel' },
       h('h2', null, `规则命中 Rules and hits (${data.rules.length})`),
-      h(
-        'div',
-        { class: 'scroll' },
-        h(
-          'table',
-          { class: 'data', id: 'rule-table' },
-          h(
-            'thead',
-            null,
+      dataTable(
+        { id: 'rule-table' },
+        [
+          '规则 rule',
+          '类型 role',
+          '优先级 priority',
+          '动作 actions',
+          '命中 hits',
+          '未送达 undelivered',
+          '位置 at',
+        ],
+        [
+          ...data.rules.map((/** @type {any} */ r) =>
             h(
               'tr',
               null,
-              ...[
-                '规则 rule',
-                '类型 role',
-                '优先级 priority',
-                '动作 actions',
-                '命中 hits',
-                '未送达 undelivered',
-                '位置 at',
-              ].map((t) => h('th', null, t)),
+              h('td', null, r.name),
+              h('td', null, roles[r.role] ?? r.role),
+              h('td', { class: 'num' }, r.priority),
+              h('td', null, r.actions.join(', ')),
+              h('td', { class: 'num' }, r.hits),
+              h('td', { class: 'num' }, r.undelivered),
+              h('td', null, h('code', null, r.at)),
             ),
           ),
           h(
-            'tbody',
+            'tr',
             null,
-            ...data.rules.map((/** @type {any} */ r) =>
-              h(
-                'tr',
-                null,
-                h('td', null, r.name),
-                h('td', null, roles[r.role] ?? r.role),
-                h('td', { class: 'num' }, r.priority),
-                h('td', null, r.actions.join(', ')),
-                h('td', { class: 'num' }, r.hits),
-                h('td', { class: 'num' }, r.undelivered),
-                h('td', null, h('code', null, r.at)),
-              ),
-            ),
-            h(
-              'tr',
-              null,
-              h('td', null, '(无规则匹配 no rule matched)'),
-              h('td', null),
-              h('td', null),
-              h('td', null),
-              h('td', { class: 'num' }, data.noRule),
-              h('td', null),
-              h('td', null),
-            ),
+            h('td', null, '(无规则匹配 no rule matched)'),
+            h('td', null),
+            h('td', null),
+            h('td', null),
+            h('td', { class: 'num' }, data.noRule),
+            h('td', null),
+            h('td', null),
           ),
-        ),
+        ],
       ),
     ),
     h(

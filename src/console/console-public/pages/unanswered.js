@@ -1,5 +1,5 @@
 // 未答问题 Unanswered: the texts no rule answered, most frequent first, with the nearest FAQ items.
-import { api, errorBox, h, pageQuery, rangeFilter, time } from '../console-lib.js';
+import { api, dataTable, h, loadFailed, pageQuery, rangeFilter, time } from '../console-lib.js';
 
 /** @param {HTMLElement} main */
 export async function render(main) {
@@ -7,7 +7,7 @@ export async function render(main) {
   try {
     data = await api('unanswered', pageQuery());
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    loadFailed(main, err);
     return;
   }
   const csv = new URLSearchParams(pageQuery());
@@ -26,60 +26,47 @@ export async function render(main) {
       ? h('p', { class: 'muted' }, '此期间没有未答问题 No unanswered questions in this range')
       : h(
           'div',
-          { class: 'panel scroll' },
-          h(
-            'table',
-            { class: 'data', id: 'unanswered-table' },
-            h(
-              'thead',
-              null,
+          { class: 'panel' },
+          dataTable(
+            { id: 'unanswered-table' },
+            [
+              '次数 count',
+              '客户问 asked (latest wording)',
+              '首次 – 最近 first – last seen',
+              '账号 account',
+              '最接近的问题 nearest FAQ items',
+              '猜你想问选择 chosen',
+            ],
+            data.rows.map((/** @type {any} */ q) =>
               h(
                 'tr',
                 null,
-                ...[
-                  '次数 count',
-                  '客户问 asked (latest wording)',
-                  '首次 – 最近 first – last seen',
-                  '账号 account',
-                  '最接近的问题 nearest FAQ items',
-                  '猜你想问选择 chosen',
-                ].map((t) => h('th', null, t)),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              ...data.rows.map((/** @type {any} */ q) =>
+                h('td', { class: 'num' }, q.count),
+                h('td', { class: 'customer-text' }, q.example),
+                h('td', null, `${time(q.firstSeen)} – ${time(q.lastSeen)}`),
+                h('td', null, q.openKfId),
                 h(
-                  'tr',
+                  'td',
                   null,
-                  h('td', { class: 'num' }, q.count),
-                  h('td', { class: 'customer-text' }, q.example),
-                  h('td', null, `${time(q.firstSeen)} – ${time(q.lastSeen)}`),
-                  h('td', null, q.openKfId),
-                  h(
-                    'td',
-                    null,
-                    ...q.candidates
-                      .slice(0, 3)
-                      .map((/** @type {any} */ c) =>
-                        h(
-                          'div',
-                          null,
-                          h('code', null, c.id),
-                          ` ${c.score.toFixed(2)} `,
-                          h('span', { class: 'muted' }, c.question),
-                        ),
+                  ...q.candidates
+                    .slice(0, 3)
+                    .map((/** @type {any} */ c) =>
+                      h(
+                        'div',
+                        null,
+                        h('code', null, c.id),
+                        ` ${c.score.toFixed(2)} `,
+                        h('span', { class: 'muted' }, c.question),
                       ),
-                  ),
-                  h(
-                    'td',
-                    null,
-                    Object.entries(q.chosen)
-                      .sort((a, b) => b[1] - a[1])
-                      .map(([id, n]) => `${id} ×${n}`)
-                      .join(', '),
-                  ),
+                    ),
+                ),
+                h(
+                  'td',
+                  null,
+                  Object.entries(q.chosen)
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([id, n]) => `${id} ×${n}`)
+                    .join(', '),
                 ),
               ),
             ),
