@@ -12,7 +12,7 @@ import { type CallBranch, type CallModel, type CallOutcome, callKey } from './ca
 import { type ConditionOutcome, conditionOutcomes } from './condition-outcomes.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
-import type { FaqCandidate } from './faq/faq-index.ts';
+import type { FaqCandidate } from './faq/faq-search.ts';
 import { questionText } from './faq/question-text.ts';
 import type { SemanticView } from './faq/semantic-fusion.ts';
 import { type FaqDecision, faqStep, resolveSuggest } from './faq-step.ts';
