@@ -4,7 +4,6 @@
  * WeCom's sending rules (the 5-message quota and the 48 h window, §5) and a cached nickname.
  */
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
-import type { Silence } from './silence.ts';
 
 export interface Conversation {
   state: ConversationState;
@@ -26,6 +25,14 @@ export interface Conversation {
    * in a session it did not see open. Names the session a satisfaction score is recorded for.
    */
   sessionStartedAt?: number;
+}
+
+/** The silence idle rules measure (silence.ts): it begins with the bot's message. */
+export interface Silence {
+  /** Epoch ms of the bot's message that began it. */
+  since: number;
+  /** Idle rules that already fired in it. */
+  fired: string[];
 }
 
 /** A customer kfbot has not met yet. */

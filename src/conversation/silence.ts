@@ -13,14 +13,7 @@ import { createHash } from 'node:crypto';
 import type { RuleModel, RuleSet } from '../rules/rule-model.ts';
 import { ORIGIN } from '../wecom/platform-enums.ts';
 import type { IdleItem } from '../wecom/sync-item.ts';
-import type { Conversation } from './conversation.ts';
-
-export interface Silence {
-  /** Epoch ms of the bot's message that began it. */
-  since: number;
-  /** Idle rules that already fired in it. */
-  fired: string[];
-}
+import type { Conversation, Silence } from './conversation.ts';
 
 const idleRuleCache = new WeakMap<RuleSet, readonly IdleRule[]>();
 

@@ -9,39 +9,33 @@
  */
 
 import { byteLength, MENU_CLICK_CONTENT_MAX_BYTES } from '../wecom/send-limits.ts';
-import { type CallSettings, defaultCallSettings } from './call-model.ts';
 import { ruleCallProblems } from './check-rule-calls.ts';
 import { compileActions } from './compile-actions.ts';
-import { readCallSettings } from './compile-call.ts';
 import { compileWhen } from './compile-condition.ts';
 import { CompileContext, describeValue, isRecord } from './compile-context.ts';
 import {
   answerTexts,
   buildFaq,
-  defaultFaqSettings,
   FAQ_ID,
   FAQ_KEYS,
   type FaqBuildCache,
   type FaqItemSource,
-  type FaqSettings,
-  readFaqSettings,
   readQuestions,
 } from './compile-faq.ts';
 import { compileIdleWhen } from './compile-idle.ts';
-import { compileText } from './compile-reply.ts';
+import { compileMenu } from './compile-menu.ts';
+import { readSettings } from './compile-settings.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { indexKeys } from './index-keys.ts';
-import { compileScore, refuseScore, scoresByClickId } from './item-scores.ts';
+import { scoresByClickId } from './item-scores.ts';
 import type { RuleProblem } from './problems.ts';
-import type { Condition, MenuItemModel, MenuModel, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
+import type { Condition, MenuModel, ReplyContent, RuleModel, RuleSet } from './rule-model.ts';
 import type { RuleDocument, RuleSources, YamlPath } from './rule-source.ts';
-import { DEFAULT_TIMEZONE, parseSchedule, type Schedule } from './schedule.ts';
 
 /** Menu click answers outrank ordinary rules (priority 0) unless a rule says otherwise. */
 export const MENU_ITEM_PRIORITY = 100;
 
 const TOP_KEYS = ['settings', 'menus', 'rules', 'faq'];
-const SETTINGS_KEYS = ['timezone', 'holidays', 'workdays', 'schedules', 'faq', 'calls'];
 const RULE_KEYS = [
   'name',
   'description',
@@ -52,8 +46,6 @@ const RULE_KEYS = [
   'fallback',
   'ignore_service_state',
 ];
-const MENU_KEYS = ['head', 'items', 'tail'];
-const CLICK_KEYS = ['click', 'label', 'questions', 'reply', 'menu', 'then', 'priority', 'score'];
 
 interface Located<T> {
   doc: RuleDocument;
@@ -432,193 +424,6 @@ function compileFaqEntry(
   };
 }
 
-function compileMenu(
-  ctx: CompileContext,
-  name: string,
-  raw: Record<string, unknown>,
-  path: YamlPath,
-): MenuModel | undefined {
-  ctx.unknownKeys(raw, MENU_KEYS, path, `menu "${name}"`);
-  const head = raw.head === undefined ? undefined : compileText(ctx, raw.head, [...path, 'head'], 'head');
-  const tail = raw.tail === undefined ? undefined : compileText(ctx, raw.tail, [...path, 'tail'], 'tail');
-  if (!Array.isArray(raw.items) || raw.items.length === 0) {
-    ctx.error(
-      [...path, 'items'],
-      `menu "${name}" needs items: (a list of click, view, miniprogram or text items)`,
-    );
-    return undefined;
-  }
-  const items: MenuItemModel[] = [];
-  raw.items.forEach((item, i) => {
-    const at = [...path, 'items', i];
-    if (!isRecord(item)) {
-      ctx.error(at, 'a menu item is a mapping, e.g. { click: order, label: 查询订单, reply: … }');
-      return;
-    }
-    const compiled = compileMenuItem(ctx, item, at);
-    if (compiled) items.push(compiled);
-  });
-  return {
-    name,
-    ...(head && { head, headAt: ctx.at([...path, 'head']) }),
-    items,
-    ...(tail && { tail, tailAt: ctx.at([...path, 'tail']) }),
-    at: ctx.at(path, true),
-    itemsAt: ctx.at([...path, 'items'], true),
-  };
-}
-
-function compileMenuItem(
-  ctx: CompileContext,
-  item: Record<string, unknown>,
-  at: YamlPath,
-): MenuItemModel | undefined {
-  const label = (fallback?: unknown) => compileText(ctx, item.label ?? fallback, [...at, 'label'], 'label');
-  const positions = (key: string, labelKey = 'label') => ({
-    at: ctx.at([...at, key], true),
-    labelAt: ctx.at([...at, labelKey]),
-  });
-  if (item.click !== undefined) {
-    ctx.unknownKeys(item, CLICK_KEYS, at, 'a click item');
-    if (typeof item.click !== 'string' && typeof item.click !== 'number') {
-      ctx.error([...at, 'click'], 'click takes the item id (what comes back as menu_id)');
-      return undefined;
-    }
-    if (item.label === undefined) ctx.error(at, 'a click item needs label: (the text the customer sees)');
-    const l = label();
-    const score = item.score === undefined ? undefined : compileScore(ctx, item.score, [...at, 'score']);
-    return (
-      l && { type: 'click', id: String(item.click), label: l, ...(score && { score }), ...positions('click') }
-    );
-  }
-  if (item.view !== undefined) {
-    ctx.unknownKeys(refuseScore(ctx, item, at, 'a view item'), ['view', 'label'], at, 'a view item');
-    const l = label();
-    if (typeof item.view !== 'string') {
-      ctx.error([...at, 'view'], 'view takes the URL to open');
-      return undefined;
-    }
-    return l && { type: 'view', url: item.view, label: l, ...positions('view') };
-  }
-  if (item.miniprogram !== undefined) {
-    const what = 'a miniprogram item';
-    ctx.unknownKeys(refuseScore(ctx, item, at, what), ['miniprogram', 'label'], at, what);
-    const mp = item.miniprogram;
-    const l = label();
-    if (!isRecord(mp) || typeof mp.appid !== 'string' || typeof mp.pagepath !== 'string') {
-      ctx.error([...at, 'miniprogram'], 'miniprogram takes { appid, pagepath }');
-      return undefined;
-    }
-    return (
-      l && {
-        type: 'miniprogram',
-        appid: mp.appid,
-        pagepath: mp.pagepath,
-        label: l,
-        ...positions('miniprogram'),
-      }
-    );
-  }
-  if (item.text !== undefined) {
-    ctx.unknownKeys(refuseScore(ctx, item, at, 'a text item'), ['text', 'no_newline'], at, 'a text item');
-    const l = compileText(ctx, item.text, [...at, 'text'], 'text');
-    return (
-      l && { type: 'text', label: l, no_newline: item.no_newline === true, ...positions('text', 'text') }
-    );
-  }
-  ctx.error(
-    at,
-    'a menu item is one of { click: id, label }, { view: url, label }, { miniprogram: {appid, pagepath}, label }, { text }',
-  );
-  return undefined;
-}
-
-interface SettingsResult {
-  timezone: string;
-  schedules: Map<string, Schedule>;
-  holidays: Set<string>;
-  faq: FaqSettings;
-  calls: CallSettings;
-}
-
-function readSettings(docs: RuleDocument[], problems: RuleProblem[]): SettingsResult {
-  const out: SettingsResult = {
-    timezone: DEFAULT_TIMEZONE,
-    schedules: new Map(),
-    holidays: new Set(),
-    faq: defaultFaqSettings(),
-    calls: defaultCallSettings(),
-  };
-  const withSettings = docs.filter((d) => isRecord(d.data) && d.data.settings !== undefined);
-  for (const [i, doc] of withSettings.entries()) {
-    const ctx = new CompileContext(doc, problems, out.schedules, out.timezone);
-    if (i > 0) {
-      const first = withSettings[0] as RuleDocument;
-      ctx.error(['settings'], `settings: may appear in one file only (already in ${first.file})`, {
-        key: true,
-      });
-      continue;
-    }
-    const s = (doc.data as Record<string, unknown>).settings;
-    if (!isRecord(s)) {
-      ctx.error(['settings'], 'settings: is a mapping');
-      continue;
-    }
-    ctx.unknownKeys(s, SETTINGS_KEYS, ['settings'], 'settings');
-    if (s.faq !== undefined) out.faq = readFaqSettings(ctx, s.faq, ['settings', 'faq']);
-    if (s.calls !== undefined) out.calls = readCallSettings(ctx, s.calls, ['settings', 'calls']);
-    if (s.timezone !== undefined) {
-      if (typeof s.timezone === 'string') out.timezone = s.timezone;
-      else ctx.error(['settings', 'timezone'], 'timezone is an IANA name such as Asia/Shanghai');
-    }
-    const dates = (key: 'holidays' | 'workdays'): string[] => {
-      const v = s[key];
-      if (v === undefined) return [];
-      if (Array.isArray(v))
-        return v.map((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d)));
-      ctx.error(['settings', key], `${key} is a list of dates like 2026-10-01`);
-      return [];
-    };
-    const holidays = dates('holidays');
-    const workdays = dates('workdays');
-    for (const d of holidays) out.holidays.add(d);
-    if (s.schedules === undefined) {
-      // Still check the timezone name: conditions like time: { between } use it.
-      const check = parseSchedule({ timezone: out.timezone, hours: {}, holidays, workdays });
-      if ('problems' in check)
-        for (const p of check.problems) ctx.error(scheduleProblemPath([], p.yamlPath), p.message);
-      continue;
-    }
-    if (!isRecord(s.schedules)) {
-      ctx.error(
-        ['settings', 'schedules'],
-        'schedules: maps a name to opening hours, e.g. business_hours: { mon-fri: 09:00-18:00 }',
-      );
-      continue;
-    }
-    for (const [name, hours] of Object.entries(s.schedules)) {
-      const at = ['settings', 'schedules', name];
-      if (!isRecord(hours)) {
-        ctx.error(at, `schedule "${name}" maps days to hours, e.g. { mon-fri: 09:00-18:00, sat: closed }`);
-        continue;
-      }
-      const parsed = parseSchedule({
-        timezone: out.timezone,
-        hours: hours as Record<string, string | string[]>,
-        holidays,
-        workdays,
-      });
-      if ('problems' in parsed) {
-        for (const p of parsed.problems)
-          ctx.error(scheduleProblemPath(at, p.yamlPath), `schedule "${name}": ${p.message}`);
-      } else {
-        out.schedules.set(name, parsed.schedule);
-      }
-    }
-  }
-  return out;
-}
-
 function counterNames(rules: readonly RuleModel[]): string[] {
   const names = new Set<string>();
   const walk = (c: Condition): void => {
@@ -632,12 +437,4 @@ function counterNames(rules: readonly RuleModel[]): string[] {
     for (const a of rule.actions) if (a.type === 'increment' || a.type === 'reset') names.add(a.name);
   }
   return [...names];
-}
-
-/** Maps a schedule problem's path (relative to parseSchedule's input) onto the YAML. */
-function scheduleProblemPath(schedulePath: YamlPath, problemPath: readonly (string | number)[]): YamlPath {
-  const [head, ...rest] = problemPath;
-  if (head === 'hours') return [...schedulePath, ...rest];
-  if (head === 'holidays' || head === 'workdays' || head === 'timezone') return ['settings', head, ...rest];
-  return schedulePath;
 }

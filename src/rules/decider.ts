@@ -4,14 +4,15 @@
  * falls back when nothing answered a customer message, and works out the conversation state after
  * the actions. Pure: no network, no storage; the same item, state and time give the same decision.
  */
-import type { Engine, RuleResult } from 'json-rules-engine';
+import type { Engine } from 'json-rules-engine';
 import { botMaySend, isCustomerMessage, ORIGIN, SERVICE_STATE_LABELS } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { callBranch } from './call-branch.ts';
 import { type CallBranch, type CallModel, type CallOutcome, callKey } from './call-model.ts';
+import { type ConditionOutcome, conditionOutcomes } from './condition-outcomes.ts';
 import { type ConversationState, cloneState } from './conversation-state.ts';
 import { OperatorTables, ruleEngine } from './engine-conditions.ts';
-import type { FaqCandidate } from './faq/faq-index.ts';
+import type { FaqCandidate } from './faq/faq-search.ts';
 import { questionText } from './faq/question-text.ts';
 import type { SemanticView } from './faq/semantic-fusion.ts';
 import { type FaqDecision, faqStep, resolveSuggest } from './faq-step.ts';
@@ -20,13 +21,6 @@ import { CUSTOMER, type Facts, messageFacts, RAW_TEXT } from './message-facts.ts
 import { normalizeText } from './normalize-text.ts';
 import { byPriority, RuleIndex } from './rule-index.ts';
 import type { Action, FaqModel, RuleModel, RuleSet, Scalar } from './rule-model.ts';
-
-export interface ConditionOutcome {
-  label: string;
-  /** undefined when the engine did not need to evaluate it. */
-  result: boolean | undefined;
-  factValue: unknown;
-}
 
 export interface RuleEvaluation {
   rule: RuleModel;
@@ -249,7 +243,7 @@ export class Decider {
     return {
       rule,
       matched: results.length > 0,
-      conditions: result ? outcomes(result, this.ruleSet.settings.timezone) : [],
+      conditions: result ? conditionOutcomes(result, this.ruleSet.settings.timezone) : [],
     };
   }
 }
@@ -339,57 +333,4 @@ function runActions(
   for (const rule of decision.matched) {
     if (!runList(rule, matchGroups(rule.condition, decision.facts), rule.actions)) return;
   }
-}
-
-interface EngineConditionResult {
-  name?: string;
-  fact?: string;
-  result?: boolean;
-  factResult?: unknown;
-  all?: EngineConditionResult[];
-  any?: EngineConditionResult[];
-  not?: EngineConditionResult;
-}
-
-const localTime = new Map<string, Intl.DateTimeFormat>();
-
-/** "2026-11-26 Thu 10:00 Asia/Shanghai": how explain shows the `time` fact. */
-function showTime(ms: number, timezone: string): string {
-  let fmt = localTime.get(timezone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    localTime.set(timezone, fmt);
-  }
-  const p = Object.fromEntries(fmt.formatToParts(ms).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.weekday} ${p.hour}:${p.minute} ${timezone}`;
-}
-
-function outcomes(result: RuleResult, timezone: string): ConditionOutcome[] {
-  const out: ConditionOutcome[] = [];
-  const walk = (c: EngineConditionResult | undefined, negated: boolean) => {
-    if (!c) return;
-    if (c.all) for (const x of c.all) walk(x, negated);
-    else if (c.any) for (const x of c.any) walk(x, negated);
-    else if (c.not) walk(c.not, !negated);
-    else
-      out.push({
-        label: negated ? `not (${c.name ?? '?'})` : (c.name ?? '?'),
-        result: c.result === undefined ? undefined : c.result !== negated,
-        factValue:
-          c.fact === 'now' && typeof c.factResult === 'number'
-            ? showTime(c.factResult, timezone)
-            : c.factResult,
-      });
-  };
-  walk(result.conditions as unknown as EngineConditionResult, false);
-  return out;
 }

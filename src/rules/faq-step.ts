@@ -7,8 +7,8 @@
  */
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { MENU_ITEM_PRIORITY } from './compile-rules.ts';
-import type { ConditionOutcome } from './decider.ts';
-import type { FaqCandidate } from './faq/faq-index.ts';
+import type { ConditionOutcome } from './condition-outcomes.ts';
+import type { FaqCandidate } from './faq/faq-search.ts';
 import { describeSemantic, fuseSemantic, type SemanticView, semanticSummary } from './faq/semantic-fusion.ts';
 import { CLARIFY_MENU, SUGGEST_MENU } from './faq-menu-names.ts';
 import type { Facts } from './message-facts.ts';

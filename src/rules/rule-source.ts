@@ -6,8 +6,9 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { compareNames } from './compare-names.ts';
 import type { RuleProblem, SourcePosition } from './problems.ts';
+import { readYamlFile } from './read-yaml-file.ts';
 import { unreadable } from './unreadable.ts';
-import { readYamlFile, type YamlPath } from './yaml-file.ts';
+import type { YamlPath } from './yaml-file.ts';
 
 export type { YamlPath } from './yaml-file.ts';
 

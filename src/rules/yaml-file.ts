@@ -1,11 +1,7 @@
 /**
  * One rule file's YAML as the rest of kfbot sees it: its data, the YAML mistakes in it, and where
- * every node starts, whichever parser read it. Most rule files are read by the fast reader of
- * plain-yaml.ts; anything it is not sure to read exactly as the `yaml` package would (and every
- * file with a YAML mistake) goes to full-yaml.ts, whose messages and positions are the reference.
+ * every node starts, whichever parser read it (read-yaml-file.ts picks the parser).
  */
-import { readFullYaml } from './full-yaml.ts';
-import { readPlainYaml } from './plain-yaml.ts';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -28,8 +24,4 @@ export interface YamlFile {
   offsetOf(path: YamlPath, key: boolean): number;
   /** 1-based line and column of an offset. */
   linePos(offset: number): { line: number; col: number };
-}
-
-export function readYamlFile(source: string): YamlFile {
-  return readPlainYaml(source) ?? readFullYaml(source);
 }

@@ -6,10 +6,10 @@
  */
 import type { SemanticView } from '../rules/faq/semantic-fusion.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
+import type { EmbeddingCache } from '../semantic/embedding-cache.ts';
 import type { FetchLike } from '../semantic/embeddings-client.ts';
 import { resolveSemantic } from '../semantic/semantic-config.ts';
 import { type SemanticLogger, SemanticMatcher, type SemanticOutcome } from '../semantic/semantic-matcher.ts';
-import type { EmbeddingCache } from '../store/embedding-cache.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 
 export interface SemanticLookupDeps {

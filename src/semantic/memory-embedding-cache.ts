@@ -1,5 +1,5 @@
 /** An embedding cache in memory, for one-off commands (`kfbot test --faq`, `npm run eval:faq`). */
-import type { EmbeddingCache } from '../store/embedding-cache.ts';
+import type { EmbeddingCache } from './embedding-cache.ts';
 
 export class MemoryEmbeddingCache implements EmbeddingCache {
   readonly #map = new Map<string, Float32Array>();

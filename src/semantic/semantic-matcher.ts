@@ -7,8 +7,8 @@
  * failure is logged and counted (`observe`).
  */
 import { createHash } from 'node:crypto';
-import type { EmbeddingCache } from '../store/embedding-cache.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
+import type { EmbeddingCache } from './embedding-cache.ts';
 import { EmbeddingsClient, type FetchLike } from './embeddings-client.ts';
 import { calibrateSemantic, type SemanticCalibration } from './semantic-calibration.ts';
 import type { SemanticConfig } from './semantic-config.ts';

@@ -11,7 +11,12 @@
 import { Blob } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Conversation, newConversation, nicknameFresh } from '../conversation/conversation.ts';
+import {
+  type Conversation,
+  newConversation,
+  nicknameFresh,
+  type Silence,
+} from '../conversation/conversation.ts';
 import {
   afterCalls,
   decideStep,
@@ -20,7 +25,7 @@ import {
   type CallOutcome as StepCallOutcome,
   type StepLookups,
 } from '../conversation/conversation-step.ts';
-import { type IdleRule, idleItem, type Silence } from '../conversation/silence.ts';
+import { type IdleRule, idleItem } from '../conversation/silence.ts';
 import { type CallOutcome as BackendCallOutcome, type CallBranch, callKey } from '../rules/call-model.ts';
 import type { CallRequest } from '../rules/call-request.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';

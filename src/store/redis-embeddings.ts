@@ -1,6 +1,7 @@
-/** The embedding cache (embedding-cache.ts) in Redis: one hash, field = key, value = the vector's bytes. */
+/** The embedding cache (semantic/embedding-cache.ts) in Redis: one hash, field = key, value = the vector's bytes. */
 import type { Redis } from 'ioredis';
-import { decodeEmbedding, type EmbeddingCache, encodeEmbedding } from './embedding-cache.ts';
+import type { EmbeddingCache } from '../semantic/embedding-cache.ts';
+import { decodeEmbedding, encodeEmbedding } from './embedding-encoding.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 export class RedisEmbeddings implements EmbeddingCache {

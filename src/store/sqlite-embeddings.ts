@@ -1,6 +1,7 @@
-/** The embedding cache (embedding-cache.ts) in SQLite: one row per question text and model. */
+/** The embedding cache (semantic/embedding-cache.ts) in SQLite: one row per question text and model. */
 import type Database from 'better-sqlite3';
-import { decodeEmbedding, type EmbeddingCache, encodeEmbedding } from './embedding-cache.ts';
+import type { EmbeddingCache } from '../semantic/embedding-cache.ts';
+import { decodeEmbedding, encodeEmbedding } from './embedding-encoding.ts';
 
 export const EMBEDDINGS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL, created_at INTEGER NOT NULL);

@@ -10,9 +10,9 @@ import type { TokenStore } from '../wecom/access-token.ts';
 
 export type { Conversation };
 
+import type { EmbeddingCache } from '../semantic/embedding-cache.ts';
 import type { ActivityLog } from './activity-log.ts';
 import type { DraftBook } from './draft-book.ts';
-import type { EmbeddingCache } from './embedding-cache.ts';
 import type { CustomerEraser } from './forget-customer.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
 import type { Fence } from './pull-work.ts';
@@ -113,7 +113,7 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
   readonly activity: ActivityLog;
   /** Each customer session's messages, for the console's 会话 pages (session-log.ts). */
   readonly sessions: SessionLog;
-  /** The FAQ's question embeddings, when a semantic provider is set (embedding-cache.ts). */
+  /** The FAQ's question embeddings, when a semantic provider is set (semantic/embedding-cache.ts). */
   readonly embeddings: EmbeddingCache;
   /** Every published rule set (rule-version-log.ts): history, rollback, and what replicas run. */
   readonly ruleVersions: RuleVersionLog;

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ruleFile } from '../../bench/rule-file.ts';
 import { readFullYaml } from '../../src/rules/full-yaml.ts';
 import { readPlainYaml } from '../../src/rules/plain-yaml.ts';
-import { readYamlFile, type YamlFile, type YamlPath } from '../../src/rules/yaml-file.ts';
+import { readYamlFile } from '../../src/rules/read-yaml-file.ts';
+import type { YamlFile, YamlPath } from '../../src/rules/yaml-file.ts';
 import { seededRandom } from '../../src/simulator/random-ids.ts';
 import { randomRuleYaml } from './random-yaml.ts';
 

@@ -12,7 +12,6 @@ import type { Store } from '../../store/store.ts';
 import { StoreOpenError } from '../../store/store-open-error.ts';
 import { NewerStoreError } from '../../store/store-version.ts';
 import { type CommandIo, InputError, parseCommandLine, UsageError } from '../command.ts';
-import type { Report } from './report.ts';
 import { accountNames } from './report-account-names.ts';
 import { REPORT_FORMATS, type ReportFormat, UTF8_BOM } from './report-format.ts';
 import { reportTimezone } from './report-timezone.ts';
@@ -28,6 +27,13 @@ export interface ReportQuery {
   names: ReadonlyMap<string, string>;
   /** The IANA zone whose days the rows are (report-timezone.ts). */
   timezone: string;
+}
+
+/** One `kfbot report <name>`, as the report command lists and runs it (report.ts). */
+export interface Report {
+  name: string;
+  summary: string;
+  run(argv: string[], io: CommandIo): Promise<number>;
 }
 
 export interface ReportSpec {

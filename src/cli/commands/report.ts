@@ -2,17 +2,12 @@
  * `kfbot report <what>`: reports read from the store. One entry per report in REPORTS, so adding
  * one is a file (defineReport, define-report.ts) and a line here.
  */
-import { type Command, type CommandIo, runSubcommand, UsageError } from '../command.ts';
+import { type Command, runSubcommand, UsageError } from '../command.ts';
+import type { Report } from './define-report.ts';
 import { rulesReport } from './report-rules.ts';
 import { satisfactionReport } from './report-satisfaction.ts';
 import { sessionsReport } from './report-sessions.ts';
 import { unansweredReport } from './report-unanswered.ts';
-
-export interface Report {
-  name: string;
-  summary: string;
-  run(argv: string[], io: CommandIo): Promise<number>;
-}
 
 const REPORTS: readonly Report[] = [unansweredReport, rulesReport, satisfactionReport, sessionsReport];
 

@@ -21,7 +21,6 @@ import {
   dryRun,
 } from '../../simulate/dry-run.ts';
 import { formatReport } from '../../simulate/format-report.ts';
-import { realCalls } from '../../simulate/real-calls.ts';
 import { isObject, type JsonObject } from '../../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../../wecom/platform-enums.ts';
 import { decodeSyncItem } from '../../wecom/sync-item.ts';
@@ -35,6 +34,7 @@ import {
   UsageError,
 } from '../command.ts';
 import { cliSemantic } from '../faq-semantic.ts';
+import { realCalls } from '../real-calls.ts';
 import { rulesTarget } from '../rules-target.ts';
 
 const HELP = `Usage: kfbot simulate [message.json | -] [options]

@@ -12,7 +12,8 @@
  * the time of a few hundred searches.
  */
 import { decideFaq, type FaqDecisionSettings } from './faq-decision.ts';
-import type { FaqIndex, FaqSearch } from './faq-index.ts';
+import type { FaqIndex } from './faq-index.ts';
+import type { FaqSearch } from './faq-search.ts';
 
 export const THRESHOLDS = [0.5, 0.55, 0.6] as const;
 export const MARGINS = [0.05, 0.08, 0.1, 0.12] as const;

@@ -24,7 +24,7 @@
  *   messages offered 猜你想问 67.4 → 68.5 %; direct answers unchanged.)
  * The held-out figures of these choices are in docs/typed-questions.md (Measured).
  */
-import type { FaqCandidate, FaqSearch } from './faq-index.ts';
+import type { FaqCandidate, FaqSearch } from './faq-search.ts';
 
 /** The values a decision is made with: calibrated per rule set (faq-calibration.ts) or pinned in settings.faq. */
 export interface FaqDecisionSettings {

@@ -36,6 +36,7 @@ import {
   fuseScores,
   MAX_OPTIONS,
 } from './faq-decision.ts';
+import type { FaqCandidate, FaqSearch } from './faq-search.ts';
 import { FEATURE_WEIGHT, type FeatureKind, questionFeatures } from './question-features.ts';
 import { questionText, SynonymMap } from './question-text.ts';
 
@@ -55,27 +56,6 @@ export interface FaqEntry {
    * (满意度) item, a typed "一般" is the rating, "一般几天到" is not.
    */
   strict?: boolean;
-}
-
-export interface FaqCandidate {
-  id: string;
-  label: string;
-  score: number;
-  /** The listed question (as written) that scored best. */
-  question: string;
-  /** Share (0–1) of the message's weight that question and the item's answer explain. */
-  coverage: number;
-  /** Share (0–1) of that question's weight the message has. */
-  recall: number;
-}
-
-/** A message as the matcher saw it: its best items and what of it no item knows. */
-export interface FaqSearch {
-  candidates: FaqCandidate[];
-  /** Share (0–1) of the message's weight in features no listed question has (0 for an empty message). */
-  unknown: number;
-  /** Whether the message has any feature at all after normalisation (emoji-only, 你好 alone: no). */
-  empty: boolean;
 }
 
 export interface FaqTuning extends Partial<Omit<FaqDecisionSettings, 'threshold' | 'margin'>> {

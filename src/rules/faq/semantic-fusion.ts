@@ -23,7 +23,8 @@
  * AGREE_SCORE, AGREE_SLACK, AGREE_MARGIN and DISAGREE_GAP were chosen on the tuning phrasings only
  * (npm run eval:faq:semantic -- --tuning); the slack follows each rule set's calibrated threshold.
  */
-import { type FaqCandidate, type FaqEntry, type FaqOutcome, MAX_OPTIONS } from './faq-index.ts';
+import { type FaqEntry, type FaqOutcome, MAX_OPTIONS } from './faq-index.ts';
+import type { FaqCandidate } from './faq-search.ts';
 
 /** One item's similarity to the text: its best question's cosine, and which question. */
 export interface SemanticScore {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateFaq } from '../../../src/rules/faq/faq-calibration.ts';
 import { decideFaq, type FaqDecisionSettings } from '../../../src/rules/faq/faq-decision.ts';
-import { DEFAULT_SUGGEST, type FaqCandidate, type FaqSearch } from '../../../src/rules/faq/faq-index.ts';
+import { DEFAULT_SUGGEST } from '../../../src/rules/faq/faq-index.ts';
+import type { FaqCandidate, FaqSearch } from '../../../src/rules/faq/faq-search.ts';
 import { loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
 import { runCli } from '../../cli/run-cli.ts';
 import { ruleDir } from '../helpers.ts';

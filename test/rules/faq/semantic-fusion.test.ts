@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FaqCandidate, FaqEntry, FaqOutcome } from '../../../src/rules/faq/faq-index.ts';
+import type { FaqEntry, FaqOutcome } from '../../../src/rules/faq/faq-index.ts';
+import type { FaqCandidate } from '../../../src/rules/faq/faq-search.ts';
 import { fuseSemantic, type SemanticView } from '../../../src/rules/faq/semantic-fusion.ts';
 
 const entries: FaqEntry[] = ['pets', 'parking', 'breakfast', 'checkin_time'].map((id) => ({

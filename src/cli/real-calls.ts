@@ -8,9 +8,9 @@ import type { CallRequest } from '../rules/call-request.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import { CallRunner } from '../runtime/call-runner.ts';
 import { KfbotMetrics } from '../runtime/metrics.ts';
+import type { BackendCalls } from '../simulate/dry-run.ts';
 import { LOCAL_LEASE } from '../store/pull-work.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
-import type { BackendCalls } from './dry-run.ts';
 
 export function realCalls(
   ruleSet: RuleSet,
