@@ -1,0 +1,80 @@
+/**
+ * kfbot against the platform fact sheet (shared/wecom-kf.md), point by point where an outside
+ * reader of the sheet would expect something kfbot did not do: each test quotes the sheet, runs
+ * the real app (HTTP server, store, client) against the WeCom simulator on loopback, and asserts
+ * what the customer receives.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { ruleDir } from '../rules/helpers.ts';
+import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+
+let sim: WeComSimulator | undefined;
+let bot: InProcessKfbot | undefined;
+
+afterEach(async () => {
+  await bot?.close();
+  await sim?.close();
+  bot = undefined;
+  sim = undefined;
+});
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function start(rulesYaml: string): Promise<{ sim: WeComSimulator; bot: InProcessKfbot }> {
+  sim = await startSimulator();
+  bot = await startInProcess(sim, { config: { rules: ruleDir({ 'rules.yaml': rulesYaml }) } });
+  return { sim, bot };
+}
+
+/** Waits until kfbot has recorded an outcome for the item with this msgid. */
+async function handled(b: InProcessKfbot, msgid: string): Promise<void> {
+  await until(async () => {
+    const r = await b.app.store.getMessage(msgid);
+    return r?.status === 'done' || r?.status === 'skipped';
+  }, `msgid ${msgid} handled`);
+  await b.app.work.idle();
+}
+
+const texts = (s: WeComSimulator, externalUserId: string) =>
+  s.sent(s.openKfId, externalUserId).map((m) => JSON.stringify(m.content));
+
+describe('§9.6 "Reply only to origin === 3"', () => {
+  const RULES = `
+rules:
+  - name: 价格
+    when: { text: { any: [价格] } }
+    then: [ { reply: 99元 } ]
+`;
+
+  it('does not answer a text item whose origin is not 3 (the customer)', async () => {
+    const { sim: s, bot: b } = await start(RULES);
+    const first = s.customerSays({ text: '价格' });
+    const customer = first.external_userid as string;
+    await handled(b, first.msgid);
+    expect(s.sent(s.openKfId, customer)).toHaveLength(1);
+    // The same words, but not from the customer: a system-pushed (4) item and an origin this
+    // version does not know. Neither is "a WeChat customer sent it" (§4.1).
+    for (const origin of [4, 6]) {
+      const msgid = `not_customer_${origin}`;
+      s.world.append(s.openKfId, {
+        msgid,
+        open_kfid: s.openKfId,
+        external_userid: customer,
+        send_time: s.world.seconds(),
+        origin: origin as 4,
+        msgtype: 'text',
+        text: { content: '价格' },
+      });
+      await handled(b, msgid);
+      expect((await b.app.store.getMessage(msgid))?.status).toBe('skipped');
+    }
+    expect(texts(s, customer)).toHaveLength(1);
+  });
+});
