@@ -78,3 +78,33 @@ rules:
     expect(texts(s, customer)).toHaveLength(1);
   });
 });
+
+describe('§6 "taken from the queue … | 1 | 48 h | text": the reply code of change_type 1 takes text only', () => {
+  const RULES = `
+menus:
+  rate:
+    head: 请评价
+    items: [ { click: good, label: 满意, reply: 谢谢 } ]
+rules:
+  - name: 转人工
+    when: { text: { any: [人工] } }
+    then: [ { transfer: queue } ]
+  - name: 接入语
+    when: { kind: session_status_change, change_type: from_queue }
+    then: [ { closing: { menu: rate } } ]
+`;
+
+  it('does not send a menu with the msg_code of a session a servicer took from the queue, and says why', async () => {
+    const { sim: s, bot: b } = await start(RULES);
+    const asked = s.customerSays({ text: '人工' });
+    const customer = asked.external_userid as string;
+    await handled(b, asked.msgid);
+    expect(s.session({ externalUserId: customer }).state).toBe(2);
+    const taken = s.servicerTakes({ externalUserId: customer });
+    await handled(b, taken.msgid);
+    expect(s.requests.byApi('kf/send_msg_on_event')).toHaveLength(0);
+    expect(b.logs().some((l) => typeof l.msg === 'string' && /takes text only/.test(l.msg as string))).toBe(
+      true,
+    );
+  });
+});
