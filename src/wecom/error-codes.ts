@@ -119,6 +119,11 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   95002: { meaning: 'send window closed: 48 h after the customer message', action: 'none' },
   95003: { meaning: 'limit on customers served (enterprise not verified)', action: 'none' },
   95004: { meaning: 'open_kfid does not exist', action: 'none' },
+  95005: {
+    meaning: 'too many kf accounts (there must be at least 1 and at most the maximum)',
+    action: 'none',
+  },
+  95006: { meaning: 'invalid kf account name', action: 'none' },
   95007: {
     meaning: 'invalid msgtoken (sync_msg token expired after 10 min, or illegal)',
     action: 'none',
@@ -142,6 +147,10 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     action: 'none',
     remedy: 'the target servicer must be 接待中 and activated in WeCom',
   },
+  95015: {
+    meaning: '专属服务 (dedicated service) is already configured in the admin console',
+    action: 'none',
+  },
   95016: { meaning: 'service state transition not allowed', action: 'none' },
   95017: {
     meaning: 'API switch is off',
@@ -156,7 +165,35 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   },
   95019: { meaning: 'servicer stopped or suspended reception', action: 'none' },
   95022: { meaning: 'invalid location_type', action: 'none' },
+  95023: {
+    meaning: 'the API switch is already granted to a 代开发 app',
+    action: 'none',
+    remedy:
+      'only one app can hold the 微信客服 API permission: use that app, or take it back in the admin console',
+  },
+  // 95024/95025/95028/95029: named only by one SDK (WXKEFU-RS, §8 [low]).
+  95024: {
+    meaning: 'the customer started no conversation within 48 h (menu-click replies do not count)',
+    action: 'none',
+    remedy: "wait for the customer's next message",
+  },
+  95025: { meaning: 'business card limited to 1 per 48 h', action: 'none' },
+  // §8 ⚠: not the 48 h / 5-message limit, whatever some SDKs say.
   95026: { meaning: 'low kf-account usage rate, cannot create a new account', action: 'none' },
+  95027: { meaning: 'an unverified enterprise may create only 10 kf accounts', action: 'none' },
+  95028: { meaning: 'recall: msgid not found', action: 'none' },
+  95029: { meaning: 'recall: more than 2 minutes after sending', action: 'none' },
+  95030: { meaning: 'message type forbidden by the kf component', action: 'none' },
+  95031: {
+    meaning: 'the customer has not started a consultation within 48 h',
+    action: 'none',
+    remedy: "wait for the customer's next message",
+  },
+  95032: {
+    meaning: "the kf component's permission to read chat records has lapsed",
+    action: 'none',
+    remedy: 'renew the permission in the admin console',
+  },
 };
 
 export function errcodeInfo(errcode: number): ErrcodeInfo | undefined {
