@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { PlannedCall } from '../rules/plan-calls.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { SendRecord, Store } from '../store/store.ts';
-import { DeadlineMissedError, WeComApiError } from '../wecom/api-errors.ts';
+import { DeadlineMissedError, SendValidationError, WeComApiError } from '../wecom/api-errors.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from '../wecom/platform-choices.ts';
@@ -101,6 +101,18 @@ export class SendExecutor {
         ctx.log.warn(
           { api: call.api, rule: call.rule },
           `reply of rule "${call.rule}" dropped: its code expired while ${call.api} waited for the API budget (raise KFBOT_CONCURRENCY or the budget only if WeCom's limit allows)`,
+        );
+        return { call, status: 'dropped' };
+      }
+      if (err instanceof SendValidationError) {
+        // A body WeCom would refuse (§5: a text a placeholder made longer than 2048 bytes, or
+        // empty): never sent, and never retried — the same body would fail for ever and hold the
+        // customer's later messages (and the account's cursor) behind it.
+        await this.store.putSend({ ...record, status: 'dropped', updatedAt: this.now() });
+        this.metrics.dropped.inc({ reason: 'a body WeCom would refuse' });
+        ctx.log.warn(
+          { api: call.api, rule: call.rule, problems: err.problems },
+          `reply of rule "${call.rule}" dropped: ${err.message}`,
         );
         return { call, status: 'dropped' };
       }

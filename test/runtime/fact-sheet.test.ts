@@ -108,3 +108,27 @@ rules:
     );
   });
 });
+
+describe('§5 "content ≤2048 BYTES (UTF-8)" when a placeholder makes a reply too long', () => {
+  const RULES = `
+rules:
+  - name: 复述
+    when: { text: { any: [echo] } }
+    then: [ { reply: "收到：{{text}}" }, { reply: 好的 } ]
+`;
+
+  it('does not stall the account: the over-long reply is dropped, saying why, and what follows still goes out', async () => {
+    const { sim: s, bot: b } = await start(RULES);
+    const long = s.customerSays({ text: `echo ${'长'.repeat(700)}` }); // 2105 bytes with 收到：
+    const customer = long.external_userid as string;
+    await handled(b, long.msgid);
+    expect(texts(s, customer)).toEqual([JSON.stringify({ msgtype: 'text', text: { content: '好的' } })]);
+    expect(b.logs().some((l) => /dropped: .*2048 bytes/.test(String(l.msg)))).toBe(true);
+    const next = s.customerSays({ externalUserId: customer, text: 'echo 短' });
+    await handled(b, next.msgid);
+    expect(texts(s, customer).slice(1)).toEqual([
+      JSON.stringify({ msgtype: 'text', text: { content: '收到：echo 短' } }),
+      JSON.stringify({ msgtype: 'text', text: { content: '好的' } }),
+    ]);
+  });
+});
