@@ -34,6 +34,7 @@ import { rulesUseNickname } from '../rules/rules-use-nickname.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { MessageRecord, Store } from '../store/store.ts';
 import { decodePlan, encodePlan, type PendingCall, type StoredPlan } from '../store/stored-records.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
@@ -494,6 +495,10 @@ export class MessageHandler {
       plan = await this.continueAfterCall(item, plan, plan.pending, lease, log);
       if (!plan) return;
     }
+    // §8 40007: re-upload, then resend — the next message carrying the file uploads it again.
+    for (const o of outcomes)
+      if (o.status === 'refused' && o.errcode === ERRCODE.invalidMediaId)
+        for (const id of mediaIdsOf(o.call)) await this.d.media.forget(id);
     if (outcomes.some(refusedEnd))
       log.warn(
         'WeCom refused to end the session from its current state (95016); kfbot records it as ended on its side and stops acting in it',
@@ -553,4 +558,13 @@ export class MessageHandler {
     );
     if (send) await this.activity.sendFailed(item, send.rule, log);
   }
+}
+
+/** The media ids a send carries: the media of image/voice/video/file, the thumb of link/miniprogram. */
+function mediaIdsOf(call: PlannedCall): string[] {
+  if (call.api !== 'kf/send_msg') return [];
+  const payload = (call.body as unknown as Record<string, unknown>)[call.body.msgtype];
+  if (typeof payload !== 'object' || payload === null) return [];
+  const p = payload as { media_id?: unknown; thumb_media_id?: unknown };
+  return [p.media_id, p.thumb_media_id].filter((v): v is string => typeof v === 'string' && v !== '');
 }

@@ -29,6 +29,7 @@ export interface ErrcodeInfo {
 export const ERRCODE = {
   systemBusy: -1,
   invalidAccessToken: 40014,
+  invalidMediaId: 40007,
   invalidParameter: 40058,
   accessTokenExpired: 42001,
   frequencyLimit: 45009,
@@ -66,7 +67,8 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   40007: {
     meaning: 'invalid media_id',
     action: 'none',
-    remedy: 'media ids expire after 3 days: upload the file again and send the new media_id',
+    remedy:
+      'media ids expire after 3 days: kfbot uploads a rule file again for the next message; a media_id written in a rule must be replaced by a new upload',
   },
   40008: { meaning: 'invalid msgtype', action: 'none' },
   40009: { meaning: 'invalid image size', action: 'none' },

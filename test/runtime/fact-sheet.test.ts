@@ -27,9 +27,12 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
   }
 }
 
-async function start(rulesYaml: string): Promise<{ sim: WeComSimulator; bot: InProcessKfbot }> {
+async function start(
+  rulesYaml: string,
+  files: Record<string, Buffer> = {},
+): Promise<{ sim: WeComSimulator; bot: InProcessKfbot }> {
   sim = await startSimulator();
-  bot = await startInProcess(sim, { config: { rules: ruleDir({ 'rules.yaml': rulesYaml }) } });
+  bot = await startInProcess(sim, { config: { rules: ruleDir({ 'rules.yaml': rulesYaml, ...files }) } });
   return { sim, bot };
 }
 
@@ -130,5 +133,37 @@ rules:
       JSON.stringify({ msgtype: 'text', text: { content: '收到：echo 短' } }),
       JSON.stringify({ msgtype: 'text', text: { content: '好的' } }),
     ]);
+  });
+});
+
+describe('§8 "40007 invalid media_id (wrong kind, expired after 3 days) | re-upload, then resend"', () => {
+  const RULES = `
+rules:
+  - name: 二维码
+    when: { text: { any: [二维码] } }
+    then: [ { reply: { image: { file: media/qr.png } } } ]
+`;
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.alloc(16),
+  ]);
+
+  it('uploads the file again for the next message once WeCom refused its cached media_id', async () => {
+    const { sim: s, bot: b } = await start(RULES, { 'media/qr.png': png });
+    const ask = (customer?: string) =>
+      s.customerSays({ ...(customer && { externalUserId: customer }), text: '二维码' });
+    const first = ask();
+    const customer = first.external_userid as string;
+    await handled(b, first.msgid);
+    expect(s.requests.byApi('media/upload')).toHaveLength(1);
+    // WeCom no longer honours the id kfbot cached (expired early, or another WeCom issued it).
+    s.faults.inject({ api: 'kf/send_msg', errcode: 40007, times: 1 });
+    const refused = ask(customer);
+    await handled(b, refused.msgid);
+    const again = ask(customer);
+    await handled(b, again.msgid);
+    expect(s.requests.byApi('media/upload')).toHaveLength(2);
+    const images = s.sent(s.openKfId, customer).filter((m) => m.msgtype === 'image');
+    expect(images).toHaveLength(2);
   });
 });
