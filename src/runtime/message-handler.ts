@@ -472,6 +472,17 @@ export class MessageHandler {
     let plan: StoredPlan | undefined = first;
     while (plan) {
       for (const call of plan.calls.slice(made)) {
+        const stop = call.api === 'kf/send_msg' ? outcomes.find(stopsSending) : undefined;
+        if (stop) {
+          // §9.10: the same answer awaits every further send_msg for this message.
+          outcomes.push({ call, status: 'dropped' });
+          this.d.metrics.dropped.inc({ reason: `send_msg refused with ${stop.errcode}` });
+          log.warn(
+            { rule: call.rule, step: call.step, errcode: stop.errcode },
+            `reply of rule "${call.rule}" not sent: WeCom refused an earlier reply to this message with ${stop.errcode}, and would refuse this one too`,
+          );
+          continue;
+        }
         outcomes.push(
           await this.d.executor.execute(call, {
             inboundMsgid: item.msgid,
@@ -558,6 +569,25 @@ export class MessageHandler {
     );
     if (send) await this.activity.sendFailed(item, send.rule, log);
   }
+}
+
+/**
+ * A send_msg refusal that every later send_msg for the same customer message meets too (§9.10
+ * "Handle 95001/95002 as stop sending"; §9.9 95018: the session state forbids sending).
+ */
+const STOP_SENDING: ReadonlySet<number> = new Set([
+  ERRCODE.sendQuotaUsedUp,
+  ERRCODE.sendWindowClosed,
+  ERRCODE.sessionStateForbidsSend,
+]);
+
+function stopsSending(o: CallOutcome): boolean {
+  return (
+    o.call.api === 'kf/send_msg' &&
+    o.status === 'refused' &&
+    o.errcode !== undefined &&
+    STOP_SENDING.has(o.errcode)
+  );
 }
 
 /** The media ids a send carries: the media of image/voice/video/file, the thumb of link/miniprogram. */

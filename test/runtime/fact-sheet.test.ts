@@ -167,3 +167,24 @@ rules:
     expect(images).toHaveLength(2);
   });
 });
+
+describe('§9.10 "Handle 95001/95002 as stop sending"', () => {
+  const RULES = `
+rules:
+  - name: 三段
+    when: { text: { any: [介绍] } }
+    then: [ { reply: 第一段 }, { reply: 第二段 }, { reply: 第三段 } ]
+`;
+
+  it.each([95001, 95002])(
+    'makes no further send_msg for a message once WeCom answered %s',
+    async (errcode) => {
+      const { sim: s, bot: b } = await start(RULES);
+      s.faults.inject({ api: 'kf/send_msg', errcode, times: 1 });
+      const asked = s.customerSays({ text: '介绍' });
+      await handled(b, asked.msgid);
+      expect(s.requests.byApi('kf/send_msg')).toHaveLength(1);
+      expect(s.sent(s.openKfId, asked.external_userid as string)).toHaveLength(0);
+    },
+  );
+});
