@@ -1,3 +1,5 @@
+import { REFRESH_TOKEN_ON_40001 } from './platform-choices.ts';
+
 /**
  * WeCom errcodes kfbot knows (wecom-kf.md §8): what each means, whether a retry can help, and what
  * the operator should do. Programs branch on errcode, never on errmsg (§8, 90313 intro).
@@ -53,7 +55,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   6000: { meaning: 'data version conflict', action: 'backoff' },
   40001: {
     meaning: 'invalid secret',
-    action: 'none',
+    action: REFRESH_TOKEN_ON_40001 ? 'refresh-token' : 'none',
     remedy: `${FIX_CONFIG}; the secret must belong to an app enabled for 微信客服 (repeated failures ban the IP for 1 hour)`,
   },
   40003: {
