@@ -96,7 +96,15 @@ export function applyGuards(plan: Plan, ctx: GuardContext): GuardedPlan {
         );
         continue;
       }
-      if (conversation.lastCustomerAt === undefined || now - conversation.lastCustomerAt > SEND_WINDOW_MS) {
+      if (conversation.lastCustomerAt === undefined) {
+        // §9.8: "send_msg is not allowed before the customer writes (the session is still 4 未开始)".
+        drop(
+          call,
+          `the customer has not written yet (the session has not started); WeCom would refuse send_msg with ${ERRCODE.sessionStateForbidsSend}`,
+        );
+        continue;
+      }
+      if (now - conversation.lastCustomerAt > SEND_WINDOW_MS) {
         drop(
           call,
           `more than 48 h since the customer last wrote; WeCom would refuse send_msg with ${ERRCODE.sendWindowClosed}`,
