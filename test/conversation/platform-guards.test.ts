@@ -65,7 +65,7 @@ describe('platform guards', () => {
   it('drops send_msg to a customer who has not written yet, as WeCom would (§9.8: the session is 4 未开始, 95018)', () => {
     const g = applyGuards(plan([send(0)]), {
       item: text,
-      conversation: conv({ lastCustomerAt: undefined }, { service_state: 4 }),
+      conversation: (({ lastCustomerAt: _, ...rest }) => rest)(conv({}, { service_state: 4 })),
       rules: new Map([['r', { ignoreServiceState: true } as RuleModel]]),
       now: NOW,
     });
