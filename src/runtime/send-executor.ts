@@ -117,6 +117,9 @@ export class SendExecutor {
         return { call, status: 'dropped' };
       }
       if (!(err instanceof WeComApiError)) throw err; // outcome unknown: stays `attempting`
+      // gettoken said no (a refresh after 40014/42001 met 60020, 40001, …): this call was never
+      // made, and WeCom did not refuse it. It stays `attempting` and is made when a token comes.
+      if (err.method !== call.api) throw err;
       this.metrics.sends.inc({ api: call.api, errcode: String(err.errcode) });
       // -1, 45033 even after the client's retries, or 45009 (the API is blocked for a window):
       // not sent, never a refusal of the message — the work stays and is tried again later.

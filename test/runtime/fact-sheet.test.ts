@@ -188,3 +188,26 @@ rules:
     },
   );
 });
+
+describe('§1 a token WeCom rejects mid-batch, whose refresh then fails', () => {
+  const RULES = `
+rules:
+  - name: 价格
+    when: { text: { any: [价格] } }
+    then: [ { reply: 99元 } ]
+`;
+
+  it('keeps the reply and sends it once gettoken answers again: a gettoken failure is not a refusal of the reply', async () => {
+    const { sim: s, bot: b } = await start(RULES);
+    const hello = s.customerSays({ text: '你好' }); // kfbot now holds a token
+    await handled(b, hello.msgid);
+    // The send's token is rejected (§1: WeCom may invalidate a token early), and the refresh
+    // meets 60020 once (the server's IP was briefly not trusted).
+    s.faults.inject({ api: 'kf/send_msg', errcode: 40014, times: 1 });
+    s.faults.inject({ api: 'gettoken', errcode: 60020, times: 1 });
+    const asked = s.customerSays({ externalUserId: hello.external_userid as string, text: '价格' });
+    await until(() => s.sent(s.openKfId).length === 1, 'the reply delivered');
+    expect(s.sent(s.openKfId)[0]?.content).toEqual({ msgtype: 'text', text: { content: '99元' } });
+    await handled(b, asked.msgid);
+  });
+});
