@@ -10,7 +10,7 @@ import type { PlannedCall } from '../rules/plan-calls.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { SendRecord, Store } from '../store/store.ts';
 import { DeadlineMissedError, SendValidationError, WeComApiError } from '../wecom/api-errors.ts';
-import { ERRCODE } from '../wecom/error-codes.ts';
+import { ERRCODE, errcodeAction } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from '../wecom/platform-choices.ts';
 import type { EventContent } from '../wecom/send-payloads.ts';
@@ -123,7 +123,9 @@ export class SendExecutor {
       this.metrics.sends.inc({ api: call.api, errcode: String(err.errcode) });
       // -1, 45033 even after the client's retries, or 45009 (the API is blocked for a window):
       // not sent, never a refusal of the message — the work stays and is tried again later.
-      if (err.retryable || err.rateLimited) throw err;
+      // A token rejected even after the client's one refresh (§1: 40014/42001) says nothing about
+      // the reply either: it waits for the next pull, like a busy platform.
+      if (err.retryable || err.rateLimited || errcodeAction(err.errcode) === 'refresh-token') throw err;
       // A retried call whose first attempt may have gone through: WeCom's refusal of the repeat
       // says that it did (the msgid is ours and unique; the code is single-use).
       if (record.attempts > 1 && confirmsEarlierAttempt(call, err.errcode)) {

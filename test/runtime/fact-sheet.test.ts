@@ -210,4 +210,16 @@ rules:
     expect(s.sent(s.openKfId)[0]?.content).toEqual({ msgtype: 'text', text: { content: '99元' } });
     await handled(b, asked.msgid);
   });
+
+  it('keeps the reply when the refreshed token is rejected too, and sends it on the next pull', async () => {
+    const { sim: s, bot: b } = await start(RULES);
+    const hello = s.customerSays({ text: '你好' });
+    await handled(b, hello.msgid);
+    // Refresh once, then fail the call (§1) — the call, not the customer's reply.
+    s.faults.inject({ api: 'kf/send_msg', errcode: 42001, times: 2 });
+    const asked = s.customerSays({ externalUserId: hello.external_userid as string, text: '价格' });
+    await until(() => s.sent(s.openKfId).length === 1, 'the reply delivered');
+    await handled(b, asked.msgid);
+    expect(s.requests.byApi('kf/send_msg')).toHaveLength(3);
+  });
 });
