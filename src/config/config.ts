@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseRedisUrl } from '../store/redis-connection.ts';
 import { WECOM_API_BASE } from '../wecom/api-client.ts';
-import { API_RATE_LIMITS } from '../wecom/platform-choices.ts';
+import { API_RATE_LIMITS, CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC } from '../wecom/platform-choices.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import { parseDuration } from './duration.ts';
 import { Settings } from './settings.ts';
@@ -97,8 +97,8 @@ export const CONFIG_KEYS = {
   },
   callbackMaxSkewSec: {
     env: 'KFBOT_CALLBACK_MAX_SKEW',
-    default: '600',
-    doc: 'seconds: a callback signed further than this from now is refused as a replay (WeCom retries within seconds)',
+    default: String(CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC),
+    doc: "seconds: 0 (default) accepts any signed timestamp, as WeCom's own samples do; 30 or more refuses a callback signed further than this from now as a replay (optional hardening: it needs a correct clock)",
   },
   apiTimeoutSec: {
     env: 'KFBOT_API_TIMEOUT',
@@ -217,9 +217,9 @@ export function loadConfig(opts: {
     /^\d+$/.test(v) ? undefined : `KFBOT_HISTORY_MAX_AGE "${v}" is not a whole number of seconds`,
   );
   need('callbackMaxSkewSec', (v) =>
-    /^\d+$/.test(v) && Number(v) >= 30
+    /^\d+$/.test(v) && (Number(v) === 0 || Number(v) >= 30)
       ? undefined
-      : `KFBOT_CALLBACK_MAX_SKEW "${v}" must be a whole number of seconds, at least 30 (WeCom's own retries span ~20 s)`,
+      : `KFBOT_CALLBACK_MAX_SKEW "${v}" must be 0 (no freshness window, the default) or a whole number of seconds, at least 30 (WeCom's own retries span ~20 s)`,
   );
   need('apiTimeoutSec', (v) =>
     /^\d+(\.\d+)?$/.test(v) && Number(v) > 0

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type { Node } from 'yaml';
 import type { YamlFile, YamlIssue, YamlPath } from './yaml-file.ts';
+import { explainYamlErrors, type YamlToken } from './yaml-mistakes.ts';
 
 type YamlPackage = typeof import('yaml');
 
@@ -22,11 +23,19 @@ export function readFullYaml(source: string): YamlFile {
   const { LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const issues: YamlIssue[] = [...doc.errors, ...doc.warnings].map((err) => ({
-    offset: err.pos[0],
-    severity: doc.errors.includes(err as never) ? 'error' : 'warning',
-    message: err.message.split('\n')[0] as string,
-  }));
+  const firstLine = (message: string) => message.split('\n')[0] as string;
+  const issues: YamlIssue[] = [
+    ...explainYamlErrors(
+      source,
+      doc.errors.map((err) => ({ code: err.code, offset: err.pos[0], message: firstLine(err.message) })),
+      () => lex(source),
+    ),
+    ...doc.warnings.map((err) => ({
+      offset: err.pos[0],
+      severity: 'warning' as const,
+      message: firstLine(err.message),
+    })),
+  ];
   const file: YamlFile = {
     issues,
     offsetOf: (path, key) => offsetOf(doc.contents, path, key),
@@ -40,6 +49,20 @@ export function readFullYaml(source: string): YamlFile {
     issues.push({ offset: 0, severity: 'error', message: (err as Error).message.split('\n')[0] as string });
   }
   return file;
+}
+
+/** The source's tokens with their offsets (the lexer's zero-width markers take no room). */
+function lex(source: string): YamlToken[] {
+  const { CST, Lexer } = yamlPackage();
+  const tokens: YamlToken[] = [];
+  let offset = 0;
+  for (const text of new Lexer().lex(source)) {
+    const type = CST.tokenType(text) ?? undefined;
+    if (type === 'doc-mode' || type === 'flow-error-end' || type === 'scalar') continue;
+    tokens.push({ offset, type, text });
+    offset += text.length;
+  }
+  return tokens;
 }
 
 /** The offset of the deepest node along `path` that exists (so a missing key points at its parent). */

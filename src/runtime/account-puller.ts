@@ -18,11 +18,11 @@
  */
 import type { Logger } from 'pino';
 import { codeExpiry } from '../conversation/platform-guards.ts';
-import type { Lease, PullJob } from '../store/pull-work.ts';
+import { type Lease, type PullJob, PullRefusedError } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { WeComApiError } from '../wecom/api-errors.ts';
 import { withAttemptGuard } from '../wecom/attempt-guard.ts';
-import { ERRCODE } from '../wecom/error-codes.ts';
+import { ERRCODE, errcodeAction, errcodeInfo } from '../wecom/error-codes.ts';
 import type { KfApi, SyncMsgPage } from '../wecom/kf-api.ts';
 import { INVALID_CURSOR_ERRCODE } from '../wecom/platform-choices.ts';
 import { isCustomerMessage } from '../wecom/platform-enums.ts';
@@ -161,7 +161,7 @@ export class AccountPuller {
           } else if (cursor !== undefined && !cursorRefused && err.errcode === INVALID_CURSOR_ERRCODE) {
             this.#cursorRefused(job.openKfId, err.errcode);
             cursorRefused = true;
-          } else throw err;
+          } else throw refusedForGood(job.openKfId, err) ?? err;
           backlog.reset(); // read again from the stored cursor (or none), as before the retry
           cursor = cursorRefused ? undefined : await stored();
         }
@@ -285,4 +285,24 @@ export class AccountPuller {
 /** When an item's work must be done: 20 s for a welcome or closing code (§6), else 48 h (§5). */
 function deadlineOf(item: SyncItem): number {
   return codeExpiry(item) ?? item.send_time * 1000 + SEND_WINDOW_MS;
+}
+
+/**
+ * A sync_msg refusal that pulling again cannot fix (§8 "retry? no"), as the pull work's
+ * PullRefusedError: the notice is dropped, not retried for ever. Not one that waits or retries
+ * (-1, 45009, 45033, a token refresh), nor one about the app's setup (48002, 60020, …): that
+ * refuses every account alike, and once the operator fixes it the same pull succeeds, so the
+ * work waits for it.
+ */
+function refusedForGood(openKfId: string, err: WeComApiError): PullRefusedError | undefined {
+  if (err.retryable || err.rateLimited || err.appWide || errcodeAction(err.errcode) !== 'none')
+    return undefined;
+  const meaning = errcodeInfo(err.errcode)?.meaning;
+  const remedy = err.remedy ?? "look the errcode up on WeCom's error-code page (90313)";
+  return new PullRefusedError(
+    openKfId,
+    `errcode ${err.errcode}`,
+    `sync_msg refused open_kfid ${openKfId}, named by a callback, with errcode ${err.errcode}${meaning ? ` (${meaning})` : ''}: ${remedy}. Pulling again cannot succeed, so this notice is dropped; the next callback for this account is tried again`,
+    { cause: err },
+  );
 }

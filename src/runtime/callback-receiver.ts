@@ -10,6 +10,7 @@ import type { PullWork } from '../store/pull-work.ts';
 import { CallbackCodec } from '../wecom/callback-codec.ts';
 import { CallbackCryptoError } from '../wecom/callback-crypto.ts';
 import { CallbackEnvelopeError } from '../wecom/callback-envelope.ts';
+import { CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC } from '../wecom/platform-choices.ts';
 import type { KfbotMetrics } from './metrics.ts';
 
 export interface CallbackQuery {
@@ -40,8 +41,11 @@ export class CallbackReceiver {
     private readonly metrics: KfbotMetrics,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-    /** §2.4: nothing official requires freshness; kfbot refuses stale signed notices as replays. */
-    private readonly maxSkewMs = 600_000,
+    /**
+     * 0: no freshness window (platform-choices.ts CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC); else a
+     * POST signed further than this from now is refused as a replay (KFBOT_CALLBACK_MAX_SKEW).
+     */
+    private readonly maxSkewMs = CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC * 1000,
   ) {
     this.#codec = new CallbackCodec(opts);
   }
@@ -49,6 +53,7 @@ export class CallbackReceiver {
   /** A signed timestamp too far from now: a replay of a captured request, or a broken clock. */
   #stale(query: CallbackQuery): Answer | undefined {
     const ts = Number(query.timestamp);
+    if (this.maxSkewMs === 0) return undefined;
     if (!query.timestamp || !Number.isFinite(ts)) return undefined; // the codec reports it missing
     const skew = Math.abs(this.now() - ts * 1000);
     if (skew <= this.maxSkewMs) return undefined;
@@ -81,7 +86,10 @@ export class CallbackReceiver {
     }
   }
 
-  /** POST only: a replayed notice would trigger a pull, so a stale one is refused (see #stale). */
+  /**
+   * POST. With KFBOT_CALLBACK_MAX_SKEW set, a stale notice is refused (see #stale); by default it
+   * is not: a replay only triggers an idempotent pull from the stored cursor.
+   */
   async receive(query: CallbackQuery, body: string): Promise<Answer> {
     const stale = this.#stale(query);
     if (stale) return stale;

@@ -105,6 +105,12 @@ export class KfbotMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly pullsRefused = new Counter({
+    name: 'kfbot_pulls_refused_total',
+    help: 'Pulls WeCom refused for good (e.g. 95004, an account this corp does not manage): the notice was dropped, not retried; by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
   readonly cursorResets = new Counter({
     name: 'kfbot_cursor_resets_total',
     help: 'Accounts read again from the start of WeCom history because sync_msg refused the stored cursor',

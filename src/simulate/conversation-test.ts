@@ -40,6 +40,7 @@ import type { Conversation } from '../conversation/conversation.ts';
 import { dueIdleRules, idleRules } from '../conversation/silence.ts';
 import { clickLabel } from '../rules/click-label.ts';
 import { type ConversationState, emptyState } from '../rules/conversation-state.ts';
+import { readFullYaml } from '../rules/full-yaml.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../wecom/platform-enums.ts';
@@ -177,14 +178,13 @@ export function readConversationTests(
   for (const path of files) {
     const file = relative(cwd, path) || path;
     const lc = new LineCounter();
-    const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lc, keepSourceTokens: false });
+    const source = readFileSync(path, 'utf8');
+    const doc = parseDocument(source, { lineCounter: lc, keepSourceTokens: false });
     if (doc.errors.length) {
-      for (const e of doc.errors)
-        problems.push({
-          file,
-          line: lc.linePos(e.pos[0]).line,
-          message: `YAML: ${e.message.split('\n')[0]}`,
-        });
+      // Said as for a rule file: at the mistake (an unclosed quote's opening, not the file's end).
+      const yaml = readFullYaml(source);
+      for (const e of yaml.issues.filter((i) => i.severity === 'error'))
+        problems.push({ file, line: yaml.linePos(e.offset).line, message: `YAML: ${e.message}` });
       continue;
     }
     const lineOf = (path: (string | number)[]) => {

@@ -8,9 +8,11 @@ import { backoffDelay } from '../wecom/retry-policy.ts';
 import {
   LOCAL_LEASE,
   type PullJob,
+  PullRefusedError,
   type PullWork,
   type PullWorkMetrics,
   pullErrorReason,
+  reportRefusedPull,
   TOKEN_USABLE_MS,
   whenNoPullRuns,
 } from './pull-work.ts';
@@ -105,15 +107,21 @@ export class LocalPullWork implements PullWork {
           this.now() - request.tokenAt < TOKEN_USABLE_MS;
         const notified = request !== undefined && request.seq > request.doneSeq;
         let unfinished: Promise<void> | undefined;
-        await pull({
-          openKfId,
-          token: fresh ? request.token : undefined,
-          lease: LOCAL_LEASE,
-          notified,
-          finishLater: (p) => {
-            unfinished = p;
-          },
-        });
+        try {
+          await pull({
+            openKfId,
+            token: fresh ? request.token : undefined,
+            lease: LOCAL_LEASE,
+            notified,
+            finishLater: (p) => {
+              unfinished = p;
+            },
+          });
+        } catch (err) {
+          // Pulling again cannot succeed: the notices are covered (dropped), not owed for ever.
+          if (!(err instanceof PullRefusedError)) throw err;
+          reportRefusedPull(err, this.metrics, this.log);
+        }
         if (request && unfinished) {
           // Covered once the work the pull left running is done; until then a restart pulls again.
           const seq = request.seq;

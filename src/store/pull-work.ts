@@ -34,6 +34,37 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * The platform refused to let this account be read, for a reason that pulling again cannot fix: an
+ * open_kfid this corp does not manage (95000, 95004), an account whose edition does not match the
+ * secret (95011/95012), … (wecom-kf.md §8, "retry? no"). The pull work drops the notices the pull
+ * covered instead of retrying them for ever, logs `message` once and counts it, and goes on serving
+ * the other accounts; the next callback for the account is tried again (it may have been fixed).
+ */
+export class PullRefusedError extends Error {
+  override readonly name = 'PullRefusedError';
+  readonly code = 'PULL_REFUSED';
+  constructor(
+    readonly openKfId: string,
+    /** The metrics label: what refused it, e.g. `errcode 95004`. */
+    readonly reason: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Says a refused pull once, as an error, and counts it; the caller drops the notices it covered. */
+export function reportRefusedPull(
+  err: PullRefusedError,
+  metrics: PullWorkMetrics,
+  log: { error(obj: object, msg: string): void },
+): void {
+  metrics.pullsRefused.inc({ reason: err.reason });
+  log.error({ open_kfid: err.openKfId, reason: err.reason }, err.message);
+}
+
 /** A lease that cannot be lost: one process owns every account. */
 export const LOCAL_LEASE: Lease = { check: () => {}, fence: undefined };
 
@@ -101,6 +132,8 @@ export interface PullWorkMetrics {
   /** Accounts being pulled right now. */
   pendingPulls: { inc(): void; dec(): void };
   pullErrors: { inc(labels: { reason: string }): void };
+  /** Pulls the platform refused for good (PullRefusedError): their notices were dropped. */
+  pullsRefused: { inc(labels: { reason: string }): void };
   /** Work taken over from a replica that died or froze. */
   workClaimed: { inc(n?: number): void };
   leasesLost: { inc(): void };

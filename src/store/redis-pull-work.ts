@@ -18,9 +18,11 @@ import { backoffDelay } from '../wecom/retry-policy.ts';
 import {
   LeaseLostError,
   type PullJob,
+  PullRefusedError,
   type PullWork,
   type PullWorkMetrics,
   pullErrorReason,
+  reportRefusedPull,
   TOKEN_USABLE_MS,
   whenNoPullRuns,
 } from './pull-work.ts';
@@ -403,15 +405,21 @@ export class RedisPullWork implements PullWork {
             const token = newest && this.now() - newest.at < TOKEN_USABLE_MS ? newest.token : undefined;
             const notified = covered.some((id) => !work.nudges.has(id));
             let later: Promise<void> | undefined;
-            await pull({
-              openKfId,
-              token,
-              lease,
-              notified,
-              finishLater: (p) => {
-                later = p;
-              },
-            });
+            try {
+              await pull({
+                openKfId,
+                token,
+                lease,
+                notified,
+                finishLater: (p) => {
+                  later = p;
+                },
+              });
+            } catch (err) {
+              // Pulling again cannot succeed: the entries are acknowledged (dropped), not retried.
+              if (!(err instanceof PullRefusedError)) throw err;
+              reportRefusedPull(err, this.metrics, this.log);
+            }
             lease.check(); // a pull that outlived its lease must not acknowledge the work
             for (const id of covered) {
               work.ids.delete(id);

@@ -9,7 +9,9 @@ import { NewerStoreError } from './store-version.ts';
 export class NoStoreError extends StoreOpenError {
   override readonly name = 'NoStoreError';
   constructor(readonly store: string) {
-    super(`no kfbot store at ${store}; check --store / KFBOT_STORE`);
+    super(
+      `no kfbot store at ${store} yet (kfbot serve creates it on its first start; nothing was created now): point at the one serve uses with --store URL or KFBOT_STORE`,
+    );
   }
 }
 

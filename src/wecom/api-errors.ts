@@ -15,6 +15,8 @@ export class WeComApiError extends Error {
   /** 45009/45033: the platform's limits refused the call; it was not performed (§3, §8). */
   readonly rateLimited: boolean;
   readonly remedy: string | undefined;
+  /** The app's setup refuses every call alike; fixed in the admin console (error-codes.ts). */
+  readonly appWide: boolean;
 
   constructor(
     /** API path without the /cgi-bin/ prefix, e.g. `kf/send_msg`. */
@@ -29,6 +31,7 @@ export class WeComApiError extends Error {
     this.retryable = info?.action === 'backoff';
     this.rateLimited = RATE_LIMIT_ERRCODES.has(errcode);
     this.remedy = info?.remedy;
+    this.appWide = info?.appWide === true;
   }
 }
 

@@ -22,6 +22,14 @@ export interface ErrcodeInfo {
   action: ErrcodeAction;
   /** What to do about it, said to an operator. */
   remedy?: string;
+  /**
+   * The app's setup refuses every call alike (secret, API permission, trusted IP, API switch):
+   * nothing about this request is wrong, and once the operator fixes the setup in the admin
+   * console the same request succeeds, with kfbot still running. Work that met it waits and is
+   * tried again; a refusal without this flag is about the request itself (an account, a message)
+   * and trying it again cannot succeed.
+   */
+  appWide?: true;
 }
 
 /**
@@ -45,6 +53,8 @@ export const ERRCODE = {
 } as const;
 
 const FIX_CONFIG = 'check WECOM_CORP_ID and WECOM_SECRET against the WeCom admin console';
+const NOT_THIS_CORPS_ACCOUNT =
+  "the open_kfid is not a 客服 account of this corp (another enterprise's, or deleted): check the account in the 微信客服 admin console, and that WECOM_CORP_ID and WECOM_SECRET are this enterprise's";
 
 export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   [-1]: {
@@ -57,6 +67,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     meaning: 'invalid secret',
     action: REFRESH_TOKEN_ON_40001 ? 'refresh-token' : 'none',
     remedy: `${FIX_CONFIG}; the secret must belong to an app enabled for 微信客服 (repeated failures ban the IP for 1 hour)`,
+    appWide: true,
   },
   40003: {
     meaning: 'invalid UserID',
@@ -75,14 +86,19 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   40008: { meaning: 'invalid msgtype', action: 'none' },
   40009: { meaning: 'invalid image size', action: 'none' },
   40011: { meaning: 'invalid video size', action: 'none' },
-  40013: { meaning: 'invalid CorpID', action: 'none', remedy: FIX_CONFIG },
+  40013: { meaning: 'invalid CorpID', action: 'none', remedy: FIX_CONFIG, appWide: true },
   40014: { meaning: 'invalid access_token', action: 'refresh-token' },
   40058: {
     meaning: 'invalid parameter',
     action: 'none',
     remedy: 'a field is missing, too long or malformed',
   },
-  40091: { meaning: 'secret belongs to another enterprise', action: 'none', remedy: FIX_CONFIG },
+  40091: {
+    meaning: 'secret belongs to another enterprise',
+    action: 'none',
+    remedy: FIX_CONFIG,
+    appWide: true,
+  },
   41001: {
     meaning: 'missing access_token',
     action: 'none',
@@ -107,14 +123,16 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     meaning: 'API not permitted for this app',
     action: 'none',
     remedy: 'grant the app the 微信客服 API permission',
+    appWide: true,
   },
   60020: {
     meaning: 'caller IP not trusted',
     action: 'none',
     remedy: "add this server's public IP to 企业可信IP in the app settings; it takes effect after 1 minute",
+    appWide: true,
   },
   90207: { meaning: 'invalid mini-program appid', action: 'none' },
-  95000: { meaning: 'invalid open_kfid', action: 'none' },
+  95000: { meaning: 'invalid open_kfid', action: 'none', remedy: NOT_THIS_CORPS_ACCOUNT },
   95001: {
     meaning: 'send quota used up: at most 5 messages per customer message',
     action: 'none',
@@ -122,7 +140,11 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   },
   95002: { meaning: 'send window closed: 48 h after the customer message', action: 'none' },
   95003: { meaning: 'limit on customers served (enterprise not verified)', action: 'none' },
-  95004: { meaning: 'open_kfid does not exist', action: 'none' },
+  95004: {
+    meaning: 'open_kfid does not exist',
+    action: 'none',
+    remedy: NOT_THIS_CORPS_ACCOUNT,
+  },
   95005: {
     meaning: 'too many kf accounts (there must be at least 1 and at most the maximum)',
     action: 'none',
@@ -160,6 +182,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     meaning: 'API switch is off',
     action: 'none',
     remedy: 'turn on "通过API管理微信客服账号" in the admin console',
+    appWide: true,
   },
   95018: {
     meaning: 'the session state does not allow sending',
@@ -196,7 +219,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   95032: {
     meaning: "the kf component's permission to read chat records has lapsed",
     action: 'none',
-    remedy: 'renew the permission in the admin console',
+    remedy: 'authorise the component again for this 客服 account in the 微信客服 admin console',
   },
 };
 

@@ -38,6 +38,21 @@ export const INVALID_EVENT_CODE_ERRMSG = 'invalid code: unknown, expired or alre
  */
 export const TRANS_FROM_BOT_TO_ENDED_ALLOWED = true;
 
+/**
+ * Whether a callback POST whose signed `timestamp` is far from now is refused, by default. §2.4:
+ * "Neither the official samples nor SILENCE, JUZI or PAWA check that timestamp is fresh … A
+ * freshness window is optional hardening and nothing official requires it." With one on by
+ * default, WeCom's own sample POST (§2.5 vector B, and derived vector F, signed in 2014) is
+ * refused, and so is every real callback on a server whose clock drifted. What a replay can do
+ * without one is small: a captured notice, signed by WeCom, only makes kfbot pull the named
+ * account from its stored cursor — an idempotent read that reveals nothing and answers nothing
+ * twice (messages are deduplicated by msgid); its callback token lapses after 10 minutes (§3), so
+ * the pull runs by cursor alone. So the window is off by default (0), like the samples and peers,
+ * and KFBOT_CALLBACK_MAX_SKEW ≥ 30 turns it on (WeCom's own retries span ~20 s, §2.3). URL
+ * verification (GET) never has one: it only echoes what its original answer showed.
+ */
+export const CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC = 0;
+
 /** Max ids per customer/batchget call. §7.2: "⚠ max list size not confirmed; 100 is commonly assumed". */
 export const BATCHGET_MAX_IDS = 100;
 

@@ -92,7 +92,7 @@ describe('reports only read the store', () => {
     const typo = await run(['report', 'rules', '--store', `sqlite:${dir}/typo/x.db`], dir);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe(
-      `kfbot report: no kfbot store at sqlite:${dir}/typo/x.db; check --store / KFBOT_STORE\n`,
+      `kfbot report: no kfbot store at sqlite:${dir}/typo/x.db yet (kfbot serve creates it on its first start; nothing was created now): point at the one serve uses with --store URL or KFBOT_STORE\n`,
     );
     expect(existsSync(join(dir, 'typo'))).toBe(false);
     const plain = await run(['report', 'unanswered'], dir);
@@ -175,7 +175,7 @@ describe('reports only read the store', () => {
     const r = await run(['report', 'unanswered', '--store', empty], tmpdir());
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^kfbot report: no kfbot store at redis:\/\/127\.0\.0\.1:\d+\/11; check --store \/ KFBOT_STORE\n$/,
+      /^kfbot report: no kfbot store at redis:\/\/127\.0\.0\.1:\d+\/11 yet .*: point at the one serve uses with --store URL or KFBOT_STORE\n$/,
     );
   });
 });

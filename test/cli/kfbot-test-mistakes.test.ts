@@ -46,6 +46,21 @@ describe('kfbot test: what a test file can say', () => {
     expect(r.stdout).toBe('1 passed, 0 failed\n');
   }, 30_000);
 
+  it('an unclosed quote in a test file is named at the line it opens on, not the end of the file', async () => {
+    const dir = ruleDir({
+      'rules.yaml': RULES,
+      'tests/a.yaml': test(
+        '  - name: 点击\n    steps:\n      - say: "退款\n        expect: { text: 工作日到账 }\n  - name: 直播间\n    steps:\n      - click: 1\n        expect: { text: 工作日到账 }\n',
+      ),
+    });
+    const r = await runCli(['test', '--rules', dir]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /a\.yaml:4: YAML: Missing closing "quote: the " that starts this text is never closed/,
+    );
+    expect(r.stderr).not.toMatch(/a\.yaml:1[01]:/);
+  }, 30_000);
+
   it('enter: sets scene_param; click: 1 needs no quotes', async () => {
     const dir = ruleDir({
       'rules.yaml': RULES,

@@ -1,5 +1,5 @@
 /** `kfbot rules versions | export | import | rollback` with the real executable and a SQLite store. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,6 @@ function setup() {
 describe('kfbot rules', () => {
   it('imports a folder through the gates, lists it, exports it for git, and rolls back', async () => {
     const { dir, env } = setup();
-    expect((await runCli(['rules', 'versions'], { env })).stdout).toContain('no version published yet');
     const faq = join(dir, 'git', 'faq.yaml');
     writeFileSync(
       faq,
@@ -59,5 +58,38 @@ describe('kfbot rules', () => {
     const usage = await runCli(['rules', 'rollback', 'x'], { env });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('rollback N is a version number');
+  }, 60_000);
+
+  it('versions and export in a folder with no store say so and how to point at one, and create nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfbot-rules-nostore-'));
+    for (const args of [
+      ['rules', 'versions'],
+      ['rules', 'export', 'out'],
+    ]) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `kfbot rules: no kfbot store at sqlite:${dir}/data/kfbot.db yet (kfbot serve creates it on its first start; nothing was created now): point at the one serve uses with --store URL or KFBOT_STORE\n`,
+      );
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(join(dir, 'data', 'kfbot.db'))).toBe(false);
+  }, 60_000);
+
+  it('versions on a Redis database kfbot never used says there is no store, and writes nothing there', async (ctx) => {
+    const url = process.env.KFBOT_TEST_REDIS;
+    if (!url) return ctx.skip();
+    const { Redis } = await import('ioredis');
+    const empty = url.replace(/\/\d+$/, '/4');
+    const redis = new Redis(empty);
+    await redis.flushdb();
+    const r = await runCli(['rules', 'versions', '--store', empty], { cwd: tmpdir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^kfbot rules: no kfbot store at redis:\/\/127\.0\.0\.1:\d+\/4 yet .*--store URL or KFBOT_STORE\n$/,
+    );
+    expect(await redis.dbsize()).toBe(0);
+    redis.disconnect();
   }, 60_000);
 });

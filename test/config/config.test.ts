@@ -25,6 +25,23 @@ describe('configuration', () => {
     });
   });
 
+  it('has no callback freshness window unless KFBOT_CALLBACK_MAX_SKEW sets one of at least 30 s', () => {
+    const skew = (value?: string) =>
+      loadConfig({
+        env: { ...GOOD, ...(value !== undefined && { KFBOT_CALLBACK_MAX_SKEW: value }) },
+        cwd: emptyDir(),
+      });
+    expect(skew().config?.callbackMaxSkewSec).toBe(0);
+    expect(skew('0').config?.callbackMaxSkewSec).toBe(0);
+    expect(skew('600').config?.callbackMaxSkewSec).toBe(600);
+    expect(skew('15').problems).toEqual([
+      expect.objectContaining({
+        key: 'KFBOT_CALLBACK_MAX_SKEW',
+        message: expect.stringContaining('must be 0 (no freshness window, the default) or'),
+      }),
+    ]);
+  });
+
   it('reads a .env file, lets the environment override it and flags override both', () => {
     const dir = emptyDir();
     writeFileSync(

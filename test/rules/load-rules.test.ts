@@ -22,6 +22,97 @@ rules:
     then: [ { reply: 您好 } ]
 `;
 
+/** Two rules, the first with a YAML mistake written into its lines (\t: a tab). */
+const broken = (first: string) =>
+  `rules:\n  - name: 问候\n${first}  - name: 再见\n    when: { text: 再见 }\n    reply: 再见！\n`;
+
+describe('a YAML mistake is reported where it is, saying how to fix it, without the errors it causes', () => {
+  it.each([
+    [
+      'an unclosed double quote (reported at the quote, not the end of the file)',
+      '    when: { text: "你好 }\n    reply: 您好！\n',
+      3,
+      19,
+      ['the " that starts this text is never closed', 'add the closing "'],
+    ],
+    [
+      'an unclosed single quote',
+      "    when: { text: 你好 }\n    reply: '您好！\n",
+      4,
+      12,
+      ["the ' that starts this text is never closed", "add the closing '"],
+    ],
+    [
+      'a key indented one space too far (at the key, not the start of its line)',
+      '    when: { text: 你好 }\n     reply: 您好！\n',
+      4,
+      6,
+      ['not indented like the lines it belongs with', 'the same number of spaces as the keys above it'],
+    ],
+    [
+      'a key indented one space too little',
+      '    when: { text: 你好 }\n   reply: 您好！\n',
+      4,
+      4,
+      ['not indented like the lines it belongs with'],
+    ],
+    [
+      'a tab as indentation',
+      '    when: { text: 你好 }\n\treply: 您好！\n',
+      4,
+      1,
+      ['replace the tab with spaces'],
+    ],
+    [
+      'a duplicate key',
+      '    when: { text: 你好 }\n    reply: 您好！\n    reply: 你好呀\n',
+      5,
+      5,
+      ['"reply" appears twice in this mapping (first on line 4); keep one of them'],
+    ],
+    [
+      'a duplicate key in a one-line mapping',
+      '    when: { text: 你好, text: 您好 }\n    reply: 您好！\n',
+      3,
+      23,
+      ['"text" appears twice in this mapping (first at column 13)'],
+    ],
+    [
+      'an unclosed [ (at the bracket, not the next line)',
+      '    when: { text: [你好, 您好 }\n    reply: 您好！\n',
+      3,
+      19,
+      ['the [ that starts this list is never closed', 'add the ]'],
+    ],
+    [
+      'an unclosed {',
+      '    when: { text: 你好\n    reply: 您好！\n',
+      3,
+      11,
+      ['the { that starts this mapping is never closed', 'add the }'],
+    ],
+  ])('%s', (_name, first, line, col, says) => {
+    const p = only(broken(first));
+    expect(`${p.line}:${p.col}`).toBe(`${line}:${col}`);
+    expect(p.severity).toBe('error');
+    for (const text of says) expect(p.message).toContain(text);
+  });
+
+  it('says when more YAML errors followed the first, and lists only the first', () => {
+    const p = only(broken('    when: { text: [你好, 您好 }\n    reply: 您好！\n'));
+    expect(p.message).toMatch(
+      /fix this first: the \d+ YAML errors after it in this file may only follow from it/,
+    );
+  });
+
+  it('still lists every duplicate key of a file', () => {
+    const problems = problemsOf(
+      'rules:\n  - name: a\n    when: { text: a }\n    reply: x\n    reply: y\n  - name: b\n    when: { text: b }\n    reply: x\n    reply: y\n',
+    );
+    expect(problems.map((p) => `${p.line}:${p.col}`)).toEqual(['5:5', '9:5']);
+  });
+});
+
 describe('loading valid rules', () => {
   it('loads the shipped rules/ folder without a single problem', () => {
     const loaded = loadRules('rules');
@@ -110,7 +201,7 @@ describe('every mistake is reported at its line and column', () => {
       'is not HH:MM-HH:MM',
     ],
     ['a bad timezone', 'settings:\n  timezone: Asia/Beijing\n', 2, 13, 'unknown timezone'],
-    ['YAML syntax', 'rules:\n  - name: [a\n', 3, 1, 'YAML'],
+    ['YAML syntax', 'rules:\n  - name: [a\n', 2, 11, 'the [ that starts this list is never closed'],
     ['a duplicated YAML key', 'rules: []\nrules: []\n', 2, 1, 'YAML'],
     ['an alias to no anchor (found by fuzzing)', 'rules: *missing\n', 1, 1, 'Unresolved alias'],
     [

@@ -20,7 +20,11 @@ let lines: string[];
 
 beforeAll(async () => {
   sim = await startSimulator();
-  bot = await startInProcess(sim, { httpLimits: { requestTimeoutMs: 1500, headersTimeoutMs: 1000 } });
+  // With the optional freshness window on (KFBOT_CALLBACK_MAX_SKEW; off by default).
+  bot = await startInProcess(sim, {
+    config: { callbackMaxSkewSec: 600 },
+    httpLimits: { requestTimeoutMs: 1500, headersTimeoutMs: 1000 },
+  });
   app = bot.app;
   lines = bot.lines;
   sim.callbacks.configure(undefined); // these tests send the callbacks themselves

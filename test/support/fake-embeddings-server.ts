@@ -43,7 +43,8 @@ export interface FakeEmbeddings {
   close(): Promise<void>;
 }
 
-const DEFAULT_DIMENSIONS = 128;
+// Room for the concepts (one dimension each) and the characters' hashed components.
+const DEFAULT_DIMENSIONS = 256;
 const ALLOWED = new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']);
 
 export async function startFakeEmbeddings(

@@ -50,7 +50,7 @@ export async function startInProcess(
     store: 'sqlite::memory:',
     logLevel: 'debug',
     historyMaxAgeSec: 300,
-    callbackMaxSkewSec: 600,
+    callbackMaxSkewSec: Number(CONFIG_KEYS.callbackMaxSkewSec.default),
     apiTimeoutSec: 10,
     concurrency: Number(CONFIG_KEYS.concurrency.default),
     apiBudget: [...API_RATE_LIMITS],

@@ -41,7 +41,8 @@ The published rule versions kept in the store (each console publish, import and 
   --message TEXT      with import: the version's message (default: "import from DIR")
   --by NAME           with import/rollback: who publishes (default: $USER, else "cli")
   --rules PATH        the rules folder (default: $KFBOT_RULES, else ./rules)
-  --store URL         sqlite:PATH or redis://host:port/db (default: $KFBOT_STORE, else ${CONFIG_KEYS.store.default})
+  --store URL         sqlite:PATH or redis://host:port/db (default: $KFBOT_STORE, else ${CONFIG_KEYS.store.default});
+                      versions and export only read it, never create it
   -h, --help          show this help
 `;
 
@@ -150,8 +151,14 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
     default:
       throw new UsageError(`unknown rules command "${sub}" (versions, export, import, rollback)`);
   }
-  // The store serve uses (flag, environment, .env); publishing may come before serve's first start.
-  const store = await openStore(values.store, io, 'migrate');
+  // The store serve uses (flag, environment, .env). Publishing may come before serve's first start,
+  // so import and rollback create (or upgrade) it as serve would; versions and export only read
+  // it, and like the reports say so when there is none rather than leave an empty one behind.
+  const store = await openStore(
+    values.store,
+    io,
+    sub === 'import' || sub === 'rollback' ? 'migrate' : 'read',
+  );
   try {
     return await run(store);
   } finally {

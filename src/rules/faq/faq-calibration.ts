@@ -106,9 +106,12 @@ export function calibrateFaq(
   let settings: FaqDecisionSettings = { ...base, ...pinned };
   if (pinned.threshold === undefined && list.length > 0) {
     const near = list.map((x) => x.near);
+    // A contest (a runner-up that explains more) only ever turns an answer into a question: the
+    // threshold is how far a near miss's score may get, so it is chosen without it.
     const threshold =
-      THRESHOLDS.find((t) => shares(near, { ...settings, threshold: t }).direct <= NEAR_MISS_ANSWERED) ??
-      (THRESHOLDS[THRESHOLDS.length - 1] as number);
+      THRESHOLDS.find(
+        (t) => shares(near, { ...settings, threshold: t, contest: false }).direct <= NEAR_MISS_ANSWERED,
+      ) ?? (THRESHOLDS[THRESHOLDS.length - 1] as number);
     settings = { ...settings, threshold };
   }
   if (pinned.margin === undefined && list.length > 0) {

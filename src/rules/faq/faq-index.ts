@@ -94,7 +94,7 @@ export const DEFAULT_MARGIN = 0.05;
  * 猜你想问's floor once the decision offers the near-top items of any message not out of domain
  * (faq-decision.ts): chosen on the tuning phrasings (npm run eval:faq).
  */
-export const DEFAULT_SUGGEST = 0.15;
+export const DEFAULT_SUGGEST = 0.1;
 export const DEFAULT_RATIO = 0.45;
 export const DEFAULT_OUT_OF_DOMAIN = 0.2;
 export const DEFAULT_EXTRA_WEIGHT = 0.5;

@@ -49,13 +49,29 @@ export const FILLER = [
 ] as const;
 
 const FILLER_RE = new RegExp([...FILLER].sort((a, b) => b.length - a.length).join('|'), 'g');
+
+/**
+ * A-not-A questions (有没有, 要不要, 含不含, 喜不喜欢) ask what "A 吗" asks: folded to A, so their 不 and
+ * 没 are not read as negations (which count fully, see faq-index.ts) and 有没有淋浴 meets 有淋浴吗.
+ * 能不能 and 可不可以 are left to the built-in synonyms (可以). 有木有 is the colloquial 有没有.
+ */
+const A_NOT_A = /(\p{Script=Han})[不没]\1|有木有/gu;
+const A_NOT_A_KEPT = new Set(['能不能', '可不可']);
+
+/** A-not-A questions folded to the plain ones: see A_NOT_A. */
+export function foldQuestionForms(text: string): string {
+  return text.replace(A_NOT_A, (m, a: string | undefined) =>
+    a === undefined ? '有' : A_NOT_A_KEPT.has(m) ? m : a,
+  );
+}
 // Everything that is not a letter or a digit (punctuation, symbols, emoji, spaces) separates words.
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** NFKC + case + traditional → simplified + punctuation/emoji/filler removed; words joined by one space. */
 export function questionText(raw: string): string {
   const simplified = toSimplified(normalizeText(raw));
-  return simplified.replace(NOT_WORD, ' ').replace(FILLER_RE, ' ').replace(/ +/g, ' ').trim();
+  const words = simplified.replace(NOT_WORD, ' ').replace(FILLER_RE, ' ').replace(/ +/g, ' ').trim();
+  return foldQuestionForms(words);
 }
 
 /**

@@ -5,14 +5,23 @@
  * (off, timeout, error, open breaker) there is no view and the lexical decision stands.
  *
  * With s1, s2 the best and next item's cosine similarity, the provider is *sure* when
- * s1 ≥ threshold and s1 − s2 ≥ margin. Then:
- * - lexical answer L: kept when the provider rates L at least threshold − margin (it agrees, or
- *   has no opinion strong enough); when the provider is sure of another item, a clarifying menu
- *   asks between the two — a disagreement is never answered directly;
- * - lexical clarify or none: answered with the provider's sure item; a clarify the provider is
- *   not sure about stays a clarify, its options ranked by similarity;
+ * s1 ≥ threshold and s1 − s2 ≥ margin. The two *agree* when the matcher's best candidate is the
+ * provider's best item, and both lean to it: the matcher scores it at least AGREE_SCORE and the
+ * provider at least threshold − AGREE_SLACK, ahead of its next by AGREE_MARGIN. Then:
+ * - lexical answer L: kept unless the provider prefers another item: sure of it while rating L
+ *   below threshold − margin, or leaning to it (at least threshold − AGREE_SLACK) while rating L
+ *   DISAGREE_GAP lower; then a clarifying menu asks between the two — a disagreement is never
+ *   answered directly;
+ * - lexical clarify or none: answered with the provider's sure item, or with the item both agree
+ *   on — two views that reach the same item from different evidence (shared words, shared
+ *   meaning) are right far more often than either alone at that level, so the agreement answers
+ *   below the provider's own threshold;
+ * - otherwise, when each leans to a different item, a clarifying menu offers both; a clarify
+ *   the provider is not sure about stays a clarify, its options ranked by similarity;
  * - lexical none, provider not sure but its best is within `margin` of the threshold with nothing
  *   close: a clarifying menu offers the items within margin of the best (at most MAX_OPTIONS).
+ * AGREE_SCORE, AGREE_SLACK, AGREE_MARGIN and DISAGREE_GAP were chosen on the tuning phrasings only
+ * (npm run eval:faq:semantic -- --tuning); the slack follows each rule set's calibrated threshold.
  */
 import { type FaqCandidate, type FaqEntry, type FaqOutcome, MAX_OPTIONS } from './faq-index.ts';
 
@@ -29,6 +38,15 @@ export interface SemanticView {
   threshold: number;
   margin: number;
 }
+
+/** The matcher's least score for its best candidate to count as leaning to it. */
+export const AGREE_SCORE = 0.45;
+/** How far below the (calibrated) threshold the provider's best may be when the matcher agrees. */
+export const AGREE_SLACK = 0.2;
+/** How far the provider's best must lead its next item when the matcher agrees. */
+export const AGREE_MARGIN = 0.03;
+/** How much lower than its own best the provider may rate the matcher's answer before it asks. */
+export const DISAGREE_GAP = 0.15;
 
 export function rankSemantic(view: SemanticView): [string, SemanticScore][] {
   return [...view.scores].sort((a, b) => b[1].similarity - a[1].similarity);
@@ -63,16 +81,27 @@ export function fuseSemantic(
   const similarity = (id: string) => view.scores.get(id)?.similarity ?? 0;
   if (lexical.type === 'answer') {
     const l = lexical.candidate.id;
-    if (!sure || first[0] === l || similarity(l) >= threshold - margin) return lexical;
+    if (first[0] === l) return lexical;
+    const overruled = sure && similarity(l) < threshold - margin;
+    const leansElsewhere = s1 >= threshold - AGREE_SLACK && s1 - similarity(l) >= DISAGREE_GAP;
+    if (!overruled && !leansElsewhere) return lexical;
     return { type: 'clarify', options: [candidate(first[0]), lexical.candidate], candidates };
   }
   if (sure) return { type: 'answer', candidate: candidate(first[0]), candidates };
+  const [lex] = candidates;
+  const leans = s1 >= threshold - AGREE_SLACK && lex !== undefined && lex.score >= AGREE_SCORE;
+  // A strict item (a rating) is answered only as the matcher decides: 一般 is a rating, 一般几天到 not.
+  const strict = (id: string) => entries.find((e) => e.id === id)?.strict === true;
+  if (leans && lex.id === first[0] && !strict(lex.id) && s1 - (second?.[1].similarity ?? 0) >= AGREE_MARGIN)
+    return { type: 'answer', candidate: lex, candidates };
   if (lexical.type === 'clarify')
     return {
       type: 'clarify',
       options: [...lexical.options].sort((a, b) => similarity(b.id) - similarity(a.id)),
       candidates,
     };
+  if (leans && lex.id !== first[0])
+    return { type: 'clarify', options: [lex, candidate(first[0])], candidates };
   if (s1 >= threshold - margin) {
     const close = ranked.filter(([, s]) => s1 - s.similarity < margin).slice(0, MAX_OPTIONS);
     if (close.length > 1) return { type: 'clarify', options: close.map(([id]) => candidate(id)), candidates };

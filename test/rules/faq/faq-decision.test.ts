@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateFaq } from '../../../src/rules/faq/faq-calibration.ts';
 import { decideFaq, type FaqDecisionSettings } from '../../../src/rules/faq/faq-decision.ts';
-import type { FaqCandidate, FaqSearch } from '../../../src/rules/faq/faq-index.ts';
+import { DEFAULT_SUGGEST, type FaqCandidate, type FaqSearch } from '../../../src/rules/faq/faq-index.ts';
 import { loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
 import { runCli } from '../../cli/run-cli.ts';
 import { ruleDir } from '../helpers.ts';
@@ -48,6 +48,42 @@ describe('the FAQ decision', () => {
   it('asks with a clarifying menu when items are within the margin', () => {
     const o = decideFaq(search([c('a', 0.7), c('b', 0.66), c('x', 0.2)]), SETTINGS);
     expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['a', 'b']);
+  });
+
+  it('asks instead of answering when a runner-up within 15 % of the best explains more of the message (寄回去要运费吗)', () => {
+    // 运费怎么算 meets more of its question; 退货运费谁出 explains more of the message: ask which.
+    const contested = decideFaq(search([c('shipping_fee', 0.7, 0.44), c('return_fee', 0.6, 0.6)]), SETTINGS);
+    expect(contested.type === 'clarify' && contested.options.map((x) => x.id)).toEqual([
+      'shipping_fee',
+      'return_fee',
+    ]);
+    // The same lead with a runner-up that explains less, or one further behind, is answered.
+    const ahead = decideFaq(search([c('shipping_fee', 0.7, 0.6), c('return_fee', 0.6, 0.44)]), SETTINGS);
+    expect(ahead.type === 'answer' && ahead.candidate.id).toBe('shipping_fee');
+    const behind = decideFaq(search([c('shipping_fee', 0.7, 0.44), c('return_fee', 0.5, 0.6)]), SETTINGS);
+    expect(behind.type === 'answer' && behind.candidate.id).toBe('shipping_fee');
+    // Calibration's threshold search answers it all the same (a contest only turns an answer into a question).
+    const uncontested = decideFaq(search([c('shipping_fee', 0.7, 0.44), c('return_fee', 0.6, 0.6)]), {
+      ...SETTINGS,
+      contest: false,
+    });
+    expect(uncontested.type).toBe('answer');
+  });
+
+  it('offers in a clarifying menu the items scoring 0.8 of the best, not only those within the margin', () => {
+    const o = decideFaq(search([c('a', 0.7), c('b', 0.66), c('c', 0.57), c('x', 0.5)]), SETTINGS);
+    expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('offers in 猜你想问 an item near the top from a score of 0.1 by default', () => {
+    const o = decideFaq(search([c('a', 0.24, 0.3), c('b', 0.12, 0.4), c('x', 0.08, 0.2)]), {
+      ...SETTINGS,
+      suggest: DEFAULT_SUGGEST,
+    });
+    expect(o.type === 'none' && o.suggestions.map((x) => x.id)).toEqual(['a', 'b']);
+    // A pinned settings.faq.suggest still decides.
+    const pinned = decideFaq(search([c('a', 0.24, 0.3), c('b', 0.12, 0.4)]), { ...SETTINGS, suggest: 0.15 });
+    expect(pinned.type === 'none' && pinned.suggestions.map((x) => x.id)).toEqual(['a']);
   });
 
   it('offers the near-top items in 猜你想问 however low, but nothing for a message out of domain', () => {

@@ -25,6 +25,18 @@ describe('questionText', () => {
     expect(questionText('無線網路怎麼連')).toBe('无线网络怎么连');
     expect(questionText('軟體打不開')).toBe('软件打不开');
   });
+
+  it('reads an A-not-A question (有没有, 含不含, 有木有) as the question it asks, and keeps real negations', () => {
+    expect(questionText('有没有淋浴？')).toBe('有淋浴');
+    expect(questionText('房费含不含早餐')).toBe('房费含早餐');
+    expect(questionText('喜不喜欢')).toBe('喜欢');
+    expect(questionText('还有木有货')).toBe('还有货');
+    // 能不能 and 可不可以 are the built-in synonyms' (可以); a negation that is one stays.
+    expect(questionText('能不能寄')).toBe('能不能寄');
+    expect(questionText('可不可以退')).toBe('可不可以退');
+    expect(questionText('不满意')).toBe('不满意');
+    expect(questionText('怎么还没到')).toBe('怎么还没到');
+  });
 });
 
 describe('SynonymMap', () => {
@@ -58,6 +70,30 @@ describe('FaqIndex', () => {
       const m = index().match(text);
       expect(m.type === 'answer' ? m.candidate.id : m.type, text).toBe(id);
     }
+  });
+
+  it('meets a listed question asked the A-not-A way: its 不 is no negation', () => {
+    const entries: FaqEntry[] = [
+      { id: 'breakfast', label: '含早餐吗？', questions: ['含早餐吗'] },
+      { id: 'late', label: '不满意怎么办', questions: ['不满意怎么办'] },
+    ];
+    const m = new FaqIndex(entries, { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS });
+    const o = m.match('含不含早餐啊');
+    expect(o.type === 'answer' && [o.candidate.id, o.candidate.score]).toEqual(['breakfast', 1]);
+  });
+
+  it('knows how customers ask in colloquial words (咋整, 肿么, 神马, 多钱, 退钱, 邮费)', () => {
+    const bare = new FaqIndex(ENTRIES, { threshold: 0.5, margin: 0.05, synonyms: [] });
+    const withBuiltins = new FaqIndex(ENTRIES, { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS });
+    const o = withBuiltins.match('发票咋整');
+    expect(o.type === 'answer' && o.candidate.id).toBe('invoice');
+    // 咋整 is 怎么: without the built-in groups it is two unknown characters.
+    expect(o.candidates[0]?.score).toBeGreaterThan(bare.analyse('发票咋整').candidates[0]?.score as number);
+    const fee = withBuiltins.analyse('邮费肿么算').candidates[0];
+    expect([fee?.id, fee?.score]).toEqual(['shipping_fee', 1]);
+    const refund = withBuiltins.analyse('退钱多久到账').candidates[0];
+    expect([refund?.id, refund?.score]).toEqual(['refund_time', 1]);
+    expect(withBuiltins.canonical('运费多钱 神马时候发')).toBe('运费多少钱 什么时候发');
   });
 
   it('leaves a message that shares only question words unanswered', () => {

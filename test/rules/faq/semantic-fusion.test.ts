@@ -49,7 +49,9 @@ describe('fusing a semantic view with the lexical decision', () => {
   it('is not sure below the threshold or with two items close: a miss stays a miss or becomes a menu of the close ones, an answer stands', () => {
     expect(got(fuseSemantic(none, view({ pets: 0.7, parking: 0.2 }), entries))).toBe('none');
     expect(got(fuseSemantic(none, view({ pets: 0.9, parking: 0.89 }), entries))).toBe('clarify:pets|parking');
-    expect(got(fuseSemantic(answered, view({ pets: 0.9, parking: 0.89 }), entries))).toBe('checkin_time');
+    expect(got(fuseSemantic(answered, view({ pets: 0.9, parking: 0.89, checkin_time: 0.8 }), entries))).toBe(
+      'checkin_time',
+    );
   });
 
   it('never answers directly when the two disagree: a clarifying menu offers both', () => {
@@ -58,6 +60,13 @@ describe('fusing a semantic view with the lexical decision', () => {
     );
     // The provider rating the lexical item well too is agreement enough.
     expect(got(fuseSemantic(answered, view({ pets: 0.9, checkin_time: 0.8 }), entries))).toBe('checkin_time');
+    // Not sure, but leaning clearly elsewhere (0.65 against 0.3): still asked, not answered.
+    expect(got(fuseSemantic(answered, view({ pets: 0.65, checkin_time: 0.3 }), entries))).toBe(
+      'clarify:pets|checkin_time',
+    );
+    expect(got(fuseSemantic(answered, view({ pets: 0.65, checkin_time: 0.55 }), entries))).toBe(
+      'checkin_time',
+    );
   });
 
   it('resolves a lexical clarifying menu with a sure item, else ranks its options by similarity', () => {
@@ -70,5 +79,41 @@ describe('fusing a semantic view with the lexical decision', () => {
     expect(got(fuseSemantic(clarify, view({ breakfast: 0.6, parking: 0.5 }), entries))).toBe(
       'clarify:breakfast|parking',
     );
+  });
+
+  it('answers below its own threshold when the words lean to the same item, and asks when they lean elsewhere', () => {
+    const leaning = (id: string, score: number): FaqOutcome => ({
+      type: 'none',
+      candidates: [cand(id, score), cand('checkin_time', 0.2)],
+      suggestions: [],
+      outOfDomain: false,
+    });
+    // Neither is sure alone (0.62 < 0.75; 0.5 below the matcher's own threshold): together they agree.
+    expect(got(fuseSemantic(leaning('pets', 0.5), view({ pets: 0.62, parking: 0.3 }), entries))).toBe('pets');
+    // The words barely meet it: the provider alone, below its threshold, answers nothing.
+    expect(got(fuseSemantic(leaning('pets', 0.3), view({ pets: 0.62, parking: 0.3 }), entries))).toBe('none');
+    // Too far below the threshold, or level with another item: no answer either.
+    expect(got(fuseSemantic(leaning('pets', 0.5), view({ pets: 0.5, parking: 0.3 }), entries))).toBe('none');
+    expect(got(fuseSemantic(leaning('pets', 0.5), view({ pets: 0.62, parking: 0.61 }), entries))).not.toBe(
+      'pets',
+    );
+    // Each leaning to another item: a clarifying menu offers both.
+    expect(got(fuseSemantic(leaning('parking', 0.5), view({ pets: 0.62, parking: 0.3 }), entries))).toBe(
+      'clarify:parking|pets',
+    );
+  });
+
+  it('leaves a rating item to the matcher even when both lean to it', () => {
+    const rated: FaqEntry[] = [
+      ...entries,
+      { id: 'rate_ok', label: '一般', questions: ['一般'], strict: true },
+    ];
+    const lexical: FaqOutcome = {
+      type: 'none',
+      candidates: [cand('rate_ok', 0.5)],
+      suggestions: [],
+      outOfDomain: false,
+    };
+    expect(got(fuseSemantic(lexical, view({ rate_ok: 0.62, parking: 0.3 }), rated))).toBe('none');
   });
 });
