@@ -199,7 +199,7 @@ export function planStep(decided: Decided, mediaId: PlanContext['mediaId']): Ste
 
 export interface CallOutcome {
   call: PlannedCall;
-  /** `dropped`: not made, because its event code would have expired on the way. */
+  /** `dropped`: not made: its event code would have expired on the way, or WeCom would refuse its body. */
   status: 'sent' | 'refused' | 'dropped';
   errcode?: number;
 }

@@ -5,7 +5,8 @@
  * - send_msg only while the session is 0 (new) or 1 (bot) — not queued, with a human, or ended
  *   (§5, §9.9: 95018), unless the rule says `ignore_service_state: true`;
  * - at most 5 send_msg per customer message, within 48 h of it (§5: 95001, 95002);
- * - a welcome_code is usable for 20 s (§6).
+ * - a welcome_code is usable for 20 s (§6), and the code of a session taken from the queue
+ *   carries text only (§6 table).
  *
  * It also tracks the service state from what happens (§7.1, §4.3 session_status_change).
  */
@@ -17,6 +18,7 @@ import {
   isCustomerMessage,
   ORIGIN,
   SERVICE_STATE_LABELS,
+  SESSION_CHANGE,
   type ServiceState,
 } from '../wecom/platform-enums.ts';
 import { SEND_QUOTA, SEND_WINDOW_MS } from '../wecom/send-limits.ts';
@@ -94,7 +96,15 @@ export function applyGuards(plan: Plan, ctx: GuardContext): GuardedPlan {
         );
         continue;
       }
-      if (conversation.lastCustomerAt === undefined || now - conversation.lastCustomerAt > SEND_WINDOW_MS) {
+      if (conversation.lastCustomerAt === undefined) {
+        // §9.8: "send_msg is not allowed before the customer writes (the session is still 4 未开始)".
+        drop(
+          call,
+          `the customer has not written yet (the session has not started); WeCom would refuse send_msg with ${ERRCODE.sessionStateForbidsSend}`,
+        );
+        continue;
+      }
+      if (now - conversation.lastCustomerAt > SEND_WINDOW_MS) {
         drop(
           call,
           `more than 48 h since the customer last wrote; WeCom would refuse send_msg with ${ERRCODE.sendWindowClosed}`,
@@ -116,6 +126,20 @@ export function applyGuards(plan: Plan, ctx: GuardContext): GuardedPlan {
         drop(call, `the welcome_code is ${Math.round(age / 1000)} s old; it is valid for 20 s`);
         continue;
       }
+    }
+    if (
+      call.api === 'kf/send_msg_on_event' &&
+      item.kind === 'session_status_change' &&
+      item.event.change_type !== SESSION_CHANGE.ended &&
+      call.body.msgtype !== 'text'
+    ) {
+      // §6 table: the code of a session taken from the queue allows one text; only the welcome
+      // and closing codes allow a menu.
+      drop(
+        call,
+        `the msg_code of a session a servicer took from the queue takes text only (a menu needs the welcome or closing code); WeCom would refuse ${call.body.msgtype}`,
+      );
+      continue;
     }
     if (
       call.api === 'kf/send_msg_on_event' &&

@@ -87,6 +87,14 @@ function compileOne(ctx: CompileContext, entry: unknown, path: YamlPath, menuRef
         );
         return [];
       }
+      // §6 table: the code of a session taken from the queue allows one text, not a menu.
+      if (name === 'event_reply' && content.msgtype !== 'text') {
+        ctx.error(
+          at,
+          "event_reply can only send text: WeCom's code for a session a servicer took from the queue takes text only (a menu needs welcome: or closing:)",
+        );
+        return [];
+      }
       return [
         {
           type: 'send_on_event',

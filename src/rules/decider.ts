@@ -170,6 +170,13 @@ export class Decider {
     // §9.6: a servicer's own message (origin 5) is never answered; an undecodable item has no facts to test.
     if (item.origin === ORIGIN.servicer)
       return { ...decision, skipped: 'a servicer sent it (origin 5): the bot never answers servicers' };
+    // §9.6 "Reply only to origin === 3": a message item (not an event, not kfbot's own idle item)
+    // that the customer did not send — system-pushed (4), or an origin this version does not know.
+    if (item.msgtype !== 'event' && item.kind !== 'idle' && item.origin !== ORIGIN.customer)
+      return {
+        ...decision,
+        skipped: `not from the customer (origin ${item.origin}): the bot answers only customer messages (origin 3)`,
+      };
     if (item.kind === 'unknown') return { ...decision, skipped: `kfbot cannot decode it: ${item.reason}` };
     const state = ctx.state.service_state;
     if (item.kind === 'idle' && state !== undefined && !botMaySend(state))

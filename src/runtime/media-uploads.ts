@@ -24,6 +24,9 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export class MediaUploads {
+  /** The cache key of every media id this process handed out, so a refused id can be forgotten. */
+  readonly #keys = new Map<string, string>();
+
   constructor(
     private readonly kf: KfApi,
     private readonly store: Store,
@@ -41,6 +44,7 @@ export class MediaUploads {
       const cached = await this.store.getMedia(key);
       if (cached && this.now() - cached.createdAt < MEDIA_LIFETIME_MS - RENEW_MARGIN_MS) {
         ids.set(source.absPath, cached.mediaId);
+        this.#keys.set(cached.mediaId, key);
         continue;
       }
       const ext = source.file.split('.').pop()?.toLowerCase() ?? '';
@@ -52,7 +56,25 @@ export class MediaUploads {
       await this.store.putMedia(key, { mediaId: uploaded.media_id, createdAt: this.now() });
       this.log.info({ file: source.file, type }, 'uploaded media');
       ids.set(source.absPath, uploaded.media_id);
+      this.#keys.set(uploaded.media_id, key);
     }
     return ids;
+  }
+
+  /**
+   * WeCom refused `mediaId` with 40007 (§8: invalid media_id, e.g. expired early, or issued by
+   * another WeCom): mark its cache entry stale, so the next message that sends the file uploads it
+   * again instead of carrying a dead id for the rest of the 3 days. Ids this process did not hand
+   * out (not from a local file) are left alone.
+   */
+  async forget(mediaId: string): Promise<void> {
+    const key = this.#keys.get(mediaId);
+    if (key === undefined) return;
+    this.#keys.delete(mediaId);
+    await this.store.putMedia(key, { mediaId, createdAt: 0 });
+    this.log.warn(
+      { mediaId },
+      'WeCom refused a cached media_id (40007); the file is uploaded again next time',
+    );
   }
 }

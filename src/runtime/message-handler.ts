@@ -34,6 +34,7 @@ import { rulesUseNickname } from '../rules/rules-use-nickname.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { MessageRecord, Store } from '../store/store.ts';
 import { decodePlan, encodePlan, type PendingCall, type StoredPlan } from '../store/stored-records.ts';
+import { ERRCODE } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { FAIL_TYPES, isCustomerMessage, type ServiceState } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
@@ -471,6 +472,17 @@ export class MessageHandler {
     let plan: StoredPlan | undefined = first;
     while (plan) {
       for (const call of plan.calls.slice(made)) {
+        const stop = call.api === 'kf/send_msg' ? outcomes.find(stopsSending) : undefined;
+        if (stop) {
+          // §9.10: the same answer awaits every further send_msg for this message.
+          outcomes.push({ call, status: 'dropped' });
+          this.d.metrics.dropped.inc({ reason: `send_msg refused with ${stop.errcode}` });
+          log.warn(
+            { rule: call.rule, step: call.step, errcode: stop.errcode },
+            `reply of rule "${call.rule}" not sent: WeCom refused an earlier reply to this message with ${stop.errcode}, and would refuse this one too`,
+          );
+          continue;
+        }
         outcomes.push(
           await this.d.executor.execute(call, {
             inboundMsgid: item.msgid,
@@ -494,6 +506,10 @@ export class MessageHandler {
       plan = await this.continueAfterCall(item, plan, plan.pending, lease, log);
       if (!plan) return;
     }
+    // §8 40007: re-upload, then resend — the next message carrying the file uploads it again.
+    for (const o of outcomes)
+      if (o.status === 'refused' && o.errcode === ERRCODE.invalidMediaId)
+        for (const id of mediaIdsOf(o.call)) await this.d.media.forget(id);
     if (outcomes.some(refusedEnd))
       log.warn(
         'WeCom refused to end the session from its current state (95016); kfbot records it as ended on its side and stops acting in it',
@@ -553,4 +569,32 @@ export class MessageHandler {
     );
     if (send) await this.activity.sendFailed(item, send.rule, log);
   }
+}
+
+/**
+ * A send_msg refusal that every later send_msg for the same customer message meets too (§9.10
+ * "Handle 95001/95002 as stop sending"; §9.9 95018: the session state forbids sending).
+ */
+const STOP_SENDING: ReadonlySet<number> = new Set([
+  ERRCODE.sendQuotaUsedUp,
+  ERRCODE.sendWindowClosed,
+  ERRCODE.sessionStateForbidsSend,
+]);
+
+function stopsSending(o: CallOutcome): boolean {
+  return (
+    o.call.api === 'kf/send_msg' &&
+    o.status === 'refused' &&
+    o.errcode !== undefined &&
+    STOP_SENDING.has(o.errcode)
+  );
+}
+
+/** The media ids a send carries: the media of image/voice/video/file, the thumb of link/miniprogram. */
+function mediaIdsOf(call: PlannedCall): string[] {
+  if (call.api !== 'kf/send_msg') return [];
+  const payload = (call.body as unknown as Record<string, unknown>)[call.body.msgtype];
+  if (typeof payload !== 'object' || payload === null) return [];
+  const p = payload as { media_id?: unknown; thumb_media_id?: unknown };
+  return [p.media_id, p.thumb_media_id].filter((v): v is string => typeof v === 'string' && v !== '');
 }

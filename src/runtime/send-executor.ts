@@ -9,8 +9,8 @@ import type { Logger } from 'pino';
 import type { PlannedCall } from '../rules/plan-calls.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { SendRecord, Store } from '../store/store.ts';
-import { DeadlineMissedError, WeComApiError } from '../wecom/api-errors.ts';
-import { ERRCODE } from '../wecom/error-codes.ts';
+import { DeadlineMissedError, SendValidationError, WeComApiError } from '../wecom/api-errors.ts';
+import { ERRCODE, errcodeAction } from '../wecom/error-codes.ts';
 import type { KfApi } from '../wecom/kf-api.ts';
 import { DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from '../wecom/platform-choices.ts';
 import type { EventContent } from '../wecom/send-payloads.ts';
@@ -104,11 +104,28 @@ export class SendExecutor {
         );
         return { call, status: 'dropped' };
       }
+      if (err instanceof SendValidationError) {
+        // A body WeCom would refuse (§5: a text a placeholder made longer than 2048 bytes, or
+        // empty): never sent, and never retried — the same body would fail for ever and hold the
+        // customer's later messages (and the account's cursor) behind it.
+        await this.store.putSend({ ...record, status: 'dropped', updatedAt: this.now() });
+        this.metrics.dropped.inc({ reason: 'a body WeCom would refuse' });
+        ctx.log.warn(
+          { api: call.api, rule: call.rule, problems: err.problems },
+          `reply of rule "${call.rule}" dropped: ${err.message}`,
+        );
+        return { call, status: 'dropped' };
+      }
       if (!(err instanceof WeComApiError)) throw err; // outcome unknown: stays `attempting`
+      // gettoken said no (a refresh after 40014/42001 met 60020, 40001, …): this call was never
+      // made, and WeCom did not refuse it. It stays `attempting` and is made when a token comes.
+      if (err.method !== call.api) throw err;
       this.metrics.sends.inc({ api: call.api, errcode: String(err.errcode) });
       // -1, 45033 even after the client's retries, or 45009 (the API is blocked for a window):
       // not sent, never a refusal of the message — the work stays and is tried again later.
-      if (err.retryable || err.rateLimited) throw err;
+      // A token rejected even after the client's one refresh (§1: 40014/42001) says nothing about
+      // the reply either: it waits for the next pull, like a busy platform.
+      if (err.retryable || err.rateLimited || errcodeAction(err.errcode) === 'refresh-token') throw err;
       // A retried call whose first attempt may have gone through: WeCom's refusal of the repeat
       // says that it did (the msgid is ours and unique; the code is single-use).
       if (record.attempts > 1 && confirmsEarlierAttempt(call, err.errcode)) {

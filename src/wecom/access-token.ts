@@ -64,6 +64,11 @@ export interface AccessTokenOptions {
   now?: () => number;
   /** Refresh this long before the platform's expiry. Default 5 minutes of the usual 7200 s. */
   marginMs?: number;
+  /**
+   * How long a failed fetch is answered from memory instead of asking again (0: ask again at
+   * once). kfbot pauses after WeCom refused the credentials themselves (api-client.ts).
+   */
+  pauseAfterFailure?: (err: unknown) => number;
 }
 
 export class AccessToken {
@@ -71,6 +76,8 @@ export class AccessToken {
   private readonly now: () => number;
   private readonly marginMs: number;
   private inflight: Promise<string> | undefined;
+  /** A fetch failure still being answered from memory, and until when (epoch ms). */
+  private refused: { error: unknown; until: number } | undefined;
 
   constructor(private readonly options: AccessTokenOptions) {
     this.store = options.store ?? new MemoryTokenStore();
@@ -82,6 +89,7 @@ export class AccessToken {
   async get(): Promise<string> {
     const cached = await this.store.getAccessToken(this.options.key);
     if (cached && cached.expiresAt > this.now()) return cached.token;
+    if (this.refused && this.refused.until > this.now()) throw this.refused.error;
     return this.refresh();
   }
 
@@ -103,7 +111,16 @@ export class AccessToken {
             if (theirs) return theirs;
           }
         }
-        const { token, expiresInSec } = await this.options.fetch();
+        let fetched: FetchedToken;
+        try {
+          fetched = await this.options.fetch();
+        } catch (err) {
+          const pauseMs = this.options.pauseAfterFailure?.(err) ?? 0;
+          if (pauseMs > 0) this.refused = { error: err, until: this.now() + pauseMs };
+          throw err;
+        }
+        this.refused = undefined;
+        const { token, expiresInSec } = fetched;
         // Never cache for less than a minute even if expires_in is tiny, nor past the real expiry.
         const lifetimeMs = Math.max(
           expiresInSec * 1000 - this.marginMs,

@@ -18,6 +18,11 @@ import { undici } from './undici.ts';
 
 export const WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
+/** gettoken refusals of the credentials themselves (§1): invalid secret, corp id, or another corp's secret. */
+const CREDENTIAL_ERRCODES: ReadonlySet<number> = new Set([40001, 40013, 40091]);
+/** How long kfbot waits before asking gettoken again after such a refusal. */
+const CREDENTIAL_PAUSE_MS = 60_000;
+
 /**
  * The dispatcher guarded requests go through when none is passed in: this undici's own, because
  * the process-wide default may belong to Node's bundled undici (whoever called fetch() first sets
@@ -99,6 +104,11 @@ export class WeComClient {
     this.token = new AccessToken({
       key: tokenCacheKey(options.corpId, options.secret),
       fetch: () => this.fetchToken(),
+      // §1: "if an app's secret is wrong many times during gettoken, that IP is banned for one
+      // hour". A refused secret or corp id does not fix itself: every caller for the next minute
+      // gets the same error without another gettoken.
+      pauseAfterFailure: (err) =>
+        err instanceof WeComApiError && CREDENTIAL_ERRCODES.has(err.errcode) ? CREDENTIAL_PAUSE_MS : 0,
       ...(options.tokenStore && { store: options.tokenStore }),
       ...(options.now && { now: options.now }),
     });

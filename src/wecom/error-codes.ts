@@ -1,3 +1,5 @@
+import { REFRESH_TOKEN_ON_40001 } from './platform-choices.ts';
+
 /**
  * WeCom errcodes kfbot knows (wecom-kf.md §8): what each means, whether a retry can help, and what
  * the operator should do. Programs branch on errcode, never on errmsg (§8, 90313 intro).
@@ -37,6 +39,7 @@ export interface ErrcodeInfo {
 export const ERRCODE = {
   systemBusy: -1,
   invalidAccessToken: 40014,
+  invalidMediaId: 40007,
   invalidParameter: 40058,
   accessTokenExpired: 42001,
   frequencyLimit: 45009,
@@ -62,7 +65,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   6000: { meaning: 'data version conflict', action: 'backoff' },
   40001: {
     meaning: 'invalid secret',
-    action: 'none',
+    action: REFRESH_TOKEN_ON_40001 ? 'refresh-token' : 'none',
     remedy: `${FIX_CONFIG}; the secret must belong to an app enabled for 微信客服 (repeated failures ban the IP for 1 hour)`,
     appWide: true,
   },
@@ -77,7 +80,8 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   40007: {
     meaning: 'invalid media_id',
     action: 'none',
-    remedy: 'media ids expire after 3 days: upload the file again and send the new media_id',
+    remedy:
+      'media ids expire after 3 days: kfbot uploads a rule file again for the next message; a media_id written in a rule must be replaced by a new upload',
   },
   40008: { meaning: 'invalid msgtype', action: 'none' },
   40009: { meaning: 'invalid image size', action: 'none' },
@@ -141,7 +145,10 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     action: 'none',
     remedy: NOT_THIS_CORPS_ACCOUNT,
   },
-  95005: { meaning: 'too many kf accounts', action: 'none' },
+  95005: {
+    meaning: 'too many kf accounts (there must be at least 1 and at most the maximum)',
+    action: 'none',
+  },
   95006: { meaning: 'invalid kf account name', action: 'none' },
   95007: {
     meaning: 'invalid msgtoken (sync_msg token expired after 10 min, or illegal)',
@@ -166,6 +173,10 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     action: 'none',
     remedy: 'the target servicer must be 接待中 and activated in WeCom',
   },
+  95015: {
+    meaning: '专属服务 (dedicated service) is already configured in the admin console',
+    action: 'none',
+  },
   95016: { meaning: 'service state transition not allowed', action: 'none' },
   95017: {
     meaning: 'API switch is off',
@@ -181,10 +192,30 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   },
   95019: { meaning: 'servicer stopped or suspended reception', action: 'none' },
   95022: { meaning: 'invalid location_type', action: 'none' },
+  95023: {
+    meaning: 'the API switch is already granted to a 代开发 app',
+    action: 'none',
+    remedy:
+      'only one app can hold the 微信客服 API permission: use that app, or take it back in the admin console',
+  },
+  // 95024/95025/95028/95029: named only by one SDK (WXKEFU-RS, §8 [low]).
+  95024: {
+    meaning: 'the customer started no conversation within 48 h (menu-click replies do not count)',
+    action: 'none',
+    remedy: "wait for the customer's next message",
+  },
+  95025: { meaning: 'business card limited to 1 per 48 h', action: 'none' },
+  // §8 ⚠: not the 48 h / 5-message limit, whatever some SDKs say.
   95026: { meaning: 'low kf-account usage rate, cannot create a new account', action: 'none' },
   95027: { meaning: 'an unverified enterprise may create only 10 kf accounts', action: 'none' },
+  95028: { meaning: 'recall: msgid not found', action: 'none' },
+  95029: { meaning: 'recall: more than 2 minutes after sending', action: 'none' },
   95030: { meaning: 'message type forbidden by the kf component', action: 'none' },
-  95031: { meaning: 'the customer has not started a consultation within 48 h', action: 'none' },
+  95031: {
+    meaning: 'the customer has not started a consultation within 48 h',
+    action: 'none',
+    remedy: "wait for the customer's next message",
+  },
   95032: {
     meaning: "the kf component's permission to read chat records has lapsed",
     action: 'none',

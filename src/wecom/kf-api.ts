@@ -6,7 +6,12 @@ import { Blob } from 'node:buffer';
 import type { ApiResponse, WeComClient } from './api-client.ts';
 import { SendValidationError, WeComHttpError } from './api-errors.ts';
 import { isObject, Reader, ShapeError } from './json-reader.ts';
-import { BATCHGET_MAX_IDS, DUPLICATE_MSGID_ERRCODE, INVALID_EVENT_CODE_ERRCODE } from './platform-choices.ts';
+import {
+  BATCHGET_MAX_IDS,
+  DUPLICATE_MSGID_ERRCODE,
+  INVALID_EVENT_CODE_ERRCODE,
+  SYNC_SENDS_TOKEN_WITH_CURSOR,
+} from './platform-choices.ts';
 import { isServiceState, type ServiceState } from './platform-enums.ts';
 import { checkSendMsg, checkSendMsgOnEvent, errorsOnly, type SendProblem } from './send-limits.ts';
 import type { MediaMsgtype, SendMsgOnEventRequest, SendMsgRequest } from './send-payloads.ts';
@@ -73,7 +78,7 @@ export class KfApi {
     // §3/§9.17: open_kfid is required (2024 doc); an empty cursor or token is left out, not sent.
     const body: Record<string, unknown> = { open_kfid: req.open_kfid };
     if (req.cursor) body.cursor = req.cursor;
-    if (req.token) body.token = req.token;
+    if (req.token && (SYNC_SENDS_TOKEN_WITH_CURSOR || !req.cursor)) body.token = req.token;
     if (req.limit !== undefined) body.limit = req.limit;
     if (req.voice_format !== undefined) body.voice_format = req.voice_format;
     const res = await this.client.post('kf/sync_msg', body);

@@ -144,6 +144,38 @@ export const MEDIA_UPLOAD_ERRCODES = {
 export const GETTOKEN_REUSES_LIVE_TOKEN = false;
 
 /**
+ * Whether an API answering 40001 makes kfbot fetch a new token and retry once, as it does for
+ * 40014/42001. §1 ⚠: in WeCom 40001 is 不合法的secret参数 (a wrong or rotated secret, or a disabled
+ * app), so a refresh helps only after a rotation; some peers (PAWA, WXKEFU-RS) refresh on it anyway.
+ * §9.13: "Refresh on 40014/42001 only (40001 means a bad secret; repeated secret errors ban the IP
+ * for 1 h)". We follow §9.13: no refresh, the operator is told to fix the secret.
+ */
+export const REFRESH_TOKEN_ON_40001 = false;
+
+/**
+ * Whether a sync_msg that has a stored cursor also sends the callback `token`. §3 ⚠: "Whether
+ * token and cursor should be sent together ... The official request example sends both. PAWA made
+ * them mutually exclusive (LLM-authored); nothing official supports that." We send both: the
+ * cursor says where to read from, the token lifts the strict tokenless rate limit.
+ */
+export const SYNC_SENDS_TOKEN_WITH_CURSOR = true;
+
+/*
+ * Uncertain facts kfbot meets without a constant to choose (recorded here so the choice is found
+ * in one place):
+ * - §3 ⚠ ordering inside msg_list: undocumented. kfbot handles each customer's items in list
+ *   order (different customers' items may run side by side, customer-lanes.ts), as peers do.
+ * - §5 ⚠ business_card sending: not in the 2023/12/19 doc's list. Rules cannot send it (REPLY_KINDS
+ *   in rules/compile-reply.ts); the send checker and the simulator accept the body as SKIT shows it.
+ * - §7.3 ⚠ kf/account/list: old clients use GET without a body, the current doc POST. kfbot POSTs
+ *   `{offset, limit}` (kf-api.ts), and the simulator serves POST only.
+ * - §2.1 [med] AgentID "may be empty or absent for KF": the envelope parser does not require it.
+ * - §2.3 [med] "Any 200 body works": kfbot answers `success`, as JUZI and PAWA do.
+ * - §2.1 [med] kf_account_auth_change: acknowledged with 200 and logged; kfbot acts on no account
+ *   change (the accounts it pulls are the ones WeCom notifies about).
+ */
+
+/**
  * How many sync_msg pulls without a callback `token` one open_kfid may make per minute before
  * 45009 (API frequency limit, §8). §3 says only that such pulls get "strict frequency limits" ⚠;
  * the numbers are not documented. A bot that pulls only on callbacks never comes near this.

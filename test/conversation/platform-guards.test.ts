@@ -62,6 +62,17 @@ describe('platform guards', () => {
     expect(g.dropped[0]?.reason).toContain('95002');
   });
 
+  it('drops send_msg to a customer who has not written yet, as WeCom would (§9.8: the session is 4 未开始, 95018)', () => {
+    const g = applyGuards(plan([send(0)]), {
+      item: text,
+      conversation: (({ lastCustomerAt: _, ...rest }) => rest)(conv({}, { service_state: 4 })),
+      rules: new Map([['r', { ignoreServiceState: true } as RuleModel]]),
+      now: NOW,
+    });
+    expect(g.dropped[0]?.reason).toContain('has not written');
+    expect(g.dropped[0]?.reason).toContain('95018');
+  });
+
   it('drops send_msg while a human has the session, unless the rule says to ignore the state', () => {
     const human = conv({}, { service_state: 3 });
     expect(

@@ -26,6 +26,19 @@ describe('validate catches what WeCom would refuse later', () => {
     );
   });
 
+  it('an event_reply with a menu is an error: the code of a session taken from the queue takes text only (§6)', async () => {
+    const r = await validate(`menus:
+  m:
+    items: [ { click: a, label: A, reply: x } ]
+rules:
+  - name: 接入语
+    when: { kind: session_status_change, change_type: from_queue }
+    then: [ { event_reply: { menu: m } } ]
+`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('rules.yaml:7:28: error: event_reply can only send text');
+  });
+
   it('two idle rules that wait the same time with nothing else to tell them apart are a warning', async () => {
     const r = await validate(`rules:
   - name: 提醒一

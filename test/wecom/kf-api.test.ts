@@ -88,6 +88,28 @@ describe('access token', () => {
     expect(sim.requests.byApi('kf/account/list')).toHaveLength(2);
   });
 
+  it('does not refresh the token on 40001 (§1 ⚠, §9.13: a bad secret, not a bad token)', async () => {
+    const kf = api();
+    await kf.listAccounts();
+    sim.faults.inject({ api: 'kf/account/list', errcode: 40001, times: 1 });
+    const err = await kf.listAccounts().catch((e: unknown) => e);
+    expect((err as WeComApiError).errcode).toBe(40001);
+    expect(gettokens()).toBe(1);
+    expect(sim.requests.byApi('kf/account/list')).toHaveLength(2);
+  });
+
+  it('does not call gettoken again for a minute after WeCom refused the secret (§1: repeated secret errors ban the IP for 1 h)', async () => {
+    const kf = api({ secret: 'not-the-secret-at-all' });
+    for (let i = 0; i < 5; i++) {
+      const err = await kf.listAccounts().catch((e: unknown) => e);
+      expect((err as WeComApiError).errcode).toBe(40001);
+    }
+    expect(gettokens()).toBe(1);
+    clock.advance(61_000);
+    await kf.listAccounts().catch(() => {});
+    expect(gettokens()).toBe(2);
+  });
+
   it('reports a wrong secret with a remedy and without the secret', async () => {
     const kf = api({ secret: 'not-the-secret-at-all' });
     const err = (await kf.listAccounts().catch((e: unknown) => e)) as WeComApiError;
