@@ -151,7 +151,7 @@ function prepareWorld(wecom: OfflineWeCom, raw: JsonObject, input: DryRunInput):
   const before = input.serviceState;
   const place = (state: ServiceState) => setState(session, state, state === 3 ? SERVICER : undefined);
 
-  if (raw.msgtype !== 'event' && raw.origin === 3) {
+  if (raw.msgtype !== 'event' && (raw.origin ?? 3) === 3) {
     // The session as it was, then the customer's message moves it as WeCom does (4 → 0) and
     // opens the 5-message quota and the 48 h window.
     if (before !== undefined && before !== 4) {

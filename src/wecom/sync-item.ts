@@ -15,6 +15,7 @@ import {
   type MessageKind,
   type MessagePayloadOf,
 } from './message-kinds.ts';
+import { ORIGIN } from './platform-enums.ts';
 
 interface CommonFields {
   msgid: string;
@@ -80,7 +81,10 @@ function commonFields(r: Reader, raw: JsonObject, lifted?: Reader): CommonFields
     open_kfid: from.optStr('open_kfid') ?? r.optStr('open_kfid') ?? '',
     external_userid: from.optStr('external_userid') ?? r.optStr('external_userid') ?? '',
     send_time: r.optNum('send_time') ?? 0,
-    origin: r.optNum('origin') ?? 0,
+    // WeCom always sends origin (§4.1). An item without one (a hand-written item file, a minimal
+    // fake) is read as what its kind nearly always is: an event pushed by the system (4), else a
+    // customer's message (3); 0 would make every such message silently unanswered (§9.6).
+    origin: r.optNum('origin') ?? (raw.msgtype === 'event' ? ORIGIN.system : ORIGIN.customer),
     raw,
   };
   if (servicer !== undefined) common.servicer_userid = servicer;

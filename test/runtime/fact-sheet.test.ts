@@ -80,6 +80,24 @@ rules:
     }
     expect(texts(s, customer)).toHaveLength(1);
   });
+
+  it('answers a text item that carries no origin at all as the customer’s (WeCom always sends one; a hand-written item may not)', async () => {
+    const { sim: s, bot: b } = await start(RULES);
+    const first = s.customerSays({ text: '你好' });
+    const customer = first.external_userid as string;
+    await handled(b, first.msgid);
+    s.world.append(s.openKfId, {
+      msgid: 'no_origin',
+      open_kfid: s.openKfId,
+      external_userid: customer,
+      send_time: s.world.seconds(),
+      msgtype: 'text',
+      text: { content: '价格' },
+    } as unknown as Parameters<typeof s.world.append>[1]);
+    await handled(b, 'no_origin');
+    expect((await b.app.store.getMessage('no_origin'))?.status).toBe('done');
+    expect(texts(s, customer).some((t) => t.includes('99元'))).toBe(true);
+  });
 });
 
 describe('§6 "taken from the queue … | 1 | 48 h | text": the reply code of change_type 1 takes text only', () => {
