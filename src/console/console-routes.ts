@@ -37,6 +37,7 @@ import {
   sameSecret,
 } from './console-session.ts';
 import { loginView, shellView } from './console-views.ts';
+import { isConsolePath } from './lazy-console-routes.ts';
 import { SignInLimiter } from './sign-in-limiter.ts';
 
 /** The login form's own CSRF token (double-submit: this cookie must equal the form's field). */
@@ -232,10 +233,6 @@ export function consoleRoutes(
       return true;
     }
   };
-}
-
-function isConsolePath(path: string): boolean {
-  return path === '/console' || path.startsWith('/console/');
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
