@@ -78,7 +78,8 @@ async function idleSandboxRss(
         buffer += d;
         for (const line of buffer.split('\n')) {
           const m = /"url":"(http:[^"]+)"/.exec(line);
-          if (m?.[1] && line.includes('sandbox mode')) found(m[1]);
+          // The line gives the sandbox page's address; /readyz and /metrics sit at its origin.
+          if (m?.[1] && line.includes('sandbox mode')) found(new URL(m[1]).origin);
         }
       });
       void exited.then(() => failed(new Error('kfbot serve (sandbox) exited before listening')));
