@@ -13,9 +13,10 @@ for (const stream of [process.stdout, process.stderr]) {
 // (issue #28: the default rules idle under 64 MB). Three things, each measured with
 // `npm run bench:faq-memory` (docs/performance.md):
 // - V8's young generation stays at its starting size (two 1 MB semi-spaces) instead of growing to
-//   8 MB each while kfbot's modules and rules load (~4 MB): the same as node's own
-//   --max-semi-space-size=1. Given on node's command line, a growth factor below 2 is raised back
-//   to 2 when the heap is set up; set here, afterwards, it holds.
+//   8 MB each while kfbot's modules and rules load (~4 MB), as with node's own
+//   --max-semi-space-size=1; once the server answers it may grow again as before, so traffic is
+//   collected as before. Given on node's command line, a growth factor below 2 is raised back to 2
+//   when the heap is set up; set here, afterwards, it holds.
 // - The optimising compiler (TurboFan) is off until the server answers, then on again: starting
 //   runs each function a few times, enough to optimise some of them, which maps ~4 MB of node's own
 //   compiler code that an idle server then keeps. Traffic optimises what it uses, as before.
@@ -32,6 +33,7 @@ if (process.argv[2] === 'serve') {
   // serve.ts's SERVING.
   process.once('kfbot:serving', () => {
     if (optimiser) setFlagsFromString('--turbofan');
+    setFlagsFromString('--semi-space-growth-factor=2');
     try {
       // Node offers gc() only with --expose-gc on its own command line; set now, the flag gives it
       // to contexts made afterwards, such as this one. A node without it just skips the collection.
