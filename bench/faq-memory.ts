@@ -2,7 +2,9 @@
  * `npm run bench:faq-memory`: what the typed-question matcher adds to an idle `kfbot serve`
  * (compiled, dist/): RSS 1 s and 15 s after /readyz (once V8's memory reducer has given back what
  * loading allocated) and the V8 heap in use, with the default rules (an FAQ of 18 items and 172
- * questions) beside the same rules without their FAQ, median of three starts each.
+ * questions) beside the same rules without their FAQ, median of three starts each; and the default
+ * rules in sandbox mode (no WeCom credentials: what a newcomer's `npm start` runs, with the built-in
+ * simulator and an in-memory store). Issue #28's target: under 64 MB with the default rules.
  *
  * KFBOT_BENCH_BEFORE=<another checkout's bin/kfbot.js> (built) measures that kfbot too, start for
  * start interleaved with this one, so a change is measured side by side in one run:
@@ -10,9 +12,10 @@
  *   (cd /tmp/before && node scripts/build.mjs) &&
  *   KFBOT_BENCH_BEFORE=/tmp/before/bin/kfbot.js npm run bench:faq-memory
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import { startSimulator } from '../src/simulator/index.ts';
 import { KFBOT } from '../test/cli/run-cli.ts';
@@ -54,6 +57,45 @@ async function idleRss(
   }
 }
 
+/** The same readings for `kfbot serve` with no credentials at all: sandbox mode. */
+async function idleSandboxRss(
+  rules: string,
+  entry: string,
+): Promise<{ early: number; settled: number; heap: number }> {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('WECOM_') || k.startsWith('KFBOT_')) delete env[k];
+  // A fresh folder as the working directory, so that no .env of this checkout gives credentials.
+  const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--rules', resolve(rules)], {
+    cwd: mkdtempSync(join(tmpdir(), 'kfbot-bench-sandbox-')),
+    env: { ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((r) => child.on('exit', r));
+  try {
+    const url = await new Promise<string>((found, failed) => {
+      let buffer = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        buffer += d;
+        for (const line of buffer.split('\n')) {
+          const m = /"url":"(http:[^"]+)"/.exec(line);
+          // The line gives the sandbox page's address; /readyz and /metrics sit at its origin.
+          if (m?.[1] && line.includes('sandbox mode')) found(new URL(m[1]).origin);
+        }
+      });
+      void exited.then(() => failed(new Error('kfbot serve (sandbox) exited before listening')));
+    });
+    while ((await request(`${url}/readyz`)).statusCode !== 200) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 1000));
+    const early = await memoryMb(url);
+    await new Promise((r) => setTimeout(r, SETTLED_MS - 1000));
+    const settled = await memoryMb(url);
+    return { early: early.rss, settled: settled.rss, heap: settled.heap };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
 export async function measureFaqMemory(before = process.env.KFBOT_BENCH_BEFORE) {
   const kfbots: [string, string][] = before
     ? [
@@ -70,13 +112,14 @@ export async function measureFaqMemory(before = process.env.KFBOT_BENCH_BEFORE) 
     if (faq >= 0) text = `${text.slice(0, faq)}\n`;
     writeFileSync(join(bare, f), text);
   }
-  for (const [name, rules] of [
-    ['default rules without their FAQ (no questions:, no faq:)', bare],
-    ['default rules (rules/: an FAQ of 18 items, 172 questions)', 'rules'],
+  for (const [name, rules, measure] of [
+    ['default rules without their FAQ (no questions:, no faq:)', bare, idleRss],
+    ['default rules (rules/: an FAQ of 18 items, 172 questions)', 'rules', idleRss],
+    ['sandbox mode (no credentials), default rules', 'rules', idleSandboxRss],
   ] as const) {
     const runs = new Map(kfbots.map(([which]) => [which, [] as Awaited<ReturnType<typeof idleRss>>[]]));
     for (let i = 0; i < 3; i++)
-      for (const [which, entry] of kfbots) runs.get(which)?.push(await idleRss(rules, entry));
+      for (const [which, entry] of kfbots) runs.get(which)?.push(await measure(rules, entry));
     for (const [which, list] of runs)
       rows.push({
         kfbot: which,
@@ -90,5 +133,12 @@ export async function measureFaqMemory(before = process.env.KFBOT_BENCH_BEFORE) 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { loadavg } = await import('node:os');
+  const load = () =>
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}\n`;
+  process.stdout.write(load());
   for (const r of await measureFaqMemory()) process.stdout.write(`${JSON.stringify(r)}\n`);
+  process.stdout.write(load());
 }

@@ -29,6 +29,7 @@ import {
 import type { ConsoleMode } from './console-mode.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage, isFileAnswer } from './console-page.ts';
 import { CONSOLE_PAGES } from './console-pages.ts';
+import { isConsolePath } from './console-path.ts';
 import {
   type ConsoleSession,
   ConsoleSessions,
@@ -240,10 +241,6 @@ export function consoleRoutes(
       return true;
     }
   };
-}
-
-function isConsolePath(path: string): boolean {
-  return path === '/console' || path.startsWith('/console/');
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Dispatcher } from 'undici';
 import { rulesFolder } from '../authoring/rules-folder.ts';
 import { type KfbotConfig, readDotEnv } from '../config/config.ts';
 import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
-import { consoleRoutes } from '../console/console-routes.ts';
+import { lazyConsoleRoutes } from '../console/lazy-console-routes.ts';
 import { defaultCallSettings } from '../rules/call-model.ts';
 import { RulesError } from '../rules/problems.ts';
 import { ruleCounts } from '../rules/rule-counts.ts';
@@ -260,7 +260,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
         body: await metrics.registry.metrics(),
       }),
       extra: chainRoutes(
-        consoleRoutes(consoleSetting, {
+        lazyConsoleRoutes(consoleSetting, {
           store,
           rules,
           log,

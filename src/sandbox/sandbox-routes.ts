@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SECURITY_HEADERS } from '../console/console-http.ts';
 import type { WeComSimulator } from '../simulator/index.ts';
+import { undici } from '../wecom/undici.ts';
 import { parseAction, performAction, SandboxActionError } from './sandbox-actions.ts';
 import type { SandboxHub } from './sandbox-hub.ts';
 import type { SandboxTime } from './sandbox-time.ts';
@@ -55,6 +56,10 @@ export function sandboxRoutes(hub: SandboxHub, sim: WeComSimulator, time: Sandbo
       // so a page elsewhere cannot drive a sandbox customer or servicer by clickjacking.
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.type });
       res.end(body);
+      // Someone opened the page and is about to play a customer: load the HTTP client that the
+      // first callback and API call need now, so the first welcome does not wait for it (an idle
+      // sandbox that nobody opened does without it, issue #28).
+      if (asset.file === 'index.html') void undici();
       return true;
     }
     if (url.pathname === '/sandbox/events' && req.method === 'GET') {

@@ -3,6 +3,7 @@
  * credentials at all it starts in sandbox mode, against the built-in WeCom simulator. Refuses to
  * start, listing every problem, when the configuration or the rules are wrong.
  */
+import type { EventEmitter } from 'node:events';
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
 import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
 import type { Sandbox } from '../../sandbox/start-sandbox.ts';
@@ -58,6 +59,12 @@ ${Object.values(SEMANTIC_ENV)
   .map((k) => `  ${k.env.padEnd(28)}${k.doc}`)
   .join('\n')}
 `;
+
+/**
+ * Emitted on `process` once the server answers: bin/kfbot.js then turns V8's optimising compiler
+ * back on and collects what starting left behind (see there; issue #28's idle memory).
+ */
+export const SERVING = 'kfbot:serving';
 
 const OPTIONS = {
   rules: { type: 'string' },
@@ -133,6 +140,7 @@ async function runSandbox(
     },
     `sandbox mode (${why === '--sandbox' ? '--sandbox: the WeCom credentials set are not used' : 'no WeCom credentials'}): kfbot runs against its built-in WeCom simulator — open ${sandbox.url}`,
   );
+  (process as EventEmitter).emit(SERVING);
   await untilSignal();
   app.log.info('shutting down the sandbox');
   await sandbox.close();
@@ -193,6 +201,7 @@ export const serveCommand: Command = {
       { url: app.url, listen: app.host, callback: `${app.url}/callback` },
       `kfbot listening on ${app.url} — point the WeCom callback URL at <public address>/callback`,
     );
+    (process as EventEmitter).emit(SERVING);
     await untilSignal();
     app.log.info('shutting down: finishing in-flight work');
     await app.close();

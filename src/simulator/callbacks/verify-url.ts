@@ -3,8 +3,9 @@
  * with an encrypted echostr whose plaintext the receiver must answer "within 1 second ... no
  * quotes, no BOM, no trailing newline".
  */
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { CallbackCodec } from '../../wecom/callback-codec.ts';
+import { undici } from '../../wecom/undici.ts';
 import type { IdFactory } from '../random-ids.ts';
 
 export interface VerifyUrlResult {
@@ -23,7 +24,8 @@ export async function verifyUrl(opts: {
   ids: IdFactory;
   timestamp: string;
   timeoutMs: number;
-  dispatcher: Dispatcher;
+  /** undici's, loaded with the first request (a promise, so that nothing loads it sooner). */
+  dispatcher: Promise<Dispatcher>;
 }): Promise<VerifyUrlResult> {
   // Like vector A's "1616140317555161061": a long decimal string.
   const expected = opts.ids.chars('123456789', 1) + opts.ids.chars('0123456789', 18);
@@ -32,7 +34,8 @@ export async function verifyUrl(opts: {
   const url = `${opts.url}${opts.url.includes('?') ? '&' : '?'}${new URLSearchParams({ ...sealed })}`;
   const signal = AbortSignal.timeout(opts.timeoutMs);
   try {
-    const res = await request(url, { method: 'GET', signal, dispatcher: opts.dispatcher });
+    const [{ request }, dispatcher] = await Promise.all([undici(), opts.dispatcher]);
+    const res = await request(url, { method: 'GET', signal, dispatcher });
     const body = await res.body.text();
     const ok = res.statusCode === 200 && body === expected;
     const reason = ok
