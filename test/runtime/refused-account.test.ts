@@ -13,7 +13,7 @@ import { startSimulator, type WeComSimulator } from '../../src/simulator/index.t
 import { redisClient } from '../../src/store/redis-store.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
-const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/7');
+const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/1');
 
 let sim: WeComSimulator | undefined;
 let bot: InProcessKfbot | undefined;
