@@ -4,20 +4,13 @@
  * the real app (HTTP server, store, client) against the WeCom simulator on loopback, and asserts
  * what the customer receives.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { ruleDir } from '../rules/helpers.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
-let sim: WeComSimulator | undefined;
-let bot: InProcessKfbot | undefined;
-
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
+const closing = closeAfterEach();
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 15_000;
@@ -31,8 +24,10 @@ async function start(
   rulesYaml: string,
   files: Record<string, Buffer> = {},
 ): Promise<{ sim: WeComSimulator; bot: InProcessKfbot }> {
-  sim = await startSimulator();
-  bot = await startInProcess(sim, { config: { rules: ruleDir({ 'rules.yaml': rulesYaml, ...files }) } });
+  const sim = closing(await startSimulator());
+  const bot = closing(
+    await startInProcess(sim, { config: { rules: ruleDir({ 'rules.yaml': rulesYaml, ...files }) } }),
+  );
   return { sim, bot };
 }
 

@@ -8,22 +8,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
 const REDIS_URL = (process.env.KFBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379/15').replace(/\/\d+$/, '/1');
 
-let sim: WeComSimulator | undefined;
-let bot: InProcessKfbot | undefined;
-
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
+const closing = closeAfterEach();
 
 async function flushRedis(): Promise<void> {
   const r = redisClient(REDIS_URL);
@@ -48,10 +41,8 @@ const backends = [
 describe.each(backends)('a callback for an account this corp does not manage, on %s', (name, storeUrl) => {
   async function start(): Promise<{ s: WeComSimulator; b: InProcessKfbot }> {
     if (name === 'Redis') await flushRedis();
-    const s = await startSimulator();
-    sim = s;
-    const b = await startInProcess(s, { config: { store: storeUrl() } });
-    bot = b;
+    const s = closing(await startSimulator());
+    const b = closing(await startInProcess(s, { config: { store: storeUrl() } }));
     return { s, b };
   }
   const errorsAbout = (b: InProcessKfbot, openKfId: string) =>

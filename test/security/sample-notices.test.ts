@@ -4,8 +4,9 @@
  * pulls the account the notice names; with KFBOT_CALLBACK_MAX_SKEW set, it refuses them as stale.
  */
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/simulator/index.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
 
 /** §2.5: the official Go sample's key, token and receive id. */
@@ -33,27 +34,21 @@ const VECTOR_B = {
     'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==',
 };
 
-let sim: WeComSimulator | undefined;
-let bot: InProcessKfbot | undefined;
-
-afterEach(async () => {
-  await bot?.close();
-  await sim?.close();
-  bot = undefined;
-  sim = undefined;
-});
+const closing = closeAfterEach();
 
 /** A kfbot with the sample's credentials, against a WeCom that has vector F's account. */
 async function start(config: { callbackMaxSkewSec?: number } = {}) {
-  const s = await startSimulator({
-    corpId: CORP_ID,
-    accounts: [{ name: '售前咨询', openKfId: F_OPEN_KFID }],
-  });
-  sim = s;
-  const b = await startInProcess(s, {
-    config: { corpId: CORP_ID, token: TOKEN, encodingAesKey: AES_KEY, ...config },
-  });
-  bot = b;
+  const s = closing(
+    await startSimulator({
+      corpId: CORP_ID,
+      accounts: [{ name: '售前咨询', openKfId: F_OPEN_KFID }],
+    }),
+  );
+  const b = closing(
+    await startInProcess(s, {
+      config: { corpId: CORP_ID, token: TOKEN, encodingAesKey: AES_KEY, ...config },
+    }),
+  );
   s.callbacks.configure(undefined); // the test sends the callbacks itself
   return { s, b };
 }
