@@ -8,30 +8,27 @@ import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { closeAfterEach } from '../support/close-after-each.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { SAMPLE, VECTOR_B as SAMPLE_B, VECTOR_F as SAMPLE_F } from '../support/sample-vectors.ts';
 
 /** §2.5: the official Go sample's key, token and receive id. */
-const TOKEN = 'QDG6eK';
-const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
-const CORP_ID = 'wx5823bf96d3bd56c7';
+const { token: TOKEN, encodingAesKey: AES_KEY, corpId: CORP_ID } = SAMPLE;
 
 /** Derived vector F: a KF notice (kf_msg_or_event) for this account, with this callback token. */
-const F_OPEN_KFID = 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q';
-const F_CALLBACK_TOKEN = 'ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR';
+const F_OPEN_KFID = SAMPLE_F.openKfId;
+const F_CALLBACK_TOKEN = SAMPLE_F.callbackToken;
 const VECTOR_F = {
-  msg_signature: '80b4e7d66322fb834976d88f1be4158ff3dd6830',
-  timestamp: '1409659813',
-  nonce: '1372623149',
-  encrypt:
-    'sKqRbbiSUnDhFHOvPjtUMc0r+4pkojrwLyrqr5QGn4Jw22aIbHY3Gg49O55FMrF3bIF+uiJopjQvC+Vv8N7w7Kf+og5Ina4gvVf6FJSxEtRUbdQ1h6JMuwislyeSRxSGM49XtFBUSiRMshJdvS0KHwkprQ+McyeLVqFNun5Sv9EzKMYdr1rONgqSOG68wirXV+o4hAAHW2r4Go2x9M69OYIATOXgGHBufIqumEtBwaWZihOwjNflsJrSA87QcligbFMBruHbVT/Jrv76C4PCO525ert3WxRqIW9neF/jdR/embZ3i6S2Doh+ekEGo/8hXmjqyvCbGEbfH2sg2u4t3JIaU+D9HCz7stTPMXcU2DbyV8JRenNp+bfsYemdWWIEqC6bbRY9qAIPq140hiNFk3oW1TpNa+IXTn9Rh3HIbCLWNqqTAMLdZlAh4b/oUI08H1wbH5vuTY5DmQczk3gE4N3jGotSX9zTFMWnizXhYUCfOBLajMnz2/VSloHa+KJ9',
+  msg_signature: SAMPLE_F.msgSignature,
+  timestamp: SAMPLE_F.timestamp,
+  nonce: SAMPLE_F.nonce,
+  encrypt: SAMPLE_F.encrypt,
 };
 
 /** Vector B: the official sample POST (a plain text message, not a KF notice). */
 const VECTOR_B = {
-  msg_signature: '477715d11cdb4164915debcba66cb864d751f3e6',
-  timestamp: '1409659813',
-  nonce: '1372623149',
-  encrypt:
-    'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==',
+  msg_signature: SAMPLE_B.msgSignature,
+  timestamp: SAMPLE_B.timestamp,
+  nonce: SAMPLE_B.nonce,
+  encrypt: SAMPLE_B.encrypt,
 };
 
 const closing = closeAfterEach();
@@ -54,7 +51,10 @@ async function start(config: { callbackMaxSkewSec?: number } = {}) {
 }
 
 /** POSTs a sample exactly as the sheet gives it: its query, and its Encrypt in WeCom's envelope. */
-async function postSample(b: InProcessKfbot, sample: typeof VECTOR_F) {
+async function postSample(
+  b: InProcessKfbot,
+  sample: { msg_signature: string; timestamp: string; nonce: string; encrypt: string },
+) {
   const { encrypt, ...query } = sample;
   const res = await request(`${b.app.url}/callback?${new URLSearchParams(query)}`, {
     method: 'POST',

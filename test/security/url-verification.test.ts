@@ -9,28 +9,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { computeSignature } from '../../src/wecom/callback-crypto.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+import { SAMPLE, VECTOR_B as SAMPLE_B, VECTOR_A } from '../support/sample-vectors.ts';
 
 /** §2.5: the official Go sample's key, token and receive id. */
-const TOKEN = 'QDG6eK';
-const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
-const CORP_ID = 'wx5823bf96d3bd56c7';
+const { token: TOKEN, encodingAesKey: AES_KEY, corpId: CORP_ID } = SAMPLE;
 
 /** Vector A: the sample GET, with its query string exactly as WeCom sends it. */
-const VECTOR_A_QUERY =
-  'msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%2BFZXvnaqQ%3D%3D';
-const VECTOR_A_REPLY = '1616140317555161061';
+const VECTOR_A_QUERY = VECTOR_A.queryString;
+const VECTOR_A_REPLY = VECTOR_A.reply;
 
 /** Vector B: the sample POST's signed ciphertext, sent as a GET's echostr (the signature is the same formula). */
 const VECTOR_B = {
-  msg_signature: '477715d11cdb4164915debcba66cb864d751f3e6',
-  timestamp: '1409659813',
-  nonce: '1372623149',
-  echostr:
-    'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==',
+  msg_signature: SAMPLE_B.msgSignature,
+  timestamp: SAMPLE_B.timestamp,
+  nonce: SAMPLE_B.nonce,
+  echostr: SAMPLE_B.encrypt,
 };
-/** 284 bytes, LF line ends; the ciphertext ends in a 30-byte pad, which 16-byte PKCS#7 would reject. */
-const VECTOR_B_PLAINTEXT =
-  '<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\n<FromUserName><![CDATA[mycreate]]></FromUserName>\n<CreateTime>1409659813</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[hello]]></Content>\n<MsgId>4561255354251345929</MsgId>\n<AgentID>218</AgentID>\n</xml>';
+const VECTOR_B_PLAINTEXT = SAMPLE_B.plaintext;
 
 let sim: WeComSimulator;
 let bot: InProcessKfbot;

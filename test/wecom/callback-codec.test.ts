@@ -7,42 +7,38 @@ import {
   computeSignature,
 } from '../../src/wecom/callback-crypto.ts';
 import { CallbackEnvelopeError, type KfNotice } from '../../src/wecom/callback-envelope.ts';
+import { SAMPLE, VECTOR_A, VECTOR_B, VECTOR_F } from '../support/sample-vectors.ts';
 
-// wecom-kf.md §2.5, verbatim.
-const TOKEN = 'QDG6eK';
-const KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
-const CORP_ID = 'wx5823bf96d3bd56c7';
+// wecom-kf.md §2.5.
+const { token: TOKEN, encodingAesKey: KEY, corpId: CORP_ID } = SAMPLE;
 
-const A_QUERY_STRING =
-  'msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%2BFZXvnaqQ%3D%3D';
+const A_QUERY_STRING = VECTOR_A.queryString;
 const A_QUERY = {
-  msg_signature: '5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3',
-  timestamp: '1409659589',
-  nonce: '263014780',
-  echostr: 'P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==',
+  msg_signature: VECTOR_A.msgSignature,
+  timestamp: VECTOR_A.timestamp,
+  nonce: VECTOR_A.nonce,
+  echostr: VECTOR_A.echostr,
 };
 
 const B_QUERY = {
-  msg_signature: '477715d11cdb4164915debcba66cb864d751f3e6',
-  timestamp: '1409659813',
-  nonce: '1372623149',
+  msg_signature: VECTOR_B.msgSignature,
+  timestamp: VECTOR_B.timestamp,
+  nonce: VECTOR_B.nonce,
 };
-const B_ENCRYPT =
-  'RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==';
+const B_ENCRYPT = VECTOR_B.encrypt;
 const B_BODY = `<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[${B_ENCRYPT}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>`;
 
 const F_NOTICE: KfNotice = {
   event: 'kf_msg_or_event',
   toUserName: CORP_ID,
-  createTime: 1409659813,
+  createTime: Number(VECTOR_F.timestamp),
   msgType: 'event',
-  token: 'ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR',
-  openKfId: 'wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q',
+  token: VECTOR_F.callbackToken,
+  openKfId: VECTOR_F.openKfId,
 };
-const F_OPTS = { timestamp: '1409659813', nonce: '1372623149', random: Buffer.from('0123456789abcdef') };
-const F_ENCRYPT =
-  'sKqRbbiSUnDhFHOvPjtUMc0r+4pkojrwLyrqr5QGn4Jw22aIbHY3Gg49O55FMrF3bIF+uiJopjQvC+Vv8N7w7Kf+og5Ina4gvVf6FJSxEtRUbdQ1h6JMuwislyeSRxSGM49XtFBUSiRMshJdvS0KHwkprQ+McyeLVqFNun5Sv9EzKMYdr1rONgqSOG68wirXV+o4hAAHW2r4Go2x9M69OYIATOXgGHBufIqumEtBwaWZihOwjNflsJrSA87QcligbFMBruHbVT/Jrv76C4PCO525ert3WxRqIW9neF/jdR/embZ3i6S2Doh+ekEGo/8hXmjqyvCbGEbfH2sg2u4t3JIaU+D9HCz7stTPMXcU2DbyV8JRenNp+bfsYemdWWIEqC6bbRY9qAIPq140hiNFk3oW1TpNa+IXTn9Rh3HIbCLWNqqTAMLdZlAh4b/oUI08H1wbH5vuTY5DmQczk3gE4N3jGotSX9zTFMWnizXhYUCfOBLajMnz2/VSloHa+KJ9';
-const F_SIGNATURE = '80b4e7d66322fb834976d88f1be4158ff3dd6830';
+const F_OPTS = { timestamp: VECTOR_F.timestamp, nonce: VECTOR_F.nonce, random: Buffer.from(VECTOR_F.random) };
+const F_ENCRYPT = VECTOR_F.encrypt;
+const F_SIGNATURE = VECTOR_F.msgSignature;
 
 const codec = new CallbackCodec({ token: TOKEN, encodingAesKey: KEY, corpId: CORP_ID });
 
