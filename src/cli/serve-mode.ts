@@ -7,6 +7,7 @@
  */
 import { CONFIG_KEYS } from '../config/config.ts';
 import { CREDENTIAL_KEYS } from '../config/credential-keys.ts';
+import { isLoopback } from '../config/loopback.ts';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 
@@ -15,15 +16,6 @@ export type ServeMode =
   | { kind: 'sandbox'; host: string; why: 'no credentials' | '--sandbox' }
   /** `noSandbox`: why missing credentials were not read as "start the sandbox", for the error. */
   | { kind: 'wecom'; noSandbox?: string };
-
-/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can connect to. */
-export function isLoopback(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
 
 export function serveMode(opts: {
   env: NodeJS.ProcessEnv;

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseRedisUrl } from '../store/redis-connection.ts';
 import { WECOM_API_BASE } from '../wecom/api-client.ts';
 import { API_RATE_LIMITS, CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC } from '../wecom/platform-choices.ts';
 import { formatRateLimits, parseRateLimits, type RateLimitSpec } from '../wecom/rate-limit-spec.ts';
 import { parseDuration } from './duration.ts';
+import { parseRedisUrl } from './redis-url.ts';
 import { Settings } from './settings.ts';
 
 export interface KfbotConfig {

@@ -5,7 +5,7 @@
  * own page (serve-mode.ts). Anywhere else without a password it is off: every /console path is a
  * 404 and the start-up log says so once.
  */
-import { isLoopback } from '../cli/serve-mode.ts';
+import { isLoopback } from '../config/loopback.ts';
 
 export type ConsoleMode =
   | { kind: 'off' }

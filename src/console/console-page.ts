@@ -6,13 +6,28 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type { LiveRules } from '../runtime/live-rules.ts';
+import type { RuleProblem } from '../rules/problems.ts';
+import type { RuleModel, RuleSet } from '../rules/rule-model.ts';
 import type { Store } from '../store/store.ts';
+
+/**
+ * The running rules as the console reads them (runtime/live-rules.ts is the one implementation):
+ * what serves now, the problems of the last load, where the files are, and a reload after publishing.
+ */
+export interface ConsoleRules {
+  readonly target: string;
+  readonly cwd: string;
+  readonly current:
+    | { ruleSet: RuleSet; byName: ReadonlyMap<string, RuleModel>; version: number; loadedAt: number }
+    | undefined;
+  readonly problems: readonly RuleProblem[];
+  reload(): Promise<boolean>;
+}
 
 /** What every endpoint can use: the running kfbot's own store and rules, never a copy. */
 export interface ConsoleContext {
   store: Store;
-  rules: LiveRules;
+  rules: ConsoleRules;
   log: Logger;
   now: () => number;
   /** How long unanswered texts are kept (KFBOT_UNANSWERED_RETENTION), for what the pages say. */

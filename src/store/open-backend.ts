@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { parseRedisUrl } from '../config/redis-url.ts';
 import type { ApiBudget } from '../wecom/api-budget.ts';
 import { LocalApiBudget } from '../wecom/local-api-budget.ts';
 import type { RateLimitSpec } from '../wecom/rate-limit-spec.ts';
@@ -141,7 +142,7 @@ export function redisTarget(url: string): string {
  */
 export async function openRedis(url: string, log?: Logger, caFile?: string): Promise<Redis> {
   const { redisClient } = await import('./redis-store.ts');
-  const { parseRedisUrl, describeRedis, redisFailure } = await import('./redis-connection.ts');
+  const { describeRedis, redisFailure } = await import('./redis-connection.ts');
   const parsed = parseRedisUrl(url);
   if ('problem' in parsed) throw new StoreOpenError(parsed.problem);
   const target = describeRedis(parsed);

@@ -7,12 +7,13 @@
  * and WeCom retries it rather than waiting on a command that may never run.
  */
 import { Redis } from 'ioredis';
+import { parseRedisUrl } from '../config/redis-url.ts';
 import type { CachedToken } from '../wecom/access-token.ts';
 import type { ForgetReport } from './forget-customer.ts';
 import type { DueSilence } from './idle-timer-index.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
-import { parseRedisUrl, redisOptions } from './redis-connection.ts';
+import { redisOptions } from './redis-connection.ts';
 import { RedisDrafts } from './redis-drafts.ts';
 import { RedisEmbeddings } from './redis-embeddings.ts';
 import { forgetInRedis } from './redis-forget.ts';

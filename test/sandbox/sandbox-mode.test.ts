@@ -5,7 +5,8 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { isLoopback, serveMode } from '../../src/cli/serve-mode.ts';
+import { serveMode } from '../../src/cli/serve-mode.ts';
+import { isLoopback } from '../../src/config/loopback.ts';
 import { KFBOT, runCli } from '../cli/run-cli.ts';
 
 /** The environment of a machine that has never seen a WeCom account. */

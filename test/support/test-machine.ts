@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { isLoopback } from '../../src/cli/serve-mode.ts';
+import { isLoopback } from '../../src/config/loopback.ts';
 
 /** The line that stops the run: what is missing, and the command that fixes it. */
 export class MachineNotReady extends Error {

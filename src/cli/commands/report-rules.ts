@@ -3,22 +3,11 @@
  * did not reach the customer (misses), over the days asked; and how many customer messages no
  * rule matched at all.
  */
-import { defineReport, named, nothingFound } from './define-report.ts';
-import { activityQuery, byText, DAYS_NOTE } from './report-days.ts';
-import { type Column, formatRows } from './report-format.ts';
 
-/**
- * One rule on one account. `rule: null` is the customer messages no rule matched: they are
- * `unmatched`, not hits of anything. `undelivered` was called misses, which is also the name of
- * the `misses` fact (messages only a fallback answered): one word, two meanings.
- */
-export interface RuleRow {
-  openKfId: string;
-  rule: string | null;
-  hits: number;
-  undelivered: number;
-  unmatched: number;
-}
+import { type RuleRow, ruleRows } from '../../reports/rule-rows.ts';
+import { defineReport, named, nothingFound } from './define-report.ts';
+import { activityQuery, DAYS_NOTE } from './report-days.ts';
+import { type Column, formatRows } from './report-format.ts';
 
 const NO_RULE = '(no rule matched 无规则匹配)';
 /** A number that does not apply to the row: the table shows –. */
@@ -36,34 +25,6 @@ const COLUMNS: readonly Column<RuleRow>[] = [
   { csv: 'undelivered', cell: (r) => r.undelivered },
   { csv: 'unmatched', cell: (r) => r.unmatched },
 ];
-
-/** Sums the days per account and rule: most hits first, the messages no rule matched last. */
-export function ruleRows(
-  outcomes: readonly { openKfId: string; rule: string; hits: number; misses: number }[],
-  unmatched: readonly { openKfId: string; messages: number }[],
-): RuleRow[] {
-  const rows = new Map<string, RuleRow>();
-  const row = (openKfId: string, rule: string | null) => {
-    const key = JSON.stringify([openKfId, rule]);
-    const found = rows.get(key) ?? { openKfId, rule, hits: 0, undelivered: 0, unmatched: 0 };
-    rows.set(key, found);
-    return found;
-  };
-  for (const o of outcomes) {
-    const r = row(o.openKfId, o.rule);
-    r.hits += o.hits;
-    r.undelivered += o.misses;
-  }
-  for (const u of unmatched) row(u.openKfId, null).unmatched += u.messages;
-  return [...rows.values()].sort(
-    (a, b) =>
-      byText(a.openKfId, b.openKfId) ||
-      Number(a.rule === null) - Number(b.rule === null) ||
-      b.hits - a.hits ||
-      b.undelivered - a.undelivered ||
-      byText(a.rule ?? '', b.rule ?? ''),
-  );
-}
 
 export const rulesReport = defineReport({
   name: 'rules',

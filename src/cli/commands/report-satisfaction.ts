@@ -3,23 +3,10 @@
  * `score:` (or typing a rating the FAQ answered with one), per day and account: how many, their average, and how many of each score.
  */
 
-import { MAX_SCORE, MIN_SCORE } from '../../rules/item-scores.ts';
-import { activityDay } from '../../store/activity-days.ts';
+import { type SatisfactionRow, SCORES, satisfactionRows } from '../../reports/satisfaction-rows.ts';
 import { defineReport, named, nothingFound } from './define-report.ts';
-import { activityQuery, DAYS_NOTE, perDayAndAccount } from './report-days.ts';
+import { activityQuery, DAYS_NOTE } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
-
-export interface SatisfactionRow {
-  day: string;
-  openKfId: string;
-  count: number;
-  /** Rounded to two decimals. */
-  average: number;
-  /** How many of each score, "1" … "5". */
-  scores: Record<string, number>;
-}
-
-const SCORES = Array.from({ length: MAX_SCORE - MIN_SCORE + 1 }, (_, i) => String(MIN_SCORE + i));
 
 const COLUMNS: readonly Column<SatisfactionRow>[] = [
   { table: 'day 日期', csv: 'day', cell: (r) => r.day },
@@ -32,26 +19,6 @@ const COLUMNS: readonly Column<SatisfactionRow>[] = [
     cell: (r: SatisfactionRow) => r.scores[s] ?? 0,
   })),
 ];
-
-/** Per day of `timezone` (activityDay, as every count is dated) and account. */
-export function satisfactionRows(
-  scores: readonly { openKfId: string; score: number; at: number }[],
-  timezone: string,
-): SatisfactionRow[] {
-  const sums = new Map<SatisfactionRow, number>();
-  const rows = perDayAndAccount(
-    scores,
-    (s) => ({ day: activityDay(s.at, timezone), openKfId: s.openKfId }),
-    (key) => ({ ...key, count: 0, average: 0, scores: Object.fromEntries(SCORES.map((s) => [s, 0])) }),
-    (row, s) => {
-      row.count++;
-      row.scores[String(s.score)] = (row.scores[String(s.score)] ?? 0) + 1;
-      sums.set(row, (sums.get(row) ?? 0) + s.score);
-    },
-  );
-  for (const row of rows) row.average = Math.round(((sums.get(row) ?? 0) / row.count) * 100) / 100;
-  return rows;
-}
 
 export const satisfactionReport = defineReport({
   name: 'satisfaction',

@@ -2,14 +2,14 @@
  * `kfbot report sessions`: per day and account, how sessions ended — by an idle timeout, by a
  * servicer, by the bot — and how many the bot handed over to the queue or a servicer.
  */
+
+import { type SessionRow, sessionRows } from '../../reports/session-rows.ts';
+import { type SessionsRow, sessionsRows } from '../../reports/sessions-rows.ts';
 import { SESSION_END_HOWS, type SessionEndHow } from '../../store/activity-log.ts';
 import { UsageError } from '../command.ts';
 import { defineReport, named, nothingFound } from './define-report.ts';
-import { activityQuery, DAYS_NOTE, perDayAndAccount } from './report-days.ts';
+import { activityQuery, DAYS_NOTE } from './report-days.ts';
 import { type Column, formatRows } from './report-format.ts';
-import { type SessionRow, sessionRows } from './session-rows.ts';
-
-export type SessionsRow = { day: string; openKfId: string } & Record<SessionEndHow, number>;
 
 const HEADS: Record<SessionEndHow, string> = {
   timeout: 'ended by timeout 超时结束',
@@ -39,19 +39,6 @@ const SESSION_COLUMNS: readonly Column<SessionRow>[] = [
 
 /** --by session prints at most this many sessions, the most recent. */
 const MAX_SESSION_ROWS = 100_000;
-
-export function sessionsRows(
-  counts: readonly { day: string; openKfId: string; how: SessionEndHow; count: number }[],
-): SessionsRow[] {
-  return perDayAndAccount(
-    counts,
-    (c) => c,
-    ({ day, openKfId }) => ({ day, openKfId, timeout: 0, servicer: 0, bot: 0, handover: 0 }),
-    (row, c) => {
-      row[c.how] += c.count;
-    },
-  );
-}
 
 export const sessionsReport = defineReport({
   name: 'sessions',

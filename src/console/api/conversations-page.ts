@@ -3,7 +3,7 @@
  * sessions --by session`), and one session's messages in order with the rule that answered each
  * and why. The customer texts are customer data: kept as long as the activity log (90 days).
  */
-import { sessionRows } from '../../cli/commands/session-rows.ts';
+import { sessionRows } from '../../reports/session-rows.ts';
 import { describeForget } from '../../store/forget-customer.ts';
 import { ConsoleApiError, type ConsolePage } from '../console-page.ts';
 import { rangeQuery, readLimit, readRange } from './console-range.ts';

@@ -5,8 +5,8 @@
  * per day and account; the overview keeps the asked days, sums the accounts (or keeps the one
  * asked), and fills the days with nothing as zeros, so a chart's CSV matches its bars day by day.
  */
-import { satisfactionRows } from '../../cli/commands/report-satisfaction.ts';
-import { sessionsRows } from '../../cli/commands/report-sessions.ts';
+import { satisfactionRows } from '../../reports/satisfaction-rows.ts';
+import { sessionsRows } from '../../reports/sessions-rows.ts';
 import { MAX_SCORE, MIN_SCORE } from '../../rules/item-scores.ts';
 import type { RuleModel } from '../../rules/rule-model.ts';
 import { SESSION_END_HOWS } from '../../store/activity-log.ts';

@@ -4,7 +4,7 @@
  * the FAQ items with their 相似问法, every rule with its hits and undelivered replies over the range (`report
  * rules`'s rows), and the problems of the last load (what `kfbot validate` says).
  */
-import { ruleRows } from '../../cli/commands/report-rules.ts';
+import { ruleRows } from '../../reports/rule-rows.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { MenuModel, RuleModel } from '../../rules/rule-model.ts';
 import type { Template } from '../../rules/template.ts';

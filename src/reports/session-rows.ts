@@ -3,9 +3,9 @@
  * ended, the rating, and how many messages the customer, the bot and servicers wrote. `kfbot report
  * sessions --by session` prints these rows and the console's 会话 page shows them: one function.
  */
-import type { SessionEntry, SessionSummary } from '../../store/session-log.ts';
-import type { Store } from '../../store/store.ts';
-import { SERVICE_STATE, SESSION_CHANGE } from '../../wecom/platform-enums.ts';
+import type { SessionEntry, SessionSummary } from '../store/session-log.ts';
+import type { Store } from '../store/store.ts';
+import { SERVICE_STATE, SESSION_CHANGE } from '../wecom/platform-enums.ts';
 
 /**
  * How a session ended, as far as its entries tell: `timeout` (an idle rule ended it), `bot` (a
