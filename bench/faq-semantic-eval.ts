@@ -2,8 +2,8 @@
  * `npm run eval:faq:semantic`: the FAQ with a semantic provider — the fake provider of the tests
  * (test/support/fake-embeddings-server.ts) on loopback, its concept vectors standing in for a
  * real embedding model — on the same labelled phrasings as `npm run eval:faq` and with the same
- * roles (its SETS: the shop's and hotel's files are the tuning group, the carrier and clinic the
- * held-out group), through the real client, breaker and fusion, each phrasing asked for as a
+ * roles (faq-eval.ts's SETS: the pet shop and the driving school are the held-out group, every
+ * other file the tuning group), through the real client, breaker and fusion, each phrasing asked for as a
  * customer message is. Prints what the issue's targets name per file and per group: answered
  * right directly, a clarifying menu with the right item, answered wrong, out-of-domain answered,
  * and the latency the provider adds, next to the matcher alone.
