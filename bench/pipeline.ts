@@ -20,6 +20,7 @@ import {
   TOKEN,
 } from '../test/e2e/kfbot-process.ts';
 import { driveConversations } from '../test/support/conversation-driver.ts';
+import { roundRobin } from './round-robin.ts';
 import { ruleFile } from './rule-file.ts';
 
 /** A budget no loopback run reaches (WeCom's real one would hold kfbot to ~158 sends/s). */
@@ -91,25 +92,9 @@ export async function throughput(
   const sim = await simulator();
   const list = await bots(sim, replicas, store);
   // One balancer-less target is enough for one replica; several share the callbacks round-robin.
-  let next = 0;
-  const { createServer } = await import('node:http');
-  const { request } = await import('undici');
-  const lb = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const target = list[next++ % list.length] as KfbotProcess;
-    try {
-      const r = await request(`${target.url}${req.url}`, { method: 'POST', body: Buffer.concat(chunks) });
-      await r.body.text();
-      res.writeHead(r.statusCode).end();
-    } catch {
-      res.writeHead(502).end();
-    }
-  });
-  await new Promise<void>((r) => lb.listen(0, '127.0.0.1', () => r()));
-  const port = (lb.address() as { port: number }).port;
+  const lb = await roundRobin(list);
   sim.callbacks.configure({
-    url: `http://127.0.0.1:${port}/callback`,
+    url: `${lb.url}/callback`,
     token: TOKEN,
     encodingAesKey: AES_KEY,
   });

@@ -12,11 +12,10 @@
  * Every scenario counts the API calls per answered message. Run alone with `npm run bench:pace`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { request } from 'undici';
 import { startSimulator, type WeComSimulator } from '../src/simulator/index.ts';
 import type { RateLimitSpec } from '../src/wecom/rate-limit-spec.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN } from '../test/e2e/kfbot-process.ts';
+import { roundRobin } from './round-robin.ts';
 
 export const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
@@ -64,23 +63,9 @@ async function startBots(
     return { bots, stop: () => only.stop('SIGTERM').then(() => {}) };
   }
   // Callbacks go round-robin over the replicas, as a load balancer would send them.
-  let next = 0;
-  const lb = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const target = bots[next++ % bots.length] as KfbotProcess;
-    try {
-      const r = await request(`${target.url}${req.url}`, { method: 'POST', body: Buffer.concat(chunks) });
-      await r.body.text();
-      res.writeHead(r.statusCode).end();
-    } catch {
-      res.writeHead(502).end();
-    }
-  });
-  await new Promise<void>((r) => lb.listen(0, '127.0.0.1', () => r()));
-  const port = (lb.address() as { port: number }).port;
+  const lb = await roundRobin(bots);
   sim.callbacks.configure({
-    url: `http://127.0.0.1:${port}/callback`,
+    url: `${lb.url}/callback`,
     token: TOKEN,
     encodingAesKey: AES_KEY,
   });
