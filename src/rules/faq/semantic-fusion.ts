@@ -8,8 +8,9 @@
  * s1 ≥ threshold and s1 − s2 ≥ margin. The two *agree* when the matcher's best candidate is the
  * provider's best item, and both lean to it: the matcher scores it at least AGREE_SCORE and the
  * provider at least threshold − AGREE_SLACK, ahead of its next by AGREE_MARGIN. Then:
- * - lexical answer L: kept unless the provider prefers another item: sure of it while rating L
- *   below threshold − margin, or leaning to it (at least threshold − AGREE_SLACK) while rating L
+ * - lexical answer L: kept unless the provider prefers another item the matcher also takes
+ *   seriously (lexical score at least CONTEND_RATIO of L's): sure of it while rating L below
+ *   threshold − margin, or leaning to it (at least threshold − AGREE_SLACK) while rating L
  *   DISAGREE_GAP lower; then a clarifying menu asks between the two — a disagreement is never
  *   answered directly;
  * - lexical clarify or none: answered with the provider's sure item, or with the item both agree
@@ -48,6 +49,13 @@ export const AGREE_SLACK = 0.2;
 export const AGREE_MARGIN = 0.03;
 /** How much lower than its own best the provider may rate the matcher's answer before it asks. */
 export const DISAGREE_GAP = 0.15;
+/**
+ * Against a lexical answer, the provider's item must score at least this share of the answer's
+ * lexical score for a disagreement to ask (2026-12-07, tuning sets: 13 lexical answers that were
+ * right stood instead of becoming a menu, and none of the 4 menus that caught a wrong lexical
+ * answer was lost: every such catch was an item the matcher ranked close behind, 0.76–0.91 of it).
+ */
+export const CONTEND_RATIO = 0.7;
 
 export function rankSemantic(view: SemanticView): [string, SemanticScore][] {
   return [...view.scores].sort((a, b) => b[1].similarity - a[1].similarity);
@@ -80,12 +88,16 @@ export function fuseSemantic(
     };
   };
   const similarity = (id: string) => view.scores.get(id)?.similarity ?? 0;
+  const lexicalScore = (id: string) => candidates.find((c) => c.id === id)?.score ?? 0;
   if (lexical.type === 'answer') {
     const l = lexical.candidate.id;
     if (first[0] === l) return lexical;
     const overruled = sure && similarity(l) < threshold - margin;
     const leansElsewhere = s1 >= threshold - AGREE_SLACK && s1 - similarity(l) >= DISAGREE_GAP;
-    if (!overruled && !leansElsewhere) return lexical;
+    // Asked only when the words give the provider's item a case too: an item the matcher barely
+    // scores is the provider's view alone, and against a direct lexical answer it was wrong.
+    const contends = lexicalScore(first[0]) >= CONTEND_RATIO * lexical.candidate.score;
+    if ((!overruled && !leansElsewhere) || !contends) return lexical;
     return { type: 'clarify', options: [candidate(first[0]), lexical.candidate], candidates };
   }
   if (sure) return { type: 'answer', candidate: candidate(first[0]), candidates };
