@@ -77,9 +77,24 @@ describe('semantic FAQ: the provider fused with the lexical decision', () => {
     expect(outcomes).toEqual(['fused', 'fused']);
   });
 
-  it('keeps question vectors in the store and asks the provider again only for changed questions', async () => {
+  it('also finds an item by what it replies: a message about the reply gets that item', async () => {
+    const m = matcher();
     const entries = HOTEL.faq?.index.entries ?? [];
-    const total = new Set(entries.flatMap((e) => e.questions)).size;
+    await m.prepare(entries);
+    // The shuttle's questions never say 提前 or 预约; its reply does (请至少提前 24 小时预约).
+    const text = '接機要提前多久預約';
+    expect((await answer(HOTEL, text, undefined))?.outcome).not.toBe('answer');
+    expect(await answer(HOTEL, text, m)).toMatchObject({ outcome: 'answer', answered: 'shuttle' });
+    const questionsOnly = entries.map(({ answer: _reply, ...e }) => e);
+    await m.prepare(questionsOnly);
+    const byReply = (await m.view(entries, text))?.scores.get('shuttle')?.similarity ?? 0;
+    const byQuestions = (await m.view(questionsOnly, text))?.scores.get('shuttle')?.similarity ?? 0;
+    expect(byReply).toBeGreaterThan(byQuestions);
+  });
+
+  it('keeps question and reply vectors in the store and asks the provider again only for changed ones', async () => {
+    const entries = HOTEL.faq?.index.entries ?? [];
+    const total = new Set(entries.flatMap((e) => [...e.questions, ...(e.answer ? [e.answer] : [])])).size;
     expect(await matcher().prepare(entries)).toMatchObject({ cached: 0, computed: total });
     expect(fake.requests.every((r) => (r.body.input as string[]).length <= 10)).toBe(true);
     fake.requests.length = 0;
