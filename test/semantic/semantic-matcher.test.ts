@@ -15,6 +15,7 @@ import { type FakeEmbeddings, startFakeEmbeddings } from '../support/fake-embedd
 
 const AT = Date.parse('2026-11-26T10:00:00+08:00');
 const HOTEL = loadRulesOrThrow('bench/faq/hotel');
+const SHOP = loadRulesOrThrow('rules');
 
 let fake: FakeEmbeddings;
 let store: SqliteStore;
@@ -90,6 +91,18 @@ describe('semantic FAQ: the provider fused with the lexical decision', () => {
     const byReply = (await m.view(entries, text))?.scores.get('shuttle')?.similarity ?? 0;
     const byQuestions = (await m.view(questionsOnly, text))?.scores.get('shuttle')?.similarity ?? 0;
     expect(byReply).toBeGreaterThan(byQuestions);
+  });
+
+  it('never takes a typed 很满意 or 不满意 mid-conversation as a satisfaction rating, however sure the provider is', async () => {
+    const m = matcher();
+    await m.prepare(SHOP.faq?.index.entries ?? []);
+    for (const text of ['很满意', '不满意', '一般般吧']) {
+      const faq = await answer(SHOP, text, m);
+      // The provider rates the rating items far above the rest (0.93, 0.96, 0.89)…
+      expect(faq?.semantic?.best[0]?.id).toMatch(/^rate_/);
+      // …but outside the satisfaction menu they are not the customer's to click by typing.
+      expect(faq?.outcome).toBe('none');
+    }
   });
 
   it('keeps question and reply vectors in the store and asks the provider again only for changed ones', async () => {

@@ -66,7 +66,13 @@ export function fuseSemantic(
   view: SemanticView,
   entries: readonly FaqEntry[],
 ): FaqOutcome {
-  const ranked = rankSemantic(view);
+  // A strict item (a rating, `score:`) is the matcher's alone to answer or offer: a click on it
+  // records the session's satisfaction, and outside the rating menu the runtime keeps it out of
+  // the matcher's candidates (faq-step.ts) — the provider, which sees every item, must not bring
+  // it back ("很满意" typed mid-conversation is not a 5-star rating).
+  const strict = (id: string) => entries.find((e) => e.id === id)?.strict === true;
+  if (lexical.type === 'answer' && strict(lexical.candidate.id)) return lexical;
+  const ranked = rankSemantic(view).filter(([id]) => !strict(id));
   const [first, second] = ranked;
   if (!first) return lexical;
   const { threshold, margin } = view;
@@ -103,8 +109,7 @@ export function fuseSemantic(
   if (sure) return { type: 'answer', candidate: candidate(first[0]), candidates };
   const [lex] = candidates;
   const leans = s1 >= threshold - AGREE_SLACK && lex !== undefined && lex.score >= AGREE_SCORE;
-  // A strict item (a rating) is answered only as the matcher decides: 一般 is a rating, 一般几天到 not.
-  const strict = (id: string) => entries.find((e) => e.id === id)?.strict === true;
+  // A strict item is answered only as the matcher decides: 一般 is a rating, 一般几天到 not.
   if (leans && lex.id === first[0] && !strict(lex.id) && s1 - (second?.[1].similarity ?? 0) >= AGREE_MARGIN)
     return { type: 'answer', candidate: lex, candidates };
   if (lexical.type === 'clarify')

@@ -136,5 +136,9 @@ describe('fusing a semantic view with the lexical decision', () => {
       outOfDomain: false,
     };
     expect(got(fuseSemantic(lexical, view({ rate_ok: 0.62, parking: 0.3 }), rated))).toBe('none');
+    // Sure of it alone (the runtime kept it out of the matcher's candidates): still not answered.
+    expect(
+      got(fuseSemantic({ ...lexical, candidates: [] }, view({ rate_ok: 0.95, parking: 0.3 }), rated)),
+    ).toBe('none');
   });
 });
