@@ -92,7 +92,7 @@ export class SemanticMatcher {
   }
 
   /**
-   * Prepares a rule set's question vectors (at load and reload): only questions never embedded
+   * Prepares a rule set's question and reply vectors (at load and reload): only texts never embedded
    * with this provider and model are sent. Resolves once ready; throws what went wrong.
    */
   async prepare(
@@ -173,7 +173,7 @@ export class SemanticMatcher {
             margin,
             ms: this.#now() - t0,
           },
-          `semantic FAQ ready: ${cached} question vectors from the store, ${computed} from ${this.config.label}, ${pruned} no longer used deleted; fusion threshold ${threshold}, margin ${margin}`,
+          `semantic FAQ ready: ${cached} question and reply vectors from the store, ${computed} from ${this.config.label}, ${pruned} no longer used deleted; fusion threshold ${threshold}, margin ${margin}`,
         ),
       (err: unknown) => {
         this.#prepared.set(items, { failedAt: this.#now() });
