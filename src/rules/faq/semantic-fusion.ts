@@ -21,13 +21,14 @@
  *   the provider is not sure about stays a clarify, its options ranked by similarity;
  * - lexical none, provider not sure but its best is within `margin` of the threshold with nothing
  *   close: a clarifying menu offers the items within margin of the best (at most MAX_OPTIONS).
- * AGREE_SCORE, AGREE_SLACK, AGREE_MARGIN and DISAGREE_GAP were chosen on the tuning phrasings only
+ * A strict item (a rating) is never answered or offered by the provider: only as the matcher decides.
+ * AGREE_SCORE, AGREE_SLACK, AGREE_MARGIN, DISAGREE_GAP and CONTEND_RATIO were chosen on the tuning phrasings only
  * (npm run eval:faq:semantic -- --tuning); the slack follows each rule set's calibrated threshold.
  */
 import { type FaqEntry, type FaqOutcome, MAX_OPTIONS } from './faq-index.ts';
 import type { FaqCandidate } from './faq-search.ts';
 
-/** One item's similarity to the text: its best question's cosine, and which question. */
+/** One item's similarity to the text: the best cosine of its questions and reply, and its best question. */
 export interface SemanticScore {
   similarity: number;
   question: string;
