@@ -8,13 +8,16 @@
  * right directly, a clarifying menu with the right item, answered wrong, out-of-domain answered,
  * and the latency the provider adds, next to the matcher alone.
  *
- * `-- --tuning` measures the tuning group only: what to run while changing the fusion, so that
- * the held-out totals are read only when a change is done. Which phrasing failed is never printed
- * here (for the tuning group, `kfbot test --faq` shows it).
+ * `-- --tuning` measures the tuning group only, as `npm run eval:faq -- --tuning` does: what to
+ * run while changing the fusion; a held-out set is then never loaded, so that its totals are read
+ * only when a change is done. Which phrasing failed is never printed here (for the tuning group,
+ * `kfbot test --faq` shows it).
  *
  * What it shows is the plumbing and the fusion, not a real model's quality: the concept vectors
- * were written from the rule files' topics and general Chinese (never from these phrasings), and
- * a real provider is measured by the operator with `kfbot test --faq` (docs/semantic.md).
+ * were written from the rule files' topics and general Chinese (never from these phrasings) and
+ * are frozen — the fusion is improved by how kfbot uses the provider, never by teaching the fake
+ * model the test words; a real provider is measured by the operator with `kfbot test --faq`
+ * (docs/semantic.md).
  */
 import { readFileSync } from 'node:fs';
 import { type AccuracySummary, measureAccuracy } from '../src/rules/faq/faq-accuracy.ts';

@@ -15,6 +15,7 @@ import { type FakeEmbeddings, startFakeEmbeddings } from '../support/fake-embedd
 
 const AT = Date.parse('2026-11-26T10:00:00+08:00');
 const HOTEL = loadRulesOrThrow('bench/faq/hotel');
+const SHOP = loadRulesOrThrow('rules');
 
 let fake: FakeEmbeddings;
 let store: SqliteStore;
@@ -77,9 +78,36 @@ describe('semantic FAQ: the provider fused with the lexical decision', () => {
     expect(outcomes).toEqual(['fused', 'fused']);
   });
 
-  it('keeps question vectors in the store and asks the provider again only for changed questions', async () => {
+  it('also finds an item by what it replies: a message about the reply gets that item', async () => {
+    const m = matcher();
     const entries = HOTEL.faq?.index.entries ?? [];
-    const total = new Set(entries.flatMap((e) => e.questions)).size;
+    await m.prepare(entries);
+    // The shuttle's questions never say 提前 or 预约; its reply does (请至少提前 24 小时预约).
+    const text = '接機要提前多久預約';
+    expect((await answer(HOTEL, text, undefined))?.outcome).not.toBe('answer');
+    expect(await answer(HOTEL, text, m)).toMatchObject({ outcome: 'answer', answered: 'shuttle' });
+    const questionsOnly = entries.map(({ answer: _reply, ...e }) => e);
+    await m.prepare(questionsOnly);
+    const byReply = (await m.view(entries, text))?.scores.get('shuttle')?.similarity ?? 0;
+    const byQuestions = (await m.view(questionsOnly, text))?.scores.get('shuttle')?.similarity ?? 0;
+    expect(byReply).toBeGreaterThan(byQuestions);
+  });
+
+  it('never takes a typed 很满意 or 不满意 mid-conversation as a satisfaction rating, however sure the provider is', async () => {
+    const m = matcher();
+    await m.prepare(SHOP.faq?.index.entries ?? []);
+    for (const text of ['很满意', '不满意', '一般般吧']) {
+      const faq = await answer(SHOP, text, m);
+      // The provider rates the rating items far above the rest (0.93, 0.96, 0.89)…
+      expect(faq?.semantic?.best[0]?.id).toMatch(/^rate_/);
+      // …but outside the satisfaction menu they are not the customer's to click by typing.
+      expect(faq?.outcome).toBe('none');
+    }
+  });
+
+  it('keeps question and reply vectors in the store and asks the provider again only for changed ones', async () => {
+    const entries = HOTEL.faq?.index.entries ?? [];
+    const total = new Set(entries.flatMap((e) => [...e.questions, ...(e.answer ? [e.answer] : [])])).size;
     expect(await matcher().prepare(entries)).toMatchObject({ cached: 0, computed: total });
     expect(fake.requests.every((r) => (r.body.input as string[]).length <= 10)).toBe(true);
     fake.requests.length = 0;

@@ -8,8 +8,9 @@
  * s1 ≥ threshold and s1 − s2 ≥ margin. The two *agree* when the matcher's best candidate is the
  * provider's best item, and both lean to it: the matcher scores it at least AGREE_SCORE and the
  * provider at least threshold − AGREE_SLACK, ahead of its next by AGREE_MARGIN. Then:
- * - lexical answer L: kept unless the provider prefers another item: sure of it while rating L
- *   below threshold − margin, or leaning to it (at least threshold − AGREE_SLACK) while rating L
+ * - lexical answer L: kept unless the provider prefers another item the matcher also takes
+ *   seriously (lexical score at least CONTEND_RATIO of L's): sure of it while rating L below
+ *   threshold − margin, or leaning to it (at least threshold − AGREE_SLACK) while rating L
  *   DISAGREE_GAP lower; then a clarifying menu asks between the two — a disagreement is never
  *   answered directly;
  * - lexical clarify or none: answered with the provider's sure item, or with the item both agree
@@ -20,13 +21,14 @@
  *   the provider is not sure about stays a clarify, its options ranked by similarity;
  * - lexical none, provider not sure but its best is within `margin` of the threshold with nothing
  *   close: a clarifying menu offers the items within margin of the best (at most MAX_OPTIONS).
- * AGREE_SCORE, AGREE_SLACK, AGREE_MARGIN and DISAGREE_GAP were chosen on the tuning phrasings only
+ * A strict item (a rating) is never answered or offered by the provider: only as the matcher decides.
+ * AGREE_SCORE, AGREE_SLACK, AGREE_MARGIN, DISAGREE_GAP and CONTEND_RATIO were chosen on the tuning phrasings only
  * (npm run eval:faq:semantic -- --tuning); the slack follows each rule set's calibrated threshold.
  */
 import { type FaqEntry, type FaqOutcome, MAX_OPTIONS } from './faq-index.ts';
 import type { FaqCandidate } from './faq-search.ts';
 
-/** One item's similarity to the text: its best question's cosine, and which question. */
+/** One item's similarity to the text: the best cosine of its questions and reply, and its best question. */
 export interface SemanticScore {
   similarity: number;
   question: string;
@@ -48,6 +50,13 @@ export const AGREE_SLACK = 0.2;
 export const AGREE_MARGIN = 0.03;
 /** How much lower than its own best the provider may rate the matcher's answer before it asks. */
 export const DISAGREE_GAP = 0.15;
+/**
+ * Against a lexical answer, the provider's item must score at least this share of the answer's
+ * lexical score for a disagreement to ask (2026-12-07, tuning sets: 13 lexical answers that were
+ * right stood instead of becoming a menu, and none of the 4 menus that caught a wrong lexical
+ * answer was lost: every such catch was an item the matcher ranked close behind, 0.76–0.91 of it).
+ */
+export const CONTEND_RATIO = 0.7;
 
 export function rankSemantic(view: SemanticView): [string, SemanticScore][] {
   return [...view.scores].sort((a, b) => b[1].similarity - a[1].similarity);
@@ -58,7 +67,13 @@ export function fuseSemantic(
   view: SemanticView,
   entries: readonly FaqEntry[],
 ): FaqOutcome {
-  const ranked = rankSemantic(view);
+  // A strict item (a rating, `score:`) is the matcher's alone to answer or offer: a click on it
+  // records the session's satisfaction, and outside the rating menu the runtime keeps it out of
+  // the matcher's candidates (faq-step.ts) — the provider, which sees every item, must not bring
+  // it back ("很满意" typed mid-conversation is not a 5-star rating).
+  const strict = (id: string) => entries.find((e) => e.id === id)?.strict === true;
+  if (lexical.type === 'answer' && strict(lexical.candidate.id)) return lexical;
+  const ranked = rankSemantic(view).filter(([id]) => !strict(id));
   const [first, second] = ranked;
   if (!first) return lexical;
   const { threshold, margin } = view;
@@ -80,19 +95,22 @@ export function fuseSemantic(
     };
   };
   const similarity = (id: string) => view.scores.get(id)?.similarity ?? 0;
+  const lexicalScore = (id: string) => candidates.find((c) => c.id === id)?.score ?? 0;
   if (lexical.type === 'answer') {
     const l = lexical.candidate.id;
     if (first[0] === l) return lexical;
     const overruled = sure && similarity(l) < threshold - margin;
     const leansElsewhere = s1 >= threshold - AGREE_SLACK && s1 - similarity(l) >= DISAGREE_GAP;
-    if (!overruled && !leansElsewhere) return lexical;
+    // Asked only when the words give the provider's item a case too: an item the matcher barely
+    // scores is the provider's view alone, and against a direct lexical answer it was wrong.
+    const contends = lexicalScore(first[0]) >= CONTEND_RATIO * lexical.candidate.score;
+    if ((!overruled && !leansElsewhere) || !contends) return lexical;
     return { type: 'clarify', options: [candidate(first[0]), lexical.candidate], candidates };
   }
   if (sure) return { type: 'answer', candidate: candidate(first[0]), candidates };
   const [lex] = candidates;
   const leans = s1 >= threshold - AGREE_SLACK && lex !== undefined && lex.score >= AGREE_SCORE;
-  // A strict item (a rating) is answered only as the matcher decides: 一般 is a rating, 一般几天到 not.
-  const strict = (id: string) => entries.find((e) => e.id === id)?.strict === true;
+  // A strict item is answered only as the matcher decides: 一般 is a rating, 一般几天到 not.
   if (leans && lex.id === first[0] && !strict(lex.id) && s1 - (second?.[1].similarity ?? 0) >= AGREE_MARGIN)
     return { type: 'answer', candidate: lex, candidates };
   if (lexical.type === 'clarify')

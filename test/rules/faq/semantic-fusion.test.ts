@@ -55,19 +55,39 @@ describe('fusing a semantic view with the lexical decision', () => {
     );
   });
 
-  it('never answers directly when the two disagree: a clarifying menu offers both', () => {
-    expect(got(fuseSemantic(answered, view({ pets: 0.9, checkin_time: 0.4 }), entries))).toBe(
+  it('never answers directly when the two disagree over items the words both support: a clarifying menu offers both', () => {
+    // The words found pets too, close behind (0.5 against 0.6).
+    const contested: FaqOutcome = {
+      type: 'answer',
+      candidate: cand('checkin_time', 0.6),
+      candidates: [cand('checkin_time', 0.6), cand('pets', 0.5)],
+    };
+    expect(got(fuseSemantic(contested, view({ pets: 0.9, checkin_time: 0.4 }), entries))).toBe(
       'clarify:pets|checkin_time',
     );
     // The provider rating the lexical item well too is agreement enough.
-    expect(got(fuseSemantic(answered, view({ pets: 0.9, checkin_time: 0.8 }), entries))).toBe('checkin_time');
-    // Not sure, but leaning clearly elsewhere (0.65 against 0.3): still asked, not answered.
-    expect(got(fuseSemantic(answered, view({ pets: 0.65, checkin_time: 0.3 }), entries))).toBe(
-      'clarify:pets|checkin_time',
-    );
-    expect(got(fuseSemantic(answered, view({ pets: 0.65, checkin_time: 0.55 }), entries))).toBe(
+    expect(got(fuseSemantic(contested, view({ pets: 0.9, checkin_time: 0.8 }), entries))).toBe(
       'checkin_time',
     );
+    // Not sure, but leaning clearly elsewhere (0.65 against 0.3): still asked, not answered.
+    expect(got(fuseSemantic(contested, view({ pets: 0.65, checkin_time: 0.3 }), entries))).toBe(
+      'clarify:pets|checkin_time',
+    );
+    expect(got(fuseSemantic(contested, view({ pets: 0.65, checkin_time: 0.55 }), entries))).toBe(
+      'checkin_time',
+    );
+  });
+
+  it('keeps a lexical answer when the provider prefers an item the words give no case for', () => {
+    // "话费咋充": the words answer recharge; the provider, sure of balance, is not asked about it
+    // when the matcher scores balance at less than CONTEND_RATIO of recharge.
+    const weakly: FaqOutcome = {
+      type: 'answer',
+      candidate: cand('checkin_time', 0.6),
+      candidates: [cand('checkin_time', 0.6), cand('pets', 0.3)],
+    };
+    expect(got(fuseSemantic(weakly, view({ pets: 0.9, checkin_time: 0.4 }), entries))).toBe('checkin_time');
+    expect(got(fuseSemantic(answered, view({ pets: 0.9, checkin_time: 0.4 }), entries))).toBe('checkin_time');
   });
 
   it('resolves a lexical clarifying menu with a sure item, else ranks its options by similarity', () => {
@@ -116,5 +136,9 @@ describe('fusing a semantic view with the lexical decision', () => {
       outOfDomain: false,
     };
     expect(got(fuseSemantic(lexical, view({ rate_ok: 0.62, parking: 0.3 }), rated))).toBe('none');
+    // Sure of it alone (the runtime kept it out of the matcher's candidates): still not answered.
+    expect(
+      got(fuseSemantic({ ...lexical, candidates: [] }, view({ rate_ok: 0.95, parking: 0.3 }), rated)),
+    ).toBe('none');
   });
 });
