@@ -36,7 +36,7 @@ function fewestParts(text: string, max: number): number {
 describe('splitText: a text over 2048 UTF-8 bytes as consecutive messages', () => {
   it('leaves a text that fits as one part, and makes no part of an empty text', () => {
     expect(splitText('你好')).toEqual(['你好']);
-    const exactly = '长'.repeat(682) + 'ab'; // 2048 bytes
+    const exactly = `${'长'.repeat(682)}ab`; // 2048 bytes
     expect(splitText(exactly)).toEqual([exactly]);
     expect(splitText('')).toEqual([]);
   });
