@@ -154,7 +154,7 @@ describe('a welcome longer than 2048 bytes: one code, one message (§6)', () => 
     await handled(bot, entered.msgid);
     const [welcome] = sim.sent(sim.openKfId, 'wmLongName');
     expect(welcome).toMatchObject({ api: 'kf/send_msg_on_event' });
-    const content = (welcome?.content.text as { content: string }).content;
+    const content = (welcome?.content.text as { content: string } | undefined)?.content ?? '';
     expect(byteLength(content)).toBeLessThanOrEqual(2048);
     expect(content.startsWith(`${nickname}，您好！\n\n本店支持`)).toBe(true);
     expect(content.endsWith('。…')).toBe(true);
