@@ -28,17 +28,18 @@ interface Graphemes {
   bytes: number[];
 }
 
-function graphemes(text: string): Graphemes {
+function graphemes(text: string, room: number): Graphemes {
   const out: Graphemes = { text: [], bytes: [] };
   for (const { segment } of segmenter.segment(text)) {
     const size = byteLength(segment);
-    if (size <= TEXT_MAX_BYTES) {
+    if (size <= room) {
       out.text.push(segment);
       out.bytes.push(size);
       continue;
     }
     // One cluster longer than a whole message (thousands of combining marks): it has to be cut,
-    // and is cut between code points, so still never inside a character or a surrogate pair.
+    // and is cut between code points (at most 4 bytes each, so one always fits), still never
+    // inside a character or a surrogate pair.
     for (const ch of segment) {
       out.text.push(ch);
       out.bytes.push(byteLength(ch));
@@ -75,7 +76,7 @@ function fill(g: Graphemes, from: number, room: number): number {
 function cutPoint(g: Graphemes, from: number, room: number, floor: number): number {
   const end = fill(g, from, room);
   if (end === g.text.length) return end;
-  if (end === from) return from + 1; // cannot happen with room ≥ 4 bytes; never loop for ever
+  if (end === from) return from + 1; // only with room < 4 bytes: never loop for ever
   for (const endsWell of CUT_RULES) {
     for (let k = end - 1; k >= from && k + 1 >= floor; k--) if (endsWell(g.text, k)) return k + 1;
   }
@@ -105,7 +106,7 @@ function suffixStarts(g: Graphemes, room: number): number[] {
 export function splitText(text: string, maxBytes: number = TEXT_MAX_BYTES): string[] {
   if (text === '') return [];
   if (byteLength(text) <= maxBytes) return [text];
-  const g = graphemes(text);
+  const g = graphemes(text, maxBytes);
   const starts = suffixStarts(g, maxBytes);
   const count = starts.length - 1;
   const parts: string[] = [];
@@ -130,8 +131,8 @@ export function truncateText(text: string, maxBytes: number = TEXT_MAX_BYTES): s
 
 /** The start of `text` and "…", in at most `maxBytes`, cut where truncateText says. */
 function cutShort(text: string, maxBytes: number): string {
-  const g = graphemes(text);
   const room = maxBytes - byteLength(ELLIPSIS);
+  const g = graphemes(text, room);
   // Keep at least half of what fits: a break near the start would throw most of the text away.
   const floor = Math.ceil(fill(g, 0, room) / 2);
   const kept = g.text

@@ -100,6 +100,16 @@ describe('splitText: a text over 2048 UTF-8 bytes as consecutive messages', () =
     for (const p of parts) expect(p.startsWith(family)).toBe(true);
   });
 
+  it('cuts a single cluster longer than a message between its code points, as it must', () => {
+    const zalgo = `e${'\u0301'.repeat(1100)}`; // one grapheme of 2,201 bytes
+    const parts = splitText(zalgo);
+    expectFaithful(zalgo, parts);
+    expect(parts).toHaveLength(2);
+    const cut = truncateText('👨‍👩‍👧长', 20); // the emoji (18 bytes) and … would not fit in 20
+    expect(byteLength(cut)).toBeLessThanOrEqual(20);
+    expect(cut.endsWith('…')).toBe(true);
+  });
+
   it('uses as few messages as the length needs, even when that means passing over a blank line', () => {
     // 3 paragraphs of 1,800 bytes: cutting at both blank lines would take 4 messages of the 5.
     const paragraph = SENTENCE.repeat(40);
