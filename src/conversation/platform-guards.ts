@@ -4,13 +4,16 @@
  *
  * - send_msg only while the session is 0 (new) or 1 (bot) — not queued, with a human, or ended
  *   (§5, §9.9: 95018), unless the rule says `ignore_service_state: true`;
- * - at most 5 send_msg per customer message, within 48 h of it (§5: 95001, 95002);
+ * - at most 5 send_msg per customer message, within 48 h of it (§5: 95001, 95002); each part of a
+ *   text sent in several messages (plan-calls.ts) is one of the 5, and when they run out in the
+ *   middle of one, the parts that fit go out, the last of them ending with "…" so the customer
+ *   can see the answer was cut, and one dropped entry says which parts were not sent (§9.10);
  * - a welcome_code is usable for 20 s (§6), and the code of a session taken from the queue
  *   carries text only (§6 table).
  *
  * It also tracks the service state from what happens (§7.1, §4.3 session_status_change).
  */
-import type { Plan, PlannedCall } from '../rules/plan-calls.ts';
+import type { DroppedAction, Plan, PlannedCall } from '../rules/plan-calls.ts';
 import type { RuleModel } from '../rules/rule-model.ts';
 import { ERRCODE } from '../wecom/error-codes.ts';
 import {
@@ -21,7 +24,8 @@ import {
   SESSION_CHANGE,
   type ServiceState,
 } from '../wecom/platform-enums.ts';
-import { SEND_QUOTA, SEND_WINDOW_MS } from '../wecom/send-limits.ts';
+import { byteLength, SEND_QUOTA, SEND_WINDOW_MS } from '../wecom/send-limits.ts';
+import { endWithEllipsis } from '../wecom/split-text.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import type { Conversation } from './conversation.ts';
 
@@ -80,12 +84,41 @@ export interface GuardedPlan extends Plan {
   quotaSpent: number;
 }
 
+/** The last message of a split text that goes out, ended with "…": the parts after it will not follow. */
+function markCutShort(calls: PlannedCall[], step: number): void {
+  const at = calls.findLastIndex((c) => c.step === step && c.api === 'kf/send_msg' && c.part);
+  const last = calls[at];
+  if (last?.api !== 'kf/send_msg' || last.body.msgtype !== 'text') return;
+  calls[at] = { ...last, body: { ...last.body, text: { content: endWithEllipsis(last.body.text.content) } } };
+}
+
 export function applyGuards(plan: Plan, ctx: GuardContext): GuardedPlan {
   const { conversation, item, now } = ctx;
   const out: GuardedPlan = { calls: [], dropped: [...plan.dropped], quotaSpent: 0 };
   const state = conversation.state.service_state;
-  const drop = (call: PlannedCall, reason: string) =>
-    out.dropped.push({ step: call.step, rule: call.rule, reason });
+  /** The parts of a split text not sent, by step: one dropped entry each, however many parts. */
+  const partsCut = new Map<number, { entry: DroppedAction; from: number; bytes: number }>();
+  const drop = (call: PlannedCall, reason: string) => {
+    if (call.api !== 'kf/send_msg' || !call.part) {
+      out.dropped.push({ step: call.step, rule: call.rule, reason });
+      return;
+    }
+    const { part } = call;
+    const bytes = byteLength(call.body.msgtype === 'text' ? call.body.text.content : '');
+    let cut = partsCut.get(call.step);
+    if (!cut) {
+      cut = { entry: { step: call.step, rule: call.rule, reason }, from: part.index, bytes: 0 };
+      partsCut.set(call.step, cut);
+      out.dropped.push(cut.entry);
+      if (part.index > 1) markCutShort(out.calls, call.step);
+    }
+    cut.bytes += bytes;
+    const sent =
+      cut.from === 1
+        ? `none of the ${part.of} messages its ${part.bytes}-byte text was split into were sent`
+        : `its ${part.bytes}-byte text went out as ${cut.from - 1} of the ${part.of} messages it was split into, the last ending with "…"; ${cut.from === part.index ? `message ${part.index}` : `messages ${cut.from}–${part.index}`} (${cut.bytes} bytes) not sent`;
+    cut.entry.reason = `${reason}; ${sent}`;
+  };
   for (const call of plan.calls) {
     if (call.api === 'kf/send_msg') {
       const rule = ctx.rules.get(call.rule);

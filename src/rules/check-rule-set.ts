@@ -5,9 +5,17 @@
  * per click id. Each finding points at the line to fix. (Syntax and per-rule mistakes are found while compiling.)
  */
 import { readFileSync } from 'node:fs';
+import { ERRCODE } from '../wecom/error-codes.ts';
 import { checkUpload } from '../wecom/media-limits.ts';
 import { EVENT_KIND_NAMES, type Kind } from '../wecom/message-kinds.ts';
-import { checkSendContent, type SendProblem } from '../wecom/send-limits.ts';
+import {
+  byteLength,
+  checkSendContent,
+  SEND_QUOTA,
+  type SendProblem,
+  TEXT_MAX_BYTES,
+} from '../wecom/send-limits.ts';
+import { splitText } from '../wecom/split-text.ts';
 import { checkAfterEnd } from './check-after-end.ts';
 import { checkFaq } from './check-faq.ts';
 import { DEFAULT_RULE_KINDS } from './index-keys.ts';
@@ -138,6 +146,44 @@ function describeLimit(p: SendProblem): string {
   return p.severity === 'truncated' ? p.message : `${p.message} (WeCom would answer ${p.errcode})`;
 }
 
+/** What the customer would call the one message an event code carries (§6). */
+function eventTextName(action: Action): string {
+  if (action.type === 'send_on_event')
+    return action.as === 'welcome'
+      ? 'a welcome: (欢迎语)'
+      : action.as === 'closing'
+        ? 'a closing: (结束语)'
+        : 'an event_reply:';
+  return 'a transfer notice:';
+}
+
+/**
+ * A text over 2048 bytes. A reply (send_msg) goes out in parts, each one of the 5 messages a
+ * customer message allows (§9.10): a warning with the count, or an error when even 5 cannot carry
+ * it. A welcome, closing or notice rides a single-use code that carries one message (§6): kfbot
+ * would cut it short, so a text that is too long before any placeholder is filled is an error.
+ */
+function longText(action: Action, text: string): RuleProblem {
+  const size = `the text is ${byteLength(text)} bytes, over the ${TEXT_MAX_BYTES} WeCom takes in one message (UTF-8; a Chinese character takes 3)`;
+  if (action.type === 'reply' || action.type === 'suggest') {
+    const parts = splitText(text).length;
+    if (parts > SEND_QUOTA)
+      return problem(
+        action.at,
+        `${size}: it would take ${parts} messages, and WeCom allows ${SEND_QUOTA} per customer message, so its end would never be sent; shorten it, or move the detail to a link: or file: reply`,
+      );
+    return problem(
+      action.at,
+      `${size}: it will go out as ${parts} messages, spending ${parts} of the ${SEND_QUOTA} WeCom allows per customer message; shorten it to keep it one`,
+      'warning',
+    );
+  }
+  return problem(
+    action.at,
+    `${size}: ${eventTextName(action)} is one message on a single-use code, so it cannot be sent in parts (WeCom would answer ${ERRCODE.textTooLong}); shorten it to at most ${TEXT_MAX_BYTES} bytes (about ${Math.floor(TEXT_MAX_BYTES / 3)} Chinese characters)`,
+  );
+}
+
 function contents(action: Action): ReplyContent[] {
   if (action.type === 'reply' || action.type === 'send_on_event') return [action.content];
   if (action.type === 'transfer' && action.notice) return [action.notice];
@@ -226,9 +272,12 @@ function checkActions(set: RuleSet, out: RuleProblem[]): void {
         const on = action.type === 'reply' || action.type === 'suggest' ? 'send_msg' : 'send_msg_on_event';
         // A menu's own limits are checked once, at the menu (checkMenus); here only whether it may
         // be sent this way.
-        for (const p of checkSendContent(sample(content), on)) {
+        const sent = sample(content);
+        for (const p of checkSendContent(sent, on)) {
           if (content.msgtype === 'msgmenu' && p.field.startsWith('msgmenu.')) continue;
-          out.push(problem(action.at, describeLimit(p), p.severity === 'error' ? 'error' : 'warning'));
+          if (sent.msgtype === 'text' && p.field === 'text.content' && p.errcode === ERRCODE.textTooLong)
+            out.push(longText(action, sent.text.content));
+          else out.push(problem(action.at, describeLimit(p), p.severity === 'error' ? 'error' : 'warning'));
         }
         for (const m of mediaSources(content)) {
           checkMedia(m, 'media' in content ? content.msgtype : 'thumb', action.at, out, seenMedia);

@@ -41,6 +41,7 @@ import type { SyncItem } from '../wecom/sync-item.ts';
 import { ActivityRecorder } from './activity-recorder.ts';
 import type { CallRunner } from './call-runner.ts';
 import { lookUpNickname, type PageNickname } from './customer-names.ts';
+import { logFittedTexts } from './fitted-texts.ts';
 import type { LiveRules } from './live-rules.ts';
 import type { MediaUploads } from './media-uploads.ts';
 import type { KfbotMetrics } from './metrics.ts';
@@ -365,6 +366,7 @@ export class MessageHandler {
       }),
       ...(step.pending && { pending: step.pending }),
     });
+    logFittedTexts(step.calls, item, log);
     this.countDropped(step.dropped, log);
     await this.run(item, stored, ctx, log);
   }
@@ -448,6 +450,7 @@ export class MessageHandler {
         sessionStartedAt: step.conversation.sessionStartedAt,
       }),
     });
+    logFittedTexts(step.calls.filter(later), item, log);
     this.countDropped(step.dropped.filter(later), log);
     return replanned;
   }

@@ -90,7 +90,15 @@ export class SendExecutor {
       };
       await this.store.putSend(sent);
       this.metrics.sends.inc({ api: call.api, errcode: '0' });
-      ctx.log.info({ api: call.api, rule: call.rule, clientMsgid: key }, 'sent');
+      ctx.log.info(
+        {
+          api: call.api,
+          rule: call.rule,
+          clientMsgid: key,
+          ...(call.api === 'kf/send_msg' && call.part && { part: `${call.part.index}/${call.part.of}` }),
+        },
+        'sent',
+      );
       if (call.api === 'kf/service_state/trans' && call.notice) await this.sendNotice(call, sent, ctx);
       return { call, status: 'sent' };
     } catch (err) {
@@ -105,8 +113,8 @@ export class SendExecutor {
         return { call, status: 'dropped' };
       }
       if (err instanceof SendValidationError) {
-        // A body WeCom would refuse (§5: a text a placeholder made longer than 2048 bytes, or
-        // empty): never sent, and never retried — the same body would fail for ever and hold the
+        // A body WeCom would refuse (§5: a text a placeholder left empty; a long one was already
+        // split or cut to 2048 bytes when planned, plan-calls.ts): never sent, and never retried — the same body would fail for ever and hold the
         // customer's later messages (and the account's cursor) behind it.
         await this.store.putSend({ ...record, status: 'dropped', updatedAt: this.now() });
         this.metrics.dropped.inc({ reason: 'a body WeCom would refuse' });

@@ -92,6 +92,16 @@ export interface CallOutcome {
   request: JsonObject;
   response: JsonObject;
   accepted: boolean;
+  /** How plan-calls.ts fitted a long text: one message of several, or an event text cut short. */
+  fitted?: string;
+}
+
+/** A part of a text sent as several messages, or an event text cut short (plan-calls.ts). */
+function fittedText(call: PlannedCall): string | undefined {
+  if (call.api === 'kf/send_msg' && call.part)
+    return `message ${call.part.index} of ${call.part.of} of a ${call.part.bytes}-byte text`;
+  const from = call.api === 'kf/send_msg_on_event' ? call.shortenedFrom : undefined;
+  return from === undefined ? undefined : `a ${from}-byte text cut to 2048 bytes with …`;
 }
 
 /** A request serve makes before deciding, to learn what the step needs (not a planned call). */
@@ -377,7 +387,15 @@ async function execute(
 ): Promise<StepCallOutcome> {
   const request = call.body as unknown as JsonObject;
   const response = await wecom.call(call.api, request);
-  out.push({ api: call.api, rule: call.rule, request, response, accepted: response.errcode === 0 });
+  const fitted = fittedText(call);
+  out.push({
+    api: call.api,
+    rule: call.rule,
+    request,
+    response,
+    accepted: response.errcode === 0,
+    ...(fitted && { fitted }),
+  });
   const errcode = typeof response.errcode === 'number' ? response.errcode : -1;
   const outcome: StepCallOutcome =
     errcode === 0 ? { call, status: 'sent' } : { call, status: 'refused', errcode };
@@ -406,6 +424,9 @@ async function execute(
       request: notice,
       response: answer,
       accepted: answer.errcode === 0,
+      ...(call.notice.shortenedFrom !== undefined && {
+        fitted: `a ${call.notice.shortenedFrom}-byte text cut to 2048 bytes with …`,
+      }),
     });
   }
   return outcome;

@@ -128,7 +128,7 @@ export function formatReport(r: DryRunReport): string {
       : `✗ WeCom would refuse it: ${JSON.stringify(c.response)}`;
     row(
       i === 0 ? 'calls' : '',
-      `${i + 1}. POST ${c.api}${c.rule ? `  ← rule ${c.rule}` : ''}\n   ${indent(compactJson(c.request, 86), '   ')}\n   ${answer}`,
+      `${i + 1}. POST ${c.api}${c.rule ? `  ← rule ${c.rule}` : ''}${c.fitted ? ` (${c.fitted})` : ''}\n   ${indent(compactJson(c.request, 86), '   ')}\n   ${answer}`,
     );
   });
   for (const d of r.dropped) row('dropped', `${d.rule}: ${d.reason}`);

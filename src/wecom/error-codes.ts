@@ -42,6 +42,7 @@ export const ERRCODE = {
   invalidMediaId: 40007,
   invalidParameter: 40058,
   accessTokenExpired: 42001,
+  textTooLong: 45002,
   frequencyLimit: 45009,
   concurrencyLimit: 45033,
   invalidOpenKfId: 95000,

@@ -190,6 +190,26 @@ rules:
     expect(r.stdout).toMatch(/dropped\s+话多: the 5-message quota .* WeCom would refuse with 95001/);
   });
 
+  it('validate warns about a reply over 2048 bytes; simulate shows its messages, each accepted', async () => {
+    const text = '本店支持七天无理由退货，请保持商品完好。'.repeat(70); // 4,200 bytes
+    const file = rulesFile(
+      `rules:\n  - { name: 政策, when: { text: { any: [退货] } }, then: [ { reply: ${text} } ] }\n`,
+    );
+    const v = await runCli(['validate', file]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain(
+      'rules.yaml:2:58: warning: the text is 4200 bytes, over the 2048 WeCom takes in one message',
+    );
+    expect(v.stdout).toContain(
+      'it will go out as 3 messages, spending 3 of the 5 WeCom allows per customer message',
+    );
+    const r = await runCli(['simulate', '--rules', file, '--text', '退货', ...AT]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1. POST kf/send_msg  ← rule 政策 (message 1 of 3 of a 4200-byte text)');
+    expect(r.stdout).toContain('3. POST kf/send_msg  ← rule 政策 (message 3 of 3 of a 4200-byte text)');
+    expect(r.stdout.match(/✓ accepted/g)).toHaveLength(3);
+  });
+
   it('refuses rules with errors and points at validate', async () => {
     const file = rulesFile('rules:\n  - name: a\n');
     const r = await runCli(['simulate', '--rules', file, '--text', 'x']);

@@ -103,6 +103,68 @@ describe('platform guards', () => {
   });
 });
 
+describe('a reply sent as several messages spends one of the 5 per message (§9.10)', () => {
+  /** A 3-part text of step 1, 2,000 bytes each part (the last part 1,000). */
+  const parts = (): PlannedCall[] =>
+    [2000, 2000, 1000].map((size, i) => ({
+      api: 'kf/send_msg',
+      step: 1,
+      rule: '长回答',
+      body: { touser: 'wm', open_kfid: 'wk', msgtype: 'text', text: { content: 'x'.repeat(size) } },
+      part: { index: i + 1, of: 3, bytes: 5000 },
+    }));
+  const textOf = (c: PlannedCall | undefined) =>
+    c?.api === 'kf/send_msg' && c.body.msgtype === 'text' ? c.body.text.content : undefined;
+
+  it('counts every part against the quota', () => {
+    const g = applyGuards(plan([send(0), ...parts()]), { item: text, conversation: conv(), rules, now: NOW });
+    expect(g.calls).toHaveLength(4);
+    expect(g.quotaSpent).toBe(4);
+    expect(g.dropped).toEqual([]);
+  });
+
+  it('sends the parts that fit, the last ending with …, and says in one entry which parts were not sent', () => {
+    const all = parts();
+    const g = applyGuards(plan([send(0), ...all, send(2)]), {
+      item: text,
+      conversation: conv({ quotaUsed: 2 }),
+      rules,
+      now: NOW,
+    });
+    expect(g.calls.map((c) => [c.step, c.api === 'kf/send_msg' ? c.part?.index : undefined])).toEqual([
+      [0, undefined],
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(g.quotaSpent).toBe(3);
+    expect(textOf(g.calls[1])).toBe(textOf(all[0]));
+    expect(textOf(g.calls[2])).toBe(`${textOf(all[1])}…`);
+    expect(g.dropped).toEqual([
+      {
+        step: 1,
+        rule: '长回答',
+        reason:
+          'the 5-message quota for this customer message is used up; WeCom would refuse with 95001; its 5000-byte text went out as 2 of the 3 messages it was split into, the last ending with "…"; message 3 (1000 bytes) not sent',
+      },
+      { step: 2, rule: 'r', reason: expect.stringContaining('5-message quota') },
+    ]);
+  });
+
+  it('says so when none of the parts can be sent', () => {
+    const g = applyGuards(plan(parts()), {
+      item: text,
+      conversation: conv({ quotaUsed: 5 }),
+      rules,
+      now: NOW,
+    });
+    expect(g.calls).toEqual([]);
+    expect(g.dropped).toHaveLength(1);
+    expect(g.dropped[0]?.reason).toContain(
+      'none of the 3 messages its 5000-byte text was split into were sent',
+    );
+  });
+});
+
 describe('service state tracking', () => {
   const event = (payload: object) =>
     decodeSyncItem({

@@ -260,14 +260,41 @@ describe('every mistake is reported at its line and column', () => {
     expect(p.severity).toBe('error');
   });
 
-  it('reports a text over 2048 bytes with the byte count and the errcode WeCom would answer', () => {
+  it('warns that a reply text over 2048 bytes goes out as several messages, and how many of the 5 it spends', () => {
     const p = only(
       `rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: '${'长'.repeat(700)}' } ]\n`,
     );
+    expect(p).toMatchObject({ severity: 'warning', line: 4, col: 15 });
     expect(p.message).toBe(
-      'text.content is 2100 bytes; the limit is 2048 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 45002)',
+      'the text is 2100 bytes, over the 2048 WeCom takes in one message (UTF-8; a Chinese character takes 3): it will go out as 2 messages, spending 2 of the 5 WeCom allows per customer message; shorten it to keep it one',
     );
   });
+
+  it('refuses a reply text that even 5 messages cannot carry', () => {
+    const p = only(
+      `rules:\n  - name: a\n    when: { text: x }\n    then: [ { reply: '${'长'.repeat(3500)}' } ]\n`,
+    );
+    expect(p.severity).toBe('error');
+    expect(p.message).toContain('it would take 6 messages, and WeCom allows 5 per customer message');
+  });
+
+  it.each([
+    ['welcome:', '欢迎语', 'kind: enter_session', 'welcome'],
+    ['closing:', '结束语', 'kind: session_status_change, change_type: ended', 'closing'],
+  ])(
+    'refuses a %s text over 2048 bytes at its line and column, saying how to fix it',
+    (_name, term, when, key) => {
+      const p = only(
+        `rules:\n  - name: a\n    when: { ${when} }\n    then: [ { ${key}: '${'长'.repeat(700)}' } ]\n`,
+      );
+      expect(p).toMatchObject({ severity: 'error', line: 4, col: 15 });
+      expect(p.message).toContain(`the text is 2100 bytes, over the 2048 WeCom takes in one message`);
+      expect(p.message).toContain(
+        `(${term}) is one message on a single-use code, so it cannot be sent in parts`,
+      );
+      expect(p.message).toContain('shorten it to at most 2048 bytes (about 682 Chinese characters)');
+    },
+  );
 
   it('reports a menu of 11 items, a click id over 64 bytes and a click item without an answer', () => {
     const items = Array.from({ length: 11 }, (_, i) => `      - { click: c${i}, label: L${i}, reply: A }`);
@@ -419,7 +446,7 @@ describe('validate reports every problem in one run', () => {
       '5:11 msgmenu.list[0].click.id is 65 bytes; the limit is 64 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 40058)',
       '7:16 msgmenu.list[1].click.content is 150 bytes; the limit is 128 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 40058)',
       expect.stringMatching(/^11:13 rule name "a" is used twice \(also at .*rules\.yaml:10\)$/),
-      '12:45 text.content is 2100 bytes; the limit is 2048 bytes (UTF-8; a Chinese character takes 3) (WeCom would answer 45002)',
+      '12:45 the text is 2100 bytes, over the 2048 WeCom takes in one message (UTF-8; a Chinese character takes 3): it will go out as 2 messages, spending 2 of the 5 WeCom allows per customer message; shorten it to keep it one',
     ]);
   });
 

@@ -133,16 +133,19 @@ rules:
     then: [ { reply: "收到：{{text}}" }, { reply: 好的 } ]
 `;
 
-  it('does not stall the account: the over-long reply is dropped, saying why, and what follows still goes out', async () => {
+  it('sends the over-long reply as consecutive messages within 2048 bytes, then what follows', async () => {
     const { sim: s, bot: b } = await start(RULES);
-    const long = s.customerSays({ text: `echo ${'长'.repeat(700)}` }); // 2105 bytes with 收到：
+    const long = s.customerSays({ text: `echo ${'长'.repeat(700)}` }); // 2114 bytes with 收到：
     const customer = long.external_userid as string;
     await handled(b, long.msgid);
-    expect(texts(s, customer)).toEqual([JSON.stringify({ msgtype: 'text', text: { content: '好的' } })]);
-    expect(b.logs().some((l) => /dropped: .*2048 bytes/.test(String(l.msg)))).toBe(true);
+    const got = s.sent(s.openKfId, customer).map((m) => (m.content.text as { content: string }).content);
+    expect(got).toHaveLength(3);
+    expect(got.slice(0, 2).join('')).toBe(`收到：echo ${'长'.repeat(700)}`);
+    for (const t of got) expect(Buffer.byteLength(t)).toBeLessThanOrEqual(2048);
+    expect(got[2]).toBe('好的');
     const next = s.customerSays({ externalUserId: customer, text: 'echo 短' });
     await handled(b, next.msgid);
-    expect(texts(s, customer).slice(1)).toEqual([
+    expect(texts(s, customer).slice(3)).toEqual([
       JSON.stringify({ msgtype: 'text', text: { content: '收到：echo 短' } }),
       JSON.stringify({ msgtype: 'text', text: { content: '好的' } }),
     ]);
