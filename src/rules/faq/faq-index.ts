@@ -669,7 +669,10 @@ export class FaqIndex {
       // order. One whose best possible score (the message's whole shared wording covering it,
       // precision 1) stays below the `limit`-th best item so far cannot change what is returned:
       // it is not scored, and only marks its item as met here, where it would have, so that the
-      // items' order (which breaks ties) stays the same.
+      // items' order (which breaks ties) stays the same. Its bound allows for its item's second
+      // question (OTHER_QUESTION): as its best, or beside one as good. The one case it does not
+      // cover: a later question of the same item scored above the floor, to which this one would
+      // have been the second (under the floor: it would add less than half of its own score).
       const floor = this.#best(entryCount, limit);
       for (const q of this.#mostlyCommon) {
         if (rareTouched[q] === call) continue;
