@@ -6,9 +6,10 @@
  * item scores at least the threshold T. Its own item scores 1 (the very question), so it is
  * answered unless the runner-up is within the margin of it (faq-decision.ts): another item must
  * score at least bar = max(T, 1 − margin) (0.95 by default). An item's score for a message is its
- * best question's (faq-index.ts):
+ * best question's raised by its second best's (faq-index.ts), so its best question must score at
+ * least leastBestQuestion(bar) (0.91 for 0.95), t below; a question's score is
  *   score = (1 + β²)·p·r / (β²·p + r),   p ≤ 1, r = covered / weight of that question,
- * which grows with p, so score ≥ bar needs r ≥ r_min = β²·bar / (1 + β² − bar).
+ * which grows with p, so score ≥ t needs r ≥ r_min = β²·t / (1 + β² − t).
  * Covering that share of a question's weight needs at least one of its heaviest features: sorted
  * by weight, the shortest run of them (its prefix) whose rest weighs less than r_min of it
  * ("prefix filtering" of similarity joins). So only questions sharing a prefix feature with the
@@ -16,7 +17,7 @@
  * prefixes, the shared wording (怎么, 处理) seldom is. The result is exact: a question not flagged
  * here gets no near-duplicate warning from a full match.
  */
-import type { FaqIndex } from './faq-index.ts';
+import { type FaqIndex, leastBestQuestion } from './faq-index.ts';
 
 /**
  * Candidates' scores are rounded to 3 decimals before they are compared; and sums
@@ -33,7 +34,9 @@ const SLACK = 1 - 1e-9;
 export function questionsNearOtherItems(index: FaqIndex, threshold: number): Uint8Array {
   const listed = index.entries.reduce((n, e) => n + e.questions.length, 0);
   const out = new Uint8Array(listed);
-  const t = Math.max(threshold, 1 - index.decision.margin) - ROUNDING;
+  // An item's second question adds to its best (faq-index.ts OTHER_QUESTION): its best question
+  // alone must reach the least score that makes the item reach the bar with a second as good.
+  const t = leastBestQuestion(Math.max(threshold, 1 - index.decision.margin)) - ROUNDING;
   const beta2 = index.beta2;
   if (t <= 0) return out.fill(1);
   const rMin = (beta2 * t) / (1 + beta2 - t);

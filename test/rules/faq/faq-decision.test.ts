@@ -76,6 +76,21 @@ describe('the FAQ decision', () => {
     expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['a', 'b', 'c']);
   });
 
+  it('offers in a clarifying menu an item that explains as much of the message as the best, though it scores less', () => {
+    // 我刚下单寄了个件，结果发现小区名字写错了…能帮我改一下吗: 寄件 and 发票 lead on shared words;
+    // 改地址 explains more of the message.
+    const o = decideFaq(
+      search([
+        c('send', 0.605, 0.22),
+        c('invoice', 0.54, 0.17),
+        c('change_address', 0.466, 0.26),
+        c('x', 0.3, 0.3),
+      ]),
+      SETTINGS,
+    );
+    expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['send', 'invoice', 'change_address']);
+  });
+
   it('offers in 猜你想问 an item near the top from a score of 0.1 by default', () => {
     const o = decideFaq(search([c('a', 0.24, 0.3), c('b', 0.12, 0.4), c('x', 0.08, 0.2)]), {
       ...SETTINGS,
@@ -103,6 +118,22 @@ describe('the FAQ decision', () => {
     expect(o.type === 'none' && [o.outOfDomain, o.suggestions.map((x) => x.id)]).toEqual([
       false,
       ['parking', 'extra_bed', 'pets'],
+    ]);
+    // Below two items that share its asking words, it is offered before them when there are more
+    // than three to offer: a menu of three holds the item the message is about.
+    const fourth = decideFaq(
+      search([
+        c('checkin', 0.19, 0.1),
+        c('parking', 0.171, 0.1),
+        c('bed', 0.171, 0.1),
+        c('pets', 0.146, 0.72),
+      ]),
+      SETTINGS,
+    );
+    expect(fourth.type === 'none' && fourth.suggestions.map((x) => x.id)).toEqual([
+      'checkin',
+      'parking',
+      'pets',
     ]);
     // An item that explains much but meets the message barely (noise) does not make it in domain.
     const chat = decideFaq(search([c('a', 0.12, 0.3), c('b', 0.05, 0.9)]), SETTINGS);

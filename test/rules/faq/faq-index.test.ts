@@ -111,6 +111,37 @@ describe('FaqIndex', () => {
     ]);
   });
 
+  it('counts every phrasing of an item that meets the message: two are more evidence than one', () => {
+    // 接机多少钱 meets 早餐多少钱 and 加床多少钱 on 多少钱 (one question each), and the shuttle on 机
+    // in both 机场接送 and 有接机服务吗: the shuttle is what the customer means, and is answered.
+    const hotel = new FaqIndex(
+      [
+        {
+          id: 'breakfast',
+          label: '早餐几点？',
+          questions: ['早餐几点？', '早餐时间', '含早餐吗', '早餐在几楼', '早餐多少钱'],
+          answer: '早餐 6:30-10:00 在二楼餐厅；含早房型每间含两份，另购 68 元/位。',
+        },
+        {
+          id: 'shuttle',
+          label: '有接机服务吗',
+          questions: ['有接机服务吗', '机场接送', '从机场怎么过来'],
+          answer: '提供机场接送服务，单程 150 元，请至少提前 24 小时预约。',
+        },
+        {
+          id: 'extra_bed',
+          label: '可以加床吗',
+          questions: ['可以加床吗', '加床多少钱', '小孩要加床'],
+          answer: '部分房型可加床，200 元/晚（含一份早餐），请提前告知。',
+        },
+        { id: 'parking', label: '停车', questions: ['停车要钱吗', '停车场在哪', '有车位吗'] },
+      ],
+      { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS },
+    );
+    const m = hotel.match('接机多少钱');
+    expect(m.type === 'answer' && m.candidate.id).toBe('shuttle');
+  });
+
   it('says which listed question each candidate matched', () => {
     const [top] = index().search('钱啥时候退回来');
     expect(top).toMatchObject({ id: 'refund_time', question: '钱什么时候退回来' });
@@ -139,8 +170,11 @@ describe('FaqIndex', () => {
         synonyms: [['快递', '物流', '包裹']],
       },
     );
-    const m = idx.match('帮我查下物留');
-    expect(m.type === 'answer' && m.candidate.id).toBe('order_where');
+    // It meets the item as strongly as an answer needs (whether it is answered is the decision's:
+    // in a one-item FAQ most of any message is words no question has).
+    const [top] = idx.search('帮我查下物留');
+    expect(top?.id).toBe('order_where');
+    expect(top?.score).toBeGreaterThanOrEqual(0.5);
   });
 
   it('does not answer a message that shares only how it asks (怎么办) with a question of the default rules', () => {
