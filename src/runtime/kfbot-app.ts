@@ -142,8 +142,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const decisionListeners = new Set<(event: DecisionEvent) => void>([
     new SessionRecorder(store, log, now).listener,
   ]);
-  const executor = new SendExecutor(kf, store, metrics, now);
   const media = new MediaUploads(kf, store, now, log);
+  const executor = new SendExecutor(kf, store, metrics, now, media);
   const semantic = new SemanticLookup({
     env: opts.env ?? { ...readDotEnv(opts.cwd).values, ...process.env },
     cache: store.embeddings,

@@ -26,6 +26,8 @@ const CONTENT_TYPES: Record<string, string> = {
 export class MediaUploads {
   /** The cache key of every media id this process handed out, so a refused id can be forgotten. */
   readonly #keys = new Map<string, string>();
+  /** The file behind every media id this process handed out, so a refused id can be renewed. */
+  readonly #files = new Map<string, ReturnType<typeof fileMedia>[number]>();
 
   constructor(
     private readonly kf: KfApi,
@@ -37,7 +39,8 @@ export class MediaUploads {
   /** The media ids for these files, uploading those without a fresh cached id. */
   async resolve(files: ReturnType<typeof fileMedia>): Promise<Map<string, string>> {
     const ids = new Map<string, string>();
-    for (const { source, type } of files) {
+    for (const file of files) {
+      const { source, type } = file;
       if (ids.has(source.absPath)) continue;
       const data = await readFile(source.absPath);
       const key = `${type}:${createHash('sha256').update(data).digest('hex')}`;
@@ -45,6 +48,7 @@ export class MediaUploads {
       if (cached && this.now() - cached.createdAt < MEDIA_LIFETIME_MS - RENEW_MARGIN_MS) {
         ids.set(source.absPath, cached.mediaId);
         this.#keys.set(cached.mediaId, key);
+        this.#files.set(cached.mediaId, file);
         continue;
       }
       const ext = source.file.split('.').pop()?.toLowerCase() ?? '';
@@ -57,8 +61,21 @@ export class MediaUploads {
       this.log.info({ file: source.file, type }, 'uploaded media');
       ids.set(source.absPath, uploaded.media_id);
       this.#keys.set(uploaded.media_id, key);
+      this.#files.set(uploaded.media_id, file);
     }
     return ids;
+  }
+
+  /**
+   * §8 40007 "re-upload, then resend": forgets the refused id and uploads its file again, giving
+   * the new id; undefined when the id is not one this process handed out for a file (a media_id
+   * written in the rules, or one from before a restart), which only `forget` can do nothing for.
+   */
+  async renew(mediaId: string): Promise<string | undefined> {
+    const file = this.#files.get(mediaId);
+    if (file === undefined) return undefined;
+    await this.forget(mediaId);
+    return (await this.resolve([file])).get(file.source.absPath);
   }
 
   /**
@@ -71,10 +88,8 @@ export class MediaUploads {
     const key = this.#keys.get(mediaId);
     if (key === undefined) return;
     this.#keys.delete(mediaId);
+    this.#files.delete(mediaId);
     await this.store.putMedia(key, { mediaId, createdAt: 0 });
-    this.log.warn(
-      { mediaId },
-      'WeCom refused a cached media_id (40007); the file is uploaded again next time',
-    );
+    this.log.warn({ mediaId }, 'WeCom refused a cached media_id (40007); the file is uploaded again');
   }
 }

@@ -509,10 +509,6 @@ export class MessageHandler {
       plan = await this.continueAfterCall(item, plan, plan.pending, lease, log);
       if (!plan) return;
     }
-    // §8 40007: re-upload, then resend — the next message carrying the file uploads it again.
-    for (const o of outcomes)
-      if (o.status === 'refused' && o.errcode === ERRCODE.invalidMediaId)
-        for (const id of mediaIdsOf(o.call)) await this.d.media.forget(id);
     if (outcomes.some(refusedEnd))
       log.warn(
         'WeCom refused to end the session from its current state (95016); kfbot records it as ended on its side and stops acting in it',
@@ -591,13 +587,4 @@ function stopsSending(o: CallOutcome): boolean {
     o.errcode !== undefined &&
     STOP_SENDING.has(o.errcode)
   );
-}
-
-/** The media ids a send carries: the media of image/voice/video/file, the thumb of link/miniprogram. */
-function mediaIdsOf(call: PlannedCall): string[] {
-  if (call.api !== 'kf/send_msg') return [];
-  const payload = (call.body as unknown as Record<string, unknown>)[call.body.msgtype];
-  if (typeof payload !== 'object' || payload === null) return [];
-  const p = payload as { media_id?: unknown; thumb_media_id?: unknown };
-  return [p.media_id, p.thumb_media_id].filter((v): v is string => typeof v === 'string' && v !== '');
 }

@@ -3,8 +3,10 @@
  * before it is made and as `sent` or `refused` after; a call found `attempting` (the process died,
  * or the answer was lost) is made again with the same client msgid, and WeCom's refusal of a
  * duplicate msgid (§9.12) is read as "it was delivered the first time". A welcome or closing code
- * is single-use (§6), so a repeated send_msg_on_event cannot deliver twice either.
+ * is single-use (§6), so a repeated send_msg_on_event cannot deliver twice either. A send WeCom
+ * refused for its media_id (40007) is made once more with the file uploaded again (§8).
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { PlannedCall } from '../rules/plan-calls.ts';
 import type { Lease } from '../store/pull-work.ts';
@@ -39,6 +41,28 @@ function sendKey(inboundMsgid: string, call: PlannedCall): string {
     : (call.body.msgid ?? `${inboundMsgid}:${call.step}`);
 }
 
+/** What renews a refused media_id by uploading its file again (runtime/media-uploads.ts). */
+export interface MediaRenewal {
+  renew(mediaId: string): Promise<string | undefined>;
+}
+
+/** The media ids a send carries: the media of image/voice/video/file, the thumb of link/miniprogram. */
+export function mediaIdsOf(call: PlannedCall): string[] {
+  if (call.api !== 'kf/send_msg') return [];
+  const payload = (call.body as unknown as Record<string, unknown>)[call.body.msgtype];
+  if (typeof payload !== 'object' || payload === null) return [];
+  const p = payload as { media_id?: unknown; thumb_media_id?: unknown };
+  return [p.media_id, p.thumb_media_id].filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/**
+ * The client msgid of the one resend after a 40007: derived from the refused send's, so a resend
+ * whose outcome was lost is made again under the same msgid (§9.12), never a second copy.
+ */
+function resendMsgid(key: string): string {
+  return `kf${createHash('sha256').update(`${key}\0media`).digest('base64url').slice(0, 30)}`;
+}
+
 /** Errcodes that, after an attempt whose outcome is unknown, mean the earlier attempt went through. */
 function confirmsEarlierAttempt(call: PlannedCall, errcode: number): boolean {
   if (call.api === 'kf/send_msg') return errcode === DUPLICATE_MSGID_ERRCODE;
@@ -52,15 +76,20 @@ export class SendExecutor {
     private readonly store: Store,
     private readonly metrics: KfbotMetrics,
     private readonly now: () => number,
+    private readonly media?: MediaRenewal,
   ) {}
 
   /**
    * Makes one call unless it already has an outcome. Throws (leaving it `attempting`) when the
    * outcome is unknown, so the caller retries later rather than moving on.
    */
-  async execute(call: PlannedCall, ctx: CallContext): Promise<CallResult> {
+  async execute(call: PlannedCall, ctx: CallContext, resend = false): Promise<CallResult> {
     const key = sendKey(ctx.inboundMsgid, call);
     const prior = await this.store.getSend(key);
+    if (prior?.status === 'refused' && prior.errcode === ERRCODE.invalidMediaId && !resend) {
+      const again = await this.resendWithNewMedia(call, key, ctx);
+      if (again) return again;
+    }
     if (prior?.status === 'sent' || prior?.status === 'refused' || prior?.status === 'dropped') {
       if (prior.status === 'sent' && call.api === 'kf/service_state/trans' && call.notice) {
         await this.sendNotice(call, prior, ctx);
@@ -149,8 +178,43 @@ export class SendExecutor {
         { api: call.api, rule: call.rule, errcode: err.errcode, remedy: err.remedy },
         `WeCom refused the reply of rule "${call.rule}": ${err.message}`,
       );
+      if (err.errcode === ERRCODE.invalidMediaId && !resend) {
+        const again = await this.resendWithNewMedia(call, key, ctx);
+        if (again) return again;
+      }
       return { call, status: 'refused', errcode: err.errcode };
     }
+  }
+
+  /**
+   * §8 40007 "re-upload, then resend": the refused send once more, its files uploaded again and a
+   * msgid of its own. Undefined (the refusal stands) when none of its ids can be renewed — ids
+   * written in the rules, or handed out before a restart: the next message uploads those files.
+   */
+  private async resendWithNewMedia(
+    call: PlannedCall,
+    key: string,
+    ctx: CallContext,
+  ): Promise<CallResult | undefined> {
+    if (call.api !== 'kf/send_msg' || !this.media) return undefined;
+    const msgid = resendMsgid(key);
+    const earlier = await this.store.getSend(msgid);
+    if (earlier && earlier.status !== 'attempting') return { call, status: earlier.status };
+    let body = JSON.stringify(call.body);
+    let renewed = false;
+    for (const id of mediaIdsOf(call)) {
+      const fresh = await this.media.renew(id);
+      if (fresh === undefined) continue;
+      body = body.replaceAll(JSON.stringify(id), JSON.stringify(fresh));
+      renewed = true;
+    }
+    if (!renewed) return undefined;
+    ctx.log.info(
+      { rule: call.rule },
+      `resending the reply of rule "${call.rule}" with its file uploaded again`,
+    );
+    const result = await this.execute({ ...call, body: { ...JSON.parse(body), msgid } }, ctx, true);
+    return { ...result, call };
   }
 
   private call(call: PlannedCall, ctx: CallContext): Promise<unknown> {

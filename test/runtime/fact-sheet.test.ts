@@ -164,7 +164,7 @@ rules:
     Buffer.alloc(16),
   ]);
 
-  it('uploads the file again for the next message once WeCom refused its cached media_id', async () => {
+  it('uploads the file again and resends the image WeCom refused for its cached media_id', async () => {
     const { sim: s, bot: b } = await start(RULES, { 'media/qr.png': png });
     const ask = (customer?: string) =>
       s.customerSays({ ...(customer && { externalUserId: customer }), text: '二维码' });
@@ -176,11 +176,16 @@ rules:
     s.faults.inject({ api: 'kf/send_msg', errcode: 40007, times: 1 });
     const refused = ask(customer);
     await handled(b, refused.msgid);
+    expect(s.requests.byApi('media/upload')).toHaveLength(2);
+    const images = () => s.sent(s.openKfId, customer).filter((m) => m.msgtype === 'image');
+    expect(images()).toHaveLength(2);
+    const [before, after] = images().map((m) => (m.content.image as { media_id: string }).media_id);
+    expect(after).not.toBe(before);
+    // The new id is cached: the next message sends it without uploading again.
     const again = ask(customer);
     await handled(b, again.msgid);
     expect(s.requests.byApi('media/upload')).toHaveLength(2);
-    const images = s.sent(s.openKfId, customer).filter((m) => m.msgtype === 'image');
-    expect(images).toHaveLength(2);
+    expect(images()).toHaveLength(3);
   });
 });
 
