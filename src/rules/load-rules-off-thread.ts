@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { PrebuiltFaq } from './compile-faq.ts';
 import { type LoadedRules, loadRules } from './load-rules.ts';
 import type { RuleProblem } from './problems.ts';
+import type { RuleSources } from './rule-source.ts';
 
 /** What the child is given (as its one argument, JSON). */
 export interface WorkerLoad {
@@ -60,21 +61,28 @@ function inChild(load: WorkerLoad): Promise<WorkerLoaded> {
 
 /**
  * loadRules (same result, never throws), the costly part in a child process. `fellBack` hears why
- * the child could not be used, when the rules were loaded here instead.
+ * the child could not be used, when the rules were loaded here instead. `sources`: the files as
+ * this process has already read them (load-rules-at-start.ts), compiled here instead of read again.
  */
 export async function loadRulesOffThread(
   target: string,
   cwd: string = process.cwd(),
   fellBack?: (err: unknown) => void,
+  sources?: RuleSources,
 ): Promise<LoadedRules> {
+  const read = sources && { sources };
   let built: WorkerLoaded;
   try {
     built = await inChild({ target, cwd });
   } catch (err) {
     // No child (a process limit, a broken install): load here, as before.
     fellBack?.(err);
-    return loadRules(target, cwd);
+    return loadRules(target, cwd, read);
   }
   if (!built.ok) return { problems: built.problems, files: built.files };
-  return loadRules(target, cwd, { ...(built.faq && { faq: { use: built.faq } }), checked: built.problems });
+  return loadRules(target, cwd, {
+    ...(built.faq && { faq: { use: built.faq } }),
+    checked: built.problems,
+    ...read,
+  });
 }

@@ -7,7 +7,7 @@ import type { FaqBuildCache } from './compile-faq.ts';
 import { compileRuleSources } from './compile-rules.ts';
 import { type RuleProblem, RulesError, sortProblems } from './problems.ts';
 import type { RuleSet } from './rule-model.ts';
-import { readRuleSources } from './rule-source.ts';
+import { type RuleSources, readRuleSources } from './rule-source.ts';
 
 export interface LoadedRules {
   /** Present when there is no error (warnings allowed). */
@@ -21,6 +21,8 @@ export interface LoadOptions {
   faq?: FaqBuildCache;
   /** Every problem the load that built `faq.use` found: the checks are not run again when it is reused. */
   checked?: readonly RuleProblem[];
+  /** The files, already read and parsed by the caller (load-rules-at-start.ts): not read twice. */
+  sources?: RuleSources;
 }
 
 /**
@@ -38,7 +40,7 @@ export function loadRules(target: string, cwd: string = process.cwd(), opts: Loa
 }
 
 function load(target: string, cwd: string, opts: LoadOptions): LoadedRules {
-  const sources = readRuleSources(target, cwd);
+  const sources = opts.sources ?? readRuleSources(target, cwd);
   const compiled = compileRuleSources(sources, opts.faq);
   // The whole-set checks run even when compiling found errors: every problem in one run. Those of
   // the loader process that built the reused FAQ stand for them (the same files, as the FAQ's key shows).

@@ -6,6 +6,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Decider } from '../rules/decider.ts';
+import { loadRulesAtStart } from '../rules/load-rules-at-start.ts';
 import { loadRulesOffThread } from '../rules/load-rules-off-thread.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
 import { ruleCounts } from '../rules/rule-counts.ts';
@@ -51,9 +52,10 @@ export class LiveRules {
   }
 
   /**
-   * Loads the rules now; resolves to whether they are valid. The costly part runs in a child
-   * process, so the event loop keeps answering with the previous rules meanwhile; reloads run one
-   * after another, so the last change is the one that stays.
+   * Loads the rules now; resolves to whether they are valid. With rules serving, the costly part
+   * runs in a child process, so the event loop keeps answering with them meanwhile; with none yet
+   * (the start), nothing waits on the event loop and the rules load here unless they have an FAQ
+   * (load-rules-at-start.ts). Reloads run one after another, so the last change is the one that stays.
    */
   reload(): Promise<boolean> {
     const next = this.#loading.then(() => this.#load());
@@ -62,9 +64,11 @@ export class LiveRules {
   }
 
   async #load(): Promise<boolean> {
-    const loaded = await loadRulesOffThread(this.target, this.cwd, (err) =>
-      this.log.warn({ err }, 'the rules loader process failed; loading on the event loop instead'),
-    );
+    const fellBack = (err: unknown) =>
+      this.log.warn({ err }, 'the rules loader process failed; loading on the event loop instead');
+    const loaded = this.#current
+      ? await loadRulesOffThread(this.target, this.cwd, fellBack)
+      : await loadRulesAtStart(this.target, this.cwd, fellBack);
     this.#problems = loaded.problems;
     for (const p of loaded.problems.filter((x) => x.severity === 'warning'))
       this.log.warn(`rules: ${formatProblem(p)}`);

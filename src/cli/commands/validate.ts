@@ -2,7 +2,7 @@
  * `kfbot validate [path]`: loads the rules, prints every problem with file:line:column and a
  * plain explanation, and exits 1 if any is an error (warnings alone exit 0).
  */
-import { loadRulesOffThread } from '../../rules/load-rules-off-thread.ts';
+import { loadRulesAtStart } from '../../rules/load-rules-at-start.ts';
 import { formatProblem, type RuleProblem } from '../../rules/problems.ts';
 import { describeCounts, type RuleCounts, ruleCounts } from '../../rules/rule-counts.ts';
 import type { RuleSet } from '../../rules/rule-model.ts';
@@ -35,8 +35,9 @@ export const validateCommand: Command = {
     const paths = [...positionals, ...(values.rules === undefined ? [] : [values.rules])];
     if (paths.length > 1) throw new UsageError('give at most one rules path (a path, or --rules PATH)');
     const target = rulesTarget(paths[0], io);
-    // As serve loads them: the costly part in a child process (load-rules-off-thread.ts).
-    const loaded = await loadRulesOffThread(target, io.cwd);
+    // As serve loads them at start: here, or an FAQ's costly part in a child process
+    // (load-rules-at-start.ts), so validate reports what serve would refuse or accept.
+    const loaded = await loadRulesAtStart(target, io.cwd);
     // The provider as serve would use it: the rules' setting with the environment's (and its key).
     loaded.problems.push(...semanticEnvProblems(loaded.ruleSet, io.env));
     const errors = loaded.problems.filter((p) => p.severity === 'error').length;

@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ruleFile } from '../../bench/rule-file.ts';
+import { loadRules } from '../../src/rules/load-rules.ts';
+import { listsQuestions, loadRulesAtStart } from '../../src/rules/load-rules-at-start.ts';
+import { readRuleSources } from '../../src/rules/rule-source.ts';
+
+function rulesDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kfbot-at-start-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('loading rules at start', () => {
+  it('tells rules with typed questions (faq:, or questions: on a menu item) from rules without', () => {
+    expect(listsQuestions(readRuleSources('rules'))).toBe(true);
+    const menu = rulesDir({
+      'menu.yaml':
+        'menus:\n  main:\n    items:\n      - { click: a, label: 退款, reply: 三天, questions: [退款多久] }\n',
+    });
+    expect(listsQuestions(readRuleSources(menu))).toBe(true);
+    const thousand = rulesDir({ 'rules.yaml': ruleFile(1_000) });
+    expect(listsQuestions(readRuleSources(thousand))).toBe(false);
+  });
+
+  it('gives 1,000 rules without an FAQ the same rules and problems as loadRules', async () => {
+    const dir = rulesDir({ 'rules.yaml': ruleFile(1_000) });
+    const here = loadRules(dir);
+    const atStart = await loadRulesAtStart(dir);
+    expect(atStart.problems).toEqual(here.problems);
+    expect(atStart.files).toEqual(here.files);
+    expect(atStart.ruleSet?.rules.map((r) => r.name)).toEqual(here.ruleSet?.rules.map((r) => r.name));
+  });
+
+  it('gives the default rules (an FAQ) the same problems and FAQ answers as loadRules', async () => {
+    const here = loadRules('rules');
+    const fellBack: unknown[] = [];
+    const atStart = await loadRulesAtStart('rules', process.cwd(), (err) => fellBack.push(err));
+    expect(fellBack).toEqual([]);
+    expect(atStart.problems).toEqual(here.problems);
+    expect(atStart.ruleSet?.faq?.calibration).toEqual(here.ruleSet?.faq?.calibration);
+    for (const text of ['退款多久到账', '發票怎麼開', '随便问问'])
+      expect(atStart.ruleSet?.faq?.index.match(text)).toEqual(here.ruleSet?.faq?.index.match(text));
+  });
+
+  it('refuses invalid rules with every problem listed, with or without an FAQ', async () => {
+    const bad =
+      'rules:\n  - { name: 坏的, when: { txt: 你好 }, then: [ { reply: x } ] }\n  - { name: 坏的, then: [ { rely: y } ] }\n';
+    for (const dir of [
+      rulesDir({ 'rules.yaml': bad }),
+      rulesDir({
+        'rules.yaml': `faq:\n  - { id: a, questions: [退款多久], reply: 三天 }\n  - { id: a, questions: [退货], reply: 七天 }\n${bad}`,
+      }),
+    ]) {
+      const atStart = await loadRulesAtStart(dir);
+      expect(atStart.ruleSet).toBeUndefined();
+      expect(atStart.problems).toEqual(loadRules(dir).problems);
+      expect(atStart.problems.filter((p) => p.severity === 'error').length).toBeGreaterThanOrEqual(2);
+      expect(atStart.problems.some((p) => p.message.includes('unknown fact "txt"'))).toBe(true);
+    }
+  });
+});
