@@ -109,7 +109,7 @@ describe('editing and publishing in the console', () => {
     const outcome = editor.locator('#outcome');
     await expect
       .poll(() => outcome.textContent(), { timeout: 15_000 })
-      .toContain('未发布 Not published: tests');
+      .toContain('未发布 Not published (tests): 对话测试没有通过');
     expect(await outcome.textContent()).toContain('- expected: a text containing "48 小时内发货"');
     // Markup in a reply is text on the page, never an element.
     expect(await editor.locator('#draft pre.diff b').count()).toBe(0);
@@ -190,7 +190,25 @@ describe('editing and publishing in the console', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kfbot-kb-')), '知识库.xlsx');
     await wb.xlsx.writeFile(path);
     await editor.goto(consoleUrl());
-    await editor.getByLabel('知识库 Excel 文件').setInputFiles(path);
+    // The file button reads Chinese (not the browser's "Choose File"), and importing with no file
+    // chosen says what to do instead of doing nothing.
+    const kb = editor.locator('#kb');
+    expect(await kb.locator('label.file-pick').textContent()).toBe(
+      '选择知识库 Excel 文件 Choose the .xlsx file',
+    );
+    expect(await kb.locator('#kb-file-name').textContent()).toBe('未选择文件 No file chosen');
+    await editor.getByRole('button', { name: /导入到草稿/ }).click();
+    expect(await editor.locator('#kb-status').getByRole('alert').textContent()).toContain(
+      '请先选择一个 .xlsx 文件',
+    );
+    // By keyboard: Tab from the export link reaches the file input, and Space opens the chooser.
+    await kb.getByRole('link', { name: '导出已发布的问答 Export' }).focus();
+    await editor.keyboard.press('Tab');
+    expect(await editor.evaluate('document.activeElement.id')).toBe('kb-file');
+    const [chooser] = await Promise.all([editor.waitForEvent('filechooser'), editor.keyboard.press('Space')]);
+    await chooser.setFiles(path);
+    expect(await kb.locator('#kb-file-name').textContent()).toBe('知识库.xlsx');
+    await kb.screenshot({ path: 'test-results/console-edit-kb-1280.png' });
     await editor.getByRole('button', { name: /导入到草稿/ }).click();
     await expect.poll(() => editor.locator('#kb-status').textContent()).toContain('新增 1 项 · 合并 1 项');
     expect(await editor.locator('#kb-status').textContent()).toContain('保留原答案');

@@ -25,17 +25,38 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-export class ApiError extends Error {}
-
-/** @param {Response} r */
-async function answer(r) {
-  if (r.status === 401) {
-    location.assign('/console/login');
-    throw new ApiError('signed out');
+/** A refusal from kfbot: its message (Chinese first) and its code (csrf, signed-out) if it has one. */
+export class ApiError extends Error {
+  /** @param {string} message @param {string} [code] */
+  constructor(message, code) {
+    super(message);
+    this.code = code;
   }
+}
+
+/**
+ * The answer's JSON, or an ApiError saying why not. A session that ended is said where the action
+ * was (with a link to sign in), never by leaving the page: what the operator typed stays in sight.
+ * @param {Response} r
+ */
+async function answer(r) {
   const body = await r.json().catch(() => ({ error: `${r.status} ${r.statusText}` }));
-  if (!r.ok) throw new ApiError(body.error ?? `${r.status}`);
+  if (!r.ok) throw new ApiError(body.error ?? `${r.status}`, body.code);
   return body;
+}
+
+/** @param {string} url @param {RequestInit} init */
+async function send(url, init) {
+  let r;
+  try {
+    r = await fetch(url, { credentials: 'same-origin', ...init });
+  } catch {
+    // fetch itself failed: no answer at all (the network, or kfbot restarting).
+    throw new ApiError(
+      '连不上 kfbot（网络中断或 kfbot 正在重启），请稍后再试 · could not reach kfbot: try again in a moment',
+    );
+  }
+  return answer(r);
 }
 
 /**
@@ -46,7 +67,7 @@ async function answer(r) {
  */
 export async function api(name, params) {
   const q = new URLSearchParams(params ?? {}).toString();
-  return answer(await fetch(`/console/api/${name}${q ? `?${q}` : ''}`, { credentials: 'same-origin' }));
+  return send(`/console/api/${name}${q ? `?${q}` : ''}`, {});
 }
 
 /**
@@ -56,14 +77,11 @@ export async function api(name, params) {
  * @returns {Promise<any>}
  */
 export async function post(name, body) {
-  return answer(
-    await fetch(`/console/api/${name}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify(body ?? {}),
-    }),
-  );
+  return send(`/console/api/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+    body: JSON.stringify(body ?? {}),
+  });
 }
 
 /** The page's query (from, to, account, …) as the address bar holds it. */
@@ -71,75 +89,28 @@ export function pageQuery() {
   return new URLSearchParams(location.search);
 }
 
-/**
- * The range and account filter: dates and an account list; changing them reloads the page's data
- * and keeps the choice in the address bar (so a link or a reload shows the same).
- * @param {{ from: string; to: string; account: string | null }} range
- * @param {string[]} accounts
- * @param {() => void} onChange
- */
-export function rangeFilter(range, accounts, onChange) {
-  const from = /** @type {HTMLInputElement} */ (
-    h('input', { type: 'date', name: 'from', value: range.from })
-  );
-  const to = /** @type {HTMLInputElement} */ (h('input', { type: 'date', name: 'to', value: range.to }));
-  const account = /** @type {HTMLSelectElement} */ (
-    h(
-      'select',
-      { name: 'account' },
-      h('option', { value: '' }, '全部账号 all accounts'),
-      ...[...new Set([...accounts, ...(range.account ? [range.account] : [])])].map((a) =>
-        h('option', { value: a, selected: a === range.account }, a),
-      ),
-    )
-  );
-  // A date input draws its value in the browser's own language (mm/dd/yyyy in an English
-  // Chromium), whatever the page's lang says; beside it the chosen day is written yyyy-mm-dd, as
-  // the charts, tables, CSV and `kfbot report` write days, so 11/09 is never read as 9 November.
-  /** @param {HTMLInputElement} input */
-  const iso = (input) => {
-    const shown = h('output', { class: 'iso', for: input.name, 'aria-live': 'polite' }, input.value);
-    input.addEventListener('input', () => {
-      shown.textContent = input.value;
-    });
-    return shown;
-  };
-  // The picker offers no "to" before "from" (the server refuses such a range).
-  const bound = () => {
-    to.min = from.value;
-    from.max = to.value;
-  };
-  from.addEventListener('input', bound);
-  to.addEventListener('input', bound);
-  bound();
-  const form = h(
-    'form',
-    { class: 'filter' },
-    h('label', null, '从 from ', from, iso(from)),
-    h('label', null, '到 to ', to, iso(to)),
-    h('label', null, '账号 account ', account),
-    h('button', { type: 'submit' }, '查看 Show'),
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const q = pageQuery();
-    for (const [k, el] of /** @type {const} */ ([
-      ['from', from],
-      ['to', to],
-      ['account', account],
-    ])) {
-      if (el.value) q.set(k, el.value);
-      else q.delete(k);
-    }
-    history.pushState(null, '', `${location.pathname}?${q}`);
-    onChange();
-  });
-  return form;
-}
-
 /** @param {string} message */
 export function errorBox(message) {
   return h('p', { class: 'error', role: 'alert' }, message);
+}
+
+/**
+ * Why something failed, with the way on where there is one: a session that ended links to the
+ * sign-in; a page older than the session (signed in again in another tab, so its CSRF token no
+ * longer matches) offers a reload.
+ * @param {unknown} err @param {string} [prefix] what was being done, e.g. 加载失败 Could not load:
+ */
+export function problemBox(err, prefix = '') {
+  const box = errorBox(`${prefix}${err instanceof Error ? err.message : String(err)}`);
+  const code = err instanceof ApiError ? err.code : undefined;
+  if (code === 'signed-out')
+    box.append(' ', h('a', { href: '/console/login', class: 'action' }, '去登录 Sign in'));
+  if (code === 'csrf') {
+    const reload = h('button', { type: 'button', class: 'action' }, '刷新页面 Reload');
+    reload.addEventListener('click', () => location.reload());
+    box.append(' ', reload);
+  }
+  return box;
 }
 
 /**
@@ -149,9 +120,7 @@ export function errorBox(message) {
  * @param {HTMLElement} main @param {unknown} err
  */
 export function loadFailed(main, err) {
-  main.replaceChildren(
-    errorBox(`加载失败 Could not load: ${err instanceof Error ? err.message : String(err)}`),
-  );
+  main.replaceChildren(problemBox(err, '加载失败 Could not load: '));
   if (location.search)
     main.append(
       h(
@@ -210,7 +179,23 @@ export async function drawChart(box, chart, opts = {}) {
       width: width(),
       height: 220,
       scales: { x: { time: true }, ...(opts.yRange && { y: { range: opts.yRange } }) },
-      axes: [{ space: 60 }, { size: 40 }],
+      // A day is a UTC midnight here (xs above): ticks fall on those midnights and read as the
+      // pages write days, mm-dd with the year under the first, never the browser's 11/9.
+      tzDate: (/** @type {number} */ ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      axes: [
+        {
+          space: 60,
+          values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) =>
+            ticks.map((t, i) => {
+              if (t % 86_400) return '';
+              const day = new Date(t * 1000).toISOString().slice(0, 10);
+              const year = day.slice(0, 4);
+              const first = i === 0 || new Date((ticks[i - 1] ?? 0) * 1000).getUTCFullYear() !== Number(year);
+              return first ? `${day.slice(5)}\n${year}` : day.slice(5);
+            }),
+        },
+        { size: 40 },
+      ],
       hooks: {
         draw: [
           (/** @type {any} */ u) => {

@@ -1,16 +1,7 @@
 // 会话 Conversations: a row per session; /console/conversations?account=…&customer=…&started=… shows
 // one session's messages in order, each with the rule that answered it and why.
-import {
-  api,
-  dataTable,
-  errorBox,
-  h,
-  loadFailed,
-  pageQuery,
-  post,
-  rangeFilter,
-  time,
-} from '../console-lib.js';
+import { api, dataTable, h, loadFailed, pageQuery, post, problemBox, time } from '../console-lib.js';
+import { rangeFilter } from '../range-filter.js';
 
 const ENDED = /** @type {Record<string, string>} */ ({
   timeout: '超时结束 timeout',
@@ -98,7 +89,7 @@ async function renderSession(main, q) {
   } catch (err) {
     main.replaceChildren(
       h('p', null, h('a', { href: '/console/conversations' }, '← 会话 Conversations')),
-      errorBox(String(err instanceof Error ? err.message : err)),
+      problemBox(err),
     );
     return;
   }
@@ -109,7 +100,7 @@ async function renderSession(main, q) {
     { type: 'button', class: 'danger', id: 'forget' },
     '删除该客户的全部数据 Erase this customer',
   );
-  const status = h('p', { role: 'status' });
+  const status = h('div', { role: 'status', id: 'forget-status' });
   forget.addEventListener('click', async () => {
     if (
       !confirm(
@@ -125,7 +116,7 @@ async function renderSession(main, q) {
       status.textContent = `已删除 Erased: ${r.summary}`;
     } catch (err) {
       forget.removeAttribute('disabled');
-      status.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+      status.replaceChildren(problemBox(err));
     }
   });
   main.replaceChildren(

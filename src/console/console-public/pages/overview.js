@@ -1,14 +1,6 @@
 // 概览 Overview: totals, a chart per measure with its CSV, over a range and account.
-import {
-  api,
-  chartTable,
-  dataTable,
-  drawChart,
-  h,
-  loadFailed,
-  pageQuery,
-  rangeFilter,
-} from '../console-lib.js';
+import { api, chartTable, dataTable, drawChart, h, loadFailed, pageQuery } from '../console-lib.js';
+import { rangeFilter } from '../range-filter.js';
 
 /** @param {number | null} n @param {string} [unit] */
 const num = (n, unit = '') => (n === null ? '–' : `${n}${unit}`);
@@ -45,6 +37,47 @@ function partsCard(label, parts, note, id) {
     ),
     note ? h('div', { class: 'muted small card-note' }, note) : null,
   );
+}
+
+/**
+ * Why the hand-over card's two numbers differ: closed until asked for, so the cards stay one short
+ * row above the charts. Opened, on a wide screen it lies over the top of the charts across the
+ * whole row of cards (a few lines) instead of stretching the card into a tall column that pushes
+ * the charts down; 收起, Esc or the summary close it. On a phone it opens in place.
+ */
+function handoverWhy() {
+  const close = h('button', { type: 'button', class: 'close' }, '收起 Close');
+  const why = /** @type {HTMLDetailsElement} */ (
+    h(
+      'details',
+      { class: 'explain', id: 'handover-why' },
+      h('summary', null, '为何两数不同？Why?'),
+      h(
+        'div',
+        { class: 'explain-body' },
+        h(
+          'p',
+          null,
+          '会话：企业微信接受了转接、交给人工的会话（闲置规则的转接也算）。命中：客户消息命中转人工规则的次数（转接被拒、同一会话再次要求人工也算）。',
+        ),
+        h(
+          'p',
+          null,
+          'Sessions: moved to a person, the transfer accepted by WeCom (idle rules’ included). Hits: customer messages a hand-off rule answered (refused transfers and repeats included).',
+        ),
+        close,
+      ),
+    )
+  );
+  const shut = () => {
+    why.open = false;
+    why.querySelector('summary')?.focus();
+  };
+  close.addEventListener('click', shut);
+  why.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && why.open) shut();
+  });
+  return why;
 }
 
 /** A CSAT average on its scale: 3 → "3.0 / 5"; none yet → "–". @param {number | null} n */
@@ -99,21 +132,7 @@ export async function render(main) {
         [t.handovers, '个会话 sessions'],
         [t.handoff, '次规则命中 rule hits'],
       ],
-      h(
-        'details',
-        null,
-        h('summary', null, '为何两数不同 Why they differ'),
-        h(
-          'p',
-          null,
-          '会话：企业微信接受了转接、交给人工的会话（闲置规则的转接也算）。命中：客户消息命中转人工规则的次数（转接被拒、同一会话再次要求人工也算）。',
-        ),
-        h(
-          'p',
-          null,
-          'Sessions: moved to a person, the transfer accepted by WeCom (idle rules’ included). Hits: customer messages a hand-off rule answered (refused transfers and repeats included).',
-        ),
-      ),
+      handoverWhy(),
       'card-handover',
     ),
     partsCard('闲置 Idle customers', [

@@ -1,5 +1,6 @@
 // 规则 Rules (read-only): version, every live replica's published version, problems, rules with hits and undelivered replies, menus as trees, FAQ items.
-import { api, dataTable, h, loadFailed, pageQuery, rangeFilter, time } from '../console-lib.js';
+import { api, dataTable, h, loadFailed, pageQuery, time } from '../console-lib.js';
+import { rangeFilter } from '../range-filter.js';
 
 /** @param {any} menu */
 function menuTree(menu) {
