@@ -427,6 +427,18 @@ describe('the console in Chromium', () => {
     await page.goto(`${bot.app.url}/console/rules`);
     await page.locator('#rule-table').waitFor();
     expect(await page.locator('#rule-table').textContent()).toContain('两次没听懂转人工');
+    // The rule-less row counts what the overview's 无规则 counts (it read 0 whatever happened).
+    const unmatched = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
+      totals: { unmatched: number };
+    };
+    expect(unmatched.totals.unmatched).toBeGreaterThan(0);
+    expect(
+      await page
+        .locator('#rule-table tr', { hasText: '无规则匹配 no rule matched' })
+        .locator('td.num')
+        .first()
+        .textContent(),
+    ).toBe(String(unmatched.totals.unmatched));
     await page.screenshot({ path: 'test-results/console-rules-1280.png' });
     await page.close();
   });

@@ -64,6 +64,7 @@ describe('editing and publishing in the console', () => {
     await editor.goto(consoleUrl());
     const row = editor.locator('#unanswered tr', { hasText: '能寄国外吗' });
     await row.waitFor();
+    await editor.screenshot({ path: 'test-results/console-edit-1280.png', fullPage: true });
     // Nothing published yet: the versions panel says so rather than showing an empty table.
     expect(await editor.locator('#versions').textContent()).toContain('还没有发布过');
     expect(await editor.locator('#versions table').count()).toBe(0);
@@ -227,6 +228,7 @@ describe('editing and publishing in the console', () => {
     await phone.locator('details.item').first().locator('summary').click();
     const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     await phone.screenshot({ path: 'test-results/console-edit-phone.png', fullPage: false });
+    await phone.screenshot({ path: 'test-results/console-edit-390-full.png', fullPage: true });
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.close();
   }, 60_000);

@@ -194,7 +194,16 @@ export async function drawChart(box, chart, opts = {}) {
               return first ? `${day.slice(5)}\n${year}` : day.slice(5);
             }),
         },
-        { size: 40 },
+        // Bars count things (sessions, messages): their axis steps in whole numbers, never 0.5.
+        bars
+          ? {
+              size: 40,
+              incrs: [
+                1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
+                100_000,
+              ],
+            }
+          : { size: 40 },
       ],
       hooks: {
         draw: [

@@ -80,6 +80,16 @@ function handoverWhy() {
   return why;
 }
 
+/** The count of each score, each "3分 ×12" kept whole on a narrow screen. @param {Record<string, number>} spread */
+function csatSpread(spread) {
+  return h(
+    'p',
+    { class: 'muted small spread' },
+    '评分分布 ratings by score: ',
+    ...Object.entries(spread).map(([score, n]) => h('span', { class: 'nowrap' }, `${score}分 ×${n}`)),
+  );
+}
+
 /** A CSAT average on its scale: 3 → "3.0 / 5"; none yet → "–". @param {number | null} n */
 const csat = (n) => (n === null ? '–' : `${n.toFixed(1)} / 5`);
 
@@ -162,6 +172,8 @@ export async function render(main) {
         h('a', { class: 'csv', href: `/console/api/overview-csv?${csv}`, download: '' }, '下载 CSV'),
       ),
       box,
+      // How many ratings of each score: the average line alone hides whether 3.0 is all 3s.
+      chart.id === 'csat' ? csatSpread(data.csatDistribution) : null,
       h(
         'details',
         null,
@@ -188,14 +200,6 @@ export async function render(main) {
           ),
         )
       : h('p', { class: 'muted' }, '此期间没有转人工规则命中 No hand-off rule matched in this range'),
-    h(
-      'p',
-      { class: 'muted small' },
-      '满意度分布 CSAT distribution: ',
-      Object.entries(data.csatDistribution)
-        .map(([s, n]) => `${s}分 ×${n}`)
-        .join('  '),
-    ),
   );
   main.replaceChildren(
     h('h1', null, '概览 Overview'),

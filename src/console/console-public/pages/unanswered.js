@@ -44,7 +44,7 @@ export async function render(main) {
                 null,
                 h('td', { class: 'num' }, q.count),
                 h('td', { class: 'customer-text' }, q.example),
-                h('td', null, `${time(q.firstSeen)} – ${time(q.lastSeen)}`),
+                h('td', { class: 'time' }, time(q.firstSeen), h('br'), `– ${time(q.lastSeen)}`),
                 h('td', null, q.openKfId),
                 h(
                   'td',
