@@ -57,7 +57,7 @@ describe('editing and publishing in the console', () => {
   it('turns an unanswered question into a 相似问法; the next customer typing it gets the answer', async () => {
     await chat.getByRole('button', { name: /New customer/ }).waitFor();
     await customerSays('能寄国外吗');
-    await expect.poll(() => bot('没太明白').count()).toBeGreaterThan(0);
+    await expect.poll(() => bot('没太明白').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await bot('全国包邮').count()).toBe(0);
 
     const started = Date.now();

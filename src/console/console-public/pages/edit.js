@@ -211,7 +211,7 @@ function unansweredPanel() {
     h('h2', null, '未答问题 Unanswered → 相似问法'),
     dataTable(
       {},
-      ['客户说 Customer text', '次数', '加到问答 Add to item', ''],
+      ['客户说 Customer text', '次数 count', '加到问答，或新建 Add to an item, or a new one'],
       data.unanswered.map((/** @type {any} */ u) => {
         const select = /** @type {HTMLSelectElement} */ (
           h(
@@ -227,7 +227,7 @@ function unansweredPanel() {
           )
         );
         const add = h('button', { type: 'button' }, '加为相似问法 Add');
-        const cell = h('td');
+        const cell = h('div');
         add.addEventListener('click', () => {
           const item = items.find((/** @type {any} */ i) => i.id === select.value);
           if (item) edit({ op: 'set-item', id: item.id, questions: [...item.questions, u.text] }, cell);
@@ -247,21 +247,26 @@ function unansweredPanel() {
           null,
           h('td', null, u.text),
           h('td', { class: 'num' }, u.count),
+          // One cell for both ways, so on a phone neither is past the table's right edge.
           h(
             'td',
-            null,
+            { class: 'add-to' },
             select,
             u.suggest
               ? h(
                   'span',
                   { class: 'muted small' },
-                  u.suggest.why === 'chosen' ? ' 客户在猜你想问中选过' : ' 最接近',
+                  u.suggest.why === 'chosen'
+                    ? ' 客户在猜你想问中选过 chosen by customers'
+                    : ' 最接近 nearest',
                 )
               : null,
             ' ',
             add,
+            h('span', { class: 'muted small' }, ' 或 or '),
+            fresh,
+            cell,
           ),
-          h('td', null, fresh, cell),
         );
       }),
     ),
@@ -406,6 +411,16 @@ function menuEditor(menu) {
   );
 }
 
+/** What each text is, in WeCom's words (rule-catalogue.ts's roles). */
+/** @type {Record<string, string>} */
+const TEXT_ROLES = {
+  welcome: '欢迎语 welcome',
+  closing: '结束语 closing',
+  handoff: '转人工 hand-off',
+  fallback: '兜底 fallback',
+  reply: '回复 reply',
+};
+
 /** @param {any} t */
 function textEditor(t) {
   const text = area('text', t.text, 2);
@@ -421,7 +436,9 @@ function textEditor(t) {
     e.preventDefault();
     edit({ op: 'set-rule-text', rule: t.rule, step: t.step, text: text.value }, status);
   });
-  return h('div', null, h('span', { class: 'tag' }, t.role), form);
+  // Each text its own block, its kind beside its name (a tag on a line of its own read as the
+  // previous text's).
+  return h('div', { class: 'text-item' }, h('span', { class: 'tag' }, TEXT_ROLES[t.role] ?? t.role), form);
 }
 
 function kbPanel() {
@@ -574,7 +591,7 @@ function draw() {
       h(
         'p',
         { class: 'muted' },
-        `规则 ${data.rules} · 运行中 loaded #${data.running ?? '—'} · 最新发布 published v${data.latest}`,
+        `规则 ${data.rules} · 运行中 loaded #${data.running ?? '—'} · ${data.latest ? `最新发布 published v${data.latest}` : '还没有发布过 nothing published yet'}`,
       ),
       outcomeBox,
       draftPanel(),
