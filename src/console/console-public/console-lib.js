@@ -142,7 +142,27 @@ export function time(ms) {
 let uplot;
 
 /**
- * A bar or line chart of a table's rows, one series per column after the day; redrawn to the
+ * Bars stacked into one column a day: series i is drawn up to the sum of itself and every series
+ * after it, the first (drawn first, so lowest in paint order) tallest. Each later series paints
+ * over the lower part, so each shows its own height, and the column's top is the day's total.
+ * (Bars side by side at the same x overlapped: a small count drawn over the foot of a large one
+ * read as part of it.)
+ * @param {(number | null)[][]} ys
+ * @returns {number[][]}
+ */
+function stack(ys) {
+  const out = ys.map((values) => values.map((v) => v ?? 0));
+  for (let i = out.length - 2; i >= 0; i--) {
+    const row = /** @type {number[]} */ (out[i]);
+    const above = /** @type {number[]} */ (out[i + 1]);
+    for (let j = 0; j < row.length; j++) row[j] = (row[j] ?? 0) + (above[j] ?? 0);
+  }
+  return out;
+}
+
+/**
+ * A bar or line chart of a table's rows, one series per column after the day (bars stacked, a
+ * day's column as tall as its total: stack() below); redrawn to the
  * width of its box (phones included). Its legend shows the day under the cursor; with no day
  * pointed at, what the range comes to: each series' total for bars, for a line `idle`'s values
  * (the overall rate, say) or else its latest value — never uPlot's bare "--".
@@ -150,7 +170,7 @@ let uplot;
  * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
  * `yRange` fixes the value axis (a rate's 0–100) instead of fitting it to the data; the drawn
  * axis's ends are kept on the box (data-y-min, data-y-max) for the page's tests.
- * @param {{ kind?: 'bars' | 'line'; stacked?: boolean; idle?: (string | null)[]; yRange?: [number, number] }} [opts]
+ * @param {{ kind?: 'bars' | 'line'; idle?: (string | null)[]; yRange?: [number, number] }} [opts]
  */
 export async function drawChart(box, chart, opts = {}) {
   // Served by kfbot from the uplot package (console-assets.ts); a variable keeps tsc from resolving it.
@@ -161,10 +181,7 @@ export async function drawChart(box, chart, opts = {}) {
   const xs = chart.rows.map((r) => Date.parse(`${r.day}T00:00:00Z`) / 1000);
   const ys = series.map((c) => chart.rows.map((r) => (r[c.key] === '' ? null : Number(r[c.key]))));
   const colors = ['#2f7ed8', '#f28f43', '#8bbc21', '#910000', '#1aadce', '#492970', '#77a1e5'];
-  const bars =
-    opts.kind !== 'line' && uPlot.paths.bars
-      ? uPlot.paths.bars({ size: [0.8 / series.length, 40] })
-      : undefined;
+  const bars = opts.kind !== 'line' && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
   /** @param {(number | null)[]} values @param {number} i */
   const idle = (values, i) => {
     const given = opts.idle?.[i];
@@ -178,7 +195,20 @@ export async function drawChart(box, chart, opts = {}) {
     {
       width: width(),
       height: 220,
-      scales: { x: { time: true }, ...(opts.yRange && { y: { range: opts.yRange } }) },
+      scales: {
+        // Bars stand on their day: half a day either side keeps the first and last bars whole
+        // (on the range's very ends they were cut in half).
+        x: {
+          time: true,
+          ...(bars && {
+            range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [
+              min - 43_200,
+              max + 43_200,
+            ],
+          }),
+        },
+        ...(opts.yRange && { y: { range: opts.yRange } }),
+      },
       // A day is a UTC midnight here (xs above): ticks fall on those midnights and read as the
       // pages write days, mm-dd with the year under the first, never the browser's 11/9.
       tzDate: (/** @type {number} */ ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
@@ -239,7 +269,12 @@ export async function drawChart(box, chart, opts = {}) {
             /** @type {number | null} */ v,
             /** @type {number} */ _s,
             /** @type {number | null} */ idx,
-          ) => (idx === null ? idle(ys[i] ?? [], i) : v === null ? '–' : String(v)),
+          ) => {
+            if (idx === null) return idle(ys[i] ?? [], i);
+            // A stacked bar's drawn value is a running sum: the legend says the series' own.
+            const own = bars ? (ys[i]?.[idx] ?? null) : v;
+            return own === null ? '–' : String(own);
+          },
           stroke: colors[i % colors.length],
           fill: bars ? colors[i % colors.length] : undefined,
           width: bars ? 0 : 2,
@@ -248,7 +283,7 @@ export async function drawChart(box, chart, opts = {}) {
         })),
       ],
     },
-    [xs, ...ys],
+    [xs, ...(bars ? stack(ys) : ys)],
     box,
   );
   new ResizeObserver(() => plot.setSize({ width: width(), height: 220 })).observe(box);
