@@ -154,6 +154,25 @@ describe('the console in Chromium', () => {
     await expect.poll(() => page.locator('.u-over').count()).toBe(6);
     await page.screenshot({ path: 'test-results/console-overview-1280.png' });
     // The sessions chart's table, day by day, against report sessions summed over the accounts.
+    // The bars are stacked, yet pointing at a day the legend says each part's own count.
+    const messages = (
+      (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
+        charts: { id: string; rows: Record<string, string | number>[] }[];
+      }
+    ).charts.find((c) => c.id === 'messages');
+    const over = page.locator('#chart-messages .u-over');
+    const box = await over.boundingBox();
+    await over.hover({ position: { x: (box?.width ?? 0) / 2, y: (box?.height ?? 0) / 2 } });
+    const legend = page.locator('#chart-messages .u-legend');
+    const pointed = (await legend.locator('.u-series').first().locator('.u-value').textContent()) ?? '';
+    expect(pointed).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const row = messages?.rows.find((r) => r.day === pointed);
+    expect(row).toBeDefined();
+    const shownParts = await legend.locator('.u-series .u-value').allTextContents();
+    expect(shownParts.slice(1).map(Number)).toEqual(
+      ['answered', 'handoff', 'fallback', 'unmatched'].map((k) => Number(row?.[k])),
+    );
+    await page.mouse.move(0, 0);
     await page.locator('#chart-sessions summary').click();
     const shown = await page
       .locator('#chart-sessions table.data tbody tr')
