@@ -16,9 +16,14 @@ export type AuthoringErrorCode =
 
 export class AuthoringError extends Error {
   override readonly name = 'AuthoringError';
+  /**
+   * `zh`: what went wrong and what to do, in Chinese, for the console's operators (shown before the
+   * English message); where it is missing the console says what the code means.
+   */
   constructor(
     readonly code: AuthoringErrorCode,
     message: string,
+    readonly zh?: string,
   ) {
     super(message);
   }

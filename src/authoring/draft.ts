@@ -52,7 +52,7 @@ function applyAll(base: Record<string, string>, edits: readonly RuleEdit[]): Rul
       applyEdit(files, edit);
     } catch (err) {
       if (err instanceof AuthoringError && edits.length > 1)
-        throw new AuthoringError(err.code, `edit ${i + 1} (${edit.op}): ${err.message}`);
+        throw new AuthoringError(err.code, `edit ${i + 1} (${edit.op}): ${err.message}`, err.zh);
       throw err;
     }
   });

@@ -54,10 +54,14 @@ export async function readKbWorkbook(data: Buffer): Promise<{ rows: KbRow[]; ski
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);
   } catch {
-    throw new AuthoringError('bad-edit', 'this is not an .xlsx file (save it from Excel or WPS as .xlsx)');
+    throw new AuthoringError(
+      'bad-edit',
+      'this is not an .xlsx file (save it from Excel or WPS as .xlsx)',
+      '这不是 .xlsx 文件：请在 Excel 或 WPS 里“另存为” .xlsx 后再导入',
+    );
   }
   const sheet = wb.worksheets[0];
-  if (!sheet) throw new AuthoringError('bad-edit', 'the workbook has no sheet');
+  if (!sheet) throw new AuthoringError('bad-edit', 'the workbook has no sheet', '这个文件里没有工作表');
   let header = 0;
   const col: Partial<Record<keyof typeof KB_EXCEL_COLUMNS, number>> = {};
   for (let r = 1; r <= Math.min(5, sheet.rowCount) && !header; r++) {
@@ -75,6 +79,7 @@ export async function readKbWorkbook(data: Buffer): Promise<{ rows: KbRow[]; ski
     throw new AuthoringError(
       'bad-edit',
       `no header row with 问题 and 答案 in the first 5 rows (columns: ${HEADERS.join(', ')})`,
+      `前 5 行里没有含“问题”和“答案”的表头行：请把表头写成 ${HEADERS.join('、')}（可先点“导出”看样子）`,
     );
   const rows: KbRow[] = [];
   const skipped: string[] = [];

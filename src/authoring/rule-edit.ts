@@ -141,7 +141,7 @@ function findMenu(files: RuleFiles, name: string): { file: string; menu: Data } 
 
 function text(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.trim() === '')
-    throw new AuthoringError('bad-edit', `${what} cannot be empty`);
+    throw new AuthoringError('bad-edit', `${what} cannot be empty`, '内容不能为空，请填写后再保存');
   return value;
 }
 
@@ -214,7 +214,11 @@ function setRuleText(files: RuleFiles, rule: string, step: number, value: string
 function idFor(questionList: readonly string[]): string {
   const first = questionList[0];
   if (first === undefined)
-    throw new AuthoringError('bad-edit', 'a new item needs an id or at least one question');
+    throw new AuthoringError(
+      'bad-edit',
+      'a new item needs an id or at least one question',
+      '新问答至少要填一个相似问法（每行一个）',
+    );
   return `faq_${createHash('sha1').update(first).digest('hex').slice(0, 8)}`;
 }
 
@@ -225,9 +229,14 @@ function addItem(files: RuleFiles, edit: Extract<RuleEdit, { op: 'add-item' }>):
     throw new AuthoringError(
       'bad-edit',
       `the id "${id}" may hold letters, digits, _ . - only (it is the click id)`,
+      `编号“${id}”只能用英文字母、数字和 _ . -（也可以不填，由 kfbot 生成）`,
     );
   if (itemPlaces(files, id).length > 0)
-    throw new AuthoringError('exists', `an item with the id "${id}" exists already`);
+    throw new AuthoringError(
+      'exists',
+      `an item with the id "${id}" exists already`,
+      `编号“${id}”已被别的问答使用，请换一个编号`,
+    );
   const qs = questions(edit.questions, `item "${id}"`);
   const reply = text(edit.reply, `the reply of "${id}"`);
   if (edit.menu !== undefined) {
@@ -259,7 +268,11 @@ function addItem(files: RuleFiles, edit: Extract<RuleEdit, { op: 'add-item' }>):
   if (file === undefined) throw new AuthoringError('bad-edit', 'say which file the new item goes in');
   if (!files.has(file)) files.set(file, '');
   if (qs.length === 0)
-    throw new AuthoringError('bad-edit', `item "${id}" needs at least one question (相似问法)`);
+    throw new AuthoringError(
+      'bad-edit',
+      `item "${id}" needs at least one question (相似问法)`,
+      '至少要填一个相似问法（每行一个）',
+    );
   const fields: ItemFields = [
     ['id', id],
     ['questions', qs],
@@ -279,11 +292,19 @@ function addItems(files: RuleFiles, edit: Extract<RuleEdit, { op: 'add-items' }>
   }
   const fields = edit.items.map((item): ItemFields => {
     if (known.has(item.id))
-      throw new AuthoringError('exists', `an item with the id "${item.id}" exists already`);
+      throw new AuthoringError(
+        'exists',
+        `an item with the id "${item.id}" exists already`,
+        `编号“${item.id}”已被别的问答使用，请换一个编号`,
+      );
     known.add(item.id);
     const qs = questions(item.questions, `item "${item.id}"`);
     if (qs.length === 0)
-      throw new AuthoringError('bad-edit', `item "${item.id}" needs at least one question (相似问法)`);
+      throw new AuthoringError(
+        'bad-edit',
+        `item "${item.id}" needs at least one question (相似问法)`,
+        '至少要填一个相似问法（每行一个）',
+      );
     return [
       ['id', item.id],
       ['questions', qs],
@@ -313,7 +334,11 @@ export function applyEdit(files: RuleFiles, edit: RuleEdit): void {
       if (edit.questions !== undefined) {
         const qs = questions(edit.questions, what);
         if (qs.length === 0 && place.kind === 'faq')
-          throw new AuthoringError('bad-edit', `${what} is a faq: entry: it needs at least one question`);
+          throw new AuthoringError(
+            'bad-edit',
+            `${what} is a faq: entry: it needs at least one question`,
+            '至少要留一个相似问法：要去掉这个问答，请点“删除”',
+          );
         put(files, place.file, (s) =>
           setValue(s, [...place.path, 'questions'], qs.length ? qs : undefined, what),
         );

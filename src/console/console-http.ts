@@ -113,17 +113,22 @@ export function cookie(
   ].join('; ');
 }
 
-export class BodyError extends Error {}
+/** A body over its limit, said as the operator reads it (an Excel file past 8 MB, say). */
+export class BodyError extends Error {
+  constructor(limit: number) {
+    const size = limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MB` : `${limit / 1024} KB`;
+    super(`内容超过 ${size}，请拆小后再试 · body larger than ${limit} bytes`);
+  }
+}
 
 /** A request body of at most `limit` bytes, as text. */
 export async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
-  if (Number(req.headers['content-length'] ?? 0) > limit)
-    throw new BodyError(`body larger than ${limit} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyError(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyError(`body larger than ${limit} bytes`);
+    if (size > limit) throw new BodyError(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

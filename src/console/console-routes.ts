@@ -43,6 +43,27 @@ import { SignInLimiter } from './sign-in-limiter.ts';
 /** The login form's own CSRF token (double-submit: this cookie must equal the form's field). */
 const LOGIN_CSRF_COOKIE = 'kfbot_console_login';
 
+/**
+ * What the pages are told when a request is refused for its session or token, Chinese first with
+ * what to do, and a stable `code` the page script switches on (a sign-in link, a reload button).
+ * A token stops matching when the page is older than the session: signed in again in another tab.
+ */
+export const REFUSALS = {
+  csrf: {
+    code: 'csrf',
+    error:
+      '页面已过期（安全令牌不符），请刷新页面后再做一次 · missing or wrong CSRF token: reload the page and try again',
+  },
+  'signed-out': {
+    code: 'signed-out',
+    error: '会话已过期或已退出，请重新登录后再做一次 · signed out: sign in again at /console/login',
+  },
+} as const;
+
+/** Said on the login page when a page was asked for with a session cookie that no longer holds. */
+export const SESSION_ENDED =
+  '会话已过期（登录 12 小时后）或已退出，请重新登录 · Your session ended (12 hours after signing in, or signed out): sign in again';
+
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 
 export function consoleRoutes(
@@ -84,9 +105,14 @@ export function consoleRoutes(
     status: number,
     error?: string,
     headers: Record<string, string> = {},
+    notice?: string,
   ) => {
     const token = randomBytes(18).toString('base64url');
-    const page = loginView({ csrf: token, ...(error !== undefined && { error }) });
+    const page = loginView({
+      csrf: token,
+      ...(error !== undefined && { error }),
+      ...(notice !== undefined && { status: notice }),
+    });
     send(res, status, page.html, 'text/html; charset=utf-8', {
       ...headers,
       'set-cookie': cookie(LOGIN_CSRF_COOKIE, token, { maxAgeSec: 3600, secure: isHttps(req, trustProxy) }),
@@ -113,14 +139,24 @@ export function consoleRoutes(
     const given = form.get('csrf') ?? '';
     if (!expected || !sameSecret(expected, given)) {
       limiter.failed(client);
-      loginPage(req, res, 403, '登录表单已过期，请重试 The form expired: sign in again');
+      loginPage(
+        req,
+        res,
+        403,
+        '登录页已过期，请再输入一次密码 · The sign-in form expired: type the password again',
+      );
       return;
     }
     const ok = mode.kind === 'open' || sameSecret(form.get('password') ?? '', mode.password);
     if (!ok) {
       limiter.failed(client);
       ctx.log.info({ client: clientAddress(req, trustProxy) }, 'console sign-in failed: wrong password');
-      loginPage(req, res, 401, '密码不对 Wrong password');
+      loginPage(
+        req,
+        res,
+        401,
+        '密码不对，请重新输入（密码区分大小写；忘了请问部署 kfbot 的同事，见 KFBOT_CONSOLE_PASSWORD）· Wrong password: type it again',
+      );
       return;
     }
     const session = sessions.create();
@@ -136,19 +172,21 @@ export function consoleRoutes(
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL, session: ConsoleSession) => {
     const [, name = '', ...rest] = url.pathname.slice('/console/api'.length).split('/');
     const endpoint = endpoints.get(name);
-    if (!endpoint) return sendJson(res, 404, { error: `no console endpoint "${name}"` });
+    if (!endpoint) return sendJson(res, 404, { error: `控制台没有这个接口 · no console endpoint "${name}"` });
     const method = readMethod(req);
     if (method !== endpoint.method)
-      return sendJson(res, 405, { error: `${name} takes ${endpoint.method}, not ${req.method}` });
+      return sendJson(res, 405, {
+        error: `请求方式不对 · ${name} takes ${endpoint.method}, not ${req.method}`,
+      });
     let body: unknown;
     if (method === 'POST') {
       if (!sessions.csrfMatches(session, header(req, 'x-csrf-token')))
-        return sendJson(res, 403, { error: 'missing or wrong CSRF token: reload the page and try again' });
+        return sendJson(res, 403, REFUSALS.csrf);
       const text = await readBody(req, endpoint.maxBodyBytes);
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
-        return sendJson(res, 400, { error: 'the request body is not JSON' });
+        return sendJson(res, 400, { error: '请求内容不是 JSON · the request body is not JSON' });
       }
     }
     try {
@@ -176,11 +214,13 @@ export function consoleRoutes(
       if (path === '/console/login') {
         if (method === 'POST') await signIn(req, res);
         else if (mode.kind === 'open') redirect(res, '/console');
-        else loginPage(req, res, 200);
+        else
+          loginPage(req, res, 200, undefined, {}, url.searchParams.has('ended') ? SESSION_ENDED : undefined);
         return true;
       }
       const asset = path.startsWith('/console/assets/') ? path.slice('/console/assets/'.length) : undefined;
-      let session = await sessions.verify(readCookies(req)[SESSION_COOKIE]);
+      const presented = readCookies(req)[SESSION_COOKIE];
+      let session = await sessions.verify(presented);
       if (asset !== undefined && PUBLIC_ASSETS.has(asset) && method === 'GET') {
         serveAsset(res, assets.get(asset));
         return true;
@@ -192,10 +232,11 @@ export function consoleRoutes(
         return true;
       }
       if (!session) {
-        if (path.startsWith('/console/api/'))
-          sendJson(res, 401, { error: 'signed out: sign in again at /console/login' });
-        else if (method === 'GET' && asset === undefined) redirect(res, '/console/login');
-        else send(res, 401, 'sign in at /console/login', 'text/plain; charset=utf-8');
+        if (path.startsWith('/console/api/')) sendJson(res, 401, REFUSALS['signed-out']);
+        // A cookie that no longer holds (12 hours, signed out): the login page says so.
+        else if (method === 'GET' && asset === undefined)
+          redirect(res, presented ? '/console/login?ended' : '/console/login');
+        else send(res, 401, '请先登录 · sign in at /console/login', 'text/plain; charset=utf-8');
         return true;
       }
       if (path === '/console/logout') {
@@ -205,12 +246,7 @@ export function consoleRoutes(
         }
         const form = await readForm(req);
         if (!sessions.csrfMatches(session, form.get('csrf') ?? header(req, 'x-csrf-token'))) {
-          send(
-            res,
-            403,
-            'missing or wrong CSRF token: reload the page and try again',
-            'text/plain; charset=utf-8',
-          );
+          send(res, 403, REFUSALS.csrf.error, 'text/plain; charset=utf-8');
           return true;
         }
         await sessions.revoke(session);
@@ -237,7 +273,11 @@ export function consoleRoutes(
       return true;
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
-      send(res, 413, err.message, 'text/plain; charset=utf-8', { connection: 'close' });
+      // The page shows a JSON answer's error; anything else gets it as text.
+      if (path.startsWith('/console/api/')) {
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, { error: err.message });
+      } else send(res, 413, err.message, 'text/plain; charset=utf-8', { connection: 'close' });
       return true;
     }
   };

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
@@ -112,8 +112,9 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function signedIn(width: number, height: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
+/** A signed-in page; in `context` when given, so another tab of the same browser can share it. */
+async function signedIn(width: number, height: number, context?: BrowserContext): Promise<Page> {
+  const page = context ? await context.newPage() : await browser.newPage({ viewport: { width, height } });
   page.on('pageerror', (err) => {
     throw err;
   });
@@ -140,7 +141,8 @@ describe('the console in Chromium', () => {
     await page.screenshot({ path: 'test-results/console-login-1280.png' });
     await page.getByLabel('密码 Password').fill('not the password at all');
     await page.getByRole('button', { name: '登录 Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong password');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('密码不对，请重新输入');
+    expect(await page.getByRole('alert').textContent()).toContain('Wrong password');
     await page.close();
   });
 
@@ -152,6 +154,25 @@ describe('the console in Chromium', () => {
     await expect.poll(() => page.locator('.u-over').count()).toBe(6);
     await page.screenshot({ path: 'test-results/console-overview-1280.png' });
     // The sessions chart's table, day by day, against report sessions summed over the accounts.
+    // The bars are stacked, yet pointing at a day the legend says each part's own count.
+    const messages = (
+      (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
+        charts: { id: string; rows: Record<string, string | number>[] }[];
+      }
+    ).charts.find((c) => c.id === 'messages');
+    const over = page.locator('#chart-messages .u-over');
+    const box = await over.boundingBox();
+    await over.hover({ position: { x: (box?.width ?? 0) / 2, y: (box?.height ?? 0) / 2 } });
+    const legend = page.locator('#chart-messages .u-legend');
+    const pointed = (await legend.locator('.u-series').first().locator('.u-value').textContent()) ?? '';
+    expect(pointed).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const row = messages?.rows.find((r) => r.day === pointed);
+    expect(row).toBeDefined();
+    const shownParts = await legend.locator('.u-series .u-value').allTextContents();
+    expect(shownParts.slice(1).map(Number)).toEqual(
+      ['answered', 'handoff', 'fallback', 'unmatched'].map((k) => Number(row?.[k])),
+    );
+    await page.mouse.move(0, 0);
     await page.locator('#chart-sessions summary').click();
     const shown = await page
       .locator('#chart-sessions table.data tbody tr')
@@ -191,10 +212,7 @@ describe('the console in Chromium', () => {
   it('says what each overview number counts and on what scale, in yyyy-mm-dd days', async () => {
     const page = await signedIn(1280, 800);
     await page.locator('#chart-containment .u-over').waitFor();
-    const { range, totals } = (await page.evaluate(async () =>
-      (await fetch('/console/api/overview')).json(),
-    )) as {
-      range: { from: string; to: string };
+    const { totals } = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
       totals: { handovers: number; handoff: number; csatAverage: number; csatCount: number };
     };
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
@@ -203,9 +221,23 @@ describe('the console in Chromium', () => {
     expect(await handover.textContent()).toContain(`${totals.handovers} 个会话 sessions`);
     expect(await handover.textContent()).toContain(`${totals.handoff} 次规则命中 rule hits`);
     expect(totals.handovers).not.toBe(totals.handoff);
-    await handover.getByText('为何两数不同 Why they differ').click();
-    expect(await handover.locator('details p').first().isVisible()).toBe(true);
-    expect(await handover.locator('details').textContent()).toContain('企业微信接受了转接');
+    // Why they differ is one click away, closed at first so the charts stay where they are.
+    const why = handover.locator('details');
+    expect(await why.getAttribute('open')).toBeNull();
+    expect(await why.locator('p').first().isVisible()).toBe(false);
+    const chartsTop = async () => (await page.locator('#chart-messages').boundingBox())?.y;
+    const top = await chartsTop();
+    await handover.getByText('为何两数不同？Why?').click();
+    expect(await why.locator('p').first().isVisible()).toBe(true);
+    expect(await why.textContent()).toContain('企业微信接受了转接');
+    expect(await chartsTop()).toBe(top);
+    await page.screenshot({ path: 'test-results/console-overview-handover-why-1280.png' });
+    // 收起 closes it, and so does Esc.
+    await why.getByRole('button', { name: '收起 Close' }).click();
+    expect(await why.locator('p').first().isVisible()).toBe(false);
+    await handover.getByText('为何两数不同？Why?').click();
+    await page.keyboard.press('Escape');
+    expect(await why.locator('p').first().isVisible()).toBe(false);
     // CSAT on its scale, with how many ratings it comes from.
     const csat = await page.locator('.card', { hasText: '满意度 CSAT' }).textContent();
     expect(csat).toContain(`${totals.csatAverage.toFixed(1)} / 5`);
@@ -217,12 +249,55 @@ describe('the console in Chromium', () => {
     };
     expect(await axis('containment')).toEqual(['0', '100']);
     expect(await axis('csat')).toEqual(['1', '5']);
-    // Whatever the browser's language does to the date inputs, the chosen days read yyyy-mm-dd.
-    expect(await page.locator('form.filter output.iso').allTextContents()).toEqual([range.from, range.to]);
-    await page.locator('input[name="from"]').fill('2026-01-31');
-    expect(await page.locator('form.filter output.iso').first().textContent()).toBe('2026-01-31');
-    expect(await page.locator('input[name="to"]').getAttribute('min')).toBe('2026-01-31');
     await page.screenshot({ path: 'test-results/console-overview-cards-1280.png' });
+    await page.close();
+  });
+
+  it('shows and takes the days yyyy-mm-dd whatever the browser’s language, refusing a wrong one in Chinese', async () => {
+    const page = await signedIn(1280, 800);
+    await page.locator('#chart-messages .u-over').waitFor();
+    const { range } = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
+      range: { from: string; to: string };
+    };
+    const from = page.getByRole('textbox', { name: '从 from' });
+    const to = page.getByRole('textbox', { name: '到 to' });
+    // This Chromium's language is English (a native date input would draw 11/09/2026 here).
+    expect(await page.evaluate('navigator.language')).toMatch(/^en/);
+    expect([await from.inputValue(), await to.inputValue()]).toEqual([range.from, range.to]);
+    expect(await from.getAttribute('placeholder')).toBe('yyyy-mm-dd');
+    // What else people type becomes yyyy-mm-dd on leaving the field.
+    await from.fill('2026/1/31');
+    await from.blur();
+    expect(await from.inputValue()).toBe('2026-01-31');
+    // A day that is none is refused beside the fields, and nothing is asked of kfbot.
+    const before = page.url();
+    await from.fill('2026-02-30');
+    await page.getByRole('button', { name: '查看 Show' }).click();
+    const problem = page.locator('#range-error');
+    expect(await problem.textContent()).toBe(
+      '“从 from”不是日期：请写成 yyyy-mm-dd，例如 2026-01-31，或点 📅 选择 · "2026-02-30" is not a day: write it yyyy-mm-dd, e.g. 2026-01-31',
+    );
+    expect(await from.getAttribute('aria-invalid')).not.toBeNull();
+    expect(page.url()).toBe(before);
+    await page.screenshot({ path: 'test-results/console-overview-date-error-1280.png' });
+    await from.fill(range.to);
+    await to.fill('2026-01-01');
+    await page.getByRole('button', { name: '查看 Show' }).click();
+    expect(await problem.textContent()).toContain('开始日期晚于结束日期');
+    // A right range is kept in the address bar and drawn.
+    await from.fill('2026-11-01');
+    await to.fill('2026年11月7日');
+    await page.getByRole('button', { name: '查看 Show' }).click();
+    await page.waitForURL(/from=2026-11-01&to=2026-11-07/);
+    await page.locator('#chart-messages .u-over').waitFor();
+    expect(await page.locator('#range-error').isVisible()).toBe(false);
+    expect(await page.getByRole('textbox', { name: '到 to' }).inputValue()).toBe('2026-11-07');
+    // The calendar button opens the browser's picker; the day it picks lands in the field as yyyy-mm-dd.
+    await page.locator('input[name="from"] ~ input.picker').fill('2026-10-05');
+    expect(await page.getByRole('textbox', { name: '从 from' }).inputValue()).toBe('2026-10-05');
+    expect(await page.getByRole('button', { name: '选日期 Pick 开始日期 the first day' }).isVisible()).toBe(
+      true,
+    );
     await page.close();
   });
 
@@ -299,6 +374,55 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
+  it('says in Chinese what to do when the page’s token is stale or the session has ended, and erases nothing', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signedIn(1280, 800, context);
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${bot.app.url}/console/conversations`);
+    await page.getByRole('link', { name: '查看 View' }).first().click();
+    await page.locator('#transcript').waitFor();
+    const erase = page.getByRole('button', { name: '删除该客户的全部数据 Erase this customer' });
+    // Signing in again in another tab gives the browser a new session: this page's token is stale.
+    const other = await context.newPage();
+    await other.goto(`${bot.app.url}/console/login`);
+    await other.getByLabel('密码 Password').fill(PASSWORD);
+    await other.getByRole('button', { name: '登录 Sign in' }).click();
+    await other.waitForURL(/\/console$/);
+    await erase.click();
+    const alert = page.locator('#forget-status [role=alert]');
+    await expect
+      .poll(() => alert.textContent())
+      .toContain('页面已过期（安全令牌不符），请刷新页面后再做一次 · missing or wrong CSRF token');
+    expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(3);
+    await page.screenshot({ path: 'test-results/console-csrf-stale-1280.png' });
+    // Its reload button gives the page the new session's token: the button works again.
+    await alert.getByRole('button', { name: '刷新页面 Reload' }).click();
+    await page.locator('#transcript').waitFor();
+    expect(await erase.isEnabled()).toBe(true);
+    // Signed out in the other tab: the next action says the session ended, with a way to sign in.
+    await other.getByRole('button', { name: '退出 Sign out' }).click();
+    await other.waitForURL(/\/console\/login$/);
+    await erase.click();
+    await expect.poll(() => alert.textContent()).toContain('会话已过期或已退出，请重新登录后再做一次');
+    expect(await alert.getByRole('link', { name: '去登录 Sign in' }).getAttribute('href')).toBe(
+      '/console/login',
+    );
+    expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(3);
+    // A page opened with a cookie that no longer holds leads to the login page, which says why.
+    await page
+      .context()
+      .addCookies([
+        { name: 'kfbot_console', value: `${Date.now() - 1000}.bm9uY2U.bWFj`, url: `${bot.app.url}/console` },
+      ]);
+    await page.goto(`${bot.app.url}/console/overview`);
+    await page.waitForURL(/\/console\/login\?ended$/);
+    expect(await page.getByRole('status').textContent()).toBe(
+      '会话已过期（登录 12 小时后）或已退出，请重新登录 · Your session ended (12 hours after signing in, or signed out): sign in again',
+    );
+    await page.screenshot({ path: 'test-results/console-login-ended-1280.png' });
+    await context.close();
+  });
+
   it('shows a hostile customer text as text, never running it, on the unanswered page and in the transcript', async () => {
     const page = await signedIn(1280, 800);
     await page.goto(`${bot.app.url}/console/unanswered`);
@@ -322,6 +446,18 @@ describe('the console in Chromium', () => {
     await page.goto(`${bot.app.url}/console/rules`);
     await page.locator('#rule-table').waitFor();
     expect(await page.locator('#rule-table').textContent()).toContain('两次没听懂转人工');
+    // The rule-less row counts what the overview's 无规则 counts (it read 0 whatever happened).
+    const unmatched = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
+      totals: { unmatched: number };
+    };
+    expect(unmatched.totals.unmatched).toBeGreaterThan(0);
+    expect(
+      await page
+        .locator('#rule-table tr', { hasText: '无规则匹配 no rule matched' })
+        .locator('td.num')
+        .first()
+        .textContent(),
+    ).toBe(String(unmatched.totals.unmatched));
     await page.screenshot({ path: 'test-results/console-rules-1280.png' });
     await page.close();
   });

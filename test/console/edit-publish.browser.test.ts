@@ -57,13 +57,14 @@ describe('editing and publishing in the console', () => {
   it('turns an unanswered question into a 相似问法; the next customer typing it gets the answer', async () => {
     await chat.getByRole('button', { name: /New customer/ }).waitFor();
     await customerSays('能寄国外吗');
-    await expect.poll(() => bot('没太明白').count()).toBeGreaterThan(0);
+    await expect.poll(() => bot('没太明白').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await bot('全国包邮').count()).toBe(0);
 
     const started = Date.now();
     await editor.goto(consoleUrl());
     const row = editor.locator('#unanswered tr', { hasText: '能寄国外吗' });
     await row.waitFor();
+    await editor.screenshot({ path: 'test-results/console-edit-1280.png', fullPage: true });
     // Nothing published yet: the versions panel says so rather than showing an empty table.
     expect(await editor.locator('#versions').textContent()).toContain('还没有发布过');
     expect(await editor.locator('#versions table').count()).toBe(0);
@@ -109,7 +110,7 @@ describe('editing and publishing in the console', () => {
     const outcome = editor.locator('#outcome');
     await expect
       .poll(() => outcome.textContent(), { timeout: 15_000 })
-      .toContain('未发布 Not published: tests');
+      .toContain('未发布 Not published (tests): 对话测试没有通过');
     expect(await outcome.textContent()).toContain('- expected: a text containing "48 小时内发货"');
     // Markup in a reply is text on the page, never an element.
     expect(await editor.locator('#draft pre.diff b').count()).toBe(0);
@@ -190,7 +191,25 @@ describe('editing and publishing in the console', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'kfbot-kb-')), '知识库.xlsx');
     await wb.xlsx.writeFile(path);
     await editor.goto(consoleUrl());
-    await editor.getByLabel('知识库 Excel 文件').setInputFiles(path);
+    // The file button reads Chinese (not the browser's "Choose File"), and importing with no file
+    // chosen says what to do instead of doing nothing.
+    const kb = editor.locator('#kb');
+    expect(await kb.locator('label.file-pick').textContent()).toBe(
+      '选择知识库 Excel 文件 Choose the .xlsx file',
+    );
+    expect(await kb.locator('#kb-file-name').textContent()).toBe('未选择文件 No file chosen');
+    await editor.getByRole('button', { name: /导入到草稿/ }).click();
+    expect(await editor.locator('#kb-status').getByRole('alert').textContent()).toContain(
+      '请先选择一个 .xlsx 文件',
+    );
+    // By keyboard: Tab from the export link reaches the file input, and Space opens the chooser.
+    await kb.getByRole('link', { name: '导出已发布的问答 Export' }).focus();
+    await editor.keyboard.press('Tab');
+    expect(await editor.evaluate('document.activeElement.id')).toBe('kb-file');
+    const [chooser] = await Promise.all([editor.waitForEvent('filechooser'), editor.keyboard.press('Space')]);
+    await chooser.setFiles(path);
+    expect(await kb.locator('#kb-file-name').textContent()).toBe('知识库.xlsx');
+    await kb.screenshot({ path: 'test-results/console-edit-kb-1280.png' });
     await editor.getByRole('button', { name: /导入到草稿/ }).click();
     await expect.poll(() => editor.locator('#kb-status').textContent()).toContain('新增 1 项 · 合并 1 项');
     expect(await editor.locator('#kb-status').textContent()).toContain('保留原答案');
@@ -209,6 +228,7 @@ describe('editing and publishing in the console', () => {
     await phone.locator('details.item').first().locator('summary').click();
     const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     await phone.screenshot({ path: 'test-results/console-edit-phone.png', fullPage: false });
+    await phone.screenshot({ path: 'test-results/console-edit-390-full.png', fullPage: true });
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.close();
   }, 60_000);

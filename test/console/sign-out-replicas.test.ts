@@ -66,7 +66,8 @@ describe.each([
     const refused = await onB.go('/console/api/overview');
     expect(refused.status).toBe(401);
     expect(refused.body).toContain('signed out: sign in again at /console/login');
-    expect((await onB.go('/console')).headers.location).toBe('/console/login');
+    // The page leads to the login, which says the session ended (the cookie no longer holds).
+    expect((await onB.go('/console')).headers.location).toBe('/console/login?ended');
     // On A as well, and for a browser that kept the cookie.
     const keptOnA = new ConsoleClient(a.app.url);
     keptOnA.cookies.set('kfbot_console', cookie);

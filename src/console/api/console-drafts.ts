@@ -37,7 +37,7 @@ export async function loadDraft(ctx: ConsoleContext, req: IncomingMessage): Prom
   if (!ok)
     throw new ConsoleApiError(
       409,
-      `your draft was saved by another kfbot version (format ${String(format)}, this one reads ${DRAFT_FORMAT}); discard it to start again`,
+      `草稿是另一个 kfbot 版本保存的，请点“放弃草稿”后重新修改 · your draft was saved by another kfbot version (format ${String(format)}, this one reads ${DRAFT_FORMAT}); discard it to start again`,
     );
   return draft as unknown as Draft;
 }

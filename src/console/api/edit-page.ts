@@ -6,7 +6,7 @@
  * else the nearest) or a new item. The files stay the truth (publishing/publish-draft.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import { AuthoringError } from '../../authoring/authoring-error.ts';
+import { AuthoringError, type AuthoringErrorCode } from '../../authoring/authoring-error.ts';
 import {
   addEdit,
   addEdits,
@@ -36,11 +36,21 @@ const UNANSWERED_DAYS = 30;
 const obj = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
+/** What each kind of refused edit means to an operator and what to do, where the error has no zh. */
+const AUTHORING_ZH: Record<AuthoringErrorCode, string> = {
+  'not-found': '找不到要改的内容（可能刚被别人改名或删除），请刷新页面后再试',
+  exists: '已经有同样的内容，请换一个编号或名字',
+  'bad-edit': '这处修改有误，请按后面的说明改正',
+  'bad-path': '文件不在规则文件夹里，控制台只改规则文件夹里的文件',
+  unsupported: '这处 YAML 的写法控制台无法安全改写，请直接在规则文件里修改',
+};
+
+/** A refused edit as the page shows it: Chinese first (what to do), the English detail after. */
 function asError(err: unknown): never {
   if (err instanceof AuthoringError)
     throw new ConsoleApiError(
       err.code === 'not-found' ? 404 : err.code === 'exists' ? 409 : 400,
-      err.message,
+      `${err.zh ?? AUTHORING_ZH[err.code]} · ${err.message}`,
     );
   throw err;
 }
@@ -96,7 +106,7 @@ async function state(ctx: ConsoleContext, req: IncomingMessage) {
 function readEdit(body: unknown): RuleEdit {
   const edit = obj(obj(body).edit);
   if (!(EDIT_OPS as readonly unknown[]).includes(edit.op))
-    throw new ConsoleApiError(400, `edit.op is one of ${EDIT_OPS.join(', ')}`);
+    throw new ConsoleApiError(400, `不认识的修改 · edit.op is one of ${EDIT_OPS.join(', ')}`);
   return edit as unknown as RuleEdit;
 }
 
@@ -141,7 +151,7 @@ export const editPage: ConsolePage = {
       method: 'POST',
       async handle(ctx, { req }) {
         const draft = await loadDraft(ctx, req);
-        if (!draft) throw new ConsoleApiError(404, 'there is no draft');
+        if (!draft) throw new ConsoleApiError(404, '没有草稿，无需重做 · there is no draft');
         const pc = publishContext(ctx);
         let next: Draft;
         try {
@@ -157,7 +167,11 @@ export const editPage: ConsolePage = {
       method: 'POST',
       async handle(ctx, { body, req }) {
         const draft = await loadDraft(ctx, req);
-        if (!draft) throw new ConsoleApiError(400, 'there is no draft to publish: make an edit first');
+        if (!draft)
+          throw new ConsoleApiError(
+            400,
+            '草稿里还没有修改：先改一处再发布 · there is no draft to publish: make an edit first',
+          );
         const b = obj(body);
         const message = typeof b.message === 'string' ? b.message.slice(0, 200) : '';
         const outcome = await publishDraft(draft, { by: publisher(b.by, req), message }, publishContext(ctx));
@@ -171,7 +185,7 @@ export const editPage: ConsolePage = {
         const b = obj(body);
         const version = Number(b.version);
         if (!Number.isInteger(version) || version < 1)
-          throw new ConsoleApiError(400, 'version is a number (1, 2, …)');
+          throw new ConsoleApiError(400, '版本号是 1、2… 这样的数字 · version is a number (1, 2, …)');
         const outcome = await rollbackTo(version, publisher(b.by, req), publishContext(ctx));
         return { outcome: present(outcome), state: await state(ctx, req) };
       },
@@ -181,7 +195,7 @@ export const editPage: ConsolePage = {
       async handle(ctx, { body, req }) {
         const text = obj(body).text;
         if (typeof text !== 'string' || !text.trim())
-          throw new ConsoleApiError(400, 'type what a customer would say');
+          throw new ConsoleApiError(400, '请先输入客户会说的话 · type what a customer would say');
         const draft = await loadDraft(ctx, req);
         const writes = Object.fromEntries((draft ? draftChanges(draft) : []).map((c) => [c.file, c.after]));
         const out = await tryCandidate(publishContext(ctx).folder, writes, text.slice(0, 500));
@@ -208,7 +222,7 @@ export const editPage: ConsolePage = {
       async handle(ctx, { body, req }) {
         const data = obj(body).xlsx;
         if (typeof data !== 'string')
-          throw new ConsoleApiError(400, 'send {"xlsx": "<the .xlsx file, base64>"}');
+          throw new ConsoleApiError(400, '没有收到文件 · send {"xlsx": "<the .xlsx file, base64>"}');
         const pc = publishContext(ctx);
         const draft = (await loadDraft(ctx, req)) ?? (await newDraft(publisher(undefined, req), pc));
         try {
@@ -233,7 +247,8 @@ export const editPage: ConsolePage = {
       method: 'GET',
       async handle(ctx, { rest }) {
         const v = await ctx.store.ruleVersions.ruleVersion(Number(rest));
-        if (!v) throw new ConsoleApiError(404, `there is no published version ${rest}`);
+        if (!v)
+          throw new ConsoleApiError(404, `没有已发布的版本 ${rest} · there is no published version ${rest}`);
         const { files: _files, ...shown } = v;
         return shown;
       },

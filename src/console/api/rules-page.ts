@@ -89,7 +89,8 @@ export const rulesPage: ConsolePage = {
             ...describeRule(r),
             ...(hits.get(r.name) ?? { hits: 0, undelivered: 0 }),
           })),
-          noRule: counts.filter((r) => r.rule === null).reduce((n, r) => n + r.hits, 0),
+          // Messages no rule matched are kept as `unmatched` on the rule-less row (report rules).
+          noRule: counts.filter((r) => r.rule === null).reduce((n, r) => n + r.unmatched, 0),
           menus: [...(ruleSet?.menus.values() ?? [])].map(menuTree),
           faq: [...(ruleSet?.faq?.items ?? [])].map(([id, item]) => ({
             id,

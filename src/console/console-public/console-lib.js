@@ -25,17 +25,38 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-export class ApiError extends Error {}
-
-/** @param {Response} r */
-async function answer(r) {
-  if (r.status === 401) {
-    location.assign('/console/login');
-    throw new ApiError('signed out');
+/** A refusal from kfbot: its message (Chinese first) and its code (csrf, signed-out) if it has one. */
+export class ApiError extends Error {
+  /** @param {string} message @param {string} [code] */
+  constructor(message, code) {
+    super(message);
+    this.code = code;
   }
+}
+
+/**
+ * The answer's JSON, or an ApiError saying why not. A session that ended is said where the action
+ * was (with a link to sign in), never by leaving the page: what the operator typed stays in sight.
+ * @param {Response} r
+ */
+async function answer(r) {
   const body = await r.json().catch(() => ({ error: `${r.status} ${r.statusText}` }));
-  if (!r.ok) throw new ApiError(body.error ?? `${r.status}`);
+  if (!r.ok) throw new ApiError(body.error ?? `${r.status}`, body.code);
   return body;
+}
+
+/** @param {string} url @param {RequestInit} init */
+async function send(url, init) {
+  let r;
+  try {
+    r = await fetch(url, { credentials: 'same-origin', ...init });
+  } catch {
+    // fetch itself failed: no answer at all (the network, or kfbot restarting).
+    throw new ApiError(
+      '连不上 kfbot（网络中断或 kfbot 正在重启），请稍后再试 · could not reach kfbot: try again in a moment',
+    );
+  }
+  return answer(r);
 }
 
 /**
@@ -46,7 +67,7 @@ async function answer(r) {
  */
 export async function api(name, params) {
   const q = new URLSearchParams(params ?? {}).toString();
-  return answer(await fetch(`/console/api/${name}${q ? `?${q}` : ''}`, { credentials: 'same-origin' }));
+  return send(`/console/api/${name}${q ? `?${q}` : ''}`, {});
 }
 
 /**
@@ -56,14 +77,11 @@ export async function api(name, params) {
  * @returns {Promise<any>}
  */
 export async function post(name, body) {
-  return answer(
-    await fetch(`/console/api/${name}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify(body ?? {}),
-    }),
-  );
+  return send(`/console/api/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+    body: JSON.stringify(body ?? {}),
+  });
 }
 
 /** The page's query (from, to, account, …) as the address bar holds it. */
@@ -71,75 +89,28 @@ export function pageQuery() {
   return new URLSearchParams(location.search);
 }
 
-/**
- * The range and account filter: dates and an account list; changing them reloads the page's data
- * and keeps the choice in the address bar (so a link or a reload shows the same).
- * @param {{ from: string; to: string; account: string | null }} range
- * @param {string[]} accounts
- * @param {() => void} onChange
- */
-export function rangeFilter(range, accounts, onChange) {
-  const from = /** @type {HTMLInputElement} */ (
-    h('input', { type: 'date', name: 'from', value: range.from })
-  );
-  const to = /** @type {HTMLInputElement} */ (h('input', { type: 'date', name: 'to', value: range.to }));
-  const account = /** @type {HTMLSelectElement} */ (
-    h(
-      'select',
-      { name: 'account' },
-      h('option', { value: '' }, '全部账号 all accounts'),
-      ...[...new Set([...accounts, ...(range.account ? [range.account] : [])])].map((a) =>
-        h('option', { value: a, selected: a === range.account }, a),
-      ),
-    )
-  );
-  // A date input draws its value in the browser's own language (mm/dd/yyyy in an English
-  // Chromium), whatever the page's lang says; beside it the chosen day is written yyyy-mm-dd, as
-  // the charts, tables, CSV and `kfbot report` write days, so 11/09 is never read as 9 November.
-  /** @param {HTMLInputElement} input */
-  const iso = (input) => {
-    const shown = h('output', { class: 'iso', for: input.name, 'aria-live': 'polite' }, input.value);
-    input.addEventListener('input', () => {
-      shown.textContent = input.value;
-    });
-    return shown;
-  };
-  // The picker offers no "to" before "from" (the server refuses such a range).
-  const bound = () => {
-    to.min = from.value;
-    from.max = to.value;
-  };
-  from.addEventListener('input', bound);
-  to.addEventListener('input', bound);
-  bound();
-  const form = h(
-    'form',
-    { class: 'filter' },
-    h('label', null, '从 from ', from, iso(from)),
-    h('label', null, '到 to ', to, iso(to)),
-    h('label', null, '账号 account ', account),
-    h('button', { type: 'submit' }, '查看 Show'),
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const q = pageQuery();
-    for (const [k, el] of /** @type {const} */ ([
-      ['from', from],
-      ['to', to],
-      ['account', account],
-    ])) {
-      if (el.value) q.set(k, el.value);
-      else q.delete(k);
-    }
-    history.pushState(null, '', `${location.pathname}?${q}`);
-    onChange();
-  });
-  return form;
-}
-
 /** @param {string} message */
 export function errorBox(message) {
   return h('p', { class: 'error', role: 'alert' }, message);
+}
+
+/**
+ * Why something failed, with the way on where there is one: a session that ended links to the
+ * sign-in; a page older than the session (signed in again in another tab, so its CSRF token no
+ * longer matches) offers a reload.
+ * @param {unknown} err @param {string} [prefix] what was being done, e.g. 加载失败 Could not load:
+ */
+export function problemBox(err, prefix = '') {
+  const box = errorBox(`${prefix}${err instanceof Error ? err.message : String(err)}`);
+  const code = err instanceof ApiError ? err.code : undefined;
+  if (code === 'signed-out')
+    box.append(' ', h('a', { href: '/console/login', class: 'action' }, '去登录 Sign in'));
+  if (code === 'csrf') {
+    const reload = h('button', { type: 'button', class: 'action' }, '刷新页面 Reload');
+    reload.addEventListener('click', () => location.reload());
+    box.append(' ', reload);
+  }
+  return box;
 }
 
 /**
@@ -149,9 +120,7 @@ export function errorBox(message) {
  * @param {HTMLElement} main @param {unknown} err
  */
 export function loadFailed(main, err) {
-  main.replaceChildren(
-    errorBox(`加载失败 Could not load: ${err instanceof Error ? err.message : String(err)}`),
-  );
+  main.replaceChildren(problemBox(err, '加载失败 Could not load: '));
   if (location.search)
     main.append(
       h(
@@ -173,7 +142,27 @@ export function time(ms) {
 let uplot;
 
 /**
- * A bar or line chart of a table's rows, one series per column after the day; redrawn to the
+ * Bars stacked into one column a day: series i is drawn up to the sum of itself and every series
+ * after it, the first (drawn first, so lowest in paint order) tallest. Each later series paints
+ * over the lower part, so each shows its own height, and the column's top is the day's total.
+ * (Bars side by side at the same x overlapped: a small count drawn over the foot of a large one
+ * read as part of it.)
+ * @param {(number | null)[][]} ys
+ * @returns {number[][]}
+ */
+function stack(ys) {
+  const out = ys.map((values) => values.map((v) => v ?? 0));
+  for (let i = out.length - 2; i >= 0; i--) {
+    const row = /** @type {number[]} */ (out[i]);
+    const above = /** @type {number[]} */ (out[i + 1]);
+    for (let j = 0; j < row.length; j++) row[j] = (row[j] ?? 0) + (above[j] ?? 0);
+  }
+  return out;
+}
+
+/**
+ * A bar or line chart of a table's rows, one series per column after the day (bars stacked, a
+ * day's column as tall as its total: stack() below); redrawn to the
  * width of its box (phones included). Its legend shows the day under the cursor; with no day
  * pointed at, what the range comes to: each series' total for bars, for a line `idle`'s values
  * (the overall rate, say) or else its latest value — never uPlot's bare "--".
@@ -181,7 +170,7 @@ let uplot;
  * @param {{ columns: { key: string; label: string }[]; rows: Record<string, string | number>[] }} chart
  * `yRange` fixes the value axis (a rate's 0–100) instead of fitting it to the data; the drawn
  * axis's ends are kept on the box (data-y-min, data-y-max) for the page's tests.
- * @param {{ kind?: 'bars' | 'line'; stacked?: boolean; idle?: (string | null)[]; yRange?: [number, number] }} [opts]
+ * @param {{ kind?: 'bars' | 'line'; idle?: (string | null)[]; yRange?: [number, number] }} [opts]
  */
 export async function drawChart(box, chart, opts = {}) {
   // Served by kfbot from the uplot package (console-assets.ts); a variable keeps tsc from resolving it.
@@ -192,10 +181,7 @@ export async function drawChart(box, chart, opts = {}) {
   const xs = chart.rows.map((r) => Date.parse(`${r.day}T00:00:00Z`) / 1000);
   const ys = series.map((c) => chart.rows.map((r) => (r[c.key] === '' ? null : Number(r[c.key]))));
   const colors = ['#2f7ed8', '#f28f43', '#8bbc21', '#910000', '#1aadce', '#492970', '#77a1e5'];
-  const bars =
-    opts.kind !== 'line' && uPlot.paths.bars
-      ? uPlot.paths.bars({ size: [0.8 / series.length, 40] })
-      : undefined;
+  const bars = opts.kind !== 'line' && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
   /** @param {(number | null)[]} values @param {number} i */
   const idle = (values, i) => {
     const given = opts.idle?.[i];
@@ -209,8 +195,46 @@ export async function drawChart(box, chart, opts = {}) {
     {
       width: width(),
       height: 220,
-      scales: { x: { time: true }, ...(opts.yRange && { y: { range: opts.yRange } }) },
-      axes: [{ space: 60 }, { size: 40 }],
+      scales: {
+        // Bars stand on their day: half a day either side keeps the first and last bars whole
+        // (on the range's very ends they were cut in half).
+        x: {
+          time: true,
+          ...(bars && {
+            range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [
+              min - 43_200,
+              max + 43_200,
+            ],
+          }),
+        },
+        ...(opts.yRange && { y: { range: opts.yRange } }),
+      },
+      // A day is a UTC midnight here (xs above): ticks fall on those midnights and read as the
+      // pages write days, mm-dd with the year under the first, never the browser's 11/9.
+      tzDate: (/** @type {number} */ ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      axes: [
+        {
+          space: 60,
+          values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) =>
+            ticks.map((t, i) => {
+              if (t % 86_400) return '';
+              const day = new Date(t * 1000).toISOString().slice(0, 10);
+              const year = day.slice(0, 4);
+              const first = i === 0 || new Date((ticks[i - 1] ?? 0) * 1000).getUTCFullYear() !== Number(year);
+              return first ? `${day.slice(5)}\n${year}` : day.slice(5);
+            }),
+        },
+        // Bars count things (sessions, messages): their axis steps in whole numbers, never 0.5.
+        bars
+          ? {
+              size: 40,
+              incrs: [
+                1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
+                100_000,
+              ],
+            }
+          : { size: 40 },
+      ],
       hooks: {
         draw: [
           (/** @type {any} */ u) => {
@@ -245,7 +269,12 @@ export async function drawChart(box, chart, opts = {}) {
             /** @type {number | null} */ v,
             /** @type {number} */ _s,
             /** @type {number | null} */ idx,
-          ) => (idx === null ? idle(ys[i] ?? [], i) : v === null ? '–' : String(v)),
+          ) => {
+            if (idx === null) return idle(ys[i] ?? [], i);
+            // A stacked bar's drawn value is a running sum: the legend says the series' own.
+            const own = bars ? (ys[i]?.[idx] ?? null) : v;
+            return own === null ? '–' : String(own);
+          },
           stroke: colors[i % colors.length],
           fill: bars ? colors[i % colors.length] : undefined,
           width: bars ? 0 : 2,
@@ -254,7 +283,7 @@ export async function drawChart(box, chart, opts = {}) {
         })),
       ],
     },
-    [xs, ...ys],
+    [xs, ...(bars ? stack(ys) : ys)],
     box,
   );
   new ResizeObserver(() => plot.setSize({ width: width(), height: 220 })).observe(box);

@@ -1,16 +1,7 @@
 // 会话 Conversations: a row per session; /console/conversations?account=…&customer=…&started=… shows
 // one session's messages in order, each with the rule that answered it and why.
-import {
-  api,
-  dataTable,
-  errorBox,
-  h,
-  loadFailed,
-  pageQuery,
-  post,
-  rangeFilter,
-  time,
-} from '../console-lib.js';
+import { api, dataTable, h, loadFailed, pageQuery, post, problemBox, time } from '../console-lib.js';
+import { rangeFilter } from '../range-filter.js';
 
 const ENDED = /** @type {Record<string, string>} */ ({
   timeout: '超时结束 timeout',
@@ -53,13 +44,15 @@ export async function render(main) {
           dataTable(
             { id: 'session-table' },
             [
+              // The way into a session first: on a phone the table scrolls sideways and a link
+              // at its far end is out of sight.
+              '',
               '开始 started',
               '客户 customer',
               '账号 account',
               '结束 ended',
               '评分 rating',
               '客户/机器人/客服 messages',
-              '',
             ],
             data.rows.map((/** @type {any} */ r) => {
               const link = new URLSearchParams({
@@ -70,7 +63,8 @@ export async function render(main) {
               return h(
                 'tr',
                 null,
-                h('td', null, time(Date.parse(r.startedAt))),
+                h('td', null, h('a', { href: `/console/conversations?${link}` }, '查看 View')),
+                h('td', { class: 'time' }, time(Date.parse(r.startedAt))),
                 h(
                   'td',
                   { class: 'customer-name' },
@@ -82,7 +76,6 @@ export async function render(main) {
                 h('td', null, ENDED[r.ended] ?? r.ended),
                 h('td', { class: 'num' }, r.rating ?? '–'),
                 h('td', { class: 'num' }, `${r.customer} / ${r.bot} / ${r.servicer}`),
-                h('td', null, h('a', { href: `/console/conversations?${link}` }, '查看 View')),
               );
             }),
           ),
@@ -98,7 +91,7 @@ async function renderSession(main, q) {
   } catch (err) {
     main.replaceChildren(
       h('p', null, h('a', { href: '/console/conversations' }, '← 会话 Conversations')),
-      errorBox(String(err instanceof Error ? err.message : err)),
+      problemBox(err),
     );
     return;
   }
@@ -109,7 +102,7 @@ async function renderSession(main, q) {
     { type: 'button', class: 'danger', id: 'forget' },
     '删除该客户的全部数据 Erase this customer',
   );
-  const status = h('p', { role: 'status' });
+  const status = h('div', { role: 'status', id: 'forget-status' });
   forget.addEventListener('click', async () => {
     if (
       !confirm(
@@ -125,7 +118,7 @@ async function renderSession(main, q) {
       status.textContent = `已删除 Erased: ${r.summary}`;
     } catch (err) {
       forget.removeAttribute('disabled');
-      status.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+      status.replaceChildren(problemBox(err));
     }
   });
   main.replaceChildren(
@@ -148,12 +141,18 @@ async function renderSession(main, q) {
           h(
             'span',
             { class: 'who small muted' },
-            `${FROM[e.from] ?? e.from} · ${time(e.at)}${e.rules ? ` · ${e.rules.join(', ')}` : ''}`,
+            // The rules behind a bot's message, named as such (a bare rule name read as a tag).
+            `${FROM[e.from] ?? e.from} · ${time(e.at)}${e.rules?.length ? ` · 规则 rule: ${e.rules.join('、')}` : ''}`,
           ),
           h('div', { class: 'text' }, e.text),
           e.from === 'servicer' ? faqLink(data.entries, i) : null,
           e.why
-            ? h('details', { class: 'why' }, h('summary', null, '为什么 Why'), h('pre', null, e.why))
+            ? h(
+                'details',
+                { class: 'why' },
+                h('summary', null, '机器人如何处理 How the bot handled it'),
+                h('pre', null, e.why),
+              )
             : null,
         ),
       ),

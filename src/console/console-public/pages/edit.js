@@ -2,7 +2,7 @@
 // draft's YAML diff, publish (validate + conversation tests), versions with rollback, and the
 // unanswered questions one click from becoming a 相似问法 or a new item. Every text goes through
 // h() (textContent): a reply holding "<script>" is shown as those characters.
-import { api, dataTable, errorBox, h, pageQuery, post, time } from '../console-lib.js';
+import { api, dataTable, errorBox, h, pageQuery, post, problemBox, time } from '../console-lib.js';
 
 /** @type {any} */
 let data;
@@ -51,7 +51,7 @@ async function act(name, body, where) {
     draw();
   } catch (err) {
     settle();
-    const box = errorBox(String(err instanceof Error ? err.message : err));
+    const box = problemBox(err);
     if (where) where.replaceChildren(box);
     else root.prepend(box);
   }
@@ -59,6 +59,17 @@ async function act(name, body, where) {
 
 /** @param {any} edit @param {HTMLElement} [where] */
 const edit = (edit, where) => act('draft-edit', { edit }, where);
+
+/** Why a publish was refused, said to an operator with what to do (publish-draft.ts's reasons). */
+/** @type {Record<string, string>} */
+const REFUSED = {
+  nothing: '草稿和已发布的规则一样，没有可发布的修改',
+  conflict: '规则文件在草稿开始后被别人改过或发布过：先看看新内容，再点“在最新文件上重做我的修改”',
+  stale: '检查期间别人发布了新版本：请点“在最新文件上重做我的修改”后再发布',
+  invalid: '修改后的规则校验不通过：按下面的说明改正草稿',
+  tests: '对话测试没有通过：修改会让下面的对话答错，请改正草稿（或先改测试）',
+  refused: '没有做成',
+};
 
 /** @param {any} o */
 function outcomeView(o) {
@@ -84,7 +95,7 @@ function outcomeView(o) {
   return h(
     'div',
     { class: 'panel', role: 'alert', id: 'outcome' },
-    h('p', { class: 'error' }, `✗ 未发布 Not published: ${o.reason}`),
+    h('p', { class: 'error' }, `✗ 未发布 Not published (${o.reason}): ${REFUSED[o.reason] ?? ''}`),
     h('pre', { class: 'diff' }, o.message),
     warnings,
   );
@@ -171,19 +182,24 @@ function tryPanel() {
     field('试一试（用草稿）Try the draft: 客户说', say),
     h('button', { type: 'submit' }, '试一试 Try'),
   );
+  const fail = h('div');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    fail.replaceChildren();
     try {
       const r = await post('draft-try', { text: say.value });
       out.textContent = r.errors.length
         ? `规则有错误 the draft does not validate:\n${r.errors.join('\n')}`
-        : `机器人回复 bot replies: ${r.reply}`;
+        : r.reply === null
+          ? '（机器人不回复这句话 the bot sends nothing to this）'
+          : `机器人回复 bot replies: ${r.reply}`;
+      out.hidden = false;
     } catch (err) {
-      out.textContent = String(err instanceof Error ? err.message : err);
+      out.hidden = true;
+      fail.replaceChildren(problemBox(err));
     }
-    out.hidden = false;
   });
-  return h('section', { class: 'panel', id: 'try' }, form, out);
+  return h('section', { class: 'panel', id: 'try' }, form, fail, out);
 }
 
 function unansweredPanel() {
@@ -195,7 +211,7 @@ function unansweredPanel() {
     h('h2', null, '未答问题 Unanswered → 相似问法'),
     dataTable(
       {},
-      ['客户说 Customer text', '次数', '加到问答 Add to item', ''],
+      ['客户说 Customer text', '次数 count', '加到问答，或新建 Add to an item, or a new one'],
       data.unanswered.map((/** @type {any} */ u) => {
         const select = /** @type {HTMLSelectElement} */ (
           h(
@@ -211,7 +227,7 @@ function unansweredPanel() {
           )
         );
         const add = h('button', { type: 'button' }, '加为相似问法 Add');
-        const cell = h('td');
+        const cell = h('div');
         add.addEventListener('click', () => {
           const item = items.find((/** @type {any} */ i) => i.id === select.value);
           if (item) edit({ op: 'set-item', id: item.id, questions: [...item.questions, u.text] }, cell);
@@ -231,21 +247,26 @@ function unansweredPanel() {
           null,
           h('td', null, u.text),
           h('td', { class: 'num' }, u.count),
+          // One cell for both ways, so on a phone neither is past the table's right edge.
           h(
             'td',
-            null,
+            { class: 'add-to' },
             select,
             u.suggest
               ? h(
                   'span',
                   { class: 'muted small' },
-                  u.suggest.why === 'chosen' ? ' 客户在猜你想问中选过' : ' 最接近',
+                  u.suggest.why === 'chosen'
+                    ? ' 客户在猜你想问中选过 chosen by customers'
+                    : ' 最接近 nearest',
                 )
               : null,
             ' ',
             add,
+            h('span', { class: 'muted small' }, ' 或 or '),
+            fresh,
+            cell,
           ),
-          h('td', null, fresh, cell),
         );
       }),
     ),
@@ -390,6 +411,16 @@ function menuEditor(menu) {
   );
 }
 
+/** What each text is, in WeCom's words (rule-catalogue.ts's roles). */
+/** @type {Record<string, string>} */
+const TEXT_ROLES = {
+  welcome: '欢迎语 welcome',
+  closing: '结束语 closing',
+  handoff: '转人工 hand-off',
+  fallback: '兜底 fallback',
+  reply: '回复 reply',
+};
+
 /** @param {any} t */
 function textEditor(t) {
   const text = area('text', t.text, 2);
@@ -405,18 +436,39 @@ function textEditor(t) {
     e.preventDefault();
     edit({ op: 'set-rule-text', rule: t.rule, step: t.step, text: text.value }, status);
   });
-  return h('div', null, h('span', { class: 'tag' }, t.role), form);
+  // Each text its own block, its kind beside its name (a tag on a line of its own read as the
+  // previous text's).
+  return h('div', { class: 'text-item' }, h('span', { class: 'tag' }, TEXT_ROLES[t.role] ?? t.role), form);
 }
 
 function kbPanel() {
+  // The browser draws a file input's button in its own language ("Choose File"); this one is a
+  // label styled as a button. The input stays in the tab order, out of sight: Tab reaches it (the
+  // label shows the focus) and Space or Enter opens the file chooser as on any file input.
   const file = /** @type {HTMLInputElement} */ (
-    h('input', { type: 'file', accept: '.xlsx', 'aria-label': '知识库 Excel 文件' })
+    h('input', { type: 'file', accept: '.xlsx', id: 'kb-file', class: 'visually-hidden' })
+  );
+  const chosen = h('span', { class: 'muted small', id: 'kb-file-name' }, '未选择文件 No file chosen');
+  file.addEventListener('change', () => {
+    chosen.textContent = file.files?.[0]?.name ?? '未选择文件 No file chosen';
+    status.replaceChildren();
+  });
+  const pick = h(
+    'label',
+    { for: 'kb-file', class: 'file-pick' },
+    '选择知识库 Excel 文件 Choose the .xlsx file',
   );
   const status = h('div', { id: 'kb-status' });
   const go = h('button', { type: 'button' }, '导入到草稿 Import into the draft');
   go.addEventListener('click', async () => {
     const f = file.files?.[0];
-    if (!f) return;
+    if (!f) {
+      status.replaceChildren(
+        errorBox('请先选择一个 .xlsx 文件（从 Excel 或 WPS 另存为 .xlsx）· Choose an .xlsx file first'),
+      );
+      return;
+    }
+    status.replaceChildren(h('p', { class: 'muted', role: 'status' }, '导入中… Importing…'));
     const bytes = new Uint8Array(await f.arrayBuffer());
     let bin = '';
     for (let i = 0; i < bytes.length; i += 0x8000)
@@ -447,7 +499,7 @@ function kbPanel() {
         ),
       );
     } catch (err) {
-      status.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+      status.replaceChildren(problemBox(err));
     }
   });
   return h(
@@ -458,9 +510,9 @@ function kbPanel() {
       'p',
       null,
       h('a', { href: '/console/api/kb-export', download: '' }, '导出已发布的问答 Export'),
-      ' · 导入只合并、不替换 Import merges by question, never replaces: ',
+      ' · 导入按问题合并进草稿，不替换已有的问答 · Import merges into the draft by question, never replaces.',
     ),
-    h('p', null, file, ' ', go),
+    h('p', { class: 'file-row' }, file, pick, ' ', chosen, ' ', go),
     status,
   );
 }
@@ -489,8 +541,11 @@ function versionsPanel() {
                 diffBox.textContent =
                   full.diff || '（首个版本：当时磁盘上的文件）(the files as found on disk)';
               } catch (err) {
-                diffBox.textContent = `加载失败 Could not load: ${err instanceof Error ? err.message : err}`;
+                diffBox.hidden = true;
+                status.replaceChildren(problemBox(err, '加载失败 Could not load: '));
+                return;
               }
+              status.replaceChildren();
               diffBox.hidden = false;
             });
             const back = h(
@@ -536,7 +591,7 @@ function draw() {
       h(
         'p',
         { class: 'muted' },
-        `规则 ${data.rules} · 运行中 loaded #${data.running ?? '—'} · 最新发布 published v${data.latest}`,
+        `规则 ${data.rules} · 运行中 loaded #${data.running ?? '—'} · ${data.latest ? `最新发布 published v${data.latest}` : '还没有发布过 nothing published yet'}`,
       ),
       outcomeBox,
       draftPanel(),
@@ -568,7 +623,7 @@ export async function render(main) {
   try {
     data = await api('authoring');
   } catch (err) {
-    main.replaceChildren(errorBox(String(err instanceof Error ? err.message : err)));
+    main.replaceChildren(problemBox(err));
     return;
   }
   draw();

@@ -1,14 +1,6 @@
 // 概览 Overview: totals, a chart per measure with its CSV, over a range and account.
-import {
-  api,
-  chartTable,
-  dataTable,
-  drawChart,
-  h,
-  loadFailed,
-  pageQuery,
-  rangeFilter,
-} from '../console-lib.js';
+import { api, chartTable, dataTable, drawChart, h, loadFailed, pageQuery } from '../console-lib.js';
+import { rangeFilter } from '../range-filter.js';
 
 /** @param {number | null} n @param {string} [unit] */
 const num = (n, unit = '') => (n === null ? '–' : `${n}${unit}`);
@@ -44,6 +36,57 @@ function partsCard(label, parts, note, id) {
       ),
     ),
     note ? h('div', { class: 'muted small card-note' }, note) : null,
+  );
+}
+
+/**
+ * Why the hand-over card's two numbers differ: closed until asked for, so the cards stay one short
+ * row above the charts. Opened, on a wide screen it lies over the top of the charts across the
+ * whole row of cards (a few lines) instead of stretching the card into a tall column that pushes
+ * the charts down; 收起, Esc or the summary close it. On a phone it opens in place.
+ */
+function handoverWhy() {
+  const close = h('button', { type: 'button', class: 'close' }, '收起 Close');
+  const why = /** @type {HTMLDetailsElement} */ (
+    h(
+      'details',
+      { class: 'explain', id: 'handover-why' },
+      h('summary', null, '为何两数不同？Why?'),
+      h(
+        'div',
+        { class: 'explain-body' },
+        h(
+          'p',
+          null,
+          '会话：企业微信接受了转接、交给人工的会话（闲置规则的转接也算）。命中：客户消息命中转人工规则的次数（转接被拒、同一会话再次要求人工也算）。',
+        ),
+        h(
+          'p',
+          null,
+          'Sessions: moved to a person, the transfer accepted by WeCom (idle rules’ included). Hits: customer messages a hand-off rule answered (refused transfers and repeats included).',
+        ),
+        close,
+      ),
+    )
+  );
+  const shut = () => {
+    why.open = false;
+    why.querySelector('summary')?.focus();
+  };
+  close.addEventListener('click', shut);
+  why.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && why.open) shut();
+  });
+  return why;
+}
+
+/** The count of each score, each "3分 ×12" kept whole on a narrow screen. @param {Record<string, number>} spread */
+function csatSpread(spread) {
+  return h(
+    'p',
+    { class: 'muted small spread' },
+    '评分分布 ratings by score: ',
+    ...Object.entries(spread).map(([score, n]) => h('span', { class: 'nowrap' }, `${score}分 ×${n}`)),
   );
 }
 
@@ -99,21 +142,7 @@ export async function render(main) {
         [t.handovers, '个会话 sessions'],
         [t.handoff, '次规则命中 rule hits'],
       ],
-      h(
-        'details',
-        null,
-        h('summary', null, '为何两数不同 Why they differ'),
-        h(
-          'p',
-          null,
-          '会话：企业微信接受了转接、交给人工的会话（闲置规则的转接也算）。命中：客户消息命中转人工规则的次数（转接被拒、同一会话再次要求人工也算）。',
-        ),
-        h(
-          'p',
-          null,
-          'Sessions: moved to a person, the transfer accepted by WeCom (idle rules’ included). Hits: customer messages a hand-off rule answered (refused transfers and repeats included).',
-        ),
-      ),
+      handoverWhy(),
       'card-handover',
     ),
     partsCard('闲置 Idle customers', [
@@ -143,6 +172,8 @@ export async function render(main) {
         h('a', { class: 'csv', href: `/console/api/overview-csv?${csv}`, download: '' }, '下载 CSV'),
       ),
       box,
+      // How many ratings of each score: the average line alone hides whether 3.0 is all 3s.
+      chart.id === 'csat' ? csatSpread(data.csatDistribution) : null,
       h(
         'details',
         null,
@@ -169,14 +200,6 @@ export async function render(main) {
           ),
         )
       : h('p', { class: 'muted' }, '此期间没有转人工规则命中 No hand-off rule matched in this range'),
-    h(
-      'p',
-      { class: 'muted small' },
-      '满意度分布 CSAT distribution: ',
-      Object.entries(data.csatDistribution)
-        .map(([s, n]) => `${s}分 ×${n}`)
-        .join('  '),
-    ),
   );
   main.replaceChildren(
     h('h1', null, '概览 Overview'),

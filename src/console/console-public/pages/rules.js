@@ -1,5 +1,6 @@
 // 规则 Rules (read-only): version, every live replica's published version, problems, rules with hits and undelivered replies, menus as trees, FAQ items.
-import { api, dataTable, h, loadFailed, pageQuery, rangeFilter, time } from '../console-lib.js';
+import { api, dataTable, h, loadFailed, pageQuery, time } from '../console-lib.js';
+import { rangeFilter } from '../range-filter.js';
 
 /** @param {any} menu */
 function menuTree(menu) {
@@ -101,11 +102,17 @@ export async function render(main) {
           ),
         )
       : h('p', { class: 'ok' }, '✓ 规则校验通过 validate finds no problem'),
-    rangeFilter(data.range, [], () => render(main)),
     h(
       'section',
       { class: 'panel' },
       h('h2', null, `规则命中 Rules and hits (${data.rules.length})`),
+      // The days choose the hits counted here, nothing else on this page: said beside them.
+      rangeFilter(data.range, [], () => render(main)),
+      h(
+        'p',
+        { class: 'muted small' },
+        `命中：${data.range.from} 至 ${data.range.to} 客户消息命中该规则的次数 · hits: customer messages each rule matched in these days`,
+      ),
       dataTable(
         { id: 'rule-table' },
         [

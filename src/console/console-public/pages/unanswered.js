@@ -1,5 +1,6 @@
 // 未答问题 Unanswered: the texts no rule answered, most frequent first, with the nearest FAQ items.
-import { api, dataTable, h, loadFailed, pageQuery, rangeFilter, time } from '../console-lib.js';
+import { api, dataTable, h, loadFailed, pageQuery, time } from '../console-lib.js';
+import { rangeFilter } from '../range-filter.js';
 
 /** @param {HTMLElement} main */
 export async function render(main) {
@@ -43,7 +44,7 @@ export async function render(main) {
                 null,
                 h('td', { class: 'num' }, q.count),
                 h('td', { class: 'customer-text' }, q.example),
-                h('td', null, `${time(q.firstSeen)} – ${time(q.lastSeen)}`),
+                h('td', { class: 'time' }, time(q.firstSeen), h('br'), `– ${time(q.lastSeen)}`),
                 h('td', null, q.openKfId),
                 h(
                   'td',
