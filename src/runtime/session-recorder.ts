@@ -12,7 +12,7 @@ import { MAX_ENTRY_TEXT, type SessionEntry, type SessionEntryFrom } from '../sto
 import type { Store } from '../store/store.ts';
 import { isCustomerMessage, ORIGIN } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
-import type { DecisionEvent } from './message-handler.ts';
+import type { DecisionEvent } from './decision-event.ts';
 
 const cut = (s: string) => (s.length > MAX_ENTRY_TEXT ? `${s.slice(0, MAX_ENTRY_TEXT)}…` : s);
 

@@ -7,8 +7,8 @@
  */
 import { type CallRequest, redacted } from '../rules/call-request.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
+import type { DecisionEvent } from '../runtime/decision-event.ts';
 import type { RulesSnapshot } from '../runtime/live-rules.ts';
-import type { DecisionEvent } from '../runtime/message-handler.ts';
 import type { WeComSimulator, WireItem } from '../simulator/index.ts';
 import type { DecisionSummary, SandboxEvent } from './sandbox-events.ts';
 
