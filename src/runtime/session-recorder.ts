@@ -111,7 +111,7 @@ export function sessionEntries(event: DecisionEvent, now: number): SessionEntry[
   };
   // The time kfbot decided, not send_time: WeCom's whole seconds cannot order a quick exchange.
   const at = now;
-  // After a `call:` the message is decided again (message-handler.ts): its item and the calls
+  // After a `call:` the message is decided again (continue-after-call.ts): its item and the calls
   // before the call were recorded with the first decision; only what follows the call is new.
   const after = event.made?.request.step;
   const entries: SessionEntry[] = [];

@@ -243,7 +243,7 @@ export async function dryRunIdle(
 /**
  * The step serve takes for one item, with the offline WeCom answering its lookups and calls. A
  * `call:` is answered by `backend`, and the message decided again with its outcome, as serve does
- * (message-handler.ts): the calls planned before it are made first, then those after it.
+ * (continue-after-call.ts): the calls planned before it are made first, then those after it.
  */
 async function runStep(
   ruleSet: RuleSet,

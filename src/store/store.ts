@@ -143,7 +143,7 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
   finishMessage(msgid: string, status: 'done' | 'skipped', note?: string): Promise<void>;
   /**
    * Replaces a still-`planned` message's plan and writes the customer's conversation, in one
-   * transaction: what a `call:` answered decides the replies that follow it (message-handler.ts).
+   * transaction: what a `call:` answered decides the replies that follow it (continue-after-call.ts).
    * Returns false (and writes nothing) if the message is not `planned`.
    */
   replanMessage(
