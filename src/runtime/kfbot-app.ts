@@ -13,8 +13,6 @@ import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
 import { lazyConsoleRoutes } from '../console/lazy-console-routes.ts';
 import { defaultCallSettings } from '../rules/call-model.ts';
 import { RulesError } from '../rules/problems.ts';
-import { ruleCounts } from '../rules/rule-counts.ts';
-import { ACTIVITY_RETENTION_MS } from '../store/activity-log.ts';
 import { openBackend } from '../store/open-backend.ts';
 import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
@@ -33,6 +31,8 @@ import { createLogger } from './logger.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
+import { purgeExpired } from './purge-expired.ts';
+import { readiness } from './readiness.ts';
 import { ReplicaHeartbeat } from './replica-heartbeat.ts';
 import { RulesSync } from './rules-sync.ts';
 import { SemanticLookup } from './semantic-lookup.ts';
@@ -40,8 +40,6 @@ import { SendExecutor } from './send-executor.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { withBacklog } from './with-backlog.ts';
 
-/** WeCom keeps messages 3 days (§3); dedupe and send records a little longer, then go. */
-const RETENTION_MS = 3 * 24 * 3600_000 + 3600_000;
 const PURGE_EVERY_MS = 3600_000;
 /** How long shutdown waits for HTTP requests in flight before closing their connections. */
 const CLOSE_GRACE_MS = 2000;
@@ -229,33 +227,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
     {
       receiver,
       log,
-      ready: async () => {
-        const detail: Record<string, unknown> = {
-          mode: opts.sandbox ? 'sandbox' : 'wecom',
-          rulesVersion: rules.current?.version ?? null,
-          // The counts validate prints: rules as written, click answers and FAQ items apart.
-          ...(rules.current ? ruleCounts(rules.current.ruleSet) : { rules: 0 }),
-          // The latest published version this replica has written to its files (0: none published).
-          rulesPublished: rulesSync.version,
-          ...(!rulesSync.following && { rulesDiverged: true }),
-        };
-        let ready = rules.current !== undefined;
-        try {
-          await store.ping();
-          detail.store = 'ok';
-        } catch (err) {
-          ready = false;
-          detail.store = (err as Error).message;
-        }
-        // The last reload's errors: the previous rules (rulesVersion) are still the ones serving.
-        const errors = rules.problems.filter((p) => p.severity === 'error').length;
-        if (errors) detail.rulesProblems = errors;
-        // Every live replica's rules (this one included), from the store's replica registry. Liveness
-        // is wall-clock time, not the app's clock (a sandbox skips its clock ahead).
-        if (detail.store === 'ok')
-          detail.replicas = await store.replicas.listReplicas(Date.now()).catch(() => []);
-        return { ready, detail };
-      },
+      ready: readiness({ store, rules, rulesSync, sandbox: opts.sandbox === true }),
       metrics: async () => ({
         contentType: metrics.registry.contentType,
         body: await metrics.registry.metrics(),
@@ -295,26 +267,7 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   await work.start((job) => puller.pull(job));
   const idleScheduler = new IdleScheduler(store, work, log, now);
   idleScheduler.start();
-  const purge = async () => {
-    try {
-      const removed = await store.purge(now() - RETENTION_MS);
-      if (removed.messages || removed.sends)
-        log.info(removed, 'purged records older than WeCom’s 3-day retention');
-      // With retention 0 nothing new is kept, and whatever an earlier setting kept goes too.
-      // 0 purges every group, also those a sandbox's skipped-ahead clock stamped in the future.
-      const unanswered = await store.purgeUnanswered(
-        config.unansweredRetentionMs <= 0 ? Number.MAX_SAFE_INTEGER : now() - config.unansweredRetentionMs,
-      );
-      if (unanswered) log.info({ unanswered }, 'purged unanswered questions past KFBOT_UNANSWERED_RETENTION');
-      const activity = await store.activity.purgeActivity(now() - ACTIVITY_RETENTION_MS);
-      if (activity.hours || activity.scores)
-        log.info(activity, 'purged report activity (rule outcomes, scores, session ends) past its retention');
-      const sessions = await store.sessions.purgeSessions(now() - ACTIVITY_RETENTION_MS);
-      if (sessions) log.info({ sessions }, 'purged session records past the activity retention');
-    } catch (err) {
-      log.warn({ err }, 'purge failed');
-    }
-  };
+  const purge = () => purgeExpired(store, log, now, config.unansweredRetentionMs);
   await purge();
   const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
   purgeTimer.unref();
