@@ -16,7 +16,6 @@
  * attempt, and at most settings.calls.concurrency calls at once per process — time spent waiting
  * for a slot counts toward the call's timeout.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -29,11 +28,12 @@ import {
   MAX_ANSWER_BYTES,
 } from '../rules/call-model.ts';
 import { type CallRequest, type ConcreteRequest, materialize, redacted } from '../rules/call-request.ts';
-import { hostAllowed, isPrivateAddress } from '../rules/compile-call.ts';
+import { hostAllowed } from '../rules/compile-call.ts';
 import type { Lease } from '../store/pull-work.ts';
 import type { SendRecord, Store } from '../store/store.ts';
 import { undici } from '../wecom/undici.ts';
 import { CallSlots } from './call-slots.ts';
+import { guardedLookup, PRIVATE_ADDRESS } from './guarded-lookup.ts';
 import type { KfbotMetrics } from './metrics.ts';
 
 export const KFBOT_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string })
@@ -267,7 +267,7 @@ export class CallRunner {
       } catch (err) {
         if (signal.aborted) return { error: 'timeout', detail: `no answer within ${req.timeoutMs} ms` };
         const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
-        if (e.code === 'KFBOT_PRIVATE_ADDRESS') return { error: 'host_not_allowed', detail: e.message };
+        if (e.code === PRIVATE_ADDRESS) return { error: 'host_not_allowed', detail: e.message };
         const code = e.cause?.code ?? e.code ?? e.name;
         return { error: 'refused', detail: `${code}: ${e.cause?.message ?? e.message}` };
       }
@@ -292,45 +292,6 @@ export class CallRunner {
   async close(): Promise<void> {
     await this.agent?.close();
   }
-}
-
-/**
- * dns.lookup, refusing a name that resolves to a loopback, link-local or private address unless
- * that address is itself in settings.calls.allow (or the name is localhost): a public name
- * re-pointed at an internal address cannot turn a rule into a probe of the company's network.
- */
-function guardedLookup(
-  hostname: string,
-  options: object,
-  callback: (...args: unknown[]) => void,
-  allow: readonly string[],
-): void {
-  dnsLookup(
-    hostname,
-    options as { all: true },
-    (err, addresses: LookupAddress[] | string, family?: number) => {
-      if (err) return callback(err);
-      const list = typeof addresses === 'string' ? [{ address: addresses, family }] : addresses;
-      const bad = isPrivateAddress(hostname)
-        ? undefined
-        : list.find(
-            (a) =>
-              isPrivateAddress(a.address) &&
-              !allow.some((e) => e === a.address || e.startsWith(`${a.address}:`)),
-          );
-      if (bad) {
-        const refused = Object.assign(
-          new Error(
-            `${hostname} resolves to ${bad.address}, a private address; list "${bad.address}" in settings.calls.allow if you mean it`,
-          ),
-          { code: 'KFBOT_PRIVATE_ADDRESS' },
-        );
-        return callback(refused);
-      }
-      if (typeof addresses === 'string') callback(null, addresses, family);
-      else callback(null, addresses);
-    },
-  );
 }
 
 /** 250 ms, 500 ms, 1 s, 2 s… before attempt n+1, with ±20 % jitter so replicas do not align. */
