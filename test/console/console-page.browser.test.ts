@@ -430,7 +430,7 @@ describe('the console in Chromium', () => {
     await page.getByLabel('密码 Password').fill(PASSWORD);
     await page.getByRole('button', { name: '登录 Sign in' }).click();
     await page.waitForURL(`${bot.app.url}/console/overview?from=2026-11-01&to=2026-11-30`);
-    expect(await page.locator('#from').inputValue()).toBe('2026-11-01');
+    expect(await page.getByRole('textbox', { name: '从 from' }).inputValue()).toBe('2026-11-01');
     // And 去登录 from the session page, followed, brings the operator back to that session.
     await page.goto(`${bot.app.url}/console/login?next=${encodeURIComponent(here.pathname + here.search)}`);
     await page.getByLabel('密码 Password').fill(PASSWORD);
@@ -444,7 +444,7 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: '登录 Sign in' }).click();
     await page.waitForURL(`${bot.app.url}/console`);
     await context.close();
-  });
+  }, 60_000);
 
   it('shows a hostile customer text as text, never running it, on the unanswered page and in the transcript', async () => {
     const page = await signedIn(1280, 800);
