@@ -110,9 +110,11 @@ export function consoleRoutes(
     next?: string,
   ) => {
     const token = randomBytes(18).toString('base64url');
+    const nextTitle = next && pages.find((p) => p.id === (next.split(/[/?]/)[2] || pages[0]?.id))?.title;
     const page = loginView({
       csrf: token,
       ...(next !== undefined && { next }),
+      ...(nextTitle && { nextTitle }),
       ...(error !== undefined && { error }),
       ...(notice !== undefined && { status: notice }),
     });

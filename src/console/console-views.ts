@@ -23,6 +23,8 @@ export function loginView(opts: {
   status?: string;
   /** The console page to return to after signing in (already checked by safeReturnPath). */
   next?: string;
+  /** That page's name in the navigation, said on the form. */
+  nextTitle?: string;
 }): SafeHtml {
   return layout(
     '登录 Sign in',
@@ -32,7 +34,7 @@ export function loginView(opts: {
 <p class="muted">Operator console</p>
 ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
 ${opts.status ? html`<p class="status" role="status">${opts.status}</p>` : ''}
-${opts.next ? html`<p class="muted return-note">登录后回到刚才的页面 · back to <code>${opts.next}</code> after signing in</p>` : ''}
+${opts.next ? html`<p class="muted return-note">登录后回到刚才的页面${opts.nextTitle ? html`「${opts.nextTitle}」` : ''} · back to where you were after signing in</p>` : ''}
 <form method="post" action="/console/login">
 <input type="hidden" name="csrf" value="${opts.csrf}">
 ${opts.next ? html`<input type="hidden" name="next" value="${opts.next}">` : ''}

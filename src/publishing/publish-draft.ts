@@ -69,7 +69,7 @@ export function describeRefusal(r: PublishRefusal): string {
   }
 }
 
-import { rollbackMessage, SEED_MESSAGE } from './version-messages.ts';
+import { consoleEditsMessage, rollbackMessage, SEED_MESSAGE } from './version-messages.ts';
 
 const refuse = (r: PublishRefusal): PublishOutcome => ({ ok: false, message: describeRefusal(r), ...r });
 
@@ -178,7 +178,7 @@ export async function publishDraft(
     if (err instanceof AuthoringError) return refuse({ reason: 'refused', message: err.message });
     throw err;
   }
-  const message = meta.message.trim() || `${draft.edits.length} edit(s) from the console`;
+  const message = meta.message.trim() || consoleEditsMessage(draft.edits.length);
   return publishChanges(
     changes,
     draftConflicts(draft, ctx.folder, changes),

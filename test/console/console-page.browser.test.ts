@@ -423,7 +423,7 @@ describe('the console in Chromium', () => {
       '会话已过期（登录 12 小时后）或已退出，请重新登录 · Your session ended (12 hours after signing in, or signed out): sign in again',
     );
     expect(await page.locator('.return-note').textContent()).toBe(
-      '登录后回到刚才的页面 · back to /console/overview?from=2026-11-01&to=2026-11-30 after signing in',
+      '登录后回到刚才的页面「概览 Overview」 · back to where you were after signing in',
     );
     await page.screenshot({ path: 'test-results/console-login-ended-1280.png' });
     // Signing in there lands on the page asked for, its days kept, not on 概览's default.

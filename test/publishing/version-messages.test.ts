@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  consoleEditsMessage,
   importMessage,
   rollbackMessage,
   SEED_MESSAGE,
@@ -16,6 +17,7 @@ describe('a version message on the console', () => {
     expect(versionMessageZh(SEED_MESSAGE)).toBe(
       '首次发布前磁盘上原有的规则 · the rules as found on disk before the first publish',
     );
+    expect(versionMessageZh(consoleEditsMessage(3))).toBe('控制台的 3 处修改 · 3 edit(s) from the console');
     expect(versionMessageZh(importMessage('./rules-new'))).toBe(
       '从 ./rules-new 导入 · import from ./rules-new',
     );

@@ -582,7 +582,7 @@ function versionsPanel() {
               null,
               h('td', { class: 'num' }, v.version),
               h('td', { class: 'time' }, time(v.at)),
-              h('td', null, v.by),
+              h('td', { class: 'by' }, v.by),
               h('td', { class: 'version-message' }, v.message),
               h('td', { class: 'row-actions' }, show, ' ', back),
             );
