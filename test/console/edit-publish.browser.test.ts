@@ -222,6 +222,8 @@ describe('editing and publishing in the console', () => {
       '请先选择一个 .xlsx 文件',
     );
     // By keyboard: Tab from the export link reaches the file input, and Space opens the chooser.
+    // The chat tab typed last: a file chooser opens only from the tab in front.
+    await editor.bringToFront();
     await kb.getByRole('link', { name: '导出已发布的问答 Export' }).focus();
     await editor.keyboard.press('Tab');
     expect(await editor.evaluate('document.activeElement.id')).toBe('kb-file');
