@@ -30,6 +30,7 @@ import type { ConsoleMode } from './console-mode.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage, isFileAnswer } from './console-page.ts';
 import { CONSOLE_PAGES } from './console-pages.ts';
 import { isConsolePath } from './console-path.ts';
+import { loginAddress, safeReturnPath } from './console-return.ts';
 import {
   type ConsoleSession,
   ConsoleSessions,
@@ -106,10 +107,14 @@ export function consoleRoutes(
     error?: string,
     headers: Record<string, string> = {},
     notice?: string,
+    next?: string,
   ) => {
     const token = randomBytes(18).toString('base64url');
+    const nextTitle = next && pages.find((p) => p.id === (next.split(/[/?]/)[2] || pages[0]?.id))?.title;
     const page = loginView({
       csrf: token,
+      ...(next !== undefined && { next }),
+      ...(nextTitle && { nextTitle }),
       ...(error !== undefined && { error }),
       ...(notice !== undefined && { status: notice }),
     });
@@ -119,7 +124,7 @@ export function consoleRoutes(
     });
   };
 
-  const signIn = async (req: IncomingMessage, res: ServerResponse) => {
+  const signIn = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const client = clientAddress(req, trustProxy);
     const wait = limiter.waitFor(client);
     if (wait > 0) {
@@ -131,10 +136,14 @@ export function consoleRoutes(
         429,
         `登录尝试过多，请 ${wait} 秒后再试 · too many sign-in attempts from this address: wait ${wait} s and try again`,
         { 'retry-after': String(wait) },
+        undefined,
+        safeReturnPath(url.searchParams.get('next')),
       );
       return;
     }
     const form = await readForm(req);
+    // The page the operator was on (checked again: the form field is as untrusted as the query).
+    const next = safeReturnPath(form.get('next'));
     const expected = readCookies(req)[LOGIN_CSRF_COOKIE];
     const given = form.get('csrf') ?? '';
     if (!expected || !sameSecret(expected, given)) {
@@ -144,6 +153,9 @@ export function consoleRoutes(
         res,
         403,
         '登录页已过期，请再输入一次密码 · The sign-in form expired: type the password again',
+        {},
+        undefined,
+        next,
       );
       return;
     }
@@ -156,12 +168,15 @@ export function consoleRoutes(
         res,
         401,
         '密码不对，请重新输入（密码区分大小写；忘了请问部署 kfbot 的同事，见 KFBOT_CONSOLE_PASSWORD）· Wrong password: type it again',
+        {},
+        undefined,
+        next,
       );
       return;
     }
     const session = sessions.create();
     ctx.log.info({ client: clientAddress(req, trustProxy) }, 'console sign-in');
-    redirect(res, '/console', {
+    redirect(res, next ?? '/console', {
       'set-cookie': [
         sessionCookie(req, session),
         cookie(LOGIN_CSRF_COOKIE, '', { maxAgeSec: 0, secure: false }),
@@ -212,10 +227,19 @@ export function consoleRoutes(
     const method = readMethod(req);
     try {
       if (path === '/console/login') {
-        if (method === 'POST') await signIn(req, res);
-        else if (mode.kind === 'open') redirect(res, '/console');
+        const next = safeReturnPath(url.searchParams.get('next'));
+        if (method === 'POST') await signIn(req, res, url);
+        else if (mode.kind === 'open') redirect(res, next ?? '/console');
         else
-          loginPage(req, res, 200, undefined, {}, url.searchParams.has('ended') ? SESSION_ENDED : undefined);
+          loginPage(
+            req,
+            res,
+            200,
+            undefined,
+            {},
+            url.searchParams.has('ended') ? SESSION_ENDED : undefined,
+            next,
+          );
         return true;
       }
       const asset = path.startsWith('/console/assets/') ? path.slice('/console/assets/'.length) : undefined;
@@ -233,9 +257,10 @@ export function consoleRoutes(
       }
       if (!session) {
         if (path.startsWith('/console/api/')) sendJson(res, 401, REFUSALS['signed-out']);
-        // A cookie that no longer holds (12 hours, signed out): the login page says so.
+        // A cookie that no longer holds (12 hours, signed out): the login page says so, and
+        // brings the operator back to this page afterwards.
         else if (method === 'GET' && asset === undefined)
-          redirect(res, presented ? '/console/login?ended' : '/console/login');
+          redirect(res, loginAddress(safeReturnPath(path + url.search), Boolean(presented)));
         else send(res, 401, '请先登录 · sign in at /console/login', 'text/plain; charset=utf-8');
         return true;
       }

@@ -17,7 +17,15 @@ ${body}
 `;
 }
 
-export function loginView(opts: { csrf: string; error?: string; status?: string }): SafeHtml {
+export function loginView(opts: {
+  csrf: string;
+  error?: string;
+  status?: string;
+  /** The console page to return to after signing in (already checked by safeReturnPath). */
+  next?: string;
+  /** That page's name in the navigation, said on the form. */
+  nextTitle?: string;
+}): SafeHtml {
   return layout(
     '登录 Sign in',
     html`<body class="login">
@@ -26,8 +34,10 @@ export function loginView(opts: { csrf: string; error?: string; status?: string 
 <p class="muted">Operator console</p>
 ${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ''}
 ${opts.status ? html`<p class="status" role="status">${opts.status}</p>` : ''}
+${opts.next ? html`<p class="muted return-note">登录后回到刚才的页面${opts.nextTitle ? html`「${opts.nextTitle}」` : ''} · back to where you were after signing in</p>` : ''}
 <form method="post" action="/console/login">
 <input type="hidden" name="csrf" value="${opts.csrf}">
+${opts.next ? html`<input type="hidden" name="next" value="${opts.next}">` : ''}
 <label for="password">密码 Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
 <button type="submit">登录 Sign in</button>

@@ -43,7 +43,7 @@ export type PublishRefusal =
   /** Validation errors. */
   | { reason: 'invalid'; problems: RuleProblem[]; warnings: RuleProblem[] }
   /** Conversation tests failed. */
-  | { reason: 'tests'; failures: string[]; warnings: RuleProblem[] }
+  | { reason: 'tests'; failures: string[]; failuresZh: string[]; warnings: RuleProblem[] }
   /** A path or an edit the editor refuses. */
   | { reason: 'refused'; message: string };
 
@@ -69,6 +69,8 @@ export function describeRefusal(r: PublishRefusal): string {
   }
 }
 
+import { consoleEditsMessage, rollbackMessage, SEED_MESSAGE } from './version-messages.ts';
+
 const refuse = (r: PublishRefusal): PublishOutcome => ({ ok: false, message: describeRefusal(r), ...r });
 
 /**
@@ -82,7 +84,7 @@ async function baseVersion(ctx: PublishContext): Promise<number> {
   const seeded = await ctx.versions.publishRuleVersion(0, {
     at: ctx.now(),
     by: 'kfbot',
-    message: 'the rules as found on disk before the first publish',
+    message: SEED_MESSAGE,
     changed: 0,
     diff: '',
     files,
@@ -124,7 +126,14 @@ async function publishChanges(
   if (gates.errors.length)
     return audit(refuse({ reason: 'invalid', problems: gates.errors, warnings: gates.warnings }));
   if (gates.testFailures.length)
-    return audit(refuse({ reason: 'tests', failures: gates.testFailures, warnings: gates.warnings }));
+    return audit(
+      refuse({
+        reason: 'tests',
+        failures: gates.testFailures,
+        failuresZh: gates.testFailuresZh,
+        warnings: gates.warnings,
+      }),
+    );
   const base = await baseVersion(ctx);
   const files = Object.fromEntries(readRuleFiles(ctx.folder));
   for (const [f, t] of Object.entries(writes)) {
@@ -169,7 +178,7 @@ export async function publishDraft(
     if (err instanceof AuthoringError) return refuse({ reason: 'refused', message: err.message });
     throw err;
   }
-  const message = meta.message.trim() || `${draft.edits.length} edit(s) from the console`;
+  const message = meta.message.trim() || consoleEditsMessage(draft.edits.length);
   return publishChanges(
     changes,
     draftConflicts(draft, ctx.folder, changes),
@@ -200,7 +209,7 @@ export async function rollbackTo(version: number, by: string, ctx: PublishContex
   const old = await ctx.versions.ruleVersion(version);
   if (!old) return refuse({ reason: 'refused', message: `there is no published version ${version}` });
   if (!old.files) return refuse({ reason: 'refused', message: filesLetGo(version) });
-  return publishFiles(old.files, { by, message: `rollback to version ${version}`, kind: 'rollback' }, ctx);
+  return publishFiles(old.files, { by, message: rollbackMessage(version), kind: 'rollback' }, ctx);
 }
 
 /** A draft on the folder's current files and the latest version (convenience for callers). */

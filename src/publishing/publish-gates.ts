@@ -12,6 +12,7 @@ import { loadRules } from '../rules/load-rules.ts';
 import type { RuleProblem } from '../rules/problems.ts';
 import type { RuleSet } from '../rules/rule-model.ts';
 import { formatFailure, readConversationTests, runConversationTest } from '../simulate/conversation-test.ts';
+import { formatFailureZh } from '../simulate/conversation-test-zh.ts';
 import type { FileWrites } from './write-rule-files.ts';
 
 export interface GateResult {
@@ -21,6 +22,8 @@ export interface GateResult {
   warnings: RuleProblem[];
   /** Failing conversation-test steps (kfbot test's diff text), or unreadable tests. */
   testFailures: string[];
+  /** The same, Chinese first with the English beside it: what the console shows. */
+  testFailuresZh: string[];
   /** How many conversation tests ran and passed. */
   testsPassed: number;
   ruleSet?: RuleSet;
@@ -54,20 +57,27 @@ export async function checkCandidate(
     const loaded = loadRules(folder.single ?? '.', tmp);
     const errors = loaded.problems.filter((p) => p.severity === 'error');
     const warnings = loaded.problems.filter((p) => p.severity === 'warning');
-    if (!loaded.ruleSet) return { errors, warnings, testFailures: [], testsPassed: 0 };
+    if (!loaded.ruleSet) return { errors, warnings, testFailures: [], testFailuresZh: [], testsPassed: 0 };
     const testsDir = join(tmp, 'tests');
     const testFailures: string[] = [];
+    const testFailuresZh: string[] = [];
     let testsPassed = 0;
     if (opts.tests !== false && !folder.single && existsSync(testsDir)) {
       const { tests, problems } = readConversationTests(testsDir, tmp);
-      for (const p of problems) testFailures.push(`${p.file}:${p.line}: ${p.message}`);
+      for (const p of problems) {
+        testFailures.push(`${p.file}:${p.line}: ${p.message}`);
+        testFailuresZh.push(`${p.file}:${p.line}: 测试文件读不了 · ${p.message}`);
+      }
       for (const test of tests) {
         const failures = await runConversationTest(loaded.ruleSet, test);
         if (failures.length === 0) testsPassed++;
-        for (const f of failures) testFailures.push(formatFailure(f).replaceAll(`${tmp}/`, ''));
+        for (const f of failures) {
+          testFailures.push(formatFailure(f).replaceAll(`${tmp}/`, ''));
+          testFailuresZh.push(formatFailureZh(f).replaceAll(`${tmp}/`, ''));
+        }
       }
     }
-    return { errors, warnings, testFailures, testsPassed, ruleSet: loaded.ruleSet };
+    return { errors, warnings, testFailures, testFailuresZh, testsPassed, ruleSet: loaded.ruleSet };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

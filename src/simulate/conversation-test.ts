@@ -45,6 +45,7 @@ import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../wecom/platform-enums.ts';
 import { type CallFixture, fixtureOutcome, readCallFixture, UnfixturedCallError } from './call-fixtures.ts';
+import { describeExpectationZh, describeRepliesZh } from './conversation-test-zh.ts';
 import {
   type BackendCalls,
   DRY_RUN_ACCOUNT,
@@ -98,6 +99,8 @@ export interface StepFailure {
   step: TestStep;
   expected: string;
   got: string;
+  /** The same in Chinese, for the console (conversation-test-zh.ts formats it). */
+  zh: { expected: string; got: string };
 }
 
 export interface TestProblem {
@@ -433,6 +436,10 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
               step: ts,
               expected: 'a customer waiting in the queue (a step whose reply is { transfer: queue } first)',
               got: `${serviceState === SERVICE_STATE.human ? 'a servicer already has the session' : 'the bot is serving the customer'}; a servicer takes a session only from the queue`,
+              zh: {
+                expected: '客户在待接入池里等待（前面有一步的回复是 { transfer: queue }）',
+                got: `${serviceState === SERVICE_STATE.human ? '接待人员已经在接待' : '机器人正在接待客户'}；接待人员只能从待接入池接入会话`,
+              },
             });
             break;
           }
@@ -458,6 +465,7 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
         step: ts,
         expected: `a fixture for call "${err.call}"`,
         got: err.message,
+        zh: { expected: `调用 "${err.call}" 的测试答复（calls:）`, got: '这一步没有写它的答复' },
       });
       break;
     }
@@ -470,6 +478,10 @@ export async function runConversationTest(ruleSet: RuleSet, test: ConversationTe
         step: ts,
         expected: ts.expect.map(describeExpectation).join('; '),
         got: describeReplies(replies),
+        zh: {
+          expected: ts.expect.map(describeExpectationZh).join('；'),
+          got: describeRepliesZh(replies),
+        },
       });
   }
   return failures;

@@ -53,10 +53,14 @@ export class ConsoleClient {
   }
 
   /** Opens the login form and posts the password with the form's CSRF token. */
-  async signIn(password: string): Promise<Answer> {
-    const form = await this.go('/console/login');
+  async signIn(password: string, loginPath = '/console/login'): Promise<Answer> {
+    const form = await this.go(loginPath);
     const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-    return this.go('/console/login', { form: { csrf, password } });
+    // What the form sends back: its hidden return address, if the login page gave it one.
+    const next = /name="next" value="([^"]+)"/.exec(form.body)?.[1];
+    return this.go('/console/login', {
+      form: { csrf, password, ...(next !== undefined && { next: unescapeHtml(next) }) },
+    });
   }
 
   /** The CSRF token of the signed-in shell. */
@@ -69,4 +73,13 @@ export class ConsoleClient {
 export function setCookies(headers: Record<string, string | string[] | undefined>): string[] {
   const v = headers['set-cookie'];
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

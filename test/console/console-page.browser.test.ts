@@ -129,7 +129,7 @@ describe('the console in Chromium', () => {
   it('shows a signed-out browser the login page only, with the security headers', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const response = await page.goto(`${bot.app.url}/console/overview`);
-    expect(page.url()).toBe(`${bot.app.url}/console/login`);
+    expect(page.url()).toBe(`${bot.app.url}/console/login?next=%2Fconsole%2Foverview`);
     const headers = response?.headers() ?? {};
     expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(headers['x-frame-options']).toBe('DENY');
@@ -348,7 +348,7 @@ describe('the console in Chromium', () => {
     await page.goto(`${bot.app.url}/console/rules`);
     await page.locator('#rule-table').waitFor();
     const intro = await page.locator('main h1 + p').textContent();
-    expect(intro).toMatch(/loaded \d{4}-\d{2}-\d{2} \d{2}:\d{2} from/);
+    expect(intro).toMatch(/^本实例第 \d+ 次加载规则（\d{4}-\d{2}-\d{2} \d{2}:\d{2}，来自 /);
     const replicaTimes = await page
       .locator('main table.data')
       .first()
@@ -404,8 +404,11 @@ describe('the console in Chromium', () => {
     await other.waitForURL(/\/console\/login$/);
     await erase.click();
     await expect.poll(() => alert.textContent()).toContain('会话已过期或已退出，请重新登录后再做一次');
+    // 去登录 brings the operator back to this session's page after signing in.
+    const transcriptUrl = page.url();
+    const here = new URL(transcriptUrl);
     expect(await alert.getByRole('link', { name: '去登录 Sign in' }).getAttribute('href')).toBe(
-      '/console/login',
+      `/console/login?next=${encodeURIComponent(here.pathname + here.search)}`,
     );
     expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(3);
     // A page opened with a cookie that no longer holds leads to the login page, which says why.
@@ -414,14 +417,34 @@ describe('the console in Chromium', () => {
       .addCookies([
         { name: 'kfbot_console', value: `${Date.now() - 1000}.bm9uY2U.bWFj`, url: `${bot.app.url}/console` },
       ]);
-    await page.goto(`${bot.app.url}/console/overview`);
-    await page.waitForURL(/\/console\/login\?ended$/);
+    await page.goto(`${bot.app.url}/console/overview?from=2026-11-01&to=2026-11-30`);
+    await page.waitForURL(/\/console\/login\?ended&next=/);
     expect(await page.getByRole('status').textContent()).toBe(
       '会话已过期（登录 12 小时后）或已退出，请重新登录 · Your session ended (12 hours after signing in, or signed out): sign in again',
     );
+    expect(await page.locator('.return-note').textContent()).toBe(
+      '登录后回到刚才的页面「概览 Overview」 · back to where you were after signing in',
+    );
     await page.screenshot({ path: 'test-results/console-login-ended-1280.png' });
+    // Signing in there lands on the page asked for, its days kept, not on 概览's default.
+    await page.getByLabel('密码 Password').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录 Sign in' }).click();
+    await page.waitForURL(`${bot.app.url}/console/overview?from=2026-11-01&to=2026-11-30`);
+    expect(await page.getByRole('textbox', { name: '从 from' }).inputValue()).toBe('2026-11-01');
+    // And 去登录 from the session page, followed, brings the operator back to that session.
+    await page.goto(`${bot.app.url}/console/login?next=${encodeURIComponent(here.pathname + here.search)}`);
+    await page.getByLabel('密码 Password').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录 Sign in' }).click();
+    await page.waitForURL(transcriptUrl);
+    await page.locator('#transcript').waitFor();
+    // A return address to another site is not followed: the login lands on 概览.
+    await page.goto(`${bot.app.url}/console/login?next=${encodeURIComponent('//evil.example/console')}`);
+    expect(await page.locator('input[name=next]').count()).toBe(0);
+    await page.getByLabel('密码 Password').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录 Sign in' }).click();
+    await page.waitForURL(`${bot.app.url}/console`);
     await context.close();
-  });
+  }, 60_000);
 
   it('shows a hostile customer text as text, never running it, on the unanswered page and in the transcript', async () => {
     const page = await signedIn(1280, 800);
@@ -429,6 +452,11 @@ describe('the console in Chromium', () => {
     await page.locator('#unanswered-table').waitFor();
     expect(await page.locator('#unanswered-table .customer-text').first().textContent()).toBe(HOSTILE);
     expect(await page.locator('#unanswered-table img').count()).toBe(0);
+    // The nearest item's score says what it is, in place.
+    const score = page.locator('#unanswered-table .score').first();
+    expect(await score.textContent()).toBe('相似度 0.42');
+    expect(await score.getAttribute('title')).toMatch(/^最接近的问答相似度 0\.42（/);
+    expect(await page.locator('#score-help').textContent()).toContain('相似度：客户的话与该问答的问法有多像');
     await page.screenshot({ path: 'test-results/console-unanswered-1280.png' });
 
     await page.goto(`${bot.app.url}/console/conversations`);
@@ -446,6 +474,26 @@ describe('the console in Chromium', () => {
     await page.goto(`${bot.app.url}/console/rules`);
     await page.locator('#rule-table').waitFor();
     expect(await page.locator('#rule-table').textContent()).toContain('两次没听懂转人工');
+    // Actions in Chinese, the rules file's word beside each.
+    const actions = (name: string) =>
+      page
+        .locator('#rule-table tr')
+        .filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${name}$`) }) })
+        .locator('td')
+        .nth(3)
+        .textContent();
+    expect(await actions('两次没听懂转人工')).toBe('转人工（进待接入池）transfer → queue');
+    expect(await actions('没听懂')).toBe('回复文字 reply');
+    expect(await page.locator('#replicas th').allTextContents()).toEqual([
+      '实例 replica',
+      '运行的发布版本 published version',
+      '加载次数 loads',
+      '启动时间 started',
+      '最近心跳 last heartbeat',
+    ]);
+    expect(await page.locator('#replicas-help').textContent()).toContain(
+      '加载次数：它启动以来读取规则的次数',
+    );
     // The rule-less row counts what the overview's 无规则 counts (it read 0 whatever happened).
     const unmatched = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
       totals: { unmatched: number };
@@ -550,7 +598,7 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: '退出 Sign out' }).click();
     await page.waitForURL(/\/console\/login$/);
     await page.goto(`${bot.app.url}/console/rules`);
-    expect(page.url()).toBe(`${bot.app.url}/console/login`);
+    expect(page.url()).toBe(`${bot.app.url}/console/login?next=%2Fconsole%2Frules`);
     await page.close();
   });
 

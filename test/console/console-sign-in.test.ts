@@ -144,6 +144,80 @@ describe('signing in', () => {
   });
 });
 
+describe('after signing in again, the operator is back on the page they were on', () => {
+  it('a page asked for with an ended session leads to the login and, after it, back to that page with its filters', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    await c.signIn(PASSWORD);
+    const csrf = await c.csrf();
+    await c.go('/console/logout', { form: { csrf } });
+    const page = '/console/conversations?from=2026-11-01&to=2026-11-30&account=wk1';
+    c.cookies.set('kfbot_console', `${Date.now() + 3_600_000}.abc.def`);
+    const away = await c.go(page);
+    expect(away.status).toBe(303);
+    expect(away.headers.location).toBe(`/console/login?ended&next=${encodeURIComponent(page)}`);
+    const login = await c.go(String(away.headers.location));
+    expect(login.body).toContain('会话已过期');
+    expect(login.body).toContain('登录后回到刚才的页面');
+    const back = await c.signIn(PASSWORD, String(away.headers.location));
+    expect(back.status).toBe(303);
+    expect(back.headers.location).toBe(page);
+    expect((await c.go(page)).body).toContain('data-page="conversations"');
+  });
+
+  it('keeps the return address through a wrong password', async () => {
+    const b = await start();
+    const c = new ConsoleClient(b.app.url);
+    const wrong = await c.signIn('not the password', '/console/login?next=%2Fconsole%2Fedit');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('name="next" value="/console/edit"');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(wrong.body)?.[1] ?? '';
+    const ok = await c.go('/console/login', { form: { csrf, password: PASSWORD, next: '/console/edit' } });
+    expect(ok.headers.location).toBe('/console/edit');
+  });
+
+  // Each of these names another site, another path than it seems, or no page: the login lands on 概览.
+  const refused = [
+    'https://evil.example/console',
+    '//evil.example/console',
+    '///evil.example',
+    '/\\evil.example',
+    '/console\\..\\..\\evil',
+    '/console/..%2f..%2fevil',
+    '/console/%2e%2e/%2e%2e/evil',
+    '/console/../../evil',
+    '/console/./overview',
+    '/console//evil.example',
+    '/consolex',
+    '/console-evil',
+    'console/overview',
+    ' /console/overview',
+    '/console/overview\r\nset-cookie: x=1',
+    '/console/overview?x=\\evil',
+    '/console/overview#//evil.example',
+    'javascript:alert(1)',
+    '/console/login',
+    '/console/logout',
+    '/console/api/overview',
+    '/console/assets/console.js',
+    `/console/${'a'.repeat(1100)}`,
+  ];
+
+  it('refuses a return address that is not a console page on this site, on the login page and in the form', async () => {
+    const b = await start();
+    for (const next of refused) {
+      const c = new ConsoleClient(b.app.url);
+      const form = await c.go(`/console/login?next=${encodeURIComponent(next)}`);
+      expect(form.status, next).toBe(200);
+      expect(form.body, next).not.toContain('name="next"');
+      const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+      const r = await c.go('/console/login', { form: { csrf, password: PASSWORD, next } });
+      expect(r.status, next).toBe(303);
+      expect(r.headers.location, next).toBe('/console');
+    }
+  });
+});
+
 describe('what the console sends', () => {
   it('sends CSP, X-Frame-Options DENY and Referrer-Policy on the login page, the shell and the API', async () => {
     const b = await start();
@@ -165,10 +239,14 @@ describe('what the console sends', () => {
     const c = new ConsoleClient(b.app.url);
     expect((await c.go('/console/login')).status).toBe(200);
     expect((await c.go('/console/assets/console.css')).status).toBe(200);
-    for (const path of ['/console', '/console/overview', '/console/rules']) {
+    for (const [path, login] of [
+      ['/console', '/console/login'],
+      ['/console/overview', '/console/login?next=%2Fconsole%2Foverview'],
+      ['/console/rules', '/console/login?next=%2Fconsole%2Frules'],
+    ] as const) {
       const r = await c.go(path);
       expect(r.status).toBe(303);
-      expect(r.headers.location).toBe('/console/login');
+      expect(r.headers.location).toBe(login);
       expect(r.body).toBe('');
     }
     for (const path of [

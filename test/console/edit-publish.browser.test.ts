@@ -111,7 +111,14 @@ describe('editing and publishing in the console', () => {
     await expect
       .poll(() => outcome.textContent(), { timeout: 15_000 })
       .toContain('未发布 Not published (tests): 对话测试没有通过');
-    expect(await outcome.textContent()).toContain('- expected: a text containing "48 小时内发货"');
+    // The failing step in Chinese, kfbot test's English beside it.
+    const why = (await outcome.locator('pre').textContent()) ?? '';
+    expect(why).toContain('个对话测试步骤会答错');
+    expect(why).toMatch(/第 \d+ 步：客户说 "/);
+    expect(why).toContain(
+      '- 应当 expected: 一条包含 "48 小时内发货" 的文字 · a text containing "48 小时内发货"',
+    );
+    expect(why).toMatch(/\+ 实际 got: +文字 "请联系客服。<b>粗体<\/b>" · text "/);
     // Markup in a reply is text on the page, never an element.
     expect(await editor.locator('#draft pre.diff b').count()).toBe(0);
     expect(readFileSync(join(rulesDir, 'faq.yaml'), 'utf8')).toBe(before);
@@ -152,6 +159,18 @@ describe('editing and publishing in the console', () => {
     await customerSays('能寄国外吗');
     await expect.poll(() => bot('没太明白').count(), { timeout: 10_000 }).toBe(1);
     expect(await bot('全国包邮').count()).toBe(0);
+    // The versions' 说明 in Chinese: kfbot's own messages translated, the operator's as typed.
+    await editor.reload();
+    const messages = await editor.locator('#versions td.version-message').allTextContents();
+    expect(messages).toEqual([
+      '回滚到版本 1 · rollback to version 1',
+      '国外配送的问法',
+      '首次发布前磁盘上原有的规则 · the rules as found on disk before the first publish',
+    ]);
+    // 运行中 says what the number counts, in place.
+    const running = editor.locator('#rules-status span[title]');
+    expect(await running.textContent()).toMatch(/^运行中：第 \d+ 次加载的规则 loaded #\d+$/);
+    expect(await running.getAttribute('title')).toContain('不是发布的版本号');
   }, 60_000);
 
   it('adds an FAQ item with three 相似问法, tries it, publishes it (timed walk-through)', async () => {
@@ -203,6 +222,8 @@ describe('editing and publishing in the console', () => {
       '请先选择一个 .xlsx 文件',
     );
     // By keyboard: Tab from the export link reaches the file input, and Space opens the chooser.
+    // The chat tab typed last: a file chooser opens only from the tab in front.
+    await editor.bringToFront();
     await kb.getByRole('link', { name: '导出已发布的问答 Export' }).focus();
     await editor.keyboard.press('Tab');
     expect(await editor.evaluate('document.activeElement.id')).toBe('kb-file');
@@ -227,6 +248,22 @@ describe('editing and publishing in the console', () => {
     await phone.locator('#items').waitFor();
     await phone.locator('details.item').first().locator('summary').click();
     const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    // The versions' buttons: short Chinese labels side by side, one line per row.
+    const rows = phone.locator('#versions tbody tr');
+    expect(await rows.count()).toBeGreaterThan(1);
+    for (const row of await rows.all()) {
+      const [diff, back] = await row.locator('button').all();
+      const a = await diff?.boundingBox();
+      const b = await back?.boundingBox();
+      expect(a && b && Math.abs(a.y - b.y)).toBeLessThan(2);
+      // innerText, not textContent: what is drawn, without the English the phone hides.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
+      expect(await diff?.innerText()).toBe('差异');
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
+      expect(await back?.innerText()).toBe('回滚');
+      expect(a?.height).toBeLessThan(32);
+    }
+    await phone.locator('#versions').screenshot({ path: 'test-results/console-edit-versions-phone.png' });
     await phone.screenshot({ path: 'test-results/console-edit-phone.png', fullPage: false });
     await phone.screenshot({ path: 'test-results/console-edit-390-full.png', fullPage: true });
     expect(overflow).toBeLessThanOrEqual(0);

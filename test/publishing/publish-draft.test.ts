@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addEdit, type Draft } from '../../src/authoring/draft.ts';
 import type { RuleEdit } from '../../src/authoring/rule-edit.ts';
 import { readRuleFiles, rulesFolder } from '../../src/authoring/rules-folder.ts';
+import { describeRefusalZh } from '../../src/publishing/describe-refusal-zh.ts';
 import {
   newDraft,
   type PublishContext,
@@ -88,6 +89,15 @@ describe('publishing a draft', () => {
     expect(out).toMatchObject({ ok: false, reason: 'tests' });
     expect(out.ok || out.message).toContain('- expected: a text containing "48 小时内发货"');
     expect(out.ok || out.message).toContain('+ got:      text "请联系客服。"');
+    // The console's version of it: Chinese first, the CLI's English beside each line.
+    if (out.ok || out.reason !== 'tests') throw new Error('expected a tests refusal');
+    const zh = describeRefusalZh(out);
+    expect(zh).toMatch(/^1 个对话测试步骤会答错 · 1 conversation test step\(s\) would fail\n✗ /);
+    expect(zh).toMatch(/— 第 \d+ 步：客户说 "/);
+    expect(zh).toContain(
+      '- 应当 expected: 一条包含 "48 小时内发货" 的文字 · a text containing "48 小时内发货"',
+    );
+    expect(zh).toContain('+ 实际 got:      文字 "请联系客服。" · text "请联系客服。"');
     expect(snapshot()).toEqual(before);
   });
 

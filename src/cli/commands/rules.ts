@@ -17,6 +17,7 @@ import {
   publishFiles,
   rollbackTo,
 } from '../../publishing/publish-draft.ts';
+import { importMessage } from '../../publishing/version-messages.ts';
 import { writeRuleFiles, writesToMatch } from '../../publishing/write-rule-files.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import { filesLetGo } from '../../store/rule-version-log.ts';
@@ -129,7 +130,7 @@ async function run(argv: string[], io: CommandIo): Promise<number> {
           if (Object.keys(files).length === 0) throw new InputError(`no rule files (*.yaml) in "${dir}"`);
           outcome = await publishFiles(
             files,
-            { by, message: values.message ?? `import from ${dir}`, kind: 'import' },
+            { by, message: values.message ?? importMessage(dir), kind: 'import' },
             ctx,
           );
         } else {

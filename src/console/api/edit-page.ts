@@ -22,8 +22,10 @@ import { kbImportEdits, kbRowsOf, readKbWorkbook, writeKbWorkbook } from '../../
 import { ruleCatalogue } from '../../authoring/rule-catalogue.ts';
 import type { RuleEdit } from '../../authoring/rule-edit.ts';
 import { readRuleFiles } from '../../authoring/rules-folder.ts';
+import { describeRefusalZh } from '../../publishing/describe-refusal-zh.ts';
 import { newDraft, publishDraft, rollbackTo } from '../../publishing/publish-draft.ts';
 import { tryCandidate } from '../../publishing/publish-gates.ts';
+import { versionMessageZh } from '../../publishing/version-messages.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage } from '../console-page.ts';
@@ -93,7 +95,7 @@ async function state(ctx: ConsoleContext, req: IncomingMessage) {
       diff: diffOf(changes),
       conflicts: draftConflicts(draft, pc.folder, changes),
     },
-    versions,
+    versions: versions.map((v) => ({ ...v, message: versionMessageZh(v.message) })),
     unanswered: unanswered.map((u) => ({
       text: u.example,
       count: u.count,
@@ -250,7 +252,7 @@ export const editPage: ConsolePage = {
         if (!v)
           throw new ConsoleApiError(404, `没有已发布的版本 ${rest} · there is no published version ${rest}`);
         const { files: _files, ...shown } = v;
-        return shown;
+        return { ...shown, message: versionMessageZh(v.message) };
       },
     },
   },
@@ -263,7 +265,7 @@ function present(outcome: Awaited<ReturnType<typeof publishDraft>>) {
     ...(outcome.ok
       ? { version: outcome.version, files: outcome.files, testsPassed: outcome.testsPassed }
       : {}),
-    ...(!outcome.ok && { reason: outcome.reason, message: outcome.message }),
+    ...(!outcome.ok && { reason: outcome.reason, message: describeRefusalZh(outcome) }),
     warnings: warnings.map(formatProblem),
   };
 }

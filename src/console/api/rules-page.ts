@@ -4,11 +4,13 @@
  * the FAQ items with their 相似问法, every rule with its hits and undelivered replies over the range (`report
  * rules`'s rows), and the problems of the last load (what `kfbot validate` says).
  */
+
 import { ruleRows } from '../../reports/rule-rows.ts';
 import { formatProblem } from '../../rules/problems.ts';
 import type { MenuModel, RuleModel } from '../../rules/rule-model.ts';
 import type { Template } from '../../rules/template.ts';
 import type { ConsolePage } from '../console-page.ts';
+import { actionLabel } from './action-label.ts';
 import { rangeQuery, readRange } from './console-range.ts';
 import { ruleRole } from './overview-data.ts';
 
@@ -35,7 +37,7 @@ function describeRule(rule: RuleModel) {
     priority: rule.priority,
     role: ruleRole(rule),
     source: rule.source.kind,
-    actions: rule.actions.map((a) => (a.type === 'transfer' ? `transfer → ${a.to}` : a.type)),
+    actions: rule.actions.map(actionLabel),
     at: `${rule.at.file}:${rule.at.line}`,
   };
 }

@@ -23,6 +23,8 @@ async function read(ctx: ConsoleContext, query: URLSearchParams) {
   return {
     range: { from: range.from, to: range.to, account: range.account ?? null },
     retentionDays: Math.round(ctx.unansweredRetentionMs / 86_400_000),
+    // The score a question needs to be answered directly: the page says why 0.42 went unanswered.
+    threshold: ctx.rules.current?.ruleSet.faq?.calibration.settings.threshold ?? null,
     accounts: [...new Set(rows.map((r) => r.openKfId))].sort(),
     rows,
   };

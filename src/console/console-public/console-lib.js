@@ -104,7 +104,18 @@ export function problemBox(err, prefix = '') {
   const box = errorBox(`${prefix}${err instanceof Error ? err.message : String(err)}`);
   const code = err instanceof ApiError ? err.code : undefined;
   if (code === 'signed-out')
-    box.append(' ', h('a', { href: '/console/login', class: 'action' }, '去登录 Sign in'));
+    // The login brings the operator back to this page (the server checks the address again).
+    box.append(
+      ' ',
+      h(
+        'a',
+        {
+          href: `/console/login?next=${encodeURIComponent(location.pathname + location.search)}`,
+          class: 'action',
+        },
+        '去登录 Sign in',
+      ),
+    );
   if (code === 'csrf') {
     const reload = h('button', { type: 'button', class: 'action' }, '刷新页面 Reload');
     reload.addEventListener('click', () => location.reload());

@@ -532,9 +532,15 @@ function versionsPanel() {
         )
       : dataTable(
           {},
-          ['版本', '时间', '发布人', '说明', ''],
+          ['版本', '时间', '发布人', '说明', '操作'],
           data.versions.map((/** @type {any} */ v) => {
-            const show = h('button', { type: 'button' }, '差异 Diff');
+            // Short Chinese labels, the English hidden on a phone (console.css .en): a row stays one line.
+            const show = h(
+              'button',
+              { type: 'button', class: 'compact', title: `版本 ${v.version} 改了什么 · what it changed` },
+              '差异',
+              h('span', { class: 'en' }, ' Diff'),
+            );
             show.addEventListener('click', async () => {
               try {
                 const full = await api(`rule-version/${v.version}`);
@@ -552,10 +558,16 @@ function versionsPanel() {
               'button',
               {
                 type: 'button',
+                class: 'compact',
                 'aria-label': `回滚到版本 ${v.version}`,
+                title:
+                  v.version === data.latest
+                    ? '这就是最新版本，无需回滚 · this is the newest version'
+                    : `把版本 ${v.version} 的规则作为新版本再发布一次 · publish version ${v.version}'s files again`,
                 disabled: v.version === data.latest,
               },
-              '回滚到此版本 Roll back',
+              '回滚',
+              h('span', { class: 'en' }, ' Roll back'),
             );
             back.addEventListener('click', () => {
               if (confirm(`回滚到版本 ${v.version}？Roll back to version ${v.version}?`))
@@ -569,10 +581,10 @@ function versionsPanel() {
               'tr',
               null,
               h('td', { class: 'num' }, v.version),
-              h('td', null, time(v.at)),
-              h('td', null, v.by),
-              h('td', null, v.message),
-              h('td', null, show, ' ', back),
+              h('td', { class: 'time' }, time(v.at)),
+              h('td', { class: 'by' }, v.by),
+              h('td', { class: 'version-message' }, v.message),
+              h('td', { class: 'row-actions' }, show, ' ', back),
             );
           }),
         ),
@@ -590,8 +602,18 @@ function draw() {
       h('h1', null, '编辑与发布 Edit & publish'),
       h(
         'p',
-        { class: 'muted' },
-        `规则 ${data.rules} · 运行中 loaded #${data.running ?? '—'} · ${data.latest ? `最新发布 published v${data.latest}` : '还没有发布过 nothing published yet'}`,
+        { class: 'muted', id: 'rules-status' },
+        `规则文件 ${data.rules} · `,
+        h(
+          'span',
+          {
+            title:
+              '本实例启动以来第几次加载规则：每次规则文件改动（发布、回滚或手改）就重新加载一次；它不是发布的版本号',
+          },
+          `运行中：第 ${data.running ?? '—'} 次加载的规则 loaded #${data.running ?? '—'}`,
+        ),
+        ' · ',
+        data.latest ? `最新发布版本 v${data.latest} published` : '还没有发布过 nothing published yet',
       ),
       outcomeBox,
       draftPanel(),

@@ -2,6 +2,14 @@
 import { api, dataTable, h, loadFailed, pageQuery, time } from '../console-lib.js';
 import { rangeFilter } from '../range-filter.js';
 
+/** A menu item's kind as WeCom's menu message names it (the YAML word in the tag's title). */
+const ITEM_KINDS = /** @type {Record<string, string>} */ ({
+  click: '回复选项',
+  view: '链接',
+  miniprogram: '小程序',
+  text: '文字',
+});
+
 /** @param {any} menu */
 function menuTree(menu) {
   return h(
@@ -16,7 +24,7 @@ function menuTree(menu) {
         h(
           'li',
           null,
-          h('span', { class: 'tag' }, i.type),
+          h('span', { class: 'tag', title: i.type }, ITEM_KINDS[i.type] ?? i.type),
           ' ',
           i.label,
           i.id ? h('code', null, ` ${i.id}`) : null,
@@ -41,7 +49,13 @@ function replicasPanel(replicas) {
     h('h2', null, `实例 Replicas (${replicas.length})`),
     dataTable(
       {},
-      ['实例 replica', '发布版本 published version', '加载次数 loads', '启动 started', '心跳 last heartbeat'],
+      [
+        '实例 replica',
+        '运行的发布版本 published version',
+        '加载次数 loads',
+        '启动时间 started',
+        '最近心跳 last heartbeat',
+      ],
       replicas.map((r) =>
         h(
           'tr',
@@ -59,6 +73,11 @@ function replicasPanel(replicas) {
           h('td', null, when(r.at)),
         ),
       ),
+    ),
+    h(
+      'p',
+      { class: 'muted small', id: 'replicas-help' },
+      '实例：每个正在运行的 kfbot 进程。运行的发布版本：它的规则文件是「编辑与发布」页的第几版（0 = 还没有发布过）；标「落后」的实例还没换上最新版本，标「本地文件未发布」的实例在用自己文件夹里没发布过的规则。加载次数：它启动以来读取规则的次数（规则文件每变一次读一次）。心跳：每 5 秒报到一次，20 秒没有心跳的实例从表中消失。',
     ),
   );
 }
@@ -87,7 +106,7 @@ export async function render(main) {
     h(
       'p',
       { class: 'muted' },
-      `本实例运行规则版本 This replica runs rules version ${data.version ?? '–'}, loaded ${data.loadedAt ? when(data.loadedAt) : '–'} from ${data.source}`,
+      `本实例第 ${data.version ?? '–'} 次加载规则（${data.loadedAt ? when(data.loadedAt) : '–'}，来自 ${data.source}）· This replica's rules load #${data.version ?? '–'}`,
     ),
     replicasPanel(data.replicas),
     data.problems.length
@@ -132,7 +151,7 @@ export async function render(main) {
               h('td', null, r.name),
               h('td', null, roles[r.role] ?? r.role),
               h('td', { class: 'num' }, r.priority),
-              h('td', null, r.actions.join(', ')),
+              h('td', null, r.actions.join('；')),
               h('td', { class: 'num' }, r.hits),
               h('td', { class: 'num' }, r.undelivered),
               h('td', null, h('code', null, r.at)),
