@@ -3,7 +3,7 @@
  * the English of `kfbot test` beside it: the console is bilingual, the CLI stays as it prints.
  * The words are WeCom's own (转人工, 接待中, 菜单).
  */
-import type { Expectation, Reply, Step, StepFailure } from './conversation-test.ts';
+import type { Expectation, Reply, Step, StepFailure } from './conversation-test-model.ts';
 
 const TRANSFER_ZH: Record<string, string> = {
   queue: '转人工（进入待接入池）',

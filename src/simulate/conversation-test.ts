@@ -45,6 +45,15 @@ import type { RuleSet } from '../rules/rule-model.ts';
 import type { JsonObject } from '../wecom/json-reader.ts';
 import { SERVICE_STATE, type ServiceState } from '../wecom/platform-enums.ts';
 import { type CallFixture, fixtureOutcome, readCallFixture, UnfixturedCallError } from './call-fixtures.ts';
+import type {
+  ConversationTest,
+  Expectation,
+  Reply,
+  Step,
+  StepFailure,
+  TestProblem,
+  TestStep,
+} from './conversation-test-model.ts';
 import { describeExpectationZh, describeRepliesZh } from './conversation-test-zh.ts';
 import {
   type BackendCalls,
@@ -54,60 +63,6 @@ import {
   dryRun,
   dryRunIdle,
 } from './dry-run.ts';
-
-export type Expectation =
-  | { type: 'text'; contains: string }
-  | { type: 'menu'; name: string }
-  | { type: 'transfer'; to: 'queue' | 'servicer' | 'end' }
-  | { type: 'nothing' };
-
-export type Step =
-  | { type: 'enter'; scene?: string; sceneParam?: string }
-  | { type: 'say'; text: string }
-  | { type: 'click'; id: string }
-  | { type: 'servicer'; does: 'takes over' | 'ends' }
-  /** Time passes with nobody writing: the idle rules due within it fire (e.g. wait: 10m). */
-  | { type: 'wait'; ms: number; shown: string };
-
-export interface TestStep {
-  step: Step;
-  /** undefined: the step is not checked. */
-  expect?: Expectation[];
-  /** Answers for the rules' `call:` actions in this step, by call name (call-fixtures.ts). */
-  calls?: Record<string, CallFixture>;
-  line: number;
-}
-
-export interface ConversationTest {
-  name: string;
-  file: string;
-  line: number;
-  /** Epoch ms of the first step (each later step is a minute after the one before). */
-  at: number;
-  steps: TestStep[];
-}
-
-/** What the customer saw (or what happened to the session) after one step. */
-export type Reply =
-  | { type: 'text'; text: string }
-  | { type: 'menu'; name: string; text: string }
-  | { type: 'transfer'; to: string };
-
-export interface StepFailure {
-  test: ConversationTest;
-  index: number;
-  step: TestStep;
-  expected: string;
-  got: string;
-  /** The same in Chinese, for the console (conversation-test-zh.ts formats it). */
-  zh: { expected: string; got: string };
-}
-
-export interface TestProblem {
-  file: string;
-  line: number;
-  message: string;
-}
 
 // Thursday 10:00 in Shanghai: within the default business hours, so tests are the same any day.
 const DEFAULT_AT = '2026-11-26T10:00:00+08:00';

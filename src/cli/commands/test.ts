@@ -15,8 +15,8 @@ import {
   formatFailure,
   readConversationTests,
   runConversationTest,
-  type StepFailure,
 } from '../../simulate/conversation-test.ts';
+import type { StepFailure } from '../../simulate/conversation-test-model.ts';
 import { type Command, type CommandIo, parseCommandLine, UsageError } from '../command.ts';
 import { cliSemantic } from '../faq-semantic.ts';
 import { rulesTarget } from '../rules-target.ts';
