@@ -53,6 +53,17 @@ export type FaqOutcome =
   /** Left to the rules; `suggestions` is what a `suggest:` action (猜你想问) offers (empty when out of domain). */
   | { type: 'none'; candidates: FaqCandidate[]; suggestions: FaqCandidate[]; outOfDomain: boolean };
 
+/**
+ * An item whose core the message holds (FaqCandidate.core: every feature all its questions share
+ * and no other item's question has) is answered from this share of `threshold`…
+ */
+const CORE_FLOOR = 0.9;
+/**
+ * …or, at `threshold`, leading by this much a runner-up whose core the message does not hold (the
+ * least margin any rule set calibrates to, faq-calibration.ts MARGINS).
+ */
+const CORE_LEAD = 0.05;
+
 /** At most this many items in a clarifying menu or a 猜你想问 menu. */
 export const MAX_OPTIONS = 3;
 /** A ratio answer needs at least this share of `threshold`. */
@@ -174,7 +185,15 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
     options: close().slice(0, MAX_OPTIONS),
     candidates,
   });
-  if ((byMargin || byRatio) && !unexplained) {
+  // The message has what every question of the best item says and no other item's question has
+  // (its core): a second view of the same match, so it is answered a little below the threshold, or
+  // by a smaller lead over a runner-up without its own core.
+  const lead = top.score - runnerUp;
+  const byCore =
+    top.core === true &&
+    ((top.score >= s.threshold * CORE_FLOOR && lead >= s.margin && top.recall >= RATIO_RECALL) ||
+      (top.score >= s.threshold && lead >= CORE_LEAD && second?.core !== true));
+  if ((byMargin || byRatio || byCore) && !unexplained) {
     if (!contested || s.contest === false) return { type: 'answer', candidate: top, candidates };
     return clarify();
   }

@@ -527,11 +527,63 @@ export class FaqIndex {
         question: this.#questionText[entryQuestion[e] as number] as string,
         coverage: Math.round((this.#entryCoverage[e] as number) * 1000) / 1000,
         recall: Math.round((this.#entryRecall[e] as number) * 1000) / 1000,
+        core: this.#holdsCore(e, forms),
       };
     });
     for (let k = 0; k < entryCount; k++) entryScore[entries[k] as number] = UNTOUCHED;
     return { candidates: result, unknown: Math.round(this.#unknown * 1000) / 1000, empty: false };
   }
+
+  /**
+   * Whether the message (its forms) has every feature all of item e's listed questions share: what
+   * the author wrote each time, whatever else changed ("团课" in every question of the group-class
+   * item). An item whose questions share nothing has no core (false). Leave-one-out leaves the
+   * question out of the core too, or the question typed would always hold it.
+   */
+  #holdsCore(e: number, forms: readonly Map<string, FeatureKind>[]): boolean {
+    const { questions, shared } = this.#coreOf(e);
+    const leftOut =
+      this.#skipQuestion >= 0 && this.#questionEntry[this.#skipFrom] === e
+        ? this.features(this.#questionText[this.#skipFrom] as string)
+        : undefined;
+    let any = false;
+    for (const [f, count] of shared) {
+      // Without the left-out question, a feature all the others have is core too.
+      const isCore = count === questions || (leftOut !== undefined && questions > 1 && !leftOut.has(f));
+      if (!isCore) continue;
+      if (!forms.some((form) => form.has(f))) return false;
+      any = true;
+    }
+    return any;
+  }
+
+  /**
+   * Item e's features that all its listed questions but at most one have and no other item's
+   * question has, with how many of its questions have each: computed once, when the item first
+   * reaches a search's top (a few features per item).
+   */
+  #coreOf(e: number): { questions: number; shared: Map<string, number> } {
+    let core = this.#cores.get(e);
+    if (core) return core;
+    const questions = (this.entries[e] as FaqEntry).questions;
+    const counts = new Map<string, number>();
+    for (const q of questions)
+      for (const f of this.features(q).keys()) counts.set(f, (counts.get(f) ?? 0) + 1);
+    const shared = new Map<string, number>();
+    for (const [f, count] of counts)
+      if (count >= questions.length - 1 && this.#onlyIn(f, e)) shared.set(f, count);
+    core = { questions: questions.length, shared };
+    this.#cores.set(e, core);
+    return core;
+  }
+
+  /** Whether no listed question of another item than e has feature f. */
+  #onlyIn(f: string, e: number): boolean {
+    const id = this.#featureIds.get(f);
+    if (id === undefined || this.#common[id] === 1) return false;
+    return (this.#postings[id] as number[]).every((p) => this.#questionEntry[p >> 1] === e);
+  }
+  readonly #cores = new Map<number, { questions: number; shared: Map<string, number> }>();
 
   /**
    * Scores one form of a message against every listed question sharing a feature with it and
