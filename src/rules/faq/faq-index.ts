@@ -535,10 +535,11 @@ export class FaqIndex {
   }
 
   /**
-   * Whether the message (its forms) has every feature all of item e's listed questions share: what
-   * the author wrote each time, whatever else changed ("团课" in every question of the group-class
-   * item). An item whose questions share nothing has no core (false). Leave-one-out leaves the
-   * question out of the core too, or the question typed would always hold it.
+   * Whether the message (its forms) has every feature all of item e's listed questions share and no
+   * other item's question has (its core): what the author wrote each time, whatever else changed
+   * ("团课" in every question of the group-class item). An item without such features has no core
+   * (false). Leave-one-out leaves the question out of the core too, or the question typed would
+   * always hold it. The decision reads it as a second view of the match (faq-decision.ts byCore).
    */
   #holdsCore(e: number, forms: readonly Map<string, FeatureKind>[]): boolean {
     const { questions, shared } = this.#coreOf(e);
