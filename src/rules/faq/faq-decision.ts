@@ -17,7 +17,8 @@
  *   item the message is about. (Tuning sets: wrong 1.9 → 1.1 %, right directly −0.2 %.)
  * - answered a little lower when the message holds the item's core (FaqCandidate.core): from
  *   CORE_FLOOR of `threshold`, or at it by CORE_LEAD over a runner-up without its own core (tuning
- *   sets: right directly 72.5 → 73.0 %, nothing else moved);
+ *   sets: right directly 72.5 → 73.0 %, nothing else moved), and not contested then by a runner-up
+ *   without its own core (73.0 → 73.2 %);
  * - a runner-up within `margin` makes it a clarifying menu of the close items, with any other
  *   scoring CLARIFY_RELATIVE of the best;
  * - otherwise 猜你想问 offers the items that ranked near the top (at least 0.4 of the best score and
@@ -171,10 +172,14 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
     top.coverage >= RATIO_COVERAGE &&
     top.recall >= RATIO_RECALL;
   const unexplained = search.unknown >= ANSWER_UNKNOWN_SHARE && top.coverage < ANSWER_UNKNOWN_COVERAGE;
+  // …unless the message holds the best item's core and not the runner-up's: the words it explains
+  // more of are then not its own ("办一张卡别的店也能用吗": 店, the branches item's core, against
+  // 转卡, whose 卡 the message shares with every card item).
   const contested =
     second !== undefined &&
     second.score >= CONTESTED_RATIO * top.score &&
-    second.coverage >= top.coverage + CONTESTED_COVERAGE;
+    second.coverage >= top.coverage + CONTESTED_COVERAGE &&
+    !(top.core === true && second.core !== true);
   const close = () =>
     candidates.filter(
       (c) =>

@@ -560,7 +560,7 @@ export class FaqIndex {
 
   /**
    * Item e's features that all its listed questions but at most one have and no other item's
-   * question has, with how many of its questions have each: computed once, when the item first
+   * question has (interrogatives aside), with how many of its questions have each: computed once, when the item first
    * reaches a search's top (a few features per item).
    */
   #coreOf(e: number): { questions: number; shared: Map<string, number> } {
@@ -568,8 +568,9 @@ export class FaqIndex {
     if (core) return core;
     const questions = (this.entries[e] as FaqEntry).questions;
     const counts = new Map<string, number>();
+    // Interrogatives say how a question asks, not what about (多久 and 几天 are one word here).
     for (const q of questions)
-      for (const f of this.features(q).keys()) counts.set(f, (counts.get(f) ?? 0) + 1);
+      for (const [f, kind] of this.features(q)) if (kind !== 'ask') counts.set(f, (counts.get(f) ?? 0) + 1);
     const shared = new Map<string, number>();
     for (const [f, count] of counts)
       if (count >= questions.length - 1 && this.#onlyIn(f, e)) shared.set(f, count);

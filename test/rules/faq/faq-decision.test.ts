@@ -87,6 +87,21 @@ describe('the FAQ decision', () => {
     );
   });
 
+  it('answers the item whose core the message holds although a runner-up without its own explains more (办一张卡别的店也能用吗)', () => {
+    const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
+    // The same scores that make a contest (see the next test) when neither or both hold a core.
+    expect(decideFaq(search([c('branches', 0.7, 0.44), c('transfer_card', 0.6, 0.6)]), SETTINGS).type).toBe(
+      'clarify',
+    );
+    const held = decideFaq(search([core(c('branches', 0.7, 0.44)), c('transfer_card', 0.6, 0.6)]), SETTINGS);
+    expect(held.type === 'answer' && held.candidate.id).toBe('branches');
+    const both = decideFaq(
+      search([core(c('branches', 0.7, 0.44)), core(c('transfer_card', 0.6, 0.6))]),
+      SETTINGS,
+    );
+    expect(both.type).toBe('clarify');
+  });
+
   it('asks instead of answering when a runner-up within 15 % of the best explains more of the message (寄回去要运费吗)', () => {
     // 运费怎么算 meets more of its question; 退货运费谁出 explains more of the message: ask which.
     const contested = decideFaq(search([c('shipping_fee', 0.7, 0.44), c('return_fee', 0.6, 0.6)]), SETTINGS);
