@@ -15,6 +15,10 @@
  *   ("加床的话早餐含不含": 早餐 0.78, 加床 0.71 explaining 63 % of it against 36 %) makes it a
  *   clarifying menu: recall decides the score, so a short question meeting a few words can lead the
  *   item the message is about. (Tuning sets: wrong 1.9 → 1.1 %, right directly −0.2 %.)
+ * - answered a little lower when the message holds the item's core (FaqCandidate.core): from
+ *   CORE_FLOOR of `threshold`, or at it by CORE_LEAD over a runner-up without its own core (tuning
+ *   sets: right directly 72.5 → 73.0 %, nothing else moved), and not contested then by a runner-up
+ *   without its own core (73.0 → 73.2 %);
  * - a runner-up within `margin` makes it a clarifying menu of the close items, with any other
  *   scoring CLARIFY_RELATIVE of the best;
  * - otherwise 猜你想问 offers the items that ranked near the top (at least 0.4 of the best score and
@@ -52,6 +56,17 @@ export type FaqOutcome =
   | { type: 'clarify'; options: FaqCandidate[]; candidates: FaqCandidate[] }
   /** Left to the rules; `suggestions` is what a `suggest:` action (猜你想问) offers (empty when out of domain). */
   | { type: 'none'; candidates: FaqCandidate[]; suggestions: FaqCandidate[]; outOfDomain: boolean };
+
+/**
+ * An item whose core the message holds (FaqCandidate.core: every feature all its questions share
+ * and no other item's question has) is answered from this share of `threshold`…
+ */
+const CORE_FLOOR = 0.9;
+/**
+ * …or, at `threshold`, leading by this much a runner-up whose core the message does not hold (the
+ * least margin any rule set calibrates to, faq-calibration.ts MARGINS).
+ */
+const CORE_LEAD = 0.05;
 
 /** At most this many items in a clarifying menu or a 猜你想问 menu. */
 export const MAX_OPTIONS = 3;
@@ -157,10 +172,14 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
     top.coverage >= RATIO_COVERAGE &&
     top.recall >= RATIO_RECALL;
   const unexplained = search.unknown >= ANSWER_UNKNOWN_SHARE && top.coverage < ANSWER_UNKNOWN_COVERAGE;
+  // …unless the message holds the best item's core and not the runner-up's: the words it explains
+  // more of are then not its own ("办一张卡别的店也能用吗": 店, the branches item's core, against
+  // 转卡, whose 卡 the message shares with every card item).
   const contested =
     second !== undefined &&
     second.score >= CONTESTED_RATIO * top.score &&
-    second.coverage >= top.coverage + CONTESTED_COVERAGE;
+    second.coverage >= top.coverage + CONTESTED_COVERAGE &&
+    !(top.core === true && second.core !== true);
   const close = () =>
     candidates.filter(
       (c) =>
@@ -174,7 +193,15 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
     options: close().slice(0, MAX_OPTIONS),
     candidates,
   });
-  if ((byMargin || byRatio) && !unexplained) {
+  // The message has what every question of the best item says and no other item's question has
+  // (its core): a second view of the same match, so it is answered a little below the threshold, or
+  // by a smaller lead over a runner-up without its own core.
+  const lead = top.score - runnerUp;
+  const byCore =
+    top.core === true &&
+    ((top.score >= s.threshold * CORE_FLOOR && lead >= s.margin && top.recall >= RATIO_RECALL) ||
+      (top.score >= s.threshold && lead >= CORE_LEAD && second?.core !== true));
+  if ((byMargin || byRatio || byCore) && !unexplained) {
     if (!contested || s.contest === false) return { type: 'answer', candidate: top, candidates };
     return clarify();
   }

@@ -527,11 +527,74 @@ export class FaqIndex {
         question: this.#questionText[entryQuestion[e] as number] as string,
         coverage: Math.round((this.#entryCoverage[e] as number) * 1000) / 1000,
         recall: Math.round((this.#entryRecall[e] as number) * 1000) / 1000,
+        core: this.#holdsCore(e, forms),
       };
     });
     for (let k = 0; k < entryCount; k++) entryScore[entries[k] as number] = UNTOUCHED;
     return { candidates: result, unknown: Math.round(this.#unknown * 1000) / 1000, empty: false };
   }
+
+  /**
+   * Whether the message (its forms) has every feature all of item e's listed questions share and no
+   * other item's question has (its core): what the author wrote each time, whatever else changed
+   * ("团课" in every question of the group-class item). An item without such features has no core
+   * (false). Leave-one-out leaves the question out of the core too, or the question typed would
+   * always hold it. The decision reads it as a second view of the match (faq-decision.ts byCore).
+   */
+  #holdsCore(e: number, forms: readonly Map<string, FeatureKind>[]): boolean {
+    const { questions, shared } = this.#coreOf(e);
+    const leftOut =
+      this.#skipQuestion >= 0 && this.#questionEntry[this.#skipFrom] === e
+        ? this.features(this.#questionText[this.#skipFrom] as string)
+        : undefined;
+    let any = false;
+    for (const [f, count] of shared) {
+      // Without the left-out question, a feature all the others have is core too.
+      const isCore = count === questions || (leftOut !== undefined && questions > 1 && !leftOut.has(f));
+      if (!isCore) continue;
+      if (!forms.some((form) => form.has(f))) return false;
+      any = true;
+    }
+    return any;
+  }
+
+  /**
+   * Item e's features that all its distinct listed questions but at most one have and no other
+   * item's question has (interrogatives aside), with how many of its questions have each: computed
+   * once, when the item first reaches a search's top, from the index's postings (a 10,000-question
+   * item costs a walk of the postings of two questions' features, not 10,000 questions' features).
+   */
+  #coreOf(e: number): { questions: number; shared: Map<string, number> } {
+    let core = this.#cores.get(e);
+    if (core) return core;
+    const texts = [...new Set((this.entries[e] as FaqEntry).questions)];
+    // A feature all questions but one have is in one of any two of them.
+    const candidates = new Set<string>();
+    // Interrogatives say how a question asks, not what about (多久 and 几天 are one word here).
+    for (const q of texts.slice(0, 2))
+      for (const form of this.forms(q)) for (const [f, kind] of form) if (kind !== 'ask') candidates.add(f);
+    const shared = new Map<string, number>();
+    for (const f of candidates) {
+      const count = this.#questionsOnlyIn(f, e);
+      if (count >= texts.length - 1) shared.set(f, count);
+    }
+    core = { questions: texts.length, shared };
+    this.#cores.set(e, core);
+    return core;
+  }
+
+  /** How many distinct listed questions of item e have feature f; 0 when another item's question has it. */
+  #questionsOnlyIn(f: string, e: number): number {
+    const id = this.#featureIds.get(f);
+    if (id === undefined || this.#common[id] === 1) return 0;
+    const texts = new Set<string>();
+    for (const p of this.#postings[id] as number[]) {
+      if (this.#questionEntry[p >> 1] !== e) return 0;
+      texts.add(this.#questionText[p >> 1] as string);
+    }
+    return texts.size;
+  }
+  readonly #cores = new Map<number, { questions: number; shared: Map<string, number> }>();
 
   /**
    * Scores one form of a message against every listed question sharing a feature with it and

@@ -13,6 +13,11 @@ export interface FaqCandidate {
   coverage: number;
   /** Share (0–1) of that question's weight the message has. */
   recall: number;
+  /**
+   * Whether the message has every feature that all the item's listed questions share (its core:
+   * what the author wrote each time). Absent from a semantic provider's candidates.
+   */
+  core?: boolean;
 }
 
 /** A message as the matcher saw it: its best items and what of it no item knows. */

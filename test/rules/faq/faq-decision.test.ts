@@ -51,6 +51,57 @@ describe('the FAQ decision', () => {
     expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['a', 'b']);
   });
 
+  it('answers a little below the threshold when the message holds what every question of the item says (请私教贵不贵)', () => {
+    const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
+    // 0.47 is under the threshold (0.5) but within a tenth of it, and leads by the margin.
+    const held = decideFaq(search([core(c('branches', 0.47, 0.4)), c('parking', 0.3)]), SETTINGS);
+    expect(held.type === 'answer' && held.candidate.id).toBe('branches');
+    // Without the core the same scores are left to 猜你想问; further below, or without the lead, too.
+    expect(decideFaq(search([c('branches', 0.47, 0.4), c('parking', 0.3)]), SETTINGS).type).toBe('none');
+    expect(decideFaq(search([core(c('branches', 0.44, 0.4)), c('parking', 0.3)]), SETTINGS).type).toBe(
+      'none',
+    );
+    // The core alone is a topic, not a question (快递呢 against 我的快递到哪了？): too little of the question.
+    expect(decideFaq(search([core(c('branches', 0.47, 1, 0.34)), c('parking', 0.3)]), SETTINGS).type).toBe(
+      'none',
+    );
+    expect(decideFaq(search([core(c('branches', 0.47, 0.4)), c('parking', 0.42)]), SETTINGS).type).not.toBe(
+      'answer',
+    );
+  });
+
+  it('answers by a smaller lead when only the best item’s core is in the message (种颗牙得多少钱)', () => {
+    const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
+    // A lead of 0.06 is under the margin (0.08): a clarifying menu, unless the best holds its core
+    // and the runner-up does not.
+    expect(decideFaq(search([c('implant', 0.66, 0.5), c('filling', 0.6, 0.5)]), SETTINGS).type).toBe(
+      'clarify',
+    );
+    const held = decideFaq(search([core(c('implant', 0.66, 0.5)), c('filling', 0.6, 0.5)]), SETTINGS);
+    expect(held.type === 'answer' && held.candidate.id).toBe('implant');
+    const both = decideFaq(search([core(c('implant', 0.66, 0.5)), core(c('filling', 0.6, 0.5))]), SETTINGS);
+    expect(both.type).toBe('clarify');
+    // Under the least calibrated margin (0.05) it stays a question either way.
+    expect(decideFaq(search([core(c('implant', 0.64, 0.5)), c('filling', 0.6, 0.5)]), SETTINGS).type).toBe(
+      'clarify',
+    );
+  });
+
+  it('answers the item whose core the message holds although a runner-up without its own explains more (办一张卡别的店也能用吗)', () => {
+    const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
+    // The same scores that make a contest (see the next test) when neither or both hold a core.
+    expect(decideFaq(search([c('branches', 0.7, 0.44), c('transfer_card', 0.6, 0.6)]), SETTINGS).type).toBe(
+      'clarify',
+    );
+    const held = decideFaq(search([core(c('branches', 0.7, 0.44)), c('transfer_card', 0.6, 0.6)]), SETTINGS);
+    expect(held.type === 'answer' && held.candidate.id).toBe('branches');
+    const both = decideFaq(
+      search([core(c('branches', 0.7, 0.44)), core(c('transfer_card', 0.6, 0.6))]),
+      SETTINGS,
+    );
+    expect(both.type).toBe('clarify');
+  });
+
   it('asks instead of answering when a runner-up within 15 % of the best explains more of the message (寄回去要运费吗)', () => {
     // 运费怎么算 meets more of its question; 退货运费谁出 explains more of the message: ask which.
     const contested = decideFaq(search([c('shipping_fee', 0.7, 0.44), c('return_fee', 0.6, 0.6)]), SETTINGS);

@@ -185,6 +185,54 @@ describe('FaqIndex', () => {
   });
 });
 
+describe('FaqIndex: what every question of an item says (its core)', () => {
+  // Written as an operator writes day one: three 相似问法 per item.
+  const gym = () =>
+    new FaqIndex(
+      [
+        {
+          id: 'branches',
+          label: '门店地址在哪',
+          questions: ['门店地址在哪', '你们有几家店', '离我最近的店'],
+        },
+        { id: 'hours', label: '几点开门', questions: ['几点开门', '营业时间', '晚上开到几点'] },
+        { id: 'price', label: '年卡多少钱', questions: ['年卡多少钱', '办卡价格', '月卡怎么收费'] },
+        {
+          id: 'trainer',
+          label: '私教怎么收费',
+          questions: ['私教怎么收费', '有私人教练吗', '私教课多少钱一节'],
+        },
+      ],
+      { threshold: 0.55, margin: 0.05, synonyms: BUILTIN_SYNONYMS },
+    );
+
+  it('tells whether a message holds the words all of an item’s questions share and no other item has', () => {
+    const top = (text: string) => gym().analyse(text).candidates[0];
+    expect(top('请私教贵不贵')).toMatchObject({ id: 'trainer', core: true });
+    // 教练 is in one of its questions only: not the item's core.
+    expect(top('请教练贵不贵')).toMatchObject({ id: 'trainer', core: false });
+  });
+
+  it('answers a customer whose message holds the core a little below the threshold, and no one else', () => {
+    const index = gym();
+    const held = index.match('请私教贵不贵');
+    expect(held.candidates[0]?.score).toBeLessThan(0.55);
+    expect(held.type === 'answer' && held.candidate.id).toBe('trainer');
+    expect(index.match('请教练贵不贵').type).toBe('none');
+  });
+
+  it('leaves the typed question out of its item’s core in leave-one-out, as a customer would not have written it', () => {
+    const index = gym();
+    // Question 10 is 有私人教练吗. All three of the item's questions share 私 and 教, which it holds;
+    // the other two also share 私教 (the pair), which it does not: typed by a customer, it would not
+    // hold the core that calibration must see.
+    expect(index.analyse('有私人教练吗').candidates[0]).toMatchObject({ id: 'trainer', core: true });
+    const own = index.leaveOneOut(index.slotsOf(10).from);
+    expect(own?.expected).toBe('trainer');
+    expect(own?.search.candidates[0]).toMatchObject({ id: 'trainer', core: false });
+  });
+});
+
 describe('FaqIndex with rating items (score:)', () => {
   const ratings = new FaqIndex(
     [
