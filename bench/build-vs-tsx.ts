@@ -10,10 +10,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
-import { startSimulator } from '../src/simulator/index.ts';
 import { KFBOT } from '../test/cli/run-cli.ts';
-import { rssMb, startKfbotProcess, storeDir } from '../test/e2e/kfbot-process.ts';
+import { rssMb } from '../test/e2e/kfbot-process.ts';
+import { startReadyBot } from './ready-bot.ts';
 import { ruleFile } from './rule-file.ts';
 
 const TSX_ENTRY = fileURLToPath(new URL('./kfbot-tsx.ts', import.meta.url));
@@ -47,24 +46,7 @@ function versionMs(way: Way, runs = 7): number {
   return median(times);
 }
 
-async function serve(way: Way, rules: string) {
-  const sim = await startSimulator();
-  const dir = storeDir();
-  const started = performance.now();
-  const bot = await startKfbotProcess({
-    apiBase: sim.url,
-    corpId: sim.corpId,
-    secret: sim.secret,
-    store: dir,
-    rules,
-    entry: way.entry,
-    nodeArgs: way.nodeArgs,
-    env: { KFBOT_STORE: `sqlite:${dir}/kfbot.db`, LOG_LEVEL: 'info' },
-  });
-  while ((await request(`${bot.url}/readyz`)).statusCode !== 200) await new Promise((r) => setTimeout(r, 5));
-  const readyMs = performance.now() - started;
-  return { bot, sim, readyMs };
-}
+const serve = (way: Way, rules: string) => startReadyBot(rules, way.entry, way.nodeArgs);
 
 /** A Node process with an HTTP server, an open SQLite database, pino and prom-client, idle: its RSS. */
 function floorRssMb(): number {
@@ -99,14 +81,12 @@ export async function buildVsTsx(): Promise<Record<string, string | number>[]> {
     const idle = await serve(way, 'test/e2e/rules');
     await new Promise((r) => setTimeout(r, 1000));
     const idleMb = await rssMb(idle.bot.url);
-    await idle.bot.stop('SIGTERM');
-    await idle.sim.close();
+    await idle.stop();
     const starts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const s = await serve(way, thousand);
       starts.push(s.readyMs);
-      await s.bot.stop('SIGTERM');
-      await s.sim.close();
+      await s.stop();
     }
     results.push({ way: way.name, version, idleMb, ready: median(starts) });
   }

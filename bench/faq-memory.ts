@@ -17,9 +17,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
-import { startSimulator } from '../src/simulator/index.ts';
 import { KFBOT } from '../test/cli/run-cli.ts';
-import { memoryMb, startKfbotProcess, storeDir } from '../test/e2e/kfbot-process.ts';
+import { memoryMb } from '../test/e2e/kfbot-process.ts';
+import { startReadyBot } from './ready-bot.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
@@ -30,21 +30,8 @@ async function idleRss(
   rules: string,
   entry: string,
 ): Promise<{ early: number; settled: number; heap: number }> {
-  const sim = await startSimulator();
-  const dir = storeDir();
-  const bot = await startKfbotProcess({
-    apiBase: sim.url,
-    corpId: sim.corpId,
-    secret: sim.secret,
-    store: dir,
-    rules,
-    entry,
-    nodeArgs: [],
-    env: { KFBOT_STORE: `sqlite:${dir}/kfbot.db`, LOG_LEVEL: 'info' },
-  });
+  const { bot, stop } = await startReadyBot(rules, entry);
   try {
-    while ((await request(`${bot.url}/readyz`)).statusCode !== 200)
-      await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 1000));
     const early = await memoryMb(bot.url);
     // V8's memory reducer gives back heap pages some seconds after the load's allocations.
@@ -52,8 +39,7 @@ async function idleRss(
     const settled = await memoryMb(bot.url);
     return { early: early.rss, settled: settled.rss, heap: settled.heap };
   } finally {
-    await bot.stop('SIGTERM');
-    await sim.close();
+    await stop();
   }
 }
 

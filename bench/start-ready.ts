@@ -10,38 +10,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
-import { startSimulator } from '../src/simulator/index.ts';
 import { KFBOT } from '../test/cli/run-cli.ts';
-import { rssMb, startKfbotProcess, storeDir } from '../test/e2e/kfbot-process.ts';
+import { rssMb } from '../test/e2e/kfbot-process.ts';
+import { startReadyBot } from './ready-bot.ts';
 import { ruleFile } from './rule-file.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Start → /readyz, and the RSS 1 s later (the load's garbage collected: bin/kfbot.js). */
 async function readyMs(entry: string, rules: string): Promise<{ ms: number; rss: number }> {
-  const sim = await startSimulator();
-  const dir = storeDir();
-  const started = performance.now();
-  const bot = await startKfbotProcess({
-    apiBase: sim.url,
-    corpId: sim.corpId,
-    secret: sim.secret,
-    store: dir,
-    rules,
-    entry,
-    nodeArgs: [],
-    env: { KFBOT_STORE: `sqlite:${dir}/kfbot.db`, LOG_LEVEL: 'info' },
-  });
+  const { bot, readyMs: ms, stop } = await startReadyBot(rules, entry);
   try {
-    while ((await request(`${bot.url}/readyz`)).statusCode !== 200)
-      await new Promise((r) => setTimeout(r, 5));
-    const ms = performance.now() - started;
     await new Promise((r) => setTimeout(r, 1000));
     return { ms, rss: await rssMb(bot.url) };
   } finally {
-    await bot.stop('SIGTERM');
-    await sim.close();
+    await stop();
   }
 }
 
