@@ -14,7 +14,11 @@ import { byteLength, TEXT_MAX_BYTES } from './send-limits.ts';
 
 export const ELLIPSIS = '…';
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * Made on the first text that needs cutting: a segmenter holds ICU's break data, about a megabyte
+ * an idle `kfbot serve` (whose texts almost always fit) would otherwise carry.
+ */
+let segmenter: Intl.Segmenter | undefined;
 
 const SENTENCE_END = new Set(['。', '！', '？', '!', '?', '；', ';']);
 /** Closing quotes and brackets that belong to the sentence they end (“好。”). */
@@ -30,6 +34,7 @@ interface Graphemes {
 
 function graphemes(text: string, room: number): Graphemes {
   const out: Graphemes = { text: [], bytes: [] };
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(text)) {
     const size = byteLength(segment);
     if (size <= room) {
