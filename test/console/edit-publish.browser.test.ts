@@ -161,12 +161,14 @@ describe('editing and publishing in the console', () => {
     expect(await bot('全国包邮').count()).toBe(0);
     // The versions' 说明 in Chinese: kfbot's own messages translated, the operator's as typed.
     await editor.reload();
-    const messages = await editor.locator('#versions td.version-message').allTextContents();
-    expect(messages).toEqual([
-      '回滚到版本 1 · rollback to version 1',
-      '国外配送的问法',
-      '首次发布前磁盘上原有的规则 · the rules as found on disk before the first publish',
-    ]);
+    // The versions table is drawn by the page's script after load: wait for it, do not race it.
+    await expect
+      .poll(() => editor.locator('#versions td.version-message').allTextContents(), { timeout: 10_000 })
+      .toEqual([
+        '回滚到版本 1 · rollback to version 1',
+        '国外配送的问法',
+        '首次发布前磁盘上原有的规则 · the rules as found on disk before the first publish',
+      ]);
     // 运行中 says what the number counts, in place.
     const running = editor.locator('#rules-status span[title]');
     expect(await running.textContent()).toMatch(/^运行中：第 \d+ 次加载的规则 loaded #\d+$/);
