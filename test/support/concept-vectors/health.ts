@@ -41,9 +41,9 @@ export const HEALTH: Record<string, string> = {
   // gyms
   gym: '健身 健身房 跑步机 撸铁 器械 动感单车 力量区 有氧 无氧 练腿 练胸 锻炼 运动 训练',
   coach: '教练 私教 私人教练 带练 教练课 师傅带',
-  fitness_class: '团课 瑜伽 普拉提 搏击 拳击 舞蹈 尊巴 hiit 燃脂课 体验课 单车课 课表',
+  fitness_class: '团课 瑜伽 普拉提 搏击 拳击 舞蹈 尊巴 hiit 燃脂课 单车课 课表',
   locker: '储物柜 柜子 更衣室 淋浴间 浴室 寄存柜 锁柜',
-  body_goal: '减肥 减脂 瘦身 增肌 塑形 体重 体脂 掉秤 瘦下来 练出',
+  body_goal: '减肥 减脂 瘦身 增肌 塑形 体脂 掉秤 瘦下来 练出',
   pause_card: '停卡 冻卡 暂停 请假 冻结会籍 暂停会员',
   transfer_card: '转卡 转让 转给别人 转给朋友 过户给',
   // beauty

@@ -25,7 +25,8 @@ export const HOME: Record<string, string> = {
   'appliance.tv': '电视 电视机 投影仪 机顶盒 遥控器',
   'appliance.small': '扫地机 吸尘器 空气净化器 加湿器 电风扇 吹风筒',
   install: '安装 报装 装机 装一下 师傅上门安装 安装费 拆机 移机 打孔 支架',
-  home_visit: '上门 到家 上门服务 派人来 师傅来 来家里 派师傅 上门费 几点上门 师傅几点到',
+  home_visit:
+    '上门 到家 上门服务 派人来 师傅来 来家里 派师傅 上门费 几点上门 师傅几点到 上门吗 能上门 来家里吗 上门取 到家服务',
   warranty: '保修 质保 保修期 过保 保内 保外 三包 延保 包修 包换 免费维修 保修卡 整机保修',
   // home cleaning
   housekeeping:

@@ -3,8 +3,10 @@
  */
 export const TRAVEL: Record<string, string> = {
   // hotel
-  checkin: '入住 办入住 checkin 进房 到店 登记入住 开房 几点能入住 提前入住 前台登记',
-  checkout: '退房 checkout 离店 续住 延迟退房 晚退房 几点退房 多住一晚 多住一天',
+  checkin:
+    '入住 办入住 checkin 进房 到店 登记入住 开房 几点能入住 提前入住 前台登记 几点能住 能住了吗 入住时间 办理入住 几点可以住 早点入住',
+  checkout:
+    '退房 checkout 离店 续住 延迟退房 晚退房 几点退房 多住一晚 多住一天 几点走 最晚几点走 退房时间 几点要退 中午前退',
   room_type:
     '房型 大床房 双床房 标间 标准间 套房 单人间 家庭房 景观房 海景房 无窗 有窗 亲子房 商务房 豪华间 江景房 高楼层',
   breakfast: '早餐 早饭 早点 早茶 自助早 breakfast 含早 不含早 早餐券 几点吃早饭',
