@@ -41,7 +41,7 @@ const CONCEPT_NAMES = Object.keys(CONCEPTS);
 /** How much one concept weighs against the characters' hashed components. */
 const CHAR_WEIGHT = 0.7;
 /** A narrower concept (pet.dog) lights its broader one (pet) fully and its own dimension this much. */
-const NARROWER_WEIGHT = 0.5;
+const NARROWER_WEIGHT = 0.35;
 
 for (const name of CONCEPT_NAMES) {
   const broader = name.split('.')[0] as string;

@@ -4,7 +4,7 @@
 export const TRAVEL: Record<string, string> = {
   // hotel
   checkin:
-    '入住 办入住 checkin 进房 到店 登记入住 开房 几点能入住 提前入住 前台登记 几点能住 能住了吗 入住时间 办理入住 几点可以住 早点入住',
+    '入住 住 住宿 办入住 checkin 进房 到店 登记入住 开房 几点能入住 提前入住 前台登记 几点能住 能住了吗 入住时间 办理入住 几点可以住 早点入住',
   checkout:
     '退房 checkout 离店 续住 延迟退房 晚退房 几点退房 多住一晚 多住一天 几点走 最晚几点走 退房时间 几点要退 中午前退',
   room_type:
