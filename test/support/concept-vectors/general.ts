@@ -100,4 +100,5 @@ export const GENERAL: Record<string, string> = {
   weight: '几斤 多少斤 公斤 多重 称重 体重 重量 首重 续重 体积 泡货 千克',
   prohibited:
     '违禁 违禁品 禁寄 不能寄 能不能寄 液体 锂电池 充电宝 易燃 易爆 管制刀具 不让带 能带进去吗 禁止携带',
+  nonlocal: '外地 外地人 外地户口 异地 非本地 本地户口 户籍 户口不在',
 };

@@ -51,4 +51,7 @@ export const HEALTH: Record<string, string> = {
   nails: '美甲 美睫 指甲 嫁接睫毛 卸甲 光疗 穿戴甲',
   skincare: '护肤 面部护理 补水 皮肤管理 祛痘 脱毛 医美 玻尿酸 水光针 祛斑 做脸 清洁面部 皮肤',
   massage: '按摩 推拿 足疗 spa 理疗 刮痧 拔罐 艾灸 采耳 按脚',
+  pet_transport: '宠物托运 宠物运输 托运宠物 宠物接送 宠物出租车 接宠物',
+  pet_training: '训狗 训犬 定点 乱尿 乱拉 拆家 咬人 乱叫 不听话 行为纠正 随地大小便',
+  pet_end: '安乐死 火化 殡葬 宠物去世 宠物走了',
 };
