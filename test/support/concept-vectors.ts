@@ -4,12 +4,13 @@
  * a dog a pet, that 地库 is where one parks, that 寵物 is 宠物, that 今天天气 is chat and not a
  * business's question. Each concept is one dimension, lit by any of its words (longest words
  * first, each part of the text used once, so 不满意 is not also 满意); a concept named `a.b` lights
- * its broader concept `a` fully and its own dimension at half weight (a dog is mostly a pet). Traditional characters are folded
- * to simplified first, as a real model reads both. Every character adds a small hashed component,
+ * its broader concept `a` fully and its own dimension at NARROWER_WEIGHT (a dog is mostly a pet).
+ * Traditional characters are folded to simplified first, as a real model reads both. Every character adds a small hashed component,
  * so unrelated texts are not orthogonal and texts sharing characters lean together, as with real
  * models.
  *
- * The table (concept-vectors/*.ts, one file per area of life) is a general vocabulary of consumer
+ * The table (concept-vectors/*.ts, one file per area of life, each concept's words separated by
+ * spaces; a word belongs to one concept only) is a general vocabulary of consumer
  * customer service: general concepts (when, how much, refund, warranty, booking, account…) and
  * the nouns of some twenty-five everyday businesses, with colloquial variants, written from
  * general knowledge of Chinese. It is never written from the phrasing sets the evals measure
@@ -24,14 +25,8 @@ import { HOME } from './concept-vectors/home.ts';
 import { SERVICES } from './concept-vectors/services.ts';
 import { TRAVEL } from './concept-vectors/travel.ts';
 
-const CONCEPTS: Record<string, string> = {
-  ...GENERAL,
-  ...COMMERCE,
-  ...TRAVEL,
-  ...HEALTH,
-  ...HOME,
-  ...SERVICES,
-};
+const AREAS = [GENERAL, COMMERCE, TRAVEL, HEALTH, HOME, SERVICES];
+const CONCEPTS: Record<string, string> = Object.assign({}, ...AREAS);
 
 const WORDS = Object.entries(CONCEPTS)
   .flatMap(([concept, words]) => words.split(/\s+/).map((w) => ({ word: w.toLowerCase(), concept })))
@@ -43,6 +38,11 @@ const CHAR_WEIGHT = 0.7;
 /** A narrower concept (pet.dog) lights its broader one (pet) fully and its own dimension this much. */
 const NARROWER_WEIGHT = 0.35;
 
+// A concept named in two areas, or a word in two concepts, would be decided by file order alone.
+if (AREAS.reduce((n, area) => n + Object.keys(area).length, 0) !== CONCEPT_NAMES.length)
+  throw new Error('a concept is named in two areas of concept-vectors/');
+for (const [k, w] of WORDS.entries())
+  if (WORDS.findIndex((o) => o.word === w.word) !== k) throw new Error(`${w.word} is in two concepts`);
 for (const name of CONCEPT_NAMES) {
   const broader = name.split('.')[0] as string;
   if (!(broader in CONCEPTS)) throw new Error(`concept ${name} names no broader concept ${broader}`);
