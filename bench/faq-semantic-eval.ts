@@ -2,9 +2,8 @@
  * `npm run eval:faq:semantic`: the FAQ with a semantic provider — the fake provider of the tests
  * (test/support/fake-embeddings-server.ts) on loopback, its concept vectors standing in for a
  * real embedding model — on the same labelled phrasings as `npm run eval:faq` and with the same
- * roles (faq-eval.ts's SETS: the pet shop and the driving school are the held-out group, every
- * other file the tuning group), through the real client, breaker and fusion, each phrasing asked for as a
- * customer message is. Prints what the issue's targets name per file and per group: answered
+ * roles (faq-eval.ts's SETS), through the real client, breaker and fusion, each phrasing asked for
+ * as a customer message is. Prints what the issue's targets name per file and per group: answered
  * right directly, a clarifying menu with the right item, answered wrong, out-of-domain answered,
  * and the latency the provider adds, next to the matcher alone.
  *
@@ -14,10 +13,10 @@
  * `kfbot test --faq` shows it).
  *
  * What it shows is the plumbing and the fusion, not a real model's quality: the concept vectors
- * were written from the rule files' topics and general Chinese (never from these phrasings) and
- * are frozen — the fusion is improved by how kfbot uses the provider, never by teaching the fake
- * model the test words; a real provider is measured by the operator with `kfbot test --faq`
- * (docs/semantic.md).
+ * are a general vocabulary of consumer customer service written from general knowledge of Chinese
+ * (test/support/concept-vectors.ts), never from these phrasings nor from the failures seen here —
+ * the fusion is improved by how kfbot uses the provider, never by teaching the fake model the test
+ * words; a real provider is measured by the operator with `kfbot test --faq` (docs/semantic.md).
  */
 import { readFileSync } from 'node:fs';
 import { type AccuracySummary, measureAccuracy } from '../src/rules/faq/faq-accuracy.ts';

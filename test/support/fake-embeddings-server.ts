@@ -44,7 +44,7 @@ export interface FakeEmbeddings {
 }
 
 // Room for the concepts (one dimension each) and the characters' hashed components.
-const DEFAULT_DIMENSIONS = 256;
+const DEFAULT_DIMENSIONS = 1024;
 const ALLOWED = new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']);
 
 export async function startFakeEmbeddings(

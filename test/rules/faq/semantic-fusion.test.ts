@@ -124,6 +124,24 @@ describe('fusing a semantic view with the lexical decision', () => {
     );
   });
 
+  it('does not answer an agreement where each view is ahead only by a hair', () => {
+    const close = (second: number): FaqOutcome => ({
+      type: 'none',
+      candidates: [cand('pets', 0.5), cand('parking', second)],
+      suggestions: [],
+      outOfDomain: false,
+    });
+    const wide = { ...view({ pets: 0.7, parking: 0.66 }), margin: 0.12 };
+    // The provider 0.04 ahead (under its margin of 0.12), the matcher's next at 0.96 of its best: no answer.
+    expect(got(fuseSemantic(close(0.48), wide, entries))).not.toBe('pets');
+    // The words clearly prefer it (next at 0.6 of the best): the agreement answers.
+    expect(got(fuseSemantic(close(0.3), wide, entries))).toBe('pets');
+    // The provider clearly prefers it (ahead by its margin): the agreement answers too.
+    expect(
+      got(fuseSemantic(close(0.48), { ...wide, scores: view({ pets: 0.7, parking: 0.5 }).scores }, entries)),
+    ).toBe('pets');
+  });
+
   it('leaves a rating item to the matcher even when both lean to it', () => {
     const rated: FaqEntry[] = [
       ...entries,
