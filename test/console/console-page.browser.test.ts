@@ -164,11 +164,15 @@ describe('the console in Chromium', () => {
     const box = await over.boundingBox();
     await over.hover({ position: { x: (box?.width ?? 0) / 2, y: (box?.height ?? 0) / 2 } });
     const legend = page.locator('#chart-messages .u-legend');
-    const pointed = (await legend.locator('.u-series').first().locator('.u-value').textContent()) ?? '';
-    expect(pointed).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // uPlot redraws the legend on the mouse's move, not necessarily before hover() returns: wait
+    // for the day to replace the idle legend's 合计, then read the parts drawn with it.
+    await expect
+      .poll(() => legend.locator('.u-series').first().locator('.u-value').textContent())
+      .toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const shownParts = await legend.locator('.u-series .u-value').allTextContents();
+    const pointed = shownParts[0];
     const row = messages?.rows.find((r) => r.day === pointed);
     expect(row).toBeDefined();
-    const shownParts = await legend.locator('.u-series .u-value').allTextContents();
     expect(shownParts.slice(1).map(Number)).toEqual(
       ['answered', 'handoff', 'fallback', 'unmatched'].map((k) => Number(row?.[k])),
     );
@@ -247,8 +251,9 @@ describe('the console in Chromium', () => {
       const box = page.locator(`#chart-${id} .chart`);
       return [await box.getAttribute('data-y-min'), await box.getAttribute('data-y-max')];
     };
-    expect(await axis('containment')).toEqual(['0', '100']);
-    expect(await axis('csat')).toEqual(['1', '5']);
+    // The charts are drawn one after another, CSAT's after the containment chart waited for above.
+    await expect.poll(() => axis('containment')).toEqual(['0', '100']);
+    await expect.poll(() => axis('csat')).toEqual(['1', '5']);
     await page.screenshot({ path: 'test-results/console-overview-cards-1280.png' });
     await page.close();
   });
@@ -396,7 +401,10 @@ describe('the console in Chromium', () => {
     expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(3);
     await page.screenshot({ path: 'test-results/console-csrf-stale-1280.png' });
     // Its reload button gives the page the new session's token: the button works again.
+    // (The old page's #transcript is there until the new one loads: wait for the load itself.)
+    const reloaded = page.waitForEvent('load');
     await alert.getByRole('button', { name: '刷新页面 Reload' }).click();
+    await reloaded;
     await page.locator('#transcript').waitFor();
     expect(await erase.isEnabled()).toBe(true);
     // Signed out in the other tab: the next action says the session ended, with a way to sign in.
@@ -512,7 +520,9 @@ describe('the console in Chromium', () => {
 
   it('fits a phone screen', async () => {
     const page = await signedIn(390, 844);
-    await page.locator('#chart-messages .u-over').waitFor();
+    // Every chart drawn (one after another) before the page's width and legends are measured.
+    const charts = () => page.locator('.u-over').count();
+    await expect.poll(charts).toBe(6);
     const overflow = await page.evaluate(() => {
       const g = globalThis as unknown as {
         document: { documentElement: { scrollWidth: number } };
@@ -547,6 +557,7 @@ describe('the console in Chromium', () => {
       await page.goto(`${bot.app.url}/console/${id}`);
       await page.locator('main h1').waitFor();
       await page.locator('main table, main .cards').first().waitFor();
+      if (id === 'overview') await expect.poll(charts).toBe(6);
       expect(await page.getAttribute('html', 'lang'), id).toBe('zh-CN');
       // Nothing pushes the page sideways (wide tables scroll inside themselves), and every page's
       // link is on the screen: the nav wraps rather than hiding links off its edge.

@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { holdRequests, launchChromium } from '../support/chromium.ts';
+import { newCustomer, say } from '../support/sandbox-chat.ts';
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -46,10 +47,18 @@ afterAll(async () => {
 
 const consoleUrl = () => sandbox.url.replace(/\/sandbox$/, '/console/edit');
 
+/** A new sandbox customer says `text` (in their own chat: newCustomer waits for the switch). */
 async function customerSays(text: string): Promise<void> {
-  await chat.getByRole('button', { name: /New customer/ }).click();
-  await chat.getByLabel('Message', { exact: true }).fill(text);
-  await chat.getByRole('button', { name: '发送' }).first().click();
+  await newCustomer(chat);
+  await say(chat, text);
+}
+/**
+ * 放弃草稿, waiting until the page says the draft is gone: the next test's goto would otherwise
+ * cancel the request and find this test's draft still there.
+ */
+async function discardDraft(): Promise<void> {
+  await editor.getByRole('button', { name: /放弃草稿/ }).click();
+  await expect.poll(() => editor.locator('#draft').textContent()).toContain('没有修改');
 }
 const bot = (text: string) => chat.locator('.msg.bot .bubble', { hasText: text });
 
@@ -122,8 +131,7 @@ describe('editing and publishing in the console', () => {
     // Markup in a reply is text on the page, never an element.
     expect(await editor.locator('#draft pre.diff b').count()).toBe(0);
     expect(readFileSync(join(rulesDir, 'faq.yaml'), 'utf8')).toBe(before);
-    await editor.getByRole('button', { name: /放弃草稿/ }).click();
-    await expect.poll(() => editor.locator('#draft').textContent()).toContain('没有修改');
+    await discardDraft();
   }, 60_000);
 
   it('reports a file changed on disk since the draft began as a conflict', async () => {
@@ -146,7 +154,7 @@ describe('editing and publishing in the console', () => {
     // Redoing the edits on the new files keeps both changes.
     await editor.getByRole('button', { name: /在最新文件上重做/ }).click();
     await expect.poll(() => editor.locator('#conflict').count()).toBe(0);
-    await editor.getByRole('button', { name: /放弃草稿/ }).click();
+    await discardDraft();
   }, 60_000);
 
   it('rolls back to the version before, and customers get the previous answers', async () => {
@@ -241,7 +249,7 @@ describe('editing and publishing in the console', () => {
     expect(diff).toContain('+    reply: 我们只在线上销售。');
     expect(diff).not.toContain('别的答案');
     expect(diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'))).toHaveLength(1);
-    await editor.getByRole('button', { name: /放弃草稿/ }).click();
+    await discardDraft();
   }, 60_000);
 
   it('fits a phone-sized screen without sideways scrolling', async () => {
