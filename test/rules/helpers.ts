@@ -17,7 +17,7 @@ export function ruleDir(files: Record<string, string | Buffer>): string {
  * A customer's text as sync_msg returns it (origin 3), on account wkA from customer wm1; its msgid
  * in-1 is what the planned calls' client msgids derive from (clientMsgid('in-1', step)).
  */
-export function textItem(content = 'go'): SyncItem {
+export function textItem(content = 'go', menuId?: string): SyncItem {
   return decodeSyncItem({
     msgid: 'in-1',
     open_kfid: 'wkA',
@@ -25,6 +25,7 @@ export function textItem(content = 'go'): SyncItem {
     send_time: 1,
     origin: 3,
     msgtype: 'text',
-    text: { content },
+    // A menu_id: the customer clicked a menu's reply option (WeCom sends its label as the text).
+    text: { content, ...(menuId && { menu_id: menuId }) },
   });
 }
