@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WeComSimulator } from '../../src/simulator/index.ts';
 import { KFBOT, ROOT } from '../cli/run-cli.ts';
 
 export const TOKEN = 'kfbotE2eToken';
@@ -95,6 +96,25 @@ export async function startKfbotProcess(opts: {
       return exited;
     },
   };
+}
+
+/**
+ * `kfbot serve` for the simulator's account, with WeCom's callbacks pointed at it: what a test
+ * starts, and what a crash test starts again on the same store after a kill.
+ */
+export async function serveForSimulator(
+  sim: WeComSimulator,
+  opts: { store: string; rules?: string; env?: Record<string, string> },
+): Promise<KfbotProcess> {
+  const p = await startKfbotProcess({ apiBase: sim.url, corpId: sim.corpId, secret: sim.secret, ...opts });
+  sim.callbacks.configure({ url: `${p.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
+  return p;
+}
+
+/** kill -9: the process finishes nothing it was doing. Resolves once it has exited. */
+export async function killHard(bot: KfbotProcess | undefined): Promise<void> {
+  bot?.child.kill('SIGKILL');
+  await bot?.exited;
 }
 
 /** Polls until `check` returns true (the pipeline is asynchronous by design). */
