@@ -352,14 +352,20 @@ describe('the console in Chromium', () => {
     const page = await signedIn(1280, 800);
     await page.goto(`${bot.app.url}/console/rules`);
     await page.locator('#rule-table').waitFor();
-    const intro = await page.locator('main h1 + p').textContent();
-    expect(intro).toMatch(/^本实例第 \d+ 次加载规则（\d{4}-\d{2}-\d{2} \d{2}:\d{2}，来自 /);
+    const intro = await page.locator('#rules-loads').textContent();
+    expect(intro).toMatch(/^本实例启动后已加载规则 \d+ 次，最近一次 \d{4}-\d{2}-\d{2} \d{2}:\d{2}，来自 /);
+    // The load count says it is no version, beside the table's published version 0.
+    expect(intro).toContain('这是加载次数，不是版本号');
     const replicaTimes = await page
       .locator('main table.data')
       .first()
       .locator('tbody tr td:nth-child(n+4)')
       .allTextContents();
     expect(replicaTimes.length).toBeGreaterThan(0);
+    // Nothing published from this store yet: the version column says so, not a bare 0.
+    expect(await page.locator('#replicas tbody td:nth-child(2)').first().textContent()).toBe(
+      '0 (还没有发布过 none yet)',
+    );
     for (const t of replicaTimes) expect(t).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await page.close();
   });
@@ -495,12 +501,12 @@ describe('the console in Chromium', () => {
     expect(await page.locator('#replicas th').allTextContents()).toEqual([
       '实例 replica',
       '运行的发布版本 published version',
-      '加载次数 loads',
+      '启动后加载次数 loads since start',
       '启动时间 started',
       '最近心跳 last heartbeat',
     ]);
     expect(await page.locator('#replicas-help').textContent()).toContain(
-      '加载次数：它启动以来读取规则的次数',
+      '启动后加载次数：它启动以来读取规则文件的次数（文件每变一次读一次，重启后从 1 算起），不是版本号',
     );
     // The rule-less row counts what the overview's 无规则 counts (it read 0 whatever happened).
     const unmatched = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {

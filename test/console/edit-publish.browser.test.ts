@@ -128,6 +128,7 @@ describe('editing and publishing in the console', () => {
       '- 应当 expected: 一条包含 "48 小时内发货" 的文字 · a text containing "48 小时内发货"',
     );
     expect(why).toMatch(/\+ 实际 got: +文字 "请联系客服。<b>粗体<\/b>" · text "/);
+    await outcome.screenshot({ path: 'test-results/console-edit-refused-1280.png' });
     // Markup in a reply is text on the page, never an element.
     expect(await editor.locator('#draft pre.diff b').count()).toBe(0);
     expect(readFileSync(join(rulesDir, 'faq.yaml'), 'utf8')).toBe(before);
@@ -177,6 +178,14 @@ describe('editing and publishing in the console', () => {
         '国外配送的问法',
         '首次发布前磁盘上原有的规则 · the rules as found on disk before the first publish',
       ]);
+    // Who published each: the name typed, and which sign-in it came from (the console has no
+    // accounts), explained in the title; kfbot itself recorded the files found on disk.
+    const by = await editor.locator('#versions td.by').allTextContents();
+    expect(by).toEqual([expect.stringMatching(/^运营小王（登录 #[0-9a-f]{6}）$/), by[0], 'kfbot']);
+    expect(await editor.locator('#versions td.by span[title]').first().getAttribute('title')).toMatch(
+      /^控制台登录 [0-9a-f]{10}：同一次登录发布的版本编号相同/,
+    );
+    await editor.locator('#versions').screenshot({ path: 'test-results/console-edit-versions-1280.png' });
     // 运行中 says what the number counts, in place.
     const running = editor.locator('#rules-status span[title]');
     expect(await running.textContent()).toMatch(/^运行中：第 \d+ 次加载的规则 loaded #\d+$/);
