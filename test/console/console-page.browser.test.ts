@@ -9,13 +9,17 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { runInProcess } from '../cli/run-cli.ts';
 import { holdRequests, launchChromium } from '../support/chromium.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+
+// On a loaded machine (CI, several sessions on two cores) the page takes seconds to draw what it
+// was sent: expect.poll waits up to 10 s here, not vitest's 1 s. Waiting longer asserts nothing less.
+vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
 const PASSWORD = 'browser test password';
 const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>退货';

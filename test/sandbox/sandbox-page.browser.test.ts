@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { newCustomer, say } from '../support/sandbox-chat.ts';
+
+// On a loaded machine (CI, several sessions on two cores) the page takes seconds to draw what it
+// was sent: expect.poll waits up to 10 s here, not vitest's 1 s. Waiting longer asserts nothing less.
+vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
 const SCREENSHOT = 'test-results/sandbox.png';
 let sandbox: Sandbox;
@@ -103,8 +107,9 @@ describe('the sandbox page in a real Chromium', () => {
         'rules:\n  - { name: 强制回复, priority: 2000, ignore_service_state: true, when: { text: { any: [强制] } }, then: [ { reply: 强制回复 } ] }\n',
       ),
     );
+    // The watcher sees the file, and the rules load in a child process: seconds on a loaded machine.
     await expect
-      .poll(() => page.locator('#rules-status').textContent(), { timeout: 5000 })
+      .poll(() => page.locator('#rules-status').textContent(), { timeout: 15_000 })
       .toContain('rules v2');
 
     await newCustomer(page);
@@ -125,8 +130,10 @@ describe('the sandbox page in a real Chromium', () => {
       'rules:\n  - { name: 坏的, when: { txt: x }, then: [ { reply: x } ] }\n',
     );
     await expect
-      .poll(() => page.locator('#rules-problems').textContent(), { timeout: 5000 })
+      .poll(() => page.locator('#rules-problems').textContent(), { timeout: 15_000 })
       .toContain('unknown fact "txt"');
-    await expect.poll(() => page.locator('#rules-status').textContent()).toContain('invalid');
+    await expect
+      .poll(() => page.locator('#rules-status').textContent(), { timeout: 15_000 })
+      .toContain('invalid');
   });
 });

@@ -5,10 +5,14 @@
  */
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { say } from '../support/sandbox-chat.ts';
+
+// On a loaded machine (CI, several sessions on two cores) the page takes seconds to draw what it
+// was sent: expect.poll waits up to 10 s here, not vitest's 1 s. Waiting longer asserts nothing less.
+vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
 let sandbox: Sandbox;
 let browser: Browser;
