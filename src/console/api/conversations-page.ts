@@ -4,7 +4,7 @@
  * and why. The customer texts are customer data: kept as long as the activity log (90 days).
  */
 import { sessionRows } from '../../reports/session-rows.ts';
-import { describeForget } from '../../store/forget-customer.ts';
+import { describeForget, describeForgetZh } from '../../store/forget-customer.ts';
 import { ConsoleApiError, type ConsolePage } from '../console-page.ts';
 import { rangeQuery, readLimit, readRange } from './console-range.ts';
 
@@ -49,7 +49,7 @@ export const conversationsPage: ConsolePage = {
           );
         const report = await ctx.store.forgetCustomer(id);
         ctx.log.info({ report }, 'console: erased a customer on request (their id is not logged)');
-        return { report, summary: describeForget(report) };
+        return { report, summary: `${describeForgetZh(report)} · ${describeForget(report)}` };
       },
     },
     session: {
