@@ -6,10 +6,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { redisClient } from '../../src/store/redis-store.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { ORDER, type OrderBackend, startOrderBackend } from '../support/order-backend.ts';
-import { type KfbotProcess, killHard, serveForSimulator, storeDir, waitFor } from './kfbot-process.ts';
+import {
+  emptyRedis,
+  type KfbotProcess,
+  killHard,
+  serveForSimulator,
+  storeDir,
+  waitFor,
+} from './kfbot-process.ts';
 
 const REDIS = process.env.KFBOT_TEST_REDIS_CRASH ?? 'redis://127.0.0.1:6379/12';
 const SECRET = 'sk-crash-test-5566';
@@ -57,10 +63,7 @@ beforeEach(async () => {
   backend = await startOrderBackend();
   rules = ruleDir({ 'rules.yaml': RULES(backend.port) });
   dir = storeDir();
-  const admin = redisClient(REDIS);
-  await admin.connect();
-  await admin.flushdb();
-  await admin.quit();
+  await emptyRedis(REDIS);
 });
 
 afterEach(async () => {
