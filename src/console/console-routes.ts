@@ -266,7 +266,9 @@ export function consoleRoutes(
       }
       if (path === '/console/logout') {
         if (method !== 'POST') {
-          send(res, 405, 'sign out with POST', 'text/plain; charset=utf-8', { allow: 'POST' });
+          send(res, 405, '请用页面右上角的“退出”按钮退出 · sign out with POST', 'text/plain; charset=utf-8', {
+            allow: 'POST',
+          });
           return true;
         }
         const form = await readForm(req);
@@ -291,7 +293,7 @@ export function consoleRoutes(
       const id = path.split('/')[2] || pages[0]?.id;
       const page = pages.find((p) => p.id === id);
       if (!page || method !== 'GET') {
-        send(res, 404, `no console page ${path}`, 'text/plain; charset=utf-8');
+        send(res, 404, `控制台没有这个页面 · no console page ${path}`, 'text/plain; charset=utf-8');
         return true;
       }
       sendHtml(res, 200, shellView({ pages, page, csrf: session.csrf, signOut: mode.kind === 'password' }));
@@ -323,6 +325,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function serveAsset(res: ServerResponse, asset: { type: string; body: Buffer } | undefined): void {
-  if (!asset) send(res, 404, 'no such console file', 'text/plain; charset=utf-8');
+  if (!asset) send(res, 404, '控制台没有这个文件 · no such console file', 'text/plain; charset=utf-8');
   else send(res, 200, asset.body, asset.type);
 }

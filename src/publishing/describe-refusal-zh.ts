@@ -3,7 +3,7 @@
  * English (which `kfbot rules import|rollback` prints unchanged). A failing conversation test's
  * lines come in Chinese with the English beside each (conversation-test-zh.ts).
  */
-import { formatProblem } from '../rules/problems.ts';
+import { formatProblemZh } from '../rules/problem-zh.ts';
 import type { PublishRefusal } from './publish-draft.ts';
 import { describeRefusal } from './publish-draft.ts';
 
@@ -18,7 +18,7 @@ export function describeRefusalZh(r: PublishRefusal): string {
     case 'invalid':
       return [
         `规则检查（kfbot validate）没有通过，共 ${r.problems.length} 个问题 · the rules would not validate:`,
-        ...r.problems.map((p) => `- ${formatProblem(p)}`),
+        ...r.problems.map((p) => `- ${formatProblemZh(p)}`),
       ].join('\n');
     case 'tests':
       return [
@@ -26,6 +26,6 @@ export function describeRefusalZh(r: PublishRefusal): string {
         ...r.failuresZh,
       ].join('\n');
     case 'refused':
-      return r.message;
+      return `${r.zh} · ${r.message}`;
   }
 }

@@ -19,7 +19,7 @@ import {
 } from '../authoring/draft.ts';
 import { insideRules, type RulesFolder, readRuleFiles } from '../authoring/rules-folder.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
-import { filesLetGo, type RuleVersionLog } from '../store/rule-version-log.ts';
+import { filesLetGo, filesLetGoZh, type RuleVersionLog } from '../store/rule-version-log.ts';
 import { checkCandidate } from './publish-gates.ts';
 import { type FileWrites, writeRuleFiles, writesToMatch } from './write-rule-files.ts';
 
@@ -44,8 +44,8 @@ export type PublishRefusal =
   | { reason: 'invalid'; problems: RuleProblem[]; warnings: RuleProblem[] }
   /** Conversation tests failed. */
   | { reason: 'tests'; failures: string[]; failuresZh: string[]; warnings: RuleProblem[] }
-  /** A path or an edit the editor refuses. */
-  | { reason: 'refused'; message: string };
+  /** A path or an edit the editor refuses, or a version that cannot be rolled back to; `zh` for the console. */
+  | { reason: 'refused'; message: string; zh: string };
 
 export type PublishOutcome =
   | { ok: true; version: number; files: string[]; diff: string; warnings: RuleProblem[]; testsPassed: number }
@@ -117,7 +117,8 @@ async function publishChanges(
   try {
     for (const c of changes) insideRules(ctx.folder, c.file);
   } catch (err) {
-    if (err instanceof AuthoringError) return audit(refuse({ reason: 'refused', message: err.message }));
+    if (err instanceof AuthoringError)
+      return audit(refuse({ reason: 'refused', message: err.message, zh: err.zhOrCode }));
     throw err;
   }
   if (conflicts.length) return audit(refuse({ reason: 'conflict', files: conflicts }));
@@ -175,7 +176,8 @@ export async function publishDraft(
   try {
     changes = draftChanges(draft);
   } catch (err) {
-    if (err instanceof AuthoringError) return refuse({ reason: 'refused', message: err.message });
+    if (err instanceof AuthoringError)
+      return refuse({ reason: 'refused', message: err.message, zh: err.zhOrCode });
     throw err;
   }
   const message = meta.message.trim() || consoleEditsMessage(draft.edits.length);
@@ -207,8 +209,14 @@ export async function publishFiles(
 /** Publishes the files of an earlier version again as the newest version. */
 export async function rollbackTo(version: number, by: string, ctx: PublishContext): Promise<PublishOutcome> {
   const old = await ctx.versions.ruleVersion(version);
-  if (!old) return refuse({ reason: 'refused', message: `there is no published version ${version}` });
-  if (!old.files) return refuse({ reason: 'refused', message: filesLetGo(version) });
+  if (!old)
+    return refuse({
+      reason: 'refused',
+      message: `there is no published version ${version}`,
+      zh: `没有已发布的版本 ${version}：请在“版本”列表里选一个版本回滚`,
+    });
+  if (!old.files)
+    return refuse({ reason: 'refused', message: filesLetGo(version), zh: filesLetGoZh(version) });
   return publishFiles(old.files, { by, message: rollbackMessage(version), kind: 'rollback' }, ctx);
 }
 

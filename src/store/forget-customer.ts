@@ -53,3 +53,23 @@ export function describeForget(r: ForgetReport): string {
   ] as const;
   return parts.map(([n, what]) => `${n} ${what}`).join(', ');
 }
+
+/**
+ * describeForget for the console, in Chinese: the parts that held something (an operator asks
+ * "was anything kept?", not for a row of zeros), or that kfbot kept nothing about the customer.
+ */
+export function describeForgetZh(r: ForgetReport): string {
+  const parts = [
+    [r.conversations, '条会话状态'],
+    [r.idleTimers, '个闲置计时'],
+    [r.messages, '条消息记录'],
+    [r.sends, '条发送记录'],
+    [r.sessions, '个会话'],
+    [r.unanswered, '组未答问题'],
+    [r.keptAside, '条搁置记录'],
+    [r.anonymisedScores, '条满意度评分已匿名'],
+    [r.anonymisedSessionEnds, '条会话结束记录已匿名'],
+  ] as const;
+  const held = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  return held.length ? held.join('、') : 'kfbot 没有保存这位客户的数据';
+}

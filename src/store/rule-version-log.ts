@@ -41,6 +41,11 @@ export function filesLetGo(version: number): string {
   return `version ${version} is older than the newest ${RULE_VERSIONS_KEPT_WHOLE} published versions, whose files kfbot keeps: its history and diff are kept (kfbot rules versions), not its files; restore it from git or a backup`;
 }
 
+/** filesLetGo's Chinese, for the console (its English follows it there). */
+export function filesLetGoZh(version: number): string {
+  return `版本 ${version} 早于最近的 ${RULE_VERSIONS_KEPT_WHOLE} 个发布版本，kfbot 只保留这些版本的文件：它的记录和差异还在（kfbot rules versions），文件已不在，无法回滚；请从 git 或备份恢复`;
+}
+
 /** The version whose files a publish of `version` lets go, if any. */
 export function versionToTrim(version: number): number | undefined {
   const n = version - RULE_VERSIONS_KEPT_WHOLE;

@@ -9,13 +9,17 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import type { SessionEndHow } from '../../src/store/activity-log.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { runInProcess } from '../cli/run-cli.ts';
 import { holdRequests, launchChromium } from '../support/chromium.ts';
 import { type InProcessKfbot, startInProcess } from '../support/in-process-kfbot.ts';
+
+// On a loaded machine (CI, several sessions on two cores) the page takes seconds to draw what it
+// was sent: expect.poll waits up to 10 s here, not vitest's 1 s. Waiting longer asserts nothing less.
+vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
 const PASSWORD = 'browser test password';
 const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>退货';
@@ -164,11 +168,15 @@ describe('the console in Chromium', () => {
     const box = await over.boundingBox();
     await over.hover({ position: { x: (box?.width ?? 0) / 2, y: (box?.height ?? 0) / 2 } });
     const legend = page.locator('#chart-messages .u-legend');
-    const pointed = (await legend.locator('.u-series').first().locator('.u-value').textContent()) ?? '';
-    expect(pointed).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // uPlot redraws the legend on the mouse's move, not necessarily before hover() returns: wait
+    // for the day to replace the idle legend's 合计, then read the parts drawn with it.
+    await expect
+      .poll(() => legend.locator('.u-series').first().locator('.u-value').textContent())
+      .toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const shownParts = await legend.locator('.u-series .u-value').allTextContents();
+    const pointed = shownParts[0];
     const row = messages?.rows.find((r) => r.day === pointed);
     expect(row).toBeDefined();
-    const shownParts = await legend.locator('.u-series .u-value').allTextContents();
     expect(shownParts.slice(1).map(Number)).toEqual(
       ['answered', 'handoff', 'fallback', 'unmatched'].map((k) => Number(row?.[k])),
     );
@@ -247,8 +255,9 @@ describe('the console in Chromium', () => {
       const box = page.locator(`#chart-${id} .chart`);
       return [await box.getAttribute('data-y-min'), await box.getAttribute('data-y-max')];
     };
-    expect(await axis('containment')).toEqual(['0', '100']);
-    expect(await axis('csat')).toEqual(['1', '5']);
+    // The charts are drawn one after another, CSAT's after the containment chart waited for above.
+    await expect.poll(() => axis('containment')).toEqual(['0', '100']);
+    await expect.poll(() => axis('csat')).toEqual(['1', '5']);
     await page.screenshot({ path: 'test-results/console-overview-cards-1280.png' });
     await page.close();
   });
@@ -347,14 +356,20 @@ describe('the console in Chromium', () => {
     const page = await signedIn(1280, 800);
     await page.goto(`${bot.app.url}/console/rules`);
     await page.locator('#rule-table').waitFor();
-    const intro = await page.locator('main h1 + p').textContent();
-    expect(intro).toMatch(/^本实例第 \d+ 次加载规则（\d{4}-\d{2}-\d{2} \d{2}:\d{2}，来自 /);
+    const intro = await page.locator('#rules-loads').textContent();
+    expect(intro).toMatch(/^本实例启动后已加载规则 \d+ 次，最近一次 \d{4}-\d{2}-\d{2} \d{2}:\d{2}，来自 /);
+    // The load count says it is no version, beside the table's published version 0.
+    expect(intro).toContain('这是加载次数，不是版本号');
     const replicaTimes = await page
       .locator('main table.data')
       .first()
       .locator('tbody tr td:nth-child(n+4)')
       .allTextContents();
     expect(replicaTimes.length).toBeGreaterThan(0);
+    // Nothing published from this store yet: the version column says so, not a bare 0.
+    expect(await page.locator('#replicas tbody td:nth-child(2)').first().textContent()).toBe(
+      '0 (还没有发布过 none yet)',
+    );
     for (const t of replicaTimes) expect(t).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await page.close();
   });
@@ -396,7 +411,10 @@ describe('the console in Chromium', () => {
     expect(await bot.app.store.sessions.sessionEntries('wkShop', 'wmHostile', SESSION_START)).toHaveLength(3);
     await page.screenshot({ path: 'test-results/console-csrf-stale-1280.png' });
     // Its reload button gives the page the new session's token: the button works again.
+    // (The old page's #transcript is there until the new one loads: wait for the load itself.)
+    const reloaded = page.waitForEvent('load');
     await alert.getByRole('button', { name: '刷新页面 Reload' }).click();
+    await reloaded;
     await page.locator('#transcript').waitFor();
     expect(await erase.isEnabled()).toBe(true);
     // Signed out in the other tab: the next action says the session ended, with a way to sign in.
@@ -487,12 +505,12 @@ describe('the console in Chromium', () => {
     expect(await page.locator('#replicas th').allTextContents()).toEqual([
       '实例 replica',
       '运行的发布版本 published version',
-      '加载次数 loads',
+      '启动后加载次数 loads since start',
       '启动时间 started',
       '最近心跳 last heartbeat',
     ]);
     expect(await page.locator('#replicas-help').textContent()).toContain(
-      '加载次数：它启动以来读取规则的次数',
+      '启动后加载次数：它启动以来读取规则文件的次数（文件每变一次读一次，重启后从 1 算起），不是版本号',
     );
     // The rule-less row counts what the overview's 无规则 counts (it read 0 whatever happened).
     const unmatched = (await page.evaluate(async () => (await fetch('/console/api/overview')).json())) as {
@@ -512,7 +530,9 @@ describe('the console in Chromium', () => {
 
   it('fits a phone screen', async () => {
     const page = await signedIn(390, 844);
-    await page.locator('#chart-messages .u-over').waitFor();
+    // Every chart drawn (one after another) before the page's width and legends are measured.
+    const charts = () => page.locator('.u-over').count();
+    await expect.poll(charts).toBe(6);
     const overflow = await page.evaluate(() => {
       const g = globalThis as unknown as {
         document: { documentElement: { scrollWidth: number } };
@@ -547,6 +567,7 @@ describe('the console in Chromium', () => {
       await page.goto(`${bot.app.url}/console/${id}`);
       await page.locator('main h1').waitFor();
       await page.locator('main table, main .cards').first().waitFor();
+      if (id === 'overview') await expect.poll(charts).toBe(6);
       expect(await page.getAttribute('html', 'lang'), id).toBe('zh-CN');
       // Nothing pushes the page sideways (wide tables scroll inside themselves), and every page's
       // link is on the screen: the nav wraps rather than hiding links off its edge.

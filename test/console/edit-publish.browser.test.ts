@@ -11,9 +11,14 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { holdRequests, launchChromium } from '../support/chromium.ts';
+import { newCustomer, say } from '../support/sandbox-chat.ts';
+
+// On a loaded machine (CI, several sessions on two cores) the page takes seconds to draw what it
+// was sent: expect.poll waits up to 10 s here, not vitest's 1 s. Waiting longer asserts nothing less.
+vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -46,10 +51,18 @@ afterAll(async () => {
 
 const consoleUrl = () => sandbox.url.replace(/\/sandbox$/, '/console/edit');
 
+/** A new sandbox customer says `text` (in their own chat: newCustomer waits for the switch). */
 async function customerSays(text: string): Promise<void> {
-  await chat.getByRole('button', { name: /New customer/ }).click();
-  await chat.getByLabel('Message', { exact: true }).fill(text);
-  await chat.getByRole('button', { name: '发送' }).first().click();
+  await newCustomer(chat);
+  await say(chat, text);
+}
+/**
+ * 放弃草稿, waiting until the page says the draft is gone: the next test's goto would otherwise
+ * cancel the request and find this test's draft still there.
+ */
+async function discardDraft(): Promise<void> {
+  await editor.getByRole('button', { name: /放弃草稿/ }).click();
+  await expect.poll(() => editor.locator('#draft').textContent()).toContain('没有修改');
 }
 const bot = (text: string) => chat.locator('.msg.bot .bubble', { hasText: text });
 
@@ -119,11 +132,11 @@ describe('editing and publishing in the console', () => {
       '- 应当 expected: 一条包含 "48 小时内发货" 的文字 · a text containing "48 小时内发货"',
     );
     expect(why).toMatch(/\+ 实际 got: +文字 "请联系客服。<b>粗体<\/b>" · text "/);
+    await outcome.screenshot({ path: 'test-results/console-edit-refused-1280.png' });
     // Markup in a reply is text on the page, never an element.
     expect(await editor.locator('#draft pre.diff b').count()).toBe(0);
     expect(readFileSync(join(rulesDir, 'faq.yaml'), 'utf8')).toBe(before);
-    await editor.getByRole('button', { name: /放弃草稿/ }).click();
-    await expect.poll(() => editor.locator('#draft').textContent()).toContain('没有修改');
+    await discardDraft();
   }, 60_000);
 
   it('reports a file changed on disk since the draft began as a conflict', async () => {
@@ -146,7 +159,7 @@ describe('editing and publishing in the console', () => {
     // Redoing the edits on the new files keeps both changes.
     await editor.getByRole('button', { name: /在最新文件上重做/ }).click();
     await expect.poll(() => editor.locator('#conflict').count()).toBe(0);
-    await editor.getByRole('button', { name: /放弃草稿/ }).click();
+    await discardDraft();
   }, 60_000);
 
   it('rolls back to the version before, and customers get the previous answers', async () => {
@@ -169,6 +182,14 @@ describe('editing and publishing in the console', () => {
         '国外配送的问法',
         '首次发布前磁盘上原有的规则 · the rules as found on disk before the first publish',
       ]);
+    // Who published each: the name typed, and which sign-in it came from (the console has no
+    // accounts), explained in the title; kfbot itself recorded the files found on disk.
+    const by = await editor.locator('#versions td.by').allTextContents();
+    expect(by).toEqual([expect.stringMatching(/^运营小王（登录 #[0-9a-f]{6}）$/), by[0], 'kfbot']);
+    expect(await editor.locator('#versions td.by span[title]').first().getAttribute('title')).toMatch(
+      /^控制台登录 [0-9a-f]{10}：同一次登录发布的版本编号相同/,
+    );
+    await editor.locator('#versions').screenshot({ path: 'test-results/console-edit-versions-1280.png' });
     // 运行中 says what the number counts, in place.
     const running = editor.locator('#rules-status span[title]');
     expect(await running.textContent()).toMatch(/^运行中：第 \d+ 次加载的规则 loaded #\d+$/);
@@ -241,7 +262,7 @@ describe('editing and publishing in the console', () => {
     expect(diff).toContain('+    reply: 我们只在线上销售。');
     expect(diff).not.toContain('别的答案');
     expect(diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'))).toHaveLength(1);
-    await editor.getByRole('button', { name: /放弃草稿/ }).click();
+    await discardDraft();
   }, 60_000);
 
   it('fits a phone-sized screen without sideways scrolling', async () => {

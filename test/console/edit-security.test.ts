@@ -95,6 +95,17 @@ describe('editing needs a signed-in session and the CSRF token', () => {
     });
     const refused = await c.go('/console/api/publish', { json: { by: '运营小王' }, headers });
     expect(JSON.parse(refused.body).outcome).toMatchObject({ ok: false, reason: 'invalid' });
+    // What the page shows: where in Chinese, then the line kfbot validate prints.
+    expect(JSON.parse(refused.body).outcome.message).toMatch(
+      /\n- 错误：faq\.yaml 第 \d+ 行第 \d+ 列 · faq\.yaml:\d+:\d+: error: .*nope/,
+    );
+    // A rollback to a version that does not exist is refused in Chinese first too.
+    const nowhere = await c.go('/console/api/rollback', { json: { version: 99, by: '运营小王' }, headers });
+    expect(JSON.parse(nowhere.body).outcome).toMatchObject({
+      ok: false,
+      reason: 'refused',
+      message: '没有已发布的版本 99：请在“版本”列表里选一个版本回滚 · there is no published version 99',
+    });
     const audit = b.logs().filter((l) => l.audit === 'publish');
     expect(audit.map((l) => [l.ok, l.version ?? l.refused])).toEqual([
       [true, 2],

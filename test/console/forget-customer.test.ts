@@ -136,9 +136,11 @@ describe.each(backends)('forgetting a customer on %s', (name, storeUrl, dump) =>
         headers: { 'x-csrf-token': csrf },
       });
       expect(r.status).toBe(200);
+      // Chinese first, naming only what there was; the CLI's English after.
       expect(JSON.parse(r.body).summary).toMatch(
-        /^1 conversation state, .*1 sessions, 1 unanswered-question groups, .*1 satisfaction scores anonymised, 1 session ends anonymised$/,
+        /^1 条会话状态、.*1 个会话、1 组未答问题、.*1 条满意度评分已匿名、1 条会话结束记录已匿名 · 1 conversation state, .*1 sessions, 1 unanswered-question groups, .*1 satisfaction scores anonymised, 1 session ends anonymised$/,
       );
+      expect(JSON.parse(r.body).summary).not.toMatch(/(^|、)0 /);
     } else {
       const r = await runInProcess(['forget', a, '--store', url]);
       expect(r.stderr).toBe('');

@@ -6,10 +6,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { redisClient } from '../../src/store/redis-store.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { ORDER, type OrderBackend, startOrderBackend } from '../support/order-backend.ts';
-import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
+import {
+  emptyRedis,
+  type KfbotProcess,
+  killHard,
+  serveForSimulator,
+  storeDir,
+  waitFor,
+} from './kfbot-process.ts';
 
 const REDIS = process.env.KFBOT_TEST_REDIS_CRASH ?? 'redis://127.0.0.1:6379/12';
 const SECRET = 'sk-crash-test-5566';
@@ -40,36 +46,24 @@ rules:
       - reply: 已下单
 `;
 
-async function start(store: 'sqlite' | 'redis'): Promise<KfbotProcess> {
-  const p = await startKfbotProcess({
-    apiBase: sim.url,
-    corpId: sim.corpId,
-    secret: sim.secret,
+const start = (store: 'sqlite' | 'redis'): Promise<KfbotProcess> =>
+  serveForSimulator(sim, {
     store: dir,
     rules,
     env: { SHOP_TOKEN: SECRET, ...(store === 'redis' && { KFBOT_STORE: REDIS }) },
   });
-  sim.callbacks.configure({ url: `${p.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
-  return p;
-}
 
 const texts = (id: string) =>
   sim.sent(sim.openKfId, id).map((m) => (m.content.text as { content: string } | undefined)?.content);
 
-async function kill(): Promise<void> {
-  bot?.child.kill('SIGKILL');
-  await bot?.exited;
-}
+const kill = () => killHard(bot);
 
 beforeEach(async () => {
   sim = await startSimulator();
   backend = await startOrderBackend();
   rules = ruleDir({ 'rules.yaml': RULES(backend.port) });
   dir = storeDir();
-  const admin = redisClient(REDIS);
-  await admin.connect();
-  await admin.flushdb();
-  await admin.quit();
+  await emptyRedis(REDIS);
 });
 
 afterEach(async () => {

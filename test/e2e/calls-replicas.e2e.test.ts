@@ -6,49 +6,40 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { redisClient } from '../../src/store/redis-store.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { ORDER, type OrderBackend, orderLookupRules, startOrderBackend } from '../support/order-backend.ts';
-import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
+import {
+  AES_KEY,
+  e2eRedis,
+  emptyRedis,
+  type KfbotProcess,
+  startReplica,
+  stopReplicas,
+  TOKEN,
+  waitFor,
+} from './kfbot-process.ts';
 
-const REDIS = (() => {
-  const url = new URL(process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13');
-  url.pathname = '/11';
-  return url.toString();
-})();
+/** A database of its own (7; rules-replicas empties 11, which this file shared). */
+const REDIS = e2eRedis(7);
 
 let sim: WeComSimulator;
 let backend: OrderBackend;
 let replicas: KfbotProcess[] = [];
 
 beforeAll(async () => {
-  const admin = redisClient(REDIS);
-  await admin.connect();
-  await admin.flushdb();
-  await admin.quit();
+  await emptyRedis(REDIS);
   sim = await startSimulator({ accounts: [{ name: '售前' }] });
   backend = await startOrderBackend();
   const rules = ruleDir({
     'rules.yaml': orderLookupRules(backend.port, { timeout: '3s', retries: 1 }),
   });
-  const start = () =>
-    startKfbotProcess({
-      apiBase: sim.url,
-      corpId: sim.corpId,
-      secret: sim.secret,
-      store: storeDir(),
-      rules,
-      env: { KFBOT_STORE: REDIS, LOG_LEVEL: 'debug' },
-    });
+  const start = () => startReplica(sim, { redis: REDIS, rules });
   replicas = await Promise.all([start(), start(), start()]);
   sim.callbacks.configure({ url: `${replicas[0]?.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
 });
 
 afterAll(async () => {
-  for (const r of replicas) {
-    if (r.child.signalCode === 'SIGSTOP') r.child.kill('SIGCONT');
-    await r.stop('SIGKILL');
-  }
+  await stopReplicas(replicas);
   await sim?.close();
   await backend?.close();
 });

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WeComSimulator } from '../../src/simulator/index.ts';
+import { redisClient } from '../../src/store/redis-store.ts';
 import { KFBOT, ROOT } from '../cli/run-cli.ts';
 
 export const TOKEN = 'kfbotE2eToken';
@@ -95,6 +97,68 @@ export async function startKfbotProcess(opts: {
       return exited;
     },
   };
+}
+
+/**
+ * `kfbot serve` for the simulator's account, with WeCom's callbacks pointed at it: what a test
+ * starts, and what a crash test starts again on the same store after a kill.
+ */
+export async function serveForSimulator(
+  sim: WeComSimulator,
+  opts: { store: string; rules?: string; env?: Record<string, string> },
+): Promise<KfbotProcess> {
+  const p = await startKfbotProcess({ apiBase: sim.url, corpId: sim.corpId, secret: sim.secret, ...opts });
+  sim.callbacks.configure({ url: `${p.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
+  return p;
+}
+
+/**
+ * The end-to-end test Redis (KFBOT_TEST_REDIS_E2E) with database `db`. A file that empties its
+ * database needs one no other file uses, as files run side by side: 4 stale-replica, 7
+ * calls-replicas, 11 rules-replicas. (13, the variable's own, is still emptied by both replicas
+ * and idle-timers.)
+ */
+export function e2eRedis(db: number): string {
+  const url = new URL(process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13');
+  url.pathname = `/${db}`;
+  return url.toString();
+}
+
+/** Empties the test file's own Redis database, so it starts from nothing. */
+export async function emptyRedis(url: string): Promise<void> {
+  const admin = redisClient(url);
+  await admin.connect();
+  await admin.flushdb();
+  await admin.quit();
+}
+
+/** One replica of `kfbot serve` on the shared Redis store `redis`, a store folder of its own. */
+export function startReplica(
+  sim: WeComSimulator,
+  opts: { redis: string; rules: string; env?: Record<string, string> },
+): Promise<KfbotProcess> {
+  return startKfbotProcess({
+    apiBase: sim.url,
+    corpId: sim.corpId,
+    secret: sim.secret,
+    store: storeDir(),
+    rules: opts.rules,
+    env: { KFBOT_STORE: opts.redis, LOG_LEVEL: 'debug', ...opts.env },
+  });
+}
+
+/** Stops every replica with SIGKILL, thawing one a test froze (SIGSTOP) so that it exits. */
+export async function stopReplicas(replicas: readonly KfbotProcess[]): Promise<void> {
+  for (const r of replicas) {
+    if (r.child.signalCode === 'SIGSTOP') r.child.kill('SIGCONT');
+    await r.stop('SIGKILL');
+  }
+}
+
+/** kill -9: the process finishes nothing it was doing. Resolves once it has exited. */
+export async function killHard(bot: KfbotProcess | undefined): Promise<void> {
+  bot?.child.kill('SIGKILL');
+  await bot?.exited;
 }
 
 /** Polls until `check` returns true (the pipeline is asynchronous by design). */

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { byteLength } from '../../src/wecom/send-limits.ts';
 import { ruleDir } from '../rules/helpers.ts';
-import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
+import { type KfbotProcess, killHard, serveForSimulator, storeDir, waitFor } from './kfbot-process.ts';
 
 /** Three paragraphs of about 1,630 bytes: one message each. */
 const PART = (n: string) => `第${n}部分：${'本店支持七天无理由退货，请保持商品完好。'.repeat(27)}`;
@@ -28,17 +28,7 @@ let bot: KfbotProcess | undefined;
 let rules: string;
 let dir: string;
 
-async function start(): Promise<KfbotProcess> {
-  const p = await startKfbotProcess({
-    apiBase: sim.url,
-    corpId: sim.corpId,
-    secret: sim.secret,
-    store: dir,
-    rules,
-  });
-  sim.callbacks.configure({ url: `${p.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
-  return p;
-}
+const start = (): Promise<KfbotProcess> => serveForSimulator(sim, { store: dir, rules });
 
 const texts = (id: string) =>
   sim.sent(sim.openKfId, id).map((m) => (m.content.text as { content: string }).content);
@@ -57,8 +47,7 @@ afterEach(async () => {
 });
 
 async function killAndRestart(): Promise<void> {
-  bot?.child.kill('SIGKILL');
-  await bot?.exited;
+  await killHard(bot);
   sim.faults.clear();
   bot = await start();
 }

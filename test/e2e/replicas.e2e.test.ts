@@ -10,9 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { redisClient } from '../../src/store/redis-store.ts';
 import { expectNoSecrets } from '../support/secrets.ts';
-import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
+import {
+  AES_KEY,
+  emptyRedis,
+  type KfbotProcess,
+  startReplica,
+  stopReplicas,
+  TOKEN,
+  waitFor,
+} from './kfbot-process.ts';
 
 const REDIS = process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13';
 const CUSTOMERS = 50;
@@ -24,16 +31,7 @@ let sim: WeComSimulator;
 let lb: Server;
 let replicas: KfbotProcess[] = [];
 
-function startReplica(): Promise<KfbotProcess> {
-  return startKfbotProcess({
-    apiBase: sim.url,
-    corpId: sim.corpId,
-    secret: sim.secret,
-    store: storeDir(),
-    rules: 'test/e2e/rules',
-    env: { KFBOT_STORE: REDIS, LOG_LEVEL: 'debug' },
-  });
-}
+const startE2eReplica = () => startReplica(sim, { redis: REDIS, rules: 'test/e2e/rules' });
 
 /** A load balancer: each callback to a random live replica, 30 % of them to a second one too. */
 function startLoadBalancer(): Promise<Server> {
@@ -65,15 +63,12 @@ function startLoadBalancer(): Promise<Server> {
 }
 
 beforeAll(async () => {
-  const admin = redisClient(REDIS);
-  await admin.connect();
-  await admin.flushdb();
-  await admin.quit();
+  await emptyRedis(REDIS);
   sim = await startSimulator({
     accounts: [{ name: '售前' }, { name: '售后' }, { name: '会员' }],
     settings: { callbackTimeoutMs: 4000 },
   });
-  replicas = await Promise.all([startReplica(), startReplica(), startReplica()]);
+  replicas = await Promise.all([startE2eReplica(), startE2eReplica(), startE2eReplica()]);
   lb = await startLoadBalancer();
   sim.callbacks.configure({
     url: `http://127.0.0.1:${(lb.address() as AddressInfo).port}/callback`,
@@ -84,10 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const r of replicas) expectNoSecrets(r.lines, sim, [TOKEN, AES_KEY]);
-  for (const r of replicas) {
-    if (r.child.signalCode === 'SIGSTOP') r.child.kill('SIGCONT');
-    await r.stop('SIGKILL');
-  }
+  await stopReplicas(replicas);
   lb?.close();
   await sim?.close();
 });

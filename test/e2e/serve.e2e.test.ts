@@ -6,24 +6,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { CallbackCodec } from '../../src/wecom/callback-codec.ts';
 import { expectNoSecrets } from '../support/secrets.ts';
-import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
+import { AES_KEY, type KfbotProcess, serveForSimulator, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
 const RULES = 'test/e2e/rules';
 let sim: WeComSimulator;
 let bot: KfbotProcess;
 let dir: string;
 
-async function startBot(): Promise<KfbotProcess> {
-  const p = await startKfbotProcess({
-    apiBase: sim.url,
-    corpId: sim.corpId,
-    secret: sim.secret,
-    store: dir,
-    rules: RULES,
-  });
-  sim.callbacks.configure({ url: `${p.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
-  return p;
-}
+const startBot = (): Promise<KfbotProcess> => serveForSimulator(sim, { store: dir, rules: RULES });
 
 const sentTo = (customer: string) => sim.sent(sim.openKfId, customer);
 const texts = (customer: string) => sentTo(customer).map((m) => JSON.stringify(m.content));
@@ -251,14 +241,7 @@ describe('rules hot reload', () => {
       );
     write('版本一');
     await bot.stop('SIGKILL');
-    bot = await startKfbotProcess({
-      apiBase: sim.url,
-      corpId: sim.corpId,
-      secret: sim.secret,
-      store: dir,
-      rules: rulesDir,
-    });
-    sim.callbacks.configure({ url: `${bot.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
+    bot = await serveForSimulator(sim, { store: dir, rules: rulesDir });
     const customer = customerOf(sim.customerSays({ text: '你好' }));
     await waitFor(() => sentTo(customer).length === 1, 'the first answer');
     write('版本二');
@@ -287,14 +270,7 @@ describe('rules hot reload', () => {
       'rules:\n  - { name: 问候, when: { text: { any: [你好] } }, then: [ { reply: 老规则 } ] }\n',
     );
     await bot.stop('SIGKILL');
-    bot = await startKfbotProcess({
-      apiBase: sim.url,
-      corpId: sim.corpId,
-      secret: sim.secret,
-      store: dir,
-      rules: rulesDir,
-    });
-    sim.callbacks.configure({ url: `${bot.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
+    bot = await serveForSimulator(sim, { store: dir, rules: rulesDir });
     const refusals = () =>
       bot.logs.filter((l) => String(l.msg).includes('still serving the previous rules')).length;
 

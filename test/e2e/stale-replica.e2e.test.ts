@@ -8,15 +8,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/simulator/faults.ts';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
-import { redisClient } from '../../src/store/redis-store.ts';
-import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
+import {
+  AES_KEY,
+  e2eRedis,
+  emptyRedis,
+  type KfbotProcess,
+  startReplica,
+  stopReplicas,
+  TOKEN,
+  waitFor,
+} from './kfbot-process.ts';
 
-/** A database of its own (14), so this file and the replica soak can run side by side. */
-const REDIS = (() => {
-  const url = new URL(process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13');
-  url.pathname = '/14';
-  return url.toString();
-})();
+/** A database of its own (4; rate-limits.test.ts empties 14), so files can run side by side. */
+const REDIS = e2eRedis(4);
 
 let sim: WeComSimulator;
 let replicas: KfbotProcess[] = [];
@@ -24,30 +28,21 @@ let replicas: KfbotProcess[] = [];
 const pidIn = (userAgent: string) => Number(/pid (\d+)\)/.exec(userAgent)?.[1]);
 
 beforeAll(async () => {
-  const admin = redisClient(REDIS);
-  await admin.connect();
-  await admin.flushdb();
-  await admin.quit();
+  await emptyRedis(REDIS);
   sim = await startSimulator({ accounts: [{ name: '售前' }] });
   const start = () =>
-    startKfbotProcess({
-      apiBase: sim.url,
-      corpId: sim.corpId,
-      secret: sim.secret,
-      store: storeDir(),
+    startReplica(sim, {
+      redis: REDIS,
       rules: 'test/e2e/rules',
       // A short client timeout, so the request it had under way times out as soon as it wakes.
-      env: { KFBOT_STORE: REDIS, KFBOT_API_TIMEOUT: '2', LOG_LEVEL: 'debug' },
+      env: { KFBOT_API_TIMEOUT: '2' },
     });
   replicas = await Promise.all([start(), start()]);
   sim.callbacks.configure({ url: `${replicas[0]?.url}/callback`, token: TOKEN, encodingAesKey: AES_KEY });
 });
 
 afterAll(async () => {
-  for (const r of replicas) {
-    if (r.child.signalCode === 'SIGSTOP') r.child.kill('SIGCONT');
-    await r.stop('SIGKILL');
-  }
+  await stopReplicas(replicas);
   await sim?.close();
 });
 

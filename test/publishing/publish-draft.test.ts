@@ -77,6 +77,11 @@ describe('publishing a draft', () => {
     expect(out.ok).toBe(false);
     expect(out).toMatchObject({ reason: 'invalid' });
     expect(out.ok || out.message).toMatch(/faq\.yaml:\d+:\d+.*no_such_menu/);
+    // The console's: where, in Chinese, before the line kfbot validate prints.
+    if (out.ok) throw new Error('expected a refusal');
+    expect(describeRefusalZh(out)).toMatch(
+      /^规则检查（kfbot validate）没有通过，共 1 个问题 · the rules would not validate:\n- 错误：faq\.yaml 第 \d+ 行第 \d+ 列 · faq\.yaml:\d+:\d+: error: .*no_such_menu/,
+    );
     expect(snapshot()).toEqual(before);
     expect(await store.ruleVersions.latestRuleVersion()).toBe(0);
     expect(reloads).toBe(0);
@@ -141,7 +146,13 @@ describe('publishing a draft', () => {
     expect(back).toMatchObject({ ok: true, version: 3, files: ['faq.yaml'] });
     expect(snapshot()).toEqual(original);
     expect((await store.ruleVersions.ruleVersion(3))?.message).toBe('rollback to version 1');
-    expect(await rollbackTo(9, 'ops', ctx)).toMatchObject({ ok: false, reason: 'refused' });
+    const none = await rollbackTo(9, 'ops', ctx);
+    expect(none).toMatchObject({ ok: false, reason: 'refused' });
+    // The console says it in Chinese first, the CLI's English after.
+    if (none.ok) throw new Error('expected a refusal');
+    expect(describeRefusalZh(none)).toBe(
+      '没有已发布的版本 9：请在“版本”列表里选一个版本回滚 · there is no published version 9',
+    );
   });
 
   it('refuses to roll back to a version whose files were let go, saying why and leaving the files', async () => {
@@ -152,6 +163,12 @@ describe('publishing a draft', () => {
     const out = await rollbackTo(2, 'ops', ctx);
     expect(out).toMatchObject({ ok: false, reason: 'refused' });
     expect(JSON.stringify(out)).toContain(`newest ${RULE_VERSIONS_KEPT_WHOLE} published versions`);
+    if (out.ok) throw new Error('expected a refusal');
+    expect(describeRefusalZh(out)).toMatch(
+      new RegExp(
+        `^版本 2 早于最近的 ${RULE_VERSIONS_KEPT_WHOLE} 个发布版本.*无法回滚；请从 git 或备份恢复 · version 2 is older`,
+      ),
+    );
     expect(snapshot()).toEqual(files);
     expect(await store.ruleVersions.latestRuleVersion()).toBe(RULE_VERSIONS_KEPT_WHOLE + 2);
   });

@@ -9,18 +9,10 @@ import { loadRulesOrThrow } from '../../src/rules/load-rules.ts';
 import { mediaPlaceholder, planCalls } from '../../src/rules/plan-calls.ts';
 import { decodeSyncItem, type SyncItem } from '../../src/wecom/sync-item.ts';
 import { fixture } from '../fixtures/load.ts';
-import { ruleDir } from './helpers.ts';
+import { ruleDir, textItem } from './helpers.ts';
 
 const NOW = Date.parse('2026-11-26T10:00:00+08:00');
-const text = decodeSyncItem({
-  msgid: 'in-1',
-  open_kfid: 'wkA',
-  external_userid: 'wm1',
-  send_time: 1,
-  origin: 3,
-  msgtype: 'text',
-  text: { content: 'go' },
-});
+const text = textItem();
 const enter = decodeSyncItem(fixture('sync-items/enter_session.json'));
 const fromQueue = decodeSyncItem(fixture('sync-items/session_status_change.json'));
 

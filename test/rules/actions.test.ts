@@ -4,19 +4,9 @@ import { Decider } from '../../src/rules/decider.ts';
 import { loadRulesOrThrow } from '../../src/rules/load-rules.ts';
 import { clientMsgid, mediaPlaceholder, planCalls } from '../../src/rules/plan-calls.ts';
 import { decodeSyncItem } from '../../src/wecom/sync-item.ts';
-import { ruleDir } from './helpers.ts';
+import { ruleDir, textItem } from './helpers.ts';
 
 const NOW = Date.parse('2026-11-26T10:00:00+08:00');
-const item = (content: string) =>
-  decodeSyncItem({
-    msgid: 'in-1',
-    open_kfid: 'wkA',
-    external_userid: 'wm1',
-    send_time: 1,
-    origin: 3,
-    msgtype: 'text',
-    text: { content },
-  });
 
 async function run(
   then: string,
@@ -26,7 +16,7 @@ async function run(
     'r.yaml': `menus:\n  m:\n    head: "{{nickname|亲}}请选"\n    items: [ { click: a, label: A, reply: x }, { view: "https://e.com", label: 看看 }, { text: 说明, no_newline: true } ]\n    tail: 尾\nrules:\n  - name: r\n    when: { text: { any: [go] } }\n    then: ${then}\n`,
     ...opts.files,
   });
-  const it = item('go');
+  const it = textItem('go');
   const decision = await new Decider(loadRulesOrThrow(dir)).decide(it, {
     state: { ...emptyState(), ...opts.state },
     now: NOW,

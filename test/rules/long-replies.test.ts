@@ -10,25 +10,12 @@ import { loadRulesOrThrow } from '../../src/rules/load-rules.ts';
 import { clientMsgid, mediaPlaceholder, type PlannedCall, planCalls } from '../../src/rules/plan-calls.ts';
 import { byteLength } from '../../src/wecom/send-limits.ts';
 import { decodeSyncItem, type SyncItem } from '../../src/wecom/sync-item.ts';
-import { ruleDir } from './helpers.ts';
+import { fixture } from '../fixtures/load.ts';
+import { ruleDir, textItem } from './helpers.ts';
 
 const NOW = Date.parse('2026-11-26T10:00:00+08:00');
-const text = decodeSyncItem({
-  msgid: 'in-1',
-  open_kfid: 'wkA',
-  external_userid: 'wm1',
-  send_time: 1,
-  origin: 3,
-  msgtype: 'text',
-  text: { content: 'go' },
-});
-const enter = decodeSyncItem({
-  msgid: 'e1',
-  send_time: 1,
-  origin: 4,
-  msgtype: 'event',
-  event: { event_type: 'enter_session', open_kfid: 'wkA', external_userid: 'wm1', welcome_code: 'W1' },
-});
+const text = textItem();
+const enter = decodeSyncItem(fixture('sync-items/enter_session.json'));
 /** 5,000 bytes of Chinese in sentences, as a customer's name would never be but a lookup's result may. */
 const LONG = '您的订单已发货，预计明天送达。'.repeat(111);
 

@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { newCustomer, say } from '../support/sandbox-chat.ts';
+
+// On a loaded machine (CI, several sessions on two cores) the page takes seconds to draw what it
+// was sent: expect.poll waits up to 10 s here, not vitest's 1 s. Waiting longer asserts nothing less.
+vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
 const SCREENSHOT = 'test-results/sandbox.png';
 let sandbox: Sandbox;
@@ -50,8 +55,7 @@ describe('the sandbox page in a real Chromium', () => {
     await page.getByRole('button', { name: '营业时间' }).click();
     await expect.poll(() => bot('每天 9:00-21:00').count()).toBe(1);
 
-    await page.getByLabel('Message', { exact: true }).fill('echo 沙盒');
-    await page.getByRole('button', { name: '发送' }).first().click();
+    await say(page, 'echo 沙盒');
     await expect.poll(() => bot('收到：echo 沙盒').count()).toBe(1);
     await expect.poll(() => page.locator('#session-state').textContent()).toContain('1 智能助手接待');
 
@@ -71,17 +75,22 @@ describe('the sandbox page in a real Chromium', () => {
   });
 
   it('skips the clock ahead, and an idle rule’s reminder shows at once', async () => {
-    await page.getByRole('button', { name: /New customer/ }).click();
-    await page.getByLabel('Message', { exact: true }).fill('echo 计时');
-    await page.getByRole('button', { name: '发送' }).first().click();
+    await newCustomer(page);
+    await say(page, 'echo 计时');
     await expect.poll(() => bot('收到：echo 计时').count()).toBe(1);
-    const before = await page.locator('#clock-now').textContent();
-    await page.getByLabel(/Skip ahead by/).fill('4m');
-    await page.getByRole('button', { name: /快进/ }).click();
-    await expect.poll(() => page.locator('#clock-now').textContent()).not.toBe(before);
+    // kfbot has skipped the clock when the action is answered (the page's clock ticks on its own,
+    // so a changed clock shows nothing).
+    const skip = async (by: string) => {
+      await page.getByLabel(/Skip ahead by/).fill(by);
+      const [answered] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/sandbox/actions')),
+        page.getByRole('button', { name: /快进/ }).click(),
+      ]);
+      return answered.status();
+    };
+    expect(await skip('4m')).toBe(200);
     expect(await bot('您还在吗？').count()).toBe(0);
-    await page.getByLabel(/Skip ahead by/).fill('1m');
-    await page.getByRole('button', { name: /快进/ }).click();
+    expect(await skip('1m')).toBe(200);
     await expect.poll(() => bot('您还在吗？').count()).toBe(1);
     await page.getByLabel(/Skip ahead by/).fill('soon');
     await page.getByRole('button', { name: /快进/ }).click();
@@ -98,22 +107,19 @@ describe('the sandbox page in a real Chromium', () => {
         'rules:\n  - { name: 强制回复, priority: 2000, ignore_service_state: true, when: { text: { any: [强制] } }, then: [ { reply: 强制回复 } ] }\n',
       ),
     );
+    // The watcher sees the file, and the rules load in a child process: seconds on a loaded machine.
     await expect
-      .poll(() => page.locator('#rules-status').textContent(), { timeout: 5000 })
+      .poll(() => page.locator('#rules-status').textContent(), { timeout: 15_000 })
       .toContain('rules v2');
 
-    await page.getByRole('button', { name: /New customer/ }).click();
-    const say = async (text: string) => {
-      await page.getByLabel('Message', { exact: true }).fill(text);
-      await page.getByRole('button', { name: '发送' }).first().click();
-    };
-    await say('天气');
+    await newCustomer(page);
+    await say(page, '天气');
     await expect.poll(() => bot('没听懂').count()).toBe(1);
-    await say('不懂');
+    await say(page, '不懂');
     await expect.poll(() => bot('正在转接人工').count()).toBe(1);
     await page.getByRole('button', { name: /Take from queue/ }).click();
     await expect.poll(() => page.locator('#session-state').textContent()).toContain('3 人工接待');
-    await say('强制');
+    await say(page, '强制');
     await page.locator('.msg.customer .bubble', { hasText: '强制' }).click();
     await expect
       .poll(() => page.locator('#explain .refusal').textContent())
@@ -124,8 +130,10 @@ describe('the sandbox page in a real Chromium', () => {
       'rules:\n  - { name: 坏的, when: { txt: x }, then: [ { reply: x } ] }\n',
     );
     await expect
-      .poll(() => page.locator('#rules-problems').textContent(), { timeout: 5000 })
+      .poll(() => page.locator('#rules-problems').textContent(), { timeout: 15_000 })
       .toContain('unknown fact "txt"');
-    await expect.poll(() => page.locator('#rules-status').textContent()).toContain('invalid');
+    await expect
+      .poll(() => page.locator('#rules-status').textContent(), { timeout: 15_000 })
+      .toContain('invalid');
   });
 });

@@ -5,9 +5,14 @@
  */
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { say } from '../support/sandbox-chat.ts';
+
+// On a loaded machine (CI, several sessions on two cores) the page takes seconds to draw what it
+// was sent: expect.poll waits up to 10 s here, not vitest's 1 s. Waiting longer asserts nothing less.
+vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -54,12 +59,12 @@ describe('the sandbox page at 390 px', () => {
 
   it('breaks explain JSON between tokens, never inside a key', async () => {
     await page.getByRole('button', { name: /进入会话/ }).click();
-    await page
-      .getByLabel('Message', { exact: true })
-      .fill('echo 一段足够长的客户消息，让请求的正文在窄屏上折行');
-    await page.getByRole('button', { name: '发送' }).first().click();
+    await say(page, 'echo 一段足够长的客户消息，让请求的正文在窄屏上折行');
     await page.locator('.msg.customer .bubble', { hasText: 'echo' }).click();
-    await expect.poll(() => page.locator('#explain pre').count()).toBeGreaterThan(0);
+    // The explanation is drawn as kfbot's events arrive: wait for the send and WeCom's answer, so
+    // every request's JSON is on the page before it is measured.
+    await expect.poll(() => page.locator('#explain').textContent()).toContain('POST /cgi-bin/kf/send_msg');
+    await expect.poll(() => page.locator('#explain').textContent()).toContain('✓ accepted');
     // In the page (a string: this project's TypeScript has no DOM types outside the page code).
     const split = await page.evaluate<string[]>(`(() => {
       const broken = [];

@@ -64,8 +64,18 @@ export function publishContext(ctx: ConsoleContext): PublishContext {
   };
 }
 
-/** Who a publish is recorded as: the name the editor gave, and the console session it came from. */
+/**
+ * Who a publish is recorded as: the name the editor gave, and the console session it came from.
+ * The console has one password and no accounts, so the name is whatever was typed; the session
+ * tells two sign-ins apart that typed the same name, or none.
+ */
 export function publisher(name: unknown, req: IncomingMessage): string {
   const given = typeof name === 'string' ? name.trim().slice(0, 40) : '';
   return `${given || '控制台'} (console ${sessionKey(req)})`;
+}
+
+/** A recorded publisher read back: the name, and the console session when publisher() wrote it. */
+export function readPublisher(by: string): { name: string; session: string | null } {
+  const m = /^(.*) \(console ([0-9a-f]{10})\)$/.exec(by);
+  return m ? { name: m[1] as string, session: m[2] as string } : { name: by, session: null };
 }

@@ -74,7 +74,10 @@ export function readLimit(query: URLSearchParams, fallback: number, max: number)
   const raw = query.get('limit') ?? String(fallback);
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > max)
-    throw new ConsoleApiError(400, `limit is a whole number from 1 to ${max}, not "${raw}"`);
+    throw new ConsoleApiError(
+      400,
+      `条数写作 1 到 ${max} 的整数 · limit is a whole number from 1 to ${max}, not "${raw}"`,
+    );
   return limit;
 }
 

@@ -4,7 +4,7 @@
  * and why. The customer texts are customer data: kept as long as the activity log (90 days).
  */
 import { sessionRows } from '../../reports/session-rows.ts';
-import { describeForget } from '../../store/forget-customer.ts';
+import { describeForget, describeForgetZh } from '../../store/forget-customer.ts';
 import { ConsoleApiError, type ConsolePage } from '../console-page.ts';
 import { rangeQuery, readLimit, readRange } from './console-range.ts';
 
@@ -43,10 +43,13 @@ export const conversationsPage: ConsolePage = {
             ? (body as { externalUserId?: unknown }).externalUserId
             : undefined;
         if (typeof id !== 'string' || !/^[\w-]{1,128}$/.test(id))
-          throw new ConsoleApiError(400, "externalUserId is the customer's external_userid (wm…)");
+          throw new ConsoleApiError(
+            400,
+            "客户编号是 external_userid（wm…）· externalUserId is the customer's external_userid (wm…)",
+          );
         const report = await ctx.store.forgetCustomer(id);
         ctx.log.info({ report }, 'console: erased a customer on request (their id is not logged)');
-        return { report, summary: describeForget(report) };
+        return { report, summary: `${describeForgetZh(report)} · ${describeForget(report)}` };
       },
     },
     session: {
@@ -56,7 +59,10 @@ export const conversationsPage: ConsolePage = {
         const customer = query.get('customer') ?? '';
         const started = Date.parse(query.get('started') ?? '');
         if (!account || !customer || Number.isNaN(started))
-          throw new ConsoleApiError(400, 'a session is named by account, customer and started (an ISO time)');
+          throw new ConsoleApiError(
+            400,
+            '会话的地址缺了账号、客户或开始时间：请从会话列表点“查看”进入 · a session is named by account, customer and started (an ISO time)',
+          );
         const entries = await ctx.store.sessions.sessionEntries(account, customer, started);
         if (entries.length === 0)
           throw new ConsoleApiError(

@@ -6,7 +6,7 @@
  * else the nearest) or a new item. The files stay the truth (publishing/publish-draft.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import { AuthoringError, type AuthoringErrorCode } from '../../authoring/authoring-error.ts';
+import { AuthoringError } from '../../authoring/authoring-error.ts';
 import {
   addEdit,
   addEdits,
@@ -26,10 +26,17 @@ import { describeRefusalZh } from '../../publishing/describe-refusal-zh.ts';
 import { newDraft, publishDraft, rollbackTo } from '../../publishing/publish-draft.ts';
 import { tryCandidate } from '../../publishing/publish-gates.ts';
 import { versionMessageZh } from '../../publishing/version-messages.ts';
-import { formatProblem } from '../../rules/problems.ts';
+import { formatProblemZh } from '../../rules/problem-zh.ts';
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage } from '../console-page.ts';
-import { dropDraft, loadDraft, publishContext, publisher, saveDraft } from './console-drafts.ts';
+import {
+  dropDraft,
+  loadDraft,
+  publishContext,
+  publisher,
+  readPublisher,
+  saveDraft,
+} from './console-drafts.ts';
 
 /** What the browser may ask for; whole-file replacement is for rollback and import only. */
 const EDIT_OPS = ['set-item', 'add-item', 'remove-item', 'move-item', 'set-menu', 'set-rule-text'] as const;
@@ -38,21 +45,12 @@ const UNANSWERED_DAYS = 30;
 const obj = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
-/** What each kind of refused edit means to an operator and what to do, where the error has no zh. */
-const AUTHORING_ZH: Record<AuthoringErrorCode, string> = {
-  'not-found': '找不到要改的内容（可能刚被别人改名或删除），请刷新页面后再试',
-  exists: '已经有同样的内容，请换一个编号或名字',
-  'bad-edit': '这处修改有误，请按后面的说明改正',
-  'bad-path': '文件不在规则文件夹里，控制台只改规则文件夹里的文件',
-  unsupported: '这处 YAML 的写法控制台无法安全改写，请直接在规则文件里修改',
-};
-
 /** A refused edit as the page shows it: Chinese first (what to do), the English detail after. */
 function asError(err: unknown): never {
   if (err instanceof AuthoringError)
     throw new ConsoleApiError(
       err.code === 'not-found' ? 404 : err.code === 'exists' ? 409 : 400,
-      `${err.zh ?? AUTHORING_ZH[err.code]} · ${err.message}`,
+      `${err.zhOrCode} · ${err.message}`,
     );
   throw err;
 }
@@ -95,7 +93,11 @@ async function state(ctx: ConsoleContext, req: IncomingMessage) {
       diff: diffOf(changes),
       conflicts: draftConflicts(draft, pc.folder, changes),
     },
-    versions: versions.map((v) => ({ ...v, message: versionMessageZh(v.message) })),
+    versions: versions.map((v) => ({
+      ...v,
+      message: versionMessageZh(v.message),
+      publisher: readPublisher(v.by),
+    })),
     unanswered: unanswered.map((u) => ({
       text: u.example,
       count: u.count,
@@ -201,7 +203,7 @@ export const editPage: ConsolePage = {
         const draft = await loadDraft(ctx, req);
         const writes = Object.fromEntries((draft ? draftChanges(draft) : []).map((c) => [c.file, c.after]));
         const out = await tryCandidate(publishContext(ctx).folder, writes, text.slice(0, 500));
-        return { reply: out.reply ?? null, errors: out.errors.map(formatProblem) };
+        return { reply: out.reply ?? null, errors: out.errors.map(formatProblemZh) };
       },
     },
     'kb-export': {
@@ -266,6 +268,6 @@ function present(outcome: Awaited<ReturnType<typeof publishDraft>>) {
       ? { version: outcome.version, files: outcome.files, testsPassed: outcome.testsPassed }
       : {}),
     ...(!outcome.ok && { reason: outcome.reason, message: describeRefusalZh(outcome) }),
-    warnings: warnings.map(formatProblem),
+    warnings: warnings.map(formatProblemZh),
   };
 }

@@ -23,7 +23,7 @@ export const overviewPage: ConsolePage = {
         if (!chart)
           throw new ConsoleApiError(
             400,
-            `chart is one of ${data.charts.map((c) => c.id).join(', ')}, not "${query.get('chart') ?? ''}"`,
+            `没有这张图表 · chart is one of ${data.charts.map((c) => c.id).join(', ')}, not "${query.get('chart') ?? ''}"`,
           );
         const account = data.range.account ? `-${data.range.account}` : '';
         return {

@@ -6,7 +6,7 @@
  */
 
 import { ruleRows } from '../../reports/rule-rows.ts';
-import { formatProblem } from '../../rules/problems.ts';
+import { formatProblemZh } from '../../rules/problem-zh.ts';
 import type { MenuModel, RuleModel } from '../../rules/rule-model.ts';
 import type { Template } from '../../rules/template.ts';
 import type { ConsolePage } from '../console-page.ts';
@@ -86,7 +86,7 @@ export const rulesPage: ConsolePage = {
             startedAt: new Date(r.startedAt).toISOString(),
             at: new Date(r.at).toISOString(),
           })),
-          problems: ctx.rules.problems.map((p) => ({ severity: p.severity, text: formatProblem(p) })),
+          problems: ctx.rules.problems.map((p) => ({ severity: p.severity, text: formatProblemZh(p) })),
           rules: (ruleSet?.rules ?? []).map((r) => ({
             ...describeRule(r),
             ...(hits.get(r.name) ?? { hits: 0, undelivered: 0 }),

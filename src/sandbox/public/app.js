@@ -259,6 +259,8 @@ function renderCustomers() {
             {
               type: 'button',
               'aria-current': c.externalUserId === state.customer ? 'true' : 'false',
+              // Which customer it is (the nickname need not be unique): what tests wait on.
+              'data-external-userid': c.externalUserId,
               onclick: () => selectCustomer(c.externalUserId),
             },
             c.nickname,

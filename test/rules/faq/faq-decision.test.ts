@@ -24,6 +24,8 @@ const c = (id: string, score: number, coverage = 1, recall = 0.6): FaqCandidate 
   coverage,
   recall,
 });
+/** The candidate with its core: the message holds what every question of the item says. */
+const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
 const search = (candidates: FaqCandidate[], unknown = 0): FaqSearch => ({
   candidates,
   unknown,
@@ -52,7 +54,6 @@ describe('the FAQ decision', () => {
   });
 
   it('answers a little below the threshold when the message holds what every question of the item says (请私教贵不贵)', () => {
-    const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
     // 0.47 is under the threshold (0.5) but within a tenth of it, and leads by the margin.
     const held = decideFaq(search([core(c('branches', 0.47, 0.4)), c('parking', 0.3)]), SETTINGS);
     expect(held.type === 'answer' && held.candidate.id).toBe('branches');
@@ -70,36 +71,30 @@ describe('the FAQ decision', () => {
     );
   });
 
-  it('answers by a smaller lead when only the best item’s core is in the message (种颗牙得多少钱)', () => {
-    const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
-    // A lead of 0.06 is under the margin (0.08): a clarifying menu, unless the best holds its core
-    // and the runner-up does not.
-    expect(decideFaq(search([c('implant', 0.66, 0.5), c('filling', 0.6, 0.5)]), SETTINGS).type).toBe(
-      'clarify',
-    );
-    const held = decideFaq(search([core(c('implant', 0.66, 0.5)), c('filling', 0.6, 0.5)]), SETTINGS);
-    expect(held.type === 'answer' && held.candidate.id).toBe('implant');
-    const both = decideFaq(search([core(c('implant', 0.66, 0.5)), core(c('filling', 0.6, 0.5))]), SETTINGS);
-    expect(both.type).toBe('clarify');
-    // Under the least calibrated margin (0.05) it stays a question either way.
+  // Scores that alone make a clarifying menu; the message holds the best item's core (what every
+  // question of it says) and not the runner-up's: answered. Both hold theirs: a menu again.
+  it.each([
+    [
+      'a lead of 0.06, under the margin of 0.08 (种颗牙得多少钱)',
+      c('implant', 0.66, 0.5),
+      c('filling', 0.6, 0.5),
+    ],
+    [
+      'a runner-up that explains more of the message (办一张卡别的店也能用吗)',
+      c('branches', 0.7, 0.44),
+      c('transfer_card', 0.6, 0.6),
+    ],
+  ])('answers the item whose core the message holds, against %s', (_case, best, runnerUp) => {
+    expect(decideFaq(search([best, runnerUp]), SETTINGS).type).toBe('clarify');
+    const held = decideFaq(search([core(best), runnerUp]), SETTINGS);
+    expect(held.type === 'answer' && held.candidate.id).toBe(best.id);
+    expect(decideFaq(search([core(best), core(runnerUp)]), SETTINGS).type).toBe('clarify');
+  });
+
+  it('asks even when the best item’s core is held if its lead is under the least calibrated margin (0.05)', () => {
     expect(decideFaq(search([core(c('implant', 0.64, 0.5)), c('filling', 0.6, 0.5)]), SETTINGS).type).toBe(
       'clarify',
     );
-  });
-
-  it('answers the item whose core the message holds although a runner-up without its own explains more (办一张卡别的店也能用吗)', () => {
-    const core = (x: FaqCandidate): FaqCandidate => ({ ...x, core: true });
-    // The same scores that make a contest (see the next test) when neither or both hold a core.
-    expect(decideFaq(search([c('branches', 0.7, 0.44), c('transfer_card', 0.6, 0.6)]), SETTINGS).type).toBe(
-      'clarify',
-    );
-    const held = decideFaq(search([core(c('branches', 0.7, 0.44)), c('transfer_card', 0.6, 0.6)]), SETTINGS);
-    expect(held.type === 'answer' && held.candidate.id).toBe('branches');
-    const both = decideFaq(
-      search([core(c('branches', 0.7, 0.44)), core(c('transfer_card', 0.6, 0.6))]),
-      SETTINGS,
-    );
-    expect(both.type).toBe('clarify');
   });
 
   it('asks instead of answering when a runner-up within 15 % of the best explains more of the message (寄回去要运费吗)', () => {

@@ -6,25 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { emptyState } from '../../../src/rules/conversation-state.ts';
 import { Decider } from '../../../src/rules/decider.ts';
 import { loadRules, loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
-import { decodeSyncItem } from '../../../src/wecom/sync-item.ts';
 import { runCli } from '../../cli/run-cli.ts';
-import { ruleDir } from '../helpers.ts';
+import { ruleDir, textItem } from '../helpers.ts';
 
 const AT = Date.parse('2026-11-26T10:00:00+08:00');
 const LONG_A = '我上周在你们店里买的那件羊毛大衣收到以后发现袖口有点开线了请问这种情况能不能直接换一件新的';
 const LONG_B =
   '我上周在你们店里买的那件羊毛大衣收到以后发现颜色和图片差别太大了请问这种情况能不能直接退货退款';
 
-const say = (content: string) =>
-  decodeSyncItem({
-    msgid: 'm1',
-    open_kfid: 'wk1',
-    external_userid: 'wm1',
-    send_time: AT / 1000,
-    origin: 3,
-    msgtype: 'text',
-    text: { content },
-  });
+const say = (content: string) => textItem(content);
 
 describe('menus the FAQ makes', () => {
   const rules = `

@@ -3,8 +3,7 @@ import { emptyState } from '../../../src/rules/conversation-state.ts';
 import { Decider } from '../../../src/rules/decider.ts';
 import { loadRules } from '../../../src/rules/load-rules.ts';
 import type { RuleSet } from '../../../src/rules/rule-model.ts';
-import { decodeSyncItem } from '../../../src/wecom/sync-item.ts';
-import { ruleDir } from '../helpers.ts';
+import { ruleDir, textItem } from '../helpers.ts';
 
 const AT = Date.parse('2026-11-26T10:00:00+08:00');
 
@@ -63,17 +62,7 @@ function load(yaml: string): RuleSet {
   return loaded.ruleSet;
 }
 
-function text(content: string, menuId?: string) {
-  return decodeSyncItem({
-    msgid: 'm1',
-    open_kfid: 'wk1',
-    external_userid: 'wm1',
-    send_time: AT / 1000,
-    origin: 3,
-    msgtype: 'text',
-    text: { content, ...(menuId && { menu_id: menuId }) },
-  });
-}
+const text = textItem;
 
 async function replies(set: RuleSet, content: string, state = emptyState()) {
   const d = await new Decider(set).decide(text(content), { state, now: AT });

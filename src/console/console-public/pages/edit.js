@@ -517,6 +517,29 @@ function kbPanel() {
   );
 }
 
+/**
+ * Who published a version: the name they typed, and the sign-in it came from. The console has one
+ * password and no accounts, so two people may type the same name (or none: 控制台); the sign-in's
+ * short number tells them apart, and its title says what it is.
+ * @param {{ name: string; session: string | null }} p
+ */
+function publisherCell(p) {
+  if (!p.session) return p.name;
+  return h(
+    'span',
+    null,
+    p.name,
+    h(
+      'span',
+      {
+        class: 'muted small',
+        title: `控制台登录 ${p.session}：同一次登录发布的版本编号相同；发布人名字是自己填写的，不是账号 · console sign-in ${p.session}: versions published from one sign-in share it; the name is as the publisher typed it`,
+      },
+      `（登录 #${p.session.slice(0, 6)}）`,
+    ),
+  );
+}
+
 function versionsPanel() {
   const diffBox = h('pre', { class: 'diff', hidden: true });
   const status = h('div');
@@ -582,7 +605,7 @@ function versionsPanel() {
               null,
               h('td', { class: 'num' }, v.version),
               h('td', { class: 'time' }, time(v.at)),
-              h('td', { class: 'by' }, v.by),
+              h('td', { class: 'by' }, publisherCell(v.publisher)),
               h('td', { class: 'version-message' }, v.message),
               h('td', { class: 'row-actions' }, show, ' ', back),
             );

@@ -52,7 +52,7 @@ function replicasPanel(replicas) {
       [
         '实例 replica',
         '运行的发布版本 published version',
-        '加载次数 loads',
+        '启动后加载次数 loads since start',
         '启动时间 started',
         '最近心跳 last heartbeat',
       ],
@@ -65,6 +65,7 @@ function replicasPanel(replicas) {
             'td',
             null,
             String(r.rulesPublished),
+            r.rulesPublished === 0 ? ' (还没有发布过 none yet)' : '',
             r.rulesDiverged ? ' (本地文件未发布 unpublished local files)' : '',
             !r.rulesDiverged && r.rulesPublished < newest ? ' (落后 behind)' : '',
           ),
@@ -77,7 +78,7 @@ function replicasPanel(replicas) {
     h(
       'p',
       { class: 'muted small', id: 'replicas-help' },
-      '实例：每个正在运行的 kfbot 进程。运行的发布版本：它的规则文件是「编辑与发布」页的第几版（0 = 还没有发布过）；标「落后」的实例还没换上最新版本，标「本地文件未发布」的实例在用自己文件夹里没发布过的规则。加载次数：它启动以来读取规则的次数（规则文件每变一次读一次）。心跳：每 5 秒报到一次，20 秒没有心跳的实例从表中消失。',
+      '实例：每个正在运行的 kfbot 进程。运行的发布版本：它的规则文件是「编辑与发布」页的第几版（0 = 还没有发布过）；标「落后」的实例还没换上最新版本，标「本地文件未发布」的实例在用自己文件夹里没发布过的规则。启动后加载次数：它启动以来读取规则文件的次数（文件每变一次读一次，重启后从 1 算起），不是版本号。心跳：每 5 秒报到一次，20 秒没有心跳的实例从表中消失。',
     ),
   );
 }
@@ -103,10 +104,19 @@ export async function render(main) {
   });
   main.replaceChildren(
     h('h1', null, '规则 Rules'),
+    // Two numbers an operator meets here: how many times this replica has loaded the files (every
+    // change on disk counts), and the published version (编辑与发布's, in the table). Said apart so
+    // "loaded 1" beside "version 0" does not read as a contradiction.
     h(
       'p',
-      { class: 'muted' },
-      `本实例第 ${data.version ?? '–'} 次加载规则（${data.loadedAt ? when(data.loadedAt) : '–'}，来自 ${data.source}）· This replica's rules load #${data.version ?? '–'}`,
+      { class: 'muted', id: 'rules-loads' },
+      `本实例启动后已加载规则 ${data.version ?? '–'} 次，最近一次 ${data.loadedAt ? when(data.loadedAt) : '–'}，来自 ${data.source} · loaded ${data.version ?? '–'} time(s) since this replica started`,
+      h('br'),
+      h(
+        'span',
+        { class: 'small' },
+        '这是加载次数，不是版本号：发布版本（“编辑与发布”页每发布一次加一）见下表 · a count of loads, not a version: the published version is in the table below',
+      ),
     ),
     replicasPanel(data.replicas),
     data.problems.length
