@@ -3,7 +3,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useOwnRedisDatabase } from '../support/own-redis-database.ts';
 import { runCli } from './run-cli.ts';
+
+/** A Redis database kfbot never used (stale-replica.e2e empties the same number, so the file holds it). */
+const EMPTY_REDIS = process.env.KFBOT_TEST_REDIS?.replace(/\/\d+$/, '/4');
+if (EMPTY_REDIS) useOwnRedisDatabase(EMPTY_REDIS);
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'kfbot-rules-cli-'));
@@ -78,10 +83,9 @@ describe('kfbot rules', () => {
   }, 60_000);
 
   it('versions on a Redis database kfbot never used says there is no store, and writes nothing there', async (ctx) => {
-    const url = process.env.KFBOT_TEST_REDIS;
-    if (!url) return ctx.skip();
+    const empty = EMPTY_REDIS;
+    if (!empty) return ctx.skip();
     const { Redis } = await import('ioredis');
-    const empty = url.replace(/\/\d+$/, '/4');
     const redis = new Redis(empty);
     await redis.flushdb();
     const r = await runCli(['rules', 'versions', '--store', empty], { cwd: tmpdir() });

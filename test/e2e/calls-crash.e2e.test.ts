@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { ruleDir } from '../rules/helpers.ts';
 import { ORDER, type OrderBackend, startOrderBackend } from '../support/order-backend.ts';
+import { useOwnRedisDatabase } from '../support/own-redis-database.ts';
 import {
   emptyRedis,
   type KfbotProcess,
@@ -18,6 +19,7 @@ import {
 } from './kfbot-process.ts';
 
 const REDIS = process.env.KFBOT_TEST_REDIS_CRASH ?? 'redis://127.0.0.1:6379/12';
+useOwnRedisDatabase(REDIS);
 const SECRET = 'sk-crash-test-5566';
 let sim: WeComSimulator;
 let backend: OrderBackend;

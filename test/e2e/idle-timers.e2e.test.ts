@@ -7,9 +7,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { redisClient } from '../../src/store/redis-store.ts';
+import { useOwnRedisDatabase } from '../support/own-redis-database.ts';
 import { AES_KEY, type KfbotProcess, startKfbotProcess, storeDir, TOKEN, waitFor } from './kfbot-process.ts';
 
 const REDIS = process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13';
+useOwnRedisDatabase(REDIS);
 const RULES = 'test/e2e/idle-rules';
 const REMINDER = '您还在吗？';
 const CLOSING = '会话已结束';

@@ -114,9 +114,10 @@ export async function serveForSimulator(
 
 /**
  * The end-to-end test Redis (KFBOT_TEST_REDIS_E2E) with database `db`. A file that empties its
- * database needs one no other file uses, as files run side by side: 4 stale-replica, 7
- * calls-replicas, 11 rules-replicas. (13, the variable's own, is still emptied by both replicas
- * and idle-timers.)
+ * database needs one no other file uses, as files run side by side: 7 calls-replicas, 11
+ * rules-replicas. Where two must share a number (4: stale-replica and rules-command; 12:
+ * calls-crash and crash-loop; 13, the variable's own: replicas and idle-timers), each holds it
+ * with `useOwnRedisDatabase` (test/support/own-redis-database.ts) and they take turns.
  */
 export function e2eRedis(db: number): string {
   const url = new URL(process.env.KFBOT_TEST_REDIS_E2E ?? 'redis://127.0.0.1:6379/13');

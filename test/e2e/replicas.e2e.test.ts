@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { useOwnRedisDatabase } from '../support/own-redis-database.ts';
 import { expectNoSecrets } from '../support/secrets.ts';
 import {
   AES_KEY,
@@ -61,6 +62,8 @@ function startLoadBalancer(): Promise<Server> {
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
+
+useOwnRedisDatabase(REDIS);
 
 beforeAll(async () => {
   await emptyRedis(REDIS);

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/simulator/faults.ts';
 import { startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
+import { useOwnRedisDatabase } from '../support/own-redis-database.ts';
 import {
   AES_KEY,
   e2eRedis,
@@ -21,6 +22,7 @@ import {
 
 /** A database of its own (4; rate-limits.test.ts empties 14), so files can run side by side. */
 const REDIS = e2eRedis(4);
+useOwnRedisDatabase(REDIS);
 
 let sim: WeComSimulator;
 let replicas: KfbotProcess[] = [];

@@ -16,11 +16,14 @@ import {
   TOKEN,
   waitFor,
 } from '../e2e/kfbot-process.ts';
+import { useOwnRedisDatabase } from '../support/own-redis-database.ts';
 import { expectNoSecrets } from '../support/secrets.ts';
 
 const ITERATIONS = 30;
 const CUSTOMERS = 12;
 const WINDOW = 2;
+const REDIS = process.env.KFBOT_TEST_REDIS_CRASH ?? 'redis://127.0.0.1:6379/12';
+useOwnRedisDatabase(REDIS);
 const sims: WeComSimulator[] = [];
 const bots: KfbotProcess[] = [];
 
@@ -93,11 +96,10 @@ describe('30 SIGKILLs at random moments of a busy run', () => {
   }, 180_000);
 
   it('on Redis: every message answered exactly once, in order', async () => {
-    const url = process.env.KFBOT_TEST_REDIS_CRASH ?? 'redis://127.0.0.1:6379/12';
-    const admin = redisClient(url);
+    const admin = redisClient(REDIS);
     await admin.connect();
     await admin.flushdb();
     await admin.quit();
-    await crashLoop(url);
+    await crashLoop(REDIS);
   }, 180_000);
 });
