@@ -215,6 +215,18 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt });
     });
 
+    it('finds a cached media id with the file it came from, until a new upload replaces it', async () => {
+      const createdAt = Date.now();
+      const file = { path: '/srv/rules/media/qr.png', type: 'image' as const };
+      await store.putMedia('image:qr', { mediaId: 'M1', createdAt, file });
+      expect(await store.getMedia('image:qr')).toEqual({ mediaId: 'M1', createdAt, file });
+      expect(await store.findMedia('M1')).toEqual({ key: 'image:qr', mediaId: 'M1', createdAt, file });
+      await store.putMedia('image:qr', { mediaId: 'M2', createdAt: createdAt + 1, file });
+      expect(await store.findMedia('M1')).toBeUndefined();
+      expect(await store.findMedia('M2')).toMatchObject({ key: 'image:qr', file });
+      expect(await store.findMedia('written-in-the-rules')).toBeUndefined();
+    });
+
     const ttlOf = options.ttlOf;
     if (ttlOf) {
       it('lets message and send records expire after WeCom’s 3-day retention', async () => {
