@@ -10,6 +10,7 @@ import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { DAILY_ACTIVITY_SCHEMA } from './sqlite-activity-daily.ts';
 import { HOURLY_ACTIVITY_SCHEMA } from './sqlite-activity-hourly.ts';
 import { ACTIVITY_INDEXES_SCHEMA } from './sqlite-activity-indexes.ts';
+import { PARTLY_DELIVERED_SCHEMA } from './sqlite-activity-partly.ts';
 import { DRAFTS_SCHEMA } from './sqlite-drafts.ts';
 import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
@@ -172,6 +173,13 @@ CREATE TABLE kept_aside (
     name: 'media.file_path, file_type: the file each media id came from, so a refused id (40007) is uploaded again after a restart too',
     up: (db) => {
       db.exec(MEDIA_FILE_COLUMNS);
+    },
+  },
+  {
+    version: 16,
+    name: 'partly_delivered: replies a rule delivered in part (a long text cut short), with the parts sent of the parts they had',
+    up: (db) => {
+      db.exec(PARTLY_DELIVERED_SCHEMA);
     },
   },
 ];
