@@ -25,6 +25,17 @@ import type { StoredPlan } from '../store/stored-records.ts';
 import { isCustomerMessage, SERVICE_STATE, SESSION_CHANGE } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 
+/** One recorded decision, as the reports take it. */
+export interface DecidedMessage {
+  item: SyncItem;
+  decision: Decision;
+  /** The customer's conversation after the decision. */
+  conversation: Conversation;
+  /** The click ids that carry a satisfaction score (RuleSet.scores). */
+  scores: ReadonlyMap<string, number>;
+  log: Logger;
+}
+
 export class ActivityRecorder {
   constructor(
     private readonly activity: ActivityLog,
@@ -32,13 +43,7 @@ export class ActivityRecorder {
   ) {}
 
   /** After the decision is recorded (once per message: the store deduplicated it). */
-  async decided(
-    item: SyncItem,
-    decision: Decision,
-    conversation: Conversation,
-    scores: ReadonlyMap<string, number>,
-    log: Logger,
-  ): Promise<void> {
+  async decided({ item, decision, conversation, scores, log }: DecidedMessage): Promise<void> {
     // Counted on the day the customer wrote, so a message's hits and misses share a day.
     const at = item.send_time * 1000;
     const hits = decision.matched.map((r) => r.name);
