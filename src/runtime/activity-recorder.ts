@@ -5,9 +5,10 @@
  *   decided → the rules that matched, a customer message none matched, a satisfaction score (a
  *             click on an item with `score:`, or a typed text the FAQ answered with it), a
  *             session a servicer ended;
- *   called  → once the calls' outcomes are known (also for a resumed message): the rules whose
- *             reply did not reach the customer, and the sessions the bot ended (an idle rule's end
- *             is a timeout) or handed over.
+ *   called  → once the calls' outcomes are known (also for a resumed message): the rules none of
+ *             whose reply reached the customer, those whose reply reached it in part (a long
+ *             text cut short after some of its parts), and the sessions the bot ended (an idle
+ *             rule's end is a timeout) or handed over.
  *
  * and once per msg_send_fail event whose message kfbot sent (sendFailed): WeCom accepted the reply
  * but could not deliver it, a miss of the rule that sent it.
@@ -19,10 +20,21 @@ import type { Logger } from 'pino';
 import type { Conversation } from '../conversation/conversation.ts';
 import type { CallOutcome } from '../conversation/conversation-step.ts';
 import type { Decision } from '../rules/decider.ts';
-import type { ActivityLog, SessionEnd } from '../store/activity-log.ts';
+import type { ActivityLog, PartDelivery, SessionEnd } from '../store/activity-log.ts';
 import type { StoredPlan } from '../store/stored-records.ts';
 import { isCustomerMessage, SERVICE_STATE, SESSION_CHANGE } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+
+/** One recorded decision, as the reports take it. */
+export interface DecidedMessage {
+  item: SyncItem;
+  decision: Decision;
+  /** The customer's conversation after the decision. */
+  conversation: Conversation;
+  /** The click ids that carry a satisfaction score (RuleSet.scores). */
+  scores: ReadonlyMap<string, number>;
+  log: Logger;
+}
 
 export class ActivityRecorder {
   constructor(
@@ -31,13 +43,7 @@ export class ActivityRecorder {
   ) {}
 
   /** After the decision is recorded (once per message: the store deduplicated it). */
-  async decided(
-    item: SyncItem,
-    decision: Decision,
-    conversation: Conversation,
-    scores: ReadonlyMap<string, number>,
-    log: Logger,
-  ): Promise<void> {
+  async decided({ item, decision, conversation, scores, log }: DecidedMessage): Promise<void> {
     // Counted on the day the customer wrote, so a message's hits and misses share a day.
     const at = item.send_time * 1000;
     const hits = decision.matched.map((r) => r.name);
@@ -97,14 +103,14 @@ export class ActivityRecorder {
     outcomes: readonly CallOutcome[],
     log: Logger,
   ): Promise<void> {
-    const missed = new Set(plan.dropped.map((d) => d.rule));
-    for (const o of outcomes) if (o.status !== 'sent') missed.add(o.call.rule);
-    if (missed.size > 0)
+    const { misses, partly } = deliveries(plan, outcomes);
+    if (misses.length > 0 || partly.length > 0)
       await this.#record(log, 'rule outcomes', () =>
         this.activity.recordRuleOutcomes({
           openKfId: item.open_kfid,
           at: item.send_time * 1000,
-          misses: [...missed],
+          misses,
+          partly,
         }),
       );
     // Only what WeCom accepted moved the session (a refused end stays a miss of its rule). An end
@@ -140,4 +146,31 @@ export class ActivityRecorder {
       log.warn({ err: (err as Error).message }, `could not record ${what} for the reports`);
     }
   }
+}
+
+/**
+ * Per rule of the message, what of its reply reached the customer. Its parts are the messages it
+ * was made of: each planned call (a text over 2048 bytes is several, split-text.ts) and each
+ * action a platform guard dropped. None sent is a miss; some, a partial delivery.
+ */
+export function deliveries(
+  plan: StoredPlan,
+  outcomes: readonly CallOutcome[],
+): { misses: string[]; partly: PartDelivery[] } {
+  const parts = new Map<string, { sent: number; of: number }>();
+  const part = (rule: string, sent: boolean) => {
+    const p = parts.get(rule) ?? { sent: 0, of: 0 };
+    p.of += 1;
+    if (sent) p.sent += 1;
+    parts.set(rule, p);
+  };
+  for (const d of plan.dropped) part(d.rule, false);
+  for (const o of outcomes) part(o.call.rule, o.status === 'sent');
+  const misses: string[] = [];
+  const partly: PartDelivery[] = [];
+  for (const [rule, { sent, of }] of parts) {
+    if (sent === 0) misses.push(rule);
+    else if (sent < of) partly.push({ rule, sent, of });
+  }
+  return { misses, partly };
 }

@@ -32,11 +32,17 @@ const STATUS_FOR: Record<string, number> = {
   TO_USER_NAME_MISMATCH: 403,
 };
 
+/** Checks the account a verified callback named (managed-accounts.ts); never throws. */
+export interface AccountCheck {
+  observe(openKfId: string): Promise<void>;
+}
+
 export class CallbackReceiver {
   readonly #codec: CallbackCodec;
+  readonly #accounts: AccountCheck | undefined;
 
   constructor(
-    opts: { token: string; encodingAesKey: string; corpId: string },
+    opts: { token: string; encodingAesKey: string; corpId: string; accounts?: AccountCheck },
     private readonly work: PullWork,
     private readonly metrics: KfbotMetrics,
     private readonly log: Logger,
@@ -47,7 +53,9 @@ export class CallbackReceiver {
      */
     private readonly maxSkewMs = CALLBACK_FRESHNESS_WINDOW_DEFAULT_SEC * 1000,
   ) {
-    this.#codec = new CallbackCodec(opts);
+    const { accounts, ...keys } = opts;
+    this.#codec = new CallbackCodec(keys);
+    this.#accounts = accounts;
   }
 
   /** A signed timestamp too far from now: a replay of a captured request, or a broken clock. */
@@ -114,6 +122,9 @@ export class CallbackReceiver {
     }
     this.metrics.callbacks.inc({ result: 'accepted' });
     this.log.debug({ open_kfid: event.openKfId }, 'callback accepted');
+    // §9.14, after the answer is decided: the check may read kf/account/list, which must not hold
+    // up WeCom's 5 s (§2.3), and it stops no pull (managed-accounts.ts).
+    void this.#accounts?.observe(event.openKfId);
     return { status: 200, body: 'success' };
   }
 

@@ -5,6 +5,7 @@ import type { Lease } from '../store/pull-work.ts';
 import { encodePlan, type PendingCall, type StoredPlan } from '../store/stored-records.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
 import { countDropped } from './count-dropped.ts';
+import { decisionEvent } from './decision-event.ts';
 import { logFittedTexts } from './fitted-texts.ts';
 import type { HandlerDeps } from './handler-deps.ts';
 import { planWithMedia } from './plan-with-media.ts';
@@ -69,18 +70,18 @@ export async function continueAfterCall(
   const run = decided.decision.calls.find((c) => c.rule === request.rule && c.call === request.name);
   if (run && (run.branch === 'on_error' || run.branch === 'skipped'))
     await d.activity.callFailed(item, request.rule, log);
-  d.onDecision?.({
-    item,
-    decision: decided.decision,
-    calls: replanned.calls,
-    dropped: replanned.dropped,
-    rulesVersion: snapshot.version,
-    ...(next && { pending: next }),
-    made: { request, outcome },
-    ...(step.conversation.sessionStartedAt !== undefined && {
-      sessionStartedAt: step.conversation.sessionStartedAt,
+  d.onDecision?.(
+    decisionEvent({
+      item,
+      decision: decided.decision,
+      calls: replanned.calls,
+      dropped: replanned.dropped,
+      rulesVersion: snapshot.version,
+      conversation: step.conversation,
+      pending: next,
+      made: { request, outcome },
     }),
-  });
+  );
   logFittedTexts(step.calls.filter(later), item, log);
   countDropped(step.dropped.filter(later), d.metrics, log);
   return replanned;

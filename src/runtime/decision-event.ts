@@ -1,3 +1,4 @@
+import type { Conversation } from '../conversation/conversation.ts';
 import type { CallOutcome } from '../rules/call-model.ts';
 import type { CallRequest } from '../rules/call-request.ts';
 import type { Decision } from '../rules/decider.ts';
@@ -20,4 +21,22 @@ export interface DecisionEvent {
   pending?: CallRequest;
   /** The backend call just made (the decision after it): its request, outcome and what ran next. */
   made?: { request: CallRequest; outcome: CallOutcome };
+}
+
+/** What a decision event is made from: the customer's conversation stands for its session. */
+export interface DecisionEventParts extends Omit<DecisionEvent, 'sessionStartedAt' | 'pending' | 'made'> {
+  /** The customer's conversation after the decision. */
+  conversation: Conversation;
+  pending?: CallRequest | undefined;
+  made?: DecisionEvent['made'];
+}
+
+/** The event for observers, with only the optional parts that are there. */
+export function decisionEvent({ conversation, pending, made, ...event }: DecisionEventParts): DecisionEvent {
+  return {
+    ...event,
+    ...(conversation.sessionStartedAt !== undefined && { sessionStartedAt: conversation.sessionStartedAt }),
+    ...(pending && { pending }),
+    ...(made && { made }),
+  };
 }

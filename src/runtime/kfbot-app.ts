@@ -28,6 +28,7 @@ import { IdleFiring } from './idle-firing.ts';
 import { IdleScheduler } from './idle-scheduler.ts';
 import { LiveRules } from './live-rules.ts';
 import { createLogger } from './logger.ts';
+import { ManagedAccounts } from './managed-accounts.ts';
 import { MediaUploads } from './media-uploads.ts';
 import { MessageHandler } from './message-handler.ts';
 import { KfbotMetrics } from './metrics.ts';
@@ -200,7 +201,12 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   });
   const appWork = withBacklog(work, puller);
   const receiver = new CallbackReceiver(
-    { token: config.token, encodingAesKey: config.encodingAesKey, corpId: config.corpId },
+    {
+      token: config.token,
+      encodingAesKey: config.encodingAesKey,
+      corpId: config.corpId,
+      accounts: new ManagedAccounts(() => kf.listAccounts(), metrics, log, now),
+    },
     work,
     metrics,
     log,

@@ -24,6 +24,7 @@ import type { SyncItem } from '../wecom/sync-item.ts';
 import { ActivityRecorder } from './activity-recorder.ts';
 import { conversationOrSetAside } from './conversation-or-set-aside.ts';
 import { countDropped } from './count-dropped.ts';
+import { decisionEvent } from './decision-event.ts';
 import { logFittedTexts } from './fitted-texts.ts';
 import type { HandleContext } from './handle-context.ts';
 import type { HandlerDeps, MessageHandlerDeps } from './handler-deps.ts';
@@ -132,16 +133,16 @@ export class MessageHandler {
     if (isCustomerMessage(item) && decision.state.misses > conversation.state.misses)
       metrics.ruleMisses.inc();
     if (decision.skipped) {
-      d.onDecision?.({
-        item,
-        decision,
-        calls: [],
-        dropped: [],
-        rulesVersion: snapshot.version,
-        ...(decided.conversation.sessionStartedAt !== undefined && {
-          sessionStartedAt: decided.conversation.sessionStartedAt,
+      d.onDecision?.(
+        decisionEvent({
+          item,
+          decision,
+          calls: [],
+          dropped: [],
+          rulesVersion: snapshot.version,
+          conversation: decided.conversation,
         }),
-      });
+      );
       // Even unanswered, a servicer's message says a human has the session now (and ends a silence);
       // a spent idle timer stays spent. Recorded with the skip, in one write.
       const after = decided.conversation;
@@ -185,7 +186,13 @@ export class MessageHandler {
         : undefined,
     );
     if (!recorded) return; // another handler recorded it first
-    await reportDecision(d, item, decision, step.conversation, snapshot.ruleSet.scores, log);
+    await reportDecision(d, {
+      item,
+      decision,
+      conversation: step.conversation,
+      scores: snapshot.ruleSet.scores,
+      log,
+    });
     log.info(
       { rules: decision.matched.map((r) => r.name), calls: step.calls.length, version: snapshot.version },
       decision.matched.length
@@ -193,17 +200,17 @@ export class MessageHandler {
         : 'no rule matched',
     );
     log.debug({ text: item.kind === 'text' ? item.text.content : undefined }, 'customer text');
-    d.onDecision?.({
-      item,
-      decision,
-      calls: step.calls,
-      dropped: step.dropped,
-      rulesVersion: snapshot.version,
-      ...(step.conversation.sessionStartedAt !== undefined && {
-        sessionStartedAt: step.conversation.sessionStartedAt,
+    d.onDecision?.(
+      decisionEvent({
+        item,
+        decision,
+        calls: step.calls,
+        dropped: step.dropped,
+        rulesVersion: snapshot.version,
+        conversation: step.conversation,
+        pending: step.pending,
       }),
-      ...(step.pending && { pending: step.pending }),
-    });
+    );
     logFittedTexts(step.calls, item, log);
     countDropped(step.dropped, metrics, log);
     await runPlan(d, item, stored, ctx, log);

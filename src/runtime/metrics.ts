@@ -111,6 +111,11 @@ export class KfbotMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly unmanagedAccountCallbacks = new Counter({
+    name: 'kfbot_unmanaged_account_callbacks_total',
+    help: 'Verified callbacks naming a 客服 account kf/account/list does not give this app to manage (pulled all the same: WeCom decides)',
+    registers: [this.registry],
+  });
   readonly cursorResets = new Counter({
     name: 'kfbot_cursor_resets_total',
     help: 'Accounts read again from the start of WeCom history because sync_msg refused the stored cursor',

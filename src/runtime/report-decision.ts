@@ -5,27 +5,21 @@
  * (activity-recorder.ts).
  */
 import type { Logger } from 'pino';
-import type { Conversation } from '../conversation/conversation.ts';
 import type { Decision } from '../rules/decider.ts';
 import { FAIL_TYPES } from '../wecom/platform-enums.ts';
 import type { SyncItem } from '../wecom/sync-item.ts';
+import type { DecidedMessage } from './activity-recorder.ts';
 import type { HandlerDeps } from './handler-deps.ts';
 
 type ReportDeps = Pick<HandlerDeps, 'store' | 'metrics' | 'now' | 'unansweredRetentionMs' | 'activity'>;
 
-export async function reportDecision(
-  d: ReportDeps,
-  item: SyncItem,
-  decision: Decision,
-  conversation: Conversation,
-  scores: ReadonlyMap<string, number>,
-  log: Logger,
-): Promise<void> {
+export async function reportDecision(d: ReportDeps, decided: DecidedMessage): Promise<void> {
+  const { item, decision, log } = decided;
   // Once per event, like the decision: a redelivered msg_send_fail is not counted twice.
   if (item.kind === 'msg_send_fail') await reportSendFailure(d, item, log);
   if (decision.unanswered) await recordUnanswered(d, item, decision.unanswered, log);
   if (decision.chose) await recordChoice(d, item, decision.chose, log);
-  await d.activity.decided(item, decision, conversation, scores, log);
+  await d.activity.decided(decided);
 }
 
 /** For `kfbot report unanswered`; a failure here must not keep the customer from an answer. */

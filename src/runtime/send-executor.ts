@@ -188,8 +188,9 @@ export class SendExecutor {
 
   /**
    * §8 40007 "re-upload, then resend": the refused send once more, its files uploaded again and a
-   * msgid of its own. Undefined (the refusal stands) when none of its ids can be renewed — ids
-   * written in the rules, or handed out before a restart: the next message uploads those files.
+   * msgid of its own. The store names each id's file, so this works in a process that did not
+   * upload it (a plan resumed after a restart). Undefined (the refusal stands) when none of its
+   * ids can be renewed: ids written in the rules, or cached before files were named in the store.
    */
   private async resendWithNewMedia(
     call: PlannedCall,

@@ -1,9 +1,11 @@
 /**
  * What happened, for the operator's reports (`kfbot report rules | satisfaction | sessions`):
  *
- * - rule outcomes per UTC hour, account and rule: hits (the rule matched a message) and misses
- *   (its reply did not reach the customer: dropped by a platform guard, or refused by WeCom), and
- *   the customer messages no rule matched;
+ * - rule outcomes per UTC hour, account and rule: hits (the rule matched a message), misses
+ *   (none of its reply reached the customer: dropped by a platform guard, or refused by WeCom),
+ *   partial deliveries (some of the messages its reply was made of reached the customer, and how
+ *   many of how many: a long text's parts, its other replies), and the customer messages no rule
+ *   matched;
  * - satisfaction scores: one per customer session, a later click in the session replacing the
  *   earlier;
  * - session ends and hand-overs, each with how.
@@ -43,10 +45,22 @@ export interface RuleOutcomes {
   at: number;
   /** Rules that matched the message: one hit each. */
   hits?: readonly string[];
-  /** Rules whose reply did not reach the customer: one miss each. */
+  /** Rules none of whose reply reached the customer: one miss each. */
   misses?: readonly string[];
+  /** Rules whose reply reached the customer in part: one partial delivery each. */
+  partly?: readonly PartDelivery[];
   /** A customer message no rule matched (not even a fallback). */
   unmatched?: boolean;
+}
+
+/**
+ * A rule's reply that reached the customer in part: `sent` of the `of` messages it was made of
+ * (a text over 2048 bytes is sent as several parts, split-text.ts; a rule may reply more than once).
+ */
+export interface PartDelivery {
+  rule: string;
+  sent: number;
+  of: number;
 }
 
 export interface SatisfactionScore {
@@ -94,6 +108,16 @@ export interface RuleOutcomeCount {
   misses: number;
 }
 
+/** Replies a rule delivered in part: how many messages, and the parts sent of the parts they had. */
+export interface PartlyDeliveredCount {
+  day: string;
+  openKfId: string;
+  rule: string;
+  messages: number;
+  sent: number;
+  parts: number;
+}
+
 export interface UnmatchedCount {
   day: string;
   openKfId: string;
@@ -117,6 +141,8 @@ export interface ActivityLog {
 
   /** Per day, account and rule, in that order. */
   listRuleOutcomes(query: ActivityQuery): Promise<RuleOutcomeCount[]>;
+  /** Replies delivered in part, per day, account and rule, in that order. */
+  listPartlyDelivered(query: ActivityQuery): Promise<PartlyDeliveredCount[]>;
   /** Customer messages no rule matched, per day and account, in that order. */
   listUnmatched(query: ActivityQuery): Promise<UnmatchedCount[]>;
   /** Every score given in the query's time (by the click's time), oldest first. */

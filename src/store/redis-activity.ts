@@ -11,6 +11,7 @@ import {
   type ActivityLog,
   type ActivityQuery,
   isSessionEndHow,
+  type PartlyDeliveredCount,
   type RuleOutcomeCount,
   type RuleOutcomes,
   type SatisfactionScore,
@@ -77,6 +78,7 @@ const DAYS_PER_SCRIPT = 3;
 /** One read of the hour hashes, split by what they count, per day of the query's timezone. */
 interface DayCounts {
   outcomes: RuleOutcomeCount[];
+  partly: PartlyDeliveredCount[];
   unmatched: UnmatchedCount[];
   ends: SessionEndCount[];
 }
@@ -99,6 +101,9 @@ export function byBytes(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** The hour-hash measures of replies delivered in part, and the count each adds to. */
+const PARTLY_MEASURES = { partly: 'messages', partlySent: 'sent', partlyParts: 'parts' } as const;
 
 /** A field of an hour hash, parsed: [measure, open_kfid, rule or how]; undefined if not one. */
 type Field = readonly [measure: string, openKfId: string, third: unknown] | undefined;
@@ -129,6 +134,11 @@ export class RedisActivity implements ActivityLog {
     const tx = this.#redis.multi();
     for (const rule of o.hits ?? []) tx.hincrby(counts, JSON.stringify(['hits', o.openKfId, rule]), 1);
     for (const rule of o.misses ?? []) tx.hincrby(counts, JSON.stringify(['misses', o.openKfId, rule]), 1);
+    for (const p of o.partly ?? []) {
+      tx.hincrby(counts, JSON.stringify(['partly', o.openKfId, p.rule]), 1);
+      tx.hincrby(counts, JSON.stringify(['partlySent', o.openKfId, p.rule]), p.sent);
+      tx.hincrby(counts, JSON.stringify(['partlyParts', o.openKfId, p.rule]), p.of);
+    }
     if (o.unmatched) tx.hincrby(counts, JSON.stringify(['unmatched', o.openKfId]), 1);
     tx.zadd(this.#keys.activityHours(), hourOf(o.at), hour);
     await tx.exec();
@@ -178,7 +188,7 @@ export class RedisActivity implements ActivityLog {
   }
 
   async #fetch(q: ActivityQuery): Promise<DayCounts> {
-    const out: DayCounts = { outcomes: [], unmatched: [], ends: [] };
+    const out: DayCounts = { outcomes: [], partly: [], unmatched: [], ends: [] };
     const until = q.until === undefined ? '+inf' : `(${hourOf(q.until)}`;
     const hours = await this.#redis.zrangebyscore(
       this.#keys.activityHours(),
@@ -214,6 +224,10 @@ export class RedisActivity implements ActivityLog {
     const fields = new Map<string, Field>();
     // day → account → rule (or how) → counts.
     const rules = new Map<string, Map<string, Map<string, { hits: number; misses: number }>>>();
+    const partly = new Map<
+      string,
+      Map<string, Map<string, { messages: number; sent: number; parts: number }>>
+    >();
     const unmatched = new Map<string, Map<string, number>>();
     const ends = new Map<string, Map<string, Map<string, number>>>();
     const within = <V>(m: Map<string, Map<string, V>>, day: string, openKfId: string, make: () => V): V => {
@@ -248,6 +262,16 @@ export class RedisActivity implements ActivityLog {
           const row = byRule.get(third) ?? { hits: 0, misses: 0 };
           row[measure] += count;
           byRule.set(third, row);
+        } else if (Object.hasOwn(PARTLY_MEASURES, measure) && typeof third === 'string') {
+          const byRule = within(
+            partly,
+            day,
+            openKfId,
+            () => new Map<string, { messages: number; sent: number; parts: number }>(),
+          );
+          const row = byRule.get(third) ?? { messages: 0, sent: 0, parts: 0 };
+          row[PARTLY_MEASURES[measure as keyof typeof PARTLY_MEASURES]] += count;
+          byRule.set(third, row);
         } else if (measure === 'unmatched') {
           const byAccount = unmatched.get(day) ?? new Map<string, number>();
           unmatched.set(day, byAccount);
@@ -261,6 +285,9 @@ export class RedisActivity implements ActivityLog {
     for (const [day, byAccount] of sorted(rules))
       for (const [openKfId, byRule] of sorted(byAccount))
         for (const [rule, c] of sorted(byRule)) out.outcomes.push({ day, openKfId, rule, ...c });
+    for (const [day, byAccount] of sorted(partly))
+      for (const [openKfId, byRule] of sorted(byAccount))
+        for (const [rule, c] of sorted(byRule)) out.partly.push({ day, openKfId, rule, ...c });
     for (const [day, byAccount] of sorted(unmatched))
       for (const [openKfId, messages] of sorted(byAccount)) out.unmatched.push({ day, openKfId, messages });
     for (const [day, byAccount] of sorted(ends))
@@ -273,6 +300,10 @@ export class RedisActivity implements ActivityLog {
   // Each caller gets its own array (a sharer may sort or filter what it was given).
   async listRuleOutcomes(q: ActivityQuery): Promise<RuleOutcomeCount[]> {
     return (await this.#read(q)).outcomes.map((r) => ({ ...r }));
+  }
+
+  async listPartlyDelivered(q: ActivityQuery): Promise<PartlyDeliveredCount[]> {
+    return (await this.#read(q)).partly.map((r) => ({ ...r }));
   }
 
   async listUnmatched(q: ActivityQuery): Promise<UnmatchedCount[]> {

@@ -45,6 +45,10 @@ export class RedisKeys {
   media(key: string): string {
     return this.#key('media', key);
   }
+  /** The `media` key of the record whose id is this media_id (a string; schema 11). */
+  mediaById(mediaId: string): string {
+    return this.#key('media-id', mediaId);
+  }
   /** The stream of owed pulls (one entry per verified callback). */
   pulls(): string {
     return this.#key('pulls');

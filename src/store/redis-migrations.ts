@@ -70,6 +70,12 @@ export const REDIS_MIGRATIONS: readonly Migration<RedisKeyspace>[] = [
     name: 'console-signed-out: console sessions signed out on any replica, each expiring with its cookie (created on first use)',
     up: () => {},
   },
+  {
+    version: 11,
+    // Older media records have no file and no media-id key: their ids, if refused, stay refused.
+    name: 'media records name their file, and media-id finds a record by its id, so a refused id (40007) is uploaded again after a restart too (written on upload)',
+    up: () => {},
+  },
 ];
 
 export const REDIS_SCHEMA_VERSION = latestVersion(REDIS_MIGRATIONS);

@@ -11,6 +11,7 @@ import { parseRedisUrl } from '../config/redis-url.ts';
 import type { CachedToken } from '../wecom/access-token.ts';
 import type { ForgetReport } from './forget-customer.ts';
 import type { DueSilence } from './idle-timer-index.ts';
+import type { CachedMedia } from './media-cache.ts';
 import { type Fence, LeaseLostError } from './pull-work.ts';
 import { RedisActivity } from './redis-activity.ts';
 import { redisOptions } from './redis-connection.ts';
@@ -18,20 +19,14 @@ import { RedisDrafts } from './redis-drafts.ts';
 import { RedisEmbeddings } from './redis-embeddings.ts';
 import { forgetInRedis } from './redis-forget.ts';
 import { RedisKeys } from './redis-keys.ts';
+import { RedisMedia } from './redis-media.ts';
 import { RedisReplicas } from './redis-replicas.ts';
 import { RedisRuleVersions } from './redis-rule-versions.ts';
 import { FailoverSafeSentinelConnector } from './redis-sentinel-connector.ts';
 import { RedisSessions } from './redis-sessions.ts';
 import { RedisSignedOutSessions } from './redis-signed-out-sessions.ts';
 import { RedisUnanswered } from './redis-unanswered.ts';
-import type {
-  CachedMedia,
-  Conversation,
-  KeptAsideRecord,
-  MessageRecord,
-  SendRecord,
-  Store,
-} from './store.ts';
+import type { Conversation, KeptAsideRecord, MessageRecord, SendRecord, Store } from './store.ts';
 import { decodeConversation, decodeMessage, encodeConversation, encodeMessage } from './stored-records.ts';
 import type { UnansweredChoice, UnansweredSighting } from './unanswered-log.ts';
 
@@ -39,7 +34,6 @@ import type { UnansweredChoice, UnansweredSighting } from './unanswered-log.ts';
 export const RECORD_TTL_MS = 3 * 24 * 3600_000 + 3600_000;
 /** Conversation state (variables, counters) outlives a session: a month of silence forgets it. */
 export const CONVERSATION_TTL_MS = 30 * 24 * 3600_000;
-const MEDIA_TTL_MS = 3 * 24 * 3600_000;
 
 const SET_IF_OWNER = `
 if redis.call('GET', KEYS[2]) == ARGV[2] then
@@ -128,6 +122,7 @@ export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly keys: RedisKeys;
   readonly #unanswered: RedisUnanswered;
+  readonly #media: RedisMedia;
   /** The activity log (redis-activity.ts). */
   readonly activity: RedisActivity;
   /** The session log (redis-sessions.ts). */
@@ -156,6 +151,7 @@ export class RedisStore implements Store {
     this.drafts = new RedisDrafts(redis, keys);
     this.replicas = new RedisReplicas(redis, keys);
     this.signedOut = new RedisSignedOutSessions(redis, keys);
+    this.#media = new RedisMedia(redis, keys);
   }
 
   async getCursor(openKfId: string): Promise<string | undefined> {
@@ -331,14 +327,17 @@ export class RedisStore implements Store {
     await this.#redis.del(this.keys.accessTokenRefresh(key));
   }
 
-  async getMedia(key: string): Promise<CachedMedia | undefined> {
-    const raw = await this.#redis.get(this.keys.media(key));
-    return raw ? (JSON.parse(raw) as CachedMedia) : undefined;
+  // The media cache: see redis-media.ts.
+  getMedia(key: string) {
+    return this.#media.getMedia(key);
   }
 
-  async putMedia(key: string, media: CachedMedia): Promise<void> {
-    const ttl = Math.max(1, media.createdAt + MEDIA_TTL_MS - Date.now());
-    await this.#redis.set(this.keys.media(key), JSON.stringify(media), 'PX', ttl);
+  putMedia(key: string, media: CachedMedia) {
+    return this.#media.putMedia(key, media);
+  }
+
+  findMedia(mediaId: string) {
+    return this.#media.findMedia(mediaId);
   }
 
   // Unanswered questions: see redis-unanswered.ts (purged by the retention the operator sets).

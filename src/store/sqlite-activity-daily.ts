@@ -15,9 +15,11 @@
 /** The 24 UTC hours of a day, as the columns name them: `00` … `23`. */
 export const HOURS_OF_DAY = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
 
+/** What a table counts per hour: rule_outcomes hits and misses, unmatched_messages and partly_delivered messages, partly_delivered sent and parts. */
+export type Measure = 'hits' | 'misses' | 'messages' | 'sent' | 'parts';
+
 /** The column of hour `h` (0 … 23) of a measure: hits_07, misses_07, messages_07. */
-export const hourColumn = (measure: 'hits' | 'misses' | 'messages', h: number): string =>
-  `${measure}_${HOURS_OF_DAY[h]}`;
+export const hourColumn = (measure: Measure, h: number): string => `${measure}_${HOURS_OF_DAY[h]}`;
 
 const columns = (measure: 'hits' | 'misses' | 'messages') =>
   HOURS_OF_DAY.map((h) => `${measure}_${h} INTEGER NOT NULL DEFAULT 0`).join(',\n  ');

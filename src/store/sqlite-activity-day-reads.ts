@@ -13,7 +13,7 @@
  * each reading the range's day rows once.
  */
 import { activityDay, HOUR_MS } from './activity-days.ts';
-import { hourColumn } from './sqlite-activity-daily.ts';
+import { hourColumn, type Measure } from './sqlite-activity-daily.ts';
 
 const DAY_MS = 24 * HOUR_MS;
 
@@ -63,7 +63,7 @@ export interface DayRead {
   table: string;
   /** [column, name it is returned as]. */
   keys: readonly (readonly [string, string])[];
-  measures: readonly ('hits' | 'misses' | 'messages')[];
+  measures: readonly Measure[];
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   type ActivityLog,
   type ActivityQuery,
   isSessionEndHow,
+  type PartlyDeliveredCount,
   type RuleOutcomeCount,
   type RuleOutcomes,
   type SatisfactionScore,
@@ -67,6 +68,14 @@ const RULE_READ: DayRead = {
   ],
   measures: ['hits', 'misses'],
 };
+const PARTLY_READ: DayRead = {
+  table: 'partly_delivered',
+  keys: [
+    ['open_kfid', 'openKfId'],
+    ['rule', 'rule'],
+  ],
+  measures: ['messages', 'sent', 'parts'],
+};
 const UNMATCHED_READ: DayRead = {
   table: 'unmatched_messages',
   keys: [['open_kfid', 'openKfId']],
@@ -107,6 +116,16 @@ export class SqliteActivity implements ActivityLog {
       hit: count('rule_outcomes', 'open_kfid, rule', 'hits'),
       miss: count('rule_outcomes', 'open_kfid, rule', 'misses'),
       unmatched: count('unmatched_messages', 'open_kfid', 'messages'),
+      partly: HOURS_OF_DAY.map((_, h) => {
+        const [m, s, p] = (['messages', 'sent', 'parts'] as const).map((x) => hourColumn(x, h));
+        return db.prepare(
+          `INSERT INTO partly_delivered (day, open_kfid, rule, ${m}, ${s}, ${p}) VALUES (?, ?, ?, 1, ?, ?)
+           ON CONFLICT (day, open_kfid, rule) DO UPDATE SET ${m} = ${m} + 1, ${s} = ${s} + excluded.${s}, ${p} = ${p} + excluded.${p}`,
+        );
+      }),
+      partlyDays: db.prepare(
+        'SELECT (SELECT MIN(day) FROM partly_delivered) AS first, (SELECT MAX(day) FROM partly_delivered) AS last',
+      ),
       ruleDays: db.prepare(
         'SELECT (SELECT MIN(day) FROM rule_outcomes) AS first, (SELECT MAX(day) FROM rule_outcomes) AS last',
       ),
@@ -150,6 +169,7 @@ export class SqliteActivity implements ActivityLog {
         .raw(),
       purgeRules: db.prepare('DELETE FROM rule_outcomes WHERE day < ?'),
       purgeUnmatched: db.prepare('DELETE FROM unmatched_messages WHERE day < ?'),
+      purgePartly: db.prepare('DELETE FROM partly_delivered WHERE day < ?'),
       purgeEnds: db.prepare('DELETE FROM session_ends WHERE at < ?'),
       purgeScores: db.prepare('DELETE FROM satisfaction_scores WHERE at < ?'),
     };
@@ -161,9 +181,11 @@ export class SqliteActivity implements ActivityLog {
     const hit = this.#stmt.hit[h];
     const miss = this.#stmt.miss[h];
     const unmatched = this.#stmt.unmatched[h];
+    const partly = this.#stmt.partly[h];
     return this.writes.add(() => {
       for (const rule of o.hits ?? []) hit?.run(day, o.openKfId, rule);
       for (const rule of o.misses ?? []) miss?.run(day, o.openKfId, rule);
+      for (const p of o.partly ?? []) partly?.run(day, o.openKfId, p.rule, p.sent, p.of);
       if (o.unmatched) unmatched?.run(day, o.openKfId);
     });
   }
@@ -179,6 +201,10 @@ export class SqliteActivity implements ActivityLog {
   // The statements name their columns as the rows are typed (SELECT open_kfid AS openKfId, …).
   async listRuleOutcomes(q: ActivityQuery): Promise<RuleOutcomeCount[]> {
     return this.#readDays(RULE_READ, this.#stmt.ruleDays, q) as RuleOutcomeCount[];
+  }
+
+  async listPartlyDelivered(q: ActivityQuery): Promise<PartlyDeliveredCount[]> {
+    return this.#readDays(PARTLY_READ, this.#stmt.partlyDays, q) as PartlyDeliveredCount[];
   }
 
   async listUnmatched(q: ActivityQuery): Promise<UnmatchedCount[]> {
@@ -232,6 +258,7 @@ export class SqliteActivity implements ActivityLog {
       for (const { hour: ended } of this.#stmt.endedHours.all(hour) as { hour: number }[]) hours.add(ended);
       this.#stmt.purgeRules.run(day);
       this.#stmt.purgeUnmatched.run(day);
+      this.#stmt.purgePartly.run(day);
       if (h > 0) this.#purgeHoursOf(day, h);
       this.#stmt.purgeEnds.run(hour);
       return { hours: hours.size, scores: this.#stmt.purgeScores.run(before).changes };
@@ -244,7 +271,7 @@ export class SqliteActivity implements ActivityLog {
       ms.flatMap((m) => HOURS_OF_DAY.slice(0, h).map((_, i) => `${hourColumn(m, i)} = 0`)).join(', ');
     const all = (ms: DayRead['measures']) =>
       ms.flatMap((m) => HOURS_OF_DAY.map((_, i) => hourColumn(m, i))).join(' + ');
-    for (const { table, measures } of [RULE_READ, UNMATCHED_READ]) {
+    for (const { table, measures } of [RULE_READ, UNMATCHED_READ, PARTLY_READ]) {
       this.#db.prepare(`UPDATE ${table} SET ${cleared(measures)} WHERE day = ?`).run(day);
       this.#db.prepare(`DELETE FROM ${table} WHERE day = ? AND ${all(measures)} = 0`).run(day);
     }

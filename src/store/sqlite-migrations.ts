@@ -10,9 +10,11 @@ import { ACTIVITY_SCHEMA } from './sqlite-activity.ts';
 import { DAILY_ACTIVITY_SCHEMA } from './sqlite-activity-daily.ts';
 import { HOURLY_ACTIVITY_SCHEMA } from './sqlite-activity-hourly.ts';
 import { ACTIVITY_INDEXES_SCHEMA } from './sqlite-activity-indexes.ts';
+import { PARTLY_DELIVERED_SCHEMA } from './sqlite-activity-partly.ts';
 import { DRAFTS_SCHEMA } from './sqlite-drafts.ts';
 import { EMBEDDINGS_SCHEMA } from './sqlite-embeddings.ts';
 import { IDLE_DUE_SCHEMA } from './sqlite-idle-timers.ts';
+import { MEDIA_FILE_COLUMNS } from './sqlite-media.ts';
 import { RULE_VERSIONS_SCHEMA } from './sqlite-rule-versions.ts';
 import { SESSION_ENTRIES_SCHEMA } from './sqlite-sessions.ts';
 import { SIGNED_OUT_SESSIONS_SCHEMA } from './sqlite-signed-out-sessions.ts';
@@ -164,6 +166,20 @@ CREATE TABLE kept_aside (
     name: "activity counts: one row per UTC day holding its 24 hours' counts, so a 90-day read is per-day rows",
     up: (db) => {
       db.exec(DAILY_ACTIVITY_SCHEMA);
+    },
+  },
+  {
+    version: 15,
+    name: 'media.file_path, file_type: the file each media id came from, so a refused id (40007) is uploaded again after a restart too',
+    up: (db) => {
+      db.exec(MEDIA_FILE_COLUMNS);
+    },
+  },
+  {
+    version: 16,
+    name: 'partly_delivered: replies a rule delivered in part (a long text cut short), with the parts sent of the parts they had',
+    up: (db) => {
+      db.exec(PARTLY_DELIVERED_SCHEMA);
     },
   },
 ];

@@ -14,12 +14,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CachedToken } from '../wecom/access-token.ts';
 import type { ForgetReport } from './forget-customer.ts';
+import type { CachedMedia } from './media-cache.ts';
 import { LocalReplicaRegistry } from './replica-registry.ts';
 import { SqliteActivity } from './sqlite-activity.ts';
 import { SqliteDrafts } from './sqlite-drafts.ts';
 import { SqliteEmbeddings } from './sqlite-embeddings.ts';
 import { forgetInSqlite } from './sqlite-forget.ts';
 import { SqliteIdleTimers } from './sqlite-idle-timers.ts';
+import { SqliteMedia } from './sqlite-media.ts';
 import { migrateSqlite, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.ts';
 import { SqliteReportWrites } from './sqlite-report-writes.ts';
 import { SqliteRuleVersions } from './sqlite-rule-versions.ts';
@@ -27,7 +29,6 @@ import { SqliteSessions } from './sqlite-sessions.ts';
 import { SqliteSignedOutSessions } from './sqlite-signed-out-sessions.ts';
 import { SqliteUnanswered } from './sqlite-unanswered.ts';
 import type {
-  CachedMedia,
   Conversation,
   KeptAsideRecord,
   MessageRecord,
@@ -87,6 +88,7 @@ export class SqliteStore implements Store, PullRequestLog {
   /** The schema versions before and after this start's migrations. */
   readonly migrated: { from: number; to: number };
   readonly #unanswered: SqliteUnanswered;
+  readonly #media: SqliteMedia;
   readonly #idle: SqliteIdleTimers;
   /** The activity and session logs' writes, one transaction per event-loop turn. */
   readonly #reports: SqliteReportWrites;
@@ -146,6 +148,7 @@ export class SqliteStore implements Store, PullRequestLog {
     this.ruleVersions = new SqliteRuleVersions(db);
     this.drafts = new SqliteDrafts(db);
     this.signedOut = new SqliteSignedOutSessions(db);
+    this.#media = new SqliteMedia(db);
     this.#stmt = {
       recordPull: db.prepare(
         `INSERT INTO pull_requests (open_kfid, token, token_at, seq) VALUES (?, ?, ?, 1)
@@ -190,11 +193,6 @@ export class SqliteStore implements Store, PullRequestLog {
          ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at`,
       ),
       deleteToken: db.prepare('DELETE FROM tokens WHERE key = ? AND token = ?'),
-      getMedia: db.prepare('SELECT media_id, created_at FROM media WHERE key = ?'),
-      putMedia: db.prepare(
-        `INSERT INTO media (key, media_id, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET media_id = excluded.media_id, created_at = excluded.created_at`,
-      ),
       purgeMessages: db.prepare("DELETE FROM messages WHERE created_at < ? AND status != 'planned'"),
       purgeSends: db.prepare("DELETE FROM sends WHERE updated_at < ? AND status != 'attempting'"),
       ping: db.prepare('SELECT 1 AS ok'),
@@ -372,13 +370,17 @@ export class SqliteStore implements Store, PullRequestLog {
     this.#stmt.deleteToken.run(key, token);
   }
 
-  async getMedia(key: string): Promise<CachedMedia | undefined> {
-    const row = this.#stmt.getMedia.get(key) as { media_id: string; created_at: number } | undefined;
-    return row && { mediaId: row.media_id, createdAt: row.created_at };
+  // The media cache: see sqlite-media.ts.
+  getMedia(key: string) {
+    return this.#media.getMedia(key);
   }
 
-  async putMedia(key: string, media: CachedMedia): Promise<void> {
-    this.#stmt.putMedia.run(key, media.mediaId, media.createdAt);
+  putMedia(key: string, media: CachedMedia) {
+    return this.#media.putMedia(key, media);
+  }
+
+  findMedia(mediaId: string) {
+    return this.#media.findMedia(mediaId);
   }
 
   async purge(before: number): Promise<{ messages: number; sends: number }> {

@@ -15,6 +15,7 @@ import type { ActivityLog } from './activity-log.ts';
 import type { DraftBook } from './draft-book.ts';
 import type { CustomerEraser } from './forget-customer.ts';
 import type { IdleTimerIndex } from './idle-timer-index.ts';
+import type { MediaCache } from './media-cache.ts';
 import type { Fence } from './pull-work.ts';
 import type { ReplicaRegistry } from './replica-registry.ts';
 import type { RuleVersionLog } from './rule-version-log.ts';
@@ -91,12 +92,6 @@ export interface KeptAsideRecord {
   at: number;
 }
 
-export interface CachedMedia {
-  mediaId: string;
-  /** Epoch ms; media ids last 3 days (§7.4). */
-  createdAt: number;
-}
-
 /** The durable record of owed pulls for one process (LocalPullWork); Redis uses a stream instead. */
 export interface PullRequestLog {
   /** Records a verified callback durably, before it is acknowledged. */
@@ -108,7 +103,8 @@ export interface PullRequestLog {
   completePull(openKfId: string, seq: number): Promise<void>;
 }
 
-export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, CustomerEraser {
+/** Also the media cache (media-cache.ts): the media ids of files in the rules folder. */
+export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, CustomerEraser, MediaCache {
   /** What happened, for the reports: rule outcomes, satisfaction scores, session ends. */
   readonly activity: ActivityLog;
   /** Each customer session's messages, for the console's 会话 pages (session-log.ts). */
@@ -166,9 +162,6 @@ export interface Store extends TokenStore, UnansweredLog, IdleTimerIndex, Custom
   /** Keeps an unreadable record, with its key and why, where it is not in the way and not lost. */
   keepAside(key: string, value: string, reason: string): Promise<void>;
   keptAside(): Promise<KeptAsideRecord[]>;
-
-  getMedia(key: string): Promise<CachedMedia | undefined>;
-  putMedia(key: string, media: CachedMedia): Promise<void>;
 
   /** Drops messages and sends older than `before` (epoch ms): WeCom keeps 3 days, so do we. */
   purge(before: number): Promise<{ messages: number; sends: number }>;

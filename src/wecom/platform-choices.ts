@@ -173,6 +173,14 @@ export const SYNC_SENDS_TOKEN_WITH_CURSOR = true;
  * - §2.3 [med] "Any 200 body works": kfbot answers `success`, as JUZI and PAWA do.
  * - §2.1 [med] kf_account_auth_change: acknowledged with 200 and logged; kfbot acts on no account
  *   change (the accounts it pulls are the ones WeCom notifies about).
+ * - §9.14 "optionally check OpenKfId against the accounts you manage (JUZI does)": optional, and
+ *   nothing says what to do on a mismatch. kfbot checks each verified callback's OpenKfId against
+ *   kf/account/list (§7.3 manage_privilege) and still pulls an account not given to it: the
+ *   callback is signed by WeCom for this corp (§2.4; receiveid and ToUserName are checked),
+ *   sync_msg refuses what this app may not read (95000/95004 and the like, §8: the notice is
+ *   dropped, not retried), and a list read minutes earlier must not leave a newly delegated
+ *   account's customers unanswered. The mismatch is logged once per account with what to check,
+ *   and counted in kfbot_unmanaged_account_callbacks_total (runtime/managed-accounts.ts).
  */
 
 /**

@@ -29,6 +29,13 @@ async function seed(store: Store): Promise<void> {
   await a.recordRuleOutcomes({ openKfId: 'wkA', at: NOW, hits: [refund, '欢迎语'] });
   await a.recordRuleOutcomes({ openKfId: 'wkA', at: NOW, hits: [refund, '欢迎语'] });
   await a.recordRuleOutcomes({ openKfId: 'wkA', at: NOW, hits: [refund], misses: [refund] });
+  // A long answer cut short: 2 of its 3 parts reached the customer.
+  await a.recordRuleOutcomes({
+    openKfId: 'wkA',
+    at: NOW,
+    hits: [refund],
+    partly: [{ rule: refund, sent: 2, of: 3 }],
+  });
   await a.recordRuleOutcomes({ openKfId: 'wkA', at: NOW, unmatched: true });
   await a.recordRuleOutcomes({ openKfId: 'wkA', at: NOW - DAY, unmatched: true });
   await a.recordRuleOutcomes({ openKfId: 'wkB', at: NOW, hits: ['欢迎语'] });
@@ -125,17 +132,17 @@ describe.each([
   afterAll(() => cleanUp());
   const report = (...args: string[]) => kfbot('report', ...args, '--store', url);
 
-  it('rules: hits and misses per account and rule, most hits first, then the messages no rule matched', async () => {
+  it('rules: hits per account and rule and how many reached the customer whole, in part (parts sent of parts) or not at all, most hits first, then the messages no rule matched', async () => {
     const r = await report('rules');
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(
       [
-        'account 账号  rule 规则                     hits 命中  undelivered 未送达  unmatched 无规则',
-        'wkA           没听懂                        4          0                   –',
-        'wkA           main → 退款多久到账？         3          1                   –',
-        'wkA           欢迎语                        2          0                   –',
-        'wkA           (no rule matched 无规则匹配)  –          –                   2',
-        'wkB           欢迎语                        1          0                   –',
+        'account 账号  rule 规则                     hits 命中  delivered 已送达  partly 部分送达   undelivered 未送达  unmatched 无规则',
+        'wkA           main → 退款多久到账？         4          2                 1 (2 of 3 parts)  1                   –',
+        'wkA           没听懂                        4          4                 0                 0                   –',
+        'wkA           欢迎语                        2          2                 0                 0                   –',
+        'wkA           (no rule matched 无规则匹配)  –          –                 –                 –                   2',
+        'wkB           欢迎语                        1          1                 0                 0                   –',
         '',
       ].join('\n'),
     );
@@ -175,11 +182,33 @@ describe.each([
         account: r.openKfId,
         rule: r.rule ?? '',
         hits: String(r.hits),
+        delivered: String(r.delivered),
+        partly: String(r.partly),
+        partlySent: String(r.partlySent),
+        partlyOf: String(r.partlyOf),
         undelivered: String(r.undelivered),
         unmatched: String(r.unmatched),
       })),
     );
-    expect(rules.at(-2)).toEqual({ openKfId: 'wkA', rule: null, hits: 0, undelivered: 0, unmatched: 2 });
+    expect(rules.at(-2)).toEqual({
+      openKfId: 'wkA',
+      rule: null,
+      hits: 0,
+      delivered: 0,
+      partly: 0,
+      partlySent: 0,
+      partlyOf: 0,
+      undelivered: 0,
+      unmatched: 2,
+    });
+    expect(rules[0]).toMatchObject({
+      hits: 4,
+      delivered: 2,
+      partly: 1,
+      partlySent: 2,
+      partlyOf: 3,
+      undelivered: 1,
+    });
 
     const satisfaction = JSON.parse((await report('satisfaction', '--format', 'json')).stdout) as {
       day: string;
@@ -241,7 +270,17 @@ describe.each([
     const recent = await json('rules', '--since', '1h', '--account', 'wkA');
     expect(recent.find((r: { rule: string | null }) => r.rule === '没听懂')).toBeUndefined();
     expect(await json('rules', '--account', 'wkB')).toEqual([
-      { openKfId: 'wkB', rule: '欢迎语', hits: 1, undelivered: 0, unmatched: 0 },
+      {
+        openKfId: 'wkB',
+        rule: '欢迎语',
+        hits: 1,
+        delivered: 1,
+        partly: 0,
+        partlySent: 0,
+        partlyOf: 0,
+        undelivered: 0,
+        unmatched: 0,
+      },
     ]);
     expect((await report('sessions', '--account', 'wkZ')).stdout).toBe(
       'no session ends for account wkZ in this window · 该时段没有记录\n',

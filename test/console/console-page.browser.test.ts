@@ -42,6 +42,14 @@ async function seed(path: string): Promise<void> {
       for (let i = 0; i < 4 + (d % 6); i++) await a.recordRuleOutcomes({ openKfId: kf, at, hits: ['复述'] });
       for (let i = 0; i < d % 3; i++) await a.recordRuleOutcomes({ openKfId: kf, at, hits: ['没听懂'] });
       if (d % 4 === 0) await a.recordRuleOutcomes({ openKfId: kf, at, hits: ['两次没听懂转人工'] });
+      // Today a long answer reached each account's customer in part: 2 of its 3 parts.
+      if (d === 0)
+        await a.recordRuleOutcomes({
+          openKfId: kf,
+          at,
+          hits: ['没听懂'],
+          partly: [{ rule: '没听懂', sent: 2, of: 3 }],
+        });
       if (d % 2) await a.recordRuleOutcomes({ openKfId: kf, at, unmatched: true });
       await a.recordSessionEnd({
         openKfId: kf,
@@ -502,6 +510,16 @@ describe('the console in Chromium', () => {
         .textContent();
     expect(await actions('两次没听懂转人工')).toBe('转人工（进待接入池）transfer → queue');
     expect(await actions('没听懂')).toBe('回复文字 reply');
+    // What reached the customer, in `kfbot report rules`'s words: the two accounts' partial replies.
+    const cells = (name: string) =>
+      page
+        .locator('#rule-table tr')
+        .filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${name}$`) }) })
+        .locator('td')
+        .allTextContents();
+    const [hits, delivered, partly, undelivered] = (await cells('没听懂')).slice(4, 8);
+    expect([partly, undelivered]).toEqual(['2 (4 of 6 parts)', '0']);
+    expect(Number(delivered)).toBe(Number(hits) - 2);
     expect(await page.locator('#replicas th').allTextContents()).toEqual([
       '实例 replica',
       '运行的发布版本 published version',

@@ -4,6 +4,7 @@
  * that cannot record them still answers the customer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { partlyText, ruleRows } from '../../src/reports/rule-rows.ts';
 import { ManualClock, MINUTE, startSimulator, type WeComSimulator } from '../../src/simulator/index.ts';
 import { daysQuery } from '../../src/store/activity-days.ts';
 import type { ActivityQuery } from '../../src/store/activity-log.ts';
@@ -76,7 +77,7 @@ const today = (): ActivityQuery => daysQuery('UTC', new Date().toISOString().sli
 const sentTo = (customer: string) => sim.sent(sim.openKfId, customer);
 
 describe('the activity kfbot records for the reports', () => {
-  it('counts each matched rule once per message, its replies a guard dropped as a miss, and messages no rule matched', async () => {
+  it('counts each matched rule once per message, a reply a guard cut short as partly delivered, and messages no rule matched', async () => {
     await start();
     const customer = sim.customerSays({ text: 'echo 你好' }).external_userid as string;
     await until(() => sentTo(customer).length === 1, 'the echo');
@@ -85,12 +86,63 @@ describe('the activity kfbot records for the reports', () => {
     sim.customerSays({ externalUserId: customer, text: '今天天气如何' });
     await settled();
     expect(await bot.app.store.activity.listRuleOutcomes(today())).toEqual([
-      expect.objectContaining({ openKfId: sim.openKfId, rule: '六连', hits: 1, misses: 1 }),
+      expect.objectContaining({ openKfId: sim.openKfId, rule: '六连', hits: 1, misses: 0 }),
       expect.objectContaining({ openKfId: sim.openKfId, rule: '复述', hits: 1, misses: 0 }),
+    ]);
+    // The 5-reply quota (§9.10) let 5 of its 6 replies through: partly delivered, not undelivered.
+    expect(await bot.app.store.activity.listPartlyDelivered(today())).toEqual([
+      expect.objectContaining({ openKfId: sim.openKfId, rule: '六连', messages: 1, sent: 5, parts: 6 }),
     ]);
     expect(await bot.app.store.activity.listUnmatched(today())).toEqual([
       expect.objectContaining({ openKfId: sim.openKfId, messages: 1 }),
     ]);
+  });
+
+  it('reports a long text cut short after its first part as partly delivered, 1 of 3 parts', async () => {
+    const part = (n: string) => `第${n}部分：${'本店支持七天无理由退货，请保持商品完好。'.repeat(27)}`;
+    const policy = [part('一'), part('二'), part('三')].join('\n\n');
+    await start(`
+rules:
+  - name: 退货政策
+    when: { text: 退货 }
+    then: [ { reply: ${JSON.stringify(policy)} } ]
+  - name: 复述
+    when: { text: { any: [echo] } }
+    then: [ { reply: 收到 } ]
+`);
+    // WeCom refuses part 2 (the 48 h window closed, §9.10): part 3 is not tried.
+    sim.faults.inject({
+      api: 'kf/send_msg',
+      errcode: 95002,
+      match: (body) => JSON.stringify(body).includes('第二部分'),
+    });
+    const customer = sim.customerSays({ text: '退货' }).external_userid as string;
+    sim.customerSays({ externalUserId: customer, text: 'echo 你好' });
+    await until(() => sentTo(customer).length === 2, 'part 1 and the echo');
+    await settled();
+    const q = today();
+    const [outcomes, unmatched, partly] = await Promise.all([
+      bot.app.store.activity.listRuleOutcomes(q),
+      bot.app.store.activity.listUnmatched(q),
+      bot.app.store.activity.listPartlyDelivered(q),
+    ]);
+    const rows = ruleRows(outcomes, unmatched, partly);
+    const policyRow = rows.find((r) => r.rule === '退货政策');
+    expect(policyRow).toMatchObject({
+      hits: 1,
+      delivered: 0,
+      partly: 1,
+      partlySent: 1,
+      partlyOf: 3,
+      undelivered: 0,
+    });
+    expect(rows.find((r) => r.rule === '复述')).toMatchObject({
+      hits: 1,
+      delivered: 1,
+      partly: 0,
+      undelivered: 0,
+    });
+    expect(policyRow && partlyText(policyRow)).toBe('1 (1 of 3 parts)');
   });
 
   it('counts a reply WeCom accepted but could not deliver (msg_send_fail) as a miss of its rule, once', async () => {

@@ -157,10 +157,11 @@ describe('kfbot simulate lists the lookups serve makes before deciding', () => {
     const item = s.customerSays({ openKfId: s.openKfId, externalUserId, text: '在吗' });
     await s.idle();
     await kfbot?.app.work.idle();
-    // Not the page read or the access token: what serve asks and sends for this one item.
+    // Not the page read, the access token or the callback's account check (kf/account/list,
+    // §9.14): what serve asks and sends for this one item.
     const requests = s.requests.all
       .slice(from)
-      .filter((r) => r.api && r.api !== 'kf/sync_msg' && r.api !== 'gettoken');
+      .filter((r) => r.api && r.api !== 'kf/sync_msg' && r.api !== 'gettoken' && r.api !== 'kf/account/list');
     return {
       item,
       apis: requests.map((r) => r.api),

@@ -215,6 +215,18 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       expect(await store.getMedia('image:abc')).toEqual({ mediaId: 'M1', createdAt });
     });
 
+    it('finds a cached media id with the file it came from, until a new upload replaces it', async () => {
+      const createdAt = Date.now();
+      const file = { path: '/srv/rules/media/qr.png', type: 'image' as const };
+      await store.putMedia('image:qr', { mediaId: 'M1', createdAt, file });
+      expect(await store.getMedia('image:qr')).toEqual({ mediaId: 'M1', createdAt, file });
+      expect(await store.findMedia('M1')).toEqual({ key: 'image:qr', mediaId: 'M1', createdAt, file });
+      await store.putMedia('image:qr', { mediaId: 'M2', createdAt: createdAt + 1, file });
+      expect(await store.findMedia('M1')).toBeUndefined();
+      expect(await store.findMedia('M2')).toMatchObject({ key: 'image:qr', file });
+      expect(await store.findMedia('written-in-the-rules')).toBeUndefined();
+    });
+
     const ttlOf = options.ttlOf;
     if (ttlOf) {
       it('lets message and send records expire after WeCom’s 3-day retention', async () => {
@@ -380,6 +392,34 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           { day: '2026-11-20', openKfId: 'wkA', messages: 2 },
           { day: '2026-11-21', openKfId: 'wkB', messages: 1 },
         ]);
+      });
+
+      it('counts replies delivered in part, with the parts sent of the parts they had, apart from misses', async () => {
+        const a = store.activity;
+        await a.recordRuleOutcomes({
+          openKfId: 'wkA',
+          at: D1,
+          hits: ['退货政策'],
+          partly: [{ rule: '退货政策', sent: 1, of: 3 }],
+        });
+        await a.recordRuleOutcomes({
+          openKfId: 'wkA',
+          at: D1 + 3600_000,
+          hits: ['退货政策'],
+          partly: [{ rule: '退货政策', sent: 2, of: 3 }],
+        });
+        await a.recordRuleOutcomes({ openKfId: 'wkB', at: D2, hits: ['退货政策'], misses: ['退货政策'] });
+        const q = daysQuery('UTC', '2026-11-20');
+        expect(await a.listPartlyDelivered(q)).toEqual([
+          { day: '2026-11-20', openKfId: 'wkA', rule: '退货政策', messages: 2, sent: 3, parts: 6 },
+        ]);
+        expect(await a.listRuleOutcomes(q)).toEqual([
+          { day: '2026-11-20', openKfId: 'wkA', rule: '退货政策', hits: 2, misses: 0 },
+          { day: '2026-11-21', openKfId: 'wkB', rule: '退货政策', hits: 1, misses: 1 },
+        ]);
+        expect(await a.listPartlyDelivered({ ...q, openKfId: 'wkB' })).toEqual([]);
+        await a.purgeActivity(D2);
+        expect(await a.listPartlyDelivered(q)).toEqual([]);
       });
 
       it('reads whole days from the first day asked, of one account when asked', async () => {

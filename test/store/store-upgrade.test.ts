@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom, startSimulator } from '../../src/simulator/index.ts';
 import { RedisKeys } from '../../src/store/redis-keys.ts';
 import { migrateRedis, REDIS_SCHEMA_VERSION } from '../../src/store/redis-migrations.ts';
-import { redisClient } from '../../src/store/redis-store.ts';
+import { RedisStore, redisClient } from '../../src/store/redis-store.ts';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION } from '../../src/store/sqlite-migrations.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { NewerStoreError } from '../../src/store/store-version.ts';
@@ -63,6 +63,51 @@ describe('a SQLite store at version 5, before 猜你想问 choices were kept', (
       ]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('media ids cached before their files were kept (SQLite 14, Redis 10)', () => {
+  it('are still used, without a file, and learn one when written again (SQLite)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kfbot-upgrade-')), 'kfbot.db');
+    const db = new Database(file);
+    for (const m of SQLITE_MIGRATIONS.slice(0, 14)) m.up(db);
+    db.pragma('user_version = 14');
+    db.prepare("INSERT INTO media (key, media_id, created_at) VALUES ('image:qr', 'M1', 1000)").run();
+    db.close();
+    const store = new SqliteStore(file);
+    try {
+      expect(store.migrated).toEqual({ from: 14, to: SQLITE_SCHEMA_VERSION });
+      expect(await store.getMedia('image:qr')).toEqual({ mediaId: 'M1', createdAt: 1000 });
+      expect(await store.findMedia('M1')).toEqual({ key: 'image:qr', mediaId: 'M1', createdAt: 1000 });
+      const qr = { path: '/srv/rules/media/qr.png', type: 'image' as const };
+      await store.putMedia('image:qr', { mediaId: 'M1', createdAt: 1000, file: qr });
+      expect(await store.findMedia('M1')).toMatchObject({ file: qr });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('are still used, without a file (Redis)', async () => {
+    const redis = redisClient(REDIS_URL);
+    await redis.connect();
+    const keys = new RedisKeys(`kfbot-media-upgrade-${process.pid}:`);
+    const store = new RedisStore(redis, keys);
+    try {
+      const createdAt = Date.now();
+      await redis.set(keys.schemaVersion(), '10');
+      await redis.set(keys.media('image:qr'), JSON.stringify({ mediaId: 'M1', createdAt }), 'PX', 60_000);
+      expect(await migrateRedis({ redis, keys }, 'redis-test')).toEqual({
+        from: 10,
+        to: REDIS_SCHEMA_VERSION,
+      });
+      expect(await store.getMedia('image:qr')).toEqual({ mediaId: 'M1', createdAt });
+      // No media-id key was written for it: a refusal of M1 stays a refusal, as before.
+      expect(await store.findMedia('M1')).toBeUndefined();
+    } finally {
+      const left = await redis.keys(`${keys.prefix}*`);
+      if (left.length) await redis.del(...left);
+      await redis.quit();
     }
   });
 });

@@ -1,11 +1,12 @@
 /**
  * 规则 Rules, read-only: the rules this replica runs (version, when loaded), every live replica's
  * published version (the store's replica registry), its menus as trees,
- * the FAQ items with their 相似问法, every rule with its hits and undelivered replies over the range (`report
- * rules`'s rows), and the problems of the last load (what `kfbot validate` says).
+ * the FAQ items with their 相似问法, every rule with its hits and what of its replies reached the
+ * customer (delivered, partly, undelivered) over the range (`report rules`'s rows), and the
+ * problems of the last load (what `kfbot validate` says).
  */
 
-import { ruleRows } from '../../reports/rule-rows.ts';
+import { partlyText, type RuleRow, ruleRows } from '../../reports/rule-rows.ts';
 import { formatProblemZh } from '../../rules/problem-zh.ts';
 import type { MenuModel, RuleModel } from '../../rules/rule-model.ts';
 import type { Template } from '../../rules/template.ts';
@@ -42,6 +43,20 @@ function describeRule(rule: RuleModel) {
   };
 }
 
+const DELIVERY_KEYS = ['hits', 'delivered', 'partly', 'partlySent', 'partlyOf', 'undelivered'] as const;
+type Delivery = Pick<RuleRow, (typeof DELIVERY_KEYS)[number]>;
+const noDelivery = (): Delivery => ({
+  hits: 0,
+  delivered: 0,
+  partly: 0,
+  partlySent: 0,
+  partlyOf: 0,
+  undelivered: 0,
+});
+
+/** The partial deliveries in `report rules`'s words (1 (2 of 3 parts)), for the page to show as is. */
+const withText = (d: Delivery) => ({ ...d, partlyText: partlyText(d) });
+
 export const rulesPage: ConsolePage = {
   id: 'rules',
   title: '规则 Rules',
@@ -52,21 +67,22 @@ export const rulesPage: ConsolePage = {
       async handle(ctx, { query }) {
         const range = readRange(query, ctx);
         const q = rangeQuery(range);
-        const [outcomes, unmatched, replicas] = await Promise.all([
+        const [outcomes, unmatched, partly, replicas] = await Promise.all([
           ctx.store.activity.listRuleOutcomes(q),
           ctx.store.activity.listUnmatched(q),
+          ctx.store.activity.listPartlyDelivered(q),
           // Wall-clock time, as the heartbeats are written (a sandbox's clock skips ahead).
           ctx.store.replicas.listReplicas(Date.now()),
         ]);
         const within = <T extends { day: string }>(rows: T[]) => rows.filter((r) => r.day <= range.to);
-        const counts = ruleRows(within(outcomes), within(unmatched));
+        const counts = ruleRows(within(outcomes), within(unmatched), within(partly));
         const snapshot = ctx.rules.current;
-        const hits = new Map<string, { hits: number; undelivered: number }>();
+        // `report rules`'s rows, the accounts summed per rule.
+        const hits = new Map<string, Delivery>();
         for (const r of counts) {
           if (r.rule === null) continue;
-          const h = hits.get(r.rule) ?? { hits: 0, undelivered: 0 };
-          h.hits += r.hits;
-          h.undelivered += r.undelivered;
+          const h = hits.get(r.rule) ?? noDelivery();
+          for (const k of DELIVERY_KEYS) h[k] += r[k];
           hits.set(r.rule, h);
         }
         const ruleSet = snapshot?.ruleSet;
@@ -89,7 +105,7 @@ export const rulesPage: ConsolePage = {
           problems: ctx.rules.problems.map((p) => ({ severity: p.severity, text: formatProblemZh(p) })),
           rules: (ruleSet?.rules ?? []).map((r) => ({
             ...describeRule(r),
-            ...(hits.get(r.name) ?? { hits: 0, undelivered: 0 }),
+            ...withText(hits.get(r.name) ?? noDelivery()),
           })),
           // Messages no rule matched are kept as `unmatched` on the rule-less row (report rules).
           noRule: counts.filter((r) => r.rule === null).reduce((n, r) => n + r.unmatched, 0),

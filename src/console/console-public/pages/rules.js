@@ -1,4 +1,4 @@
-// 规则 Rules (read-only): version, every live replica's published version, problems, rules with hits and undelivered replies, menus as trees, FAQ items.
+// 规则 Rules (read-only): version, every live replica's published version, problems, rules with hits and how much of their replies reached the customer (delivered, partly, undelivered), menus as trees, FAQ items.
 import { api, dataTable, h, loadFailed, pageQuery, time } from '../console-lib.js';
 import { rangeFilter } from '../range-filter.js';
 
@@ -150,6 +150,8 @@ export async function render(main) {
           '优先级 priority',
           '动作 actions',
           '命中 hits',
+          '已送达 delivered',
+          '部分送达 partly',
           '未送达 undelivered',
           '位置 at',
         ],
@@ -163,6 +165,9 @@ export async function render(main) {
               h('td', { class: 'num' }, r.priority),
               h('td', null, r.actions.join('；')),
               h('td', { class: 'num' }, r.hits),
+              h('td', { class: 'num' }, r.delivered),
+              // Worded by the server as `kfbot report rules` words it: 1 (2 of 3 parts).
+              h('td', { class: 'num' }, r.partlyText),
               h('td', { class: 'num' }, r.undelivered),
               h('td', null, h('code', null, r.at)),
             ),
@@ -175,6 +180,8 @@ export async function render(main) {
             h('td', null),
             h('td', null),
             h('td', { class: 'num' }, data.noRule),
+            h('td', null),
+            h('td', null),
             h('td', null),
             h('td', null),
           ),
