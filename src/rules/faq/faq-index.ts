@@ -438,7 +438,11 @@ export class FaqIndex {
     // A homophone typo read as the FAQ's own word (homophone-pairs.ts): the corrected text is
     // scored first (its unknown share is the message's) and the text as typed after, so a pair
     // the FAQ happens to sound like never loses what was written.
-    const corrected = this.#homophones.correct(questionText(text), (ch) => this.#featureIds.has(`c${ch}`));
+    const corrected = this.#homophones.correct(questionText(text), (ch) => {
+      // A character some listed question has is taken as meant; one only an answer has may be a typo.
+      const id = this.#featureIds.get(`c${ch}`);
+      return id !== undefined && (this.#postings[id] as number[]).length > 0;
+    });
     return this.#analyse(corrected === undefined ? forms : [...this.forms(corrected), ...forms], limit);
   }
 

@@ -22,7 +22,7 @@ describe('HomophonePairs', () => {
     expect(new HomophonePairs(faq).correct('学费多少钱', knownIn(faq))).toBeUndefined();
   });
 
-  it('never takes a character the FAQ uses for a typo: 国际 stays 国际 where answers say 国际', () => {
+  it('never takes a character the FAQ’s questions use for a typo: 国际 stays 国际 where a question says 国际', () => {
     const texts = ['从中国寄到美国', '中国寄件多少钱'];
     const pairs = new HomophonePairs(texts);
     expect(pairs.correct('国际快递', knownIn(texts))).toBe('国寄快递');
