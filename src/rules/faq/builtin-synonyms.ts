@@ -2,7 +2,7 @@
  * Synonym groups every rule set gets: ways customers ask "how long", "how", "can I", "what" in
  * everyday Chinese (with their colloquial and dialect forms: 咋整, 肿么, 神马, 多钱, 木有), and the
  * everyday words of customer service (lost parcels, refunds, weekends and holidays, couriers,
- * invoices, top-ups, a rude servicer) and of daily life (洗澡/冲澡/淋浴, 看看/瞅瞅, 年龄/岁数),
+ * invoices, top-ups, a rude servicer, opening hours: 开门/营业) and of daily life (洗澡/冲澡/淋浴, 看看/瞅瞅, 年龄/岁数),
  * independent of the business. The first word of a group is the one the others
  * become. A rule file adds its own domain groups under `settings.faq.synonyms`.
  */
@@ -58,6 +58,7 @@ export const BUILTIN_SYNONYMS: readonly (readonly string[])[] = [
   ['看看', '瞅瞅', '瞧瞧', '瞅一眼', '看一眼', '瞧一眼'],
   ['年龄', '年纪', '岁数'],
   ['充值', '充钱'],
+  ['营业', '开门', '开着门'],
   ['开发票', '开票', '开张票'],
   ['态度差', '态度不好', '态度恶劣', '态度很差', '态度太差', '态度很恶劣'],
 ];
