@@ -73,8 +73,8 @@ export class HomophonePairs {
         const listed = sound === undefined ? undefined : this.#bySound.get(sound);
         if (!listed) continue;
         const [x, y] = [...listed] as [string, string];
-        // Only a character the FAQ never uses is taken for a typo: 国际 stays 国际 in a courier's FAQ
-        // whose questions say 寄国外 (国寄) and whose answers say 国际.
+        // Only a character the caller does not know (faq-index.ts: no listed question has it) is
+        // taken for a typo: 国际 stays 国际 in a courier's FAQ whose questions say 国际件.
         if ((a !== x && known(a)) || (b !== y && known(b))) continue;
         chars[i - 1] = x;
         chars[i] = y;
