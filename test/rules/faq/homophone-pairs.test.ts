@@ -52,4 +52,20 @@ describe('FaqIndex with a homophone typo', () => {
     const m = index.match('抱名要带啥');
     expect(m.type === 'answer' && m.candidate.id).toBe('enroll');
   });
+
+  it('takes a character only an answer has for a typo too: the questions are what a customer’s words meet', () => {
+    const withAnswer = new FaqIndex(
+      [
+        {
+          id: 'enroll',
+          label: '怎么报名？',
+          questions: ['怎么报名', '网上能报名吗', '报名要带什么'],
+          answer: '带身份证到门店，抱歉周日不办理。',
+        },
+        { id: 'price', label: '学费多少？', questions: ['学费多少钱', '学费能分期吗'] },
+      ],
+      { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS },
+    );
+    expect(withAnswer.search('我想抱名')[0]?.score).toBe(withAnswer.search('我想报名')[0]?.score);
+  });
 });
