@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { calibrateFaq } from '../../../src/rules/faq/faq-calibration.ts';
+import { calibrateFaq, MARGINS } from '../../../src/rules/faq/faq-calibration.ts';
 import { decideFaq, type FaqDecisionSettings } from '../../../src/rules/faq/faq-decision.ts';
-import { DEFAULT_SUGGEST } from '../../../src/rules/faq/faq-index.ts';
+import { DEFAULT_MARGIN, DEFAULT_SUGGEST, type FaqIndex } from '../../../src/rules/faq/faq-index.ts';
 import type { FaqCandidate, FaqSearch } from '../../../src/rules/faq/faq-search.ts';
 import { loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
 import { runCli } from '../../cli/run-cli.ts';
@@ -230,6 +230,18 @@ describe('calibration on the author’s own questions', () => {
     expect(distinct?.pinned).toEqual([]);
     const e = distinct?.expected;
     expect((e?.direct ?? 0) + (e?.clarify ?? 0) + (e?.suggest ?? 0) + (e?.fallback ?? 0)).toBeCloseTo(1);
+  });
+
+  it('chooses the threshold for the margin it calibrates: a wider margin answers fewer near misses', () => {
+    // A day-one file (three questions per item) whose margin calibrates to the widest, 0.12.
+    const faq = loadRulesOrThrow('bench/faq/courier').faq;
+    const index = faq?.index as FaqIndex;
+    // As calibrated when the rules loaded (from the default margin).
+    const { threshold, margin } = faq?.calibration.settings ?? { threshold: 0, margin: 0 };
+    expect(margin).toBe(MARGINS[MARGINS.length - 1]);
+    // With the default margin (0.05) more near misses are answered: the threshold would be higher.
+    const withDefaultMargin = calibrateFaq(index, { margin: DEFAULT_MARGIN }).settings.threshold;
+    expect(withDefaultMargin).toBeGreaterThan(threshold);
   });
 
   it('keeps what settings.faq pins, and the match uses it', () => {
