@@ -6,7 +6,8 @@
  * - threshold: the least value (from THRESHOLDS) that leaves at most NEAR_MISS_ANSWERED of the
  *   near misses answered directly — a rule set whose items share much wording needs a higher one;
  * - margin: the least value (from MARGINS) that keeps the leave-one-out wrong answers at most
- *   LOO_WRONG of those answered — items whose questions overlap need a wider lead.
+ *   LOO_WRONG of those answered — items whose questions overlap need a wider lead;
+ * each chosen with the other's calibrated value, so twice (threshold, margin, threshold, margin).
  * `settings.faq` pins any of them; pinned values are used as written and reported as pinned.
  * At most MAX_SAMPLES questions are tried (evenly spread), so a 10,000-question FAQ calibrates in
  * the time of a few hundred searches.
@@ -109,22 +110,32 @@ export function calibrateFaq(
   const list = samples(index);
   const base = index.decision;
   let settings: FaqDecisionSettings = { ...base, ...pinned };
-  if (pinned.threshold === undefined && list.length > 0) {
-    const near = list.map((x) => x.near);
-    // A contest (a runner-up that explains more) only ever turns an answer into a question: the
-    // threshold is how far a near miss's score may get, so it is chosen without it.
-    const threshold =
-      THRESHOLDS.find(
-        (t) => shares(near, { ...settings, threshold: t, contest: false }).direct <= NEAR_MISS_ANSWERED,
-      ) ?? (THRESHOLDS[THRESHOLDS.length - 1] as number);
-    settings = { ...settings, threshold };
+  if (list.length === 0) return report(settings, pinned, list);
+  const near = list.map((x) => x.near);
+  // A contest (a runner-up that explains more) only ever turns an answer into a question: the
+  // threshold is how far a near miss's score may get, so it is chosen without it.
+  const chooseThreshold = () =>
+    THRESHOLDS.find(
+      (t) => shares(near, { ...settings, threshold: t, contest: false }).direct <= NEAR_MISS_ANSWERED,
+    ) ?? (THRESHOLDS[THRESHOLDS.length - 1] as number);
+  const chooseMargin = () =>
+    MARGINS.find((m) => wrongShare(list, { ...settings, margin: m }) <= LOO_WRONG) ??
+    (MARGINS[MARGINS.length - 1] as number);
+  // Twice: the threshold is first chosen with the default margin, but a wider calibrated margin
+  // answers fewer near misses, so the threshold is chosen again with it (and the margin for that
+  // threshold). Tuning sets: the courier 0.55 → 0.5, right directly 73.9 → 74.2 %, nothing else moved.
+  for (let round = 0; round < 2; round++) {
+    if (pinned.threshold === undefined) settings = { ...settings, threshold: chooseThreshold() };
+    if (pinned.margin === undefined) settings = { ...settings, margin: chooseMargin() };
   }
-  if (pinned.margin === undefined && list.length > 0) {
-    const margin =
-      MARGINS.find((m) => wrongShare(list, { ...settings, margin: m }) <= LOO_WRONG) ??
-      (MARGINS[MARGINS.length - 1] as number);
-    settings = { ...settings, margin };
-  }
+  return report(settings, pinned, list);
+}
+
+function report(
+  settings: FaqDecisionSettings,
+  pinned: Partial<Record<CalibratedKey, number>>,
+  list: readonly Sample[],
+): FaqCalibration {
   return {
     settings,
     pinned: (['threshold', 'margin'] as const).filter((k) => pinned[k] !== undefined),

@@ -37,6 +37,7 @@ import {
   MAX_OPTIONS,
 } from './faq-decision.ts';
 import type { FaqCandidate, FaqSearch } from './faq-search.ts';
+import { HomophonePairs } from './homophone-pairs.ts';
 import { FEATURE_WEIGHT, type FeatureKind, questionFeatures } from './question-features.ts';
 import { questionText, SynonymMap } from './question-text.ts';
 
@@ -433,8 +434,26 @@ export class FaqIndex {
 
   /** The best items for a text and what of the text no item knows. */
   analyse(text: string, limit = MAX_OPTIONS + 2): FaqSearch {
-    return this.#analyse(this.forms(text), limit);
+    const forms = this.forms(text);
+    // A homophone typo read as the FAQ's own word (homophone-pairs.ts): the corrected text is
+    // scored first (its unknown share is the message's) and the text as typed after, so a pair
+    // the FAQ happens to sound like never loses what was written.
+    const corrected = this.#homophones.correct(questionText(text), (ch) => {
+      // A character some listed question has is taken as meant; one only an answer has may be a typo.
+      const id = this.#featureIds.get(`c${ch}`);
+      return id !== undefined && (this.#postings[id] as number[]).length > 0;
+    });
+    return this.#analyse(corrected === undefined ? forms : [...this.forms(corrected), ...forms], limit);
   }
+
+  /** Built on the first search from the listed questions and answers (nothing at idle before it). */
+  get #homophones(): HomophonePairs {
+    this.#homophonePairs ??= new HomophonePairs(
+      new Set([...this.#questionText, ...this.entries.map((e) => e.answer ?? '')].map(questionText)),
+    );
+    return this.#homophonePairs;
+  }
+  #homophonePairs: HomophonePairs | undefined;
 
   /**
    * Leave-one-out: listed question number `q` (in `questionCount` order) searched against all the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { calibrateFaq } from '../../../src/rules/faq/faq-calibration.ts';
+import { calibrateFaq, MARGINS } from '../../../src/rules/faq/faq-calibration.ts';
 import { decideFaq, type FaqDecisionSettings } from '../../../src/rules/faq/faq-decision.ts';
-import { DEFAULT_SUGGEST } from '../../../src/rules/faq/faq-index.ts';
+import { DEFAULT_MARGIN, DEFAULT_SUGGEST, type FaqIndex } from '../../../src/rules/faq/faq-index.ts';
 import type { FaqCandidate, FaqSearch } from '../../../src/rules/faq/faq-search.ts';
 import { loadRulesOrThrow } from '../../../src/rules/load-rules.ts';
 import { runCli } from '../../cli/run-cli.ts';
@@ -122,6 +122,23 @@ describe('the FAQ decision', () => {
     expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['a', 'b', 'c']);
   });
 
+  it('answers by a smaller lead the item that also explains clearly more of the message than those close to it', () => {
+    // 貓咪洗護要多少錢 on a day-one file (margin 0.12): grooming explains 80 % of it, boarding 51 %.
+    const wide = { ...SETTINGS, margin: 0.12 };
+    const lead = [c('grooming_price', 0.722, 0.803), c('boarding', 0.611, 0.508), c('booking', 0.431, 0.252)];
+    const o = decideFaq(search(lead), wide);
+    expect(o.type === 'answer' && o.candidate.id).toBe('grooming_price');
+    // Explaining about as much as the runner-up, the same lead is a question.
+    const even = [c('grooming_price', 0.722, 0.52), c('boarding', 0.611, 0.508)];
+    expect(decideFaq(search(even), wide).type).toBe('clarify');
+    // So is it when the runner-up holds its core (what all its questions say) and the best does not.
+    const cored = [c('grooming_price', 0.722, 0.803), { ...c('boarding', 0.611, 0.508), core: true }];
+    expect(decideFaq(search(cored), wide).type).toBe('clarify');
+    // Never below the least lead any rule set calibrates to (0.05).
+    const tight = [c('grooming_price', 0.722, 0.803), c('boarding', 0.68, 0.508)];
+    expect(decideFaq(search(tight), wide).type).toBe('clarify');
+  });
+
   it('offers in a clarifying menu an item that explains as much of the message as the best, though it scores less', () => {
     // 我刚下单寄了个件，结果发现小区名字写错了…能帮我改一下吗: 寄件 and 发票 lead on shared words;
     // 改地址 explains more of the message.
@@ -208,6 +225,18 @@ describe('calibration on the author’s own questions', () => {
     expect(distinct?.pinned).toEqual([]);
     const e = distinct?.expected;
     expect((e?.direct ?? 0) + (e?.clarify ?? 0) + (e?.suggest ?? 0) + (e?.fallback ?? 0)).toBeCloseTo(1);
+  });
+
+  it('chooses the threshold for the margin it calibrates: a wider margin answers fewer near misses', () => {
+    // A day-one file (three questions per item) whose margin calibrates to the widest, 0.12.
+    const faq = loadRulesOrThrow('bench/faq/courier').faq;
+    const index = faq?.index as FaqIndex;
+    // As calibrated when the rules loaded (from the default margin).
+    const { threshold, margin } = faq?.calibration.settings ?? { threshold: 0, margin: 0 };
+    expect(margin).toBe(MARGINS[MARGINS.length - 1]);
+    // With the default margin (0.05) more near misses are answered: the threshold would be higher.
+    const withDefaultMargin = calibrateFaq(index, { margin: DEFAULT_MARGIN }).settings.threshold;
+    expect(withDefaultMargin).toBeGreaterThan(threshold);
   });
 
   it('keeps what settings.faq pins, and the match uses it', () => {

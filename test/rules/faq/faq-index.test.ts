@@ -96,6 +96,26 @@ describe('FaqIndex', () => {
     expect(withBuiltins.canonical('运费多钱 神马时候发')).toBe('运费多少钱 什么时候发');
   });
 
+  it('knows everyday words customers type for what a rule file lists (冲澡, 开门, 瞅瞅, 岁数, 开票)', () => {
+    const gym = new FaqIndex(
+      [
+        { id: 'shower', label: '可以洗澡吗', questions: ['可以洗澡吗', '有没有淋浴'] },
+        { id: 'hours', label: '营业时间', questions: ['营业时间', '晚上几点关门'] },
+        { id: 'age', label: '多大年龄可以来', questions: ['多大年龄可以来', '小孩能办卡吗'] },
+      ],
+      { threshold: 0.5, margin: 0.05, synonyms: BUILTIN_SYNONYMS },
+    );
+    for (const [text, id] of [
+      ['练完能冲个澡吗', 'shower'],
+      ['网点几点开门', 'hours'],
+      ['多大岁数可以来', 'age'],
+    ] as const) {
+      const m = gym.match(text);
+      expect(m.type === 'answer' ? m.candidate.id : m.type, text).toBe(id);
+    }
+    expect(gym.canonical('我想瞅瞅 能开票吗 态度很恶劣')).toBe('我想看看 能开发票 态度差');
+  });
+
   it('leaves a message that shares only question words unanswered', () => {
     const m = index().match('今天天气怎么样');
     expect(m.type).toBe('none');
