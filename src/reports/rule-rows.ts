@@ -21,6 +21,25 @@ export interface RuleRow {
   unmatched: number;
 }
 
+/** The counts of what a rule's replies did: summed per rule by `report rules` and the console. */
+export const DELIVERY_KEYS = [
+  'hits',
+  'delivered',
+  'partly',
+  'partlySent',
+  'partlyOf',
+  'undelivered',
+] as const;
+export type Delivery = Pick<RuleRow, (typeof DELIVERY_KEYS)[number]>;
+export const noDelivery = (): Delivery => ({
+  hits: 0,
+  delivered: 0,
+  partly: 0,
+  partlySent: 0,
+  partlyOf: 0,
+  undelivered: 0,
+});
+
 /** Sums the days per account and rule: most hits first, the messages no rule matched last. */
 export function ruleRows(
   outcomes: readonly { openKfId: string; rule: string; hits: number; misses: number }[],
@@ -30,17 +49,7 @@ export function ruleRows(
   const rows = new Map<string, RuleRow>();
   const row = (openKfId: string, rule: string | null) => {
     const key = JSON.stringify([openKfId, rule]);
-    const found = rows.get(key) ?? {
-      openKfId,
-      rule,
-      hits: 0,
-      delivered: 0,
-      partly: 0,
-      partlySent: 0,
-      partlyOf: 0,
-      undelivered: 0,
-      unmatched: 0,
-    };
+    const found = rows.get(key) ?? { openKfId, rule, ...noDelivery(), unmatched: 0 };
     rows.set(key, found);
     return found;
   };

@@ -6,7 +6,7 @@
  * problems of the last load (what `kfbot validate` says).
  */
 
-import { partlyText, type RuleRow, ruleRows } from '../../reports/rule-rows.ts';
+import { DELIVERY_KEYS, type Delivery, noDelivery, partlyText, ruleRows } from '../../reports/rule-rows.ts';
 import { formatProblemZh } from '../../rules/problem-zh.ts';
 import type { MenuModel, RuleModel } from '../../rules/rule-model.ts';
 import type { Template } from '../../rules/template.ts';
@@ -42,17 +42,6 @@ function describeRule(rule: RuleModel) {
     at: `${rule.at.file}:${rule.at.line}`,
   };
 }
-
-const DELIVERY_KEYS = ['hits', 'delivered', 'partly', 'partlySent', 'partlyOf', 'undelivered'] as const;
-type Delivery = Pick<RuleRow, (typeof DELIVERY_KEYS)[number]>;
-const noDelivery = (): Delivery => ({
-  hits: 0,
-  delivered: 0,
-  partly: 0,
-  partlySent: 0,
-  partlyOf: 0,
-  undelivered: 0,
-});
 
 /** The partial deliveries in `report rules`'s words (1 (2 of 3 parts)), for the page to show as is. */
 const withText = (d: Delivery) => ({ ...d, partlyText: partlyText(d) });
