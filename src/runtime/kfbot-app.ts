@@ -14,7 +14,7 @@ import { lazyConsoleRoutes } from '../console/lazy-console-routes.ts';
 import { defaultCallSettings } from '../rules/call-model.ts';
 import { RulesError } from '../rules/problems.ts';
 import type { RulesChild } from '../rules/rules-child.ts';
-import { openBackend } from '../store/open-backend.ts';
+import { openBackend, preloadBackend } from '../store/open-backend.ts';
 import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { budgetLimits } from '../wecom/api-budget.ts';
@@ -92,6 +92,8 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const metrics = new KfbotMetrics();
   const rules = new LiveRules(config.rules, opts.cwd, log, metrics);
+  // Rules with an FAQ wait for their child process: the store's code loads meanwhile.
+  preloadBackend(config.store);
   if (!(await rules.reload(opts.rulesChild))) throw new RulesError(rules.problems);
   const { store, work, budget } = await openBackend(config.store, {
     cwd: opts.cwd,
