@@ -7,16 +7,20 @@
  * /readyz: docs/performance.md).
  *
  * Whether the rules list typed questions is known only once they are parsed, by the code this is
- * meant to run beside; so the child starts when the files' text mentions `faq` or `questions` at
- * all. A guess, wrong in either direction at no cost to what is loaded: load-rules-at-start.ts stops
- * a child started for rules that turn out to list none, and starts one itself when none was started.
+ * meant to run beside; so the child starts when the files' text has a `faq:` or `questions:` key
+ * anywhere. A guess, wrong in either direction at no cost to what is loaded: load-rules-at-start.ts
+ * stops a child started for rules that turn out to list none, and starts one itself when none was.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { listFolder } from './rule-files.ts';
 import { type RulesChild, startRulesChild } from './rules-child.ts';
 
-const MENTIONS_QUESTIONS = /\b(?:faq|questions)\b/;
+/**
+ * `faq:` or `questions:` as a key is written (block or flow, quoted or not), not the word in a
+ * reply ("any questions?"); a key written otherwise (`? faq`, escapes) just starts no child here.
+ */
+const MENTIONS_QUESTIONS = /(?:^|[\s{,])["']?(?:faq|questions)["']?\s*:/m;
 
 /** The rules child for `target`, started now, or undefined when the files do not mention typed questions. */
 export function startEarlyRulesChild(target: string, cwd: string): RulesChild | undefined {

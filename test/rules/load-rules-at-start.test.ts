@@ -61,6 +61,9 @@ describe('loading rules at start', () => {
 
   it('starts no early child for rules that never mention typed questions, and loads rules that only mention them here', async () => {
     expect(startEarlyRulesChild(rulesDir({ 'rules.yaml': ruleFile(1_000) }), process.cwd())).toBeUndefined();
+    const english =
+      'rules:\n  - { name: hi, when: { text: hi }, then: [ { reply: "Any questions? Ask away." } ] }\n';
+    expect(startEarlyRulesChild(rulesDir({ 'rules.yaml': english }), process.cwd())).toBeUndefined();
     expect(startEarlyRulesChild(join(tmpdir(), 'kfbot-no-such-rules'), process.cwd())).toBeUndefined();
     // A comment about an FAQ to come: the guess starts a child, the parse finds no FAQ.
     const dir = rulesDir({ 'rules.yaml': `# faq: next week\n${ruleFile(10)}` });
