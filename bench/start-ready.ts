@@ -1,11 +1,13 @@
 /**
  * `npm run bench:start`: process start → /readyz of `kfbot serve` (compiled, dist/), with 1,000
  * rules (bench/rule-file.ts, no FAQ) and with the default rules (an FAQ of 18 items), median of
- * five starts, and the RSS 1 s after /readyz. Target: < 300 ms with 1,000 rules.
+ * five starts, the CPU time used until then (Linux), and the RSS 1 s after /readyz. Target:
+ * < 300 ms with 1,000 rules.
  *
  * KFBOT_BENCH_BEFORE=<another checkout's bin/kfbot.js> (built) starts that kfbot too, start for
  * start interleaved with this one, so a change is measured side by side in one run (how to make
- * that checkout: bench/faq-memory.ts). BENCH_STARTS sets the number of starts (default 5).
+ * that checkout: bench/faq-memory.ts), and prints the median of each pair's ratio, now / before.
+ * BENCH_STARTS sets the number of starts (default 5).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,12 +19,18 @@ import { ruleFile } from './rule-file.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-/** Start → /readyz, and the RSS 1 s later (the load's garbage collected: bin/kfbot.js). */
-async function readyMs(entry: string, rules: string): Promise<{ ms: number; rss: number }> {
-  const { bot, readyMs: ms, stop } = await startReadyBot(rules, entry);
+interface Start {
+  ms: number;
+  cpu: number;
+  rss: number;
+}
+
+/** Start → /readyz, the CPU time it took, and the RSS 1 s later (the load's garbage collected: bin/kfbot.js). */
+async function readyMs(entry: string, rules: string): Promise<Start> {
+  const { bot, readyMs: ms, cpuMs: cpu, stop } = await startReadyBot(rules, entry);
   try {
     await new Promise((r) => setTimeout(r, 1000));
-    return { ms, rss: await rssMb(bot.url) };
+    return { ms, cpu, rss: await rssMb(bot.url) };
   } finally {
     await stop();
   }
@@ -45,7 +53,7 @@ export async function measureStart(
     ['1,000 rules (no FAQ)', thousand],
     ['default rules (an FAQ of 18 items)', 'rules'],
   ] as const) {
-    const times = new Map(kfbots.map(([which]) => [which, [] as { ms: number; rss: number }[]]));
+    const times = new Map(kfbots.map(([which]) => [which, [] as Start[]]));
     for (let i = 0; i < starts; i++)
       for (const [which, entry] of kfbots) times.get(which)?.push(await readyMs(entry, rules));
     for (const [which, list] of times)
@@ -54,8 +62,22 @@ export async function measureStart(
         rules: name,
         'start → /readyz ms, median': Math.round(median(list.map((t) => t.ms))),
         'each start ms': list.map((t) => Math.round(t.ms)).join(' '),
+        'CPU ms to /readyz, median (the rules child included once it ended)': median(list.map((t) => t.cpu)),
         'RSS MB 1 s after /readyz, median': median(list.map((t) => t.rss)),
       });
+    // Each start of this kfbot over the one of the other just before it: a machine whose load
+    // changes during the run moves both of a pair alike, so the median ratio is steadier than the
+    // ratio of the medians.
+    const [before, now] = [times.get('before'), times.get('now')];
+    if (before && now) {
+      const ratio = (of: (t: Start) => number) =>
+        median(now.map((t, i) => of(t) / of(before[i] as Start))).toFixed(2);
+      rows.push({
+        rules: name,
+        'now / before, start → /readyz, median of pairs': ratio((t) => t.ms),
+        'now / before, CPU ms, median of pairs': ratio((t) => t.cpu),
+      });
+    }
   }
   return rows;
 }

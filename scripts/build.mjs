@@ -1,17 +1,20 @@
 // `npm run build`: bundles src/ into dist/cli/ with esbuild and copies the sandbox page's assets
 // beside the bundle. kfbot's own modules become a few files (each command, store backend and the
-// sandbox stay a chunk of their own, loaded when used; packages stay in node_modules): Node loads
-// ~90 small ES modules ~40 ms slower than the same code in one file, on every start. esbuild only
-// strips the types, as tsx does for the tests; `npm run typecheck` checks them. Plain JavaScript,
-// because it runs before anything is compiled. `--if-stale` does nothing when dist/ is newer than
-// every source and this script (the tests, the soak run and the benches use it, so they always
-// run the code as it is).
+// sandbox stay a chunk of their own, loaded when used; packages stay in node_modules but for pino
+// and prom-client, below): Node loads ~90 small ES modules ~40 ms slower than the same code in one
+// file, on every start. esbuild only strips the types, as tsx does for the tests; `npm run
+// typecheck` checks them. Plain JavaScript, because it runs before anything is compiled.
+// `--if-stale` does nothing when dist/ is newer than every source and this script (the tests, the
+// soak run and the benches use it, so they always run the code as it is).
 import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/** Packages bundled into dist/ rather than loaded from node_modules (see the build below). */
+const BUNDLED = ['pino', 'prom-client'];
 const out = join(root, 'dist');
 const stamp = join(out, '.built');
 
@@ -45,7 +48,19 @@ if (!(process.argv.includes('--if-stale') && fresh())) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Every package stays in node_modules except pino and prom-client: of the 70 CommonJS files
+    // `kfbot serve` loaded before it listened, 52 were theirs, each looked up, read and compiled
+    // apart (requiring pino alone: 17-72 ms in a fresh process, 7-16 ms bundled, on a busy
+    // machine; docs/performance.md). Bundled, they are read once, in the chunk that uses them. Both
+    // are plain JavaScript that looks nothing up beside itself at load (pino's transports would, in
+    // a worker thread; kfbot uses none).
+    external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
+      (name) => !BUNDLED.includes(name),
+    ),
+    // The bundled CommonJS require()s Node's built-ins; an ES module has no require of its own.
+    banner: {
+      js: "import { createRequire as __kfbotRequire } from 'node:module';\nconst require = __kfbotRequire(import.meta.url);",
+    },
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -13,6 +13,7 @@ import { isRecord } from './compile-context.ts';
 import { type LoadedRules, loadRules } from './load-rules.ts';
 import { loadRulesOffThread } from './load-rules-off-thread.ts';
 import { type RuleSources, readRuleSources } from './rule-source.ts';
+import type { RulesChild } from './rules-child.ts';
 
 /**
  * Whether the files ask for an FAQ index: a faq: section, or questions: on a menu item (as
@@ -32,13 +33,21 @@ export function listsQuestions(sources: RuleSources): boolean {
   });
 }
 
-/** loadRules (same result, never throws) for a start: here, or in a child when there is an FAQ to build. */
+/**
+ * loadRules (same result, never throws) for a start: here, or in a child when there is an FAQ to
+ * build. `early`: a child `kfbot serve` started for these rules before reading them
+ * (early-rules-child.ts), used when there is an FAQ and stopped when there is none.
+ */
 export async function loadRulesAtStart(
   target: string,
   cwd: string = process.cwd(),
   fellBack?: (err: unknown) => void,
+  early?: RulesChild,
 ): Promise<LoadedRules> {
   const sources = readRuleSources(target, cwd);
-  if (!listsQuestions(sources)) return loadRules(target, cwd, { sources });
-  return loadRulesOffThread(target, cwd, fellBack, sources);
+  if (!listsQuestions(sources)) {
+    early?.stop();
+    return loadRules(target, cwd, { sources });
+  }
+  return loadRulesOffThread(target, cwd, fellBack, sources, early);
 }

@@ -1,12 +1,12 @@
 /**
- * The child process of loadRulesOffThread (load-rules-off-thread.ts): loads the rules in full —
+ * The child process of loadRulesOffThread (load-rules-off-thread.ts, started by rules-child.ts): loads the rules in full —
  * parse, compile, the FAQ's index and calibration, every check — and hands back the problems and
  * the FAQ's built part as plain data (a compiled rule set holds classes, which cannot cross), then
  * exits, giving back all it allocated.
  */
 import type { FaqBuildCache } from './compile-faq.ts';
 import { loadRules } from './load-rules.ts';
-import type { WorkerLoad, WorkerLoaded } from './load-rules-off-thread.ts';
+import type { WorkerLoad, WorkerLoaded } from './rules-child.ts';
 
 const { target, cwd } = JSON.parse(process.argv[2] ?? '{}') as WorkerLoad;
 const faq: FaqBuildCache = {};

@@ -2,11 +2,11 @@
  * Reads rule files (one YAML file, or every *.yaml / *.yml in a folder and its subfolders) into plain data, and
  * keeps where every node starts so any later problem can point at its file:line:column.
  */
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { compareNames } from './compare-names.ts';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import type { RuleProblem, SourcePosition } from './problems.ts';
 import { readYamlFile } from './read-yaml-file.ts';
+import { fileProblem, listFolder } from './rule-files.ts';
 import { unreadable } from './unreadable.ts';
 import type { YamlPath } from './yaml-file.ts';
 
@@ -27,39 +27,6 @@ export interface RuleSources {
   problems: RuleProblem[];
   /** Every file read, for hot reload to watch. */
   files: string[];
-}
-
-const YAML_FILE = /\.ya?ml$/i;
-/** The folder of conversation tests inside a rules folder: never read as rules. */
-export const TESTS_FOLDER = 'tests';
-
-/**
- * Every *.yaml / *.yml file under `dir` (subfolders included, hidden entries skipped), sorted by
- * path. A folder that cannot be listed is a problem, not an exception.
- */
-function listFolder(dir: string, shown: (p: string) => string, problems: RuleProblem[]): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (err) {
-    problems.push(fileProblem(shown(dir), `cannot list the rules folder: ${unreadable(dir, err)}`));
-    return [];
-  }
-  const out: string[] = [];
-  for (const entry of entries.sort((a, b) => compareNames(a.name, b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const full = join(dir, entry.name);
-    // tests/ beside the rules holds conversation tests (kfbot test), not rules.
-    if (entry.isDirectory() && entry.name === TESTS_FOLDER) continue;
-    if (entry.isDirectory()) out.push(...listFolder(full, shown, problems));
-    // A symbolic link is listed by its name: reading it says what is wrong if it points nowhere.
-    else if (YAML_FILE.test(entry.name)) out.push(full);
-  }
-  return out;
-}
-
-function fileProblem(file: string, message: string): RuleProblem {
-  return { file, line: 1, col: 1, severity: 'error', message };
 }
 
 function display(file: string, cwd: string): string {

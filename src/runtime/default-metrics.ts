@@ -7,33 +7,43 @@
  * metrics.test.ts checks /metrics against collectDefaultMetrics, so a prom-client upgrade that
  * changes the defaults fails a test instead of changing /metrics.
  */
-import { createRequire } from 'node:module';
 import type * as PromClient from 'prom-client';
-
-const load = createRequire(import.meta.url);
+import eventLoopLag from 'prom-client/lib/metrics/eventLoopLag.js';
+import gc from 'prom-client/lib/metrics/gc.js';
+import heapSizeAndUsed from 'prom-client/lib/metrics/heapSizeAndUsed.js';
+import heapSpacesSizeAndUsed from 'prom-client/lib/metrics/heapSpacesSizeAndUsed.js';
+import osMemoryHeap from 'prom-client/lib/metrics/osMemoryHeap.js';
+import processHandles from 'prom-client/lib/metrics/processHandles.js';
+import processMaxFileDescriptors from 'prom-client/lib/metrics/processMaxFileDescriptors.js';
+import processOpenFileDescriptors from 'prom-client/lib/metrics/processOpenFileDescriptors.js';
+import processRequests from 'prom-client/lib/metrics/processRequests.js';
+import processResources from 'prom-client/lib/metrics/processResources.js';
+import processStartTime from 'prom-client/lib/metrics/processStartTime.js';
+import version from 'prom-client/lib/metrics/version.js';
 
 interface DefaultMetricsConfig {
   register: PromClient.Registry;
   prefix: string;
 }
 
-type DefaultMetric = (registry: PromClient.Registry, config: DefaultMetricsConfig) => void;
-
-/** prom-client's lib/defaultMetrics.js list, after processCpuTotal. */
+/**
+ * prom-client's lib/defaultMetrics.js list, after processCpuTotal. Imported, not required by name,
+ * so that the build bundles them (scripts/build.mjs).
+ */
 const PROM_CLIENT_METRICS = [
-  'processStartTime',
-  'osMemoryHeap',
-  'processOpenFileDescriptors',
-  'processMaxFileDescriptors',
-  'eventLoopLag',
+  processStartTime,
+  osMemoryHeap,
+  processOpenFileDescriptors,
+  processMaxFileDescriptors,
+  eventLoopLag,
   // prom-client registers it only where Node has process.getActiveResourcesInfo (Node 20 does).
-  ...(typeof process.getActiveResourcesInfo === 'function' ? ['processResources'] : []),
-  'processHandles',
-  'processRequests',
-  'heapSizeAndUsed',
-  'heapSpacesSizeAndUsed',
-  'version',
-  'gc',
+  ...(typeof process.getActiveResourcesInfo === 'function' ? [processResources] : []),
+  processHandles,
+  processRequests,
+  heapSizeAndUsed,
+  heapSpacesSizeAndUsed,
+  version,
+  gc,
 ];
 
 export function collectDefaultMetrics(
@@ -42,9 +52,7 @@ export function collectDefaultMetrics(
 ): void {
   const full = { eventLoopMonitoringPrecision: 10, ...config };
   processCpuTotal(Counter, full);
-  for (const name of PROM_CLIENT_METRICS) {
-    (load(`prom-client/lib/metrics/${name}`) as DefaultMetric)(full.register, full);
-  }
+  for (const metric of PROM_CLIENT_METRICS) metric(full.register, full);
 }
 
 /** prom-client's lib/metrics/processCpuTotal.js without exemplars: CPU time since the last scrape. */

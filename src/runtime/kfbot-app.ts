@@ -13,7 +13,8 @@ import { consoleMode, consoleStartLine } from '../console/console-mode.ts';
 import { lazyConsoleRoutes } from '../console/lazy-console-routes.ts';
 import { defaultCallSettings } from '../rules/call-model.ts';
 import { RulesError } from '../rules/problems.ts';
-import { openBackend } from '../store/open-backend.ts';
+import type { RulesChild } from '../rules/rules-child.ts';
+import { openBackend, preloadBackend } from '../store/open-backend.ts';
 import type { PullWork } from '../store/pull-work.ts';
 import type { Store } from '../store/store.ts';
 import { budgetLimits } from '../wecom/api-budget.ts';
@@ -61,6 +62,8 @@ export interface KfbotOptions {
   sandbox?: boolean;
   /** Where KFBOT_SEMANTIC_* and the provider's key (default: process.env and .env), and rules' {{env.X}} (default: process.env), are read. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** A rules child already loading `config.rules` for the first load (`kfbot serve`: early-rules-child.ts). */
+  rulesChild?: RulesChild;
 }
 
 export interface RunningKfbot {
@@ -90,7 +93,9 @@ export async function startKfbot(opts: KfbotOptions): Promise<RunningKfbot> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const metrics = new KfbotMetrics();
   const rules = new LiveRules(config.rules, opts.cwd, log, metrics);
-  if (!(await rules.reload())) throw new RulesError(rules.problems);
+  // Rules with an FAQ wait for their child process: the store's code loads meanwhile.
+  preloadBackend(config.store);
+  if (!(await rules.reload(opts.rulesChild))) throw new RulesError(rules.problems);
   const { store, work, budget } = await openBackend(config.store, {
     cwd: opts.cwd,
     metrics,

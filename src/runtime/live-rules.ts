@@ -11,6 +11,7 @@ import { loadRulesOffThread } from '../rules/load-rules-off-thread.ts';
 import { formatProblem, type RuleProblem } from '../rules/problems.ts';
 import { ruleCounts } from '../rules/rule-counts.ts';
 import type { RuleModel, RuleSet } from '../rules/rule-model.ts';
+import type { RulesChild } from '../rules/rules-child.ts';
 import type { KfbotMetrics } from './metrics.ts';
 
 export interface RulesSnapshot {
@@ -56,19 +57,21 @@ export class LiveRules {
    * runs in a child process, so the event loop keeps answering with them meanwhile; with none yet
    * (the start), nothing waits on the event loop and the rules load here unless they have an FAQ
    * (load-rules-at-start.ts). Reloads run one after another, so the last change is the one that stays.
+   * `child`: a rules child already at work on these files (`kfbot serve` starts one early for the
+   * first load: early-rules-child.ts), used instead of starting another.
    */
-  reload(): Promise<boolean> {
-    const next = this.#loading.then(() => this.#load());
+  reload(child?: RulesChild): Promise<boolean> {
+    const next = this.#loading.then(() => this.#load(child));
     this.#loading = next.catch(() => false);
     return next;
   }
 
-  async #load(): Promise<boolean> {
+  async #load(child: RulesChild | undefined): Promise<boolean> {
     const fellBack = (err: unknown) =>
       this.log.warn({ err }, 'the rules loader process failed; loading on the event loop instead');
     const loaded = this.#current
-      ? await loadRulesOffThread(this.target, this.cwd, fellBack)
-      : await loadRulesAtStart(this.target, this.cwd, fellBack);
+      ? await loadRulesOffThread(this.target, this.cwd, fellBack, undefined, child)
+      : await loadRulesAtStart(this.target, this.cwd, fellBack, child);
     this.#problems = loaded.problems;
     for (const p of loaded.problems.filter((x) => x.severity === 'warning'))
       this.log.warn(`rules: ${formatProblem(p)}`);

@@ -2,25 +2,20 @@
  * kfbot's Prometheus metrics (GET /metrics). Labels carry rule names, APIs, errcodes and kinds —
  * never a customer id, a message text or a credential.
  */
-import { createRequire } from 'node:module';
-import type * as PromClient from 'prom-client';
-
+import Counter from 'prom-client/lib/counter.js';
+import Gauge from 'prom-client/lib/gauge.js';
+import Histogram from 'prom-client/lib/histogram.js';
+import Registry from 'prom-client/lib/registry.js';
 import { collectDefaultMetrics } from './default-metrics.ts';
 
 /**
- * prom-client's own modules, required one by one: its index also loads what kfbot does not use
+ * prom-client's own modules, imported one by one: its index also loads what kfbot does not use
  * (Summary, the Pushgateway with https and zlib, cluster aggregation with cluster, child_process
- * and dgram), ~30 ms and ~2 MB of every start-up. metrics.test.ts checks they are still the
- * classes the package exports.
+ * and dgram), ~30 ms and ~2 MB of every start-up. Imported, not required, so that the build
+ * bundles them (scripts/build.mjs). metrics.test.ts checks they are still the classes the package
+ * exports.
  */
-const load = createRequire(import.meta.url);
-export const promClient = {
-  Registry: load('prom-client/lib/registry') as typeof PromClient.Registry,
-  Counter: load('prom-client/lib/counter') as typeof PromClient.Counter,
-  Gauge: load('prom-client/lib/gauge') as typeof PromClient.Gauge,
-  Histogram: load('prom-client/lib/histogram') as typeof PromClient.Histogram,
-};
-const { Counter, Gauge, Histogram, Registry } = promClient;
+export const promClient = { Registry, Counter, Gauge, Histogram };
 
 export class KfbotMetrics {
   readonly registry = new Registry();

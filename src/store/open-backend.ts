@@ -25,6 +25,22 @@ export interface Backend {
   budget: ApiBudget;
 }
 
+/**
+ * Starts loading the code of the backend `url` names (better-sqlite3, or ioredis) without opening
+ * anything, so that `kfbot serve` loads it while its first rules load waits for their child process
+ * (kfbot-app.ts). The store itself is opened only once the rules are valid: a store migrated for
+ * rules that then fail to load would refuse the older kfbot its operator goes back to. Whatever
+ * goes wrong here, openBackend meets again and reports.
+ */
+export function preloadBackend(url: string): void {
+  const modules = url.startsWith('sqlite:')
+    ? [import('./sqlite-store.ts'), import('./local-pull-work.ts')]
+    : /^rediss?(\+sentinel)?:\/\//.test(url)
+      ? [import('./redis-store.ts'), import('./redis-pull-work.ts'), import('./redis-migrations.ts')]
+      : [];
+  for (const loading of modules) loading.catch(() => {});
+}
+
 export async function openBackend(
   url: string,
   deps: {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ruleFile } from '../../bench/rule-file.ts';
+import { startEarlyRulesChild } from '../../src/rules/early-rules-child.ts';
 import { loadRules } from '../../src/rules/load-rules.ts';
 import { listsQuestions, loadRulesAtStart } from '../../src/rules/load-rules-at-start.ts';
 import { readRuleSources } from '../../src/rules/rule-source.ts';
@@ -45,6 +46,36 @@ describe('loading rules at start', () => {
       expect(atStart.ruleSet?.faq?.index.match(text)).toEqual(here.ruleSet?.faq?.index.match(text));
   });
 
+  it('uses the child serve started before reading the default rules: the same problems and FAQ answers', async () => {
+    const early = startEarlyRulesChild('rules', process.cwd());
+    expect(early).toBeDefined();
+    const here = loadRules('rules');
+    const fellBack: unknown[] = [];
+    const atStart = await loadRulesAtStart('rules', process.cwd(), (err) => fellBack.push(err), early);
+    expect(fellBack).toEqual([]);
+    expect(atStart.problems).toEqual(here.problems);
+    expect(atStart.ruleSet?.faq?.calibration).toEqual(here.ruleSet?.faq?.calibration);
+    for (const text of ['退款多久到账', '發票怎麼開', '随便问问'])
+      expect(atStart.ruleSet?.faq?.index.match(text)).toEqual(here.ruleSet?.faq?.index.match(text));
+  });
+
+  it('starts no early child for rules that never mention typed questions, and loads rules that only mention them here', async () => {
+    expect(startEarlyRulesChild(rulesDir({ 'rules.yaml': ruleFile(1_000) }), process.cwd())).toBeUndefined();
+    const english =
+      'rules:\n  - { name: hi, when: { text: hi }, then: [ { reply: "Any questions? Ask away." } ] }\n';
+    expect(startEarlyRulesChild(rulesDir({ 'rules.yaml': english }), process.cwd())).toBeUndefined();
+    expect(startEarlyRulesChild(join(tmpdir(), 'kfbot-no-such-rules'), process.cwd())).toBeUndefined();
+    // A comment about an FAQ to come: the guess starts a child, the parse finds no FAQ.
+    const dir = rulesDir({ 'rules.yaml': `# faq: next week\n${ruleFile(10)}` });
+    const early = startEarlyRulesChild(dir, process.cwd());
+    expect(early).toBeDefined();
+    const atStart = await loadRulesAtStart(dir, process.cwd(), undefined, early);
+    const here = loadRules(dir);
+    expect(atStart.problems).toEqual(here.problems);
+    expect(atStart.ruleSet?.rules.map((r) => r.name)).toEqual(here.ruleSet?.rules.map((r) => r.name));
+    expect(atStart.ruleSet?.faq).toBeUndefined();
+  });
+
   it('refuses invalid rules with every problem listed, with or without an FAQ', async () => {
     const bad =
       'rules:\n  - { name: 坏的, when: { txt: 你好 }, then: [ { reply: x } ] }\n  - { name: 坏的, then: [ { rely: y } ] }\n';
@@ -54,11 +85,15 @@ describe('loading rules at start', () => {
         'rules.yaml': `faq:\n  - { id: a, questions: [退款多久], reply: 三天 }\n  - { id: a, questions: [退货], reply: 七天 }\n${bad}`,
       }),
     ]) {
-      const atStart = await loadRulesAtStart(dir);
-      expect(atStart.ruleSet).toBeUndefined();
-      expect(atStart.problems).toEqual(loadRules(dir).problems);
-      expect(atStart.problems.filter((p) => p.severity === 'error').length).toBeGreaterThanOrEqual(2);
-      expect(atStart.problems.some((p) => p.message.includes('unknown fact "txt"'))).toBe(true);
+      for (const atStart of [
+        await loadRulesAtStart(dir),
+        await loadRulesAtStart(dir, process.cwd(), undefined, startEarlyRulesChild(dir, process.cwd())),
+      ]) {
+        expect(atStart.ruleSet).toBeUndefined();
+        expect(atStart.problems).toEqual(loadRules(dir).problems);
+        expect(atStart.problems.filter((p) => p.severity === 'error').length).toBeGreaterThanOrEqual(2);
+        expect(atStart.problems.some((p) => p.message.includes('unknown fact "txt"'))).toBe(true);
+      }
     }
   });
 });

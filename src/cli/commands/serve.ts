@@ -5,7 +5,8 @@
  */
 import type { EventEmitter } from 'node:events';
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
-import { type RunningKfbot, startKfbot } from '../../runtime/kfbot-app.ts';
+import { startEarlyRulesChild } from '../../rules/early-rules-child.ts';
+import type { RunningKfbot } from '../../runtime/kfbot-app.ts';
 import type { Sandbox } from '../../sandbox/start-sandbox.ts';
 import { SEMANTIC_ENV } from '../../semantic/semantic-config.ts';
 import { StoreOpenError } from '../../store/store-open-error.ts';
@@ -186,14 +187,20 @@ export const serveCommand: Command = {
       }
       return 1;
     }
+    // Rules with an FAQ load in a child at start; started now, it starts Node and builds the FAQ
+    // while this process loads the server's code below (early-rules-child.ts).
+    const rulesChild = startEarlyRulesChild(loaded.config.rules, io.cwd);
     let app: RunningKfbot;
     try {
+      const { startKfbot } = await import('../../runtime/kfbot-app.ts');
       app = await startKfbot({
         config: loaded.config,
         cwd: io.cwd,
         env: { ...readDotEnv(io.cwd).values, ...io.env },
+        ...(rulesChild && { rulesChild }),
       });
     } catch (err) {
+      rulesChild?.stop();
       const { rules, host, port } = loaded.config;
       return startFailed(err, { rules, host, port: String(port) }, io);
     }
