@@ -4,6 +4,7 @@
  * draft's files so every edit shows at once. Plain data for the console's page.
  */
 import { dataOf, type RuleFiles, stepTextPath } from './rule-edit.ts';
+import { type PlaceholderHint, textPlaceholders } from './text-placeholders.ts';
 
 export interface CatalogueItem {
   id: string;
@@ -34,6 +35,8 @@ export interface CatalogueText {
   role: string;
   text: string;
   file: string;
+  /** The {{…}} names this text may use (validate's, with this rule's regex groups). */
+  placeholders: PlaceholderHint[];
 }
 
 export interface Catalogue {
@@ -126,7 +129,14 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
                 : r.fallback === true
                   ? 'fallback'
                   : 'reply';
-        texts.push({ rule: str(r.name), step: i, role, text: str(value), file });
+        texts.push({
+          rule: str(r.name),
+          step: i,
+          role,
+          text: str(value),
+          file,
+          placeholders: textPlaceholders(r.when),
+        });
       });
     }
   }
