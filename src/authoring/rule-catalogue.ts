@@ -44,6 +44,8 @@ export interface Catalogue {
   menus: CatalogueMenu[];
   texts: CatalogueText[];
   files: string[];
+  /** The {{…}} names an FAQ reply or a menu's head and tail may use (no rule, so no regex groups). */
+  placeholders: PlaceholderHint[];
 }
 
 type Data = Record<string, unknown>;
@@ -140,5 +142,11 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
       });
     }
   }
-  return { items, menus, texts, files: [...files.keys()].filter((f) => !f.startsWith('tests/')) };
+  return {
+    items,
+    menus,
+    texts,
+    files: [...files.keys()].filter((f) => !f.startsWith('tests/')),
+    placeholders: textPlaceholders(),
+  };
 }

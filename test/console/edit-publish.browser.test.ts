@@ -133,7 +133,8 @@ describe('editing and publishing in the console', () => {
     const before = readFileSync(join(rulesDir, 'faq.yaml'), 'utf8');
     await editor.goto(consoleUrl());
     const item = editor.locator('details.item', { hasText: 'ship_time' });
-    await item.locator('summary').click();
+    // Its own summary (the placeholders' hint inside has one too).
+    await item.locator(':scope > summary').click();
     await item.locator('textarea[name=reply]').fill('请联系客服。<b>粗体</b>');
     await item.getByRole('button', { name: /保存到草稿/ }).click();
     await expect
@@ -166,7 +167,7 @@ describe('editing and publishing in the console', () => {
   it('reports a file changed on disk since the draft began as a conflict', async () => {
     await editor.goto(consoleUrl());
     const item = editor.locator('details.item', { hasText: 'pay_methods' });
-    await item.locator('summary').click();
+    await item.locator(':scope > summary').click();
     await item.locator('textarea[name=reply]').fill('支持微信支付（含信用卡）。');
     await item.getByRole('button', { name: /保存到草稿/ }).click();
     await editor.locator('#draft pre.diff').waitFor();
@@ -344,6 +345,12 @@ describe('editing and publishing in the console', () => {
     );
     expect(await hint.locator('li', { hasText: '{{nickname}}' }).textContent()).toContain('昵称');
     await order.screenshot({ path: 'test-results/console-edit-placeholders-1280.png' });
+    // An FAQ answer and a menu's head and tail are templates too: the same list, no regex groups.
+    for (const where of ['#new', '#items details.item', '#menus details.item']) {
+      const other = editor.locator(where).first().locator('details.placeholders summary');
+      expect(await other.textContent(), where).toContain('{{nickname}}');
+      expect(await other.textContent(), where).not.toContain('match.');
+    }
 
     await order.locator('textarea').fill('已收到订单号 {{match.order}}，{{ordr_no}} 正在转接～');
     await order.getByRole('button', { name: /保存到草稿/ }).click();
@@ -373,7 +380,7 @@ describe('editing and publishing in the console', () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(consoleUrl());
     await phone.locator('#items').waitFor();
-    await phone.locator('details.item').first().locator('summary').click();
+    await phone.locator('details.item').first().locator(':scope > summary').click();
     const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     // The versions' buttons: short Chinese labels side by side, one line per row.
     const rows = phone.locator('#versions tbody tr');

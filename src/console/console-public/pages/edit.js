@@ -310,6 +310,7 @@ function newItemPanel() {
     field('编号 Id（可不填 optional: letters, digits, _）', id),
     field('相似问法 Questions（每行一个 one per line）', questions),
     field('答案 Reply', reply),
+    placeholderHint(data.catalogue.placeholders),
     field('菜单 Menu', menu),
     field('菜单上显示 Label (menu only)', label),
     h('button', { type: 'submit' }, '加入草稿 Add to draft'),
@@ -346,6 +347,7 @@ function itemEditor(item) {
     item.kind === 'menu' ? field('菜单上显示 Label', label) : null,
     field('相似问法 Questions（每行一个）', questions),
     field(item.answer === 'text' ? '答案 Reply' : '答案 Answer (menu/actions: edit the file)', reply),
+    item.answer === 'text' ? placeholderHint(data.catalogue.placeholders) : null,
     h('p', null, save, ' ', remove),
     status,
   );
@@ -387,6 +389,7 @@ function menuEditor(menu) {
     { class: 'edit-form' },
     field('开头 Head', head),
     field('结尾 Tail', tail),
+    placeholderHint(data.catalogue.placeholders),
     h('button', { type: 'submit' }, '保存到草稿 Save'),
     status,
   );
