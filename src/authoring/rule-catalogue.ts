@@ -4,6 +4,7 @@
  * draft's files so every edit shows at once. Plain data for the console's page.
  */
 import { dataOf, type RuleFiles, stepTextPath } from './rule-edit.ts';
+import { type PlaceholderHint, textPlaceholders } from './text-placeholders.ts';
 
 export interface CatalogueItem {
   id: string;
@@ -34,6 +35,8 @@ export interface CatalogueText {
   role: string;
   text: string;
   file: string;
+  /** The {{…}} names this text may use (validate's, with this rule's regex groups). */
+  placeholders: PlaceholderHint[];
 }
 
 export interface Catalogue {
@@ -41,6 +44,8 @@ export interface Catalogue {
   menus: CatalogueMenu[];
   texts: CatalogueText[];
   files: string[];
+  /** The {{…}} names an FAQ reply or a menu's head and tail may use (no rule, so no regex groups). */
+  placeholders: PlaceholderHint[];
 }
 
 type Data = Record<string, unknown>;
@@ -126,9 +131,22 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
                 : r.fallback === true
                   ? 'fallback'
                   : 'reply';
-        texts.push({ rule: str(r.name), step: i, role, text: str(value), file });
+        texts.push({
+          rule: str(r.name),
+          step: i,
+          role,
+          text: str(value),
+          file,
+          placeholders: textPlaceholders(r.when),
+        });
       });
     }
   }
-  return { items, menus, texts, files: [...files.keys()].filter((f) => !f.startsWith('tests/')) };
+  return {
+    items,
+    menus,
+    texts,
+    files: [...files.keys()].filter((f) => !f.startsWith('tests/')),
+    placeholders: textPlaceholders(),
+  };
 }

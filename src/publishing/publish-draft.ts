@@ -69,7 +69,7 @@ export function describeRefusal(r: PublishRefusal): string {
   }
 }
 
-import { consoleEditsMessage, rollbackMessage, SEED_MESSAGE } from './version-messages.ts';
+import { consoleEditsMessage, rollbackMessage, SEED_MESSAGE, SEED_PUBLISHER } from './version-messages.ts';
 
 const refuse = (r: PublishRefusal): PublishOutcome => ({ ok: false, message: describeRefusal(r), ...r });
 
@@ -83,7 +83,7 @@ async function baseVersion(ctx: PublishContext): Promise<number> {
   const files = Object.fromEntries(readRuleFiles(ctx.folder));
   const seeded = await ctx.versions.publishRuleVersion(0, {
     at: ctx.now(),
-    by: 'kfbot',
+    by: SEED_PUBLISHER,
     message: SEED_MESSAGE,
     changed: 0,
     diff: '',

@@ -5,6 +5,8 @@
  */
 
 export const SEED_MESSAGE = 'the rules as found on disk before the first publish';
+/** Who the seed version is recorded as: kfbot itself, not a person. */
+export const SEED_PUBLISHER = 'kfbot';
 
 export const rollbackMessage = (version: number): string => `rollback to version ${version}`;
 
@@ -24,4 +26,20 @@ export function versionMessageZh(message: string): string {
   const imported = /^import from (.+)$/.exec(message);
   if (imported) return `从 ${imported[1]} 导入 · ${message}`;
   return message;
+}
+
+/**
+ * A version's publisher for the console when kfbot recorded it itself (the seed: no person
+ * published it, so a bare "kfbot" read like someone's name); undefined for a person's publish.
+ */
+export function kfbotPublisherZh(
+  by: string,
+  message: string,
+): { name: string; session: null; why: string } | undefined {
+  if (by !== SEED_PUBLISHER || message !== SEED_MESSAGE) return undefined;
+  return {
+    name: 'kfbot（系统自动保存，不是人发布的）',
+    session: null,
+    why: '不是人发布的：第一次发布前，kfbot 把当时磁盘上的规则文件自动存为版本 1，以便随时回滚到控制台修改之前 · kfbot itself: before the first publish it kept the files found on disk as version 1, so a rollback can return to them',
+  };
 }

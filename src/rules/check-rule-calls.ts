@@ -15,6 +15,10 @@ import type { Template } from './template.ts';
 
 const NAMED_GROUP = /\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g;
 
+/** The named groups (?<name>…) of one regex pattern: what {{match.name}} may use. */
+export const namedGroups = (pattern: string): string[] =>
+  [...pattern.matchAll(NAMED_GROUP)].map((m) => m[1] as string);
+
 /** The named groups of every regex in a condition tree. */
 export function regexGroups(condition: Condition): Set<string> {
   const out = new Set<string>();
@@ -22,7 +26,7 @@ export function regexGroups(condition: Condition): Set<string> {
     if ('all' in c) c.all.forEach(walk);
     else if ('any' in c) c.any.forEach(walk);
     else if ('not' in c) walk(c.not);
-    else if (c.op === 'regex') for (const m of String(c.value).matchAll(NAMED_GROUP)) out.add(m[1] as string);
+    else if (c.op === 'regex') for (const g of namedGroups(String(c.value))) out.add(g);
   };
   walk(condition);
   return out;

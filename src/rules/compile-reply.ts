@@ -25,6 +25,10 @@ export const TEMPLATE_NAMES = [
   'servicer',
   'customer',
 ] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/** The families of names knownPlaceholder also takes, as an unknown name's message lists them. */
+export const PLACEHOLDER_FAMILIES = ['var.<name>', 'counter.<name>', 'match.<group>'] as const;
 
 const REPLY_KINDS = [
   'text',
@@ -66,9 +70,7 @@ export function compileText(
   }
   const result = compileTemplate(String(value), knownPlaceholder, [
     ...TEMPLATE_NAMES,
-    'var.<name>',
-    'counter.<name>',
-    'match.<group>',
+    ...PLACEHOLDER_FAMILIES,
   ]);
   if ('problems' in result) {
     for (const p of result.problems) ctx.error(path, `${what}: ${p.message}`);

@@ -36,9 +36,30 @@ const MEANINGS: readonly [RegExp, (m: RegExpExecArray) => string][] = [
     (m) => `编号 ${m[1]} 和菜单 ${m[2]} 里一个选项的编号相同：请给这个问答换一个编号`,
   ],
   // A template's problems come after the field they are in ("text: unknown placeholder …").
+  // The names it may use are template.ts's list ("known: …"), so the Chinese cannot drift from it.
   [
-    /unknown placeholder "([^"]+)"(?: \(did you mean "([^"]+)"\?\))?/,
-    (m) => `不认识的占位符 {{${m[1]}}}${m[2] ? `，是不是 {{${m[2]}}}？` : '：请检查拼写'}`,
+    /unknown placeholder "([^"]+)"(?: \(did you mean "([^"]+)"\?\))?(?:; known: (.+))?/,
+    (m) =>
+      `不认识的占位符 {{${m[1]}}}${m[2] ? `，是不是 {{${m[2]}}}？` : '：请检查拼写'}${
+        m[3]
+          ? `；这里可用的占位符：${m[3]
+              .split(', ')
+              .map((n) => `{{${n.replace('<name>', '<名称>').replace('<group>', '<分组名>')}}}`)
+              .join(' ')}`
+          : ''
+      }`,
+  ],
+  [
+    /\{\{match\.([^}]+)\}\}: rule "([^"]+)" has no regex with a named group "[^"]+"(?: \(its groups: ([^)]+)\))?/,
+    (m) =>
+      `占位符 {{match.${m[1]}}}：规则 ${m[2]} 的正则里没有叫 ${m[1]} 的分组${
+        m[3]
+          ? `（可用：${m[3]
+              .split(', ')
+              .map((g) => `{{match.${g}}}`)
+              .join(' ')}）`
+          : ''
+      }；请在它的 when: 正则里写 (?<${m[1]}>…)，或改用别的占位符`,
   ],
   [/"\{\{" is not closed by "\}\}"/, () => '“{{”没有配对的“}}”：占位符写作 {{nickname}} 这样'],
   [

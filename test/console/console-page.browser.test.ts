@@ -605,6 +605,23 @@ describe('the console in Chromium', () => {
           `${id}: ${await link.textContent()}`,
         ).toBe(true);
       }
+      if (id === 'rules') {
+        // The replicas as one card each: no headers wrapped into tall columns, each value on a
+        // line after its short name.
+        expect(await page.locator('#replicas thead').isVisible()).toBe(false);
+        const cells = page.locator('#replicas tbody td');
+        const labels = await cells.evaluateAll((tds) =>
+          tds.map((td) => {
+            const g = globalThis as unknown as {
+              getComputedStyle(e: unknown, pseudo: string): { content: string };
+            };
+            return g.getComputedStyle(td, '::before').content;
+          }),
+        );
+        expect(labels.slice(0, 5)).toEqual(['"实例"', '"发布版本"', '"加载次数"', '"启动"', '"心跳"']);
+        for (const td of await cells.all()) expect((await td.boundingBox())?.height).toBeLessThan(40);
+        await page.locator('#replicas').screenshot({ path: 'test-results/console-rules-replicas-390.png' });
+      }
       await page.screenshot({ path: `test-results/console-${id}-390.png`, fullPage: id !== 'overview' });
     }
     await page.close();

@@ -31,6 +31,15 @@ beforeAll(async () => {
   rulesDir = mkdtempSync(join(tmpdir(), 'kfbot-edit-rules-'));
   cpSync('rules', rulesDir, { recursive: true });
   original = readFileSync(join(rulesDir, 'welcome.yaml'), 'utf8');
+  // A named regex group, so the 订单号 rule's texts may use {{match.order}} (and the editor says so).
+  const keywords = join(rulesDir, 'keywords.yaml');
+  writeFileSync(
+    keywords,
+    readFileSync(keywords, 'utf8').replace(
+      String.raw`'^xm\d{8,}$'`,
+      () => String.raw`'^(?<order>xm\d{8,})$'`,
+    ),
+  );
   sandbox = await startSandbox({
     env: { KFBOT_PORT: '0', KFBOT_HOST: '127.0.0.1', KFBOT_RULES: rulesDir },
     cwd: process.cwd(),
@@ -63,6 +72,17 @@ async function customerSays(text: string): Promise<void> {
 async function discardDraft(): Promise<void> {
   await editor.getByRole('button', { name: /放弃草稿/ }).click();
   await expect.poll(() => editor.locator('#draft').textContent()).toContain('没有修改');
+}
+/**
+ * Whether the page's links are stuck to the top of the screen and `heading` is in sight below
+ * them, not hidden under them (what a click on one of the links should leave).
+ */
+async function headingBelowLinks(page: Page, heading: string, screenHeight: number): Promise<boolean> {
+  const nav = await page.locator('nav.page-links').boundingBox();
+  const h2 = await page.locator(heading).boundingBox();
+  return (
+    !!nav && !!h2 && Math.abs(nav.y) < 1 && h2.y >= nav.y + nav.height && h2.y + h2.height <= screenHeight
+  );
 }
 const bot = (text: string) => chat.locator('.msg.bot .bubble', { hasText: text });
 
@@ -113,7 +133,8 @@ describe('editing and publishing in the console', () => {
     const before = readFileSync(join(rulesDir, 'faq.yaml'), 'utf8');
     await editor.goto(consoleUrl());
     const item = editor.locator('details.item', { hasText: 'ship_time' });
-    await item.locator('summary').click();
+    // Its own summary (the placeholders' hint inside has one too).
+    await item.locator(':scope > summary').click();
     await item.locator('textarea[name=reply]').fill('请联系客服。<b>粗体</b>');
     await item.getByRole('button', { name: /保存到草稿/ }).click();
     await expect
@@ -121,9 +142,13 @@ describe('editing and publishing in the console', () => {
       .toContain('请联系客服。<b>粗体</b>');
     await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
     const outcome = editor.locator('#outcome');
+    // What failed and what to do in Chinese first; the English and its code after.
     await expect
-      .poll(() => outcome.textContent(), { timeout: 15_000 })
-      .toContain('未发布 Not published (tests): 对话测试没有通过');
+      .poll(() => outcome.locator('p.error').textContent(), { timeout: 15_000 })
+      .toMatch(/^✗ 未发布：对话测试没有通过：这些修改会让下面的对话答错。请改正草稿再发布/);
+    expect(await outcome.locator('p.error').textContent()).toMatch(
+      / · Not published: the conversation tests would fail \(tests\)$/,
+    );
     // The failing step in Chinese, kfbot test's English beside it.
     const why = (await outcome.locator('pre').textContent()) ?? '';
     expect(why).toContain('个对话测试步骤会答错');
@@ -142,7 +167,7 @@ describe('editing and publishing in the console', () => {
   it('reports a file changed on disk since the draft began as a conflict', async () => {
     await editor.goto(consoleUrl());
     const item = editor.locator('details.item', { hasText: 'pay_methods' });
-    await item.locator('summary').click();
+    await item.locator(':scope > summary').click();
     await item.locator('textarea[name=reply]').fill('支持微信支付（含信用卡）。');
     await item.getByRole('button', { name: /保存到草稿/ }).click();
     await editor.locator('#draft pre.diff').waitFor();
@@ -183,9 +208,17 @@ describe('editing and publishing in the console', () => {
         '首次发布前磁盘上原有的规则 · the rules as found on disk before the first publish',
       ]);
     // Who published each: the name typed, and which sign-in it came from (the console has no
-    // accounts), explained in the title; kfbot itself recorded the files found on disk.
+    // accounts), explained in the title; kfbot itself recorded the files found on disk, and says
+    // it was no person.
     const by = await editor.locator('#versions td.by').allTextContents();
-    expect(by).toEqual([expect.stringMatching(/^运营小王（登录 #[0-9a-f]{6}）$/), by[0], 'kfbot']);
+    expect(by).toEqual([
+      expect.stringMatching(/^运营小王（登录 #[0-9a-f]{6}）$/),
+      by[0],
+      'kfbot（系统自动保存，不是人发布的）',
+    ]);
+    expect(await editor.locator('#versions td.by span[title]').last().getAttribute('title')).toMatch(
+      /^不是人发布的：第一次发布前，kfbot 把当时磁盘上的规则文件自动存为版本 1/,
+    );
     expect(await editor.locator('#versions td.by span[title]').first().getAttribute('title')).toMatch(
       /^控制台登录 [0-9a-f]{10}：同一次登录发布的版本编号相同/,
     );
@@ -265,11 +298,89 @@ describe('editing and publishing in the console', () => {
     await discardDraft();
   }, 60_000);
 
+  it('links every panel from the top of the page, the links staying in sight while it scrolls', async () => {
+    await editor.goto(consoleUrl());
+    const links = editor.getByRole('navigation', { name: '本页目录 On this page' }).locator('a');
+    await expect.poll(() => links.count()).toBeGreaterThan(7);
+    const names = await links.allTextContents();
+    for (const name of ['草稿', '试一试', '新建问答', '问答 (', '菜单', '话术', '知识库 Excel', '版本'])
+      expect(
+        names.some((n) => n.startsWith(name)),
+        name,
+      ).toBe(true);
+    // Every link leads to a panel on the page.
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
+      expect(await editor.locator(`main ${href}`).count(), `${href}`).toBe(1);
+    // Typed but not saved: a jump within the page keeps it (the page is not redrawn).
+    const say = editor.getByLabel('客户说 Customer says');
+    await say.fill('还没试的一句话');
+    await links.getByText('版本', { exact: true }).click();
+    // The versions' heading comes into sight just below the links, which stayed at the top.
+    await expect.poll(() => headingBelowLinks(editor, '#versions h2', 900)).toBe(true);
+    await editor.screenshot({ path: 'test-results/console-edit-links-1280.png' });
+    expect(await say.inputValue()).toBe('还没试的一句话');
+  }, 60_000);
+
+  it('shows beside each text the placeholders it may use, and names them when one is wrong', async () => {
+    await editor.goto(consoleUrl());
+    const order = editor.locator('#texts .text-item', { hasText: '订单号（第 2 步）' });
+    const hint = order.locator('details.placeholders');
+    await hint.waitFor();
+    const summary = (await hint.locator('summary').textContent()) ?? '';
+    for (const name of [
+      '{{nickname}}',
+      '{{text}}',
+      '{{var.<名称>}}',
+      '{{counter.<名称>}}',
+      '{{match.order}}',
+    ])
+      expect(summary).toContain(name);
+    expect(summary).not.toContain('env.');
+    // A rule without a named regex group is offered no {{match.…}}.
+    const invoice = editor.locator('#texts .text-item', { hasText: '发票（第 1 步）' });
+    expect(await invoice.locator('details.placeholders summary').textContent()).not.toContain('match.');
+    await hint.locator('summary').click();
+    expect(await hint.locator('li', { hasText: '{{match.order}}' }).textContent()).toContain(
+      '本规则正则里 (?<order>…) 匹配到的文字',
+    );
+    expect(await hint.locator('li', { hasText: '{{nickname}}' }).textContent()).toContain('昵称');
+    await order.screenshot({ path: 'test-results/console-edit-placeholders-1280.png' });
+    // An FAQ answer and a menu's head and tail are templates too: the same list, no regex groups.
+    for (const where of ['#new', '#items details.item', '#menus details.item']) {
+      const other = editor.locator(where).first().locator('details.placeholders summary');
+      expect(await other.textContent(), where).toContain('{{nickname}}');
+      expect(await other.textContent(), where).not.toContain('match.');
+    }
+
+    await order.locator('textarea').fill('已收到订单号 {{match.order}}，{{ordr_no}} 正在转接～');
+    await order.getByRole('button', { name: /保存到草稿/ }).click();
+    await expect.poll(() => editor.locator('#draft pre.diff').textContent()).toContain('{{ordr_no}}');
+    // 试一试 and publish both say which names this field may use, in Chinese.
+    await editor.getByLabel('客户说 Customer says').fill('你好');
+    await editor.getByRole('button', { name: '试一试 Try' }).click();
+    await expect
+      .poll(() => editor.locator('#try-reply').textContent())
+      .toContain('不认识的占位符 {{ordr_no}}');
+    const tried = (await editor.locator('#try-reply').textContent()) ?? '';
+    expect(tried).toContain('这里可用的占位符：{{nickname}} {{scene}}');
+    expect(tried).toContain('{{var.<名称>}} {{counter.<名称>}} {{match.<分组名>}}');
+    await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
+    const outcome = editor.locator('#outcome');
+    await expect
+      .poll(() => outcome.locator('p.error').textContent(), { timeout: 15_000 })
+      .toMatch(
+        /^✗ 未发布：修改后的规则检查不通过.* · Not published: the rules would not validate \(invalid\)$/,
+      );
+    expect(await outcome.locator('pre').textContent()).toContain('这里可用的占位符：{{nickname}}');
+    await outcome.screenshot({ path: 'test-results/console-edit-placeholder-refused-1280.png' });
+    await discardDraft();
+  }, 60_000);
+
   it('fits a phone-sized screen without sideways scrolling', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(consoleUrl());
     await phone.locator('#items').waitFor();
-    await phone.locator('details.item').first().locator('summary').click();
+    await phone.locator('details.item').first().locator(':scope > summary').click();
     const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     // The versions' buttons: short Chinese labels side by side, one line per row.
     const rows = phone.locator('#versions tbody tr');
@@ -289,6 +400,26 @@ describe('editing and publishing in the console', () => {
     await phone.locator('#versions').screenshot({ path: 'test-results/console-edit-versions-phone.png' });
     await phone.screenshot({ path: 'test-results/console-edit-phone.png', fullPage: false });
     await phone.screenshot({ path: 'test-results/console-edit-390-full.png', fullPage: true });
+    // The panels' links: all on the screen (wrapped, not cut off), a short band at the top.
+    const pageLinks = phone.locator('nav.page-links');
+    for (const link of await pageLinks.locator('a').all()) {
+      const box = await link.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390, `${await link.textContent()}`).toBe(true);
+    }
+    expect((await pageLinks.boundingBox())?.height).toBeLessThan(80);
+    await pageLinks.getByText('话术', { exact: true }).click();
+    // 话术's heading comes into sight just below the links, which stayed at the top.
+    await expect.poll(() => headingBelowLinks(phone, '#texts h2', 844)).toBe(true);
+    // Under each text, its placeholders' count on one short line; a tap lists them with meanings.
+    const hint = phone.locator('#texts details.placeholders').first();
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
+    expect(await hint.locator('summary').innerText()).toMatch(
+      /^可用的占位符 Placeholders（\d+ 个，点开看）$/,
+    );
+    await hint.locator('summary').click();
+    await expect.poll(() => hint.locator('li').count()).toBeGreaterThan(8);
+    expect((await hint.locator('li').first().boundingBox())?.width).toBeLessThan(390);
+    await phone.screenshot({ path: 'test-results/console-edit-texts-phone.png' });
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.close();
   }, 60_000);

@@ -6,8 +6,10 @@ import { describe, expect, it } from 'vitest';
 import {
   consoleEditsMessage,
   importMessage,
+  kfbotPublisherZh,
   rollbackMessage,
   SEED_MESSAGE,
+  SEED_PUBLISHER,
   versionMessageZh,
 } from '../../src/publishing/version-messages.ts';
 
@@ -26,5 +28,15 @@ describe('a version message on the console', () => {
   it('shows an operator’s message as typed, even one that looks like kfbot’s', () => {
     expect(versionMessageZh('国外配送的问法')).toBe('国外配送的问法');
     expect(versionMessageZh('rollback to version one')).toBe('rollback to version one');
+  });
+
+  it('says the seed version was recorded by kfbot itself, not by a person', () => {
+    expect(kfbotPublisherZh(SEED_PUBLISHER, SEED_MESSAGE)).toEqual({
+      name: 'kfbot（系统自动保存，不是人发布的）',
+      session: null,
+      why: expect.stringMatching(/^不是人发布的：第一次发布前，kfbot 把当时磁盘上的规则文件自动存为版本 1/),
+    });
+    // Someone who published as "kfbot" (kfbot rules import --by kfbot) is shown as they wrote it.
+    expect(kfbotPublisherZh(SEED_PUBLISHER, importMessage('./rules-new'))).toBeUndefined();
   });
 });

@@ -38,6 +38,16 @@ describe('a rules problem as the console says it', () => {
       /^错误：r\.yaml 第 2 行第 \d+ 列，不认识的占位符 {{nikname}}，是不是 {{nickname}}？/,
     ],
     [
+      'an unknown placeholder, naming the ones the field may use',
+      reply('订单 {{order_no}}'),
+      /^错误：r\.yaml 第 2 行第 \d+ 列，不认识的占位符 {{order_no}}：请检查拼写；这里可用的占位符：{{nickname}} {{scene}} {{scene_param}} {{text}} {{menu_id}} {{servicer}} {{customer}} {{var\.<名称>}} {{counter\.<名称>}} {{match\.<分组名>}} · /,
+    ],
+    [
+      'a {{match.x}} the rule has no such group for',
+      'rules:\n  - { name: r, when: { text: { regex: "^(?<order>\\\\d+)$" } }, then: [ { reply: "{{match.ordr}}" } ] }\n',
+      /^错误：r\.yaml 第 2 行第 \d+ 列，占位符 {{match\.ordr}}：规则 r 的正则里没有叫 ordr 的分组（可用：{{match\.order}}）；请在它的 when: 正则里写 \(\?<ordr>…\)/,
+    ],
+    [
       'an unclosed placeholder',
       reply('你好 {{nickname'),
       /^错误：r\.yaml 第 2 行第 \d+ 列，“{{”没有配对的“}}”/,

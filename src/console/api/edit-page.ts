@@ -25,7 +25,7 @@ import { readRuleFiles } from '../../authoring/rules-folder.ts';
 import { describeRefusalZh } from '../../publishing/describe-refusal-zh.ts';
 import { newDraft, publishDraft, rollbackTo } from '../../publishing/publish-draft.ts';
 import { tryCandidate } from '../../publishing/publish-gates.ts';
-import { versionMessageZh } from '../../publishing/version-messages.ts';
+import { kfbotPublisherZh, versionMessageZh } from '../../publishing/version-messages.ts';
 import { formatProblemZh } from '../../rules/problem-zh.ts';
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage } from '../console-page.ts';
@@ -96,7 +96,7 @@ async function state(ctx: ConsoleContext, req: IncomingMessage) {
     versions: versions.map((v) => ({
       ...v,
       message: versionMessageZh(v.message),
-      publisher: readPublisher(v.by),
+      publisher: kfbotPublisherZh(v.by, v.message) ?? readPublisher(v.by),
     })),
     unanswered: unanswered.map((u) => ({
       text: u.example,

@@ -60,15 +60,27 @@ async function act(name, body, where) {
 /** @param {any} edit @param {HTMLElement} [where] */
 const edit = (edit, where) => act('draft-edit', { edit }, where);
 
-/** Why a publish was refused, said to an operator with what to do (publish-draft.ts's reasons). */
-/** @type {Record<string, string>} */
+/**
+ * Why a publish was refused, said to an operator: what failed and what to do in Chinese, then the
+ * English with publish-draft.ts's reason code last (what `kfbot rules` and the logs say).
+ * @type {Record<string, [string, string]>}
+ */
 const REFUSED = {
-  nothing: '草稿和已发布的规则一样，没有可发布的修改',
-  conflict: '规则文件在草稿开始后被别人改过或发布过：先看看新内容，再点“在最新文件上重做我的修改”',
-  stale: '检查期间别人发布了新版本：请点“在最新文件上重做我的修改”后再发布',
-  invalid: '修改后的规则校验不通过：按下面的说明改正草稿',
-  tests: '对话测试没有通过：修改会让下面的对话答错，请改正草稿（或先改测试）',
-  refused: '没有做成',
+  nothing: ['草稿和已发布的规则一样，没有可发布的修改', 'the draft changes nothing'],
+  conflict: [
+    '规则文件在草稿开始后被别人改过或发布过：先看看新内容，再点“在最新文件上重做我的修改”',
+    'the files changed since the draft began',
+  ],
+  stale: [
+    '检查期间别人发布了新版本：请点“在最新文件上重做我的修改”后再发布',
+    'someone published while this was checked',
+  ],
+  invalid: ['修改后的规则检查不通过：按下面每一行的说明改正草稿，再发布', 'the rules would not validate'],
+  tests: [
+    '对话测试没有通过：这些修改会让下面的对话答错。请改正草稿再发布（若答案本该如此，请维护规则的同事改对话测试）',
+    'the conversation tests would fail',
+  ],
+  refused: ['没有发布，原因见下', 'refused'],
 };
 
 /** @param {any} o */
@@ -95,7 +107,11 @@ function outcomeView(o) {
   return h(
     'div',
     { class: 'panel', role: 'alert', id: 'outcome' },
-    h('p', { class: 'error' }, `✗ 未发布 Not published (${o.reason}): ${REFUSED[o.reason] ?? ''}`),
+    h(
+      'p',
+      { class: 'error' },
+      `✗ 未发布：${REFUSED[o.reason]?.[0] ?? '原因见下'} · Not published: ${REFUSED[o.reason]?.[1] ?? 'see below'} (${o.reason})`,
+    ),
     h('pre', { class: 'diff' }, o.message),
     warnings,
   );
@@ -294,6 +310,7 @@ function newItemPanel() {
     field('编号 Id（可不填 optional: letters, digits, _）', id),
     field('相似问法 Questions（每行一个 one per line）', questions),
     field('答案 Reply', reply),
+    placeholderHint(data.catalogue.placeholders),
     field('菜单 Menu', menu),
     field('菜单上显示 Label (menu only)', label),
     h('button', { type: 'submit' }, '加入草稿 Add to draft'),
@@ -312,7 +329,7 @@ function newItemPanel() {
       status,
     );
   });
-  return h('section', { class: 'panel' }, h('h2', null, '新建问答 New FAQ item'), form);
+  return h('section', { class: 'panel', id: 'new' }, h('h2', null, '新建问答 New FAQ item'), form);
 }
 
 /** @param {any} item */
@@ -330,6 +347,7 @@ function itemEditor(item) {
     item.kind === 'menu' ? field('菜单上显示 Label', label) : null,
     field('相似问法 Questions（每行一个）', questions),
     field(item.answer === 'text' ? '答案 Reply' : '答案 Answer (menu/actions: edit the file)', reply),
+    item.answer === 'text' ? placeholderHint(data.catalogue.placeholders) : null,
     h('p', null, save, ' ', remove),
     status,
   );
@@ -371,6 +389,7 @@ function menuEditor(menu) {
     { class: 'edit-form' },
     field('开头 Head', head),
     field('结尾 Tail', tail),
+    placeholderHint(data.catalogue.placeholders),
     h('button', { type: 'submit' }, '保存到草稿 Save'),
     status,
   );
@@ -421,6 +440,46 @@ const TEXT_ROLES = {
   reply: '回复 reply',
 };
 
+/**
+ * The placeholders a text may use, beside it: the names in sight, what each is filled with one
+ * click away (the server derives the list from validate's, with this rule's regex groups).
+ * @param {{ name: string; zh: string }[]} list
+ */
+function placeholderHint(list) {
+  const written = (/** @type {string} */ name) => `{{${name}}}`;
+  return h(
+    'details',
+    { class: 'placeholders' },
+    h(
+      'summary',
+      null,
+      '可用的占位符 Placeholders',
+      // The names on the line itself; on a phone, where they took four lines under every text,
+      // their count (console.css), the names one tap away.
+      h(
+        'span',
+        { class: 'names' },
+        ': ',
+        ...list.flatMap((p, i) => [i ? ' ' : '', h('code', null, written(p.name))]),
+      ),
+      h('span', { class: 'count' }, `（${list.length} 个，点开看）`),
+    ),
+    h(
+      'ul',
+      null,
+      ...list.map((p) => h('li', null, h('code', null, written(p.name)), ` ${p.zh}`)),
+      h(
+        'li',
+        { class: 'muted' },
+        h('code', null, '{{nickname|亲}}'),
+        ' 没有值时用“亲”代替 · ',
+        h('code', null, '\\{{'),
+        ' 写出“{{”本身 · 其他名字会在试一试和发布时报错',
+      ),
+    ),
+  );
+}
+
 /** @param {any} t */
 function textEditor(t) {
   const text = area('text', t.text, 2);
@@ -429,6 +488,7 @@ function textEditor(t) {
     'form',
     { class: 'edit-form' },
     field(`${t.rule}（第 ${t.step + 1} 步）`, text),
+    placeholderHint(t.placeholders),
     h('button', { type: 'submit' }, '保存到草稿 Save'),
     status,
   );
@@ -521,9 +581,11 @@ function kbPanel() {
  * Who published a version: the name they typed, and the sign-in it came from. The console has one
  * password and no accounts, so two people may type the same name (or none: 控制台); the sign-in's
  * short number tells them apart, and its title says what it is.
- * @param {{ name: string; session: string | null }} p
+ * A version kfbot recorded itself (the seed) carries `why`, said under its name: no person did it.
+ * @param {{ name: string; session?: string | null; why?: string }} p
  */
 function publisherCell(p) {
+  if (p.why) return h('span', { title: p.why }, p.name);
   if (!p.session) return p.name;
   return h(
     'span',
@@ -616,6 +678,43 @@ function versionsPanel() {
   );
 }
 
+/**
+ * The page's panels as links, at its top and staying there while it scrolls: the page is long
+ * (every item, menu and text), and 版本 would otherwise be found only by scrolling to the end.
+ * Only panels that are drawn get a link (未答问题 is left out when there are none).
+ */
+function pageLinks() {
+  const c = data.catalogue;
+  /** @type {[string, string][]} */
+  const panels = [
+    ['draft', data.draft ? `草稿 (${data.draft.edits.length})` : '草稿'],
+    ['try', '试一试'],
+    ...(data.unanswered.length
+      ? [/** @type {[string, string]} */ (['unanswered', `未答问题 (${data.unanswered.length})`])]
+      : []),
+    ['new', '新建问答'],
+    ['items', `问答 (${c.items.length})`],
+    ['menus', '菜单'],
+    ['texts', '话术'],
+    ['kb', '知识库 Excel'],
+    ['versions', '版本'],
+  ];
+  return h(
+    'nav',
+    { class: 'page-links', 'aria-label': '本页目录 On this page' },
+    ...panels.map(([id, label]) => {
+      const link = h('a', { href: `#${id}` }, label);
+      // Scrolled here, the address left as it is: a #fragment in the address fires popstate,
+      // which redraws the console's page (console.js) and would drop what is typed but not saved.
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        document.getElementById(id)?.scrollIntoView();
+      });
+      return link;
+    }),
+  );
+}
+
 function draw() {
   const c = data.catalogue;
   root.replaceChildren(
@@ -638,6 +737,7 @@ function draw() {
         ' · ',
         data.latest ? `最新发布版本 v${data.latest} published` : '还没有发布过 nothing published yet',
       ),
+      pageLinks(),
       outcomeBox,
       draftPanel(),
       tryPanel(),

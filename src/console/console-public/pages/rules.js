@@ -60,18 +60,20 @@ function replicasPanel(replicas) {
         h(
           'tr',
           { class: r.rulesDiverged || r.rulesPublished < newest ? 'warn' : '' },
-          h('td', null, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
+          // data-label: on a phone each row is a card and each value carries its short name
+          // (console.css), instead of five headers wrapping into tall narrow columns.
+          h('td', { 'data-label': '实例' }, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
           h(
             'td',
-            null,
+            { 'data-label': '发布版本' },
             String(r.rulesPublished),
             r.rulesPublished === 0 ? ' (还没有发布过 none yet)' : '',
             r.rulesDiverged ? ' (本地文件未发布 unpublished local files)' : '',
             !r.rulesDiverged && r.rulesPublished < newest ? ' (落后 behind)' : '',
           ),
-          h('td', null, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
-          h('td', null, when(r.startedAt)),
-          h('td', null, when(r.at)),
+          h('td', { 'data-label': '加载次数' }, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
+          h('td', { 'data-label': '启动' }, when(r.startedAt)),
+          h('td', { 'data-label': '心跳' }, when(r.at)),
         ),
       ),
     ),
