@@ -46,6 +46,7 @@ export const SETS: readonly { domain: string; rules: string; file: string; role:
   { domain: 'gym', rules: 'bench/faq/gym', file: 'bench/faq/gym-heldout.txt', role: 'tuning' },
   { domain: 'petshop', rules: 'bench/faq/petshop', file: 'bench/faq/petshop-heldout.txt', role: 'tuning' },
   { domain: 'driving', rules: 'bench/faq/driving', file: 'bench/faq/driving-heldout.txt', role: 'tuning' },
+  { domain: 'carservice', rules: 'bench/faq/carservice', file: 'bench/faq/carservice.txt', role: 'tuning' },
   {
     domain: 'appliance',
     rules: 'bench/faq/appliance',
