@@ -19,6 +19,8 @@
  *   CORE_FLOOR of `threshold`, or at it by CORE_LEAD over a runner-up without its own core (tuning
  *   sets: right directly 72.5 → 73.0 %, nothing else moved), and not contested then by a runner-up
  *   without its own core (73.0 → 73.2 %);
+ * - nor when a rival holds its core and the best item does not (CORE_RIVAL_RATIO): the message
+ *   has what sets the rival apart and nothing that sets the best apart — a clarifying menu;
  * - answered by a lead of only CORE_LEAD when the best item also explains clearly more of the
  *   message than every item near it (AGREEMENT_COVERAGE): both views of the match agree;
  * - a runner-up within `margin` makes it a clarifying menu of the close items, with any other
@@ -114,6 +116,15 @@ const SUGGEST_RELATIVE = 0.4;
 const CONTESTED_RATIO = 0.85;
 /** …that explains this much more of the message than the best contests a direct answer: ask instead. */
 const CONTESTED_COVERAGE = 0.05;
+/**
+ * A rival holding its own core (FaqCandidate.core: the words all its questions share and no other
+ * item has) while the best item does not contests a direct answer from this share of the best
+ * score: the message has what sets the rival apart and nothing that sets the best apart — the best
+ * leads on words the two share or on asking words, as items sharing nouns do ("有没有去机场的车":
+ * parking 0.54 on 车, against the shuttle 0.46 holding 机场, its core). Tuning sets: wrong
+ * 0.8 → 0.6 %, right within one click 97.1 → 97.3 %, right directly unchanged (75.0 %).
+ */
+const CORE_RIVAL_RATIO = 0.7;
 /** A clarifying menu also offers items scoring at least this share of the best (not only those within margin). */
 const CLARIFY_RELATIVE = 0.8;
 /**
@@ -206,17 +217,22 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
   // …unless the message holds the best item's core and not the runner-up's: the words it explains
   // more of are then not its own ("办一张卡别的店也能用吗": 店, the branches item's core, against
   // 转卡, whose 卡 the message shares with every card item).
+  const coreRival =
+    top.core === true
+      ? undefined
+      : candidates.find((c) => c !== top && c.core === true && c.score >= CORE_RIVAL_RATIO * top.score);
   const contested =
-    second !== undefined &&
-    second.score >= CONTESTED_RATIO * top.score &&
-    second.coverage >= top.coverage + CONTESTED_COVERAGE &&
-    !(top.core === true && second.core !== true);
+    (second !== undefined &&
+      second.score >= CONTESTED_RATIO * top.score &&
+      second.coverage >= top.coverage + CONTESTED_COVERAGE &&
+      !(top.core === true && second.core !== true)) ||
+    coreRival !== undefined;
   const close = () =>
     candidates.filter(
       (c) =>
         top.score - c.score < s.margin ||
         c.score >= CLARIFY_RELATIVE * top.score ||
-        (contested && c === second) ||
+        (contested && (c === second || c === coreRival)) ||
         explainsAsMuch(c),
     );
   const clarify = (): FaqOutcome => ({

@@ -117,6 +117,24 @@ describe('the FAQ decision', () => {
     expect(uncontested.type).toBe('answer');
   });
 
+  it('asks instead of answering when a rival holds its core and the best item does not (有没有去机场的车: 停车 or 接机)', () => {
+    // The hotel's day-one file (threshold 0.5, margin 0.05): parking leads on 车, a word the items
+    // share; the shuttle trails but the message holds 机场, what all its questions say.
+    const hotel = { ...SETTINGS, margin: 0.05 };
+    const rival = [c('parking', 0.539, 0.196), core(c('shuttle', 0.463, 0.17)), c('wifi', 0.26, 0.13)];
+    const o = decideFaq(search(rival), hotel);
+    expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['parking', 'shuttle']);
+    // Ranked third, it is offered all the same.
+    const third = [c('parking', 0.539, 0.196), c('wifi', 0.42, 0.13), core(c('shuttle', 0.4, 0.17))];
+    const t = decideFaq(search(third), hotel);
+    expect(t.type === 'clarify' && t.options.map((x) => x.id)).toContain('shuttle');
+    // Further behind (under 0.7 of the best), or with the best holding its own core, it is answered.
+    const behind = [c('parking', 0.539, 0.196), core(c('shuttle', 0.36, 0.17))];
+    expect(decideFaq(search(behind), hotel).type).toBe('answer');
+    const both = [core(c('parking', 0.539, 0.196)), core(c('shuttle', 0.463, 0.17))];
+    expect(decideFaq(search(both), hotel).type).toBe('answer');
+  });
+
   it('offers in a clarifying menu the items scoring 0.8 of the best, not only those within the margin', () => {
     const o = decideFaq(search([c('a', 0.7), c('b', 0.66), c('c', 0.57), c('x', 0.5)]), SETTINGS);
     expect(o.type === 'clarify' && o.options.map((x) => x.id)).toEqual(['a', 'b', 'c']);
