@@ -11,7 +11,7 @@
  *   alone in front, it is meant, although its absolute score is low;
  * - never when most of the message is words no listed question has and the item explains little of
  *   it (unknown words: "健身房有教练吗" in a hotel whose FAQ never says 教练);
- * - nor when contested: a runner-up at CONTESTED_RATIO of the best that explains more of the message
+ * - nor when contested: a runner-up at CONTESTED_RATIO of the best that explains clearly more of the message
  *   ("加床的话早餐含不含": 早餐 0.78, 加床 0.71 explaining 63 % of it against 36 %) makes it a
  *   clarifying menu: recall decides the score, so a short question meeting a few words can lead the
  *   item the message is about. (Tuning sets: wrong 1.9 → 1.1 %, right directly −0.2 %.)
@@ -112,10 +112,16 @@ const SUGGEST_COVERAGE = 0.6;
 const SUGGEST_COVERAGE_FLOOR = 0.1;
 /** 猜你想问 offers items scoring at least this share of the best. */
 const SUGGEST_RELATIVE = 0.4;
-/** A runner-up at least this share of the best… */
-const CONTESTED_RATIO = 0.85;
+/**
+ * A runner-up at least this share of the best… (0.85 and 0.05 until 2026-12-08: a runner-up
+ * explaining clearly more contests from further behind, one explaining a little more no longer
+ * does — "科目四过了以后驾照去哪里领": the licence item, 0.79 of theory's score, explains 48 % of it
+ * against 30 %. Tuning sets: wrong 0.6 → 0.5 %, unanswerable answered 5.3 → 5.0 %, right directly
+ * 75.0 → 75.1 %, within one click 97.3 → 97.4 %.)
+ */
+const CONTESTED_RATIO = 0.75;
 /** …that explains this much more of the message than the best contests a direct answer: ask instead. */
-const CONTESTED_COVERAGE = 0.05;
+const CONTESTED_COVERAGE = 0.15;
 /**
  * A rival holding its own core (FaqCandidate.core: the words all its questions share and no other
  * item has) while the best item does not contests a direct answer from this share of the best
