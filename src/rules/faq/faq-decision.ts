@@ -11,7 +11,7 @@
  *   alone in front, it is meant, although its absolute score is low;
  * - never when most of the message is words no listed question has and the item explains little of
  *   it (unknown words: "健身房有教练吗" in a hotel whose FAQ never says 教练);
- * - nor when contested: a runner-up at CONTESTED_RATIO of the best that explains more of the message
+ * - nor when contested: a runner-up at CONTESTED_RATIO of the best that explains clearly more of the message
  *   ("加床的话早餐含不含": 早餐 0.78, 加床 0.71 explaining 63 % of it against 36 %) makes it a
  *   clarifying menu: recall decides the score, so a short question meeting a few words can lead the
  *   item the message is about. (Tuning sets: wrong 1.9 → 1.1 %, right directly −0.2 %.)
@@ -19,6 +19,8 @@
  *   CORE_FLOOR of `threshold`, or at it by CORE_LEAD over a runner-up without its own core (tuning
  *   sets: right directly 72.5 → 73.0 %, nothing else moved), and not contested then by a runner-up
  *   without its own core (73.0 → 73.2 %);
+ * - nor when a rival holds its core and the best item does not (CORE_RIVAL_RATIO): the message
+ *   has what sets the rival apart and nothing that sets the best apart — a clarifying menu;
  * - answered by a lead of only CORE_LEAD when the best item also explains clearly more of the
  *   message than every item near it (AGREEMENT_COVERAGE): both views of the match agree;
  * - a runner-up within `margin` makes it a clarifying menu of the close items, with any other
@@ -110,10 +112,25 @@ const SUGGEST_COVERAGE = 0.6;
 const SUGGEST_COVERAGE_FLOOR = 0.1;
 /** 猜你想问 offers items scoring at least this share of the best. */
 const SUGGEST_RELATIVE = 0.4;
-/** A runner-up at least this share of the best… */
-const CONTESTED_RATIO = 0.85;
+/**
+ * A runner-up at least this share of the best… (0.85 and 0.05 until 2026-12-08: a runner-up
+ * explaining clearly more contests from further behind, one explaining a little more no longer
+ * does — "科目四过了以后驾照去哪里领": the licence item, 0.79 of theory's score, explains 48 % of it
+ * against 30 %. Tuning sets: wrong 0.6 → 0.5 %, unanswerable answered 5.3 → 5.0 %, right directly
+ * 75.0 → 75.1 %, within one click 97.3 → 97.4 %.)
+ */
+const CONTESTED_RATIO = 0.75;
 /** …that explains this much more of the message than the best contests a direct answer: ask instead. */
-const CONTESTED_COVERAGE = 0.05;
+const CONTESTED_COVERAGE = 0.15;
+/**
+ * A rival holding its own core (FaqCandidate.core: the words all its questions share and no other
+ * item has) while the best item does not contests a direct answer from this share of the best
+ * score: the message has what sets the rival apart and nothing that sets the best apart — the best
+ * leads on words the two share or on asking words, as items sharing nouns do ("有没有去机场的车":
+ * parking 0.54 on 车, against the shuttle 0.46 holding 机场, its core). Tuning sets: wrong
+ * 0.8 → 0.6 %, right within one click 97.1 → 97.3 %, right directly unchanged (75.0 %).
+ */
+const CORE_RIVAL_RATIO = 0.7;
 /** A clarifying menu also offers items scoring at least this share of the best (not only those within margin). */
 const CLARIFY_RELATIVE = 0.8;
 /**
@@ -206,17 +223,22 @@ export function decideFaq(search: FaqSearch, s: FaqDecisionSettings): FaqOutcome
   // …unless the message holds the best item's core and not the runner-up's: the words it explains
   // more of are then not its own ("办一张卡别的店也能用吗": 店, the branches item's core, against
   // 转卡, whose 卡 the message shares with every card item).
+  const coreRival =
+    top.core === true
+      ? undefined
+      : candidates.find((c) => c !== top && c.core === true && c.score >= CORE_RIVAL_RATIO * top.score);
   const contested =
-    second !== undefined &&
-    second.score >= CONTESTED_RATIO * top.score &&
-    second.coverage >= top.coverage + CONTESTED_COVERAGE &&
-    !(top.core === true && second.core !== true);
+    (second !== undefined &&
+      second.score >= CONTESTED_RATIO * top.score &&
+      second.coverage >= top.coverage + CONTESTED_COVERAGE &&
+      !(top.core === true && second.core !== true)) ||
+    coreRival !== undefined;
   const close = () =>
     candidates.filter(
       (c) =>
         top.score - c.score < s.margin ||
         c.score >= CLARIFY_RELATIVE * top.score ||
-        (contested && c === second) ||
+        (contested && (c === second || c === coreRival)) ||
         explainsAsMuch(c),
     );
   const clarify = (): FaqOutcome => ({
