@@ -9,7 +9,7 @@
  *   reaches the lower `threshold · RATIO_FLOOR`, explains most of the message (coverage) and the
  *   runner-up is at most `ratio` of it: "实名咋弄" scores 0.39 against 0.13 for the next item —
  *   alone in front, it is meant, although its absolute score is low;
- * - never when most of the message is words no listed question has and the item explains little of
+ * - never when most of the message is words no listed question or answer has and the item explains little of
  *   it (unknown words: "健身房有教练吗" in a hotel whose FAQ never says 教练);
  * - nor when contested: a runner-up at CONTESTED_RATIO of the best that explains clearly more of the message
  *   ("加床的话早餐含不含": 早餐 0.78, 加床 0.71 explaining 63 % of it against 36 %) makes it a

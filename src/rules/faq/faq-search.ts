@@ -23,7 +23,7 @@ export interface FaqCandidate {
 /** A message as the matcher saw it: its best items and what of it no item knows. */
 export interface FaqSearch {
   candidates: FaqCandidate[];
-  /** Share (0–1) of the message's weight in features no listed question has (0 for an empty message). */
+  /** Share (0–1) of the message's weight in features no listed question or answer has (0 for an empty message): an answer's words count as known. */
   unknown: number;
   /** Whether the message has any feature at all after normalisation (emoji-only, 你好 alone: no). */
   empty: boolean;
