@@ -14,7 +14,7 @@ import { calibrateSemantic, type SemanticCalibration } from './semantic-calibrat
 import type { SemanticConfig } from './semantic-config.ts';
 import { SemanticError } from './semantic-error.ts';
 
-/** The items to embed: a rule set's FAQ entries (faq-index.ts FaqEntry has this shape). */
+/** The items to embed: a rule set's FAQ entries (faq-entry.ts FaqEntry has this shape). */
 export interface SemanticItem {
   id: string;
   questions: readonly string[];

@@ -20,7 +20,7 @@ export const THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7] as const;
 export const MARGINS = [0.05, 0.08, 0.1, 0.12] as const;
 /**
  * Share of near misses a threshold may answer directly. 0.25 until an item's second question raised
- * its score (faq-index.ts OTHER_QUESTION): scores rose, near misses' too, and 0.15 with thresholds up
+ * its score (item-score.ts OTHER_QUESTION): scores rose, near misses' too, and 0.15 with thresholds up
  * to 0.7 keeps unanswerable messages from being answered more often (tuning sets: 6.7 → 6.4 %).
  */
 const NEAR_MISS_ANSWERED = 0.15;

@@ -99,7 +99,7 @@ const RATIO_RECALL = 0.4;
 
 /**
  * No direct answer when this much of the message is unknown words… (0.6 and 0.3 until the second
- * question counted, faq-index.ts: scores rose, and so did those of messages about something no item
+ * question counted, item-score.ts: scores rose, and so did those of messages about something no item
  * answers. Tuning sets: unanswerable answered 6.4 → 5.0 %, wrong 1.0 → 0.8 %, within one click
  * 97.0 → 97.3 %, right directly 72.9 → 72.5 %: 猜你想问 still offers the item.)
  */

@@ -6,7 +6,7 @@
  * item scores at least the threshold T. Its own item scores 1 (the very question), so it is
  * answered unless the runner-up is within the margin of it (faq-decision.ts): another item must
  * score at least bar = max(T, 1 − margin) (0.95 by default). An item's score for a message is its
- * best question's raised by its second best's (faq-index.ts), so its best question must score at
+ * best question's raised by its second best's (item-score.ts), so its best question must score at
  * least leastBestQuestion(bar) (0.91 for 0.95), t below; a question's score is
  *   score = (1 + β²)·p·r / (β²·p + r),   p ≤ 1, r = covered / weight of that question,
  * which grows with p, so score ≥ t needs r ≥ r_min = β²·t / (1 + β² − t).
@@ -17,7 +17,8 @@
  * prefixes, the shared wording (怎么, 处理) seldom is. The result is exact: a question not flagged
  * here gets no near-duplicate warning from a full match.
  */
-import { type FaqIndex, leastBestQuestion } from './faq-index.ts';
+import type { FaqIndex } from './faq-index.ts';
+import { leastBestQuestion } from './item-score.ts';
 
 /**
  * Candidates' scores are rounded to 3 decimals before they are compared; and sums
@@ -34,7 +35,7 @@ const SLACK = 1 - 1e-9;
 export function questionsNearOtherItems(index: FaqIndex, threshold: number): Uint8Array {
   const listed = index.entries.reduce((n, e) => n + e.questions.length, 0);
   const out = new Uint8Array(listed);
-  // An item's second question adds to its best (faq-index.ts OTHER_QUESTION): its best question
+  // An item's second question adds to its best (item-score.ts OTHER_QUESTION): its best question
   // alone must reach the least score that makes the item reach the bar with a second as good.
   const t = leastBestQuestion(Math.max(threshold, 1 - index.decision.margin)) - ROUNDING;
   const beta2 = index.beta2;
@@ -49,7 +50,7 @@ export function questionsNearOtherItems(index: FaqIndex, threshold: number): Uin
     for (const posting of list) featureAt[(posting >> 1) + 1] = (featureAt[(posting >> 1) + 1] as number) + 1;
   for (let s = 0; s < slots; s++) featureAt[s + 1] = (featureAt[s + 1] as number) + (featureAt[s] as number);
   const features = new Int32Array(featureAt[slots] as number);
-  /** 1 where the slot's entry's answer holds the feature too (explained once, faq-index.ts). */
+  /** 1 where the slot's entry's answer holds the feature too (explained once, faq-index-data.ts postings). */
   const inAnswer = new Uint8Array(features.length);
   const fill = featureAt.slice(0, slots);
   postings.forEach((list, id) => {
@@ -125,7 +126,7 @@ export function questionsNearOtherItems(index: FaqIndex, threshold: number): Uin
   // Each slot typed as a message: does another entry's slot score t or more? A candidate shares
   // a feature of its index-side prefix with the message, and the message shares a feature of its
   // probe-side prefix with the candidate or its entry's answer: whichever of the two lists is
-  // shorter is walked. Scored as faq-index.ts scores, except that nothing is left out (shared
+  // shorter is walked. Scored as faq-scorer.ts scores, except that nothing is left out (shared
   // wording, strict entries): a score here is never below the full match's.
   const near = new Uint8Array(slots);
   const inMessage = new Int32Array(weight.length).fill(-1);

@@ -14,7 +14,7 @@ import { ruleDir } from '../helpers.ts';
 
 const FIXTURE = 'test/fixtures/faq-near-duplicates';
 
-/** What validate says for the fixture (a full match of every question says the same: see below); two more since an item's second question counts (faq-index.ts OTHER_QUESTION), two fewer since an item that
+/** What validate says for the fixture (a full match of every question says the same: see below); two more since an item's second question counts (item-score.ts OTHER_QUESTION), two fewer since an item that
  * also explains more of the message is answered by a smaller lead (faq-decision.ts AGREEMENT_COVERAGE):
  * 发货后几天到 and 优惠券不能用怎么办 now get their own item's answer. */
 const BEFORE: [number, string][] = [
