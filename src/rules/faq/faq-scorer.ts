@@ -1,9 +1,10 @@
 /**
  * Scores a typed message against the FAQ index (faq-index-data.ts): the matcher's hot path, the
  * score at the top of faq-index.ts. A message only touches the questions it shares a feature with;
- * shared wording is read only for those (and for the questions mostly made of it), and every
- * per-call buffer is a typed array allocated once per index and reset after use, so a search
- * allocates little beyond its result. One scorer per index, one search at a time (all synchronous).
+ * shared wording is read only for those (and for the questions mostly made of it), and the
+ * per-question and per-item buffers are typed arrays allocated once per index and reset after each
+ * search, so a search allocates little beyond its result. One scorer per index, one search at a
+ * time (all synchronous: the buffers are shared).
  */
 import type { FaqEntry } from './faq-entry.ts';
 import { type FaqIndexData, negationMask } from './faq-index-data.ts';
