@@ -423,6 +423,14 @@ describe('editing and publishing in the console', () => {
     // One field marked at a time: the text marked before is no longer.
     expect(await box.getAttribute('aria-invalid')).toBeNull();
     expect(await editor.locator('.field-problem').count()).toBe(1);
+    // On a phone the problems' long lines wrap within the screen.
+    await editor.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => editor.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
+      .toBeLessThanOrEqual(0);
+    await outcome.screenshot({ path: 'test-results/console-edit-placeholder-refused-390.png' });
+    await editor.locator('#try').screenshot({ path: 'test-results/console-edit-try-problem-390.png' });
+    await editor.setViewportSize({ width: 1280, height: 900 });
     await outcome.screenshot({ path: 'test-results/console-edit-placeholder-refused-1280.png' });
     await discardDraft();
   }, 60_000);
