@@ -41,8 +41,12 @@ function spanOf(doc: ReturnType<typeof parseDocument>, path: Path): [number, num
   return undefined;
 }
 
-/** How the page names an item (itemEditor's summary): its label, else its first question, else its id. */
-const itemName = (e: Data, id: string) => str(e.label) || str(list(e.questions)[0]) || id;
+/**
+ * How the page names an item (itemEditor's summary): a menu item by its label, a `faq:` entry by
+ * its first question (the catalogue leaves a faq entry's label out), else by its id.
+ */
+const itemName = (e: Data, id: string, kind: 'faq' | 'menu') =>
+  (kind === 'menu' ? str(e.label) : '') || str(list(e.questions)[0]) || id;
 const ITEM_INPUT_ZH = { questions: '的相似问法', reply: '的答案', label: '的菜单上显示' } as const;
 
 interface Place {
@@ -61,17 +65,18 @@ function placesIn(file: string, source: string): Place[] {
     const span = spanOf(doc, path);
     if (span) out.push({ file, span, field });
   };
-  const item = (path: Path, e: Data, id: string) => {
-    const name = itemName(e, id);
+  const item = (path: Path, e: Data, id: string, kind: 'faq' | 'menu') => {
+    const name = itemName(e, id, kind);
     add(path, { kind: 'item', id, zh: `问答「${name}」` });
-    for (const input of ['questions', 'label'] as const)
+    // The page edits a menu item's label only; a faq entry's label is the item's as a whole.
+    for (const input of kind === 'menu' ? (['questions', 'label'] as const) : (['questions'] as const))
       if (e[input] !== undefined)
         add([...path, input], { kind: 'item', id, input, zh: `问答「${name}」${ITEM_INPUT_ZH[input]}` });
     if (typeof e.reply === 'string')
       add([...path, 'reply'], { kind: 'item', id, input: 'reply', zh: `问答「${name}」的答案` });
   };
   list(data.faq).forEach((e, i) => {
-    if (isObj(e)) item(['faq', i], e, str(e.id));
+    if (isObj(e)) item(['faq', i], e, str(e.id), 'faq');
   });
   if (isObj(data.menus))
     for (const [menu, m] of Object.entries(data.menus)) {
@@ -88,7 +93,7 @@ function placesIn(file: string, source: string): Place[] {
         // A click item that answers is an item on the page (rule-catalogue.ts); a reference is the menu's.
         if (!isObj(e) || e.click === undefined) return;
         if (['reply', 'menu', 'then', 'questions'].some((k) => e[k] !== undefined))
-          item(['menus', menu, 'items', i], e, str(e.click));
+          item(['menus', menu, 'items', i], e, str(e.click), 'menu');
       });
     }
   list(data.rules).forEach((r, k) => {

@@ -12,6 +12,7 @@ import { ruleDir } from '../rules/helpers.ts';
 
 const FAQ = `faq:
   - id: refund_time
+    label: 退款
     questions: [退款多久到账, 钱什么时候退回来]
     reply: "退款 1-3 个工作日到账 {{ordr_no}}"
 menus:

@@ -417,7 +417,13 @@ describe('editing and publishing in the console', () => {
     ]);
     await refused.first().getByRole('button', { name: '问答「退款多久到账？」的答案' }).click();
     const reply = editor.locator('details.item[data-item-id="refund_time"] textarea[name=reply]');
-    await expect.poll(() => reply.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() =>
+        editor.evaluate(
+          `document.activeElement?.closest('details.item')?.dataset.itemId + ':' + document.activeElement?.name`,
+        ),
+      )
+      .toBe('refund_time:reply');
     expect(await editor.locator('details.item[data-item-id="refund_time"]').getAttribute('open')).toBe('');
     expect(await reply.getAttribute('aria-invalid')).toBe('true');
     // One field marked at a time: the text marked before is no longer.
