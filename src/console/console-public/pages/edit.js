@@ -75,7 +75,10 @@ const REFUSED = {
     '检查期间别人发布了新版本：请点“在最新文件上重做我的修改”后再发布',
     'someone published while this was checked',
   ],
-  invalid: ['修改后的规则检查不通过：按下面每一行的说明改正草稿，再发布', 'the rules would not validate'],
+  invalid: [
+    '修改后的规则检查不通过：按下面每一行的说明改正草稿，再发布（点行里带下划线的名字，直接到要改的地方）',
+    'the rules would not validate',
+  ],
   tests: [
     '对话测试没有通过：这些修改会让下面的对话答错。请改正草稿再发布（若答案本该如此，请维护规则的同事改对话测试）',
     'the conversation tests would fail',
@@ -289,7 +292,11 @@ function tryPanel() {
       if (r.errors.length) {
         out.hidden = true;
         problems.replaceChildren(
-          h('p', { class: 'error' }, '草稿里有错误，改正后才能试 · the draft does not validate:'),
+          h(
+            'p',
+            { class: 'error' },
+            '草稿里有错误，改正后才能试（点带下划线的名字，直接到要改的地方）· the draft does not validate:',
+          ),
           problemList(r.errors),
         );
         return;
