@@ -4,6 +4,7 @@
  * draft's files so every edit shows at once. Plain data for the console's page.
  */
 import { dataOf, type RuleFiles, stepTextPath } from './rule-edit.ts';
+import { savedVariables } from './saved-variables.ts';
 import { type PlaceholderHint, textPlaceholders } from './text-placeholders.ts';
 
 export interface CatalogueItem {
@@ -44,7 +45,10 @@ export interface Catalogue {
   menus: CatalogueMenu[];
   texts: CatalogueText[];
   files: string[];
-  /** The {{…}} names an FAQ reply or a menu's head and tail may use (no rule, so no regex groups). */
+  /**
+   * The {{…}} names an FAQ reply or a menu's head and tail may use (no rule, so no regex groups);
+   * {{var.…}} by the names the rule set saves.
+   */
   placeholders: PlaceholderHint[];
 }
 
@@ -73,6 +77,7 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
   const items: CatalogueItem[] = [];
   const menus: CatalogueMenu[] = [];
   const texts: CatalogueText[] = [];
+  const saved = savedVariables(files);
   for (const { file, data } of dataOf(files)) {
     for (const e of list(data.faq)) {
       if (!isObj(e)) continue;
@@ -137,7 +142,7 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
           role,
           text: str(value),
           file,
-          placeholders: textPlaceholders(r.when),
+          placeholders: textPlaceholders(r.when, saved),
         });
       });
     }
@@ -147,6 +152,6 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
     menus,
     texts,
     files: [...files.keys()].filter((f) => !f.startsWith('tests/')),
-    placeholders: textPlaceholders(),
+    placeholders: textPlaceholders(undefined, saved),
   };
 }

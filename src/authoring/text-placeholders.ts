@@ -7,6 +7,7 @@
  */
 import { namedGroups } from '../rules/check-rule-calls.ts';
 import { PLACEHOLDER_FAMILIES, TEMPLATE_NAMES, type TemplateName } from '../rules/compile-reply.ts';
+import type { SavedVariable } from './saved-variables.ts';
 
 export interface PlaceholderHint {
   /** As written in a text, without the braces: nickname, var.<名称>, match.order. */
@@ -27,7 +28,8 @@ const MEANING_ZH = {
 } satisfies Record<TemplateName, string>;
 
 const FAMILY_ZH = {
-  'var.<name>': ['var.<名称>', '规则用 set: 保存的变量，如 {{var.order_no}}'],
+  // Listed by name below when the rules save any; this line stands when none does.
+  'var.<name>': ['var.<名称>', '规则用 set: 或调用的 save: 保存的变量；这套规则还没有保存任何变量'],
   'counter.<name>': ['counter.<名称>', '计数器的值（没计过为 0）'],
   'match.<group>': ['', ''], // per rule, below
 } satisfies Record<(typeof PLACEHOLDER_FAMILIES)[number], [string, string]>;
@@ -46,13 +48,22 @@ function whenGroups(when: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** What a text of the rule whose raw `when:` is given may use; a menu's head or tail passes none. */
-export function textPlaceholders(when?: unknown): PlaceholderHint[] {
+/**
+ * What a text of the rule whose raw `when:` is given may use (a menu's head or tail passes none),
+ * with the variables the rule set saves (saved-variables.ts) each by its name.
+ */
+export function textPlaceholders(when?: unknown, saved: readonly SavedVariable[] = []): PlaceholderHint[] {
   const hints: PlaceholderHint[] = TEMPLATE_NAMES.map((name) => ({ name, zh: MEANING_ZH[name] }));
   for (const family of PLACEHOLDER_FAMILIES) {
     if (family === 'match.<group>') {
       for (const group of whenGroups(when))
         hints.push({ name: `match.${group}`, zh: `本规则正则里 (?<${group}>…) 匹配到的文字` });
+    } else if (family === 'var.<name>' && saved.length > 0) {
+      for (const v of saved)
+        hints.push({
+          name: `var.${v.name}`,
+          zh: `变量，由${v.by.join('、')}保存（还没保存过时为空）`,
+        });
     } else {
       const [name, zh] = FAMILY_ZH[family];
       hints.push({ name, zh });

@@ -172,10 +172,12 @@ export function compileRuleSources(sources: RuleSources, faqCache?: FaqBuildCach
           at: ctx.at(path),
         });
       }
+      // A reply: given as one action at the item's own path (not a one-item list), so a problem
+      // in it is reported at the reply: line, where the console's answer field is.
       const answer =
         item.then ??
         (item.reply !== undefined
-          ? [{ reply: item.reply }]
+          ? { reply: item.reply }
           : item.menu !== undefined
             ? [{ reply: { menu: item.menu } }]
             : undefined);
@@ -376,8 +378,9 @@ function compileFaqEntry(
     ctx.error(path, `faq entry "${id}" takes one of reply:, menu: or then:`);
     return undefined;
   }
+  // As for a click item: a reply's problem is reported at its reply: line.
   const answer =
-    raw.then ?? (raw.reply !== undefined ? [{ reply: raw.reply }] : [{ reply: { menu: raw.menu } }]);
+    raw.then ?? (raw.reply !== undefined ? { reply: raw.reply } : [{ reply: { menu: raw.menu } }]);
   let label = questions[0] as string;
   if (raw.label !== undefined) {
     if (typeof raw.label !== 'string' || raw.label.trim() === '') {

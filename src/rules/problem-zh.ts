@@ -81,9 +81,26 @@ export function problemMeaningZh(message: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A problem's pieces, for a page that shows the place as a link to the field it is in: how bad
+ * (错误/提示), the file place (文件 第 行 第 列), the meaning when known, and validate's English.
+ */
+export function problemPartsZh(p: RuleProblem): {
+  how: string;
+  place: string;
+  meaning: string | undefined;
+  english: string;
+} {
+  return {
+    how: p.severity === 'error' ? '错误' : '提示',
+    place: `${p.file} 第 ${p.line} 行第 ${p.col} 列`,
+    meaning: problemMeaningZh(p.message),
+    english: formatProblem(p),
+  };
+}
+
 /** "错误：faq.yaml 第 12 行第 5 列，<meaning> · faq.yaml:12:5: error: <message>". */
 export function formatProblemZh(p: RuleProblem): string {
-  const how = p.severity === 'error' ? '错误' : '提示';
-  const meaning = problemMeaningZh(p.message);
-  return `${how}：${p.file} 第 ${p.line} 行第 ${p.col} 列${meaning ? `，${meaning}` : ''} · ${formatProblem(p)}`;
+  const { how, place, meaning, english } = problemPartsZh(p);
+  return `${how}：${place}${meaning ? `，${meaning}` : ''} · ${english}`;
 }

@@ -607,7 +607,7 @@ describe('the console in Chromium', () => {
       }
       if (id === 'rules') {
         // The replicas as one card each: no headers wrapped into tall columns, each value on a
-        // line after its short name.
+        // line after its column's name — the same names the help text under the table explains.
         expect(await page.locator('#replicas thead').isVisible()).toBe(false);
         const cells = page.locator('#replicas tbody td');
         const labels = await cells.evaluateAll((tds) =>
@@ -618,7 +618,15 @@ describe('the console in Chromium', () => {
             return g.getComputedStyle(td, '::before').content;
           }),
         );
-        expect(labels.slice(0, 5)).toEqual(['"实例"', '"发布版本"', '"加载次数"', '"启动"', '"心跳"']);
+        expect(labels.slice(0, 5)).toEqual([
+          '"实例"',
+          '"运行的发布版本"',
+          '"启动后加载次数"',
+          '"启动时间"',
+          '"最近心跳"',
+        ]);
+        const help = (await page.locator('#replicas-help').textContent()) ?? '';
+        for (const label of ['运行的发布版本：', '启动后加载次数：']) expect(help).toContain(label);
         for (const td of await cells.all()) expect((await td.boundingBox())?.height).toBeLessThan(40);
         await page.locator('#replicas').screenshot({ path: 'test-results/console-rules-replicas-390.png' });
       }

@@ -147,7 +147,7 @@ describe('editing and publishing in the console', () => {
       .poll(() => outcome.locator('p.error').textContent(), { timeout: 15_000 })
       .toMatch(/^✗ 未发布：对话测试没有通过：这些修改会让下面的对话答错。请改正草稿再发布/);
     expect(await outcome.locator('p.error').textContent()).toMatch(
-      / · Not published: the conversation tests would fail \(tests\)$/,
+      / · Not published: the conversation tests would fail（原因代码 reason code: tests）$/,
     );
     // The failing step in Chinese, kfbot test's English beside it.
     const why = (await outcome.locator('pre').textContent()) ?? '';
@@ -311,6 +311,13 @@ describe('editing and publishing in the console', () => {
     // Every link leads to a panel on the page.
     for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href'))))
       expect(await editor.locator(`main ${href}`).count(), `${href}`).toBe(1);
+    // 试一试 lands on its heading and what it does, not on a bare form.
+    await links.getByText('试一试', { exact: true }).click();
+    await expect.poll(() => headingBelowLinks(editor, '#try h2', 900)).toBe(true);
+    expect(await editor.locator('#try h2').textContent()).toBe('试一试 Try the draft');
+    expect(await editor.locator('#try p').first().textContent()).toMatch(
+      /^在草稿上试：输入客户会发的话，看机器人怎么回，不影响线上/,
+    );
     // Typed but not saved: a jump within the page keeps it (the page is not redrawn).
     const say = editor.getByLabel('客户说 Customer says');
     await say.fill('还没试的一句话');
@@ -327,14 +334,17 @@ describe('editing and publishing in the console', () => {
     const hint = order.locator('details.placeholders');
     await hint.waitFor();
     const summary = (await hint.locator('summary').textContent()) ?? '';
+    // The variables this rule set saves, by name (订单号 saves order_no with set:), not {{var.<名称>}}.
     for (const name of [
       '{{nickname}}',
       '{{text}}',
-      '{{var.<名称>}}',
+      '{{var.order_no}}',
+      '{{var.unhappy}}',
       '{{counter.<名称>}}',
       '{{match.order}}',
     ])
       expect(summary).toContain(name);
+    expect(summary).not.toContain('{{var.<名称>}}');
     expect(summary).not.toContain('env.');
     // A rule without a named regex group is offered no {{match.…}}.
     const invoice = editor.locator('#texts .text-item', { hasText: '发票（第 1 步）' });
@@ -344,6 +354,9 @@ describe('editing and publishing in the console', () => {
       '本规则正则里 (?<order>…) 匹配到的文字',
     );
     expect(await hint.locator('li', { hasText: '{{nickname}}' }).textContent()).toContain('昵称');
+    expect(await hint.locator('li', { hasText: '{{var.order_no}}' }).textContent()).toContain(
+      '由规则「订单号」保存',
+    );
     await order.screenshot({ path: 'test-results/console-edit-placeholders-1280.png' });
     // An FAQ answer and a menu's head and tail are templates too: the same list, no regex groups.
     for (const where of ['#new', '#items details.item', '#menus details.item']) {
@@ -355,23 +368,75 @@ describe('editing and publishing in the console', () => {
     await order.locator('textarea').fill('已收到订单号 {{match.order}}，{{ordr_no}} 正在转接～');
     await order.getByRole('button', { name: /保存到草稿/ }).click();
     await expect.poll(() => editor.locator('#draft pre.diff').textContent()).toContain('{{ordr_no}}');
-    // 试一试 and publish both say which names this field may use, in Chinese.
+    // 试一试 and publish both say which names this field may use, in Chinese — and name first the
+    // field the operator typed it in, as the page names it, not only the file's line and column.
     await editor.getByLabel('客户说 Customer says').fill('你好');
     await editor.getByRole('button', { name: '试一试 Try' }).click();
-    await expect
-      .poll(() => editor.locator('#try-reply').textContent())
-      .toContain('不认识的占位符 {{ordr_no}}');
-    const tried = (await editor.locator('#try-reply').textContent()) ?? '';
+    const tryProblems = editor.locator('#try-problems li');
+    await expect.poll(() => tryProblems.first().textContent()).toContain('不认识的占位符 {{ordr_no}}');
+    const tried = (await tryProblems.first().textContent()) ?? '';
+    expect(tried).toMatch(/^错误：话术「订单号（第 2 步）」，不认识的占位符 \{\{ordr_no\}\}/);
     expect(tried).toContain('这里可用的占位符：{{nickname}} {{scene}}');
     expect(tried).toContain('{{var.<名称>}} {{counter.<名称>}} {{match.<分组名>}}');
+    // The file place stays, after it, for whoever edits the files.
+    expect(tried).toMatch(/ · keywords\.yaml 第 \d+ 行第 \d+ 列 · keywords\.yaml:\d+:\d+: error: /);
+    await editor.locator('#try').screenshot({ path: 'test-results/console-edit-try-problem-1280.png' });
+    // The field's name is a button to it: the text's box gets the cursor, marked wrong, the problem beside it.
+    await tryProblems.first().getByRole('button', { name: '话术「订单号（第 2 步）」' }).click();
+    const box = order.locator('textarea');
+    await expect.poll(() => editor.evaluate('document.activeElement?.name')).toBe('text');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    const beside = order.locator('.field-problem');
+    expect(await beside.textContent()).toMatch(/^错误：不认识的占位符 \{\{ordr_no\}\}/);
+    expect(await box.getAttribute('aria-describedby')).toBe(await beside.getAttribute('id'));
+    await order.screenshot({ path: 'test-results/console-edit-field-problem-1280.png' });
+
+    // An FAQ item's answer, closed on the page: the refusal names it by its title and opens it.
+    const refund = editor.locator('details.item[data-item-id="refund_time"]');
+    await refund.locator(':scope > summary').click();
+    await refund.locator('textarea[name=reply]').fill('1-3 个工作日到账 {{amount}}');
+    await refund.getByRole('button', { name: /保存到草稿/ }).click();
+    await expect.poll(() => editor.locator('#draft pre.diff').textContent()).toContain('{{amount}}');
+    expect(await editor.locator('details.item[data-item-id="refund_time"]').getAttribute('open')).toBeNull();
     await editor.getByRole('button', { name: '验证并发布 Publish' }).click();
     const outcome = editor.locator('#outcome');
+    // The refusal's line: Chinese, then English, then the reason's code with a Chinese label — no bare English word.
     await expect
       .poll(() => outcome.locator('p.error').textContent(), { timeout: 15_000 })
       .toMatch(
-        /^✗ 未发布：修改后的规则检查不通过.* · Not published: the rules would not validate \(invalid\)$/,
+        /^✗ 未发布：修改后的规则检查不通过.* · Not published: the rules would not validate（原因代码 reason code: invalid）$/,
       );
-    expect(await outcome.locator('pre').textContent()).toContain('这里可用的占位符：{{nickname}}');
+    const refused = outcome.locator('ul.problems li');
+    expect(await refused.allTextContents()).toEqual([
+      expect.stringMatching(
+        /^错误：问答「退款多久到账？」的答案，不认识的占位符 \{\{amount\}\}.* · faq\.yaml 第 \d+ 行/,
+      ),
+      expect.stringMatching(
+        /^错误：话术「订单号（第 2 步）」，不认识的占位符 \{\{ordr_no\}\}.*这里可用的占位符：\{\{nickname\}\}/,
+      ),
+    ]);
+    await refused.first().getByRole('button', { name: '问答「退款多久到账？」的答案' }).click();
+    const reply = editor.locator('details.item[data-item-id="refund_time"] textarea[name=reply]');
+    await expect
+      .poll(() =>
+        editor.evaluate(
+          `document.activeElement?.closest('details.item')?.dataset.itemId + ':' + document.activeElement?.name`,
+        ),
+      )
+      .toBe('refund_time:reply');
+    expect(await editor.locator('details.item[data-item-id="refund_time"]').getAttribute('open')).toBe('');
+    expect(await reply.getAttribute('aria-invalid')).toBe('true');
+    // One field marked at a time: the text marked before is no longer.
+    expect(await box.getAttribute('aria-invalid')).toBeNull();
+    expect(await editor.locator('.field-problem').count()).toBe(1);
+    // On a phone the problems' long lines wrap within the screen.
+    await editor.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => editor.evaluate('document.documentElement.scrollWidth - window.innerWidth'))
+      .toBeLessThanOrEqual(0);
+    await outcome.screenshot({ path: 'test-results/console-edit-placeholder-refused-390.png' });
+    await editor.locator('#try').screenshot({ path: 'test-results/console-edit-try-problem-390.png' });
+    await editor.setViewportSize({ width: 1280, height: 900 });
     await outcome.screenshot({ path: 'test-results/console-edit-placeholder-refused-1280.png' });
     await discardDraft();
   }, 60_000);

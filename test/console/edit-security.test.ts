@@ -95,10 +95,16 @@ describe('editing needs a signed-in session and the CSRF token', () => {
     });
     const refused = await c.go('/console/api/publish', { json: { by: '运营小王' }, headers });
     expect(JSON.parse(refused.body).outcome).toMatchObject({ ok: false, reason: 'invalid' });
-    // What the page shows: where in Chinese, then the line kfbot validate prints.
-    expect(JSON.parse(refused.body).outcome.message).toMatch(
-      /\n- 错误：faq\.yaml 第 \d+ 行第 \d+ 列 · faq\.yaml:\d+:\d+: error: .*nope/,
-    );
+    // What the page shows: the item edited (the page links to it), where in Chinese, then the
+    // line kfbot validate prints.
+    expect(JSON.parse(refused.body).outcome.problems).toEqual([
+      expect.objectContaining({
+        how: '错误',
+        place: expect.stringMatching(/^faq\.yaml 第 \d+ 行第 \d+ 列$/),
+        english: expect.stringMatching(/^faq\.yaml:\d+:\d+: error: .*nope/),
+        field: expect.objectContaining({ kind: 'item', id: 'ship_time' }),
+      }),
+    ]);
     // A rollback to a version that does not exist is refused in Chinese first too.
     const nowhere = await c.go('/console/api/rollback', { json: { version: 99, by: '运营小王' }, headers });
     expect(JSON.parse(nowhere.body).outcome).toMatchObject({

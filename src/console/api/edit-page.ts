@@ -26,7 +26,6 @@ import { describeRefusalZh } from '../../publishing/describe-refusal-zh.ts';
 import { newDraft, publishDraft, rollbackTo } from '../../publishing/publish-draft.ts';
 import { tryCandidate } from '../../publishing/publish-gates.ts';
 import { kfbotPublisherZh, versionMessageZh } from '../../publishing/version-messages.ts';
-import { formatProblemZh } from '../../rules/problem-zh.ts';
 import type { UnansweredQuestion } from '../../store/unanswered-log.ts';
 import { ConsoleApiError, type ConsoleContext, type ConsolePage } from '../console-page.ts';
 import {
@@ -37,6 +36,7 @@ import {
   readPublisher,
   saveDraft,
 } from './console-drafts.ts';
+import { problemViews } from './problem-view.ts';
 
 /** What the browser may ask for; whole-file replacement is for rollback and import only. */
 const EDIT_OPS = ['set-item', 'add-item', 'remove-item', 'move-item', 'set-menu', 'set-rule-text'] as const;
@@ -178,9 +178,11 @@ export const editPage: ConsolePage = {
           );
         const b = obj(body);
         const message = typeof b.message === 'string' ? b.message.slice(0, 200) : '';
-        const outcome = await publishDraft(draft, { by: publisher(b.by, req), message }, publishContext(ctx));
+        const pc = publishContext(ctx);
+        const changes = draftChanges(draft);
+        const outcome = await publishDraft(draft, { by: publisher(b.by, req), message }, pc);
         if (outcome.ok) await dropDraft(ctx, req);
-        return { outcome: present(outcome), state: await state(ctx, req) };
+        return { outcome: present(outcome, { folder: pc.folder, changes }), state: await state(ctx, req) };
       },
     },
     rollback: {
@@ -190,8 +192,9 @@ export const editPage: ConsolePage = {
         const version = Number(b.version);
         if (!Number.isInteger(version) || version < 1)
           throw new ConsoleApiError(400, '版本号是 1、2… 这样的数字 · version is a number (1, 2, …)');
-        const outcome = await rollbackTo(version, publisher(b.by, req), publishContext(ctx));
-        return { outcome: present(outcome), state: await state(ctx, req) };
+        const pc = publishContext(ctx);
+        const outcome = await rollbackTo(version, publisher(b.by, req), pc);
+        return { outcome: present(outcome, null), state: await state(ctx, req) };
       },
     },
     'draft-try': {
@@ -201,9 +204,11 @@ export const editPage: ConsolePage = {
         if (typeof text !== 'string' || !text.trim())
           throw new ConsoleApiError(400, '请先输入客户会说的话 · type what a customer would say');
         const draft = await loadDraft(ctx, req);
-        const writes = Object.fromEntries((draft ? draftChanges(draft) : []).map((c) => [c.file, c.after]));
-        const out = await tryCandidate(publishContext(ctx).folder, writes, text.slice(0, 500));
-        return { reply: out.reply ?? null, errors: out.errors.map(formatProblemZh) };
+        const changes = draft ? draftChanges(draft) : [];
+        const writes = Object.fromEntries(changes.map((c) => [c.file, c.after]));
+        const { folder } = publishContext(ctx);
+        const out = await tryCandidate(folder, writes, text.slice(0, 500));
+        return { reply: out.reply ?? null, errors: out.errors.map(problemViews({ folder, changes })) };
       },
     },
     'kb-export': {
@@ -260,14 +265,31 @@ export const editPage: ConsolePage = {
   },
 };
 
-function present(outcome: Awaited<ReturnType<typeof publishDraft>>) {
+/**
+ * A publish's outcome for the page. A validate refusal's problems (and any warnings) come one by
+ * one, each with the field it is in, so the page can link to the field; the other refusals as text.
+ * A rollback's problems are in the version's files, not the draft's: they keep their file place only.
+ */
+function present(
+  outcome: Awaited<ReturnType<typeof publishDraft>>,
+  candidate: Parameters<typeof problemViews>[0],
+) {
   const warnings = outcome.ok ? outcome.warnings : 'warnings' in outcome ? outcome.warnings : [];
+  const view = problemViews(candidate);
   return {
     ok: outcome.ok,
     ...(outcome.ok
       ? { version: outcome.version, files: outcome.files, testsPassed: outcome.testsPassed }
       : {}),
-    ...(!outcome.ok && { reason: outcome.reason, message: describeRefusalZh(outcome) }),
-    warnings: warnings.map(formatProblemZh),
+    ...(!outcome.ok && {
+      reason: outcome.reason,
+      // The problems' lines are drawn from `problems`; the text keeps its first line, the count.
+      message:
+        outcome.reason === 'invalid'
+          ? (describeRefusalZh(outcome).split('\n')[0] ?? '')
+          : describeRefusalZh(outcome),
+      ...(outcome.reason === 'invalid' && { problems: outcome.problems.map(view) }),
+    }),
+    warnings: warnings.map(view),
   };
 }

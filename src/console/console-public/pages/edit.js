@@ -75,7 +75,10 @@ const REFUSED = {
     '检查期间别人发布了新版本：请点“在最新文件上重做我的修改”后再发布',
     'someone published while this was checked',
   ],
-  invalid: ['修改后的规则检查不通过：按下面每一行的说明改正草稿，再发布', 'the rules would not validate'],
+  invalid: [
+    '修改后的规则检查不通过：按下面每一行的说明改正草稿，再发布（点行里带下划线的名字，直接到要改的地方）',
+    'the rules would not validate',
+  ],
   tests: [
     '对话测试没有通过：这些修改会让下面的对话答错。请改正草稿再发布（若答案本该如此，请维护规则的同事改对话测试）',
     'the conversation tests would fail',
@@ -86,12 +89,7 @@ const REFUSED = {
 /** @param {any} o */
 function outcomeView(o) {
   const warnings = o.warnings.length
-    ? h(
-        'details',
-        null,
-        h('summary', null, `${o.warnings.length} 条提示 warnings`),
-        h('pre', { class: 'diff' }, o.warnings.join('\n')),
-      )
+    ? h('details', null, h('summary', null, `${o.warnings.length} 条提示 warnings`), problemList(o.warnings))
     : null;
   if (o.ok)
     return h(
@@ -110,10 +108,95 @@ function outcomeView(o) {
     h(
       'p',
       { class: 'error' },
-      `✗ 未发布：${REFUSED[o.reason]?.[0] ?? '原因见下'} · Not published: ${REFUSED[o.reason]?.[1] ?? 'see below'} (${o.reason})`,
+      `✗ 未发布：${REFUSED[o.reason]?.[0] ?? '原因见下'} · Not published: ${REFUSED[o.reason]?.[1] ?? 'see below'}`,
+      // The reason's code, for whoever reads the logs or `kfbot rules`: labelled, not a bare word.
+      h('span', { class: 'muted small' }, `（原因代码 reason code: ${o.reason}）`),
     ),
     h('pre', { class: 'diff' }, o.message),
+    o.problems ? problemList(o.problems) : null,
     warnings,
+  );
+}
+
+/**
+ * The page's control a problem is in (problem-field.ts's field): the editor is found by the data
+ * attributes its editor function puts on it, the control inside by its name.
+ * @param {any} f
+ * @returns {{ editor: HTMLElement | null; control: HTMLElement | null }}
+ */
+function fieldControl(f) {
+  const q = (/** @type {string} */ v) => CSS.escape(v);
+  /** @type {HTMLElement | null} */
+  const editor =
+    f.kind === 'item'
+      ? document.querySelector(`details.item[data-item-id="${q(f.id)}"]`)
+      : f.kind === 'menu'
+        ? document.querySelector(`details.item[data-menu="${q(f.menu)}"]`)
+        : document.querySelector(`.text-item[data-rule="${q(f.rule)}"][data-step="${f.step}"]`);
+  /** @type {HTMLElement | null} */
+  const control = f.input ? (editor?.querySelector(`[name="${f.input}"]:not([disabled])`) ?? null) : null;
+  return { editor, control };
+}
+
+/**
+ * Opens the editor of the field a problem is in, marks the field invalid with the problem beside
+ * it, and puts the cursor there: the operator fixes it where they typed it, not in a file.
+ * @param {any} f @param {string} message
+ */
+function showProblemAt(f, message) {
+  for (const old of root.querySelectorAll('.field-problem')) old.remove();
+  for (const old of root.querySelectorAll('[aria-invalid="true"]')) old.removeAttribute('aria-invalid');
+  const { editor, control } = fieldControl(f);
+  if (!editor) return;
+  // An item's or a menu's editor is a <details>; a 话术 text's is always open.
+  const details = editor.closest('details');
+  if (details instanceof HTMLDetailsElement) details.open = true;
+  const note = h('p', { class: 'error field-problem', id: 'field-problem', role: 'alert' }, message);
+  if (control) {
+    control.setAttribute('aria-invalid', 'true');
+    control.setAttribute('aria-describedby', 'field-problem');
+    (control.closest('label') ?? control).after(note);
+    control.addEventListener('input', () => control.removeAttribute('aria-invalid'), { once: true });
+    control.scrollIntoView({ block: 'center' });
+    control.focus();
+  } else {
+    const summary = /** @type {HTMLElement | null} */ (editor.querySelector('summary'));
+    (summary ?? editor).after(note);
+    editor.scrollIntoView({ block: 'center' });
+    summary?.focus();
+  }
+}
+
+/**
+ * Rules problems, one a line: how bad; the field the page edits, named as the page names it and a
+ * button to it (when the problem is in one); what it means; then the file place and validate's
+ * English, for whoever edits the files.
+ * @param {any[]} problems
+ */
+function problemList(problems) {
+  return h(
+    'ul',
+    { class: 'problems' },
+    ...problems.map((p) => {
+      const meaning = p.meaning ? `，${p.meaning}` : '';
+      if (!p.field)
+        return h(
+          'li',
+          null,
+          `${p.how}：${p.place}${meaning}`,
+          h('span', { class: 'muted small' }, ` · ${p.english}`),
+        );
+      const go = h('button', { type: 'button', class: 'field-link' }, p.field.zh);
+      go.addEventListener('click', () => showProblemAt(p.field, `${p.how}：${p.meaning ?? p.english}`));
+      return h(
+        'li',
+        null,
+        `${p.how}：`,
+        go,
+        meaning,
+        h('span', { class: 'muted small' }, ` · ${p.place} · ${p.english}`),
+      );
+    }),
   );
 }
 
@@ -192,21 +275,34 @@ function tryPanel() {
   const say = input('say', '');
   say.setAttribute('aria-label', '客户说 Customer says');
   const out = h('pre', { class: 'diff', id: 'try-reply', hidden: true });
+  const problems = h('div', { id: 'try-problems' });
   const form = h(
     'form',
     { class: 'filter' },
-    field('试一试（用草稿）Try the draft: 客户说', say),
+    field('客户说 Customer says', say),
     h('button', { type: 'submit' }, '试一试 Try'),
   );
   const fail = h('div');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     fail.replaceChildren();
+    problems.replaceChildren();
     try {
       const r = await post('draft-try', { text: say.value });
-      out.textContent = r.errors.length
-        ? `规则有错误 the draft does not validate:\n${r.errors.join('\n')}`
-        : r.reply === null
+      if (r.errors.length) {
+        out.hidden = true;
+        problems.replaceChildren(
+          h(
+            'p',
+            { class: 'error' },
+            '草稿里有错误，改正后才能试（点带下划线的名字，直接到要改的地方）· the draft does not validate:',
+          ),
+          problemList(r.errors),
+        );
+        return;
+      }
+      out.textContent =
+        r.reply === null
           ? '（机器人不回复这句话 the bot sends nothing to this）'
           : `机器人回复 bot replies: ${r.reply}`;
       out.hidden = false;
@@ -215,7 +311,20 @@ function tryPanel() {
       fail.replaceChildren(problemBox(err));
     }
   });
-  return h('section', { class: 'panel', id: 'try' }, form, fail, out);
+  return h(
+    'section',
+    { class: 'panel', id: 'try' },
+    h('h2', null, '试一试 Try the draft'),
+    h(
+      'p',
+      { class: 'muted' },
+      '在草稿上试：输入客户会发的话，看机器人怎么回，不影响线上 · Type what a customer would send and see how the draft answers; customers are not affected.',
+    ),
+    form,
+    fail,
+    problems,
+    out,
+  );
 }
 
 function unansweredPanel() {
@@ -362,7 +471,7 @@ function itemEditor(item) {
   remove.addEventListener('click', () => edit({ op: 'remove-item', id: item.id }, status));
   return h(
     'details',
-    { class: 'item' },
+    { class: 'item', 'data-item-id': item.id },
     h(
       'summary',
       null,
@@ -418,7 +527,7 @@ function menuEditor(menu) {
   });
   return h(
     'details',
-    { class: 'item' },
+    { class: 'item', 'data-menu': menu.name },
     h(
       'summary',
       null,
@@ -498,7 +607,12 @@ function textEditor(t) {
   });
   // Each text its own block, its kind beside its name (a tag on a line of its own read as the
   // previous text's).
-  return h('div', { class: 'text-item' }, h('span', { class: 'tag' }, TEXT_ROLES[t.role] ?? t.role), form);
+  return h(
+    'div',
+    { class: 'text-item', 'data-rule': t.rule, 'data-step': t.step },
+    h('span', { class: 'tag' }, TEXT_ROLES[t.role] ?? t.role),
+    form,
+  );
 }
 
 function kbPanel() {

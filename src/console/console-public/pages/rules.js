@@ -38,42 +38,50 @@ function menuTree(menu) {
 }
 
 /**
+ * The replicas table's columns: the Chinese heads the help text under the table explains, and
+ * their English. A phone shows each row as a card whose values carry the same Chinese heads
+ * (data-label), so the card, the table and the help text name a column one way.
+ */
+const REPLICA_COLUMNS = /** @type {const} */ ([
+  ['实例', 'replica'],
+  ['运行的发布版本', 'published version'],
+  ['启动后加载次数', 'loads since start'],
+  ['启动时间', 'started'],
+  ['最近心跳', 'last heartbeat'],
+]);
+
+/**
  * Every live replica and the published version it runs; one not on the newest is marked.
  * @param {any[]} replicas
  */
 function replicasPanel(replicas) {
   const newest = Math.max(0, ...replicas.map((r) => r.rulesPublished));
+  const cell = (/** @type {number} */ i, /** @type {(string | Node)[]} */ ...content) =>
+    h('td', { 'data-label': REPLICA_COLUMNS[i]?.[0] }, ...content);
   return h(
     'section',
     { class: 'panel', id: 'replicas' },
     h('h2', null, `实例 Replicas (${replicas.length})`),
     dataTable(
       {},
-      [
-        '实例 replica',
-        '运行的发布版本 published version',
-        '启动后加载次数 loads since start',
-        '启动时间 started',
-        '最近心跳 last heartbeat',
-      ],
+      REPLICA_COLUMNS.map(([zh, en]) => `${zh} ${en}`),
       replicas.map((r) =>
         h(
           'tr',
           { class: r.rulesDiverged || r.rulesPublished < newest ? 'warn' : '' },
-          // data-label: on a phone each row is a card and each value carries its short name
+          // data-label: on a phone each row is a card and each value carries its column's name
           // (console.css), instead of five headers wrapping into tall narrow columns.
-          h('td', { 'data-label': '实例' }, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
-          h(
-            'td',
-            { 'data-label': '发布版本' },
+          cell(0, h('code', null, r.id), r.self ? ' (本实例 this one)' : ''),
+          cell(
+            1,
             String(r.rulesPublished),
             r.rulesPublished === 0 ? ' (还没有发布过 none yet)' : '',
             r.rulesDiverged ? ' (本地文件未发布 unpublished local files)' : '',
             !r.rulesDiverged && r.rulesPublished < newest ? ' (落后 behind)' : '',
           ),
-          h('td', { 'data-label': '加载次数' }, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
-          h('td', { 'data-label': '启动' }, when(r.startedAt)),
-          h('td', { 'data-label': '心跳' }, when(r.at)),
+          cell(2, r.rulesVersion === null ? '–' : String(r.rulesVersion)),
+          cell(3, when(r.startedAt)),
+          cell(4, when(r.at)),
         ),
       ),
     ),
