@@ -1,6 +1,7 @@
 /**
  * `npm run bench:start`: process start → /readyz of `kfbot serve` (compiled, dist/), with 1,000
- * rules (bench/rule-file.ts, no FAQ) and with the default rules (an FAQ of 18 items), median of
+ * rules (bench/rule-file.ts, no FAQ), with the default rules (an FAQ of 18 items), and with the
+ * default rules in sandbox mode (no WeCom credentials: a newcomer's `npm start`), median of
  * five starts, the CPU time used until then (Linux), and the RSS 1 s after /readyz. Target:
  * < 300 ms with 1,000 rules.
  *
@@ -14,7 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KFBOT } from '../test/cli/run-cli.ts';
 import { rssMb } from '../test/e2e/kfbot-process.ts';
-import { startReadyBot } from './ready-bot.ts';
+import { startReadyBot, startReadySandbox } from './ready-bot.ts';
 import { ruleFile } from './rule-file.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -26,11 +27,18 @@ interface Start {
 }
 
 /** Start → /readyz, the CPU time it took, and the RSS 1 s later (the load's garbage collected: bin/kfbot.js). */
-async function readyMs(entry: string, rules: string): Promise<Start> {
-  const { bot, readyMs: ms, cpuMs: cpu, stop } = await startReadyBot(rules, entry);
+async function readyMs(entry: string, rules: string, sandbox: boolean): Promise<Start> {
+  const {
+    url,
+    readyMs: ms,
+    cpuMs: cpu,
+    stop,
+  } = sandbox
+    ? await startReadySandbox(rules, entry)
+    : await startReadyBot(rules, entry).then((started) => ({ ...started, url: started.bot.url }));
   try {
     await new Promise((r) => setTimeout(r, 1000));
-    return { ms, cpu, rss: await rssMb(bot.url) };
+    return { ms, cpu, rss: await rssMb(url) };
   } finally {
     await stop();
   }
@@ -49,13 +57,14 @@ export async function measureStart(
   const thousand = join(mkdtempSync(join(tmpdir(), 'kfbot-bench-start-')), 'rules.yaml');
   writeFileSync(thousand, ruleFile(1_000));
   const rows: Record<string, string | number>[] = [];
-  for (const [name, rules] of [
-    ['1,000 rules (no FAQ)', thousand],
-    ['default rules (an FAQ of 18 items)', 'rules'],
+  for (const [name, rules, sandbox] of [
+    ['1,000 rules (no FAQ)', thousand, false],
+    ['default rules (an FAQ of 18 items)', 'rules', false],
+    ['default rules, sandbox mode (no credentials: npm start)', 'rules', true],
   ] as const) {
     const times = new Map(kfbots.map(([which]) => [which, [] as Start[]]));
     for (let i = 0; i < starts; i++)
-      for (const [which, entry] of kfbots) times.get(which)?.push(await readyMs(entry, rules));
+      for (const [which, entry] of kfbots) times.get(which)?.push(await readyMs(entry, rules, sandbox));
     for (const [which, list] of times)
       rows.push({
         kfbot: which,
