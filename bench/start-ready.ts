@@ -8,7 +8,8 @@
  * KFBOT_BENCH_BEFORE=<another checkout's bin/kfbot.js> (built) starts that kfbot too, start for
  * start interleaved with this one, so a change is measured side by side in one run (how to make
  * that checkout: bench/faq-memory.ts), and prints the median of each pair's ratio, now / before.
- * BENCH_STARTS sets the number of starts (default 5).
+ * BENCH_STARTS sets the number of starts (default 5); BENCH_CASE=<text> runs only the cases whose
+ * name has it (e.g. sandbox).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -47,6 +48,7 @@ async function readyMs(entry: string, rules: string, sandbox: boolean): Promise<
 export async function measureStart(
   before = process.env.KFBOT_BENCH_BEFORE,
   starts = Number(process.env.BENCH_STARTS ?? 5),
+  only = process.env.BENCH_CASE ?? '',
 ): Promise<Record<string, string | number>[]> {
   const kfbots: [string, string][] = before
     ? [
@@ -62,6 +64,7 @@ export async function measureStart(
     ['default rules (an FAQ of 18 items)', 'rules', false],
     ['default rules, sandbox mode (no credentials: npm start)', 'rules', true],
   ] as const) {
+    if (!name.includes(only)) continue;
     const times = new Map(kfbots.map(([which]) => [which, [] as Start[]]));
     for (let i = 0; i < starts; i++)
       for (const [which, entry] of kfbots) times.get(which)?.push(await readyMs(entry, rules, sandbox));
