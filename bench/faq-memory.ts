@@ -12,14 +12,12 @@
  *   (cd /tmp/before && node scripts/build.mjs) &&
  *   KFBOT_BENCH_BEFORE=/tmp/before/bin/kfbot.js npm run bench:faq-memory
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { request } from 'undici';
+import { join } from 'node:path';
 import { KFBOT } from '../test/cli/run-cli.ts';
 import { memoryMb } from '../test/e2e/kfbot-process.ts';
-import { startReadyBot } from './ready-bot.ts';
+import { startReadyBot, startReadySandbox } from './ready-bot.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
@@ -48,37 +46,15 @@ async function idleSandboxRss(
   rules: string,
   entry: string,
 ): Promise<{ early: number; settled: number; heap: number }> {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('WECOM_') || k.startsWith('KFBOT_')) delete env[k];
-  // A fresh folder as the working directory, so that no .env of this checkout gives credentials.
-  const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--rules', resolve(rules)], {
-    cwd: mkdtempSync(join(tmpdir(), 'kfbot-bench-sandbox-')),
-    env: { ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((r) => child.on('exit', r));
+  const { url, stop } = await startReadySandbox(rules, entry);
   try {
-    const url = await new Promise<string>((found, failed) => {
-      let buffer = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        buffer += d;
-        for (const line of buffer.split('\n')) {
-          const m = /"url":"(http:[^"]+)"/.exec(line);
-          // The line gives the sandbox page's address; /readyz and /metrics sit at its origin.
-          if (m?.[1] && line.includes('sandbox mode')) found(new URL(m[1]).origin);
-        }
-      });
-      void exited.then(() => failed(new Error('kfbot serve (sandbox) exited before listening')));
-    });
-    while ((await request(`${url}/readyz`)).statusCode !== 200) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 1000));
     const early = await memoryMb(url);
     await new Promise((r) => setTimeout(r, SETTLED_MS - 1000));
     const settled = await memoryMb(url);
     return { early: early.rss, settled: settled.rss, heap: settled.heap };
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await stop();
   }
 }
 

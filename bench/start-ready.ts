@@ -1,20 +1,22 @@
 /**
  * `npm run bench:start`: process start → /readyz of `kfbot serve` (compiled, dist/), with 1,000
- * rules (bench/rule-file.ts, no FAQ) and with the default rules (an FAQ of 18 items), median of
+ * rules (bench/rule-file.ts, no FAQ), with the default rules (an FAQ of 18 items), and with the
+ * default rules in sandbox mode (no WeCom credentials: a newcomer's `npm start`), median of
  * five starts, the CPU time used until then (Linux), and the RSS 1 s after /readyz. Target:
  * < 300 ms with 1,000 rules.
  *
  * KFBOT_BENCH_BEFORE=<another checkout's bin/kfbot.js> (built) starts that kfbot too, start for
  * start interleaved with this one, so a change is measured side by side in one run (how to make
  * that checkout: bench/faq-memory.ts), and prints the median of each pair's ratio, now / before.
- * BENCH_STARTS sets the number of starts (default 5).
+ * BENCH_STARTS sets the number of starts (default 5); BENCH_CASE=<text> runs only the cases whose
+ * name has it (e.g. sandbox).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KFBOT } from '../test/cli/run-cli.ts';
 import { rssMb } from '../test/e2e/kfbot-process.ts';
-import { startReadyBot } from './ready-bot.ts';
+import { startReadyBot, startReadySandbox } from './ready-bot.ts';
 import { ruleFile } from './rule-file.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -26,11 +28,18 @@ interface Start {
 }
 
 /** Start → /readyz, the CPU time it took, and the RSS 1 s later (the load's garbage collected: bin/kfbot.js). */
-async function readyMs(entry: string, rules: string): Promise<Start> {
-  const { bot, readyMs: ms, cpuMs: cpu, stop } = await startReadyBot(rules, entry);
+async function readyMs(entry: string, rules: string, sandbox: boolean): Promise<Start> {
+  const {
+    url,
+    readyMs: ms,
+    cpuMs: cpu,
+    stop,
+  } = sandbox
+    ? await startReadySandbox(rules, entry)
+    : await startReadyBot(rules, entry).then((started) => ({ ...started, url: started.bot.url }));
   try {
     await new Promise((r) => setTimeout(r, 1000));
-    return { ms, cpu, rss: await rssMb(bot.url) };
+    return { ms, cpu, rss: await rssMb(url) };
   } finally {
     await stop();
   }
@@ -39,6 +48,7 @@ async function readyMs(entry: string, rules: string): Promise<Start> {
 export async function measureStart(
   before = process.env.KFBOT_BENCH_BEFORE,
   starts = Number(process.env.BENCH_STARTS ?? 5),
+  only = process.env.BENCH_CASE ?? '',
 ): Promise<Record<string, string | number>[]> {
   const kfbots: [string, string][] = before
     ? [
@@ -49,13 +59,15 @@ export async function measureStart(
   const thousand = join(mkdtempSync(join(tmpdir(), 'kfbot-bench-start-')), 'rules.yaml');
   writeFileSync(thousand, ruleFile(1_000));
   const rows: Record<string, string | number>[] = [];
-  for (const [name, rules] of [
-    ['1,000 rules (no FAQ)', thousand],
-    ['default rules (an FAQ of 18 items)', 'rules'],
+  for (const [name, rules, sandbox] of [
+    ['1,000 rules (no FAQ)', thousand, false],
+    ['default rules (an FAQ of 18 items)', 'rules', false],
+    ['default rules, sandbox mode (no credentials: npm start)', 'rules', true],
   ] as const) {
+    if (!name.includes(only)) continue;
     const times = new Map(kfbots.map(([which]) => [which, [] as Start[]]));
     for (let i = 0; i < starts; i++)
-      for (const [which, entry] of kfbots) times.get(which)?.push(await readyMs(entry, rules));
+      for (const [which, entry] of kfbots) times.get(which)?.push(await readyMs(entry, rules, sandbox));
     for (const [which, list] of times)
       rows.push({
         kfbot: which,

@@ -1,5 +1,5 @@
 /**
- * `kfbot serve`'s rules child, started before the server's own code is loaded. Rules with typed
+ * `kfbot serve`'s rules child (credentials or sandbox mode), started before the server's own code is loaded. Rules with typed
  * questions load in full in a child process at start (load-rules-at-start.ts): a second Node start
  * and a second read, which began only once this process had loaded its modules and parsed the YAML
  * itself, so the two Node starts ran one after the other. Started here, the child starts Node and
@@ -33,4 +33,23 @@ export function startEarlyRulesChild(target: string, cwd: string): RulesChild | 
     return undefined;
   }
   return startRulesChild({ target, cwd });
+}
+
+/**
+ * `start`, given the rules child for `target` started first (startEarlyRulesChild), so that
+ * loading `start`'s code overlaps the child's Node start; the child is stopped if `start` fails
+ * (a configuration refused, a port taken) without having been handed to a rules load.
+ */
+export async function withEarlyRulesChild<T>(
+  target: string,
+  cwd: string,
+  start: (child: RulesChild | undefined) => Promise<T>,
+): Promise<T> {
+  const child = startEarlyRulesChild(target, cwd);
+  try {
+    return await start(child);
+  } catch (err) {
+    child?.stop();
+    throw err;
+  }
 }

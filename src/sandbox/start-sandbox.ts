@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type ConfigProblem, loadConfig } from '../config/config.ts';
+import type { RulesChild } from '../rules/rules-child.ts';
 import { type RunningKfbot, startKfbot } from '../runtime/kfbot-app.ts';
 import { startSimulator, type WeComSimulator } from '../simulator/index.ts';
 import { generateEncodingAesKey } from '../wecom/callback-crypto.ts';
@@ -45,6 +46,11 @@ export async function startSandbox(opts: {
   watchRules?: boolean;
   /** The simulated WeCom's round trip per API call (± a fifth), as from a server in China: 50. */
   latencyMs?: number;
+  /**
+   * A rules child already loading the rules these settings name, for the first load (`kfbot serve`
+   * starts it before loading this code: early-rules-child.ts).
+   */
+  rulesChild?: RulesChild;
 }): Promise<Sandbox> {
   const clock = new SandboxClock();
   const sim = await startSimulator({
@@ -97,6 +103,7 @@ export async function startSandbox(opts: {
       extraRoutes: sandboxRoutes(hub, sim, time),
       sandbox: true,
       now: () => clock.now(),
+      ...(opts.rulesChild && { rulesChild: opts.rulesChild }),
     });
   } catch (err) {
     await sim.close();

@@ -3,8 +3,11 @@
  * wrong, under the name the user typed, and never a server that answers nothing.
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 
@@ -45,6 +48,25 @@ describe('kfbot chat start-up mistakes', () => {
     noStack(serve.stderr);
     const ok = await runCli(['chat', '--latency', '6666'], { input: '/quit\n' });
     expect(ok.code).toBe(0);
+  }, 60_000);
+
+  it('refuses rules with an FAQ and mistakes in the sandbox: every problem, then where to check them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfbot-bad-faq-'));
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      'faq:\n  - { id: a, questions: [退款多久], reply: 三天 }\n  - { id: a, questions: [退货], reply: 七天 }\nrules:\n  - { name: 坏的, when: { txt: 你好 }, then: [ { reply: x } ] }\n',
+    );
+    const r = await runCli(['serve', '--sandbox', '--port', '0', '--rules', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown fact "txt"');
+    expect(r.stderr).toContain('faq id "a" is used twice');
+    expect(
+      r.stderr.endsWith(
+        `kfbot serve: cannot start, the rules in ${dir} have errors (kfbot validate ${dir})\n`,
+      ),
+    ).toBe(true);
+    expect(r.stdout).not.toContain('open http');
+    noStack(r.stderr);
   }, 60_000);
 
   it('/wait without a duration says what a duration looks like', async () => {

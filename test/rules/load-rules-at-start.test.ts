@@ -1,12 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ruleFile } from '../../bench/rule-file.ts';
 import { startEarlyRulesChild } from '../../src/rules/early-rules-child.ts';
 import { loadRules } from '../../src/rules/load-rules.ts';
 import { listsQuestions, loadRulesAtStart } from '../../src/rules/load-rules-at-start.ts';
+import { RulesError } from '../../src/rules/problems.ts';
 import { readRuleSources } from '../../src/rules/rule-source.ts';
+import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 
 function rulesDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'kfbot-at-start-'));
@@ -95,5 +98,56 @@ describe('loading rules at start', () => {
         expect(atStart.problems.some((p) => p.message.includes('unknown fact "txt"'))).toBe(true);
       }
     }
+  });
+});
+
+describe('the sandbox (npm start with no credentials) loading its rules with the early child', () => {
+  const startOn = (rules: string, rulesChild: ReturnType<typeof startEarlyRulesChild>) =>
+    startSandbox({
+      env: { KFBOT_PORT: '0', KFBOT_HOST: '127.0.0.1' },
+      flags: { rules },
+      cwd: process.cwd(),
+      logger: pino({ level: 'silent' }),
+      watchRules: false,
+      ...(rulesChild && { rulesChild }),
+    });
+
+  it('serves the default rules with the same FAQ answers as loadRules', async () => {
+    const sandbox = await startOn('rules', startEarlyRulesChild('rules', process.cwd()));
+    try {
+      const here = loadRules('rules');
+      const faq = sandbox.app.rules.current?.ruleSet.faq;
+      expect(faq?.calibration).toEqual(here.ruleSet?.faq?.calibration);
+      for (const text of ['退款多久到账', '發票怎麼開', '随便问问'])
+        expect(faq?.index.match(text)).toEqual(here.ruleSet?.faq?.index.match(text));
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('serves rules that only mention an FAQ in a comment, without one', async () => {
+    const dir = rulesDir({ 'rules.yaml': `# faq: next week\n${ruleFile(10)}` });
+    const early = startEarlyRulesChild(dir, process.cwd());
+    expect(early).toBeDefined();
+    const sandbox = await startOn(dir, early);
+    try {
+      const current = sandbox.app.rules.current?.ruleSet;
+      expect(current?.rules.map((r) => r.name)).toEqual(loadRules(dir).ruleSet?.rules.map((r) => r.name));
+      expect(current?.faq).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('refuses invalid rules with an FAQ with every problem listed', async () => {
+    const dir = rulesDir({
+      'rules.yaml':
+        'faq:\n  - { id: a, questions: [退款多久], reply: 三天 }\n  - { id: a, questions: [退货], reply: 七天 }\nrules:\n  - { name: 坏的, when: { txt: 你好 }, then: [ { reply: x } ] }\n',
+    });
+    const refused = await startOn(dir, startEarlyRulesChild(dir, process.cwd())).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RulesError);
+    const problems = (refused as RulesError).problems;
+    expect(problems).toEqual(loadRules(dir).problems);
+    expect(problems.some((p) => p.message.includes('unknown fact "txt"'))).toBe(true);
   });
 });

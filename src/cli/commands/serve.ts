@@ -5,7 +5,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { CONFIG_KEYS, loadConfig, readDotEnv } from '../../config/config.ts';
-import { startEarlyRulesChild } from '../../rules/early-rules-child.ts';
+import { withEarlyRulesChild } from '../../rules/early-rules-child.ts';
 import type { RunningKfbot } from '../../runtime/kfbot-app.ts';
 import type { Sandbox } from '../../sandbox/start-sandbox.ts';
 import { SEMANTIC_ENV } from '../../semantic/semantic-config.ts';
@@ -105,17 +105,22 @@ async function runSandbox(
   latencyMs: number | undefined,
 ): Promise<number> {
   // Loaded only in sandbox mode: a production server never loads the simulator.
-  const { SandboxConfigError, startSandbox } = await import('../../sandbox/start-sandbox.ts');
+  const sandboxCode = () => import('../../sandbox/start-sandbox.ts');
+  const rules = rulesTarget(flags.rules, io);
   let sandbox: Sandbox;
   try {
-    sandbox = await startSandbox({
-      env: io.env,
-      flags,
-      cwd: io.cwd,
-      ...(latencyMs !== undefined && { latencyMs }),
-    });
+    // As for a server with credentials: the FAQ's child starts before the sandbox's code loads.
+    sandbox = await withEarlyRulesChild(rules, io.cwd, async (rulesChild) =>
+      (await sandboxCode()).startSandbox({
+        env: io.env,
+        flags,
+        cwd: io.cwd,
+        ...(latencyMs !== undefined && { latencyMs }),
+        ...(rulesChild && { rulesChild }),
+      }),
+    );
   } catch (err) {
-    if (err instanceof SandboxConfigError) {
+    if (err instanceof (await sandboxCode()).SandboxConfigError) {
       io.stderr.write(
         `kfbot serve: cannot start the sandbox:\n${err.problems.map((p) => `  - ${p.message}\n`).join('')}`,
       );
@@ -124,7 +129,7 @@ async function runSandbox(
     return startFailed(
       err,
       {
-        rules: rulesTarget(flags.rules, io),
+        rules,
         host: flags.host ?? io.env.KFBOT_HOST ?? '0.0.0.0',
         port: flags.port ?? io.env.KFBOT_PORT ?? '8080',
       },
@@ -187,20 +192,20 @@ export const serveCommand: Command = {
       }
       return 1;
     }
-    // Rules with an FAQ load in a child at start; started now, it starts Node and builds the FAQ
-    // while this process loads the server's code below (early-rules-child.ts).
-    const rulesChild = startEarlyRulesChild(loaded.config.rules, io.cwd);
     let app: RunningKfbot;
     try {
-      const { startKfbot } = await import('../../runtime/kfbot-app.ts');
-      app = await startKfbot({
-        config: loaded.config,
-        cwd: io.cwd,
-        env: { ...readDotEnv(io.cwd).values, ...io.env },
-        ...(rulesChild && { rulesChild }),
+      // Rules with an FAQ load in a child at start; started first, it starts Node and builds the
+      // FAQ while this process loads the server's code (early-rules-child.ts).
+      app = await withEarlyRulesChild(loaded.config.rules, io.cwd, async (rulesChild) => {
+        const { startKfbot } = await import('../../runtime/kfbot-app.ts');
+        return startKfbot({
+          config: loaded.config,
+          cwd: io.cwd,
+          env: { ...readDotEnv(io.cwd).values, ...io.env },
+          ...(rulesChild && { rulesChild }),
+        });
       });
     } catch (err) {
-      rulesChild?.stop();
       const { rules, host, port } = loaded.config;
       return startFailed(err, { rules, host, port: String(port) }, io);
     }
