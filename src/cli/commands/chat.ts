@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { LOG_LEVELS } from '../../config/config.ts';
+import { withEarlyRulesChild } from '../../rules/early-rules-child.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { type Sandbox, SandboxConfigError, startSandbox } from '../../sandbox/start-sandbox.ts';
 import { CHAT_HELP, TerminalChat } from '../../sandbox/terminal-chat.ts';
@@ -52,18 +53,27 @@ export const chatCommand: Command = {
     if (!LOG_LEVELS.includes(level))
       throw new UsageError(`--log-level "${values['log-level']}" is not one of ${LOG_LEVELS.join(', ')}`);
     const latencyMs = millisecondsFlag('latency', values.latency);
+    const rules = rulesTarget(values.rules, io);
     let sandbox: Sandbox;
     try {
-      sandbox = await startSandbox({
-        env: { ...io.env, KFBOT_HOST: '127.0.0.1' },
-        flags: { port: values.port ?? '0', 'log-level': level, ...(values.rules && { rules: values.rules }) },
-        cwd: io.cwd,
-        // The chat owns stdout; kfbot's log lines go to stderr.
-        logger: createLogger(level, pino.destination(2)),
-        ...(latencyMs !== undefined && { latencyMs }),
-      });
+      // As for `kfbot serve`: the FAQ's rules child starts first and loads while the sandbox starts.
+      sandbox = await withEarlyRulesChild(rules, io.cwd, (rulesChild) =>
+        startSandbox({
+          env: { ...io.env, KFBOT_HOST: '127.0.0.1' },
+          flags: {
+            port: values.port ?? '0',
+            'log-level': level,
+            ...(values.rules && { rules: values.rules }),
+          },
+          cwd: io.cwd,
+          // The chat owns stdout; kfbot's log lines go to stderr.
+          logger: createLogger(level, pino.destination(2)),
+          ...(latencyMs !== undefined && { latencyMs }),
+          ...(rulesChild && { rulesChild }),
+        }),
+      );
     } catch (err) {
-      if (reportRulesError(err, rulesTarget(values.rules, io), io, 'chat')) return 1;
+      if (reportRulesError(err, rules, io, 'chat')) return 1;
       if (err instanceof SandboxConfigError) {
         io.stderr.write(`kfbot chat: ${err.message}\n`);
         return 1;
