@@ -8,6 +8,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import type { SourcePosition } from '../rules/problems.ts';
+import { answersItself, type Data, isObj, list, str } from './plain-data.ts';
 import { type RuleFiles, stepTextPath } from './rule-edit.ts';
 
 /** The page's editor a problem is in, and the input inside it (none: the editor as a whole). */
@@ -16,11 +17,7 @@ export type EditorField =
   | { kind: 'menu'; menu: string; input?: 'head' | 'tail'; zh: string }
   | { kind: 'text'; rule: string; step: number; input: 'text'; zh: string };
 
-type Data = Record<string, unknown>;
 type Path = readonly (string | number)[];
-const isObj = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
 /** The span a field covers in its file: from its key to the end of its value. */
 function spanOf(doc: ReturnType<typeof parseDocument>, path: Path): [number, number] | undefined {
@@ -92,8 +89,7 @@ function placesIn(file: string, source: string): Place[] {
       list(m.items).forEach((e, i) => {
         // A click item that answers is an item on the page (rule-catalogue.ts); a reference is the menu's.
         if (!isObj(e) || e.click === undefined) return;
-        if (['reply', 'menu', 'then', 'questions'].some((k) => e[k] !== undefined))
-          item(['menus', menu, 'items', i], e, str(e.click), 'menu');
+        if (answersItself(e)) item(['menus', menu, 'items', i], e, str(e.click), 'menu');
       });
     }
   list(data.rules).forEach((r, k) => {

@@ -3,6 +3,8 @@
  * order, tail) and the texts rules send (welcome, closing, hand-off, fallback…), read from a
  * draft's files so every edit shows at once. Plain data for the console's page.
  */
+
+import { answersItself, type Data, isObj, list, str } from './plain-data.ts';
 import { dataOf, type RuleFiles, stepTextPath } from './rule-edit.ts';
 import { savedVariables } from './saved-variables.ts';
 import { type PlaceholderHint, textPlaceholders } from './text-placeholders.ts';
@@ -52,10 +54,6 @@ export interface Catalogue {
   placeholders: PlaceholderHint[];
 }
 
-type Data = Record<string, unknown>;
-const isObj = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const strings = (v: unknown) => list(v).map(str);
 
 function answerOf(item: Data): Pick<CatalogueItem, 'reply' | 'answer'> {
@@ -99,12 +97,7 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
         });
         for (const e of entries) {
           if (e.click === undefined) continue;
-          const answers =
-            e.reply !== undefined ||
-            e.menu !== undefined ||
-            e.then !== undefined ||
-            e.questions !== undefined;
-          if (!answers) continue; // a reference to an item answered elsewhere
+          if (!answersItself(e)) continue; // a reference to an item answered elsewhere
           items.push({
             id: str(e.click),
             kind: 'menu',

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { AuthoringError } from './authoring-error.ts';
+import { answersItself, type Data, isObj, list } from './plain-data.ts';
 import {
   type EditValue,
   type ItemFields,
@@ -64,7 +65,6 @@ export type RuleEdit =
 /** The rule files of a draft, by path relative to the rules folder. */
 export type RuleFiles = Map<string, string>;
 
-type Data = Record<string, unknown>;
 const ANSWER_KEYS = ['reply', 'menu', 'then'] as const;
 
 /** Each rule file's data (tests and unreadable files left out). */
@@ -82,9 +82,6 @@ export function dataOf(files: RuleFiles): { file: string; data: Data }[] {
   }
   return out;
 }
-
-const isObj = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 interface ItemPlace {
   file: string;
@@ -113,15 +110,12 @@ function itemPlaces(files: RuleFiles, id: string): ItemPlace[] {
   return out;
 }
 
-const answers = (item: Data) =>
-  ANSWER_KEYS.some((k) => item[k] !== undefined) || item.questions !== undefined;
-
 function findItem(files: RuleFiles, id: string, menu?: string): ItemPlace {
   const places = itemPlaces(files, id);
   const place =
     menu !== undefined
       ? places.find((p) => p.menu === menu)
-      : (places.find((p) => answers(p.item)) ?? places[0]);
+      : (places.find((p) => answersItself(p.item)) ?? places[0]);
   if (!place)
     throw new AuthoringError(
       'not-found',

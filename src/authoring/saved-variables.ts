@@ -5,6 +5,8 @@
  * a rule's `then:`, an FAQ or menu item's `then:`, a call's `on_status:` and `on_error:` branches.
  * Read from the draft's files, so a variable a draft's rule saves is offered at once.
  */
+
+import { isObj, list } from './plain-data.ts';
 import type { RuleFiles } from './rule-edit.ts';
 import { dataOf } from './rule-edit.ts';
 
@@ -13,10 +15,6 @@ export interface SavedVariable {
   /** The rules (by name) or items (by id) that save it, as the page names them. */
   by: string[];
 }
-
-type Data = Record<string, unknown>;
-const isObj = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The names each action of a list (and the lists nested in its calls) saves. */
 function actionSaves(actions: unknown, out: string[]): void {

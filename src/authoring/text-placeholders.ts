@@ -7,6 +7,7 @@
  */
 import { namedGroups } from '../rules/check-rule-calls.ts';
 import { PLACEHOLDER_FAMILIES, TEMPLATE_NAMES, type TemplateName } from '../rules/compile-reply.ts';
+import { isObj } from './plain-data.ts';
 import type { SavedVariable } from './saved-variables.ts';
 
 export interface PlaceholderHint {
@@ -33,9 +34,6 @@ const FAMILY_ZH = {
   'counter.<name>': ['counter.<名称>', '计数器的值（没计过为 0）'],
   'match.<group>': ['', ''], // per rule, below
 } satisfies Record<(typeof PLACEHOLDER_FAMILIES)[number], [string, string]>;
-
-type Data = Record<string, unknown>;
-const isObj = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The named groups of every `regex:` under a rule's raw `when:` (all/any/not included). */
 function whenGroups(when: unknown, out = new Set<string>()): Set<string> {
