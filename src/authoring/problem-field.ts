@@ -1,15 +1,16 @@
 /**
  * Which of the console's fields a rules problem is in: validate reports a file position
  * (faq.yaml 第 29 行第 40 列), but an operator edits an FAQ item's answer or a 话术 text, not a
- * file. The fields are found as rule-catalogue.ts finds them (the same faq:, menus: and rules:
- * entries, the same stepTextPath), and each field's place is its node's range in the `yaml`
+ * file. The fields are those rule-catalogue.ts shows, found by the same walk (editable-entries.ts),
+ * and each field's place is its node's range in the `yaml`
  * parse of the draft's file, so a position maps to the innermost field holding it. A position
  * outside every field (settings, a condition, a test file) maps to none and keeps its file place.
  */
 import { isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import type { SourcePosition } from '../rules/problems.ts';
-import { answersItself, type Data, isObj, list, str } from './plain-data.ts';
-import { type RuleFiles, stepTextPath } from './rule-edit.ts';
+import { visitEditable } from './editable-entries.ts';
+import { type Data, isObj, list, str } from './plain-data.ts';
+import type { RuleFiles } from './rule-edit.ts';
 
 /** The page's editor a problem is in, and the input inside it (none: the editor as a whole). */
 export type EditorField =
@@ -72,12 +73,9 @@ function placesIn(file: string, source: string): Place[] {
     if (typeof e.reply === 'string')
       add([...path, 'reply'], { kind: 'item', id, input: 'reply', zh: `问答「${name}」的答案` });
   };
-  list(data.faq).forEach((e, i) => {
-    if (isObj(e)) item(['faq', i], e, str(e.id), 'faq');
-  });
-  if (isObj(data.menus))
-    for (const [menu, m] of Object.entries(data.menus)) {
-      if (!isObj(m)) continue;
+  visitEditable(data, {
+    faq: (e, path) => item(path, e, str(e.id), 'faq'),
+    menu: (menu) => {
       add(['menus', menu], { kind: 'menu', menu, zh: `菜单「${menu}」` });
       for (const input of ['head', 'tail'] as const)
         add(['menus', menu, input], {
@@ -86,25 +84,16 @@ function placesIn(file: string, source: string): Place[] {
           input,
           zh: `菜单「${menu}」的${input === 'head' ? '开头' : '结尾'}`,
         });
-      list(m.items).forEach((e, i) => {
-        // A click item that answers is an item on the page (rule-catalogue.ts); a reference is the menu's.
-        if (!isObj(e) || e.click === undefined) return;
-        if (answersItself(e)) item(['menus', menu, 'items', i], e, str(e.click), 'menu');
-      });
-    }
-  list(data.rules).forEach((r, k) => {
-    if (!isObj(r)) return;
-    list(r.then).forEach((step, i) => {
-      const rel = stepTextPath(step);
-      if (rel)
-        add(['rules', k, 'then', i, ...rel], {
-          kind: 'text',
-          rule: str(r.name),
-          step: i,
-          input: 'text',
-          zh: `话术「${str(r.name)}（第 ${i + 1} 步）」`,
-        });
-    });
+    },
+    menuItem: (_menu, e, path) => item(path, e, str(e.click), 'menu'),
+    text: (r, step, _value, path) =>
+      add(path, {
+        kind: 'text',
+        rule: str(r.name),
+        step,
+        input: 'text',
+        zh: `话术「${str(r.name)}（第 ${step + 1} 步）」`,
+      }),
   });
   return out;
 }

@@ -4,8 +4,9 @@
  * draft's files so every edit shows at once. Plain data for the console's page.
  */
 
-import { answersItself, type Data, isObj, list, str } from './plain-data.ts';
-import { dataOf, type RuleFiles, stepTextPath } from './rule-edit.ts';
+import { visitEditable } from './editable-entries.ts';
+import { type Data, isObj, list, str } from './plain-data.ts';
+import { dataOf, type RuleFiles } from './rule-edit.ts';
 import { savedVariables } from './saved-variables.ts';
 import { type PlaceholderHint, textPlaceholders } from './text-placeholders.ts';
 
@@ -77,48 +78,35 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
   const texts: CatalogueText[] = [];
   const saved = savedVariables(files);
   for (const { file, data } of dataOf(files)) {
-    for (const e of list(data.faq)) {
-      if (!isObj(e)) continue;
-      items.push({ id: str(e.id), kind: 'faq', questions: strings(e.questions), ...answerOf(e), file });
-    }
-    if (isObj(data.menus)) {
-      for (const [name, m] of Object.entries(data.menus)) {
-        if (!isObj(m)) continue;
-        const entries = list(m.items).filter(isObj);
+    visitEditable(data, {
+      faq: (e) =>
+        items.push({ id: str(e.id), kind: 'faq', questions: strings(e.questions), ...answerOf(e), file }),
+      menu: (name, m) =>
         menus.push({
           name,
           file,
           head: str(m.head),
           tail: str(m.tail),
-          items: entries.map((e) => ({
-            ...(e.click !== undefined && { id: str(e.click) }),
-            label: str(e.label ?? e.text),
-          })),
-        });
-        for (const e of entries) {
-          if (e.click === undefined) continue;
-          if (!answersItself(e)) continue; // a reference to an item answered elsewhere
-          items.push({
-            id: str(e.click),
-            kind: 'menu',
-            menu: name,
-            label: str(e.label),
-            questions: strings(e.questions),
-            ...answerOf(e),
-            file,
-          });
-        }
-      }
-    }
-    for (const r of list(data.rules)) {
-      if (!isObj(r)) continue;
-      const when = isObj(r.when) ? r.when : {};
-      list(r.then).forEach((step, i) => {
-        const path = stepTextPath(step);
-        if (!path || !isObj(step)) return;
-        let value: unknown = step;
-        for (const k of path) value = (value as Data)[k];
-        const key = path[0] as string;
+          items: list(m.items)
+            .filter(isObj)
+            .map((e) => ({
+              ...(e.click !== undefined && { id: str(e.click) }),
+              label: str(e.label ?? e.text),
+            })),
+        }),
+      menuItem: (name, e) =>
+        items.push({
+          id: str(e.click),
+          kind: 'menu',
+          menu: name,
+          label: str(e.label),
+          questions: strings(e.questions),
+          ...answerOf(e),
+          file,
+        }),
+      text: (r, step, value, path) => {
+        const when = isObj(r.when) ? r.when : {};
+        const key = path[4] as string;
         const role =
           key === 'welcome' || when.kind === 'enter_session'
             ? 'welcome'
@@ -131,14 +119,14 @@ export function ruleCatalogue(files: RuleFiles): Catalogue {
                   : 'reply';
         texts.push({
           rule: str(r.name),
-          step: i,
+          step,
           role,
           text: str(value),
           file,
           placeholders: textPlaceholders(r.when, saved),
         });
-      });
-    }
+      },
+    });
   }
   return {
     items,
